@@ -1,0 +1,8 @@
+"""Runs Trial Journal: the same entry as the `trial-journal` command."""
+
+import sys
+
+from journal.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data the program reads: drug catalog, scale definitions, styles (read with importlib.resources)."""
