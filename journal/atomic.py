@@ -1,0 +1,117 @@
+"""Atomic file and folder writes: a reader sees the old file or the new one, never half of either."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from journal.errors import JournalError
+
+__all__ = ["atomic_write", "atomic_directory"]
+
+
+def _fsync_folder(folder: Path) -> None:
+    # A rename is only durable once the folder entry itself reaches the disk; Windows
+    # cannot open a folder for fsync and makes renames durable on its own.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _existing_folder(path: Path) -> Path:
+    folder = path.parent
+    if not folder.is_dir():
+        raise JournalError(f"Cannot write {path.name}: the folder {folder} does not exist.")
+    return folder
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO], None], mode: int = 0o600) -> Path:
+    """Write `data` (bytes, or a function that writes to a binary file) to `path` atomically.
+
+    The bytes go to a temporary file in the same folder (created 0600, so nothing is ever
+    readable by others, even for a moment), are flushed to disk, and then replace `path` in
+    one rename. If anything fails, the temporary file is removed and any earlier file at
+    `path` is left exactly as it was.
+    """
+    path = Path(path)
+    folder = _existing_folder(path)
+    if path.is_dir():
+        raise JournalError(f"Cannot write {path}: a folder of that name is already there.")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+    return path
+
+
+@contextmanager
+def atomic_directory(path: str | os.PathLike[str], *, replaceable: Callable[[Path], bool]) -> Iterator[Path]:
+    """Yield an empty staging folder; when the block ends without error it becomes `path`.
+
+    An existing folder at `path` is replaced only when `replaceable(path)` says it holds
+    nothing but an earlier export of the same kind, so a mistyped path can never sweep away
+    someone's other files. The old folder is renamed aside before the new one moves in and
+    removed only after, so a crash between the two renames leaves it beside the new one.
+    """
+    path = Path(path)
+    folder = _existing_folder(path)
+    if path.exists() and not path.is_dir():
+        raise JournalError(f"Cannot write the folder {path}: a file of that name is already there.")
+    if path.is_dir() and any(path.iterdir()) and not replaceable(path):
+        raise JournalError(
+            f"The folder {path} already holds other files; choose a new folder name so nothing in it is overwritten."
+        )
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=folder))
+    aside: Path | None = None
+    try:
+        os.chmod(staging, 0o700)
+        yield staging
+        for child in staging.iterdir():
+            _fsync_file(child)
+        _fsync_folder(staging)
+        if path.exists():
+            aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=folder)) / path.name
+            os.replace(path, aside)
+        os.replace(staging, path)
+        _fsync_folder(folder)
+    except BaseException:
+        if aside is not None and aside.exists() and not path.exists():
+            os.replace(aside, path)
+        shutil.rmtree(staging, ignore_errors=True)
+        if aside is not None:
+            shutil.rmtree(aside.parent, ignore_errors=True)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside.parent, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
