@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from journal.records import Settings
+from journal.records import JournalContents, ScaleScore, Settings, Trial
 
 OUTCOMES = ("remission", "response", "partial", "non-response", "unknown", "too-short", "not-adequate")
 
@@ -69,3 +70,590 @@ class Assessment:
     caveats: tuple[str, ...] = ()
     rule: str = ""
     summary: str = ""
+
+
+# --------------------------------------------------------------------------- the rules
+
+# trd-rules.md "Outcome" step 2: the remission cut of each primary scale (at or below).
+REMISSION_MAX = {"PHQ-9": 4, "QIDS-SR16": 5, "MADRS": 10, "HAMD-17": 7}
+BASELINE_WINDOW_DAYS = 28
+MAUDSLEY_SEVERITY = {"subsyndromal": 1, "mild": 2, "moderate": 3, "severe": 4, "severe_psychotic": 5}
+# A catalog row that is a formulation of another row (paroxetine CR) is the same drug when counting.
+_FORMULATION_SUFFIXES = (" CR", " XR", " XL", " SR", " ER", " IR", " LA")
+
+NOT_A_DIAGNOSIS = (
+    "This is not a diagnosis. It shows how your journal entries line up with a published rule; "
+    "talk it through with your clinician."
+)
+
+
+def _day(d: date) -> str:
+    return d.isoformat()
+
+
+def _mg(value: float) -> str:
+    return f"{value:g}"
+
+
+def round_pct(value: float) -> float:
+    """One decimal, halves away from zero (so 12.25 shows as 12.3, not 12.2)."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Consecutive days [start, end] at one daily dose."""
+
+    start: date
+    end: date
+    mg: float
+
+
+def covered_spans(trial: Trial, as_of: date) -> list[_Span]:
+    """The trial's covered days as of `as_of`, one span per dose step (steps after `as_of` ignored)."""
+    steps = [s for s in trial.doses if s.start <= as_of]
+    if not steps:
+        return []
+    last_day = trial.end if trial.end is not None and trial.end <= as_of else as_of
+    spans = []
+    for i, step in enumerate(steps):
+        end = steps[i + 1].start - timedelta(days=1) if i + 1 < len(steps) else last_day
+        if end >= step.start:
+            spans.append(_Span(step.start, end, step.mg_per_day))
+    return spans
+
+
+def _clip(spans: list[_Span], start: date, end: date) -> list[_Span]:
+    out = []
+    for s in spans:
+        a, b = max(s.start, start), min(s.end, end)
+        if a <= b:
+            out.append(_Span(a, b, s.mg))
+    return out
+
+
+def adequate_runs(spans: list[_Span], minimum: float) -> list[tuple[date, date]]:
+    """Stretches of consecutive days at or above `minimum` (adjacent adequate steps join into one run)."""
+    runs: list[tuple[date, date]] = []
+    for s in spans:
+        if s.mg < minimum:
+            continue
+        if runs and runs[-1][1] + timedelta(days=1) == s.start:
+            runs[-1] = (runs[-1][0], s.end)
+        else:
+            runs.append((s.start, s.end))
+    return runs
+
+
+def _latest_by_date(scores: list[ScaleScore], start: date, end: date) -> ScaleScore | None:
+    """The latest score in [start, end]; several on one date: the highest total."""
+    best: ScaleScore | None = None
+    for s in scores:
+        if start <= s.date <= end and (best is None or (s.date, s.total) > (best.date, best.total)):
+            best = s
+    return best
+
+
+def _band(pct: float) -> str:
+    if pct >= 50:
+        return "response"
+    if pct >= 25:
+        return "partial"
+    return "non-response"
+
+
+_WORD_OUTCOME = {"none": "non-response", "partial": "partial", "response": "response", "remission": "remission"}
+_OUTCOME_WORDS = {
+    "remission": "remission",
+    "response": "response (at least 50 % better)",
+    "partial": "partial response (25-49 % better)",
+    "non-response": "no response (less than 25 % better)",
+    "unknown": "outcome not known",
+    "too-short": "stopped before it was long enough at an adequate dose",
+    "not-adequate": "not an adequate trial",
+}
+
+
+def _drug_key(generic: str | None, name: str) -> str:
+    if generic is None:
+        from journal.catalog import custom_drug_key
+
+        return "custom:" + custom_drug_key(name)
+    for suffix in _FORMULATION_SUFFIXES:
+        if generic.endswith(suffix):
+            return generic[: -len(suffix)].casefold()
+    return generic.casefold()
+
+
+@dataclass
+class _Work:
+    """Mutable working state for one trial while the rules run."""
+
+    trial: Trial
+    drug: str
+    key: str
+    catalog_drug: object | None
+    is_augmentation: bool
+    spans: list[_Span]
+    inside: list[_Span]
+    minimum: float | None = None
+    min_source: str | None = None
+    adequate: bool = False
+    longest: int = 0
+    adequacy_date: date | None = None
+    adequate_from: date | None = None
+    outcome: str = "not-adequate"
+    improvement: float | None = None
+    evidence_date: date | None = None
+    failure_date: date | None = None
+    failed: bool = False
+    counts: bool = False
+    reasons: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+    @property
+    def first_day(self) -> date:
+        return self.inside[0].start
+
+    @property
+    def last_day_inside(self) -> date:
+        return self.inside[-1].end
+
+    @property
+    def last_covered(self) -> date:
+        return self.spans[-1].end
+
+    @property
+    def label(self) -> str:
+        return f"{self.drug} ({self.trial.id})"
+
+
+def assess(
+    contents: JournalContents,
+    settings: Settings | None = None,
+    as_of: date | None = None,
+    catalog=None,
+) -> Assessment:
+    """Applies trd-rules.md to the journal as of a date (today unless given)."""
+    if catalog is None:
+        from journal.catalog import load_catalog
+
+        catalog = load_catalog()
+    settings = settings or contents.settings
+    as_of = as_of or date.today()
+    weeks_days = settings.adequate_weeks * 7
+    caveats: list[str] = []
+
+    # Every trial's covered days as of the date.
+    all_spans = {t.id: covered_spans(t, as_of) for t in contents.trials}
+
+    # The current episode.
+    started = [e for e in contents.episodes if e.start <= as_of]
+    if started:
+        current = max(started, key=lambda e: (e.start, e.id))
+        ep_end_recorded = current.end if current.end is not None and current.end <= as_of else None
+        episode = EpisodeRef(id=current.id, start=current.start, end=ep_end_recorded, assumed=False)
+        window_end = ep_end_recorded or as_of
+        severity = current.severity
+    else:
+        firsts = [spans[0].start for spans in all_spans.values() if spans]
+        if firsts:
+            episode = EpisodeRef(id=None, start=min(firsts), end=None, assumed=True)
+        else:
+            episode = None
+        window_end = as_of
+        severity = None
+        caveats.append(
+            "No episode is recorded, so the whole journal is treated as one episode "
+            + (f"from {_day(episode.start)}, the first day of a recorded trial, " if episode else "")
+            + "up to the assessment date. Recording your current episode makes the verdict sharper."
+        )
+
+    works: list[_Work] = []
+    if episode is not None:
+        for trial in contents.trials:
+            spans = all_spans[trial.id]
+            inside = _clip(spans, episode.start, window_end)
+            if not inside:
+                continue
+            found = catalog.resolve(trial.drug)
+            works.append(
+                _Work(
+                    trial=trial,
+                    drug=found.generic if found is not None else trial.drug.strip(),
+                    key=_drug_key(found.generic if found is not None else None, trial.drug),
+                    catalog_drug=found,
+                    is_augmentation=trial.augmentation or (found is not None and found.is_augmentation),
+                    spans=spans,
+                    inside=inside,
+                )
+            )
+    works.sort(key=lambda w: (w.first_day, w.trial.id))
+
+    primary = [s for s in contents.scores if s.scale == settings.primary_scale and s.date <= as_of]
+    for w in works:
+        _judge_adequacy(w, weeks_days, settings, catalog, as_of)
+        _judge_outcome(w, settings, primary, as_of)
+
+    _count(works, settings, episode)
+
+    counted = sorted((w for w in works if w.counts), key=lambda w: (w.failure_date, w.first_day, w.trial.id))
+    count = len(counted)
+    threshold_met = count >= 2
+    threshold_date = counted[1].failure_date if threshold_met else None
+
+    if settings.count_augmentation and any(w.counts and w.is_augmentation for w in works):
+        caveats.append(
+            "A failed augmentation (add-on) treatment is counted, as the MGH-ATRQ does; this goes beyond the "
+            "FDA/EMA definition, which counts different antidepressants."
+        )
+    for w in works:
+        caveats.extend(f"{w.label}: {c}" for c in w.caveats)
+
+    maudsley = _maudsley(works, severity, episode, window_end, contents, as_of)
+    verdicts = tuple(_verdict(w) for w in works)
+    rule = rule_text(settings)
+    summary = _summary(threshold_met, threshold_date, count, episode)
+    return Assessment(
+        as_of=as_of,
+        settings=settings,
+        episode=episode,
+        maudsley=maudsley,
+        failed_adequate_count=count,
+        threshold_met=threshold_met,
+        threshold_date=threshold_date,
+        trials=verdicts,
+        caveats=tuple(caveats),
+        rule=rule,
+        summary=summary,
+    )
+
+
+def _judge_adequacy(w: _Work, weeks_days: int, settings: Settings, catalog, as_of: date) -> None:
+    trial, found = w.trial, w.catalog_drug
+    catalog_min = found.min_adequate_mg if found is not None else None
+    if trial.min_adequate_mg is not None:
+        w.minimum = trial.min_adequate_mg
+        w.min_source = "your own minimum"
+        if catalog_min is not None and trial.min_adequate_mg < catalog_min:
+            w.caveats.append(
+                f"judged on your own minimum of {_mg(trial.min_adequate_mg)} mg/day, below the catalog's "
+                f"{catalog.minimum_label(found)}"
+            )
+    elif catalog_min is not None:
+        w.minimum = catalog_min
+        w.min_source = found.min_source
+    if w.first_day > w.spans[0].start:
+        w.caveats.append(f"started before this episode (on {_day(w.spans[0].start)}); only its days inside the episode count")
+
+    if w.minimum is None:
+        w.reasons.append("no minimum adequate dose known")
+        if found is not None:
+            w.reasons.append(catalog.minimum_label(found))
+        else:
+            w.reasons.append(
+                f"the catalog does not know {w.drug}; if your clinician considers a dose adequate for you, "
+                "enter it as your own minimum"
+            )
+        return
+
+    runs = adequate_runs(w.inside, w.minimum)
+    w.longest = max(((b - a).days + 1 for a, b in runs), default=0)
+    reached = [(a, b) for a, b in runs if (b - a).days + 1 >= weeks_days]
+    if reached:
+        start = reached[0][0]
+        w.adequate_from = start
+        w.adequacy_date = start + timedelta(days=weeks_days - 1)
+    poor = trial.adherence == "poor"
+    w.adequate = bool(reached) and not poor
+    if w.adequate:
+        w.reasons.append(
+            f"{settings.adequate_weeks} weeks at an adequate dose (at least {_mg(w.minimum)} mg/day, {w.min_source}) "
+            f"reached on {_day(w.adequacy_date)}; longest run {w.longest} days"
+        )
+        if trial.adherence is None:
+            w.caveats.append("adherence not recorded (counted as taken as prescribed)")
+        return
+
+    ended = trial.end is not None and trial.end <= as_of
+    if poor:
+        w.outcome = "not-adequate"
+        w.reasons.append("adherence recorded as poor, so this trial cannot count as adequate")
+        if reached:
+            w.reasons.append(f"the dose was adequate for {settings.adequate_weeks} weeks by {_day(w.adequacy_date)}")
+    elif w.longest == 0:
+        w.outcome = "not-adequate"
+        w.reasons.append(f"the dose never reached the minimum adequate dose ({_mg(w.minimum)} mg/day, {w.min_source}) in this episode")
+    elif ended:
+        w.outcome = "too-short"
+        w.reasons.append(
+            f"stopped after {w.longest} days at an adequate dose, short of {settings.adequate_weeks} weeks "
+            f"({weeks_days} days); stopping early is never counted as a failure"
+        )
+    else:
+        w.outcome = "not-adequate"
+        w.reasons.append(
+            f"still running: {w.longest} days at an adequate dose so far, {settings.adequate_weeks} weeks "
+            f"({weeks_days} days) needed"
+        )
+
+
+def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_of: date) -> None:
+    trial = w.trial
+    rating = trial.rating if trial.rating is not None and (trial.rating.date is None or trial.rating.date <= as_of) else None
+    ongoing = trial.end is None or trial.end > as_of
+    if rating is not None and rating.improvement_pct is not None:
+        w.improvement = float(rating.improvement_pct)
+    if not w.adequate:
+        if w.improvement is None and w.adequacy_date is not None:
+            _score_evidence(w, settings, primary, record=False)
+        return
+
+    if rating is not None:
+        word = _WORD_OUTCOME[rating.response]
+        if rating.response == "remission":
+            outcome = "remission"
+            if rating.improvement_pct is not None and _band(rating.improvement_pct) != "response":
+                w.reasons.append(
+                    f"your rating says remission but gives {_mg(rating.improvement_pct)} % improvement; remission was used"
+                )
+        elif rating.improvement_pct is not None:
+            outcome = _band(rating.improvement_pct)
+            if outcome != word:
+                w.reasons.append(
+                    f"your rating says \"{rating.response}\" but the {_mg(rating.improvement_pct)} % improvement you gave "
+                    f"means {outcome}; the number was used"
+                )
+        else:
+            outcome = word
+        w.outcome = outcome
+        if rating.date is not None:
+            w.evidence_date = rating.date
+        else:
+            w.evidence_date = w.last_covered
+            if ongoing:
+                w.caveats.append(
+                    "your rating has no date, so it is dated to the assessment date while the trial runs; "
+                    "the failure date will move"
+                )
+        pct = f", {_mg(rating.improvement_pct)} % improvement" if rating.improvement_pct is not None else ""
+        dated = _day(rating.date) if rating.date else f"undated, taken as {_day(w.evidence_date)}"
+        w.reasons.append(f"outcome {outcome} from your own rating (\"{rating.response}\"{pct}; {dated})")
+    else:
+        _score_evidence(w, settings, primary, record=True)
+
+    if w.outcome == "non-response" or (w.outcome == "partial" and settings.failure_threshold_pct == 50):
+        w.failed = True
+        w.failure_date = max(w.adequacy_date, w.evidence_date)
+        if ongoing:
+            w.caveats.append("judged while still running: a later score can change it")
+    elif w.outcome == "partial":
+        w.reasons.append("a partial response is not a failure under the stricter 25 % rule")
+
+
+def _score_evidence(w: _Work, settings: Settings, primary: list[ScaleScore], *, record: bool) -> None:
+    """Outcome from the primary scale: baseline before the first day, outcome score once adequate."""
+    scale = settings.primary_scale
+    first = w.first_day
+    baseline = _latest_by_date(primary, first - timedelta(days=BASELINE_WINDOW_DAYS), first)
+    outcome_score = _latest_by_date(primary, w.adequacy_date, w.last_day_inside) if w.adequacy_date else None
+    if baseline is None or outcome_score is None or baseline.total == 0:
+        if record:
+            w.outcome = "unknown"
+            w.reasons.append("outcome not recorded")
+            if baseline is None:
+                w.reasons.append(
+                    f"no {scale} score in the 28 days up to the trial's first day ({_day(first)}) to compare with, "
+                    "and no rating of your own"
+                )
+            elif baseline.total == 0:
+                w.reasons.append(f"the {scale} baseline on {_day(baseline.date)} is 0, so improvement cannot be measured")
+            else:
+                w.reasons.append(
+                    f"no {scale} score between {_day(w.adequacy_date)} (adequate from then) and {_day(w.last_day_inside)}, "
+                    "and no rating of your own"
+                )
+        return
+    pct = (baseline.total - outcome_score.total) / baseline.total * 100
+    if not record:
+        w.improvement = round_pct(pct)
+        return
+    w.improvement = round_pct(pct)
+    w.evidence_date = outcome_score.date
+    if outcome_score.total <= REMISSION_MAX[scale]:
+        w.outcome = "remission"
+    else:
+        w.outcome = _band(pct)
+    w.reasons.append(
+        f"outcome {w.outcome} from {scale}: {baseline.total} on {_day(baseline.date)} before the trial, "
+        f"{outcome_score.total} on {_day(outcome_score.date)} at an adequate dose ({round_pct(pct):g} % improvement)"
+    )
+
+
+def _count(works: list[_Work], settings: Settings, episode: EpisodeRef | None) -> None:
+    antidepressants = [w for w in works if not w.is_augmentation]
+    eligible: list[_Work] = []
+    for w in works:
+        if w.is_augmentation:
+            with_ad = any(_overlap(w.inside, a.inside) for a in antidepressants)
+            if not settings.count_augmentation:
+                w.reasons.append("augmentation not counted under this rule")
+                continue
+            if not with_ad:
+                w.reasons.append("taken without an antidepressant")
+                continue
+        if w.failed:
+            eligible.append(w)
+    first_per_drug: dict[str, _Work] = {}
+    for w in sorted(eligible, key=lambda w: (w.failure_date, w.first_day, w.trial.id)):
+        if w.key in first_per_drug:
+            w.reasons.append("same drug as an earlier failed trial (optimisation, not a new trial)")
+            continue
+        first_per_drug[w.key] = w
+        w.counts = True
+        w.reasons.append(f"failed on {_day(w.failure_date)}: counts toward the two-trial rule")
+        if w.catalog_drug is None:
+            w.caveats.append("counted on your own minimum for a drug the catalog does not know")
+    for w in antidepressants:
+        partners = [o.drug for o in antidepressants if o is not w and _overlap(w.inside, o.inside)]
+        if partners:
+            w.caveats.append("taken together with " + ", ".join(sorted(set(partners))))
+
+
+def _overlap(a: list[_Span], b: list[_Span]) -> bool:
+    return bool(a and b) and a[0].start <= b[-1].end and b[0].start <= a[-1].end
+
+
+def _maudsley(works: list[_Work], severity: str | None, episode: EpisodeRef | None, window_end: date, contents: JournalContents, as_of: date) -> Maudsley:
+    missing: list[str] = []
+    parts: list[tuple[str, int]] = []
+    if episode is None:
+        return Maudsley(score=None, band=None, missing=("episode",))
+    days = (window_end - episode.start).days + 1
+    duration = 1 if days <= 365 else 2 if days <= 730 else 3
+    parts.append((f"duration ({days} days)", duration))
+    if severity is None:
+        missing.append("severity")
+    else:
+        parts.append((f"severity at episode start ({severity.replace('_', ' ')})", MAUDSLEY_SEVERITY[severity]))
+    failed_drugs = {w.key for w in works if w.failed and w.adequate and not w.is_augmentation}
+    n = len(failed_drugs)
+    if n == 0:
+        missing.append("no failed antidepressant")
+    else:
+        points = 1 if n <= 2 else 2 if n <= 4 else 3 if n <= 6 else 4 if n <= 10 else 5
+        parts.append((f"failed antidepressants ({n})", points))
+    if any(w.is_augmentation for w in works):
+        parts.append(("augmentation used", 1))
+    if any(s.treatment == "ect" and episode.start <= s.date <= window_end for s in contents.sessions):
+        parts.append(("ECT used", 1))
+    if missing:
+        return Maudsley(score=None, band=None, missing=tuple(missing), parts=tuple(parts))
+    score = sum(p for _, p in parts)
+    band = "mild" if score <= 6 else "moderate" if score <= 10 else "severe"
+    return Maudsley(score=score, band=band, missing=(), parts=tuple(parts))
+
+
+def _verdict(w: _Work) -> TrialVerdict:
+    return TrialVerdict(
+        id=w.trial.id,
+        drug=w.drug,
+        adequate=w.adequate,
+        longest_adequate_run_days=w.longest,
+        adequacy_date=w.adequacy_date,
+        outcome=w.outcome,
+        improvement_pct=None if w.improvement is None else round_pct(w.improvement),
+        failure_date=w.failure_date,
+        counts=w.counts,
+        reasons=tuple(w.reasons),
+        caveats=tuple(w.caveats),
+        augmentation=w.is_augmentation,
+        failed=w.failed,
+        first_day=w.first_day,
+        last_day=w.last_day_inside,
+        adequate_from=w.adequate_from,
+        min_adequate_mg=w.minimum,
+        min_source=w.min_source,
+    )
+
+
+def rule_text(settings: Settings) -> str:
+    """The rule applied, in plain words, with the settings that shape it."""
+    text = (
+        f"Rule: at least 2 different antidepressants in the current episode, each taken at or above its minimum "
+        f"adequate dose for at least {settings.adequate_weeks} weeks with adherence not recorded as poor, that did not "
+        f"work: less than {settings.failure_threshold_pct} % improvement"
+        + (" (a partial response counts as not working)" if settings.failure_threshold_pct == 50 else "")
+        + f", judged by your own rating or else by {settings.primary_scale} scores."
+    )
+    if settings.count_augmentation:
+        text += (
+            " Failed add-on (augmentation) treatments taken with an antidepressant are counted too, as the MGH-ATRQ does;"
+            " this goes beyond the FDA/EMA definition."
+        )
+    else:
+        text += " Add-on (augmentation) treatments are not counted, as in the FDA/EMA definition."
+    return text
+
+
+def _summary(met: bool, when: date | None, count: int, episode: EpisodeRef | None) -> str:
+    if met:
+        return (
+            f"The criteria for treatment-resistant depression appear to be met as of {_day(when)}: "
+            f"{count} different antidepressants taken at an adequate dose for long enough did not work well enough "
+            "in this episode. Please discuss this with your clinician."
+        )
+    if episode is None:
+        return "The criteria for treatment-resistant depression do not appear to be met: no trial is recorded yet."
+    noun = "antidepressant" if count == 1 else "antidepressants"
+    return (
+        f"The criteria for treatment-resistant depression do not appear to be met yet: {count} {noun} taken at an "
+        "adequate dose for long enough did not work well enough in this episode, and the rule needs 2."
+    )
+
+
+def outcome_words(outcome: str) -> str:
+    """An outcome code in plain words."""
+    return _OUTCOME_WORDS.get(outcome, outcome)
+
+
+def assessment_to_json(a: Assessment) -> dict:
+    """The object `trial-journal assess --json` prints (spec/journal-json.md)."""
+    s = a.settings
+    return {
+        "as_of": _day(a.as_of),
+        "settings": {
+            "adequate_weeks": s.adequate_weeks,
+            "failure_threshold_pct": s.failure_threshold_pct,
+            "count_augmentation": s.count_augmentation,
+            "primary_scale": s.primary_scale,
+        },
+        "episode": None
+        if a.episode is None
+        else {
+            "id": a.episode.id,
+            "start": _day(a.episode.start),
+            "end": _day(a.episode.end) if a.episode.end else None,
+            "assumed": a.episode.assumed,
+        },
+        "maudsley": {"score": a.maudsley.score, "band": a.maudsley.band, "missing": list(a.maudsley.missing)},
+        "failed_adequate_count": a.failed_adequate_count,
+        "threshold_met": a.threshold_met,
+        "threshold_date": _day(a.threshold_date) if a.threshold_date else None,
+        "trials": [
+            {
+                "id": t.id,
+                "drug": t.drug,
+                "adequate": t.adequate,
+                "longest_adequate_run_days": t.longest_adequate_run_days,
+                "adequacy_date": _day(t.adequacy_date) if t.adequacy_date else None,
+                "outcome": t.outcome,
+                "improvement_pct": t.improvement_pct,
+                "failure_date": _day(t.failure_date) if t.failure_date else None,
+                "counts": t.counts,
+                "reasons": list(t.reasons),
+            }
+            for t in a.trials
+        ],
+        "caveats": list(a.caveats),
+    }
