@@ -1,0 +1,169 @@
+"""The one place a journal file is opened: file hygiene, encryption, SQLite settings and schema upgrades."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from journal.errors import JournalError, WrongPassphraseError
+from journal.hygiene import PRIVATE_FILE_MODE, make_private_dir
+
+KEY_BYTES = 32
+# Tables any journal holds; a database with other tables and none of these is someone else's file.
+_VERSION_TABLE = "alembic_version"
+
+
+def make_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engine:
+    """An engine on the journal file at `path` (encrypted with the raw 256-bit `key` when given).
+
+    Checks first, without changing the file, that it opens, is readable with this key, passes
+    SQLite's quick check and is not some other program's database or a newer journal's.
+    """
+    path = Path(path)
+    if key is not None and (not isinstance(key, bytes) or len(key) != KEY_BYTES):
+        raise ValueError(f"a journal key is {KEY_BYTES} raw bytes")
+    probe_file(path, key)
+    url = f"sqlite+pysqlite:///{path}"
+    options: dict[str, Any] = {"creator": lambda: _connect(path, key), "poolclass": QueuePool}
+    if key is not None:
+        # Lets SQLAlchemy recognise sqlcipher3's own exception classes.
+        from sqlcipher3 import dbapi2
+
+        options["module"] = dbapi2
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _connect(path: Path, key: bytes | None) -> Any:
+    """A DB-API connection to `path`, keyed when the journal is encrypted."""
+    if key is None:
+        return sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    from sqlcipher3 import dbapi2
+
+    conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
+    # The key must be the first statement on the connection, before anything reads a page.
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # WAL and FULL sync: a committed entry survives a crash or power cut.
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _on_begin(conn: Any) -> None:
+    # The driver's own implicit transactions start late and skip reads; begin explicitly instead
+    # so each facade call is one real transaction (import is all or nothing).
+    conn.exec_driver_sql("BEGIN")
+
+
+def probe_file(path: Path, key: bytes | None) -> None:
+    """Raise a JournalError naming the file unless it is empty or a journal this version can open."""
+    try:
+        conn = _connect(path, key)
+    except Exception as exc:  # the driver's errors differ between sqlite3 and sqlcipher3
+        raise JournalError(f"{path} could not be opened: {exc}") from None
+    try:
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except Exception as exc:
+            if "not a database" in str(exc) and key is not None:
+                raise WrongPassphraseError(
+                    f"This passphrase does not open the journal at {path} (or the file is not a journal)."
+                ) from None
+            if "not a database" in str(exc):
+                raise JournalError(
+                    f"{path} is not a Trial Journal file: it is not a database, or it is an encrypted "
+                    "journal that needs its passphrase."
+                ) from None
+            raise JournalError(f"{path} could not be read: {exc}") from None
+        try:
+            check = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        except Exception as exc:
+            raise JournalError(f"{path} is damaged: SQLite's check could not run ({exc}).") from None
+        if check != ["ok"]:
+            raise JournalError(f"{path} is damaged: SQLite's check found {'; '.join(check[:3])}.")
+        if not tables:
+            return
+        if _VERSION_TABLE not in tables:
+            raise JournalError(f"{path} is a database, but not a Trial Journal file: it holds other tables.")
+        row = conn.execute(f"SELECT version_num FROM {_VERSION_TABLE}").fetchone()
+        revision = row[0] if row else None
+        if revision is None:
+            raise JournalError(f"{path} is not a complete Trial Journal file: it has no schema version.")
+        if revision not in known_revisions():
+            raise JournalError(
+                f"This journal was made by a newer version of Trial Journal (schema {revision}); "
+                f"update Trial Journal to open {path}. The file was left as it is."
+            )
+    finally:
+        conn.close()
+
+
+def create_file(path: Path) -> None:
+    """Make an empty journal file readable by its owner only, and its folder if missing (0700)."""
+    if not path.parent.exists():
+        # Only folders we make are tightened: the person's own existing folder is theirs to set.
+        make_private_dir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE)
+    os.close(fd)
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts live inside the installed package."""
+    return Path(str(resources.files("journal.migrations")))
+
+
+def alembic_config():  # -> alembic.config.Config, imported lazily: only opening a journal needs it
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+@lru_cache(maxsize=1)
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of Trial Journal knows."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(s.revision for s in script.walk_revisions())
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision (creates it in an empty file), in one transaction."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
