@@ -1,0 +1,345 @@
+"""The `trial-journal` command: the window, import, export, assess, report, backup and restore."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Callable, Sequence
+
+from journal.errors import JournalError, ValidationError
+
+APP_NAME = "trial-journal"
+EXIT_OK = 0
+EXIT_PROBLEM = 2
+
+
+def default_journal_path() -> Path:
+    """The journal in the person's data folder (platformdirs), used when --journal is not given."""
+    from platformdirs import user_data_path
+
+    return user_data_path("TrialJournal", appauthor=False, roaming=False) / "journal.db"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that says what is wrong in one plain line and exits 2, never with a traceback."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_PROBLEM, f"{self.prog}: {message}\n")
+
+
+def _date_arg(name: str) -> Callable[[str], date]:
+    def parse(text: str) -> date:
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a date written YYYY-MM-DD, got {text!r}") from None
+
+    return parse
+
+
+def _add_journal_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    # The top-level copies get their own names: argparse lets a sub-command's defaults overwrite them.
+    p.add_argument("--journal", dest=prefix + "journal", metavar="PATH", type=Path, help="the journal file (default: the journal in your data folder)")
+    p.add_argument(
+        "--passphrase-file",
+        dest=prefix + "passphrase_file",
+        metavar="PATH",
+        help="read the journal's passphrase from this file ('-' for standard input); never give it on the command line",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=APP_NAME,
+        description="Trial Journal: a private journal of antidepressant trials and mood. With no command, opens the window.",
+    )
+    parser.add_argument("--demo", action="store_true", help="open a made-up demo journal in a temporary place")
+    _add_journal_options(parser, prefix="top_")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("import", help="add a journal file (version 1 JSON) to the journal")
+    p.add_argument("file", metavar="FILE", type=Path)
+    _add_journal_options(p)
+
+    p = sub.add_parser("export", help="write the journal as JSON, CSV or FHIR")
+    p.add_argument("--format", choices=("json", "csv", "fhir"), default="json")
+    p.add_argument("--out", metavar="PATH", type=Path, required=True)
+    _add_journal_options(p)
+
+    p = sub.add_parser("assess", help="print the treatment-resistance assessment")
+    p.add_argument("--as-of", metavar="DATE", type=_date_arg("--as-of"), help="assess as of this date (default: today)")
+    p.add_argument("--json", action="store_true", help="print the assessment as one JSON object")
+    _add_journal_options(p)
+
+    p = sub.add_parser("report", help="write the appointment report (PDF)")
+    p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True)
+    p.add_argument("--from", dest="start", metavar="DATE", type=_date_arg("--from"))
+    p.add_argument("--to", dest="end", metavar="DATE", type=_date_arg("--to"))
+    p.add_argument("--name", choices=("full", "initials", "none"), default="initials", help="how your name is printed")
+    p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    _add_journal_options(p)
+
+    p = sub.add_parser("backup", help="make a verified backup of the journal now, or list backups")
+    p.add_argument("--list", action="store_true", help="list the backups instead of making one")
+    _add_journal_options(p)
+
+    p = sub.add_parser("restore", help="replace the journal with one of its backups (the current one is backed up first)")
+    p.add_argument("backup", metavar="BACKUP", type=Path)
+    _add_journal_options(p)
+    return parser
+
+
+# --------------------------------------------------------------------------- opening the journal
+
+
+def _journal_path(args: argparse.Namespace) -> Path:
+    return Path(args.journal).expanduser() if args.journal else default_journal_path()
+
+
+def _read_passphrase(args: argparse.Namespace) -> str | None:
+    if not args.passphrase_file:
+        return None
+    if args.passphrase_file == "-":
+        text = sys.stdin.readline()
+    else:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise JournalError(f"--passphrase-file: cannot read {args.passphrase_file} ({exc.strerror or exc})") from None
+    passphrase = text.rstrip("\r\n")
+    if not passphrase:
+        raise JournalError(f"--passphrase-file: {args.passphrase_file} holds no passphrase")
+    return passphrase
+
+
+def open_journal(args: argparse.Namespace, *, create: bool = False):
+    """Opens the journal named by the arguments; a missing one is an error unless `create`."""
+    from journal.facade import Journal
+
+    path = _journal_path(args)
+    passphrase = _read_passphrase(args)
+    if not create and not path.exists():
+        raise JournalError(
+            f"there is no journal at {path}. Import a file first (trial-journal import FILE --journal {path}) "
+            "or open the window to start one."
+        )
+    opener = getattr(Journal, "open_with_passphrase", None)
+    if passphrase is not None:
+        if opener is None:
+            raise JournalError("this build of Trial Journal cannot open encrypted journals")
+        return opener(path, passphrase, create=create)
+    return Journal.open(path, create=create)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from journal.fileformat import RECORD_LISTS, load_file
+
+    path = _journal_path(args)
+    existed = path.exists()
+    journal = open_journal(args, create=False) if existed else None
+    try:
+        existing: dict[str, set[str]] = {}
+        if journal is not None:
+            contents = journal.contents()
+            for name in RECORD_LISTS:
+                ids = {r.id for r in getattr(contents, name)}
+                if name == "scores":
+                    ids |= {r.id for r in contents.checkins}
+                existing[name] = ids
+        result = load_file(args.file, existing_ids=existing)
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if journal is None:
+            journal = open_journal(args, create=True)
+        try:
+            journal.import_contents(result.contents, result.settings_changes)
+        except BaseException:
+            if not existed:
+                journal.close()
+                journal = None
+                _remove_new_journal(path)
+            raise
+        c = result.contents
+        counts = [
+            (len(c.episodes), "episode"),
+            (len(c.trials), "trial"),
+            (len(c.scores), "score"),
+            (len(c.checkins), "daily check-in"),
+            (len(c.labs), "lab result"),
+            (len(c.conditions), "condition"),
+            (len(c.sessions), "session"),
+            (len(c.notes), "note"),
+        ]
+        said = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
+        print(f"Imported {said or 'no records'} into {path}.")
+        return EXIT_OK
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _remove_new_journal(path: Path) -> None:
+    """A journal made only for an import that failed is removed, so nothing is left behind."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    with open_journal(args) as journal:
+        contents = journal.contents()
+    out: Path = args.out
+    if args.format == "json":
+        from journal.atomic import atomic_write
+        from journal.fileformat import dumps
+
+        atomic_write(out, dumps(contents).encode("utf-8"))
+    elif args.format == "csv":
+        from journal.exports import write_csv
+
+        out = write_csv(contents, out)
+    else:
+        from journal.exports import write_fhir
+
+        out = write_fhir(contents, out)
+    print(f"Wrote {out}. It is not encrypted: keep it somewhere private.")
+    return EXIT_OK
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from journal.assessment import assess, assessment_to_json
+
+    with open_journal(args) as journal:
+        contents = journal.contents()
+    result = assess(contents, as_of=args.as_of)
+    if args.json:
+        print(json.dumps(assessment_to_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(format_assessment(result))
+    return EXIT_OK
+
+
+def format_assessment(a) -> str:
+    """The assessment as a person reads it in a terminal."""
+    from journal.assessment import NOT_A_DIAGNOSIS, outcome_words
+
+    lines = [a.summary, "", f"Assessed as of {a.as_of.isoformat()}."]
+    if a.episode is not None:
+        ep = a.episode
+        where = "assumed: no episode recorded" if ep.assumed else f"episode {ep.id}"
+        ends = f"to {ep.end.isoformat()}" if ep.end else "ongoing"
+        lines.append(f"Current episode: from {ep.start.isoformat()}, {ends} ({where}).")
+    lines += ["", a.rule, ""]
+    if a.threshold_met:
+        lines.append(f"Threshold date: {a.threshold_date.isoformat()} (the second failed adequate trial).")
+    lines.append(f"Failed adequate trials that count: {a.failed_adequate_count} of the 2 the rule needs.")
+    lines.append("")
+    for t in a.trials:
+        tick = "counts" if t.counts else "does not count"
+        adequacy = "adequate" if t.adequate else "not adequate"
+        lines.append(f"- {t.drug} ({t.id}): {adequacy}, {outcome_words(t.outcome)}; {tick}.")
+        for reason in t.reasons:
+            lines.append(f"    {reason}")
+        for caveat in t.caveats:
+            lines.append(f"    note: {caveat}")
+    if not a.trials:
+        lines.append("No trial is recorded in this episode yet.")
+    lines.append("")
+    m = a.maudsley
+    if m.score is not None:
+        lines.append(f"Maudsley Staging Method score: {m.score} of 15 ({m.band}).")
+    else:
+        lines.append(f"Maudsley Staging Method score: incomplete (missing: {', '.join(m.missing)}).")
+    general = [c for c in a.caveats if not any(c.startswith(f"{t.drug} ({t.id}):") for t in a.trials)]
+    if general:
+        lines.append("")
+        lines += [f"Note: {c}" for c in general]
+    lines += ["", NOT_A_DIAGNOSIS]
+    return "\n".join(lines)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from journal.report import build_report
+
+    if args.start and args.end and args.start > args.end:
+        raise JournalError(f"--from ({args.start}) is after --to ({args.end})")
+    with open_journal(args) as journal:
+        contents = journal.contents()
+    out = build_report(contents, args.out, start=args.start, end=args.end, name_style=args.name, page_size=args.page_size)
+    print(f"Wrote {out}. The PDF is not encrypted: keep it somewhere private.")
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    try:
+        from journal import backups
+    except ImportError:
+        raise JournalError("backups are not available in this build") from None
+    return backups.cli_backup(args, open_journal, _journal_path(args))
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        from journal import backups
+    except ImportError:
+        raise JournalError("restoring is not available in this build") from None
+    return backups.cli_restore(args, open_journal, _journal_path(args))
+
+
+def _run_window(args: argparse.Namespace) -> int:
+    try:
+        from ui.app import run
+    except ImportError as exc:
+        print(f"{APP_NAME}: the window cannot start ({exc}).", file=sys.stderr)
+        return EXIT_PROBLEM
+    return run(journal_path=_journal_path(args) if args.journal else None, demo=args.demo, passphrase_file=args.passphrase_file)
+
+
+COMMANDS = {
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "assess": _cmd_assess,
+    "report": _cmd_report,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `trial-journal` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    args.journal = getattr(args, "journal", None) or args.top_journal
+    args.passphrase_file = getattr(args, "passphrase_file", None) or args.top_passphrase_file
+    try:
+        if args.command is None:
+            return _run_window(args)
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        print(f"{APP_NAME}: nothing was changed; {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except JournalError as exc:
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print(f"{APP_NAME}: stopped.", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        target = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"{APP_NAME}: {exc.strerror or exc}{target}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+if __name__ == "__main__":
+    sys.exit(main())
