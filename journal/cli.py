@@ -296,13 +296,21 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return backups.cli_restore(args, open_journal, _journal_path(args))
 
 
-def _run_window(args: argparse.Namespace) -> int:
-    try:
-        from ui.app import run
-    except ImportError as exc:
-        print(f"{APP_NAME}: the window cannot start ({exc}).", file=sys.stderr)
+WindowRunner = Callable[..., int]
+
+
+def _run_window(args: argparse.Namespace, run_window: WindowRunner | None) -> int:
+    if run_window is None:
+        print(
+            f"{APP_NAME}: the window is not part of this command; use {APP_NAME} import, export, assess or report.",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM
-    return run(journal_path=_journal_path(args) if args.journal else None, demo=args.demo, passphrase_file=args.passphrase_file)
+    return run_window(
+        journal_path=_journal_path(args) if args.journal else None,
+        demo=args.demo,
+        passphrase_file=args.passphrase_file,
+    )
 
 
 COMMANDS = {
@@ -315,14 +323,14 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `trial-journal` command; returns the exit status."""
+def main(argv: Sequence[str] | None = None, run_window: WindowRunner | None = None) -> int:
+    """The `trial-journal` command; returns the exit status. The window, being Qt, is handed in by `ui.entry`."""
     args = build_parser().parse_args(argv)
     args.journal = getattr(args, "journal", None) or args.top_journal
     args.passphrase_file = getattr(args, "passphrase_file", None) or args.top_passphrase_file
     try:
         if args.command is None:
-            return _run_window(args)
+            return _run_window(args, run_window)
         return COMMANDS[args.command](args)
     except ValidationError as exc:
         print(f"{APP_NAME}: nothing was changed; {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found:", file=sys.stderr)
