@@ -439,6 +439,9 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
         pct = f", {_mg(rating.improvement_pct)} % improvement" if rating.improvement_pct is not None else ""
         dated = _day(rating.date) if rating.date else f"undated, taken as {_day(w.evidence_date)}"
         w.reasons.append(f"outcome {outcome} from your own rating (\"{rating.response}\"{pct}; {dated})")
+        if w.improvement is None:
+            # The rating gave no number: the improvement shown is the scores' (trd-rules.md), the outcome stays the rating's.
+            _score_evidence(w, settings, primary, record=False)
     else:
         _score_evidence(w, settings, primary, record=True)
 
