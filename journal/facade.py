@@ -119,7 +119,8 @@ def _new_id(kind: _Kind, taken: Callable[[str], bool]) -> str:
 def _validate(kind: str, record: Any) -> list[Problem]:
     from journal.validation import validate_record
 
-    return validate_record(kind, record)
+    # Field names are relative to the record ("doses[1].mg_per_day"); trim any stray leading dot.
+    return [Problem(p.field.lstrip("."), p.message) for p in validate_record(kind, record)]
 
 
 def _check_record_type(kind: _Kind, record: Any) -> None:
