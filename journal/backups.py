@@ -1,0 +1,466 @@
+"""Backups of a journal: written safely, verified, thinned, restored, and the "Check journal" action.
+
+A backup is made with SQLite's `VACUUM INTO` on a connection that holds the journal's key,
+so a backup of an encrypted journal is encrypted with the same data key. The journal's key
+header is copied beside it as it is at that moment: a backup opens with the passphrase (or
+recovery code) the journal had when the backup was made.
+
+Every backup is written to a temporary name (created 0600), flushed to disk, renamed, its
+folder flushed, then reopened and checked with `PRAGMA integrity_check`; a backup that does
+not check out is removed and reported, and earlier backups are left alone.
+
+Backups live in `<journal folder>/backups/` named `<journal stem>-<UTC time>-<reason>.db`.
+
+Thinning (`kept_backups`), with `age = now - made_at`:
+  * the newest backup is always kept, whatever its age;
+  * age under 2 days: every backup is kept;
+  * age 2 days to under 14 days: the newest backup of each calendar day (UTC) is kept;
+  * age 14 days to under 60 days: the newest backup of each ISO week is kept;
+  * age 60 days or more: the newest backup of each calendar month is kept;
+  * a backup dated in the future (a clock was wrong) is kept.
+Everything else is removed, with its key header.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from glob import escape as glob_escape
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from journal.errors import JournalError, WrongPassphraseError
+from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, make_private, make_private_dir
+from journal.keystore import keyfile_path
+
+__all__ = [
+    "BACKUP_DIRNAME",
+    "REASONS",
+    "Backup",
+    "BackupError",
+    "CheckReport",
+    "BackupSchedule",
+    "backups_dir",
+    "list_backups",
+    "make_backup",
+    "verify_backup",
+    "kept_backups",
+    "thin_backups",
+    "restore_backup",
+    "check_journal",
+    "copy_files_aside",
+]
+
+BACKUP_DIRNAME = "backups"
+# Why a backup was made; shown in the restore list. None of these says anything about health.
+REASONS = ("manual", "close", "periodic", "import", "upgrade", "restore", "passphrase", "check", "final")
+_STAMP = "%Y%m%d-%H%M%S-%f"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z]+)\.db$")
+_DISK_FULL_WORDS = ("disk is full", "database or disk is full", "no space left")
+
+
+class BackupError(JournalError):
+    """A backup could not be made or restored; the journal itself was not changed."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file: where it is, when (UTC) and why it was made."""
+
+    path: Path
+    made_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the backup has its own key header beside it (and so needs a passphrase)."""
+        return keyfile_path(self.path).exists()
+
+    def describe(self) -> str:
+        """A line for the restore list, in local time: "27 Nov 2026 10:05 — when the journal was closed"."""
+        local = self.made_at.astimezone()
+        return f"{local:%d %b %Y %H:%M} — {_REASON_WORDS.get(self.reason, self.reason)}"
+
+
+_REASON_WORDS = {
+    "manual": "made by hand",
+    "close": "when the journal was closed",
+    "periodic": "while you were working",
+    "import": "before an import",
+    "upgrade": "before the journal was upgraded",
+    "restore": "before a restore",
+    "passphrase": "before the passphrase changed",
+    "check": "when the journal was checked",
+    "final": "before the profile was removed",
+}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What "Check journal" found: `ok`, the findings in plain words, and the backup made first."""
+
+    ok: bool
+    findings: tuple[str, ...]
+    backup: Backup | None = None
+
+    def summary(self) -> str:
+        if self.ok:
+            return "The journal was checked and no problems were found." + (
+                f" A backup was made first ({self.backup.path.name})." if self.backup else ""
+            )
+        return "The check found problems:\n" + "\n".join(self.findings) + (
+            f"\nA backup was made first ({self.backup.path.name}); restoring an earlier backup may help."
+            if self.backup
+            else "\nNo new backup could be made; restoring an earlier backup may help."
+        )
+
+
+def backups_dir(journal_path: str | os.PathLike[str]) -> Path:
+    """The folder that holds the backups of the journal at `journal_path`."""
+    return Path(journal_path).parent / BACKUP_DIRNAME
+
+
+def list_backups(journal_path: str | os.PathLike[str]) -> list[Backup]:
+    """The journal's backups, newest first (other journals' backups in the same folder are not listed)."""
+    folder = backups_dir(journal_path)
+    stem = Path(journal_path).stem
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        match = _NAME.match(entry.name)
+        if not match or match["stem"] != stem:
+            continue
+        try:
+            made_at = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+            size = entry.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(Backup(entry, made_at, match["reason"], size))
+    found.sort(key=lambda b: b.made_at, reverse=True)
+    return found
+
+
+def make_backup(
+    journal_path: str | os.PathLike[str],
+    key: bytes | None,
+    reason: str = "manual",
+    *,
+    connection: Any = None,
+    now: datetime | None = None,
+    thin: bool = True,
+) -> Backup:
+    """Back up the journal; verified before it counts. Raises BackupError (journal untouched) if it cannot.
+
+    `connection` is a DB-API connection already open on the journal (the open journal's own,
+    which an exclusive lock makes the only one); without it a connection is opened here,
+    which needs the journal to be closed elsewhere.
+    """
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    journal_path = Path(journal_path)
+    if connection is None and not journal_path.exists():
+        raise BackupError(f"There is no journal at {journal_path} to back up.")
+    now = now or datetime.now(timezone.utc)
+    folder = make_private_dir(backups_dir(journal_path))
+    final, now = _unused_name(folder, journal_path.stem, now, reason)
+    tmp = folder / f".{final.name}.{secrets.token_hex(4)}.part"
+    own = connection is None
+    conn = _connect(journal_path, key) if own else connection
+    try:
+        # VACUUM INTO wants a missing or empty file; making it empty here first fixes its mode at
+        # 0600 whatever the umask, so the copy is never readable by others, even for a moment.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        os.close(fd)
+        conn.execute("VACUUM INTO ?", (str(tmp),))
+        _fsync_file(tmp)
+        if key is not None:
+            _copy_file(keyfile_path(journal_path), keyfile_path(final))
+        os.replace(tmp, final)
+        fsync_dir(folder)
+    except Exception as exc:
+        _remove(tmp, keyfile_path(final))
+        raise BackupError(_failure_words("The backup could not be written", exc)) from None
+    finally:
+        if own:
+            conn.close()
+    problems = verify_backup(final, key)
+    if problems:
+        _remove(final, keyfile_path(final))
+        raise BackupError(
+            "The backup was written but did not pass its check, so it was removed: "
+            + "; ".join(problems[:3])
+            + ". The journal itself is unchanged."
+        )
+    backup = Backup(final, now, reason, final.stat().st_size)
+    if thin:
+        thin_backups(journal_path, now=now)
+    return backup
+
+
+def verify_backup(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
+    """Problems found opening `path` with `key` and running SQLite's integrity check; empty when it is sound."""
+    try:
+        conn = _connect(Path(path), key, readonly=True)
+    except Exception as exc:
+        return [f"it cannot be opened ({exc})"]
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    except Exception as exc:
+        if "not a database" in str(exc):
+            return ["it does not open with this journal's key" if key else "it needs a passphrase to open"]
+        return [f"the check could not run ({exc})"]
+    finally:
+        conn.close()
+    return [] if rows == ["ok"] else rows
+
+
+def kept_backups(made_at: Iterable[datetime], now: datetime) -> set[datetime]:
+    """Which backup times the thinning rule (module docstring) keeps."""
+    times = sorted(set(made_at), reverse=True)
+    if not times:
+        return set()
+    keep = {times[0]}
+    buckets: dict[tuple, datetime] = {}
+    for t in times:  # newest first, so the first time seen in a bucket is its newest
+        age = now - t
+        if age < timedelta(days=2):
+            keep.add(t)
+            continue
+        day = t.astimezone(timezone.utc)
+        if age < timedelta(days=14):
+            bucket: tuple = ("day", day.date())
+        elif age < timedelta(days=60):
+            bucket = ("week", *day.isocalendar()[:2])
+        else:
+            bucket = ("month", day.year, day.month)
+        buckets.setdefault(bucket, t)
+    keep.update(buckets.values())
+    return keep
+
+
+def thin_backups(journal_path: str | os.PathLike[str], now: datetime | None = None) -> list[Path]:
+    """Remove the backups the thinning rule does not keep; returns what was removed."""
+    now = now or datetime.now(timezone.utc)
+    backups = list_backups(journal_path)
+    keep = kept_backups((b.made_at for b in backups), now)
+    removed = []
+    for b in backups:
+        if b.made_at not in keep:
+            _remove(b.path, keyfile_path(b.path))
+            removed.append(b.path)
+    if removed:
+        fsync_dir(backups_dir(journal_path))
+    return removed
+
+
+def restore_backup(
+    backup_path: str | os.PathLike[str], journal_path: str | os.PathLike[str], key: bytes | None
+) -> Backup | None:
+    """Put a backup in the journal's place; returns the backup made of the journal as it was first.
+
+    The journal must be closed (the caller holds its lock). The backup is checked first; the
+    current journal is backed up (or, if it is too damaged for that, its files are copied
+    aside); then the backup is copied in under a temporary name, flushed, stale -wal/-shm
+    files are removed and it is renamed into place. If anything fails before that rename, the
+    journal is exactly as it was.
+    """
+    backup_path, journal_path = Path(backup_path), Path(journal_path)
+    problems = verify_backup(backup_path, key)
+    if problems:
+        if key is not None and any("key" in p for p in problems):
+            raise WrongPassphraseError(
+                f"The backup {backup_path.name} does not open with this journal's passphrase: it belongs to "
+                "another journal, was made before the passphrase was set, or is damaged. Nothing was changed."
+            )
+        raise BackupError(f"The backup {backup_path.name} cannot be restored: {'; '.join(problems[:3])}. Nothing was changed.")
+    safety: Backup | None = None
+    if journal_path.exists():
+        try:
+            safety = make_backup(journal_path, key, "restore", thin=False)
+        except BackupError:
+            # Too damaged to back up the usual way: keep its raw files instead, so nothing is lost.
+            copy_files_aside(journal_path, backups_dir(journal_path) / f"damaged-{_stamp(datetime.now(timezone.utc))}")
+    tmp = journal_path.with_name(f".{journal_path.name}.{secrets.token_hex(4)}.restore")
+    try:
+        _copy_file(backup_path, tmp)
+        if key is not None and not keyfile_path(journal_path).exists() and keyfile_path(backup_path).exists():
+            _copy_file(keyfile_path(backup_path), keyfile_path(journal_path))
+        # A -wal left from the old file would be replayed onto the restored one and damage it.
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(str(journal_path) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, journal_path)
+        fsync_dir(journal_path.parent)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        raise BackupError(_failure_words("The backup could not be restored", exc)) from None
+    return safety
+
+
+def check_journal(
+    journal_path: str | os.PathLike[str], key: bytes | None, *, connection: Any = None
+) -> CheckReport:
+    """The "Check journal" action: a backup first, then SQLite's full integrity and reference checks."""
+    backup = None
+    findings: list[str] = []
+    try:
+        backup = make_backup(journal_path, key, "check", connection=connection)
+    except BackupError as exc:
+        findings.append(str(exc))
+    own = connection is None
+    try:
+        conn = _connect(Path(journal_path), key) if own else connection
+    except Exception as exc:
+        return CheckReport(False, (*findings, f"The journal cannot be opened: {exc}."), backup)
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        if rows != ["ok"]:
+            findings.extend(f"SQLite's integrity check: {r}" for r in rows[:20])
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            findings.append(f"A {table} row ({rowid}) points to a missing {parent} row.")
+    except Exception as exc:
+        findings.append(f"The check could not run: {exc}.")
+    finally:
+        if own:
+            conn.close()
+    return CheckReport(not findings, tuple(findings), backup)
+
+
+def copy_files_aside(journal_path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> Path:
+    """Copy the journal's files as they are on disk (file, -wal, key header) into a new private folder.
+
+    Needs no key and no sound database: for a final backup of a profile being removed, or of a
+    journal too damaged to back up with VACUUM INTO.
+    """
+    journal_path, folder = Path(journal_path), Path(folder)
+    make_private_dir(folder.parent)
+    staging = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.part")
+    make_private_dir(staging)
+    try:
+        for src in (journal_path, Path(str(journal_path) + "-wal"), keyfile_path(journal_path)):
+            if src.exists():
+                _copy_file(src, staging / src.name)
+        fsync_dir(staging)
+        os.replace(staging, folder)
+        fsync_dir(folder.parent)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BackupError(_failure_words("The journal's files could not be copied", exc)) from None
+    return folder
+
+
+@dataclass
+class BackupSchedule:
+    """When the next periodic backup is due: `interval` after the first change since the last backup."""
+
+    interval: timedelta = timedelta(minutes=5)
+    _changed_at: datetime | None = field(default=None, repr=False)
+
+    def note_change(self, now: datetime | None = None) -> None:
+        """Call after every saved change."""
+        if self._changed_at is None:
+            self._changed_at = now or datetime.now(timezone.utc)
+
+    @property
+    def pending(self) -> bool:
+        """Whether there are changes no backup holds yet."""
+        return self._changed_at is not None
+
+    def due(self, now: datetime | None = None) -> bool:
+        """Whether a periodic backup should be made now."""
+        now = now or datetime.now(timezone.utc)
+        return self._changed_at is not None and now - self._changed_at >= self.interval
+
+    def backed_up(self) -> None:
+        """Call after a backup succeeded."""
+        self._changed_at = None
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _connect(path: Path, key: bytes | None, *, readonly: bool = False) -> Any:
+    """A DB-API connection to a journal or backup file, keyed when it is encrypted."""
+    uri = f"file:{_uri_path(path)}" + ("?mode=ro" if readonly else "")
+    if key is None:
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    from sqlcipher3 import dbapi2
+
+    conn = dbapi2.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported to the person, not to stderr
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.absolute()), safe="/")
+
+
+def _unused_name(folder: Path, stem: str, now: datetime, reason: str) -> tuple[Path, datetime]:
+    now = now.astimezone(timezone.utc)
+    while True:
+        candidate = folder / f"{stem}-{_stamp(now)}-{reason}.db"
+        if not any(b.made_at == now for b in _same_stamp(folder, stem, now)) and not candidate.exists():
+            return candidate, now
+        now += timedelta(microseconds=1)  # two backups in one microsecond: keep both
+
+
+def _same_stamp(folder: Path, stem: str, when: datetime) -> list[Backup]:
+    prefix = f"{stem}-{_stamp(when)}-"
+    return [Backup(p, when, "", 0) for p in folder.glob(f"{glob_escape(prefix)}*.db")]
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime(_STAMP)
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    """Copy bytes into a new 0600 file and flush it to disk."""
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    try:
+        with open(src, "rb") as f:
+            while chunk := f.read(1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    make_private(dst)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a leftover temporary file is harmless; the error that matters is already raised
+
+
+def _failure_words(what: str, exc: Exception) -> str:
+    text = str(exc).lower()
+    errno_full = isinstance(exc, OSError) and exc.errno == 28
+    if errno_full or any(w in text for w in _DISK_FULL_WORDS):
+        return f"{what}: the disk is full. The journal itself is unchanged; free some space and try again."
+    return f"{what} ({exc}). The journal itself is unchanged."
