@@ -277,6 +277,10 @@ class Journal:
             revision = storage.current_revision(engine)
             if revision is None and not create:
                 raise JournalError(f"There is no journal at {path}: the file is empty.")
+            if revision is not None and revision != storage.head_revision():
+                # An older schema: copy the file aside before touching it, and stop if that fails.
+                engine.dispose()
+                _backup_before_upgrade(path, key)
             if revision != storage.head_revision():
                 storage.upgrade(engine)
         except DBAPIError as exc:
@@ -518,6 +522,18 @@ def _profile_problems(profile: r.Profile) -> list[Problem]:
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= this_year:
             problems.append(Problem("birth_year", f"must be a year from 1900 to {this_year}, got {year!r}"))
     return problems
+
+
+def _backup_before_upgrade(path: Path, key: bytes | None) -> None:
+    from journal.backups import BackupError, make_backup
+
+    try:
+        make_backup(path, key, "upgrade")
+    except BackupError as exc:
+        raise JournalError(
+            f"The journal at {path} was made by an earlier version of Trial Journal and must be upgraded, "
+            f"but the backup taken first could not be made, so it was left as it is. {exc}"
+        ) from None
 
 
 def _db_error(path: Path, exc: DBAPIError) -> JournalError:

@@ -69,3 +69,111 @@ def test_migration_scripts_are_found_without_an_ini_file_in_the_working_folder(t
     with Journal.open(tmp_path / "j.db") as journal:
         assert journal.counts()["trials"] == 0
     assert not (tmp_path / "alembic.ini").exists()
+
+
+_REVISION_0002 = '''"""A later change for the test: labs learn whether the person was fasting.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("labs") as batch:
+        batch.add_column(sa.Column("fasting", sa.Boolean(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("labs") as batch:
+        batch.drop_column("fasting")
+'''
+
+
+@pytest.fixture
+def later_version(tmp_path, monkeypatch):
+    """This program's migrations plus a made-up revision 0002, as a later release would ship them."""
+    import shutil
+
+    scripts = tmp_path / "later-migrations"
+    shutil.copytree(storage.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_fasting.py").write_text(_REVISION_0002)
+    storage.known_revisions.cache_clear()
+    monkeypatch.setattr(storage, "migrations_dir", lambda: scripts)
+    yield
+    monkeypatch.undo()
+    storage.known_revisions.cache_clear()
+
+
+def _journal_made_at_0001(path: Path) -> None:
+    """A journal as the release with only revision 0001 left it, holding a lab and a note."""
+    from alembic import command
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    storage.create_file(path)
+    engine = storage.make_engine(path)
+    config = storage.alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+            conn.exec_driver_sql(
+                "INSERT INTO labs (id, date, test, value, unit, note) "
+                "VALUES ('l1', '2025-02-01', 'TSH', 2.5, 'mIU/L', '')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO notes (id, date, text, for_appointment) "
+                "VALUES ('n1', '2025-02-02', 'Ask about thyroid panel', 1)"
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_every_entry(tmp_path, later_version):
+    from datetime import date
+
+    from journal.backups import list_backups
+    from journal.records import Lab, Note
+
+    path = tmp_path / "journal" / "j.db"
+    _journal_made_at_0001(path)
+
+    with Journal.open(path) as journal:
+        assert journal.labs.list() == [Lab(id="l1", date=date(2025, 2, 1), test="TSH", value=2.5, unit="mIU/L")]
+        assert journal.notes.list() == [
+            Note(id="n1", date=date(2025, 2, 2), text="Ask about thyroid panel", for_appointment=True)
+        ]
+
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert "fasting" in {row[1] for row in con.execute("PRAGMA table_info(labs)")}
+    finally:
+        con.close()
+
+    backups = list_backups(path)
+    assert [b.reason for b in backups] == ["upgrade"]
+    con = sqlite3.connect(backups[0].path)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert con.execute("SELECT text FROM notes").fetchall() == [("Ask about thyroid panel",)]
+    finally:
+        con.close()
+
+
+def test_a_journal_already_at_the_newest_revision_opens_without_a_backup(tmp_path):
+    from journal.backups import list_backups
+
+    path = tmp_path / "j.db"
+    with Journal.open(path):
+        pass
+    with Journal.open(path):
+        pass
+    assert list_backups(path) == []
