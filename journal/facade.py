@@ -269,9 +269,9 @@ class Journal:
             raise JournalError(f"{path} is a folder, not a journal file.")
         try:
             engine = storage.make_engine(path, key)
-        except JournalError:
+        except BaseException:
             if made:
-                path.unlink(missing_ok=True)
+                _remove_new_file(path)
             raise
         try:
             revision = storage.current_revision(engine)
@@ -283,11 +283,13 @@ class Journal:
                 _backup_before_upgrade(path, key)
             if revision != storage.head_revision():
                 storage.upgrade(engine)
-        except DBAPIError as exc:
+        except BaseException as exc:
             engine.dispose()
-            raise _db_error(path, exc) from None
-        except BaseException:
-            engine.dispose()
+            if made:
+                # A half-made new journal would only confuse the next open; nothing of the person's is in it.
+                _remove_new_file(path)
+            if isinstance(exc, DBAPIError):
+                raise _db_error(path, exc) from None
             raise
         return cls(path, engine)
 
@@ -522,6 +524,11 @@ def _profile_problems(profile: r.Profile) -> list[Problem]:
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= this_year:
             problems.append(Problem("birth_year", f"must be a year from 1900 to {this_year}, got {year!r}"))
     return problems
+
+
+def _remove_new_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _backup_before_upgrade(path: Path, key: bytes | None) -> None:

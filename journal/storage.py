@@ -61,6 +61,11 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Sorts and indexes SQLite builds on the side stay in memory: no health data in temp files
+    # (SQLCipher does not encrypt them).
+    cur.execute("PRAGMA temp_store=MEMORY")
+    # A deleted entry is overwritten in the file, not left readable in a free page.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -136,18 +141,21 @@ def alembic_config():  # -> alembic.config.Config, imported lazily: only opening
 
 
 @lru_cache(maxsize=1)
-def known_revisions() -> frozenset[str]:
-    """Every schema revision this version of Trial Journal knows."""
+def scripts():  # -> alembic.script.ScriptDirectory, read once per run: opening a journal stays quick
+    """The schema revisions shipped with this version of Trial Journal."""
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(alembic_config())
-    return frozenset(s.revision for s in script.walk_revisions())
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of Trial Journal knows."""
+    return frozenset(s.revision for s in scripts().walk_revisions())
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The schema revision a journal has once this version has opened it."""
+    head = scripts().get_current_head()
     assert head is not None
     return head
 

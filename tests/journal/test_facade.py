@@ -505,3 +505,36 @@ def test_an_encrypted_journal_opens_with_its_key_only(tmp_path):
             con.execute("SELECT count(*) FROM sqlite_master").fetchall()
     finally:
         con.close()
+
+
+
+@pytest.mark.parametrize("key", [None, KEY], ids=["plain", "encrypted"])
+def test_every_connection_overwrites_deleted_entries_and_keeps_temporary_data_in_memory(tmp_path, key):
+    # Debian's SQLite overwrites deletions by default but SQLCipher and other builds do not, so the
+    # journal asks for it itself: a deleted entry must not linger in a free page of the file.
+    from journal import storage
+
+    with Journal.open(tmp_path / "journal.db", key=key):
+        pass
+    engine = storage.make_engine(tmp_path / "journal.db", key)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # memory
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # full
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_new_journal_that_cannot_be_set_up_leaves_no_file_behind(tmp_path, monkeypatch):
+    from journal import storage
+
+    def broken_upgrade(engine):
+        raise JournalError("the schema could not be made")
+
+    monkeypatch.setattr(storage, "upgrade", broken_upgrade)
+    with pytest.raises(JournalError, match="schema could not be made"):
+        Journal.open(tmp_path / "journal.db")
+    assert list(tmp_path.iterdir()) == []

@@ -105,11 +105,11 @@ def later_version(tmp_path, monkeypatch):
     scripts = tmp_path / "later-migrations"
     shutil.copytree(storage.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "0002_fasting.py").write_text(_REVISION_0002)
-    storage.known_revisions.cache_clear()
+    storage.scripts.cache_clear()
     monkeypatch.setattr(storage, "migrations_dir", lambda: scripts)
     yield
     monkeypatch.undo()
-    storage.known_revisions.cache_clear()
+    storage.scripts.cache_clear()
 
 
 def _journal_made_at_0001(path: Path) -> None:
