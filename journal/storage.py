@@ -94,13 +94,15 @@ def probe_file(path: Path, key: bytes | None) -> None:
                     f"{path} is not a Trial Journal file: it is not a database, or it is an encrypted "
                     "journal that needs its passphrase."
                 ) from None
+            if "malformed" in str(exc):
+                raise JournalError(f"{path} is damaged: SQLite reports {exc}. A backup can be restored.") from None
             raise JournalError(f"{path} could not be read: {exc}") from None
         try:
             check = [row[0] for row in conn.execute("PRAGMA quick_check")]
         except Exception as exc:
-            raise JournalError(f"{path} is damaged: SQLite's check could not run ({exc}).") from None
+            raise JournalError(f"{path} is damaged: SQLite's check could not run ({exc}). A backup can be restored.") from None
         if check != ["ok"]:
-            raise JournalError(f"{path} is damaged: SQLite's check found {'; '.join(check[:3])}.")
+            raise JournalError(f"{path} is damaged: SQLite's check found {'; '.join(check[:3])}. A backup can be restored.")
         if not tables:
             return
         if _VERSION_TABLE not in tables:

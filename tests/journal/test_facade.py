@@ -538,3 +538,18 @@ def test_a_new_journal_that_cannot_be_set_up_leaves_no_file_behind(tmp_path, mon
     with pytest.raises(JournalError, match="schema could not be made"):
         Journal.open(tmp_path / "journal.db")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_journal_is_reported_as_damaged_and_left_for_recovery(tmp_path):
+    path = tmp_path / "journal.db"
+    with Journal.open(path) as j:
+        notes = tuple(r.Note(id=f"n{i}", date=D(2025, 1, 1), text="x" * 200) for i in range(400))
+        j.import_contents(r.JournalContents(notes=notes))
+    data = bytearray(path.read_bytes())
+    for page in range(20, 40):  # break the headers of pages in the middle of the notes
+        data[4096 * page : 4096 * page + 12] = b"\xff" * 12
+    path.write_bytes(bytes(data))
+    with pytest.raises(JournalError, match="is damaged") as caught:
+        Journal.open(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == bytes(data)
