@@ -1,0 +1,181 @@
+"""Starting the window: the default journal (with a welcome on first run) or a labelled demo in a private temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_PROBLEM = 2
+
+NO_DISPLAY_MESSAGE = (
+    "trial-journal: no display is available (DISPLAY and WAYLAND_DISPLAY are not set), so the window cannot open.\n"
+    "Everything else works from the command line:\n"
+    "  trial-journal assess [--as-of DATE] [--json]   the treatment-resistance assessment\n"
+    "  trial-journal import FILE                        add a journal file\n"
+    "  trial-journal export --format json|csv|fhir --out PATH\n"
+    "  trial-journal report --out FILE.pdf              the appointment report\n"
+    "(each takes --journal PATH; see trial-journal --help)"
+)
+
+
+def display_available(env: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """False on Linux with no X11 or Wayland display and no Qt platform chosen (a server, an SSH session)."""
+    if not platform.startswith("linux"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    journal_path: str | os.PathLike[str] | None = None,
+    demo: bool = False,
+    passphrase_file: str | None = None,
+) -> int:
+    """Open the window and return the exit status when it closes (2 when it could not open).
+
+    `argv` are extra arguments for Qt (usually none); `journal_path` defaults to the journal
+    in the person's data folder; `demo` opens a made-up journal in a temporary folder instead.
+    """
+    if not display_available():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return EXIT_PROBLEM
+
+    from journal.hygiene import apply_private_umask
+
+    apply_private_umask()  # before anything is written: every file and folder is the user's alone
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "trial-journal", *(argv or ())])
+    app.setApplicationName("Trial Journal")
+    app.setOrganizationName("TrialJournal")
+    app.setApplicationDisplayName("Trial Journal")
+
+    from ui.theme import Look
+
+    look = Look(app)
+    look.apply()
+    if demo:
+        return _run_demo(app, look)
+    return _run_journal(app, look, journal_path, passphrase_file)
+
+
+def _run_demo(app, look) -> int:
+    from journal.facade import Journal
+    from journal.fileformat import parse_contents
+    from journal.synthetic import demo_journal
+
+    from ui.main_window import MainWindow
+    from ui.session import JournalSession
+
+    # mkdtemp makes the folder 0700; it and everything in it go when the window closes
+    folder = Path(tempfile.mkdtemp(prefix="trial-journal-demo-"))
+    journal = None
+    try:
+        today = date.today()
+        journal = Journal.open(folder / "demo-journal.db", create=True)
+        result = parse_contents(demo_journal(today), today=today)
+        journal.import_contents(result.contents, result.settings_changes)
+        session = JournalSession(journal, demo=True)
+        window = MainWindow(session, look=look)
+        window.show()
+        return app.exec()
+    finally:
+        if journal is not None:
+            journal.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_journal(app, look, journal_path, passphrase_file) -> int:
+    from PySide6.QtCore import QTimer
+
+    from journal.cli import default_journal_path
+    from journal.errors import JournalError
+    from journal.hygiene import make_private_dir
+
+    from ui.main_window import MainWindow, Notice
+    from ui.session import JournalSession
+    from ui.welcome import WelcomeDialog
+
+    path = Path(journal_path).expanduser() if journal_path else default_journal_path()
+    first_run = not path.exists()
+    lock = None
+    journal = None
+    try:
+        make_private_dir(path.parent)
+        lock = _take_lock(path)
+        key = _key_for(path, passphrase_file)
+        if key is False:
+            return EXIT_PROBLEM  # the person cancelled the passphrase prompt
+        from journal.facade import Journal
+
+        journal = Journal.open(path, create=True, key=key)
+    except (JournalError, OSError) as exc:
+        text = str(exc) if isinstance(exc, JournalError) else f"The journal could not be opened: {exc.strerror or exc}."
+        Notice.show(None, "Trial Journal", text, warning=True)
+        print(f"trial-journal: {text}", file=sys.stderr)
+        if lock is not None:
+            lock.release()
+        return EXIT_PROBLEM
+    try:
+        window = MainWindow(JournalSession(journal), look=look)
+        window.show()
+        if first_run:
+            QTimer.singleShot(0, lambda: WelcomeDialog.ask(window))
+        return app.exec()
+    finally:
+        journal.close()
+        if lock is not None:
+            lock.release()
+
+
+def _take_lock(path: Path):
+    """Hold the journal's one-writer lock for as long as the window is open (a second window gets a clear message)."""
+    from journal.locking import JournalLock
+
+    return JournalLock(path).acquire()
+
+
+def _key_for(path: Path, passphrase_file: str | None) -> bytes | None | bool:
+    """The journal's key: None for an unencrypted journal, False when the person cancelled."""
+    from journal import keystore
+    from journal.errors import WrongPassphraseError
+
+    if not keystore.is_encrypted(path):
+        return None
+    if passphrase_file:
+        return keystore.unlock(path, keystore.read_passphrase(passphrase_file))
+    message = ""
+    while True:
+        passphrase = PassphrasePrompt.ask(message)
+        if passphrase is None:
+            return False
+        try:
+            return keystore.unlock(path, passphrase)
+        except WrongPassphraseError as exc:
+            message = str(exc)
+
+
+class PassphrasePrompt:
+    """Asks for the journal's passphrase (the passphrase piece may replace this with its own dialog)."""
+
+    @classmethod
+    def ask(cls, message: str = "") -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text = (message + "\n\n" if message else "") + "This journal is protected by a passphrase. Type it to open the journal:"
+        passphrase, ok = QInputDialog.getText(None, "Trial Journal", text, QLineEdit.Password)
+        return passphrase if ok else None
+
+
+if __name__ == "__main__":
+    from journal.cli import main
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,280 @@
+"""The timeline in the window: hosts the figure journal.charts builds, with range presets, pan, series toggles and hover text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCursor, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal import charts
+from journal.records import DAILY_FIELDS
+
+from ui import formatting as f
+from ui.session import JournalSession
+
+# The presets' shortcuts are on the View menu's actions (Ctrl+1/2/3); the buttons share those actions.
+PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All"}
+
+
+class TimelineCanvas(FigureCanvasQTAgg):
+    """The matplotlib canvas; arrow keys pan, and it can take keyboard focus like any control."""
+
+    pan_requested = Signal(float)  # fraction of the visible width; negative = earlier
+
+    def __init__(self, figure: Figure):
+        super().__init__(figure)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setAccessibleName("Timeline chart")
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMinimumHeight(220)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key_Left:
+            self.pan_requested.emit(-0.25)
+        elif event.key() == Qt.Key_Right:
+            self.pan_requested.emit(0.25)
+        else:
+            super().keyPressEvent(event)
+
+
+class TimelinePanel(QWidget):
+    """Presets, pan buttons and series toggles above the chart; a line under it says what the pointer is on."""
+
+    def __init__(self, session: JournalSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.timeline: charts.Timeline | None = None
+        # the whole journal at first, so the marker is in view however long ago it was reached
+        self.preset: str | None = "all"
+        self.font_scale = 1.0
+        self.dark = False
+        self._options = charts.TimelineOptions()
+        self._drag_x: float | None = None
+
+        self.figure = Figure(figsize=(10, 5), dpi=100)
+        self.canvas = TimelineCanvas(self.figure)
+        self.canvas.pan_requested.connect(self.pan_by_fraction)
+        self.canvas.mpl_connect("motion_notify_event", self._on_canvas_motion)
+        self.canvas.mpl_connect("button_press_event", self._on_canvas_press)
+        self.canvas.mpl_connect("button_release_event", self._on_canvas_release)
+        self.canvas.mpl_connect("figure_leave_event", self._on_canvas_leave)
+
+        self.preset_actions: dict[str, QAction] = {}
+        self.preset_group = QActionGroup(self)
+        self.preset_group.setExclusive(True)
+        for preset, shortcut in zip(charts.PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3")):
+            action = QAction(f"Show {PRESET_TEXT[preset].replace('&', '')}", self)
+            action.setCheckable(True)
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.WindowShortcut)
+            action.triggered.connect(lambda _=False, p=preset: self.show_preset(p))
+            self.preset_group.addAction(action)
+            self.preset_actions[preset] = action
+        self.preset_actions[self.preset].setChecked(True)
+        self.earlier_action = QAction("Earlier", self)
+        self.earlier_action.setShortcut("Alt+Left")
+        self.earlier_action.triggered.connect(lambda: self.pan_by_fraction(-0.5))
+        self.later_action = QAction("Later", self)
+        self.later_action.setShortcut("Alt+Right")
+        self.later_action.triggered.connect(lambda: self.pan_by_fraction(0.5))
+
+        self.scale_actions: dict[str, QAction] = {}
+        self.scales_menu = QMenu("Other &scales", self)
+        for name in charts.EXTRA_SCALES:
+            action = self.scales_menu.addAction(name)
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, n=name: self._on_series_toggled("scale", n, on))
+            self.scale_actions[name] = action
+        self.daily_actions: dict[str, QAction] = {}
+        self.daily_menu = QMenu("&Daily check-ins", self)
+        for name in DAILY_FIELDS:
+            action = self.daily_menu.addAction(f.DAILY_LABELS[name])
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, n=name: self._on_series_toggled("daily", n, on))
+            self.daily_actions[name] = action
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        shown = QLabel("Show:")
+        bar.addWidget(shown)
+        self.preset_buttons: dict[str, QToolButton] = {}
+        for preset in charts.PRESETS:
+            button = QToolButton(self)
+            button.setDefaultAction(self.preset_actions[preset])
+            button.setText(PRESET_TEXT[preset].replace("&", ""))
+            button.setToolTip(f"{self.preset_actions[preset].text()} ({self.preset_actions[preset].shortcut().toString()})")
+            button.setAccessibleName(self.preset_actions[preset].text())
+            self.preset_buttons[preset] = button
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        for action, text in ((self.earlier_action, "◀ Earlier"), (self.later_action, "Later ▶")):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setText(text)
+            button.setToolTip(f"{action.text()} ({action.shortcut().toString()}; or drag the chart, or use the arrow keys on it)")
+            button.setAccessibleName(f"Move the chart {action.text().lower()}")
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        for menu in (self.scales_menu, self.daily_menu):
+            button = QToolButton(self)
+            button.setText(menu.title().replace("&", "") + " ▾")
+            button.setMenu(menu)
+            button.setPopupMode(QToolButton.InstantPopup)
+            button.setAccessibleName("Choose " + menu.title().replace("&", "").lower() + " to show")
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.range_label = QLabel(self)
+        self.range_label.setAccessibleName("Dates shown")
+        bar.addWidget(self.range_label)
+
+        self.hover_label = QLabel(" ", self)
+        self.hover_label.setObjectName("hoverLine")
+        self.hover_label.setWordWrap(True)
+        self.hover_label.setAccessibleName("What the pointer is on")
+        self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.hover_label)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def options(self) -> charts.TimelineOptions:
+        return charts.TimelineOptions(
+            scales=tuple(n for n, a in self.scale_actions.items() if a.isChecked()),
+            daily=tuple(n for n, a in self.daily_actions.items() if a.isChecked()),
+            dark=self.dark,
+            font_scale=self.font_scale,
+            as_of=self.session.today,
+        )
+
+    def rebuild(self) -> None:
+        """Draw the chart again from the journal and the assessment, keeping the dates in view."""
+        keep = self.timeline.range if self.timeline is not None and self.preset is None else None
+        self.timeline = charts.build_timeline(
+            self.session.contents(), self.session.assessment(), self.options(), figure=self.figure
+        )
+        if keep is not None:
+            charts.set_range(self.timeline, *keep)
+        else:
+            self._apply_preset()
+        self._after_view_change()
+        marker = self.timeline.marker
+        summary = f"Timeline of scores and trials. {charts.MARKER_LABEL} on {marker.date.isoformat()}." if marker else (
+            "Timeline of scores and trials. The TRD criteria do not appear met."
+        )
+        self.canvas.setAccessibleDescription(summary)
+
+    def clear(self) -> None:
+        """Draw nothing (the journal is locked); rebuild() draws it again."""
+        self.timeline = None
+        self.figure.clear()
+        self.canvas.draw_idle()
+        self.hover_label.setText(" ")
+        self.range_label.clear()
+        self.canvas.setAccessibleDescription("")
+
+    def show_preset(self, preset: str) -> None:
+        self.preset = preset
+        self.preset_actions[preset].setChecked(True)
+        if self.timeline is not None:
+            self._apply_preset()
+            self._after_view_change()
+
+    def _apply_preset(self) -> None:
+        start, end = charts.range_for_preset(self.session.contents(), self.preset or "all", self.session.today)
+        charts.set_range(self.timeline, start, end)
+
+    def pan_by_fraction(self, fraction: float) -> None:
+        if self.timeline is None:
+            return
+        x0, x1 = self.timeline.xlim
+        self._pan_days((x1 - x0) * fraction)
+
+    def _pan_days(self, days: float) -> None:
+        charts.pan(self.timeline, days)
+        self._leave_preset()
+        self._after_view_change()
+
+    def _leave_preset(self) -> None:
+        # after a pan the view is no longer "the last year"; no preset button stays pressed
+        self.preset = None
+        self.preset_group.setExclusive(False)
+        for action in self.preset_actions.values():
+            action.setChecked(False)
+        self.preset_group.setExclusive(True)
+
+    def _after_view_change(self) -> None:
+        if self.timeline is not None and self.timeline.range is not None:
+            start, end = self.timeline.range
+            self.range_label.setText(f"{charts.format_day(start)} – {charts.format_day(end)}")
+        self.canvas.draw_idle()
+
+    def set_look(self, *, dark: bool, font_scale: float) -> None:
+        """Follow the window's theme and text size; the chart is rebuilt when either changed."""
+        if dark == self.dark and font_scale == self.font_scale:
+            return
+        self.dark = dark
+        self.font_scale = font_scale
+        if self.timeline is not None:
+            self.rebuild()
+
+    def _on_series_toggled(self, what: str, name: str, shown: bool) -> None:
+        if self.timeline is not None:
+            self.rebuild()
+
+    # -- pointer ------------------------------------------------------------------------------
+
+    def _on_canvas_motion(self, event) -> None:
+        if self.timeline is None:
+            return
+        if self._drag_x is not None and event.inaxes is not None and event.xdata is not None:
+            # drag to pan: keep the day under the pointer under the pointer
+            self._pan_days(self._drag_x - event.xdata)
+            return
+        text = ""
+        if event.inaxes is not None and event.xdata is not None:
+            text = self.timeline.hover_text(event.xdata, event.ydata, event.inaxes)
+        self.hover_label.setText(text or " ")
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self.canvas)
+        else:
+            QToolTip.hideText()
+
+    def _on_canvas_press(self, event) -> None:
+        if event.button == 1 and event.inaxes is not None and event.xdata is not None:
+            self._drag_x = event.xdata
+            self.canvas.setCursor(Qt.ClosedHandCursor)
+
+    def _on_canvas_release(self, event) -> None:
+        self._drag_x = None
+        self.canvas.unsetCursor()
+
+    def _on_canvas_leave(self, event) -> None:
+        self._drag_x = None
+        self.hover_label.setText(" ")
+        QToolTip.hideText()
+
+    # -- what tests and screen readers ask -------------------------------------------------------
+
+    def marker_date(self) -> date | None:
+        """The day the "TRD criteria appear met" marker stands at, or None when it is not drawn."""
+        if self.timeline is None or self.timeline.marker is None:
+            return None
+        return self.timeline.marker.date

@@ -1,0 +1,469 @@
+"""The trial form: drug with completion and its catalog minimum, dose steps, dates, adherence, stop reason, rating and side effects."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.errors import Problem
+from journal.records import DoseStep, Rating, SideEffect, Trial
+
+from ui import formatting as f
+from ui.forms import (
+    ConfirmBox,
+    DateField,
+    ErrorLabel,
+    FieldError,
+    RecordDialog,
+    choice_combo,
+    parse_date,
+    parse_float,
+    set_combo_value,
+)
+from ui.session import JournalSession
+
+_INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
+
+
+def _catalog():
+    from journal.catalog import load_catalog
+
+    return load_catalog()
+
+
+class _RowsEditor(QWidget):
+    """Rows of small fields with an Add button and a Remove button per row; errors shown under the row."""
+
+    changed = Signal()
+
+    def __init__(self, list_name: str, add_text: str, headers: tuple[str, ...], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.list_name = list_name
+        self.rows: list[dict] = []
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        for column, header in enumerate(headers):
+            label = QLabel(f"<b>{header}</b>")
+            self.grid.addWidget(label, 0, column)
+        self.headers = headers
+        self.general_error = ErrorLabel(self)
+        self.add_button = QPushButton(add_text, self)
+        self.add_button.setAccessibleName(add_text.replace("&", ""))
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.add_button, 0, Qt.AlignLeft)
+
+    # subclasses: make the widgets of one row (in tab order) and read them back
+    def _make_row(self, number: int, value=None) -> dict:
+        raise NotImplementedError
+
+    def _row_widgets(self, row: dict) -> list[QWidget]:
+        raise NotImplementedError
+
+    def add_row(self, value=None) -> dict:
+        number = len(self.rows) + 1
+        row = self._make_row(number, value)
+        row["remove"] = QPushButton("Remove")
+        row["remove"].setAccessibleName(f"Remove row {number}")
+        row["remove"].clicked.connect(lambda _=False, r=row: self._on_remove_clicked(r))
+        row["error"] = ErrorLabel()
+        self.rows.append(row)
+        self._relayout()
+        self.changed.emit()
+        return row
+
+    def _relayout(self) -> None:
+        # widgets are re-placed (not re-made) so a removed row never loses what the others hold
+        for row in self.rows:
+            for w in (*self._row_widgets(row), row["remove"], row["error"]):
+                self.grid.removeWidget(w)
+        for i, row in enumerate(self.rows):
+            grid_row = 1 + 2 * i
+            widgets = self._row_widgets(row)
+            for column, w in enumerate(widgets):
+                self.grid.addWidget(w, grid_row, column)
+            self.grid.addWidget(row["remove"], grid_row, len(widgets))
+            self.grid.addWidget(row["error"], grid_row + 1, 0, 1, len(widgets) + 1)
+            row["remove"].setEnabled(self._can_remove())
+            self._name_row(i + 1, row)
+        # keep Tab order row by row, then the Add button
+        chain = [w for row in self.rows for w in (*self._row_widgets(row), row["remove"])] + [self.add_button]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def _name_row(self, number: int, row: dict) -> None:
+        for header, w in zip(self.headers, self._row_widgets(row)):
+            w.setAccessibleName(f"{self.row_noun} {number}: {header}")
+        row["remove"].setAccessibleName(f"Remove {self.row_noun.lower()} {number}")
+
+    row_noun = "Row"
+
+    def _can_remove(self) -> bool:
+        return True
+
+    def _on_add_button_clicked(self) -> None:
+        row = self.add_row()
+        self._row_widgets(row)[0].setFocus(Qt.TabFocusReason)
+
+    def _on_remove_clicked(self, row: dict) -> None:
+        if row not in self.rows or not self._can_remove():
+            return
+        self.rows.remove(row)
+        for w in (*self._row_widgets(row), row["remove"], row["error"]):
+            self.grid.removeWidget(w)
+            w.deleteLater()
+        self._relayout()
+        self.changed.emit()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        per_row: dict[int, list[str]] = {}
+        general: list[str] = []
+        for p in problems:
+            m = _INDEXED.match(p.field)
+            if m and m.group("list") == self.list_name and int(m.group("index")) < len(self.rows):
+                index = int(m.group("index"))
+                what = m.group("field")
+                label = self._field_label(what) if what else ""
+                per_row.setdefault(index, []).append(f"{self.row_noun} {index + 1}{': ' + label if label else ''} {p.message}")
+            else:
+                general.append(p.message)
+        for i, row in enumerate(self.rows):
+            row["error"].show_messages(per_row.get(i, []))
+        self.general_error.show_messages(general)
+        if per_row:
+            first = self.rows[min(per_row)]
+            self._row_widgets(first)[0].setFocus(Qt.OtherFocusReason)
+
+    def _field_label(self, field: str) -> str:
+        return field.replace("_", " ")
+
+
+class DoseStepsEditor(_RowsEditor):
+    """The dose steps table: from each start date, the daily dose in mg, until the next step starts."""
+
+    row_noun = "Dose step"
+
+    def __init__(self, session: JournalSession, parent: QWidget | None = None):
+        super().__init__("doses", "Add &dose step", ("Start date", "mg per day"), parent)
+        self.session = session
+
+    def _make_row(self, number: int, value: DoseStep | None = None) -> dict:
+        start = DateField(value.start if value else (self.session.today if not self.rows else None))
+        mg = QLineEdit(f.fmt_number(value.mg_per_day) if value else "")
+        mg.setPlaceholderText("e.g. 50")
+        mg.textEdited.connect(lambda _t: self.changed.emit())
+        return {"start": start, "mg": mg}
+
+    def _row_widgets(self, row: dict) -> list[QWidget]:
+        return [row["start"], row["mg"]]
+
+    def _can_remove(self) -> bool:
+        return len(self.rows) > 1
+
+    def _field_label(self, field: str) -> str:
+        return {"start": "start date", "mg_per_day": "dose"}.get(field, field)
+
+    def steps(self) -> tuple[DoseStep, ...]:
+        steps = []
+        for i, row in enumerate(self.rows):
+            start = row["start"].value(f"doses[{i}].start")
+            mg = parse_float(row["mg"].text(), f"doses[{i}].mg_per_day", required=True)
+            steps.append(DoseStep(start=start, mg_per_day=mg))
+        return tuple(steps)
+
+    def typed_doses(self) -> list[float]:
+        """The doses typed so far that read as numbers (for the live minimum check)."""
+        doses = []
+        for row in self.rows:
+            try:
+                value = parse_float(row["mg"].text(), "")
+            except FieldError:
+                continue
+            if value is not None:
+                doses.append(value)
+        return doses
+
+    def set_steps(self, steps) -> None:
+        for step in steps:
+            self.add_row(step)
+
+
+class SideEffectsEditor(_RowsEditor):
+    """Side effects of the trial, each with a severity and optional dates."""
+
+    row_noun = "Side effect"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("side_effects", "Add side &effect", ("What", "Severity", "From", "Until"), parent)
+
+    def _make_row(self, number: int, value: SideEffect | None = None) -> dict:
+        name = QLineEdit(value.name if value else "")
+        name.setPlaceholderText("e.g. nausea")
+        severity = choice_combo(f.SIDE_EFFECT_SEVERITY_LABELS, value.severity if value else None, none_label="not recorded")
+        start = DateField(value.start if value else None, optional=True)
+        end = DateField(value.end if value else None, optional=True)
+        return {"name": name, "severity": severity, "start": start, "end": end}
+
+    def _row_widgets(self, row: dict) -> list[QWidget]:
+        return [row["name"], row["severity"], row["start"], row["end"]]
+
+    def side_effects(self) -> tuple[SideEffect, ...]:
+        found = []
+        for i, row in enumerate(self.rows):
+            name = row["name"].text().strip()
+            start = row["start"].value(f"side_effects[{i}].start")
+            end = row["end"].value(f"side_effects[{i}].end")
+            if not name:
+                if start or end or row["severity"].currentData() is not None:
+                    raise FieldError(f"side_effects[{i}].name", "needed: say what the side effect was, or remove the row")
+                continue  # an empty row is simply not a side effect
+            found.append(SideEffect(name=name, severity=row["severity"].currentData(), start=start, end=end))
+        return tuple(found)
+
+    def set_side_effects(self, side_effects) -> None:
+        for effect in side_effects:
+            self.add_row(effect)
+
+
+class TrialDialog(RecordDialog):
+    """Add or edit one antidepressant (or add-on) trial."""
+
+    kind = "trials"
+    title = "trial"
+
+    def __init__(self, session: JournalSession, record: Trial | None = None, parent: QWidget | None = None):
+        super().__init__(session, record, parent)
+        self.catalog = _catalog()
+        self.resize(760, 820)
+
+        self.drug_edit = QLineEdit()
+        self.drug_edit.setPlaceholderText("Type a generic or brand name, e.g. sertraline or Zoloft")
+        completer = QCompleter(self.catalog.completion_names(), self.drug_edit)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchStartsWith)
+        self.drug_edit.setCompleter(completer)
+        self.drug_edit.textChanged.connect(self._on_drug_edit_text_changed)
+        self.add_row("&Drug:", self.drug_edit, "drug")
+        self.drug_info = QLabel()
+        self.drug_info.setObjectName("drugInfo")
+        self.drug_info.setWordWrap(True)
+        self.drug_info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.drug_info.setAccessibleName("What the catalog says about this drug")
+        self.form.addRow("", self.drug_info)
+
+        self.augmentation_check = QCheckBox("Taken as an add-on (augmentation) to an antidepressant")
+        self.add_row("", self.augmentation_check, "augmentation")
+
+        self.own_min_edit = QLineEdit()
+        self.own_min_edit.setPlaceholderText("optional, mg per day")
+        self.own_min_edit.textChanged.connect(self._on_doses_changed)
+        self.add_row(
+            "&Own minimum adequate dose:",
+            self.own_min_edit,
+            "min_adequate_mg",
+            hint="Only if your clinician told you a lower or higher dose is adequate for you. Otherwise leave empty.",
+        )
+
+        self.doses = DoseStepsEditor(session)
+        self.doses.changed.connect(self._on_doses_changed)
+        self.add_row("Dose steps:", self.doses, "doses")
+        self.dose_check = QLabel()
+        self.dose_check.setObjectName("hint")
+        self.dose_check.setWordWrap(True)
+        self.form.addRow("", self.dose_check)
+
+        self.ongoing_check = QCheckBox("I am still taking it")
+        self.ongoing_check.setChecked(True)
+        self.ongoing_check.toggled.connect(self._on_ongoing_check_toggled)
+        self.add_row("", self.ongoing_check)
+        self.end_field = DateField(optional=True)
+        self.add_row("Last day &taken:", self.end_field, "end")
+
+        self.adherence_combo = choice_combo(f.ADHERENCE_LABELS, none_label="Not recorded")
+        self.add_row("&Adherence:", self.adherence_combo, "adherence")
+        self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="—")
+        self.add_row("&Stopped because:", self.stop_combo, "stop_reason")
+
+        self.rating_combo = choice_combo(f.RATING_LABELS, none_label="Not rated yet")
+        self.rating_combo.currentIndexChanged.connect(self._on_rating_combo_changed)
+        self.add_row("How well did it &work?", self.rating_combo, "rating.response")
+        self.improvement_edit = QLineEdit()
+        self.improvement_edit.setPlaceholderText("optional, 0-100")
+        self.add_row("&Improvement (%):", self.improvement_edit, "rating.improvement_pct",
+                     hint="Your own estimate of how much better you felt, if you have one.")
+        self.rating_date = DateField(optional=True)
+        self.add_row("Rated &on:", self.rating_date, "rating.date")
+        self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
+
+        self.side_effects = SideEffectsEditor()
+        self.add_row("Side effects:", self.side_effects, "side_effects")
+
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
+        self.add_row("&Note:", self.note_edit, "note")
+
+        if record is not None:
+            self._fill(record)
+        else:
+            self.doses.add_row()
+        self._on_ongoing_check_toggled(self.ongoing_check.isChecked())
+        self._on_rating_combo_changed()
+        self._on_drug_edit_text_changed(self.drug_edit.text())
+        self.drug_edit.setFocus()
+
+    def _fill(self, trial: Trial) -> None:
+        self.drug_edit.setText(trial.drug)
+        self.augmentation_check.setChecked(trial.augmentation)
+        self.own_min_edit.setText(f.fmt_number(trial.min_adequate_mg))
+        self.doses.set_steps(trial.doses)
+        self.ongoing_check.setChecked(trial.end is None)
+        self.end_field.set_value(trial.end)
+        set_combo_value(self.adherence_combo, trial.adherence)
+        set_combo_value(self.stop_combo, trial.stop_reason)
+        if trial.rating is not None:
+            set_combo_value(self.rating_combo, trial.rating.response)
+            self.improvement_edit.setText(f.fmt_number(trial.rating.improvement_pct))
+            self.rating_date.set_value(trial.rating.date)
+        self.side_effects.set_side_effects(trial.side_effects)
+        self.note_edit.setPlainText(trial.note)
+
+    # -- live help -----------------------------------------------------------------------------
+
+    def _on_drug_edit_text_changed(self, text: str) -> None:
+        drug = self.catalog.resolve(text)
+        if not text.strip():
+            self.drug_info.setText("Start typing and pick from the list, or type any other name.")
+        elif drug is None:
+            session_treatment = self.catalog.session_treatment_for(text)
+            if session_treatment is not None:
+                self.drug_info.setText(
+                    f"{session_treatment.name} is given in sessions: record it with Add ▸ Treatment session instead."
+                )
+            else:
+                self.drug_info.setText(
+                    "Not in the drug catalog: it is kept as you typed it. Such a trial counts only if you enter "
+                    "your own minimum adequate dose below (from your clinician)."
+                )
+        else:
+            role = "add-on (augmentation)" if drug.is_augmentation else "antidepressant"
+            lines = [f"{drug.generic}: {drug.drug_class}, {role}.", f"Minimum adequate dose: {self.catalog.minimum_label(drug)}."]
+            maximum = self.catalog.maximum_label(drug)
+            if maximum:
+                lines.append(f"Typical maximum: {maximum}.")
+            if drug.dose_note:
+                lines.append(drug.dose_note)
+            self.drug_info.setText("\n".join(lines))
+        is_addon = drug is not None and drug.is_augmentation
+        # a catalog add-on is always add-on; the box shows it and cannot say otherwise
+        if is_addon:
+            self.augmentation_check.setChecked(True)
+        self.augmentation_check.setEnabled(not is_addon)
+        self._on_doses_changed()
+
+    def _on_doses_changed(self, *_args) -> None:
+        drug = self.catalog.resolve(self.drug_edit.text())
+        minimum = None
+        try:
+            minimum = parse_float(self.own_min_edit.text(), "")
+        except FieldError:
+            pass
+        if minimum is None and drug is not None:
+            minimum = drug.min_adequate_mg
+        doses = self.doses.typed_doses()
+        if minimum is None or not doses:
+            self.dose_check.clear()
+            return
+        highest = max(doses)
+        if highest >= minimum:
+            self.dose_check.setText(f"✓ Reaches the minimum adequate dose ({f.fmt_number(minimum)} mg/day).")
+        else:
+            self.dose_check.setText(f"✗ No step reaches the minimum adequate dose ({f.fmt_number(minimum)} mg/day) yet.")
+
+    def _on_ongoing_check_toggled(self, ongoing: bool) -> None:
+        self.end_field.setEnabled(not ongoing)
+
+    def _on_rating_combo_changed(self, *_args) -> None:
+        rated = self.rating_combo.currentData() is not None
+        self.improvement_edit.setEnabled(rated)
+        self.rating_date.setEnabled(rated)
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def build_record(self) -> Trial:
+        drug_text = self.drug_edit.text().strip()
+        if not drug_text:
+            raise FieldError("drug", "needed: type the drug's name")
+        drug = self.catalog.resolve(drug_text)
+        own_min = parse_float(self.own_min_edit.text(), "min_adequate_mg")
+        doses = self.doses.steps()
+        end = None if self.ongoing_check.isChecked() else self.end_field.value("end")
+        if not self.ongoing_check.isChecked() and end is None:
+            raise FieldError("end", "needed: the last day you took it (or tick “I am still taking it”)")
+        rating = None
+        response = self.rating_combo.currentData()
+        if response is not None:
+            rating = Rating(
+                response=response,
+                improvement_pct=parse_float(self.improvement_edit.text(), "rating.improvement_pct"),
+                date=self.rating_date.value("rating.date"),
+            )
+        return Trial(
+            id=self.original.id if self.original is not None else "",
+            drug=drug.generic if drug is not None else drug_text,
+            doses=doses,
+            augmentation=self.augmentation_check.isChecked(),
+            min_adequate_mg=own_min,
+            end=end,
+            stop_reason=self.stop_combo.currentData(),
+            adherence=self.adherence_combo.currentData(),
+            rating=rating,
+            side_effects=self.side_effects.side_effects(),
+            note=self.note_edit.toPlainText(),
+        )
+
+    def confirm_record(self, trial: Trial) -> bool:
+        drug = self.catalog.resolve(trial.drug)
+        if drug is None or drug.typical_max_mg is None:
+            return True
+        high = [s for s in trial.doses if s.mg_per_day > drug.typical_max_mg]
+        if not high:
+            return True
+        doses = ", ".join(f"{f.fmt_number(s.mg_per_day)} mg/day from {s.start.isoformat()}" for s in high)
+        return ConfirmBox.ask(
+            self,
+            "Dose above the typical maximum",
+            f"{doses} is above the typical maximum for {drug.generic} "
+            f"({self.catalog.maximum_label(drug)}).\n\n"
+            "Is this the dose you take? Choose No to go back and check it.",
+        )
+
+    def show_nested_problems(self, field: str, problems: list[Problem]) -> bool:
+        if field == "":
+            self.doses.show_problems([])
+            self.side_effects.show_problems([])
+            return False
+        if field == "doses":
+            self.doses.show_problems(problems)
+            return True
+        if field == "side_effects":
+            self.side_effects.show_problems(problems)
+            return True
+        return False
