@@ -272,8 +272,9 @@ def test_without_an_episode_the_journal_is_one_assumed_episode_from_its_first_co
      ("venlafaxine hydrochloride XR", "venlafaxine"), ("bupropion XL", "bupropion"), ("Wellbutrin XL", "bupropion")],
 )
 def test_brands_salts_and_formulations_resolve_to_the_generic(entered, generic):
-    # 200 mg is at or above every minimum involved (sertraline 50, escitalopram 10, venlafaxine 150, fluoxetine 20).
-    out = run([sertraline_failed("t1", drug=entered, mg=200)])
+    # 400 mg is at or above every minimum involved (sertraline 50, escitalopram 10, venlafaxine 150, fluoxetine 20,
+    # bupropion 300).
+    out = run([sertraline_failed("t1", drug=entered, mg=400)])
     t = verdict(out, "t1")
     assert (t["drug"], t["adequate"], t["counts"]) == (generic, True, True)
 
