@@ -1,0 +1,1 @@
+"""Performance benchmarks of issue 6: each figure measured against a baseline taken in the same run."""

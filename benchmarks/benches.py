@@ -1,0 +1,215 @@
+"""The in-process benchmarks: assessment, open-and-list, import, timeline, zoom/pan and the PDF report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data import BenchJournal, table_rows
+from benchmarks.measure import Timing, timed
+
+
+def _contents(bj: BenchJournal):
+    from journal.facade import Journal
+
+    with Journal.open(bj.db_path, create=False) as journal:
+        return journal.contents()
+
+
+# ------------------------------------------------------------------------------------ assessment
+
+
+def assessment(bj: BenchJournal, runs: int) -> Timing:
+    """assess() over the whole journal as the window calls it: contents in, verdict out."""
+    from journal.assessment import assess
+    from journal.catalog import load_catalog
+
+    contents = _contents(bj)
+    catalog = load_catalog()
+    today = date.today()
+    return timed(lambda _: assess(contents, contents.settings, as_of=today, catalog=catalog), runs=runs)
+
+
+# ------------------------------------------------------------------------------- open and list
+
+
+def open_and_list(bj: BenchJournal, runs: int) -> Timing:
+    """Journal.open + contents() + close, against plain sqlite3 reading every row of every table."""
+    from journal.facade import Journal
+
+    def app(_: Any) -> None:
+        journal = Journal.open(bj.db_path, create=False)
+        journal.contents()
+        journal.close()
+
+    tables = list(table_rows(bj.db_path)[1])
+
+    def raw(_: Any) -> None:
+        con = sqlite3.connect(bj.db_path)
+        for name in tables:
+            con.execute(f'SELECT * FROM "{name}"').fetchall()
+        con.close()
+
+    return timed(app, baseline=raw, runs=runs)
+
+
+# ---------------------------------------------------------------------------------------- import
+
+
+def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
+    """`trial-journal import` into a new journal (read, check, create, insert, commit) against
+    plain sqlite3 creating the same tables and inserting the same rows in one transaction."""
+    from journal.facade import Journal
+    from journal.fileformat import load_file
+
+    schema, rows = table_rows(bj.db_path)
+    counter = iter(range(10**9))
+
+    def fresh_path() -> Path:
+        # Flush the previous run's writes first, so neither side pays for the other's fsync.
+        os.sync()
+        return folder / f"import-{bj.years}y-{next(counter)}.db"
+
+    def app(path: Path) -> None:
+        result = load_file(bj.json_path)
+        journal = Journal.open(path, create=True)
+        journal.import_contents(result.contents, result.settings_changes)
+        journal.close()
+
+    def raw(path: Path) -> None:
+        con = sqlite3.connect(path)
+        with con:
+            for sql in schema:
+                con.execute(sql)
+            for name, (columns, values) in rows.items():
+                marks = ", ".join("?" * len(columns))
+                con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+        con.close()
+
+    try:
+        return timed(app, setup=fresh_path, baseline=raw, baseline_setup=fresh_path, runs=runs)
+    finally:
+        for path in folder.glob(f"import-{bj.years}y-*"):
+            path.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------ timeline charts
+
+# The window's chart: a 10 x 5 inch figure at 100 dpi (ui/timeline.py), opened on the last year.
+FIG_SIZE, FIG_DPI = (10, 5), 100
+
+
+def _chart_inputs(bj: BenchJournal):
+    from journal.assessment import assess
+
+    contents = _contents(bj)
+    today = date.today()
+    return contents, assess(contents, contents.settings, as_of=today), today
+
+
+def _build(contents, verdict, today: date, preset: str | None):
+    from matplotlib.figure import Figure
+
+    from journal import charts
+
+    figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
+    timeline = charts.build_timeline(contents, verdict, charts.TimelineOptions(as_of=today), figure=figure)
+    if preset is not None:
+        charts.set_range(timeline, *charts.range_for_preset(contents, preset, today))
+    return timeline
+
+
+def _line_points(fig) -> list[tuple[Any, Any]]:
+    """The x/y data of every line the timeline plots: the baseline draws the very same points."""
+    points = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            x, y = line.get_xdata(orig=False), line.get_ydata(orig=False)
+            if len(x) > 1:
+                points.append((x, y))
+    return points
+
+
+def timeline(bj: BenchJournal, runs: int, preset: str = "1 year") -> Timing:
+    """Build the timeline as the window does (scores, trial lanes, sessions, marker; `preset` in view)
+    and draw it with Agg, against a bare matplotlib line plot of the same points and x range."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    contents, verdict, today = _chart_inputs(bj)
+    reference = _build(contents, verdict, today, preset)
+    FigureCanvasAgg(reference.figure).draw()
+    points = _line_points(reference.figure)
+    xlim = reference.xlim
+
+    def app(_: Any) -> None:
+        tl = _build(contents, verdict, today, preset)
+        FigureCanvasAgg(tl.figure).draw()
+
+    def bare(_: Any) -> None:
+        fig = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
+        ax = fig.add_subplot()
+        for x, y in points:
+            ax.plot(x, y)
+        ax.set_xlim(*xlim)
+        FigureCanvasAgg(fig).draw()
+
+    return timed(app, baseline=bare, runs=runs)
+
+
+def zoom_pan(bj: BenchJournal, runs: int) -> Timing:
+    """One redraw after a zoom preset or a pan, as the window does it (absolute target).
+
+    Alternates: the last 3 months, pan back a month, pan back another month, the last year.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from journal import charts
+
+    contents, verdict, today = _chart_inputs(bj)
+    tl = _build(contents, verdict, today, "1 year")
+    canvas = FigureCanvasAgg(tl.figure)
+    canvas.draw()
+    moves = [
+        lambda: charts.set_range(tl, *charts.range_for_preset(contents, "3 months", today)),
+        lambda: charts.pan(tl, -30),
+        lambda: charts.pan(tl, -30),
+        lambda: charts.set_range(tl, *charts.range_for_preset(contents, "1 year", today)),
+    ]
+    state = {"i": 0}
+
+    def step(_: Any) -> None:
+        moves[state["i"] % len(moves)]()
+        state["i"] += 1
+        canvas.draw()
+
+    return timed(step, runs=runs, warmup=len(moves))
+
+
+# ---------------------------------------------------------------------------------- PDF report
+
+
+def report(bj: BenchJournal, runs: int, folder: Path) -> Timing:
+    """The appointment report of the whole journal, written as a PDF (absolute target)."""
+    from journal.report import build_report
+
+    contents = _contents(bj)
+    out = folder / f"report-{bj.years}y.pdf"
+    today = date.today()
+    try:
+        return timed(lambda _: build_report(contents, out, today=today), runs=runs)
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def scratch_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="trial-journal-bench-"))
+
+
+def remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,80 @@
+"""The window benchmarks: process start to first paint, and peak memory, each against a bare PySide6 window."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 60
+
+
+@dataclass
+class ProbeRuns:
+    """Every child run's time to first paint (ms) and peak resident memory (MB)."""
+
+    paint_ms: list[float] = field(default_factory=list)
+    maxrss_mb: list[float] = field(default_factory=list)
+
+    @property
+    def paint_median(self) -> float:
+        return statistics.median(self.paint_ms)
+
+    @property
+    def maxrss_median(self) -> float:
+        return statistics.median(self.maxrss_mb)
+
+
+def child_env(scratch: Path) -> dict[str, str]:
+    """Offscreen Qt, and config/data/cache folders inside the scratch folder so no real settings are touched."""
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                     ("MPLCONFIGDIR", "mpl")):
+        (scratch / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(scratch / sub)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("TRIAL_JOURNAL_DEBUG", None)
+    return env
+
+
+def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[float, float]:
+    """One child process: milliseconds from spawn to its first paint, and its peak memory in MB."""
+    cmd = [sys.executable, "-m", "benchmarks.window_probe", *args, "--settle", str(settle_s)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    paint_ms = rss_kb = None
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("FIRST_PAINT") and paint_ms is None:
+                paint_ms = (time.perf_counter() - start) * 1000.0
+            elif line.startswith("MAXRSS"):
+                rss_kb = int(line.split()[1])
+                break
+        proc.wait(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    finally:
+        err = proc.stderr.read() if proc.stderr else ""
+    if paint_ms is None or rss_kb is None:
+        raise RuntimeError(f"window probe {' '.join(args)} did not report a first paint (exit {proc.returncode}):\n{err[-2000:]}")
+    return paint_ms, rss_kb / 1024.0
+
+
+def probe(args: list[str], env: dict[str, str], *, runs: int, settle_s: float, warmup: int = 1) -> ProbeRuns:
+    """Median over several fresh processes; the warm-up run fills the OS file cache as a second launch would."""
+    for _ in range(warmup):
+        probe_once(args, env, settle_s)
+    out = ProbeRuns()
+    for _ in range(runs):
+        ms, mb = probe_once(args, env, settle_s)
+        out.paint_ms.append(round(ms, 1))
+        out.maxrss_mb.append(round(mb, 1))
+    return out

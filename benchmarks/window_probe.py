@@ -1,0 +1,89 @@
+"""Child process of the window benchmarks: shows a window, says when it is first painted, then reports peak memory.
+
+    python -m benchmarks.window_probe bare [--settle S]
+    python -m benchmarks.window_probe app JOURNAL [--settle S]
+
+Prints `FIRST_PAINT` the moment the top-level window gets its first paint event, keeps the
+event loop running `--settle` seconds more (so work deferred until after the first paint,
+such as loading matplotlib, is counted in memory), then prints `MAXRSS <kB>` and quits.
+It watches from outside, with an application-wide event filter, so ui/ needs no hook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+
+
+def _install_probe(app, settle_s: float) -> object:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    class FirstPaintProbe(QObject):
+        """Prints the marker on the first paint of any top-level window, then schedules the exit."""
+
+        painted = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if (
+                not self.painted
+                and event.type() == QEvent.Type.Paint
+                and isinstance(obj, QWidget)
+                and obj.isWindow()
+            ):
+                self.painted = True
+                print("FIRST_PAINT", flush=True)
+                QTimer.singleShot(int(settle_s * 1000), _finish)
+            return False
+
+    def _finish() -> None:
+        print(f"MAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+        app.closeAllWindows()
+        app.quit()
+
+    probe = FirstPaintProbe()
+    app.installEventFilter(probe)
+    return probe
+
+
+def run_bare(settle_s: float) -> int:
+    """The baseline: the least a PySide6 program can do to paint a main window of the same size."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    probe = _install_probe(app, settle_s)  # noqa: F841 (kept alive while the loop runs)
+    window = QMainWindow()
+    window.setWindowTitle("Trial Journal")
+    window.resize(1200, 800)
+    window.show()
+    return app.exec()
+
+
+def run_app(journal: str, settle_s: float) -> int:
+    """The real window on a journal, started the way the `trial-journal` command starts it."""
+    from PySide6.QtWidgets import QApplication
+
+    # The app uses an existing QApplication if there is one, so the probe can be in place first.
+    app = QApplication(sys.argv[:1])
+    probe = _install_probe(app, settle_s)  # noqa: F841
+    from ui.entry import main
+
+    return main(["--journal", journal]) or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.window_probe")
+    parser.add_argument("mode", choices=("bare", "app"))
+    parser.add_argument("journal", nargs="?")
+    parser.add_argument("--settle", type=float, default=0.0, help="seconds to keep running after the first paint")
+    args = parser.parse_args(argv)
+    if args.mode == "bare":
+        return run_bare(args.settle)
+    if not args.journal:
+        parser.error("app needs the journal's path")
+    return run_app(args.journal, args.settle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
