@@ -55,6 +55,8 @@ __all__ = [
     "restore_backup",
     "check_journal",
     "copy_files_aside",
+    "cli_backup",
+    "cli_restore",
 ]
 
 BACKUP_DIRNAME = "backups"
@@ -383,6 +385,51 @@ class BackupSchedule:
     def backed_up(self) -> None:
         """Call after a backup succeeded."""
         self._changed_at = None
+
+
+# -- the command line ------------------------------------------------------------------
+
+
+def cli_backup(args: Any, _open_journal: Any = None, journal_path: str | os.PathLike[str] | None = None) -> int:
+    """`trial-journal backup [--list]`: make a verified backup now, or list the backups. Returns the exit status."""
+    from journal.opening import open_access_for_cli
+
+    path = Path(journal_path if journal_path is not None else args.journal)
+    if getattr(args, "list", False):
+        found = list_backups(path)
+        if not found:
+            print(f"There are no backups of {path} yet.")
+        for b in found:
+            print(f"{b.path}\t{b.describe()}\t{_size_words(b.size)}")
+        return 0
+    if not path.exists():
+        raise JournalError(f"There is no journal at {path} to back up.")
+    access = open_access_for_cli(path, getattr(args, "passphrase_file", None), create=False)
+    try:
+        made = access.backup("manual")
+    finally:
+        access.close(backup=False)
+    print(f"Backup written and checked: {made.path}")
+    return 0
+
+
+def cli_restore(args: Any, _open_journal: Any = None, journal_path: str | os.PathLike[str] | None = None) -> int:
+    """`trial-journal restore BACKUP`: replace the journal with a backup, keeping the current one as a backup first."""
+    from journal.keystore import read_passphrase
+    from journal.opening import restore_journal
+
+    path = Path(journal_path if journal_path is not None else args.journal)
+    passphrase_file = getattr(args, "passphrase_file", None)
+    passphrase = read_passphrase(passphrase_file) if passphrase_file is not None else None
+    safety = restore_journal(path, args.backup, passphrase=passphrase)
+    print(f"Restored {Path(args.backup).name} into {path}.")
+    if safety is not None:
+        print(f"The journal as it was is kept in {safety.path}")
+    return 0
+
+
+def _size_words(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
 
 
 # -- helpers ---------------------------------------------------------------------------

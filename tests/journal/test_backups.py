@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from journal import backups, keystore
 from journal.backups import Backup, BackupError, BackupSchedule
 from journal.errors import WrongPassphraseError
+from tests.journal.tiny_disk import tiny_disk as _tiny_disk
 
 KEY = bytes(range(32))
 MARKER = "BACKUP-MARKER-7Q2"
@@ -155,16 +155,8 @@ def test_a_full_disk_during_a_backup_says_so_and_leaves_everything_as_it_was(jou
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 64 KiB filesystem (tmpfs), so a real write fails with "no space left"."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    try:
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(mount_point)],
-                       check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"cannot mount a small tmpfs here ({exc}); the simulated full disk test still runs")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    with _tiny_disk(tmp_path / "tiny") as mount_point:
+        yield mount_point
 
 
 def test_a_really_full_disk_during_a_backup_leaves_the_journal_intact(tmp_path, tiny_disk):

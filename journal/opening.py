@@ -1,0 +1,345 @@
+"""Opening a journal the safe way: one writer, the passphrase checked first, a backup before any upgrade, and a clean close.
+
+`open_journal()` returns a `JournalAccess`: the open `Journal` (`access.journal`) together
+with what only the opener should hold: the one-writer lock and the data key. The window
+keeps the access object; it locks (`access.lock()`: backup, close the file, forget the key)
+and unlocks (`access.unlock(passphrase)`) through it, and closes it at the end
+(`access.close()`: backup, close, let go of the lock).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from journal import backups, keystore
+from journal.backups import Backup, BackupError, BackupSchedule, CheckReport
+from journal.errors import JournalError, WrongPassphraseError
+from journal.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
+from journal.keystore import DEFAULT_KDF, KdfParams
+from journal.locking import JournalLock
+
+__all__ = [
+    "JournalAccess",
+    "open_journal",
+    "open_journal_for_cli",
+    "open_access_for_cli",
+    "restore_journal",
+    "PassphraseNeededError",
+]
+
+
+class PassphraseNeededError(WrongPassphraseError):
+    """The journal is protected by a passphrase and none was given."""
+
+
+@dataclass
+class JournalAccess:
+    """An open journal with its lock and key; see the module docstring."""
+
+    path: Path
+    journal: Any  # journal.facade.Journal; None while locked
+    encrypted: bool
+    recovery_code: str | None = None  # set once, when a new journal was made with one: show it, then forget it
+    folder_warning: str | None = None
+    schedule: BackupSchedule = field(default_factory=BackupSchedule)
+    _key: bytes | None = field(default=None, repr=False)
+    _lock: JournalLock | None = field(default=None, repr=False)
+    _kdf: KdfParams = field(default=DEFAULT_KDF, repr=False)
+
+    @property
+    def locked(self) -> bool:
+        """Whether the journal is closed behind the lock screen (its key forgotten)."""
+        return self.journal is None
+
+    @property
+    def closed(self) -> bool:
+        return self._lock is None
+
+    # -- backups -------------------------------------------------------------------------
+
+    def backup(self, reason: str = "manual") -> Backup:
+        """Make a verified backup now; BackupError (with the journal untouched) if it cannot."""
+        self._require_open()
+        backup = backups.make_backup(self.path, self._key, reason)
+        self.schedule.backed_up()
+        return backup
+
+    def note_change(self) -> None:
+        """Tell the periodic backup that something was saved."""
+        self.schedule.note_change()
+
+    def backup_if_due(self, now: datetime | None = None) -> Backup | None:
+        """The periodic backup: made when changes have waited `schedule.interval`, else None."""
+        if self.locked or not self.schedule.due(now):
+            return None
+        return self.backup("periodic")
+
+    def check(self) -> CheckReport:
+        """The "Check journal" action: a backup, then SQLite's integrity check; says what it found."""
+        self._require_open()
+        return backups.check_journal(self.path, self._key)
+
+    def list_backups(self) -> list[Backup]:
+        return backups.list_backups(self.path)
+
+    def restore(self, backup: Backup | str | os.PathLike[str]) -> Backup | None:
+        """Replace the journal with a backup (the current one is backed up first); the journal is reopened."""
+        self._require_open()
+        path = backup.path if isinstance(backup, Backup) else Path(backup)
+        self.journal.close()
+        self.journal = None
+        try:
+            return backups.restore_backup(path, self.path, self._key)
+        finally:
+            self.journal = _open_facade(self.path, self._key, create=False)
+
+    # -- passphrase ----------------------------------------------------------------------
+
+    def change_passphrase(self, old: str, new: str) -> Backup:
+        """Check the old passphrase, back up, then rewrap the key under the new one. Returns the backup."""
+        self._require_open()
+        if not self.encrypted:
+            raise JournalError("This journal has no passphrase to change.")
+        if keystore.unlock(self.path, old) != self._key:
+            raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
+        problems = keystore.passphrase_problems(new)
+        if problems:
+            raise JournalError(problems[0])
+        made = self.backup("passphrase")
+        keystore.set_passphrase(self.path, self._key, new, kdf=self._kdf)
+        return made
+
+    def new_recovery_code(self) -> str:
+        """A new recovery code (the old one stops working); show it once."""
+        self._require_open()
+        if not self.encrypted:
+            raise JournalError("This journal has no passphrase, so it needs no recovery code.")
+        return keystore.add_recovery_code(self.path, self._key, kdf=self._kdf)
+
+    # -- lock, unlock, close -------------------------------------------------------------
+
+    def lock(self) -> str | None:
+        """Back up if there are changes, close the file and forget the key; the one-writer lock is kept.
+
+        Returns a warning to show if the backup could not be made (the journal is locked anyway).
+        """
+        if self.locked:
+            return None
+        warning = None
+        if self.schedule.pending:
+            warning = self._try_backup("periodic")
+        self.journal.close()
+        self.journal = None
+        self._key = None
+        return warning
+
+    def unlock(self, passphrase: str | None = None, *, recovery_code: str | None = None) -> None:
+        """Open the journal again after `lock()`; WrongPassphraseError leaves it locked."""
+        if self.closed:
+            raise JournalError("This journal was closed; open it again from the start.")
+        if not self.locked:
+            return
+        key = _key_for(self.path, passphrase, recovery_code, None)
+        self.journal = _open_facade(self.path, key, create=False)
+        self._key = key
+
+    def close(self, *, backup: bool = True) -> str | None:
+        """Back up (when the journal checks out), close the file, forget the key and let go of the lock.
+
+        Returns a warning to show if the closing backup could not be made.
+        """
+        warning = None
+        if self.journal is not None:
+            if backup:
+                warning = self._try_backup("close")
+            self.journal.close()
+            self.journal = None
+        self._key = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+        return warning
+
+    def __enter__(self) -> "JournalAccess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(backup=exc[0] is None)
+
+    def _try_backup(self, reason: str) -> str | None:
+        # quick_check first: backing up a damaged file over and over would thin away good backups.
+        report = backups.verify_backup(self.path, self._key) if reason == "close" else []
+        if report:
+            return "The journal did not pass its check, so no backup was made on closing: " + "; ".join(report[:3])
+        try:
+            self.backup(reason)
+        except BackupError as exc:
+            return str(exc)
+        return None
+
+    def _require_open(self) -> None:
+        if self.journal is None:
+            raise JournalError("This journal is locked; unlock it first.")
+
+
+def open_journal(
+    path: str | os.PathLike[str],
+    *,
+    passphrase: str | None = None,
+    recovery_code: str | None = None,
+    key: bytes | None = None,
+    create: bool = False,
+    with_recovery_code: bool = False,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> JournalAccess:
+    """Open (or, with `create`, make) the journal at `path`.
+
+    A new journal made with a `passphrase` is encrypted (with a recovery code if
+    `with_recovery_code`: read it once from `access.recovery_code`). Raises
+    JournalLockedError if it is open elsewhere, PassphraseNeededError / WrongPassphraseError
+    before anything is read, JournalError for a damaged, foreign or newer file; in every
+    case nothing is changed. A journal made by an older version is backed up, then upgraded
+    (by `Journal.open`).
+    """
+    apply_private_umask()
+    path = Path(path).expanduser().absolute()
+    if path.is_dir():
+        raise JournalError(f"{path} is a folder, not a journal file.")
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise JournalError(f"There is no journal at {path}.")
+    if not path.parent.exists():
+        make_private_dir(path.parent)  # only folders we make are tightened; a person's own folder is theirs
+    lock = JournalLock(path).acquire()
+    made_keys = False
+    try:
+        code = None
+        if exists or keystore.is_encrypted(path):
+            data_key = _key_for(path, passphrase, recovery_code, key)
+        elif passphrase is not None:
+            data_key, code = keystore.create_keys(path, passphrase, recovery_code=with_recovery_code, kdf=kdf)
+            made_keys = True
+        else:
+            data_key = key
+        journal = _open_facade(path, data_key, create=create)
+    except BaseException:
+        if made_keys and not path.exists():
+            keystore.keyfile_path(path).unlink(missing_ok=True)
+        lock.release()
+        raise
+    for suffix in ("", "-wal", "-shm"):
+        make_private(Path(f"{path}{suffix}"))
+    return JournalAccess(
+        path=path,
+        journal=journal,
+        encrypted=data_key is not None,
+        recovery_code=code,
+        folder_warning=folder_warning(path.parent),
+        _key=data_key,
+        _lock=lock,
+        _kdf=kdf,
+    )
+
+
+def open_journal_for_cli(
+    path: str | os.PathLike[str],
+    passphrase_file: str | os.PathLike[str] | None,
+    create: bool,
+    *,
+    backup_reason: str | None = None,
+) -> Any:
+    """Open the journal for a command; returns the `Journal`. Passphrases come only from a file or "-" (stdin).
+
+    A new journal made with a passphrase file is encrypted. With `backup_reason` (say
+    "import"), an existing journal is backed up before the command changes it. The
+    one-writer lock is held until `journal.close()` (or the end of the process).
+    """
+    path = Path(path).expanduser()
+    existed = path.exists() and path.stat().st_size > 0
+    access = open_access_for_cli(path, passphrase_file, create)
+    journal = access.journal
+    if backup_reason and existed:
+        try:
+            access.backup(backup_reason)
+        except BaseException:
+            access.close(backup=False)
+            raise
+    facade_close = journal.close
+
+    def close_and_let_go() -> None:
+        # The command holds only the Journal, so closing it must also let go of the lock.
+        facade_close()
+        access.journal = None
+        access.close(backup=False)
+
+    journal.close = close_and_let_go
+    return journal
+
+
+def open_access_for_cli(
+    path: str | os.PathLike[str], passphrase_file: str | os.PathLike[str] | None, create: bool
+) -> JournalAccess:
+    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it."""
+    path = Path(path).expanduser()
+    passphrase = _cli_passphrase(path, passphrase_file)
+    return open_journal(path, passphrase=passphrase, create=create)
+
+
+def restore_journal(
+    path: str | os.PathLike[str], backup_path: str | os.PathLike[str], *, passphrase: str | None = None,
+    recovery_code: str | None = None,
+) -> Backup | None:
+    """Restore a backup over a journal that is not open (it may be too damaged to open); returns the safety backup.
+
+    The key comes from the journal's own header, or, when that is missing, from the header
+    kept beside the backup (then `passphrase` is the one the backup was made under).
+    """
+    apply_private_umask()
+    path, backup_path = Path(path).expanduser().absolute(), Path(backup_path).expanduser()
+    if not backup_path.exists() and (backups.backups_dir(path) / backup_path.name).exists():
+        backup_path = backups.backups_dir(path) / backup_path.name
+    if not backup_path.is_file():
+        raise JournalError(f"There is no backup at {backup_path}.")
+    if not path.parent.exists():
+        make_private_dir(path.parent)
+    with JournalLock(path):
+        key_source = path if keystore.is_encrypted(path) else backup_path
+        key = _key_for(key_source, passphrase, recovery_code, None)
+        return backups.restore_backup(backup_path, path, key)
+
+
+def _cli_passphrase(path: Path, passphrase_file: str | os.PathLike[str] | None) -> str | None:
+    passphrase = keystore.read_passphrase(passphrase_file) if passphrase_file is not None else None
+    if passphrase is None and keystore.is_encrypted(path):
+        raise PassphraseNeededError(
+            f"The journal at {path} is protected by a passphrase: give it with --passphrase-file PATH "
+            "(a file holding it, or '-' to read it from standard input). Nothing was changed."
+        )
+    return passphrase
+
+
+def _key_for(path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None) -> bytes | None:
+    """The data key for an existing journal, from whichever secret was given."""
+    if not keystore.is_encrypted(path):
+        if passphrase is not None or recovery_code is not None:
+            raise JournalError(
+                f"The journal at {path} has no passphrase, so none is needed to open it. Nothing was changed."
+            )
+        return key
+    if key is not None:
+        return key
+    if passphrase is not None:
+        return keystore.unlock(path, passphrase)
+    if recovery_code is not None:
+        return keystore.unlock_with_recovery_code(path, recovery_code)
+    raise PassphraseNeededError("This journal is protected by a passphrase; enter it to open the journal.")
+
+
+def _open_facade(path: Path, key: bytes | None, *, create: bool) -> Any:
+    from journal.facade import Journal
+
+    return Journal.open(path, create=create, key=key)

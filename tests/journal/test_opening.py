@@ -1,0 +1,231 @@
+"""Opening, locking, unlocking and closing a journal the safe way, as the window and the command line do."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from journal import backups, keystore
+from journal.errors import JournalError, JournalLockedError, WrongPassphraseError
+from journal.keystore import KdfParams
+from journal.opening import PassphraseNeededError, open_journal, open_journal_for_cli, restore_journal
+from journal.records import Note
+
+FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
+PASS = "a long enough passphrase"
+
+
+def _note(text: str) -> Note:
+    return Note("", date(2025, 3, 1), text)
+
+
+def _texts(journal) -> list[str]:
+    return sorted(n.text for n in journal.notes.list())
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "profile" / "journal.db"
+
+
+def _open_fds_to(path: Path) -> list[str]:
+    fd_dir = Path("/proc/self/fd")
+    found = []
+    for fd in fd_dir.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target == str(path) or target.startswith(f"{path}-"):
+            found.append(target)
+    return found
+
+
+def test_a_new_journal_with_a_passphrase_is_encrypted_and_gives_its_recovery_code_once(path):
+    access = open_journal(path, passphrase=PASS, create=True, with_recovery_code=True, kdf=FAST)
+    assert access.encrypted and keystore.is_encrypted(path)
+    code = access.recovery_code
+    access.close(backup=False)
+    with open_journal(path, recovery_code=code.lower()) as again:
+        assert again.recovery_code is None
+
+
+def test_a_journal_that_does_not_exist_is_not_made_unless_asked(path):
+    with pytest.raises(JournalError, match="There is no journal"):
+        open_journal(path)
+    assert not path.exists()
+
+
+def test_a_passphrase_for_a_journal_without_one_is_refused_plainly(path):
+    open_journal(path, create=True).close(backup=False)
+    with pytest.raises(JournalError, match="has no passphrase"):
+        open_journal(path, passphrase=PASS)
+
+
+def test_a_wrong_passphrase_leaves_the_journal_free_to_open(path):
+    open_journal(path, passphrase=PASS, create=True, kdf=FAST).close(backup=False)
+    with pytest.raises(WrongPassphraseError):
+        open_journal(path, passphrase="wrong passphrase")
+    with pytest.raises(PassphraseNeededError):
+        open_journal(path)
+    open_journal(path, passphrase=PASS).close(backup=False)  # no lock was left behind
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to see open files")
+def test_locking_closes_the_file_and_forgets_the_key_and_unlocking_brings_it_back(path):
+    access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)
+    access.journal.notes.add(_note("before the lock"))
+    access.note_change()
+    assert _open_fds_to(path)
+    assert access.lock() is None
+    assert access.locked and access._key is None
+    assert _open_fds_to(path) == []
+    assert [b.reason for b in backups.list_backups(path)] == ["periodic"]  # the unsaved change was backed up
+    with pytest.raises(JournalError, match="locked"):
+        access.backup()
+    with pytest.raises(WrongPassphraseError):
+        access.unlock("wrong passphrase")
+    assert access.locked
+    with pytest.raises(JournalLockedError):  # still ours while locked: no second window slips in
+        open_journal(path, passphrase=PASS)
+    access.unlock(PASS)
+    assert _texts(access.journal) == ["before the lock"]
+    access.close(backup=False)
+
+
+def test_closing_makes_a_verified_backup_and_lets_go(path):
+    access = open_journal(path, create=True)
+    access.journal.notes.add(_note("kept"))
+    assert access.close() is None
+    (made,) = backups.list_backups(path)
+    assert made.reason == "close"
+    open_journal(path).close(backup=False)
+
+
+def test_a_passphrase_change_backs_up_first_and_old_backups_keep_the_old_passphrase(path):
+    access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)
+    access.journal.notes.add(_note("entry"))
+    with pytest.raises(WrongPassphraseError):
+        access.change_passphrase("not the old one", "a new long passphrase")
+    made = access.change_passphrase(PASS, "a new long passphrase")
+    assert made.reason == "passphrase"
+    access.close(backup=False)
+    assert keystore.unlock(made.path, PASS)  # the honest limit, as said in the window
+    with pytest.raises(WrongPassphraseError):
+        keystore.unlock(made.path, "a new long passphrase")
+    with pytest.raises(WrongPassphraseError):
+        open_journal(path, passphrase=PASS)
+    open_journal(path, passphrase="a new long passphrase").close(backup=False)
+
+
+def test_restoring_from_the_window_puts_the_backup_back_and_keeps_what_was_there(path):
+    access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)
+    access.journal.notes.add(_note("first"))
+    early = access.backup()
+    access.journal.notes.add(_note("second"))
+    safety = access.restore(early)
+    assert _texts(access.journal) == ["first"]
+    assert safety.reason == "restore"
+    access.close(backup=False)
+    restored_back = restore_journal(path, safety.path, passphrase=PASS)
+    assert restored_back is not None
+    with open_journal(path, passphrase=PASS) as again:
+        assert _texts(again.journal) == ["first", "second"]
+
+
+def test_a_journal_too_damaged_to_open_can_still_be_restored(path):
+    access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)
+    access.journal.notes.add(_note("safe in a backup"))
+    good = access.backup()
+    access.close(backup=False)
+    path.write_bytes(path.read_bytes()[:4096] + os.urandom(8192))
+    with pytest.raises(JournalError):
+        open_journal(path, passphrase=PASS)
+    restore_journal(path, good.path.name, passphrase=PASS)  # a bare backup name is looked up in backups/
+    with open_journal(path, passphrase=PASS) as again:
+        assert _texts(again.journal) == ["safe in a backup"]
+    assert any(p.name.startswith("damaged-") for p in backups.backups_dir(path).iterdir())
+
+
+_HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from journal.opening import open_journal
+    access = open_journal(sys.argv[1], key=bytes.fromhex(sys.argv[2]), create=True)
+    print("open", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_a_second_process_is_told_the_journal_is_open_and_takes_it_after_the_first_is_killed(path):
+    key = os.urandom(32)
+    proc = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path), key.hex()], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "open"
+        with pytest.raises(JournalLockedError, match=rf"already open in another window or program \(process {proc.pid}\)"):
+            open_journal(path, key=key)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    access = open_journal(path, key=key)
+    access.journal.notes.add(_note("after the crash"))
+    access.close(backup=False)
+
+
+def test_the_command_line_reads_the_passphrase_from_a_file_and_makes_new_journals_encrypted(path, tmp_path):
+    pass_file = tmp_path / "pass.txt"
+    pass_file.write_text(PASS + "\n")
+    journal = open_journal_for_cli(path, pass_file, create=True)
+    journal.notes.add(_note("from the command line"))
+    journal.close()
+    assert keystore.is_encrypted(path)
+    with pytest.raises(PassphraseNeededError, match="--passphrase-file"):
+        open_journal_for_cli(path, None, create=False)
+    pass_file.write_text("wrong passphrase\n")
+    before = path.read_bytes()
+    with pytest.raises(WrongPassphraseError):
+        open_journal_for_cli(path, pass_file, create=False)
+    assert path.read_bytes() == before
+
+
+def test_the_backup_and_restore_commands(path, tmp_path, capsys):
+    pass_file = tmp_path / "pass.txt"
+    pass_file.write_text(PASS)
+    journal = open_journal_for_cli(path, pass_file, create=True)
+    journal.notes.add(_note("backed up"))
+    journal.close()
+
+    args = argparse.Namespace(journal=path, passphrase_file=str(pass_file), list=False)
+    assert backups.cli_backup(args, None, path) == 0
+    made = backups.list_backups(path)[0]
+    assert str(made.path) in capsys.readouterr().out
+    args.list = True
+    assert backups.cli_backup(args, None, path) == 0
+    assert "made by hand" in capsys.readouterr().out
+
+    with open_journal(path, passphrase=PASS) as access:
+        access.journal.notes.add(_note("after the backup"))
+    args = argparse.Namespace(journal=path, passphrase_file=str(pass_file), backup=made.path)
+    assert backups.cli_restore(args, None, path) == 0
+    assert "is kept in" in capsys.readouterr().out
+    with open_journal(path, passphrase=PASS) as access:
+        assert _texts(access.journal) == ["backed up"]
+
+
+def test_the_command_line_backs_up_before_an_import(path):
+    first = open_journal_for_cli(path, None, create=True)
+    first.notes.add(_note("already there"))
+    first.close()
+    with open_journal_for_cli(path, None, create=False, backup_reason="import"):
+        pass
+    assert [b.reason for b in backups.list_backups(path)] == ["import"]
