@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -120,7 +121,36 @@ def _validate(kind: str, record: Any) -> list[Problem]:
     from journal.validation import validate_record
 
     # Field names are relative to the record ("doses[1].mg_per_day"); trim any stray leading dot.
-    return [Problem(p.field.lstrip("."), p.message) for p in validate_record(kind, record)]
+    unstorable = _storable_problems(record)
+    problems = [Problem(p.field.lstrip("."), p.message) for p in validate_record(kind, record)]
+    named = {p.field for p in problems}
+    return problems + [p for p in unstorable if p.field not in named]
+
+
+_SQLITE_INT = 2**63
+
+
+def _storable_problems(value: Any, where: str = "") -> list[Problem]:
+    """What SQLite itself cannot hold, whatever the rules allow: text that is not valid Unicode
+    (a lone surrogate), integers beyond 64 bits, numbers that are not finite."""
+    if is_dataclass(value) and not isinstance(value, type):
+        problems: list[Problem] = []
+        for f in fields(value):
+            problems += _storable_problems(getattr(value, f.name), f"{where}.{f.name}" if where else f.name)
+        return problems
+    if isinstance(value, (tuple, list)):
+        return [p for i, item in enumerate(value) for p in _storable_problems(item, f"{where}[{i}]")]
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return [Problem(where, f"holds a character that is not valid text (at position {exc.start + 1})")]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not -_SQLITE_INT <= value < _SQLITE_INT:
+            return [Problem(where, "is too large a number to store")]
+    elif isinstance(value, float) and not math.isfinite(value):
+        return [Problem(where, f"must be a finite number, got {value}")]
+    return []
 
 
 def _check_record_type(kind: _Kind, record: Any) -> None:
@@ -379,6 +409,8 @@ class Journal:
         """Mark a record as entered by `author` (caregiver mode), or by the owner again with None."""
         if author is not None and (not isinstance(author, str) or not author.strip()):
             raise ValidationError(Problem("author", "must be a name, or empty for the journal's owner"))
+        if author is not None and _storable_problems(author, "author"):
+            raise ValidationError(_storable_problems(author, "author"))
         with self._session() as s:
             if not self._id_held(s, record_id):
                 raise NotFoundError(f"The journal holds no record with id {record_id!r}.")
@@ -471,6 +503,8 @@ class Journal:
                     problems.append(Problem(f"{where}.record", f"no record has the id {entry.record!r}"))
                 elif not isinstance(entry.author, str) or not entry.author.strip():
                     problems.append(Problem(f"{where}.author", "must be a name"))
+                elif _storable_problems(entry.author):
+                    problems += _storable_problems(entry.author, f"{where}.author")
                 else:
                     authors[entry.record] = entry.author.strip()
             if problems:
@@ -515,7 +549,7 @@ def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
 
 
 def _profile_problems(profile: r.Profile) -> list[Problem]:
-    problems = []
+    problems = _storable_problems(profile)
     if profile.display_name is not None and not isinstance(profile.display_name, str):
         problems.append(Problem("display_name", "must be text"))
     year = profile.birth_year

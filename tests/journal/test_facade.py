@@ -553,3 +553,13 @@ def test_a_damaged_journal_is_reported_as_damaged_and_left_for_recovery(tmp_path
         Journal.open(path)
     assert str(path) in str(caught.value)
     assert path.read_bytes() == bytes(data)
+
+
+def test_text_that_is_not_valid_unicode_is_refused_by_field_not_with_a_crash(journal):
+    with pytest.raises(ValidationError) as caught:
+        journal.notes.add(r.Note(id="n1", date=D(2025, 1, 1), text="Woke at 4 \ud800 again."))
+    assert caught.value.for_field("text")
+    with pytest.raises(ValidationError) as caught:
+        journal.import_contents(_contents(trials=(_trial(side_effects=(r.SideEffect("dizzy \udc00"),)),)))
+    assert caught.value.for_field("trials[t1].side_effects[0].name")
+    assert journal.counts() == {kind: 0 for kind in KINDS}
