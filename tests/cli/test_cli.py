@@ -142,6 +142,8 @@ def test_importing_the_same_file_twice_is_refused_and_changes_nothing(tmp_path):
     for field in ("episodes[e1].id", "trials[t1].id", "scores[s1].id", "scores[d1].id", "labs[l1].id",
                   "conditions[c1].id", "sessions[k1].id", "notes[n1].id"):
         assert any(ln.strip().startswith(field + ":") and "already" in ln for ln in err.splitlines()), f"{field}\n{err}"
+    # The file does hold the records its entries_by names; saying otherwise would mislead.
+    assert "does not hold" not in err, err
     assert fingerprint(db) == before
 
 
