@@ -850,3 +850,63 @@ def test_the_json_object_has_the_documented_shape():
     assert out["settings"] == {"adequate_weeks": 6, "failure_threshold_pct": 50, "count_augmentation": False, "primary_scale": "PHQ-9"}
     assert set(out["trials"][0]) >= {"id", "drug", "adequate", "longest_adequate_run_days", "adequacy_date", "outcome",
                                      "improvement_pct", "failure_date", "counts", "reasons"}
+
+
+# --------------------------------------------------------------------------- further edges
+
+
+@pytest.mark.parametrize("pct,outcome,shown", [(49.96, "partial", 50.0), (24.96, "non-response", 25.0), (33.33, "partial", 33.3)])
+def test_bands_use_the_exact_number_and_the_output_rounds_it(pct, outcome, shown):
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], "2025-04-01", rating=rating("partial", pct, "2025-04-01"))
+    t = verdict(run([t1]), "t1")
+    assert (t["outcome"], t["improvement_pct"], t["failure_date"]) == (outcome, shown, "2025-04-01")
+
+
+def test_the_adequacy_date_comes_from_the_first_run_long_enough_even_when_a_later_run_is_longer():
+    # 100 mg 01-10..02-25 (47 days), 25 mg 02-26..03-02, 100 mg 03-03..05-31 (29 + 30 + 31 = 90 days).
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100), ("2025-02-26", 25), ("2025-03-03", 100)], "2025-05-31",
+               rating=rating("none", 0, "2025-05-31"))
+    t = verdict(run([t1]), "t1")
+    assert (t["adequate"], t["longest_adequate_run_days"], t["adequacy_date"], t["failure_date"]) == (
+        True, 90, "2025-02-20", "2025-05-31")
+
+
+def test_augmentation_overlapping_an_antidepressant_only_before_the_episode_is_taken_without_one():
+    # Sertraline ends the day before the episode starts, so it is not listed; inside the episode aripiprazole is alone.
+    t1 = sertraline_failed("t1", start="2024-11-01", end="2025-01-05")
+    aug = trial("t2", "aripiprazole", [("2024-12-01", 10)], "2025-03-31", rating=rating("none", 0, "2025-03-31"))
+    out = run([t1, aug], count_augmentation=True)
+    assert listed(out) == {"t2"}
+    t = verdict(out, "t2")
+    assert (t["adequate"], t["counts"]) == (True, False)
+    assert "taken without an antidepressant" in t["reasons"]
+
+
+def test_the_same_augmentation_drug_twice_counts_once():
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], "2025-06-30")
+    a1 = trial("a1", "aripiprazole", [("2025-01-20", 5)], "2025-03-15", rating=rating("none", 0, "2025-03-15"))
+    a2 = trial("a2", "Abilify", [("2025-03-16", 10)], "2025-05-15", rating=rating("none", 0, "2025-05-15"))
+    out = run([t1, a1, a2], count_augmentation=True)
+    assert (verdict(out, "a1")["counts"], verdict(out, "a2")["counts"]) == (True, False)
+    assert NOT_SAME_DRUG in verdict(out, "a2")["reasons"]
+
+
+def test_an_ect_session_after_the_as_of_date_does_not_add_to_maudsley():
+    trials = [sertraline_failed("t1", start="2024-02-01", end="2024-05-01")]
+    assert maudsley("2024-06-01", trials=trials, sessions=[ect("2024-06-01")])["score"] == 6
+    assert maudsley("2024-06-01", trials=trials, sessions=[ect("2024-06-02")])["score"] == 5
+
+
+def test_an_ongoing_trial_whose_rating_says_it_failed_fails_with_the_running_caveat():
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], None, rating=rating("none", 5, "2025-03-01"))
+    out = run([t1], as_of="2025-03-10")
+    t = verdict(out, "t1")
+    assert (t["adequate"], t["longest_adequate_run_days"], t["failure_date"], t["counts"]) == (True, 60, "2025-03-01", True)
+    assert has_caveat(out, "judged while still running: a later score can change it")
+
+
+def test_a_trial_that_was_not_taken_inside_an_ended_episode_is_not_listed():
+    ep = Episode(id="e1", start=D("2025-01-06"), end=D("2025-03-01"), severity="moderate")
+    out = run([sertraline_failed("t1", start="2025-03-02", end="2025-05-01")], episodes=[ep])
+    assert listed(out) == set()
+    assert (out["failed_adequate_count"], out["threshold_met"]) == (0, False)
