@@ -98,7 +98,6 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
 
     from journal.cli import default_journal_path
     from journal.errors import JournalError
-    from journal.hygiene import make_private_dir
 
     from ui.main_window import MainWindow, Notice
     from ui.session import JournalSession
@@ -106,61 +105,45 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
 
     path = Path(journal_path).expanduser() if journal_path else default_journal_path()
     first_run = not path.exists()
-    lock = None
-    journal = None
     try:
-        make_private_dir(path.parent)
-        lock = _take_lock(path)
-        key = _key_for(path, passphrase_file)
-        if key is False:
-            return EXIT_PROBLEM  # the person cancelled the passphrase prompt
-        from journal.facade import Journal
-
-        journal = Journal.open(path, create=True, key=key)
+        access = _open_access(path, passphrase_file)
     except (JournalError, OSError) as exc:
         text = str(exc) if isinstance(exc, JournalError) else f"The journal could not be opened: {exc.strerror or exc}."
         Notice.show(None, "Trial Journal", text, warning=True)
         print(f"trial-journal: {text}", file=sys.stderr)
-        if lock is not None:
-            lock.release()
         return EXIT_PROBLEM
+    if access is None:
+        return EXIT_PROBLEM  # the person cancelled the passphrase prompt
     try:
-        window = MainWindow(JournalSession(journal), look=look)
+        window = MainWindow(JournalSession(access.journal, access=access), look=look)
         window.show()
         if first_run:
             QTimer.singleShot(0, lambda: WelcomeDialog.ask(window))
+        if access.folder_warning:
+            QTimer.singleShot(0, lambda: Notice.show(window, "Where the journal is kept", access.folder_warning, warning=True))
         return app.exec()
     finally:
-        journal.close()
-        if lock is not None:
-            lock.release()
+        warning = access.close()  # backs up (when the journal checks out), closes, lets go of the lock
+        if warning:
+            print(f"trial-journal: {warning}", file=sys.stderr)
 
 
-def _take_lock(path: Path):
-    """Hold the journal's one-writer lock for as long as the window is open (a second window gets a clear message)."""
-    from journal.locking import JournalLock
-
-    return JournalLock(path).acquire()
-
-
-def _key_for(path: Path, passphrase_file: str | None) -> bytes | None | bool:
-    """The journal's key: None for an unencrypted journal, False when the person cancelled."""
+def _open_access(path: Path, passphrase_file: str | None):
+    """The journal opened with its one-writer lock and key; None when the person cancelled the passphrase prompt."""
     from journal import keystore
     from journal.errors import WrongPassphraseError
+    from journal.opening import open_journal
 
-    if not keystore.is_encrypted(path):
-        return None
     if passphrase_file:
-        return keystore.unlock(path, keystore.read_passphrase(passphrase_file))
-    message = ""
+        return open_journal(path, passphrase=keystore.read_passphrase(passphrase_file), create=True)
+    passphrase = None
     while True:
-        passphrase = PassphrasePrompt.ask(message)
-        if passphrase is None:
-            return False
         try:
-            return keystore.unlock(path, passphrase)
-        except WrongPassphraseError as exc:
-            message = str(exc)
+            return open_journal(path, passphrase=passphrase, create=True)
+        except WrongPassphraseError as exc:  # also "a passphrase is needed"
+            passphrase = PassphrasePrompt.ask(str(exc) if passphrase is not None else "")
+            if passphrase is None:
+                return None
 
 
 class PassphrasePrompt:

@@ -143,7 +143,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         session.changed.connect(self._on_session_changed)
         session.assessment_changed.connect(self._on_session_assessment_changed)
-        session.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
+
+        # the periodic backup (journal.opening's schedule says when one is due)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(60_000)
+        self._backup_timer.timeout.connect(self._on_backup_timer_timeout)
+        self._backup_timer.start()
 
         self.resize(1400, 900)
         self._restore_view_state()
@@ -468,11 +473,6 @@ class MainWindow(QMainWindow):
         if self.timeline_panel.timeline is not None:
             self.timeline_panel.rebuild()
 
-    def _on_undo_stack_index_changed(self, _index: int) -> None:
-        stack = self.session.undo_stack
-        if stack.canUndo():
-            self.undo_action.setStatusTip(f"Undo {stack.undoText()}")
-
     # -- journal file actions ----------------------------------------------------------------------
 
     def _on_import_triggered(self) -> None:
@@ -522,7 +522,30 @@ class MainWindow(QMainWindow):
     def _on_crisis_triggered(self) -> None:
         self.crisis_banner.show()
 
+    def _on_backup_timer_timeout(self) -> None:
+        access = self.session.access
+        if access is None:
+            return
+        try:
+            access.backup_if_due()
+        except (JournalError, OSError) as exc:
+            self.statusBar().showMessage(f"The periodic backup could not be made: {exc}")
+
     # -- locking (the auto-lock piece calls these) ----------------------------------------------------
+
+    def lock(self) -> str | None:
+        """Close the journal behind the lock screen: views emptied, file closed, key forgotten.
+
+        Returns a warning to show when the backup made on locking failed. `unlocked()` undoes it.
+        """
+        access = self.session.access
+        self.clear_views()
+        return access.lock() if access is not None else None
+
+    def unlocked(self) -> None:
+        """The journal was unlocked (`access.unlock(...)`): show it again."""
+        access = self.session.access
+        self.set_session(JournalSession(access.journal, access=access, demo=self.session.demo))
 
     def clear_views(self) -> None:
         """Empty every view of health data (when the journal locks); set_session() fills them again."""
@@ -572,4 +595,3 @@ class MainWindow(QMainWindow):
         self.edit_menu.insertAction(self.redo_action, self.undo_action)
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
-        session.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)

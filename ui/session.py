@@ -50,12 +50,15 @@ class JournalSession(QObject):
         *,
         today: date | None = None,
         demo: bool = False,
+        access: Any = None,
         assess: Callable[..., Assessment] | None = None,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
         self.journal = journal
         self.demo = demo
+        # journal.opening.JournalAccess when the window opened the journal itself: lock, key, backups
+        self.access = access
         self._today = today
         self._assess = assess
         self.undo_stack = QUndoStack(self)
@@ -135,6 +138,8 @@ class JournalSession(QObject):
 
     def _after_change(self, kind: str) -> None:
         self._contents = None
+        if self.access is not None:
+            self.access.note_change()  # the periodic backup knows there is something new
         if kind in _ASSESSED_KINDS or kind == "settings":
             self._assessment = None
         self.changed.emit(kind)

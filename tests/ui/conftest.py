@@ -1,0 +1,114 @@
+"""Window test fixtures: a real journal in a temporary folder, the main window on it, and dialogs driven through their ask() hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
+
+from journal.facade import Journal
+
+from ui.main_window import MainWindow
+from ui.session import JournalSession
+from ui.theme import Look
+
+TODAY = date.today()
+
+
+def days_ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+@pytest.fixture
+def journal(tmp_path):
+    j = Journal.open(tmp_path / "journal.db", create=True)
+    yield j
+    j.close()
+
+
+@pytest.fixture
+def session(journal, qapp):
+    return JournalSession(journal, today=TODAY)
+
+
+@pytest.fixture
+def look(qapp):
+    look = Look(qapp)
+    look.apply()
+    yield look
+    look.apply("system", 1.0)  # the next test starts from the system look at 100 %
+
+
+@pytest.fixture
+def qsettings(tmp_path):
+    return QSettings(str(tmp_path / "window.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, session, qsettings, look):
+    w = MainWindow(session, settings=qsettings, look=look)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.chart_ready, timeout=10_000):
+        w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5_000)
+    return w
+
+
+class DialogDriver:
+    """Replaces a dialog class's ask() so the real dialog opens non-modally and a test fills it in."""
+
+    def __init__(self, monkeypatch, qtbot):
+        self.monkeypatch = monkeypatch
+        self.qtbot = qtbot
+        self.opened: list[QDialog] = []
+
+    def on(self, dialog_class, fill: Callable[[QDialog], None]) -> None:
+        driver = self
+
+        def ask(cls, parent, session, record=None):
+            dialog = cls(session, record, parent)
+            driver.qtbot.addWidget(dialog)
+            dialog.show()
+            driver.qtbot.waitExposed(dialog)
+            driver.opened.append(dialog)
+            fill(dialog)
+            return dialog.saved if dialog.result() == QDialog.Accepted else None
+
+        self.monkeypatch.setattr(dialog_class, "ask", classmethod(ask))
+
+    @property
+    def last(self) -> QDialog:
+        return self.opened[-1]
+
+
+@pytest.fixture
+def dialogs(monkeypatch, qtbot):
+    return DialogDriver(monkeypatch, qtbot)
+
+
+def type_into(qtbot, widget: QWidget, text: str) -> None:
+    """Replace a field's text as a person does: select all, then type."""
+    target = widget.line if hasattr(widget, "line") else widget
+    if isinstance(target, QLineEdit):
+        target.setFocus()
+        target.selectAll()
+        qtbot.keyClick(target, Qt.Key_Backspace)
+    qtbot.keyClicks(target, text)
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def toggle(qtbot, checkbox) -> None:
+    """Tick or untick a box from the keyboard (a click in the empty space beside its label does nothing)."""
+    checkbox.setFocus()
+    qtbot.keyClick(checkbox, Qt.Key_Space)
+
+
+def shortcut(qtbot, window, key, modifiers=Qt.ControlModifier) -> None:
+    qtbot.keyClick(window, key, modifiers)
