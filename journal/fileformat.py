@@ -657,12 +657,11 @@ def parse_contents(
                 id_ok = False
             else:
                 seen.add(rid)
+                all_ids.add(rid)  # held by the file, so entries_by may name it even if it collides below
                 if rid in existing_ids.get(name, ()):
                     c.problem(_join(where, "id"), "the journal already holds a record with this id (was this file imported before?)")
                     id_ok = False
             record = _READERS[name](c, rec, where)
-            if id_ok:
-                all_ids.add(rid)
             if record is None or not id_ok:
                 continue
             if isinstance(record, DailyCheckIn):
