@@ -29,6 +29,7 @@ __all__ = [
     "UnlockDialog",
     "AutoLock",
     "install_auto_lock",
+    "install_privacy_pieces",
 ]
 
 DEFAULT_IDLE_MINUTES = 5
@@ -350,3 +351,14 @@ def install_auto_lock(window: Any, *, idle_minutes: float | None = None) -> Auto
 
 def _ms(minutes: float) -> int:
     return max(0, int(round(minutes * 60_000)))
+
+
+def install_privacy_pieces(window: Any, *, idle_minutes: float | None = None) -> AutoLock:
+    """Everything this piece adds to a main window in one call: auto-lock, the passphrase entries, Backups and Check journal."""
+    from ui.backups_dialog import install_backup_actions
+    from ui.passphrase_dialog import install_passphrase_actions
+
+    auto_lock = install_auto_lock(window, idle_minutes=idle_minutes)
+    install_passphrase_actions(window)
+    install_backup_actions(window)
+    return auto_lock

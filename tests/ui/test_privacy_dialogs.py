@@ -1,0 +1,172 @@
+"""The privacy dialogs as a person uses them: choosing and protecting a journal, changing the passphrase, backups and Check journal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from journal import keystore
+from journal.keystore import KdfParams
+from journal.opening import open_journal
+from journal.profiles import ProfileStore
+from journal.records import Note
+
+from ui import backups_dialog, profiles_dialog
+from ui.backups_dialog import BackupsDialog, install_backup_actions
+from ui.main_window import MainWindow
+from ui.passphrase_dialog import ChangePassphraseDialog, NewPassphrase, NewPassphraseDialog, install_passphrase_actions
+from ui.profiles_dialog import ProfilesDialog
+from ui.session import JournalSession
+
+FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
+PASS = "a long enough passphrase"
+TODAY = date.today()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ProfileStore(tmp_path / "data")
+
+
+@pytest.fixture
+def access(tmp_path):
+    a = open_journal(tmp_path / "profile" / "journal.db", passphrase=PASS, create=True, kdf=FAST)
+    a.journal.notes.add(Note("", TODAY, "first note"))
+    yield a
+    a.close(backup=False)
+
+
+def _click(qtbot, button):
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def test_a_new_journal_is_made_protected_and_its_recovery_code_shown_once(qtbot, store, monkeypatch):
+    shown = []
+    monkeypatch.setattr(profiles_dialog.Ask, "label", classmethod(lambda cls, parent, title, text="": "Journal 1"))
+    monkeypatch.setattr(profiles_dialog.Ask, "new_passphrase", classmethod(lambda cls, parent: NewPassphrase(PASS, True)))
+    monkeypatch.setattr(profiles_dialog.Ask, "show_recovery_code", classmethod(lambda cls, parent, code: shown.append(code)))
+    dialog = ProfilesDialog(store)
+    qtbot.addWidget(dialog)
+    assert "no journal yet" in dialog.status_label.text()
+    _click(qtbot, dialog.new_button)
+    access = dialog.access
+    try:
+        assert access is not None and access.encrypted and access.recovery_code is None
+        assert len(shown) == 1
+        assert keystore.unlock_with_recovery_code(access.path, shown[0])
+        assert [e.label for e in store.list()] == ["Journal 1"]
+    finally:
+        access.close(backup=False)
+
+
+def test_opening_asks_for_the_passphrase_until_it_is_right(qtbot, store, monkeypatch):
+    entry = store.create("Sam")
+    open_journal(entry.journal_path, passphrase=PASS, create=True, kdf=FAST).close(backup=False)
+    asked = []
+    answers = iter([("wrong passphrase", None), (PASS, None)])
+
+    def _answer(cls, parent, message, label):
+        asked.append((message, label))
+        return next(answers)
+
+    monkeypatch.setattr(profiles_dialog.Ask, "passphrase", classmethod(_answer))
+    dialog = ProfilesDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.list_widget.item(0).text() == "🔒 Sam"
+    _click(qtbot, dialog.open_button)
+    try:
+        assert dialog.access is not None and not dialog.access.locked
+        assert asked[0] == ("", "Sam")
+        assert "does not open" in asked[1][0]
+    finally:
+        dialog.access.close(backup=False)
+
+
+def test_rename_and_remove_from_the_list(qtbot, store, monkeypatch):
+    entry = store.create("Old")
+    open_journal(entry.journal_path, create=True).close(backup=False)
+    notices = []
+    monkeypatch.setattr(profiles_dialog.Ask, "label", classmethod(lambda cls, parent, title, text="": "New"))
+    monkeypatch.setattr(profiles_dialog.Ask, "confirm_remove", classmethod(lambda cls, parent, e: True))
+    monkeypatch.setattr(profiles_dialog.Ask, "notice", classmethod(lambda cls, parent, title, text: notices.append(text)))
+    dialog = ProfilesDialog(store)
+    qtbot.addWidget(dialog)
+    _click(qtbot, dialog.rename_button)
+    assert dialog.list_widget.item(0).text() == "New"
+    _click(qtbot, dialog.remove_button)
+    assert dialog.list_widget.count() == 0 and store.list() == []
+    assert "final copy" in notices[0]
+    assert len(store.final_copies()) == 1
+
+
+def test_the_new_passphrase_must_be_typed_twice_the_same_and_can_be_skipped(qtbot):
+    dialog = NewPassphraseDialog()
+    qtbot.addWidget(dialog)
+    assert "nobody can open this journal" in dialog.findChild(type(dialog.error_label), "honestLimits").text()
+    qtbot.keyClicks(dialog.passphrase_field, "short")
+    _click(qtbot, dialog.protect_button)
+    assert "shorter than 8" in dialog.error_label.text() and dialog.choice is None
+    dialog.passphrase_field.clear()
+    qtbot.keyClicks(dialog.passphrase_field, PASS)
+    qtbot.keyClicks(dialog.repeat_field, PASS + "x")
+    _click(qtbot, dialog.protect_button)
+    assert "not the same" in dialog.error_label.text() and dialog.choice is None
+    _click(qtbot, dialog.skip_button)
+    assert dialog.choice == NewPassphrase(None, False)
+
+
+def test_changing_the_passphrase_in_the_window(qtbot, access):
+    dialog = ChangePassphraseDialog(access)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.current_field, "not it")
+    qtbot.keyClicks(dialog.new_field, "a new long passphrase")
+    qtbot.keyClicks(dialog.repeat_field, "a new long passphrase")
+    dialog._on_buttons_accepted()
+    assert "not right; nothing was changed" in dialog.error_label.text()
+    dialog.current_field.clear()
+    qtbot.keyClicks(dialog.current_field, PASS)
+    dialog._on_buttons_accepted()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.backup is not None and dialog.backup.reason == "passphrase"
+    assert keystore.unlock(access.path, "a new long passphrase")
+
+
+def test_backups_check_and_restore_from_the_window(qtbot, access, qsettings, look, monkeypatch):
+    window = MainWindow(JournalSession(access.journal, access=access, today=TODAY), settings=qsettings, look=look)
+    qtbot.addWidget(window)
+    install_backup_actions(window)
+    install_passphrase_actions(window)
+    assert window.passphrase_actions.change_action.isVisible()
+
+    dialog = BackupsDialog(access, window)
+    qtbot.addWidget(dialog)
+    dialog.restored.connect(window.unlocked)
+    _click(qtbot, dialog.backup_button)
+    qtbot.waitUntil(lambda: "written and checked" in dialog.status_label.text(), timeout=10_000)
+    assert dialog.list_widget.count() == 1
+
+    window.session.journal.notes.add(Note("", TODAY, "second note"))
+    _click(qtbot, dialog.check_button)
+    qtbot.waitUntil(lambda: "no problems were found" in dialog.status_label.text(), timeout=10_000)
+    assert dialog.list_widget.count() == 2  # Check journal backs up first
+
+    monkeypatch.setattr(backups_dialog.Confirm, "ask", classmethod(lambda cls, parent, title, text: True))
+    dialog.list_widget.setCurrentRow(1)  # the older one: before the second note
+    _click(qtbot, dialog.restore_button)
+    assert "The backup was restored" in dialog.status_label.text()
+    assert [n.text for n in window.session.journal.notes.list()] == ["first note"]
+    assert sum(panel.model.rowCount() for panel in window.lists.values()) == 1
+    assert dialog.list_widget.count() == 3  # the journal as it was is a backup too
+
+
+def test_passphrase_entries_are_hidden_for_a_journal_without_one(qtbot, tmp_path, qsettings, look):
+    plain = open_journal(tmp_path / "plain" / "journal.db", create=True)
+    try:
+        window = MainWindow(JournalSession(plain.journal, access=plain, today=TODAY), settings=qsettings, look=look)
+        qtbot.addWidget(window)
+        actions = install_passphrase_actions(window)
+        assert not actions.change_action.isVisible() and not actions.recovery_action.isVisible()
+    finally:
+        plain.close(backup=False)
