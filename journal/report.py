@@ -1,0 +1,659 @@
+"""The appointment report: a PDF a busy clinician can read in a minute, with the detail behind it.
+
+ReportLab lays out real, selectable text in DejaVu Sans (matplotlib's own bundled font, so no
+system font is needed and Latin, Greek and Cyrillic names print; CJK needs a font the app does
+not ship). The timeline chart stays vector: the figure from journal.charts is drawn straight
+onto the page by journal.report_chart, its labels in the same embedded fonts.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable
+
+import matplotlib
+from matplotlib.figure import Figure
+from reportlab.lib import colors
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    LongTable,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from journal.atomic import atomic_write
+from journal.charts import TimelineOptions, build_timeline
+from journal.report_chart import draw_figure
+from journal.records import JournalContents, Settings
+from journal.scales import get_scale
+from journal.report_text import (
+    NOT_A_DIAGNOSIS,
+    SECTIONS,
+    ReportFacts,
+    day,
+    report_facts,
+)
+
+__all__ = ["build_report", "report_bytes", "PAGE_SIZES", "SECTION_KEYS"]
+
+PAGE_SIZES = ("A4", "Letter")
+SECTION_KEYS = tuple(key for key, _ in SECTIONS)
+
+_FONT = "DejaVuSans"
+_BOLD = "DejaVuSans-Bold"
+_ITALIC = "DejaVuSans-Oblique"
+
+# Quiet colours that print well in greyscale; nothing relies on colour alone.
+_INK = "#1a1a1a"
+_MUTED = "#555555"
+_HEADING = "#1f3a5f"
+_RULE = "#9aa8b8"
+_HEAD_BG = "#e6ecf2"
+_ZEBRA = "#f5f7f9"
+_NOTICE_BG = "#fff3d6"
+_NOTICE_EDGE = "#a86b00"
+
+
+@cache
+def _register_fonts() -> None:
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(_FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(_ITALIC, str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFont(TTFont(_FONT + "-BoldOblique", str(folder / "DejaVuSans-BoldOblique.ttf")))
+    addMapping(_FONT, 0, 0, _FONT)
+    addMapping(_FONT, 1, 0, _BOLD)
+    addMapping(_FONT, 0, 1, _ITALIC)
+    addMapping(_FONT, 1, 1, _FONT + "-BoldOblique")
+
+
+@dataclass
+class _Styles:
+    body: Any
+    small: Any
+    tiny: Any
+    bold: Any
+    title: Any
+    h2: Any
+    cell: Any
+    cell_bold: Any
+    head: Any
+    h3: Any
+    notice: Any
+    name: Any
+    small_right: Any
+
+
+def _styles() -> _Styles:
+
+    body = ParagraphStyle("body", fontName=_FONT, fontSize=9, leading=11.6, textColor=colors.HexColor(_INK))
+    return _Styles(
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=7.8, leading=9.8, textColor=colors.HexColor(_MUTED)),
+        tiny=ParagraphStyle("tiny", parent=body, fontSize=7, leading=8.6, textColor=colors.HexColor(_MUTED)),
+        bold=ParagraphStyle("bold", parent=body, fontName=_BOLD),
+        title=ParagraphStyle("title", parent=body, fontName=_BOLD, fontSize=15, leading=18, textColor=colors.HexColor(_HEADING)),
+        h2=ParagraphStyle(
+            "h2", parent=body, fontName=_BOLD, fontSize=10.5, leading=13, spaceBefore=9, spaceAfter=3,
+            textColor=colors.HexColor(_HEADING),
+        ),
+        cell=ParagraphStyle("cell", parent=body, fontSize=7.8, leading=9.6),
+        cell_bold=ParagraphStyle("cell_bold", parent=body, fontName=_BOLD, fontSize=7.8, leading=9.6),
+        head=ParagraphStyle("head", parent=body, fontName=_BOLD, fontSize=7.4, leading=9, textColor=colors.HexColor(_HEADING)),
+        h3=ParagraphStyle(
+            "h3", parent=body, fontName=_BOLD, fontSize=8.6, leading=11, spaceBefore=6, spaceAfter=2,
+            textColor=colors.HexColor(_HEADING),
+        ),
+        notice=ParagraphStyle("notice", parent=body, fontSize=8.6, leading=11),
+        name=ParagraphStyle("name", parent=body, fontSize=11.5, leading=15),
+        small_right=ParagraphStyle(
+            "small_right", parent=body, fontSize=7.8, leading=9.8, textColor=colors.HexColor(_MUTED), alignment=2
+        ),
+    )
+
+
+def _esc(text: str) -> str:
+    """Text made safe for ReportLab's little markup language (names and notes may hold < or &)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- page furniture ---------------------------------------------------------------------
+
+
+def _numbered_canvas(footer_y: float, right_x: float):
+    """A canvas that holds its pages until the end, so each can say "page N of M"."""
+
+    class _NumberedCanvas(canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(_FONT, 7.5)
+                self.setFillColorRGB(0.33, 0.33, 0.33)
+                self.drawRightString(right_x, footer_y, f"page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return _NumberedCanvas
+
+
+class _Chart(Flowable):
+    """The timeline, as tall as it would like where there is room, shorter rather than off page one.
+
+    The figure is built only once its height is known, because the chart decides which dose
+    labels fit when it is built.
+    """
+
+    def __init__(self, build: Callable[[float, float], Figure], width: float, preferred: float, smallest: float):
+        super().__init__()
+        self.build, self.width, self.preferred, self.smallest = build, width, preferred, smallest
+        self.height = preferred
+
+    def wrap(self, available_width, available_height):
+        self.height = max(self.smallest, min(self.preferred, available_height))
+        return self.width, self.height
+
+    def draw(self) -> None:
+        figure = self.build(self.width, self.height)
+        fonts = {(False, False): _FONT, (True, False): _BOLD, (False, True): _ITALIC, (True, True): _FONT + "-BoldOblique"}
+        draw_figure(figure, self.canv, self.width, self.height, fonts)
+
+
+# --- building blocks ----------------------------------------------------------------------
+
+
+def _table(rows, widths, st: _Styles, *, head_rows: int = 1, zebra: bool = True, long: bool = False):
+
+    cls = LongTable if long else Table
+    t = cls(rows, colWidths=widths, repeatRows=head_rows, hAlign="LEFT")
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LINEBELOW", (0, head_rows - 1), (-1, head_rows - 1), 0.6, colors.HexColor(_RULE)),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.HexColor(_RULE)),
+    ]
+    if head_rows:
+        style.append(("BACKGROUND", (0, 0), (-1, head_rows - 1), colors.HexColor(_HEAD_BG)))
+    if zebra:
+        for i in range(head_rows + 1, len(rows), 2):
+            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor(_ZEBRA)))
+    t.setStyle(_table_style(style))
+    return t
+
+
+def _table_style(commands: list) -> TableStyle:
+    # A table sets its cells' font even when they hold paragraphs; left alone it would name
+    # Helvetica, which the file does not embed.
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), _FONT), *commands])
+
+
+def _p(text: str, style) -> Any:
+
+    return Paragraph(text, style)
+
+
+def _cells(values, style) -> list:
+    return [_p(_esc(v) if isinstance(v, str) else v, style) for v in values]
+
+
+def _heading(text: str, st: _Styles):
+    return _p(_esc(text), st.h2)
+
+
+def _none(text: str, st: _Styles):
+    return _p(_esc(text), st.small)
+
+
+# --- the sections ---------------------------------------------------------------------------
+
+
+def _title_block(f: ReportFacts, st: _Styles, width: float) -> list:
+
+    left = [_p("Appointment summary", st.title)]
+    if f.name:
+        born = f"<font name='{_FONT}' size='9'> \u00b7 born {f.birth_year}</font>" if f.birth_year else ""
+        left.append(_p(f"<font name='{_BOLD}' size='11.5'>{_esc(f.name)}</font>{born}", st.name))
+    right = [_p(_esc(f.range_text), st.small_right), _p(f"Generated {day(f.generated)}", st.small_right)]
+    t = Table([[left, right]], colWidths=[width * 0.66, width * 0.34])
+    t.setStyle(
+        _table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.2, _hex(_HEADING)),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return [t, Spacer(1, 6)]
+
+
+def _hex(value: str):
+
+    return colors.HexColor(value)
+
+
+def _item9_notice(f: ReportFacts, st: _Styles, width: float) -> list:
+
+
+    if not f.item9_answers:
+        return []
+    scale = get_scale("PHQ-9")
+    item = scale.items[scale.crisis_item - 1].text if scale.crisis_item else "question 9"
+    text = (
+        f"<font name='{_BOLD}'>PHQ-9 question 9 answered above 0</font> (\u201c{_esc(item)}\u201d): "
+        + "; ".join(_esc(a) for a in f.item9_answers)
+        + ". Please ask about it. Question 9 on its own is not a suicide-risk assessment."
+    )
+    lines = " \u00b7 ".join(_esc(line) for line in f.crisis_lines)
+    box = Table(
+        [[_p(text, st.notice)], [_p(f"If you feel unsafe now: {lines}.", st.small)]],
+        colWidths=[width],
+    )
+    box.setStyle(
+        _table_style(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), _hex(_NOTICE_BG)),
+                ("BOX", (0, 0), (-1, -1), 1.0, _hex(_NOTICE_EDGE)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return [box, Spacer(1, 6)]
+
+
+def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
+
+    def lines(items, style=st.body) -> list:
+        return [_p(_esc(i), style) for i in items]
+
+    verdict = [_p(f"<font name='{_BOLD}'>{_esc(f.summary)}</font>", st.body), _p(_esc(f.rule), st.small)]
+    if f.caveats:
+        verdict.append(_p("Caveats: " + " ".join(_esc(c) for c in f.caveats), st.small))
+    maudsley = [_p(_esc(f.maudsley), st.body)]
+    if f.maudsley_parts:
+        maudsley.append(_p(_esc("; ".join(f.maudsley_parts)), st.small))
+    taking = lines(f.current_medications) or [_p("No medication recorded as current.", st.body)]
+    rows = [
+        [_p("Episode", st.cell_bold), _p(_esc(f.episode), st.body)],
+        [_p("Taking now", st.cell_bold), taking],
+    ]
+    if f.current_sessions:
+        rows.append([_p("Sessions", st.cell_bold), lines(f.current_sessions)])
+    rows.append([_p("TRD criteria", st.cell_bold), verdict])
+    rows.append([_p("Maudsley staging", st.cell_bold), maudsley])
+    if f.daily_summary:
+        rows.append([_p("Check-ins", st.cell_bold), _p(_esc(f.daily_summary), st.body)])
+    t = Table(rows, colWidths=[26 * mm, width - 26 * mm], hAlign="LEFT")
+    t.setStyle(
+        _table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.3, _hex(_RULE)),
+            ]
+        )
+    )
+    out: list = [t, Spacer(1, 4)]
+    if f.latest_scores:
+        head = _cells(["Scale", "Latest", "Date", "Severity", "Change"], st.head)
+        body = [
+            _cells([s.scale, f"{s.total} of {s.max_total}", day(s.date), s.severity, s.change_text], st.cell)
+            for s in f.latest_scores
+        ]
+        out += [
+            _p("Latest scores", st.h2),
+            _table([head, *body], [22 * mm, 20 * mm, 25 * mm, 32 * mm, width - 99 * mm], st, zebra=False),
+        ]
+    return out
+
+
+def _notes(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.appointment_notes:
+        return [_none("No notes or questions marked for this appointment.", st)]
+    rows = []
+    for d, text, author in f.appointment_notes:
+        by = f" <font size='7' color='{_MUTED}'>(entered by {_esc(author)})</font>" if author else ""
+        rows.append([_p(day(d), st.cell), _p(_esc(text) + by, st.body)])
+    t = _table(rows, [24 * mm, width - 24 * mm], st, head_rows=0, zebra=False)
+    return [t]
+
+
+def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.medications:
+        return [_none("No medication trial in this range.", st)]
+    widths = [28 * mm, 22 * mm, 16 * mm, 17 * mm, 17 * mm, 31 * mm, 18 * mm, 0]
+    widths[7] = width - sum(widths)
+    head = _cells(
+        ["Drug (class)", "Dates", "Dose (mg/day)", "Weeks at adequate dose", "Adequate", "Outcome", "Stopped", "Side effects"],
+        st.head,
+    )
+    rows = [head]
+    for r in f.medications:
+        muted = [r.drug_class]
+        if r.role == "add-on":
+            muted.append("add-on")
+        if r.entered_as:
+            muted.append(f"entered as {r.entered_as}")
+        drug = f"<font name='{_BOLD}'>{_esc(r.drug)}</font><br/><font size='6.8' color='{_MUTED}'>{_esc(', '.join(muted))}</font>"
+        outcome = _esc(r.outcome)
+        if r.counts:
+            outcome = f"<font name='{_BOLD}'>{outcome}</font><br/>counts toward the rule"
+        rows.append(
+            [
+                _p(drug, st.cell),
+                *_cells([r.dates, r.doses, r.weeks_adequate, r.adequate], st.cell),
+                _p(outcome, st.cell),
+                *_cells([r.stop, r.side_effects], st.cell),
+            ]
+        )
+    out: list = [_table(rows, widths, st, long=len(rows) > 30)]
+    detail = [r for r in f.medications if r.reasons or r.caveats]
+    if detail:
+        out.append(_p("Why each trial was judged as it was", st.h3))
+        for r in detail:
+            words = "; ".join(_esc(x) for x in (*r.reasons, *(f"caveat: {c}" for c in r.caveats)))
+            out.append(_p(f"<font name='{_BOLD}'>{_esc(r.drug)}</font> ({_esc(r.dates)}): {words}.", st.small))
+    return out
+
+
+def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.scores:
+        return [_none("No scale scores in this range.", st)]
+    # One row per date: PHQ-9 and GAD-7 are usually filled in together, and a clinician
+    # reads them side by side.
+    widths = [20 * mm, 31 * mm, 26 * mm, 25 * mm, 21 * mm, 26 * mm, 0]
+    widths[6] = width - sum(widths)
+    rows = [
+        _cells(
+            ["Date", "PHQ-9", "PHQ-9 answers (questions 1-9)", "GAD-7", "GAD-7 answers (1-7)", "Other scales", "Difficulty; entered by"],
+            st.head,
+        )
+    ]
+    by_date: dict[date, list] = {}
+    for r in f.scores:
+        by_date.setdefault(r.date, []).append(r)
+    for d, scores in by_date.items():
+        cells = {"PHQ-9": [], "PHQ-9 answers": [], "GAD-7": [], "GAD-7 answers": [], "other": [], "extra": []}
+        for r in scores:
+            total = f"<font name='{_BOLD}'>{r.total}</font> <font size='6.8' color='{_MUTED}'>{_esc(r.severity)}</font>"
+            if r.scale in ("PHQ-9", "GAD-7"):
+                cells[r.scale].append(total)
+                answers = _esc(r.answers)
+                if r.crisis:
+                    parts = r.answers.split()
+                    parts[-1] = f"<font name='{_BOLD}'>{parts[-1]}</font>"
+                    answers = " ".join(parts) + f"<br/><font name='{_BOLD}'>question 9 above 0</font>"
+                cells[r.scale + " answers"].append(answers)
+            else:
+                cells["other"].append(f"{_esc(r.scale)} {total}")
+            if r.difficulty:
+                cells["extra"].append(_esc(r.difficulty))
+            if r.entered_by:
+                cells["extra"].append(f"{_esc(r.scale)} entered by {_esc(r.entered_by)}")
+        rows.append(
+            [
+                _p(day(d), st.cell),
+                *(_p("<br/>".join(cells[k]), st.cell) for k in ("PHQ-9", "PHQ-9 answers", "GAD-7", "GAD-7 answers", "other")),
+                _p("; ".join(cells["extra"]), st.cell),
+            ]
+        )
+    return [_table(rows, widths, st, long=len(rows) > 30)]
+
+
+def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.sessions:
+        return [_none("No sessions in this range.", st)]
+    widths = [30 * mm, 20 * mm, 12 * mm, 9 * mm, 27 * mm, 22 * mm, 20 * mm, 17 * mm, 0]
+    widths[8] = width - sum(widths)
+    rows = [
+        _cells(
+            [
+                "Date and time", "Treatment", "Dose", "No.", "Blood pressure before → after",
+                "Dissociation, sedation, nausea (0-10)", "Mood 1, 2, 7 days after (0-10)", "Transport home", "Note",
+            ],
+            st.head,
+        )
+    ]
+    for r in f.sessions:
+        note = "; ".join(x for x in (r.note, f"entered by {r.entered_by}" if r.entered_by else "") if x)
+        rows.append(
+            _cells([r.when, r.treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, r.transport, note], st.cell)
+        )
+    return [_table(rows, widths, st, long=len(rows) > 30)]
+
+
+def _labs(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.labs:
+        return [_none("No lab results in this range.", st)]
+    widths = [24 * mm, 50 * mm, 20 * mm, 20 * mm, 0]
+    widths[4] = width - sum(widths)
+    rows = [_cells(["Date", "Test", "Value", "Unit", "Note"], st.head)]
+    rows += [_cells([day(d), test, value, unit, note], st.cell) for d, test, value, unit, note in f.labs]
+    return [_table(rows, widths, st, long=len(rows) > 30)]
+
+
+def _conditions(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.conditions:
+        return [_none("No other conditions recorded.", st)]
+    widths = [55 * mm, 25 * mm, 24 * mm, 0]
+    widths[3] = width - sum(widths)
+    rows = [_cells(["Condition", "Status", "Since", "Note"], st.head)]
+    rows += [_cells(list(c), st.cell) for c in f.conditions]
+    return [_table(rows, widths, st)]
+
+
+def _workup(f: ReportFacts, st: _Styles, width: float) -> list:
+    widths = [45 * mm, 42 * mm, 24 * mm, 0]
+    widths[3] = width - sum(widths)
+    rows = [_cells(["Area", "Item", "In the journal?", "Latest"], st.head)]
+    previous = None
+    for w in f.workup:
+        mark = "\u2713 recorded" if w.recorded else "\u25cb not yet"
+        rows.append(
+            [
+                _p(_esc(w.group) if w.group != previous else "", st.cell),
+                _p(_esc(w.name), st.cell),
+                _p(f"<font name='{_BOLD}'>{mark}</font>" if not w.recorded else mark, st.cell),
+                _p(_esc(w.detail if w.recorded else ""), st.cell),
+            ]
+        )
+        previous = w.group
+    return [
+        _p("The tests and comorbidity assessments people with hard-to-treat depression often ask about, and which of "
+           "them this journal holds. A missing item may simply not have been entered.", st.small),
+        _table(rows, widths, st, zebra=False),
+    ]
+
+
+def _entries(f: ReportFacts, st: _Styles, width: float) -> list:
+    rows = [_cells(["Entered by", "Records"], st.head)]
+    rows += [
+        [_p(_esc(author), st.cell), _p(f"<font name='{_BOLD}'>{_esc(kind)} ({len(items)})</font>: " + _esc(", ".join(items)), st.cell)]
+        for author, kind, items in f.entries
+    ]
+    return [
+        _p("Everything else was entered by the person themselves.", st.small),
+        _table(rows, [40 * mm, width - 40 * mm], st, long=len(rows) > 30),
+    ]
+
+
+# --- the chart --------------------------------------------------------------------------------
+
+
+def _chart(contents: JournalContents, f: ReportFacts, width: float) -> _Chart:
+    """The timeline of journal.charts for the report's range, at the page's width."""
+    scales = [s for s in ("GAD-7",) if any(x.scale == s for x in contents.scores)]
+    primary = f.assessment.settings.primary_scale
+    if primary != "PHQ-9" and any(x.scale == primary for x in contents.scores):
+        scales.append(primary)
+    options = TimelineOptions(scales=tuple(scales), start=f.start, end=f.end, as_of=f.end, font_scale=0.85)
+
+    def build(w: float, h: float) -> Figure:
+        figure = Figure(figsize=(w / 72, h / 72), dpi=72)
+        build_timeline(contents, f.assessment, options, figure=figure)
+        return figure
+
+    # Room for every lane when the page has it.
+    rows = len(f.medications) + len(f.current_sessions)
+    preferred = 72 * min(5.4, max(3.0, 2.0 + 0.3 * rows))
+    return _Chart(build, width, preferred, smallest=72 * 2.6)
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+def report_bytes(
+    contents: JournalContents,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+    name_style: str = "initials",
+    page_size: str = "A4",
+    sections: set[str] | None = None,
+    assessment_settings: Settings | None = None,
+) -> bytes:
+    """The appointment report as PDF bytes (for a preview, or to write with build_report)."""
+
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be A4 or Letter, got {page_size!r}")
+    wanted = set(SECTION_KEYS) if sections is None else set(sections)
+    unknown = wanted - set(SECTION_KEYS)
+    if unknown:
+        raise ValueError(f"unknown report section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTION_KEYS)}")
+    facts = report_facts(
+        contents, start=start, end=end, today=today, name_style=name_style, assessment_settings=assessment_settings
+    )
+    _register_fonts()
+    st = _styles()
+    size = A4 if page_size == "A4" else LETTER
+    margin_x, margin_top, margin_bottom = 15 * mm, 17 * mm, 16 * mm
+    width = size[0] - 2 * margin_x
+    running = " \u00b7 ".join(x for x in (facts.name, facts.range_text) if x)
+
+    def furniture(canv, doc) -> None:
+        canv.saveState()
+        canv.setFont(_FONT, 7.5)
+        canv.setFillColorRGB(0.33, 0.33, 0.33)
+        if doc.page > 1:
+            canv.drawString(margin_x, size[1] - 10 * mm, "Appointment summary")
+            canv.drawRightString(size[0] - margin_x, size[1] - 10 * mm, running)
+            canv.setStrokeColor(_hex(_RULE))
+            canv.setLineWidth(0.5)
+            canv.line(margin_x, size[1] - 11.5 * mm, size[0] - margin_x, size[1] - 11.5 * mm)
+        canv.setStrokeColor(_hex(_RULE))
+        canv.setLineWidth(0.5)
+        canv.line(margin_x, 12.5 * mm, size[0] - margin_x, 12.5 * mm)
+        canv.drawString(margin_x, 9 * mm, NOT_A_DIAGNOSIS)
+        canv.restoreState()
+
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=size,
+        leftMargin=margin_x,
+        rightMargin=margin_x,
+        topMargin=margin_top,
+        bottomMargin=margin_bottom,
+        title="Appointment summary",
+        author="",
+        subject="",
+        creator="Trial Journal",
+        producer="Trial Journal",
+        # Without this every page would name Helvetica, a font the file does not embed.
+        initialFontName=_FONT,
+        initialFontSize=9,
+    )
+    frame = Frame(margin_x, margin_bottom, width, size[1] - margin_top - margin_bottom, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture)])
+
+    story: list = [*_title_block(facts, st, width), *_item9_notice(facts, st, width)]
+    if "summary" in wanted:
+        story += _summary(facts, st, width)
+    builders: dict[str, Callable[[ReportFacts, _Styles, float], list]] = {
+        "timeline": lambda f, st_, w: [_chart(contents, f, w)],
+        "notes": _notes,
+        "medications": _medications,
+        "scores": _scores,
+        "sessions": _sessions,
+        "labs": _labs,
+        "conditions": _conditions,
+        "workup": _workup,
+        "entries": _entries,
+    }
+    for key, title in SECTIONS:
+        if key not in builders or key not in wanted:
+            continue
+        if key == "entries" and not facts.entries:
+            continue
+        # A heading never sits alone at the foot of a page (nor the chart's, above no chart).
+        room = 72 * 2.6 + 20 if key == "timeline" else 28 * mm
+        story += [CondPageBreak(room), _heading(title, st), *builders[key](facts, st, width), Spacer(1, 2)]
+    doc.build(story, canvasmaker=_numbered_canvas(9 * mm, size[0] - margin_x))
+    return buf.getvalue()
+
+
+def build_report(
+    contents: JournalContents,
+    out_path: str | os.PathLike[str],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+    name_style: str = "initials",
+    page_size: str = "A4",
+    sections: set[str] | None = None,
+    assessment_settings: Settings | None = None,
+) -> Path:
+    """Write the appointment report to `out_path` atomically, readable by its owner only (0600)."""
+    pdf = report_bytes(
+        contents,
+        start=start,
+        end=end,
+        today=today,
+        name_style=name_style,
+        page_size=page_size,
+        sections=sections,
+        assessment_settings=assessment_settings,
+    )
+    return atomic_write(Path(out_path), pdf)

@@ -1,0 +1,746 @@
+"""What the appointment report says, as plain words and rows: the PDF lays it out, the preview lists it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import mean
+
+from journal.assessment import Assessment, TrialVerdict, assess
+from journal.catalog import load_catalog
+from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
+from journal.scales import (
+    CONDITION_STATUS_LABELS,
+    CRISIS_RESOURCES,
+    WORKUP_CONDITIONS,
+    WORKUP_LABS,
+    condition_key_for,
+    get_scale,
+    severity_label,
+    workup_key_for,
+)
+
+__all__ = [
+    "NAME_STYLES",
+    "SECTIONS",
+    "NOT_A_DIAGNOSIS",
+    "day",
+    "mg",
+    "report_name",
+    "plain_dates",
+    "LatestScore",
+    "MedicationRow",
+    "ScoreRow",
+    "SessionRow",
+    "WorkupItem",
+    "ReportFacts",
+    "report_facts",
+    "outline",
+]
+
+NAME_STYLES = ("full", "initials", "none")
+
+# Section keys in print order, with the heading each one gets; the dialog offers these.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary"),
+    ("notes", "Notes and questions for this appointment"),
+    ("timeline", "Timeline"),
+    ("medications", "Medication history"),
+    ("scores", "Score history"),
+    ("sessions", "Sessions: esketamine, ketamine, ECT, rTMS"),
+    ("labs", "Lab results"),
+    ("conditions", "Other conditions"),
+    ("workup", "Workup checklist"),
+    ("entries", "Records entered by someone else"),
+)
+
+NOT_A_DIAGNOSIS = (
+    "Prepared by the person from their own journal (Trial Journal). It is not a diagnosis and gives no dosing advice."
+)
+
+_STOP_WORDS = {
+    "ineffective": "did not work",
+    "side_effects": "side effects",
+    "remission": "remission",
+    "cost": "cost",
+    "clinician_advice": "clinician's advice",
+    "other": "other reason",
+}
+# The table's short words for the assessment's outcomes; the reasons under it say more.
+_OUTCOME_SHORT = {
+    "remission": "remission",
+    "response": "response",
+    "partial": "partial response",
+    "non-response": "no response",
+    "unknown": "outcome not known",
+    "too-short": "stopped before adequate length",
+    "not-adequate": "not an adequate trial",
+}
+_SIDE_EFFECT_SEVERITY = {1: "mild", 2: "moderate", 3: "severe"}
+_TREATMENTS = {
+    "esketamine": "Esketamine",
+    "ketamine_iv": "IV ketamine",
+    "ect": "ECT",
+    "rtms": "rTMS",
+    "other": "Other",
+}
+_EPISODE_SEVERITY = {
+    "subsyndromal": "subsyndromal",
+    "mild": "mild",
+    "moderate": "moderate",
+    "severe": "severe",
+    "severe_psychotic": "severe with psychotic features",
+}
+# How the workup tests of scales.md group on the checklist; a test scales.json adds later
+# lands under "Other tests" rather than vanishing.
+_LAB_GROUPS = {
+    "crp": "Inflammatory markers",
+    "il6": "Inflammatory markers",
+    "tsh": "Thyroid",
+    "free_t4": "Thyroid",
+    "morning_cortisol": "Cortisol and other hormones",
+    "vitamin_d": "Vitamin D",
+}
+_CHECKIN_LABELS = {
+    "mood": "mood",
+    "anxiety": "anxiety",
+    "sleep_quality": "sleep quality",
+    "energy": "energy",
+    "pain": "pain",
+}
+_MOOD_DAYS_AFTER_SESSION = (1, 2, 7)  # ketamine.md: mood at 24 hours, 2 days and 7 days
+
+
+# --- small formatters -------------------------------------------------------------------
+
+
+def day(d: date | None) -> str:
+    """A date as "8 Jan 2025": unambiguous on both sides of the Atlantic."""
+    if d is None:
+        return ""
+    return f"{d.day} {d:%b %Y}"
+
+
+def mg(value: float) -> str:
+    """A dose without a trailing ".0" (100, 0.025, 62.5)."""
+    return f"{value:g}" if value >= 0.001 else f"{value}"
+
+
+def plain_dates(text: str) -> str:
+    """ISO dates inside a sentence (from the assessment) written the way the rest of the report writes them."""
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: day(date(int(m[1]), int(m[2]), int(m[3]))), text)
+
+
+def _initials(name: str) -> str:
+    # "Zoë Łukasiewicz-Øster" -> "Z. Ł.-Ø."; letters are kept as they are, in any script.
+    words = []
+    for word in name.split():
+        parts = [p for p in word.split("-") if p]
+        letters = [next((ch for ch in p if ch.isalpha()), "") for p in parts]
+        if any(letters):
+            words.append("-".join(f"{ch}." for ch in letters if ch))
+    return " ".join(words)
+
+
+def report_name(display_name: str | None, style: str) -> str | None:
+    """The name as the person chose to show it: full, initials, or none at all."""
+    if style not in NAME_STYLES:
+        raise ValueError(f"name style must be one of {', '.join(NAME_STYLES)}, got {style!r}")
+    name = (display_name or "").strip()
+    if not name or style == "none":
+        return None
+    return name if style == "full" else _initials(name)
+
+
+def _length(days: int) -> str:
+    weeks = days // 7
+    if days < 7:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if weeks < 16:
+        return f"{weeks} week{'s' if weeks != 1 else ''}"
+    months = round(days / 30.44)
+    if months < 24:
+        return f"about {months} months"
+    years, rest = divmod(months, 12)
+    return f"about {years} years" + (f" {rest} months" if rest else "")
+
+
+def _in_range(d: date, start: date | None, end: date) -> bool:
+    return (start is None or d >= start) and d <= end
+
+
+def _trial_last_day(trial: Trial, as_of: date) -> date:
+    return trial.end if trial.end is not None and trial.end <= as_of else as_of
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LatestScore:
+    """A scale's latest score in the range, its severity, and the change since the one before."""
+
+    scale: str
+    date: date
+    total: int
+    max_total: int
+    severity: str
+    previous_date: date | None = None
+    previous_total: int | None = None
+
+    @property
+    def change(self) -> int | None:
+        return None if self.previous_total is None else self.total - self.previous_total
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return "first score"
+        sign = "+" if self.change > 0 else ("−" if self.change < 0 else "±")
+        return f"{sign}{abs(self.change)} since {day(self.previous_date)} ({self.previous_total})"
+
+
+@dataclass(frozen=True)
+class MedicationRow:
+    """One trial as a line of the medication history table."""
+
+    trial_id: str
+    drug: str
+    entered_as: str | None
+    drug_class: str
+    role: str
+    dates: str
+    doses: str
+    weeks_adequate: str
+    adequate: str
+    outcome: str
+    stop: str
+    side_effects: str
+    counts: bool
+    ongoing: bool
+    reasons: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    date: date
+    scale: str
+    total: int
+    severity: str
+    answers: str
+    difficulty: str
+    crisis: bool
+    entered_by: str | None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    when: str
+    treatment: str
+    dose: str
+    number: str
+    blood_pressure: str
+    ratings: str
+    mood_after: str
+    transport: str
+    note: str
+    entered_by: str | None
+
+
+@dataclass(frozen=True)
+class WorkupItem:
+    """A workup test or condition of scales.md, and whether the journal holds it yet."""
+
+    group: str
+    name: str
+    recorded: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """Everything the report shows, already in words; no layout."""
+
+    name: str | None
+    start: date | None
+    end: date
+    generated: date
+    birth_year: int | None
+    assessment: Assessment
+    episode: str
+    current_medications: tuple[str, ...]
+    current_sessions: tuple[str, ...]
+    latest_scores: tuple[LatestScore, ...]
+    daily_summary: str | None
+    item9_answers: tuple[str, ...]
+    crisis_lines: tuple[str, ...]
+    appointment_notes: tuple[tuple[date, str, str | None], ...]
+    medications: tuple[MedicationRow, ...]
+    scores: tuple[ScoreRow, ...]
+    sessions: tuple[SessionRow, ...]
+    labs: tuple[tuple[date, str, str, str, str], ...]
+    conditions: tuple[tuple[str, str, str, str], ...]
+    workup: tuple[WorkupItem, ...]
+    entries: tuple[tuple[str, str, list[str]], ...]
+    summary: str = ""
+    rule: str = ""
+    caveats: tuple[str, ...] = ()
+    maudsley: str = ""
+    maudsley_parts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def range_text(self) -> str:
+        if self.start is None:
+            return f"Records up to {day(self.end)}"
+        return f"Records from {day(self.start)} to {day(self.end)}"
+
+
+# --- the facts ------------------------------------------------------------------------------
+
+
+def _verdicts(contents: JournalContents, settings: Settings, current: Assessment) -> dict[str, TrialVerdict]:
+    """Each trial's verdict, judged in its own episode: the current one, or an earlier one as of its end."""
+    verdicts = {v.id: v for v in current.trials}
+    current_start = current.episode.start if current.episode else None
+    for episode in sorted(contents.episodes, key=lambda e: e.start, reverse=True):
+        if episode.end is None or current_start is None or episode.start >= current_start:
+            continue
+        for v in assess(contents, settings, episode.end).trials:
+            verdicts.setdefault(v.id, v)
+    return verdicts
+
+
+def _episode_line(a: Assessment, contents: JournalContents) -> str:
+    ep = a.episode
+    if ep is None:
+        return "No episode recorded and no trial yet."
+    if ep.assumed:
+        return (
+            f"No episode recorded: the assessment treats the time since {day(ep.start)} "
+            "(the first recorded trial) as one episode."
+        )
+    severity = next((e.severity for e in contents.episodes if e.id == ep.id), None)
+    at_onset = f"; {_EPISODE_SEVERITY.get(severity, severity)} at onset" if severity else "; severity at onset not recorded"
+    if ep.end is not None:
+        return f"Latest episode: {day(ep.start)} to {day(ep.end)} ({_length((ep.end - ep.start).days + 1)}){at_onset}."
+    return f"Current episode since {day(ep.start)} ({_length((a.as_of - ep.start).days + 1)}){at_onset}."
+
+
+def _current_medications(contents: JournalContents, as_of: date) -> list[str]:
+    catalog = load_catalog()
+    lines = []
+    for t in sorted(contents.trials, key=lambda t: (t.start, t.id)):
+        if t.start > as_of or (t.end is not None and t.end < as_of):
+            continue
+        steps = [s for s in t.doses if s.start <= as_of]
+        step = steps[-1]
+        drug = catalog.resolve(t.drug)
+        name = drug.generic if drug else t.drug.strip()
+        extra = [drug.drug_class] if drug else []
+        if t.augmentation or (drug is not None and drug.is_augmentation):
+            extra.append("add-on")
+        text = f"{name} {mg(step.mg_per_day)} mg/day"
+        if extra:
+            text += f" ({', '.join(extra)})"
+        text += f" since {day(step.start)}" if step.start == t.start else f" since {day(step.start)}; started {day(t.start)}"
+        if t.end == as_of:
+            text += f"; last dose {day(t.end)}"
+        lines.append(text)
+    return lines
+
+
+def _current_sessions(contents: JournalContents, start: date | None, end: date) -> list[str]:
+    by_treatment: dict[str, list] = defaultdict(list)
+    for s in contents.sessions:
+        if _in_range(s.date, start, end):
+            by_treatment[s.treatment].append(s)
+    lines = []
+    for treatment, sessions in by_treatment.items():
+        sessions.sort(key=lambda s: s.datetime)
+        last = sessions[-1]
+        dose = f", latest {mg(last.dose_mg)} mg" if last.dose_mg is not None else ""
+        n = len(sessions)
+        span = day(sessions[0].date) if n == 1 else f"{day(sessions[0].date)} to {day(last.date)}"
+        lines.append(f"{_TREATMENTS.get(treatment, treatment)}: {n} session{'s' if n != 1 else ''}, {span}{dose}")
+    return lines
+
+
+def _pick(scores: list[ScaleScore]) -> ScaleScore:
+    # Several scores on one date: the highest total, as the assessment does.
+    return max(scores, key=lambda s: (s.date, s.total))
+
+
+def _latest_scores(contents: JournalContents, start: date | None, end: date) -> list[LatestScore]:
+    out = []
+    for name in ALL_SCALES:
+        mine = [s for s in contents.scores if s.scale == name and s.date <= end]
+        shown = [s for s in mine if _in_range(s.date, start, end)]
+        if not shown:
+            continue
+        latest = _pick(shown)
+        earlier = [s for s in mine if s.date < latest.date]
+        prev = _pick(earlier) if earlier else None
+        out.append(
+            LatestScore(
+                scale=name,
+                date=latest.date,
+                total=latest.total,
+                max_total=get_scale(name).max_total,
+                severity=severity_label(name, latest.total),
+                previous_date=prev.date if prev else None,
+                previous_total=prev.total if prev else None,
+            )
+        )
+    return out
+
+
+def _daily_summary(contents: JournalContents, end: date) -> str | None:
+    since = end - timedelta(days=27)
+    recent = [c for c in contents.checkins if since <= c.date <= end]
+    if not recent:
+        return None
+    parts = []
+    for f in DAILY_FIELDS:
+        values = [getattr(c, f) for c in recent if getattr(c, f) is not None]
+        if values:
+            parts.append(f"{_CHECKIN_LABELS[f]} {mean(values):.1f}")
+    hours = [c.hours_slept for c in recent if c.hours_slept is not None]
+    text = f"Daily check-ins, last 4 weeks: {len(recent)} of 28 days"
+    if parts:
+        text += "; average " + ", ".join(parts) + " (0-10)"
+    if hours:
+        text += f"; sleep {mean(hours):.1f} h a night"
+    return text + "."
+
+
+def _item9(contents: JournalContents, start: date | None, end: date) -> list[str]:
+    scale = get_scale("PHQ-9")
+    n = scale.crisis_item
+    if n is None:
+        return []
+    answers = {a.value: a.text for a in scale.answers}
+    out = []
+    for s in sorted(contents.scores, key=lambda s: s.date):
+        if s.scale == "PHQ-9" and s.items and len(s.items) >= n and s.items[n - 1] > 0 and _in_range(s.date, start, end):
+            v = s.items[n - 1]
+            out.append(f"{day(s.date)}: \u201c{answers.get(v, v)}\u201d ({v})")
+    return out
+
+
+def _medication_rows(
+    contents: JournalContents, verdicts: dict[str, TrialVerdict], start: date | None, end: date
+) -> list[MedicationRow]:
+    catalog = load_catalog()
+    rows = []
+    for t in sorted(contents.trials, key=lambda t: (t.start, t.id)):
+        last = _trial_last_day(t, end)
+        if t.start > end or (start is not None and last < start):
+            continue
+        drug = catalog.resolve(t.drug)
+        generic = drug.generic if drug else t.drug.strip()
+        doses = [s.mg_per_day for s in t.doses if s.start <= end]
+        lo, hi = min(doses), max(doses)
+        dose_text = f"{mg(lo)} mg" if lo == hi else f"{mg(lo)}–{mg(hi)} mg"
+        ongoing = t.end is None or t.end > end
+        dates = f"{day(t.start)} – " + ("ongoing" if ongoing else day(t.end))
+        v = verdicts.get(t.id)
+        augmentation = t.augmentation or (drug is not None and drug.is_augmentation)
+        if v is None:
+            weeks, adequate, outcome = "", "not judged", "outside any recorded episode"
+        else:
+            weeks = f"{v.longest_adequate_run_days / 7:.1f}"
+            adequate = "yes" if v.adequate else "no"
+            outcome = _OUTCOME_SHORT.get(v.outcome, v.outcome)
+            if v.improvement_pct is not None:
+                outcome += f", {v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f", {-v.improvement_pct:g} % worse"
+        if ongoing:
+            stop = "ongoing"
+        else:
+            stop = _STOP_WORDS.get(t.stop_reason or "", "not recorded")
+        effects = ", ".join(
+            s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
+            for s in t.side_effects
+        )
+        rows.append(
+            MedicationRow(
+                trial_id=t.id,
+                drug=generic,
+                entered_as=t.drug.strip() if drug and t.drug.strip().casefold() != generic.casefold() else None,
+                drug_class=drug.drug_class if drug else "not in the catalog",
+                role="add-on" if augmentation else "antidepressant",
+                dates=dates,
+                doses=dose_text,
+                weeks_adequate=weeks,
+                adequate=adequate,
+                outcome=outcome,
+                stop=stop,
+                side_effects=effects,
+                counts=bool(v and v.counts),
+                ongoing=ongoing,
+                reasons=tuple(plain_dates(r) for r in (v.reasons if v else ())),
+                caveats=tuple(plain_dates(c) for c in (v.caveats if v else ())),
+            )
+        )
+    return rows
+
+
+def _score_rows(contents: JournalContents, start: date | None, end: date) -> list[ScoreRow]:
+    rows = []
+    for s in sorted(contents.scores, key=lambda s: (s.date, ALL_SCALES.index(s.scale) if s.scale in ALL_SCALES else 99)):
+        if not _in_range(s.date, start, end):
+            continue
+        scale = get_scale(s.scale)
+        crisis = bool(
+            scale.crisis_item and s.items and len(s.items) >= scale.crisis_item and s.items[scale.crisis_item - 1] > 0
+        )
+        difficulty = ""
+        if s.difficulty is not None and scale.difficulty is not None:
+            difficulty = next((a.text for a in scale.difficulty.answers if a.value == s.difficulty), str(s.difficulty))
+        rows.append(
+            ScoreRow(
+                date=s.date,
+                scale=s.scale,
+                total=s.total,
+                severity=severity_label(s.scale, s.total),
+                answers=" ".join(str(i) for i in s.items) if s.items else "",
+                difficulty=difficulty,
+                crisis=crisis,
+                entered_by=contents.author_of(s.id),
+            )
+        )
+    return rows
+
+
+def _session_rows(contents: JournalContents, start: date | None, end: date) -> list[SessionRow]:
+    mood_by_day: dict[date, list[int]] = defaultdict(list)
+    for c in contents.checkins:
+        if c.mood is not None:
+            mood_by_day[c.date].append(c.mood)
+    rows = []
+    for s in sorted(contents.sessions, key=lambda s: s.datetime):
+        if not _in_range(s.date, start, end):
+            continue
+        bp = ""
+        if s.bp_before or s.bp_after:
+            before = f"{s.bp_before[0]}/{s.bp_before[1]}" if s.bp_before else "?"
+            after = f"{s.bp_after[0]}/{s.bp_after[1]}" if s.bp_after else "?"
+            bp = f"{before} → {after}"
+        ratings = " / ".join("–" if v is None else str(v) for v in (s.dissociation, s.sedation, s.nausea))
+        moods = []
+        for offset in _MOOD_DAYS_AFTER_SESSION:
+            values = mood_by_day.get(s.date + timedelta(days=offset))
+            moods.append(f"{mean(values):.0f}" if values else "–")
+        rows.append(
+            SessionRow(
+                when=f"{day(s.date)} {s.datetime:%H:%M}",
+                treatment=_TREATMENTS.get(s.treatment, s.treatment),
+                dose=f"{mg(s.dose_mg)} mg" if s.dose_mg is not None else "",
+                number=str(s.number_in_course) if s.number_in_course is not None else "",
+                blood_pressure=bp,
+                ratings="" if ratings == "– / – / –" else ratings,
+                mood_after="" if all(m == "–" for m in moods) else " / ".join(moods),
+                transport="yes" if s.transport_arranged else "no",
+                note=s.note,
+                entered_by=contents.author_of(s.id),
+            )
+        )
+    return rows
+
+
+def _value(v: float) -> str:
+    return f"{v:g}"
+
+
+def _workup(contents: JournalContents, end: date) -> list[WorkupItem]:
+    labs_by_key: dict[str, list] = defaultdict(list)
+    for lab in contents.labs:
+        key = workup_key_for(lab.test)
+        if key and lab.date <= end:
+            labs_by_key[key].append(lab)
+    items = []
+    for test in WORKUP_LABS:
+        found = sorted(labs_by_key.get(test.key, []), key=lambda lab: (lab.date, lab.id))
+        group = _LAB_GROUPS.get(test.key, "Other tests")
+        if found:
+            last = found[-1]
+            unit = f" {last.unit}" if last.unit else ""
+            more = f"; {len(found)} results" if len(found) > 1 else ""
+            items.append(WorkupItem(group, test.name, True, f"latest {_value(last.value)}{unit} on {day(last.date)}{more}"))
+        else:
+            items.append(WorkupItem(group, test.name, False, "not recorded yet"))
+    conditions_by_key: dict[str, list] = defaultdict(list)
+    for c in contents.conditions:
+        key = _condition_kind(c.name)
+        if key:
+            conditions_by_key[key].append(c)
+    for kind in WORKUP_CONDITIONS:
+        found = conditions_by_key.get(kind.key, [])
+        if found:
+            details = []
+            for c in found:
+                status = CONDITION_STATUS_LABELS.get(c.status or "", "status not recorded").lower()
+                since = f" since {day(c.since)}" if c.since else ""
+                named = "" if c.name.strip().casefold() == kind.name.casefold() else f"{c.name}: "
+                details.append(f"{named}{status}{since}")
+            items.append(WorkupItem("Comorbidity assessments", kind.name, True, "; ".join(details)))
+        else:
+            items.append(WorkupItem("Comorbidity assessments", kind.name, False, "not recorded yet"))
+    return items
+
+
+def _condition_kind(name: str) -> str | None:
+    """The workup condition a recorded name is about: an exact alias, else a one-word alias
+    standing as a whole word in it ("generalised anxiety" is about anxiety)."""
+    key = condition_key_for(name)
+    if key:
+        return key
+    words = {w.strip("()[],.;:").casefold() for w in name.split()}
+    for kind in WORKUP_CONDITIONS:
+        # Short aliases ("ADD", "GAD") are ordinary words or letters too often to match loosely.
+        if any(len(a) >= 4 and " " not in a and "-" not in a and a.casefold() in words for a in (kind.name, *kind.aliases)):
+            return kind.key
+    return None
+
+
+def _entries_by(contents: JournalContents) -> list[tuple[str, str, list[str]]]:
+    """Records entered by someone else, grouped by who and what: (author, kind, [which])."""
+    what: dict[str, tuple[str, str]] = {}
+    for e in contents.episodes:
+        what[e.id] = ("Episodes", f"from {day(e.start)}")
+    for t in contents.trials:
+        what[t.id] = ("Trials", f"{t.drug} from {day(t.start)}")
+    for s in contents.scores:
+        what[s.id] = ("Scale scores", f"{s.scale} {s.total} on {day(s.date)}")
+    for c in contents.checkins:
+        what[c.id] = ("Daily check-ins", day(c.date))
+    for lab in contents.labs:
+        what[lab.id] = ("Lab results", f"{lab.test} on {day(lab.date)}")
+    for c in contents.conditions:
+        what[c.id] = ("Conditions", c.name)
+    for s in contents.sessions:
+        what[s.id] = ("Sessions", f"{_TREATMENTS.get(s.treatment, s.treatment)} on {day(s.date)}")
+    for n in contents.notes:
+        what[n.id] = ("Notes", day(n.date))
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in contents.entries_by:
+        kind, which = what.get(e.record, ("Other records", e.record))
+        groups[(e.author, kind)].append(which)
+    return [(author, kind, items) for (author, kind), items in groups.items()]
+
+
+def report_facts(
+    contents: JournalContents,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+    name_style: str = "initials",
+    assessment_settings: Settings | None = None,
+) -> ReportFacts:
+    """Everything the report shows, for the records from `start` to `end` (today unless given)."""
+    today = today or date.today()
+    end = end or today
+    if start is not None and start > end:
+        raise ValueError(f"the report's start ({day(start)}) is after its end ({day(end)})")
+    settings = assessment_settings or contents.settings
+    a = assess(contents, settings, end)
+    verdicts = _verdicts(contents, settings, a)
+    m = a.maudsley
+    if m.score is not None:
+        maudsley = f"{m.score} of 15 ({m.band})"
+    else:
+        maudsley = "not computed: " + "; ".join(m.missing) if m.missing else "not computed"
+    return ReportFacts(
+        name=report_name(contents.profile.display_name, name_style),
+        start=start,
+        end=end,
+        generated=today,
+        birth_year=contents.profile.birth_year if name_style == "full" else None,
+        assessment=a,
+        episode=_episode_line(a, contents),
+        current_medications=tuple(_current_medications(contents, end)),
+        current_sessions=tuple(_current_sessions(contents, start, end)),
+        latest_scores=tuple(_latest_scores(contents, start, end)),
+        daily_summary=_daily_summary(contents, end),
+        item9_answers=tuple(_item9(contents, start, end)),
+        crisis_lines=tuple(CRISIS_RESOURCES.text_lines()[1:5]),
+        appointment_notes=tuple(
+            (n.date, n.text, contents.author_of(n.id))
+            for n in sorted(contents.notes, key=lambda n: (n.date, n.id))
+            if n.for_appointment and _in_range(n.date, start, end)
+        ),
+        medications=tuple(_medication_rows(contents, verdicts, start, end)),
+        scores=tuple(_score_rows(contents, start, end)),
+        sessions=tuple(_session_rows(contents, start, end)),
+        labs=tuple(
+            (lab.date, lab.test, _value(lab.value), lab.unit or "", lab.note)
+            for lab in sorted(contents.labs, key=lambda lab: (lab.date, lab.test))
+            if _in_range(lab.date, start, end)
+        ),
+        conditions=tuple(
+            (
+                c.name,
+                CONDITION_STATUS_LABELS.get(c.status or "", "not recorded"),
+                day(c.since) if c.since else "",
+                c.note,
+            )
+            for c in sorted(contents.conditions, key=lambda c: c.name.casefold())
+        ),
+        workup=tuple(_workup(contents, end)),
+        entries=tuple(_entries_by(contents)),
+        summary=plain_dates(a.summary),
+        rule=plain_dates(a.rule),
+        caveats=tuple(plain_dates(c) for c in a.caveats),
+        maudsley=maudsley,
+        maudsley_parts=tuple(f"{label}: {points}" for label, points in m.parts),
+    )
+
+
+def outline(facts: ReportFacts, sections: set[str] | None = None) -> list[tuple[str, list[str]]]:
+    """The report as headed lists of lines: what a preview shows without drawing the PDF."""
+    wanted = {k for k, _ in SECTIONS} if sections is None else sections
+    out: list[tuple[str, list[str]]] = []
+    titles = dict(SECTIONS)
+    if "summary" in wanted:
+        lines = [facts.episode]
+        lines += [f"Taking: {m}" for m in facts.current_medications] or ["No medication recorded as current."]
+        lines += [f"Sessions: {s}" for s in facts.current_sessions]
+        lines += [facts.summary, facts.rule, *facts.caveats, f"Maudsley staging score: {facts.maudsley}"]
+        lines += [
+            f"{s.scale} {s.total} on {day(s.date)} ({s.severity}); {s.change_text}" for s in facts.latest_scores
+        ]
+        if facts.item9_answers:
+            lines.append("PHQ-9 question 9 answered above 0: " + "; ".join(facts.item9_answers))
+        if facts.daily_summary:
+            lines.append(facts.daily_summary)
+        out.append((titles["summary"], lines))
+    if "notes" in wanted:
+        out.append((titles["notes"], [f"{day(d)}: {text}" for d, text, _ in facts.appointment_notes] or ["None."]))
+    if "timeline" in wanted:
+        out.append((titles["timeline"], ["The timeline chart of scores, trials and sessions."]))
+    if "medications" in wanted:
+        out.append(
+            (
+                titles["medications"],
+                [f"{r.drug} ({r.drug_class}), {r.dates}, {r.doses}/day: {r.outcome}" for r in facts.medications]
+                or ["None in this range."],
+            )
+        )
+    if "scores" in wanted:
+        out.append((titles["scores"], [f"{day(r.date)} {r.scale} {r.total} ({r.severity})" for r in facts.scores] or ["None."]))
+    if "sessions" in wanted:
+        out.append((titles["sessions"], [f"{r.when} {r.treatment} {r.dose}" for r in facts.sessions] or ["None."]))
+    if "labs" in wanted:
+        out.append((titles["labs"], [f"{day(d)} {t} {v} {u}".rstrip() for d, t, v, u, _ in facts.labs] or ["None."]))
+    if "conditions" in wanted:
+        out.append((titles["conditions"], [f"{n}: {s}" for n, s, _, _ in facts.conditions] or ["None."]))
+    if "workup" in wanted:
+        out.append(
+            (titles["workup"], [f"{'✓' if w.recorded else '○'} {w.name}: {w.detail}" for w in facts.workup])
+        )
+    if "entries" in wanted and facts.entries:
+        out.append((titles["entries"], [f"{who}: {kind} ({len(items)})" for who, kind, items in facts.entries]))
+    return out

@@ -1,0 +1,236 @@
+"""The appointment report, read back as a clinician's PDF reader would: its words, pages, fonts and file."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from journal import atomic
+from journal.assessment import assess
+from journal.records import DoseStep, Episode, JournalContents, Rating, Trial, replace
+from journal.report import build_report, report_bytes
+from journal.report_text import plain_dates, report_name
+from tests.journal.report_sample import TODAY, UNICODE_NAME, sample_contents
+
+
+def _pages(pdf: bytes) -> list[str]:
+    # Paragraphs wrap, so words are compared with runs of white space folded to one space.
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.fixture(scope="module")
+def full_report() -> bytes:
+    return report_bytes(sample_contents(), today=TODAY, name_style="full")
+
+
+@pytest.fixture(scope="module")
+def pages(full_report) -> list[str]:
+    return _pages(full_report)
+
+
+def test_page_one_holds_the_summary_a_clinician_reads_first(pages):
+    first = pages[0]
+    expected = plain_dates(assess(sample_contents(), None, TODAY).summary)
+    assert "appear to be met as of 1 Jul 2025" in expected
+    assert expected in first
+    assert "Rule: at least 2 different antidepressants" in first
+    assert "Maudsley" in first and "6 of 15 (mild)" in first
+    assert "Current episode since 6 Jan 2025" in first
+    assert "bupropion 300 mg/day" in first and "aripiprazole 2 mg/day" in first
+    # The latest PHQ-9 is 19 (25 Aug 2025), with its severity and the change since the one before.
+    assert "PHQ-9 19 of 27 25 Aug 2025 moderately severe +4 since 25 Jun 2025 (15)" in first
+    assert "Ask about a thyroid panel" in first
+    # A note not marked for the appointment stays out of the report.
+    assert not any("brighter after the second spray" in p for p in pages)
+
+
+def test_item_9_above_zero_is_flagged_on_page_one_with_crisis_lines(pages):
+    first = pages[0]
+    assert "PHQ-9 question 9 answered above 0" in first
+    assert "25 Aug 2025" in first and "Several days" in first
+    assert "988" in first and "116 123" in first
+    assert "not a suicide-risk assessment" in first
+
+
+def test_every_trial_appears_with_its_outcome(pages):
+    text = " ".join(pages)
+    history = text[text.index("Medication history"):text.index("Score history")]
+    for drug, outcome in (
+        ("sertraline", "no response, 10 % better"),
+        ("venlafaxine", "no response, 15 % better"),
+        ("bupropion", "outcome not known"),
+        ("aripiprazole", "not an adequate trial"),
+    ):
+        assert drug in history
+        row = history[history.index(drug):]
+        assert outcome in row[:400], f"{drug}: {outcome!r} not beside it"
+    assert "entered as Effexor XR" in history
+    assert "SSRI" in history and "SNRI" in history
+    assert "nausea (mild)" in history
+    assert "counts toward the rule" in history
+
+
+def test_detail_sections_are_all_there(pages):
+    text = " ".join(pages)
+    for heading in (
+        "Medication history",
+        "Score history",
+        "Sessions: esketamine, ketamine, ECT, rTMS",
+        "Lab results",
+        "Other conditions",
+        "Workup checklist",
+        "Records entered by someone else",
+    ):
+        assert heading in text
+    assert "128/82 → 141/88" in text  # blood pressure before and after the first esketamine session
+    assert "generalised anxiety Diagnosed 1 May 2019" in text
+    assert "caregiver (Marta)" in text
+
+
+def test_workup_checklist_says_what_is_recorded_and_what_is_not(pages):
+    text = " ".join(pages)
+    workup = text[text.index("Workup checklist"):]
+    assert re.search(r"C-reactive protein \(CRP\) ✓ recorded latest 4\.2 mg/L on 1 Feb 2025", workup)
+    assert re.search(r"Interleukin-6 \(IL-6\) ○ not yet", workup)
+    assert re.search(r"Morning cortisol ○ not yet", workup)
+    # "generalised anxiety" is recorded, so the anxiety assessment counts as looked into.
+    assert re.search(r"Anxiety ✓ recorded", workup)
+    assert re.search(r"ADHD ✓ recorded suspected", workup)
+    assert re.search(r"PTSD ○ not yet", workup)
+    assert re.search(r"Chronic pain ○ not yet", workup)
+
+
+def test_every_page_is_numbered_and_says_it_is_not_a_diagnosis(pages):
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, start=1):
+        assert f"page {n} of {len(pages)}" in page
+        assert "not a diagnosis" in page
+
+
+def test_unicode_name_prints_as_real_text_in_embedded_fonts(full_report, pages):
+    assert UNICODE_NAME in pages[0]
+    reader = PdfReader(io.BytesIO(full_report))
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert descriptor is not None, f"{font['/BaseFont']} is not embedded"
+            descriptor = descriptor.get_object()
+            assert any(k in descriptor for k in ("/FontFile2", "/FontFile", "/FontFile3")), font["/BaseFont"]
+            assert "DejaVu" in font["/BaseFont"]
+
+
+def test_the_timeline_is_vector_with_text_labels(full_report, pages):
+    reader = PdfReader(io.BytesIO(full_report))
+    assert all(len(page.images) == 0 for page in reader.pages), "the chart must not be a bitmap"
+    first = pages[0]
+    # Labels only the chart draws, found as text: the chart is vector shapes and real words.
+    assert "esketamine sessions" in first
+    assert "adequate dose" in first
+    assert "stopped: side effects" in first
+
+
+def test_name_styles(tmp_path):
+    contents = sample_contents()
+    initials = " ".join(_pages(report_bytes(contents, today=TODAY, sections={"summary"})))
+    assert "Z. Ł.-Ø. Ζ. Ж." in initials
+    assert "Łukasiewicz" not in initials and "1984" not in initials
+    nameless = report_bytes(contents, today=TODAY, name_style="none", sections={"summary"})
+    text = " ".join(_pages(nameless))
+    assert "Łukasiewicz" not in text and "Z. Ł." not in text
+    assert "Łukasiewicz" not in str(PdfReader(io.BytesIO(nameless)).metadata)
+    assert report_name("Anna-Maria de la Cruz", "initials") == "A.-M. d. l. C."
+    assert report_name(None, "full") is None
+    with pytest.raises(ValueError):
+        report_name("Sam", "nickname")
+
+
+def test_a4_and_letter(tmp_path):
+    contents = sample_contents()
+    a4 = PdfReader(io.BytesIO(report_bytes(contents, today=TODAY, sections={"summary"})))
+    letter = PdfReader(io.BytesIO(report_bytes(contents, today=TODAY, page_size="Letter", sections={"summary"})))
+    assert [round(float(x)) for x in a4.pages[0].mediabox[2:]] == [595, 842]
+    assert [round(float(x)) for x in letter.pages[0].mediabox[2:]] == [612, 792]
+    with pytest.raises(ValueError, match="A4 or Letter"):
+        report_bytes(contents, today=TODAY, page_size="A5")
+
+
+def test_sections_can_be_left_out():
+    text = " ".join(_pages(report_bytes(sample_contents(), today=TODAY, sections={"summary", "labs"})))
+    assert "Lab results" in text and "CRP" in text
+    assert "Medication history" not in text and "Score history" not in text and "Workup checklist" not in text
+    with pytest.raises(ValueError, match="unknown report section"):
+        report_bytes(sample_contents(), today=TODAY, sections={"summary", "horoscope"})
+
+
+def test_date_range_limits_what_is_listed():
+    pdf = report_bytes(sample_contents(), start=date(2025, 6, 1), end=date(2025, 8, 31), today=TODAY)
+    text = " ".join(_pages(pdf))
+    assert "Records from 1 Jun 2025 to 31 Aug 2025" in text
+    assert "MADRS" not in text  # its only score is from March
+    assert "sertraline" not in text.split("Medication history")[1]  # ended in April
+    assert "venlafaxine" in text.split("Medication history")[1]
+
+
+def test_a_trial_of_an_earlier_episode_is_judged_in_that_episode():
+    old = Trial(
+        "t0", "citalopram", (DoseStep(date(2022, 3, 1), 20),), end=date(2022, 6, 1),
+        stop_reason="ineffective", adherence="good", rating=Rating("none", 5, date(2022, 6, 1)),
+    )
+    contents = replace(
+        sample_contents(),
+        episodes=(Episode("e0", date(2022, 2, 1), date(2022, 12, 1), "mild"), *sample_contents().episodes),
+        trials=(old, *sample_contents().trials),
+    )
+    text = " ".join(_pages(report_bytes(contents, today=TODAY, sections={"medications"})))
+    row = text[text.index("citalopram"):]
+    assert "no response, 5 % better" in row[:300]
+
+
+def test_an_empty_journal_still_makes_a_clear_report():
+    text = " ".join(_pages(report_bytes(JournalContents(), today=TODAY)))
+    assert "do not appear to be met" in text
+    assert "No medication recorded as current." in text
+    assert "No medication trial in this range." in text
+    assert "page 1 of" in text
+
+
+def test_written_privately_and_atomically(tmp_path, monkeypatch):
+    out = tmp_path / "report.pdf"
+    build_report(sample_contents(), out, today=TODAY, sections={"summary"})
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    assert out.read_bytes().startswith(b"%PDF")
+    earlier = out.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        build_report(sample_contents(), out, today=TODAY)
+    assert out.read_bytes() == earlier
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_a_failure_while_building_leaves_the_earlier_report(tmp_path, monkeypatch):
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"%PDF earlier")
+    import journal.report as report_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("chart failed")
+
+    monkeypatch.setattr(report_module, "build_timeline", broken)
+    with pytest.raises(RuntimeError):
+        build_report(sample_contents(), out, today=TODAY)
+    assert out.read_bytes() == b"%PDF earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
