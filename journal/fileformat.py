@@ -42,6 +42,7 @@ FORMAT_NAME = "trial-journal"
 FORMAT_VERSION = 1
 EARLIEST = date(1900, 1, 1)
 MAX_MG_PER_DAY = 10000
+MAX_NUMBER = 1e15  # beyond any real measurement; keeps floats exact and SQLite integers in range
 
 # Record lists in the file, in the order the spec lists them; `scores` holds check-ins too.
 RECORD_LISTS = ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes")
@@ -178,6 +179,9 @@ class _Checker:
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(where, f"must be a finite number, got {value}")
             return None
+        if abs(value) > MAX_NUMBER:
+            self.problem(where, "is far too large a number")
+            return None
         if integer:
             if isinstance(value, float) and not value.is_integer():
                 self.problem(where, f"must be a whole number, got {_fmt(value)}")
@@ -279,7 +283,7 @@ def _read_trial(c: _Checker, rec: dict, where: str) -> Trial | None:
         doses_ok = False
     previous: date | None = None
     for i, step in enumerate(raw_doses or []):
-        sw = f"{where}.doses[{i}]"
+        sw = _join(where, f"doses[{i}]")
         step = c.mapping(step, sw)
         if step is None:
             doses_ok = False
@@ -319,7 +323,7 @@ def _read_trial(c: _Checker, rec: dict, where: str) -> Trial | None:
                 rating = Rating(response=response, improvement_pct=None if pct is None else float(pct), date=rdate)
     side_effects: list[SideEffect] = []
     for i, se in enumerate(c.items_list(rec, "side_effects", where) or []):
-        sw = f"{where}.side_effects[{i}]"
+        sw = _join(where, f"side_effects[{i}]")
         se = c.mapping(se, sw)
         if se is None:
             continue
@@ -362,7 +366,7 @@ def _warn_high_doses(c: _Checker, where: str, drug: str, doses: list[DoseStep]) 
     for i, step in enumerate(doses):
         if step.mg_per_day > found.typical_max_mg:
             c.warnings.append(
-                f"{where}.doses[{i}].mg_per_day: {_fmt(step.mg_per_day)} mg/day is above the typical maximum of "
+                f"{_join(where, f'doses[{i}]')}.mg_per_day: {_fmt(step.mg_per_day)} mg/day is above the typical maximum of "
                 f"{_fmt(found.typical_max_mg)} mg/day for {found.generic}; kept as entered"
             )
 
@@ -403,7 +407,7 @@ def _read_score(c: _Checker, rec: dict, where: str) -> ScaleScore | DailyCheckIn
         else:
             values = []
             for i, v in enumerate(raw):
-                got = c.parse_number(v, f"{where}.items[{i}]", low=0, high=3, integer=True)
+                got = c.parse_number(v, _join(where, f"items[{i}]"), low=0, high=3, integer=True)
                 if got is None:
                     items_ok = False
                 values.append(got)
@@ -492,8 +496,8 @@ def _read_session(c: _Checker, rec: dict, where: str) -> Session | None:
             c.problem(_join(where, key), f"must be two numbers [systolic, diastolic], got {_describe(raw)}")
             bps[key] = None
             continue
-        sys_ = c.parse_number(raw[0], f"{where}.{key}[0]", low=1, high=300, integer=True, unit="mmHg")
-        dia = c.parse_number(raw[1], f"{where}.{key}[1]", low=1, high=300, integer=True, unit="mmHg")
+        sys_ = c.parse_number(raw[0], _join(where, f"{key}[0]"), low=1, high=300, integer=True, unit="mmHg")
+        dia = c.parse_number(raw[1], _join(where, f"{key}[1]"), low=1, high=300, integer=True, unit="mmHg")
         bps[key] = (int(sys_), int(dia)) if sys_ is not None and dia is not None else None
     ratings = {k: c.number(rec, k, where, low=0, high=10, integer=True) for k in ("dissociation", "sedation", "nausea")}
     transport = c.flag(rec, "transport_arranged", where)
@@ -733,6 +737,8 @@ def load_file(path: str | Path, *, today: date | None = None, existing_ids: dict
         raise ValidationError(Problem("", f"{path}: is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")) from None
     except _NonFiniteNumber as exc:
         raise ValidationError(Problem("", f"{path}: holds {exc.args[0]}, which is not a number JSON allows")) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python will read
+        raise ValidationError(Problem("", f"{path}: holds a value that cannot be read ({exc})")) from None
     except RecursionError:
         raise ValidationError(Problem("", f"{path}: is nested too deeply to be a journal file")) from None
     return parse_contents(data, today=today, existing_ids=existing_ids)
