@@ -101,39 +101,23 @@ def _journal_path(args: argparse.Namespace) -> Path:
     return Path(args.journal).expanduser() if args.journal else default_journal_path()
 
 
-def _read_passphrase(args: argparse.Namespace) -> str | None:
-    if not args.passphrase_file:
-        return None
-    if args.passphrase_file == "-":
-        text = sys.stdin.readline()
-    else:
-        try:
-            text = Path(args.passphrase_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise JournalError(f"--passphrase-file: cannot read {args.passphrase_file} ({exc.strerror or exc})") from None
-    passphrase = text.rstrip("\r\n")
-    if not passphrase:
-        raise JournalError(f"--passphrase-file: {args.passphrase_file} holds no passphrase")
-    return passphrase
-
-
 def open_journal(args: argparse.Namespace, *, create: bool = False):
-    """Opens the journal named by the arguments; a missing one is an error unless `create`."""
-    from journal.facade import Journal
+    """Opens the journal named by the arguments; a missing one is an error unless `create`.
+
+    One writer at a time (a journal open elsewhere is refused plainly); the passphrase comes
+    only from --passphrase-file (a new journal made with one is encrypted); an existing
+    journal is backed up before an import changes it.
+    """
+    from journal.opening import open_journal_for_cli
 
     path = _journal_path(args)
-    passphrase = _read_passphrase(args)
     if not create and not path.exists():
         raise JournalError(
             f"there is no journal at {path}. Import a file first (trial-journal import FILE --journal {path}) "
             "or open the window to start one."
         )
-    opener = getattr(Journal, "open_with_passphrase", None)
-    if passphrase is not None:
-        if opener is None:
-            raise JournalError("this build of Trial Journal cannot open encrypted journals")
-        return opener(path, passphrase, create=create)
-    return Journal.open(path, create=create)
+    backup_reason = "import" if getattr(args, "command", None) == "import" else None
+    return open_journal_for_cli(path, args.passphrase_file, create, backup_reason=backup_reason)
 
 
 # --------------------------------------------------------------------------- commands
@@ -188,7 +172,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _remove_new_journal(path: Path) -> None:
     """A journal made only for an import that failed is removed, so nothing is left behind."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".keys", ".lock"):
         try:
             os.remove(f"{path}{suffix}")
         except FileNotFoundError:
