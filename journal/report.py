@@ -214,7 +214,16 @@ def _table(rows, widths, st: _Styles, *, head_rows: int = 1, zebra: bool = True,
 def _table_style(commands: list) -> TableStyle:
     # A table sets its cells' font even when they hold paragraphs; left alone it would name
     # Helvetica, which the file does not embed.
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), _FONT), *commands])
+    # Plain-text cells (see _row) take this font and size, the same as the cell style's.
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), _FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 7.8),
+            ("LEADING", (0, 0), (-1, -1), 9.6),
+            ("TEXTCOLOR", (0, 0), (-1, -1), _hex(_INK)),
+            *commands,
+        ]
+    )
 
 
 def _p(text: str, style) -> Any:
@@ -224,6 +233,18 @@ def _p(text: str, style) -> Any:
 
 def _cells(values, style) -> list:
     return [_p(_esc(v) if isinstance(v, str) else v, style) for v in values]
+
+
+def _row(values: list[str], widths: list[float], st: _Styles) -> list:
+    """A table row whose short cells stay plain strings, which draw many times faster than
+    paragraphs (a 20-year journal has thousands); a cell too wide for its column wraps."""
+    out: list = []
+    for value, width in zip(values, widths):
+        if "\n" not in value and pdfmetrics.stringWidth(value, _FONT, 7.8) <= width - 6.5:
+            out.append(value)
+        else:
+            out.append(_p(_esc(value), st.cell))
+    return out
 
 
 def _heading(text: str, st: _Styles):
@@ -400,7 +421,7 @@ def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
         return [_none("No scale scores in this range.", st)]
     # One row per date: PHQ-9 and GAD-7 are usually filled in together, and a clinician
     # reads them side by side.
-    widths = [20 * mm, 31 * mm, 26 * mm, 25 * mm, 21 * mm, 26 * mm, 0]
+    widths = [20 * mm, 34 * mm, 26 * mm, 24 * mm, 21 * mm, 23 * mm, 0]
     widths[6] = width - sum(widths)
     rows = [
         _cells(
@@ -412,30 +433,30 @@ def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
     for r in f.scores:
         by_date.setdefault(r.date, []).append(r)
     for d, scores in by_date.items():
-        cells = {"PHQ-9": [], "PHQ-9 answers": [], "GAD-7": [], "GAD-7 answers": [], "other": [], "extra": []}
+        cells: dict[str, list[str]] = {"PHQ-9": [], "PHQ-9 answers": [], "GAD-7": [], "GAD-7 answers": [], "other": [], "extra": []}
+        crisis = False
         for r in scores:
-            total = f"<font name='{_BOLD}'>{r.total}</font> <font size='6.8' color='{_MUTED}'>{_esc(r.severity)}</font>"
+            total = f"{r.total} {r.severity}"
             if r.scale in ("PHQ-9", "GAD-7"):
                 cells[r.scale].append(total)
-                answers = _esc(r.answers)
-                if r.crisis:
-                    parts = r.answers.split()
-                    parts[-1] = f"<font name='{_BOLD}'>{parts[-1]}</font>"
-                    answers = " ".join(parts) + f"<br/><font name='{_BOLD}'>question 9 above 0</font>"
-                cells[r.scale + " answers"].append(answers)
+                cells[r.scale + " answers"].append(r.answers)
+                crisis = crisis or r.crisis
             else:
-                cells["other"].append(f"{_esc(r.scale)} {total}")
+                cells["other"].append(f"{r.scale} {total}")
             if r.difficulty:
-                cells["extra"].append(_esc(r.difficulty))
+                cells["extra"].append(r.difficulty)
             if r.entered_by:
-                cells["extra"].append(f"{_esc(r.scale)} entered by {_esc(r.entered_by)}")
-        rows.append(
-            [
-                _p(day(d), st.cell),
-                *(_p("<br/>".join(cells[k]), st.cell) for k in ("PHQ-9", "PHQ-9 answers", "GAD-7", "GAD-7 answers", "other")),
-                _p("; ".join(cells["extra"]), st.cell),
-            ]
+                cells["extra"].append(f"{r.scale} entered by {r.entered_by}")
+        row = _row(
+            [day(d), *("\n".join(cells[k]) for k in ("PHQ-9", "PHQ-9 answers", "GAD-7", "GAD-7 answers", "other")),
+             "; ".join(cells["extra"])],
+            widths,
+            st,
         )
+        if crisis:
+            answers = "<br/>".join(_esc(a) for a in cells["PHQ-9 answers"])
+            row[2] = _p(f"{answers}<br/><font name='{_BOLD}'>question 9 above 0</font>", st.cell)
+        rows.append(row)
     return [_table(rows, widths, st, long=len(rows) > 30)]
 
 
@@ -456,7 +477,7 @@ def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
     for r in f.sessions:
         note = "; ".join(x for x in (r.note, f"entered by {r.entered_by}" if r.entered_by else "") if x)
         rows.append(
-            _cells([r.when, r.treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, r.transport, note], st.cell)
+            _row([r.when, r.treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, r.transport, note], widths, st)
         )
     return [_table(rows, widths, st, long=len(rows) > 30)]
 
@@ -467,7 +488,7 @@ def _labs(f: ReportFacts, st: _Styles, width: float) -> list:
     widths = [24 * mm, 50 * mm, 20 * mm, 20 * mm, 0]
     widths[4] = width - sum(widths)
     rows = [_cells(["Date", "Test", "Value", "Unit", "Note"], st.head)]
-    rows += [_cells([day(d), test, value, unit, note], st.cell) for d, test, value, unit, note in f.labs]
+    rows += [_row([day(d), test, value, unit, note], widths, st) for d, test, value, unit, note in f.labs]
     return [_table(rows, widths, st, long=len(rows) > 30)]
 
 
@@ -477,7 +498,7 @@ def _conditions(f: ReportFacts, st: _Styles, width: float) -> list:
     widths = [55 * mm, 25 * mm, 24 * mm, 0]
     widths[3] = width - sum(widths)
     rows = [_cells(["Condition", "Status", "Since", "Note"], st.head)]
-    rows += [_cells(list(c), st.cell) for c in f.conditions]
+    rows += [_row(list(c), widths, st) for c in f.conditions]
     return [_table(rows, widths, st)]
 
 
