@@ -145,3 +145,15 @@ def test_the_idle_time_is_remembered_without_anything_about_the_journal(qtbot, a
     qsettings.sync()
     text = Path(qsettings.fileName()).read_text()
     assert "thyroid" not in text and str(access.path) not in text
+
+
+def test_a_second_start_brings_the_open_window_forward(qtbot, access, locked_window):
+    from ui.single_window import WindowChannel
+
+    channel = WindowChannel(access.path, locked_window)
+    assert channel.listening
+    locked_window.showMinimized()
+    with qtbot.waitSignal(channel.asked, timeout=5_000):
+        assert WindowChannel.ask_to_come_forward(access.path)
+    assert not locked_window.isMinimized()
+    assert not WindowChannel.ask_to_come_forward(access.path.with_name("another.db"), timeout_ms=200)
