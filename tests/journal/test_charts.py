@@ -1,0 +1,534 @@
+"""The timeline chart, tested by what it plots: its data model and its matplotlib artists."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import numpy as np
+import pytest
+from matplotlib import dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from journal.assessment import Assessment, EpisodeRef, Maudsley, TrialVerdict
+from journal.charts import (
+    MARKER_LABEL,
+    TimelineOptions,
+    build_timeline,
+    format_day,
+    pan,
+    range_for_preset,
+    rolling_mean_7,
+    set_range,
+)
+from journal.records import DailyCheckIn, DoseStep, Episode, JournalContents, ScaleScore, Session, Settings, Trial
+from journal.scales import get_scale
+
+AS_OF = date(2025, 6, 1)
+
+
+def num(d: date) -> float:
+    return float(mdates.date2num(d))
+
+
+def contents(**changes) -> JournalContents:
+    base = dict(
+        episodes=(Episode("e1", date(2024, 12, 1), None, "severe"),),
+        trials=(
+            Trial(
+                "t1",
+                "sertraline",
+                (DoseStep(date(2025, 1, 1), 50), DoseStep(date(2025, 2, 7), 100)),
+                end=date(2025, 4, 15),
+                stop_reason="side_effects",
+                adherence="good",
+            ),
+            Trial(
+                "t2",
+                "escitalopram",
+                (DoseStep(date(2024, 10, 1), 10), DoseStep(date(2025, 1, 5), 20)),
+            ),
+        ),
+        scores=(
+            ScaleScore("s1", date(2025, 1, 8), "PHQ-9", 16),
+            ScaleScore("s2", date(2025, 2, 1), "PHQ-9", 14),
+            ScaleScore("s3", date(2025, 3, 15), "PHQ-9", 12),
+            ScaleScore("g1", date(2025, 1, 8), "GAD-7", 10),
+            ScaleScore("g2", date(2025, 3, 15), "GAD-7", 7),
+        ),
+        checkins=(
+            DailyCheckIn("c1", date(2025, 5, 1), mood=2, anxiety=7),
+            DailyCheckIn("c2", date(2025, 5, 2), mood=4),
+            DailyCheckIn("c3", date(2025, 5, 3), mood=6),
+            DailyCheckIn("c4", date(2025, 5, 10), mood=8),
+            DailyCheckIn("c5", date(2025, 5, 12), mood=2),
+        ),
+        sessions=(
+            Session("x1", datetime(2025, 5, 2, 10, 0), "esketamine", dose_mg=56, number_in_course=1),
+            Session("x2", datetime(2025, 5, 6, 10, 0), "esketamine", dose_mg=56, number_in_course=2),
+            Session("x3", datetime(2025, 5, 20, 9, 0), "ect", number_in_course=1),
+        ),
+    )
+    base.update(changes)
+    return JournalContents(**base)
+
+
+def verdict(trial_id: str, drug: str, minimum: float | None, first_day: date, last_day: date, **kw) -> TrialVerdict:
+    fields = dict(
+        id=trial_id,
+        drug=drug,
+        adequate=True,
+        longest_adequate_run_days=60,
+        adequacy_date=None,
+        outcome="non-response",
+        improvement_pct=None,
+        failure_date=None,
+        counts=True,
+        first_day=first_day,
+        last_day=last_day,
+        min_adequate_mg=minimum,
+        min_source="MGH-ATRQ list",
+    )
+    fields.update(kw)
+    return TrialVerdict(**fields)
+
+
+def assessment(*, met: bool = True, sertraline_min: float = 100) -> Assessment:
+    return Assessment(
+        as_of=AS_OF,
+        settings=Settings(),
+        episode=EpisodeRef("e1", date(2024, 12, 1), None, False),
+        maudsley=Maudsley(None, None, ("no failed antidepressant",)),
+        failed_adequate_count=2 if met else 1,
+        threshold_met=met,
+        threshold_date=date(2025, 3, 20) if met else None,
+        trials=(
+            verdict("t1", "sertraline", sertraline_min, date(2025, 1, 1), date(2025, 4, 15), adequacy_date=date(2025, 3, 20)),
+            verdict("t2", "escitalopram", 10, date(2024, 12, 1), AS_OF, adequacy_date=date(2025, 1, 11)),
+        ),
+    )
+
+
+def lane(timeline, trial_id):
+    return next(l for l in timeline.lanes if l.trial_id == trial_id)
+
+
+def rect_x(verts) -> tuple[float, float]:
+    xs = [v[0] for v in verts]
+    return min(xs), max(xs)
+
+
+def rect_y(verts) -> tuple[float, float]:
+    ys = [v[1] for v in verts]
+    return min(ys), max(ys)
+
+
+def legend_labels(timeline) -> list[str]:
+    return [t.get_text() for t in timeline.artists.legend.get_texts()]
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def test_phq9_line_plots_every_phq9_score_at_its_date():
+    tl = build_timeline(contents(), assessment())
+    line = tl.artists.score_lines["PHQ-9"]
+    assert line in tl.score_ax.lines
+    assert list(line.get_xdata()) == [num(date(2025, 1, 8)), num(date(2025, 2, 1)), num(date(2025, 3, 15))]
+    assert list(line.get_ydata()) == [16, 14, 12]
+    assert tl.series["PHQ-9"] == [(date(2025, 1, 8), 16), (date(2025, 2, 1), 14), (date(2025, 3, 15), 12)]
+
+
+def test_phq9_is_shown_even_when_no_extra_scale_is_switched_on_and_gad7_is_not():
+    tl = build_timeline(contents(), None)
+    assert list(tl.series) == ["PHQ-9"]
+    assert [l.get_label() for l in tl.score_ax.lines if not l.get_label().startswith("_")] == ["PHQ-9"]
+
+
+def test_severity_bands_are_shaded_at_the_phq9_totals_they_cover_and_labelled():
+    tl = build_timeline(contents(), None)
+    bands = get_scale("PHQ-9").bands
+    assert [(b.low, b.high, b.label) for b in tl.bands] == [(b.low, b.high, b.label) for b in bands]
+    assert len(tl.artists.band_patches) == len(bands)
+    for band, patch in zip(bands, tl.artists.band_patches):
+        assert patch in tl.score_ax.patches
+        y0, y1 = patch.get_y(), patch.get_y() + patch.get_height()
+        # Every whole total of the band lies inside the patch, and no total of a neighbouring band does.
+        assert y0 < band.low and band.high < y1
+        assert band.low - 1 < y0 and y1 < band.high + 1
+    labels = " | ".join(t.get_text() for t in tl.artists.band_texts)
+    for band in bands:
+        assert band.label in labels
+    # Higher bands are shaded more strongly, so severity reads without colour.
+    alphas = [p.get_alpha() for p in tl.artists.band_patches]
+    assert alphas == sorted(alphas) and alphas[0] < alphas[-1]
+
+
+def test_switching_gad7_on_adds_its_line_and_switching_it_off_removes_it():
+    off = TimelineOptions()
+    on = off.with_scale("GAD-7", True)
+    tl_on = build_timeline(contents(), None, on)
+    gad = tl_on.artists.score_lines["GAD-7"]
+    assert gad in tl_on.score_ax.lines
+    assert list(gad.get_ydata()) == [10, 7]
+    assert "GAD-7" in legend_labels(tl_on)
+    # Shape and line style differ from PHQ-9's, not only the colour.
+    phq = tl_on.artists.score_lines["PHQ-9"]
+    assert (gad.get_marker(), gad.get_linestyle()) != (phq.get_marker(), phq.get_linestyle())
+
+    tl_off = build_timeline(contents(), None, on.with_scale("GAD-7", False))
+    assert "GAD-7" not in tl_off.series
+    assert all(l.get_label() != "GAD-7" for l in tl_off.score_ax.lines)
+    assert "GAD-7" not in legend_labels(tl_off)
+
+
+def test_a_scale_with_a_larger_range_widens_the_score_axis():
+    madrs = contents(scores=contents().scores + (ScaleScore("m1", date(2025, 2, 1), "MADRS", 44),))
+    tl = build_timeline(madrs, None, TimelineOptions(scales=("MADRS",)))
+    assert tl.score_ax.get_ylim()[1] >= 44
+    tl_phq = build_timeline(madrs, None)
+    assert 27 <= tl_phq.score_ax.get_ylim()[1] < 30
+
+
+# --------------------------------------------------------------------------- daily check-ins
+
+
+def test_rolling_mean_uses_the_values_of_the_day_and_the_six_before_skipping_gaps():
+    points = [
+        (date(2025, 5, 1), 2),
+        (date(2025, 5, 2), 4),
+        (date(2025, 5, 3), 6),
+        (date(2025, 5, 10), 8),  # 1-3 May are more than 6 days back
+        (date(2025, 5, 12), 2),  # 10 May is inside the window
+    ]
+    assert rolling_mean_7(points) == [
+        (date(2025, 5, 1), 2.0),
+        (date(2025, 5, 2), 3.0),
+        (date(2025, 5, 3), 4.0),
+        (date(2025, 5, 10), 8.0),
+        (date(2025, 5, 12), 5.0),
+    ]
+    assert rolling_mean_7([(date(2025, 5, 7), 3), (date(2025, 5, 1), 9)]) == [(date(2025, 5, 1), 9.0), (date(2025, 5, 7), 6.0)]
+    assert rolling_mean_7([]) == []
+
+
+def test_daily_mood_is_drawn_as_light_points_with_its_seven_day_mean_broken_across_a_week_without_entries():
+    tl = build_timeline(contents(), None, TimelineOptions(daily=("mood",)))
+    assert tl.daily_ax is not None
+    assert tl.daily_points["mood"] == [
+        (date(2025, 5, 1), 2), (date(2025, 5, 2), 4), (date(2025, 5, 3), 6), (date(2025, 5, 10), 8), (date(2025, 5, 12), 2)
+    ]
+    dots = tl.artists.daily_point_lines["mood"]
+    assert dots in tl.daily_ax.lines
+    assert list(dots.get_ydata()) == [2, 4, 6, 8, 2]
+    assert dots.get_linestyle() == "None" and dots.get_alpha() < 1
+    mean = tl.artists.daily_mean_lines["mood"]
+    ys = list(mean.get_ydata())
+    assert ys[:3] == [2.0, 3.0, 4.0]
+    assert math.isnan(ys[3])  # 3 May to 10 May: no line through days nobody rated
+    assert ys[4:] == [8.0, 5.0]
+    assert "mood (7-day mean)" in legend_labels(tl)
+    assert tl.daily_ax.get_ylim()[0] <= 0 and tl.daily_ax.get_ylim()[1] >= 10
+
+
+def test_daily_fields_switched_off_add_no_axis():
+    tl = build_timeline(contents(), None)
+    assert tl.daily_ax is None and tl.daily_points == {}
+
+
+# --------------------------------------------------------------------------- trial lanes
+
+
+def test_a_trial_with_two_dose_steps_has_two_labelled_segments_the_higher_dose_taller():
+    tl = build_timeline(contents(), assessment())
+    sert = lane(tl, "t1")
+    assert sert.label == "sertraline"
+    assert [(s.start, s.end, s.mg, s.label) for s in sert.segments] == [
+        (date(2025, 1, 1), date(2025, 2, 6), 50.0, "50 mg"),
+        (date(2025, 2, 7), date(2025, 4, 15), 100.0, "100 mg"),
+    ]
+    # The artists: one rectangle per step, ending where the next begins, the last through its final day.
+    verts = tl.artists.dose_collection.get_paths()
+    rows = [v.vertices for v in verts if rect_y(v.vertices)[0] > sert.row - 0.5 and rect_y(v.vertices)[1] < sert.row + 0.5]
+    assert len(rows) == 2
+    assert rect_x(rows[0]) == (num(date(2025, 1, 1)), num(date(2025, 2, 7)))
+    assert rect_x(rows[1]) == (num(date(2025, 2, 7)), num(date(2025, 4, 16)))
+    h50, h100 = (np.ptp([v[1] for v in r]) for r in rows)
+    assert h100 > h50
+    shown = {key: t.get_text() for key, t in tl.artists.dose_texts.items() if t.get_visible()}
+    assert shown[("t1", 0)] == "50 mg" and shown[("t1", 1)] == "100 mg"
+
+
+def test_the_adequate_portion_starts_at_the_first_step_at_or_above_the_minimum():
+    tl = build_timeline(contents(), assessment(sertraline_min=100))
+    assert lane(tl, "t1").adequate_spans == ((date(2025, 2, 7), date(2025, 4, 15)),)
+    tl50 = build_timeline(contents(), assessment(sertraline_min=50))
+    assert lane(tl50, "t1").adequate_spans == ((date(2025, 1, 1), date(2025, 4, 15)),)
+
+
+def test_the_adequate_portion_is_restricted_to_the_current_episode_and_drawn_hatched_with_a_legend_entry():
+    tl = build_timeline(contents(), assessment())
+    esc = lane(tl, "t2")
+    # 10 mg from October was adequate, but only days from the episode's start count.
+    assert esc.adequate_spans == ((date(2024, 12, 1), AS_OF),)
+    strip = tl.artists.adequate_collection
+    assert strip is not None and strip in tl.trial_ax.collections
+    assert strip.get_hatch()
+    starts = sorted(rect_x(p.vertices)[0] for p in strip.get_paths())
+    assert starts == [num(date(2024, 12, 1)), num(date(2025, 2, 7))]
+    assert "adequate dose" in legend_labels(tl)
+
+
+def test_a_dose_below_the_minimum_in_the_middle_splits_the_adequate_portion():
+    dip = Trial(
+        "t1",
+        "sertraline",
+        (DoseStep(date(2025, 1, 1), 100), DoseStep(date(2025, 2, 1), 25), DoseStep(date(2025, 2, 15), 100)),
+        end=date(2025, 4, 1),
+    )
+    tl = build_timeline(contents(trials=(dip,)), assessment())
+    assert lane(tl, "t1").adequate_spans == (
+        (date(2025, 1, 1), date(2025, 1, 31)),
+        (date(2025, 2, 15), date(2025, 4, 1)),
+    )
+
+
+def test_without_an_assessment_nothing_is_marked_adequate_and_there_is_no_marker():
+    tl = build_timeline(contents(), None)
+    assert all(l.adequate_spans == () for l in tl.lanes)
+    assert tl.artists.adequate_collection is None
+    assert "adequate dose" not in legend_labels(tl)
+    assert tl.marker is None and tl.artists.marker_lines == []
+
+
+def test_a_stopped_trial_says_why_at_the_end_of_its_bar_and_an_ongoing_one_runs_to_the_as_of_date():
+    tl = build_timeline(contents(), assessment())
+    sert, esc = lane(tl, "t1"), lane(tl, "t2")
+    assert sert.end_text == "stopped: side effects" and not sert.ongoing
+    assert esc.ongoing and esc.end == AS_OF and esc.end_text == "ongoing"
+    ends = tl.artists.end_texts
+    assert ends["t1"].get_text() == "stopped: side effects" and ends["t1"].get_visible()
+    assert ends["t1"].xy[0] == num(date(2025, 4, 16))
+    assert ends["t2"].get_text() == "ongoing" and ends["t2"].xy[0] == num(date(2025, 6, 2))
+    arrows = tl.artists.ongoing_arrows
+    assert arrows is not None and list(arrows.get_xdata()) == [num(date(2025, 6, 2))]
+
+
+def test_lanes_are_in_chronological_order_earliest_on_top():
+    tl = build_timeline(contents(), assessment())
+    rows = {l.trial_id: l.row for l in tl.lanes}
+    rows.update({s.treatment: s.row for s in tl.session_lanes})
+    assert rows["t2"] < rows["t1"] < rows["esketamine"] < rows["ect"]
+    bottom, top = tl.trial_ax.get_ylim()
+    assert top < bottom  # row 0 is drawn at the top
+    labels = [t.get_text() for t in tl.trial_ax.get_yticklabels()]
+    assert labels[:2] == ["escitalopram", "sertraline"]
+
+
+def test_an_augmentation_trial_is_labelled_as_an_add_on_not_only_coloured():
+    aug = Trial("t3", "aripiprazole", (DoseStep(date(2025, 2, 1), 5),), augmentation=True, end=date(2025, 3, 1))
+    tl = build_timeline(contents(trials=contents().trials + (aug,)), None)
+    assert lane(tl, "t3").label == "aripiprazole (add-on)"
+    assert any("augmentation" in label for label in legend_labels(tl))
+
+
+def test_an_episode_is_a_labelled_span_across_both_panels():
+    tl = build_timeline(contents(), None, TimelineOptions(as_of=AS_OF))
+    (ep,) = tl.episodes
+    assert (ep.start, ep.end, ep.ongoing, ep.label) == (date(2024, 12, 1), AS_OF, True, "episode (severe)")
+    score_span, trial_span = tl.artists.episode_collections
+    assert score_span in tl.score_ax.collections and trial_span in tl.trial_ax.collections
+    assert rect_x(score_span.get_paths()[0].vertices) == (num(date(2024, 12, 1)), num(date(2025, 6, 2)))
+    assert tl.artists.episode_texts[0].get_text().strip() == "episode (severe)"
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def test_sessions_are_markers_whose_shape_depends_on_the_treatment():
+    tl = build_timeline(contents(), None)
+    esk, ect = tl.artists.session_lines["esketamine"], tl.artists.session_lines["ect"]
+    assert esk.get_marker() != ect.get_marker()
+    assert list(esk.get_xdata()) == [mdates.date2num(datetime(2025, 5, 2, 10)), mdates.date2num(datetime(2025, 5, 6, 10))]
+    assert [m.treatment for m in tl.sessions] == ["esketamine", "esketamine", "ect"]
+    labels = legend_labels(tl)
+    assert "esketamine sessions" in labels and "ECT sessions" in labels
+
+
+# --------------------------------------------------------------------------- the marker
+
+
+def test_the_marker_is_a_labelled_line_at_the_threshold_date_across_both_panels():
+    tl = build_timeline(contents(), assessment(met=True))
+    assert tl.marker is not None
+    assert (tl.marker.date, tl.marker.label) == (date(2025, 3, 20), "TRD criteria appear met")
+    assert len(tl.artists.marker_lines) == 2
+    for line, ax in zip(tl.artists.marker_lines, (tl.score_ax, tl.trial_ax)):
+        assert line in ax.lines
+        assert list(line.get_xdata()) == [num(date(2025, 3, 20))] * 2
+    text = tl.artists.marker_text.get_text()
+    assert MARKER_LABEL in text and "20 Mar 2025" in text
+    assert MARKER_LABEL in legend_labels(tl)
+
+
+def test_no_marker_when_the_threshold_is_not_met():
+    tl = build_timeline(contents(), assessment(met=False))
+    assert tl.marker is None
+    assert tl.artists.marker_lines == [] and tl.artists.marker_text is None
+    everything = [t.get_text() for ax in (tl.score_ax, tl.trial_ax) for t in ax.texts] + legend_labels(tl)
+    assert not any(MARKER_LABEL in text for text in everything)
+
+
+# --------------------------------------------------------------------------- zoom and pan
+
+
+def test_range_presets_reach_back_from_today():
+    c = contents()
+    assert range_for_preset(c, "3 months", AS_OF) == (date(2025, 3, 1), AS_OF)
+    assert range_for_preset(c, "1 year", AS_OF) == (date(2024, 6, 1), AS_OF)
+    assert range_for_preset(c, "all", AS_OF) == (date(2024, 10, 1), AS_OF)
+    assert range_for_preset(c, "3 months", date(2025, 5, 31)) == (date(2025, 2, 28), date(2025, 5, 31))
+    assert range_for_preset(JournalContents(), "all", AS_OF) == (date(2025, 3, 1), AS_OF)
+    with pytest.raises(ValueError, match="3 months, 1 year or all"):
+        range_for_preset(c, "fortnight", AS_OF)
+
+
+def test_the_three_month_preset_sets_the_x_limits_to_those_months():
+    c = contents()
+    tl = build_timeline(c, assessment())
+    start, end = range_for_preset(c, "3 months", AS_OF)
+    set_range(tl, start, end)
+    x0, x1 = tl.xlim
+    assert x0 <= num(start) < x0 + 3 and x1 - 3 < num(end) + 1 <= x1
+    assert tl.score_ax.get_xlim() == tl.trial_ax.get_xlim()
+    assert tl.range == (start, end)
+    # The 8 Jan PHQ-9 is out of view; the 15 Mar one is in it.
+    assert num(date(2025, 1, 8)) < x0 < num(date(2025, 3, 15)) < x1
+
+
+def test_zooming_in_shows_only_the_rows_with_something_in_view():
+    early = Trial("t0", "mirtazapine", (DoseStep(date(2020, 1, 1), 30),), end=date(2020, 6, 1))
+    c = contents(trials=(early,) + contents().trials)
+    tl = build_timeline(c, None)
+    assert lane(tl, "t0").row == 0
+    set_range(tl, date(2025, 3, 1), AS_OF)
+    bottom, top = tl.trial_ax.get_ylim()
+    assert top >= 0.5  # the 2020 trial's row is scrolled away
+    assert "mirtazapine" not in [t.get_text() for t in tl.trial_ax.get_yticklabels()]
+    set_range(tl, None, None)
+    assert "mirtazapine" in [t.get_text() for t in tl.trial_ax.get_yticklabels()]
+
+
+def test_options_start_and_end_set_the_first_view_and_pan_slides_it():
+    tl = build_timeline(contents(), None, TimelineOptions(start=date(2025, 1, 1), end=date(2025, 1, 31)))
+    assert tl.range == (date(2025, 1, 1), date(2025, 1, 31))
+    before = tl.xlim
+    pan(tl, 10)
+    assert tl.xlim == pytest.approx((before[0] + 10, before[1] + 10))
+    with pytest.raises(ValueError, match="after it ends"):
+        set_range(tl, date(2025, 2, 1), date(2025, 1, 1))
+
+
+# --------------------------------------------------------------------------- hover
+
+
+def test_hover_over_a_phq9_point_names_its_total_band_and_date():
+    tl = build_timeline(contents(), assessment(met=False))
+    assert tl.hover_text(date(2025, 1, 8), 16, tl.score_ax) == "PHQ-9 16 (moderately severe) on 8 Jan 2025"
+    # Still right after a real draw has laid the figure out, and from the daily axis on top of it.
+    tl2 = build_timeline(contents(), assessment(met=False), TimelineOptions(daily=("mood",)))
+    FigureCanvasAgg(tl2.figure).draw()
+    x, y = tl2.score_ax.transData.transform((num(date(2025, 2, 1)), 14))
+    dx, dy = tl2.daily_ax.transData.inverted().transform((x + 2, y))
+    assert tl2.hover_text(dx, dy, tl2.daily_ax) == "PHQ-9 14 (moderate) on 1 Feb 2025"
+
+
+def test_hover_over_a_dose_step_and_a_session_says_what_it_is():
+    tl = build_timeline(contents(), assessment())
+    sert = lane(tl, "t1")
+    text = tl.hover_text(date(2025, 3, 1), sert.row, tl.trial_ax)
+    assert text.splitlines()[0] == "sertraline 100 mg/day from 7 Feb 2025"
+    assert "adequate dose (minimum 100 mg/day, MGH-ATRQ list)" in text
+    assert tl.hover_text(date(2025, 1, 20), sert.row, tl.trial_ax) == "sertraline 50 mg/day from 1 Jan 2025"
+    row = next(s.row for s in tl.session_lanes if s.treatment == "esketamine")
+    assert tl.hover_text(datetime(2025, 5, 2, 10), row, tl.trial_ax) == "esketamine 56 mg session 1, 2 May 2025"
+    ect_row = next(s.row for s in tl.session_lanes if s.treatment == "ect")
+    assert tl.hover_text(datetime(2025, 5, 20, 9), ect_row, tl.trial_ax) == "ECT session 1, 20 May 2025"
+
+
+def test_hover_near_the_marker_names_it_and_over_empty_space_names_only_the_episode():
+    tl = build_timeline(contents(), assessment())
+    assert "TRD criteria appear met on 20 Mar 2025" in tl.hover_text(date(2025, 3, 20), 25, tl.score_ax)
+    assert tl.hover_text(date(2025, 5, 25), 25, tl.score_ax) == "episode (severe) from 1 Dec 2024 ongoing"
+    assert tl.hover_text(date(2024, 11, 1), 25, tl.score_ax) == ""
+    assert tl.hover_text(date(2025, 1, 8), 16, None) == ""
+
+
+# --------------------------------------------------------------------------- themes, text size, robustness
+
+
+def test_dark_theme_has_dark_backgrounds_and_light_text():
+    tl = build_timeline(contents(), assessment(), TimelineOptions(dark=True))
+    assert sum(to_rgb(tl.figure.get_facecolor())) < 0.5
+    assert sum(to_rgb(tl.trial_ax.get_facecolor())) < 0.6
+    tick = tl.trial_ax.get_xticklabels()[0]
+    assert sum(to_rgb(tick.get_color())) > 2.4
+    light = build_timeline(contents(), assessment())
+    assert sum(to_rgb(light.figure.get_facecolor())) > 2.9
+
+
+def test_font_scale_makes_the_text_larger():
+    normal = build_timeline(contents(), assessment())
+    large = build_timeline(contents(), assessment(), TimelineOptions(font_scale=1.5))
+    assert large.artists.marker_text.get_fontsize() == pytest.approx(1.5 * normal.artists.marker_text.get_fontsize())
+    assert large.artists.legend.get_texts()[0].get_fontsize() == pytest.approx(
+        1.5 * normal.artists.legend.get_texts()[0].get_fontsize()
+    )
+
+
+def test_options_name_what_is_wrong():
+    with pytest.raises(ValueError, match="'BDI'"):
+        TimelineOptions(scales=("BDI",))
+    with pytest.raises(ValueError, match="'joy'"):
+        TimelineOptions(daily=("joy",))
+    with pytest.raises(ValueError, match="text size"):
+        TimelineOptions(font_scale=0)
+    with pytest.raises(ValueError, match="after it ends"):
+        TimelineOptions(start=date(2025, 2, 1), end=date(2025, 1, 1))
+
+
+def test_an_empty_journal_draws_and_says_there_is_nothing_yet():
+    tl = build_timeline(JournalContents(), None, TimelineOptions(as_of=AS_OF))
+    assert tl.lanes == [] and tl.series == {"PHQ-9": []}
+    assert "No trials" in tl.artists.empty_text.get_text()
+    FigureCanvasAgg(tl.figure).draw()
+
+
+def test_rebuilding_onto_the_same_figure_replaces_the_chart():
+    fig = Figure()
+    first = build_timeline(contents(), assessment(), TimelineOptions(daily=("mood",)), figure=fig)
+    second = build_timeline(contents(), None, figure=fig)
+    assert second.figure is fig and first.figure is fig
+    assert set(fig.axes) == {second.score_ax, second.trial_ax}
+
+
+def test_format_day():
+    assert format_day(date(2025, 1, 8)) == "8 Jan 2025"
+
+
+def test_a_long_journal_uses_a_fixed_number_of_plot_artists_whatever_its_length():
+    from journal.fileformat import parse_contents
+    from journal.synthetic import synthetic_journal
+
+    def artist_count(years: int) -> tuple[int, int]:
+        c = parse_contents(synthetic_journal(years, end=AS_OF), today=AS_OF).contents
+        tl = build_timeline(c, None, TimelineOptions(scales=("GAD-7",), daily=("mood", "anxiety"), as_of=AS_OF))
+        axes = [tl.score_ax, tl.trial_ax, tl.daily_ax]
+        return sum(len(ax.lines) + len(ax.collections) + len(ax.patches) for ax in axes), len(c.checkins)
+
+    short, short_checkins = artist_count(2)
+    long, long_checkins = artist_count(20)
+    assert long_checkins > 5 * short_checkins
+    assert long == short  # thousands of check-ins and dozens of trials, still a handful of artists
