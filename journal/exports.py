@@ -573,6 +573,6 @@ def fhir_bundle(contents: JournalContents, *, timestamp: datetime | None = None)
 def write_fhir(contents: JournalContents, out_path: str | os.PathLike[str]) -> Path:
     """Write the FHIR bundle as JSON, atomically, readable by the owner only."""
     bundle = fhir_bundle(contents, timestamp=datetime.now().astimezone().replace(microsecond=0))
-    data = json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")
+    data = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return atomic_write(Path(out_path), data)
 
