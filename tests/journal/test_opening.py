@@ -229,3 +229,71 @@ def test_the_command_line_backs_up_before_an_import(path):
     with open_journal_for_cli(path, None, create=False, backup_reason="import"):
         pass
     assert [b.reason for b in backups.list_backups(path)] == ["import"]
+
+
+_LATER_REVISION = '''"""A later change for the test: notes learn a colour.
+
+Revision ID: 9002
+Revises: {head}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9002"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("notes") as batch:
+        batch.add_column(sa.Column("colour", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("notes") as batch:
+        batch.drop_column("colour")
+'''
+
+
+def _forget_cached_scripts(storage) -> None:
+    """Storage caches what it read of the migration scripts; a test that swaps them must clear that."""
+    for value in vars(storage).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+def test_an_encrypted_journal_from_the_previous_schema_is_backed_up_encrypted_then_upgraded(path, tmp_path, monkeypatch):
+    import shutil
+
+    from journal import storage
+
+    access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)  # made by this version
+    access.journal.notes.add(_note("written before the upgrade"))
+    access.close(backup=False)
+    head = storage.head_revision()
+
+    scripts = tmp_path / "later-migrations"
+    shutil.copytree(storage.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9002_colour.py").write_text(_LATER_REVISION.replace("{head}", head))
+    _forget_cached_scripts(storage)
+    monkeypatch.setattr(storage, "migrations_dir", lambda: scripts)
+    try:
+        with open_journal(path, passphrase=PASS) as access:
+            assert _texts(access.journal) == ["written before the upgrade"]
+        (made, *_) = [b for b in backups.list_backups(path) if b.reason == "upgrade"]
+        assert made.encrypted and b"written before" not in made.path.read_bytes()
+        conn = backups._connect(made.path, keystore.unlock(made.path, PASS), readonly=True)
+        try:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+        finally:
+            conn.close()
+        conn = backups._connect(path, keystore.unlock(path, PASS), readonly=True)
+        try:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("9002",)]
+        finally:
+            conn.close()
+    finally:
+        monkeypatch.undo()
+        _forget_cached_scripts(storage)
