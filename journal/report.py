@@ -74,7 +74,6 @@ _NOTICE_EDGE = "#a86b00"
 
 @cache
 def _register_fonts() -> None:
-
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     pdfmetrics.registerFont(TTFont(_FONT, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
@@ -90,8 +89,6 @@ def _register_fonts() -> None:
 class _Styles:
     body: Any
     small: Any
-    tiny: Any
-    bold: Any
     title: Any
     h2: Any
     cell: Any
@@ -104,13 +101,10 @@ class _Styles:
 
 
 def _styles() -> _Styles:
-
     body = ParagraphStyle("body", fontName=_FONT, fontSize=9, leading=11.6, textColor=colors.HexColor(_INK))
     return _Styles(
         body=body,
         small=ParagraphStyle("small", parent=body, fontSize=7.8, leading=9.8, textColor=colors.HexColor(_MUTED)),
-        tiny=ParagraphStyle("tiny", parent=body, fontSize=7, leading=8.6, textColor=colors.HexColor(_MUTED)),
-        bold=ParagraphStyle("bold", parent=body, fontName=_BOLD),
         title=ParagraphStyle("title", parent=body, fontName=_BOLD, fontSize=15, leading=18, textColor=colors.HexColor(_HEADING)),
         h2=ParagraphStyle(
             "h2", parent=body, fontName=_BOLD, fontSize=10.5, leading=13, spaceBefore=9, spaceAfter=3,
@@ -190,7 +184,6 @@ class _Chart(Flowable):
 
 
 def _table(rows, widths, st: _Styles, *, head_rows: int = 1, zebra: bool = True, long: bool = False):
-
     cls = LongTable if long else Table
     t = cls(rows, colWidths=widths, repeatRows=head_rows, hAlign="LEFT")
     style = [
@@ -227,7 +220,6 @@ def _table_style(commands: list) -> TableStyle:
 
 
 def _p(text: str, style) -> Any:
-
     return Paragraph(text, style)
 
 
@@ -259,7 +251,6 @@ def _none(text: str, st: _Styles):
 
 
 def _title_block(f: ReportFacts, st: _Styles, width: float) -> list:
-
     left = [_p("Appointment summary", st.title)]
     if f.name:
         born = f"<font name='{_FONT}' size='9'> \u00b7 born {f.birth_year}</font>" if f.birth_year else ""
@@ -282,13 +273,10 @@ def _title_block(f: ReportFacts, st: _Styles, width: float) -> list:
 
 
 def _hex(value: str):
-
     return colors.HexColor(value)
 
 
 def _item9_notice(f: ReportFacts, st: _Styles, width: float) -> list:
-
-
     if not f.item9_answers:
         return []
     scale = get_scale("PHQ-9")
@@ -319,7 +307,6 @@ def _item9_notice(f: ReportFacts, st: _Styles, width: float) -> list:
 
 
 def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
-
     def lines(items, style=st.body) -> list:
         return [_p(_esc(i), style) for i in items]
 

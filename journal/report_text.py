@@ -666,7 +666,7 @@ def report_facts(
         latest_scores=tuple(_latest_scores(contents, start, end)),
         daily_summary=_daily_summary(contents, end),
         item9_answers=tuple(_item9(contents, start, end)),
-        crisis_lines=tuple(CRISIS_RESOURCES.text_lines()[1:5]),
+        crisis_lines=tuple(str(line) for line in CRISIS_RESOURCES.lines),
         appointment_notes=tuple(
             (n.date, n.text, contents.author_of(n.id))
             for n in sorted(contents.notes, key=lambda n: (n.date, n.id))
