@@ -159,6 +159,6 @@ class PassphrasePrompt:
 
 
 if __name__ == "__main__":
-    from journal.cli import main
+    from ui.entry import main
 
     sys.exit(main(sys.argv[1:]))

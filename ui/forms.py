@@ -191,6 +191,7 @@ class RecordDialog(QDialog):
         self.original = record
         self.saved = None
         self._error_slots: dict[str, tuple[ErrorLabel, QWidget | None]] = {}
+        self._tab_fields: list[QWidget] = []
         self.setWindowTitle(("Edit " if record is not None else "Add ") + self.title)
         self.setObjectName(type(self).__name__)
 
@@ -208,6 +209,7 @@ class RecordDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes from field to field, never to the scrolling frame
         scroll.setWidget(self._body)
         self.scroll = scroll
         outer.addWidget(scroll, 1)
@@ -244,9 +246,33 @@ class RecordDialog(QDialog):
         error = ErrorLabel()
         column.addWidget(error)
         self.form.addRow(label, holder)
+        self._tab_fields.append(widget)
         if field:
             self._error_slots[field] = (error, widget)
         return error
+
+    def add_wide_row(self, widget: QWidget) -> None:
+        """A row across the whole form (a question with its answers); it takes its place in the Tab order."""
+        self.form.addRow(widget)
+        self._tab_fields.append(widget)
+
+    def fix_tab_order(self) -> None:
+        """Tab walks the fields top to bottom, row by row, then Save and Cancel (rows can be added later)."""
+        chain: list[QWidget] = []
+        for field in self._tab_fields:
+            if hasattr(field, "tab_chain"):
+                chain.extend(field.tab_chain())
+            elif field.focusProxy() is not None:
+                chain.append(field.focusProxy())
+            else:
+                chain.append(field)
+        chain += [self.save_button, self.buttons.button(QDialogButtonBox.Cancel)]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.fix_tab_order()
+        super().showEvent(event)
 
     def register_error(self, field: str, error: ErrorLabel, widget: QWidget | None = None) -> None:
         self._error_slots[field] = (error, widget)

@@ -53,6 +53,10 @@ class AnswerRow(QGroupBox):
         if checked:
             self.answered.emit(value)
 
+    def tab_chain(self) -> list[QRadioButton]:
+        # one Tab stop per question: Qt moves along an exclusive group with the arrow keys
+        return list(self.buttons)
+
     def value(self) -> int | None:
         value = self.group.checkedId()
         return None if value < 0 else value
@@ -108,7 +112,7 @@ class QuestionnaireDialog(RecordDialog):
         for item in self.scale.items:
             row = AnswerRow(f"{item.number}. {item.text}", self.scale.answers)
             row.answered.connect(self._on_row_answered)
-            self.form.addRow(row)
+            self.add_wide_row(row)
             self.register_error(f"items[{item.number - 1}]", row.error, row)
             self.rows.append(row)
         self.register_error("items", self.general_error)
@@ -116,7 +120,7 @@ class QuestionnaireDialog(RecordDialog):
         self.difficulty_row = None
         if self.scale.difficulty is not None:
             self.difficulty_row = AnswerRow(self.scale.difficulty.question, self.scale.difficulty.answers)
-            self.form.addRow(self.difficulty_row)
+            self.add_wide_row(self.difficulty_row)
             self.register_error("difficulty", self.difficulty_row.error, self.difficulty_row)
 
         self.total_label = QLabel()

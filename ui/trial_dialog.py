@@ -103,10 +103,6 @@ class _RowsEditor(QWidget):
             self.grid.addWidget(row["error"], grid_row + 1, 0, 1, len(widgets) + 1)
             row["remove"].setEnabled(self._can_remove())
             self._name_row(i + 1, row)
-        # keep Tab order row by row, then the Add button
-        chain = [w for row in self.rows for w in (*self._row_widgets(row), row["remove"])] + [self.add_button]
-        for a, b in zip(chain, chain[1:]):
-            QWidget.setTabOrder(a, b)
 
     def _name_row(self, number: int, row: dict) -> None:
         for header, w in zip(self.headers, self._row_widgets(row)):
@@ -114,6 +110,14 @@ class _RowsEditor(QWidget):
         row["remove"].setAccessibleName(f"Remove {self.row_noun.lower()} {number}")
 
     row_noun = "Row"
+
+    def tab_chain(self) -> list[QWidget]:
+        """The editor's fields row by row, then its Add button (the dialog threads them into its Tab order)."""
+        chain = []
+        for row in self.rows:
+            for w in (*self._row_widgets(row), row["remove"]):
+                chain.append(w.focusProxy() or w)
+        return chain + [self.add_button]
 
     def _can_remove(self) -> bool:
         return True
@@ -283,6 +287,7 @@ class TrialDialog(RecordDialog):
 
         self.doses = DoseStepsEditor(session)
         self.doses.changed.connect(self._on_doses_changed)
+        self.doses.changed.connect(self.fix_tab_order)
         self.add_row("Dose steps:", self.doses, "doses")
         self.dose_check = QLabel()
         self.dose_check.setObjectName("hint")
@@ -313,6 +318,7 @@ class TrialDialog(RecordDialog):
         self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
 
         self.side_effects = SideEffectsEditor()
+        self.side_effects.changed.connect(self.fix_tab_order)
         self.add_row("Side effects:", self.side_effects, "side_effects")
 
         self.note_edit = QPlainTextEdit()

@@ -74,8 +74,14 @@ class DialogDriver:
             driver.qtbot.addWidget(dialog)
             dialog.show()
             driver.qtbot.waitExposed(dialog)
+            dialog.activateWindow()
+            driver.qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
             driver.opened.append(dialog)
             fill(dialog)
+            if parent is not None and not dialog.isVisible():
+                # a window manager gives the focus back to the window when a dialog closes
+                parent.activateWindow()
+                driver.qtbot.waitUntil(parent.isActiveWindow, timeout=5_000)
             return dialog.saved if dialog.result() == QDialog.Accepted else None
 
         self.monkeypatch.setattr(dialog_class, "ask", classmethod(ask))

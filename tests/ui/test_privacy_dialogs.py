@@ -170,3 +170,31 @@ def test_passphrase_entries_are_hidden_for_a_journal_without_one(qtbot, tmp_path
         assert not actions.change_action.isVisible() and not actions.recovery_action.isVisible()
     finally:
         plain.close(backup=False)
+
+
+def test_a_journal_without_a_passphrase_is_protected_from_the_menu(qtbot, tmp_path, qsettings, look, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import passphrase_dialog
+
+    plain = open_journal(tmp_path / "plain" / "journal.db", create=True)
+    plain.journal.notes.add(Note("", TODAY, "MARK-protect-me"))
+    plain.backup()
+    shown, asked = [], []
+    monkeypatch.setattr(passphrase_dialog.NewPassphraseDialog, "ask", classmethod(lambda cls, parent, allow_skip=True: NewPassphrase(PASS, True)))
+    monkeypatch.setattr(passphrase_dialog.RecoveryCodeDialog, "show_code", classmethod(lambda cls, code, parent=None: shown.append(code)))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes))
+    try:
+        window = MainWindow(JournalSession(plain.journal, access=plain, today=TODAY), settings=qsettings, look=look)
+        qtbot.addWidget(window)
+        actions = install_passphrase_actions(window)
+        assert actions.protect_action.isVisible() and not actions.change_action.isVisible()
+        actions.protect_action.trigger()
+        assert plain.encrypted and len(shown) == 1
+        assert "can still be read without the passphrase" in asked[0]
+        assert plain.unencrypted_backups() == []
+        assert actions.change_action.isVisible() and not actions.protect_action.isVisible()
+        assert [n.text for n in window.session.journal.notes.list()] == ["MARK-protect-me"]
+        assert b"MARK-protect-me" not in plain.path.read_bytes()
+    finally:
+        plain.close(backup=False)

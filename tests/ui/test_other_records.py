@@ -1,0 +1,207 @@
+"""The quick check-in by keyboard alone, the smaller forms, and the lists' search and sorting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from journal.records import Condition, Lab, Note, ScaleScore
+
+from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
+from ui.checkin_dialog import CheckInDialog
+from ui.forms import set_combo_value
+from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, SessionDialog
+
+
+def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        # focus starts on the date (today); Tab walks down the form in reading order
+        assert QApplication.focusWidget() is dialog.date_field.line
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        mood = QApplication.focusWidget()
+        seen["first_slider"] = mood.accessibleName()
+        for _ in range(7):  # from "not rated" to 6
+            qtbot.keyClick(mood, Qt.Key_Right)
+        seen["mood_label"] = dialog.sliders["mood"].value_label.text()
+        qtbot.keyClick(mood, Qt.Key_Tab)
+        anxiety = QApplication.focusWidget()
+        for _ in range(4):
+            qtbot.keyClick(anxiety, Qt.Key_Right)
+        for _ in range(4):  # sleep quality, energy, pain: left unrated
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        hours = QApplication.focusWidget()
+        seen["hours_field"] = hours.accessibleName()
+        hours.lineEdit().selectAll() if hasattr(hours, "lineEdit") else None
+        qtbot.keyClicks(hours, "6.5")
+        qtbot.keyClick(hours, Qt.Key_Tab)
+        qtbot.keyClicks(QApplication.focusWidget(), "walked to the shop")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)  # Enter saves
+
+    dialogs.on(CheckInDialog, fill)
+    shortcut(qtbot, window, Qt.Key_D)
+
+    assert seen["first_slider"] == "Mood"
+    assert seen["mood_label"] == "6 of 10"
+    assert seen["hours_field"] == "Hours slept"
+    (checkin,) = journal.checkins.list()
+    assert checkin.date == window.session.today
+    assert (checkin.mood, checkin.anxiety, checkin.sleep_quality, checkin.energy, checkin.pain) == (6, 3, None, None, None)
+    assert checkin.hours_slept == 6.5 and checkin.note == "walked to the shop"
+    assert window.lists["checkins"].cell_text(checkin.id, "Mood") == "6"
+
+
+def test_a_check_in_with_nothing_rated_says_so(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        click(qtbot, dialog.save_button)
+        seen["message"] = dialog.general_error.text() if dialog.general_error.isVisible() else ""
+        dialog.reject()
+
+    dialogs.on(CheckInDialog, fill)
+    shortcut(qtbot, window, Qt.Key_D)
+
+    assert "at least one rating" in seen["message"]
+    assert journal.checkins.list() == []
+
+
+def test_an_episode_and_its_end_before_its_start(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        type_into(qtbot, dialog.start_field, days_ago(300).isoformat())
+        type_into(qtbot, dialog.end_field, days_ago(400).isoformat())
+        set_combo_value(dialog.severity_combo, "severe")
+        click(qtbot, dialog.save_button)
+        error = dialog._error_slots["end"][0]
+        seen["error"] = error.text() if error.isVisible() else ""
+        type_into(qtbot, dialog.end_field, "")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(EpisodeDialog, fill)
+    shortcut(qtbot, window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
+
+    assert "must be on or after the start" in seen["error"]
+    (episode,) = journal.episodes.list()
+    assert (episode.start, episode.end, episode.severity) == (days_ago(300), None, "severe")
+    assert window.lists["episodes"].cell_text(episode.id, "Ended") == "ongoing"
+
+
+def test_a_lab_result_offers_the_units_of_a_known_test(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        dialog.test_combo.setFocus()
+        dialog.test_combo.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.test_combo, "CRP")
+        seen["units"] = [dialog.unit_combo.itemText(i) for i in range(dialog.unit_combo.count())]
+        qtbot.keyClicks(dialog.value_edit, "4,2")  # a decimal comma is read as a point
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(LabDialog, fill)
+    shortcut(qtbot, window, Qt.Key_L)
+
+    assert seen["units"] == ["mg/L"]
+    (lab,) = journal.labs.list()
+    assert (lab.test, lab.value, lab.unit) == ("CRP", 4.2, "mg/L")
+
+
+def test_a_condition_with_its_status(qtbot, window, dialogs, journal):
+    def fill(dialog):
+        dialog.name_combo.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.name_combo, "insomnia")
+        set_combo_value(dialog.status_combo, "diagnosed")
+        type_into(qtbot, dialog.since_field, "2019-05-01")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(ConditionDialog, fill)
+    shortcut(qtbot, window, Qt.Key_O, Qt.ControlModifier | Qt.ShiftModifier)
+
+    (condition,) = journal.conditions.list()
+    assert (condition.name, condition.status, condition.since.isoformat()) == ("insomnia", "diagnosed", "2019-05-01")
+
+
+def test_an_esketamine_session_with_blood_pressure(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        type_into(qtbot, dialog.date_field, days_ago(2).isoformat())
+        qtbot.keyClicks(dialog.dose_edit, "56")
+        qtbot.keyClicks(dialog.number_edit, "3")
+        qtbot.keyClicks(dialog.bp_before_edit, "128 82")
+        click(qtbot, dialog.save_button)
+        error = dialog._error_slots["bp_before"][0]
+        seen["error"] = error.text() if error.isVisible() else ""
+        type_into(qtbot, dialog.bp_before_edit, "128/82")
+        qtbot.keyClicks(dialog.bp_after_edit, "141/88")
+        toggle(qtbot, dialog.transport_check)
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(SessionDialog, fill)
+    shortcut(qtbot, window, Qt.Key_K)
+
+    assert "systolic/diastolic" in seen["error"]
+    (session,) = journal.sessions.list()
+    assert session.treatment == "esketamine" and session.dose_mg == 56.0 and session.number_in_course == 3
+    assert (session.bp_before, session.bp_after, session.transport_arranged) == ((128, 82), (141, 88), True)
+    assert isinstance(session.datetime, datetime) and session.datetime.tzinfo is not None
+    assert session.date == days_ago(2)
+
+
+def test_a_note_for_the_next_appointment(qtbot, window, dialogs, journal):
+    def fill(dialog):
+        qtbot.keyClicks(dialog.text_edit, "Ask about a thyroid panel")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(NoteDialog, fill)
+    shortcut(qtbot, window, Qt.Key_N)
+
+    (note,) = journal.notes.list()
+    assert note.text == "Ask about a thyroid panel" and note.for_appointment
+    assert window.lists["notes"].cell_text(note.id, "For next appointment") == "yes"
+
+
+def test_search_and_sort_a_list(qtbot, window, journal):
+    for n, test, value in ((30, "CRP", 4.2), (20, "TSH", 2.1), (10, "CRP", 1.5)):
+        journal.labs.add(Lab(id="", date=days_ago(n), test=test, value=value, unit="mg/L"))
+    journal.notes.add(Note(id="", date=days_ago(5), text="nothing to do with labs"))
+    window.session.reload()
+    window.tabs.setCurrentWidget(window.lists["labs"])
+    labs = window.lists["labs"]
+    ids = {journal.labs.get(i).date: i for i in labs.visible_ids()}
+    assert labs.visible_ids() == [ids[days_ago(10)], ids[days_ago(20)], ids[days_ago(30)]]  # newest first
+
+    shortcut(qtbot, window, Qt.Key_F)
+    assert QApplication.focusWidget() is labs.search
+    qtbot.keyClicks(labs.search, "crp")
+    assert labs.visible_ids() == [ids[days_ago(10)], ids[days_ago(30)]]
+
+    labs.search.clear()
+    header = labs.table.horizontalHeader()
+    value_column = [c.header for c in labs.model.columns].index("Value")
+    click_pos = header.sectionViewportPosition(value_column) + header.sectionSize(value_column) // 2
+    from PySide6.QtCore import QPoint
+
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(click_pos, header.height() // 2))
+    values = [journal.labs.get(i).value for i in labs.visible_ids()]
+    assert values in ([1.5, 2.1, 4.2], [4.2, 2.1, 1.5]) and values == sorted(values, reverse=values[0] > values[-1])
+
+
+def test_scores_list_shows_severity_in_words(qtbot, window, journal):
+    stored = journal.scores.add(ScaleScore(id="", date=days_ago(3), scale="PHQ-9", total=16)).record
+    window.session.reload()
+    assert window.lists["scores"].cell_text(stored.id, "Severity") == "moderately severe"
+
+
+def test_caregiver_authorship_comes_back_when_a_delete_is_undone(qtbot, window, journal):
+    stored = journal.conditions.add(Condition(id="", name="ADHD")).record
+    journal.set_author(stored.id, "caregiver")
+    window.session.reload()
+    window.delete_record("conditions", stored.id)
+    assert journal.conditions.list() == []
+    shortcut(qtbot, window, Qt.Key_Z)
+    assert journal.author_of(stored.id) == "caregiver"

@@ -1,0 +1,173 @@
+"""Start-up: no display, the demo journal in a private temporary folder, the first-run welcome, and what the window remembers."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from journal.records import Trial, DoseStep
+
+from tests.ui.conftest import days_ago
+from ui import app as app_module
+from ui.main_window import MainWindow
+from ui.welcome import WelcomeDialog
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def keep_umask():
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.parametrize(
+    ("env", "platform", "expected"),
+    [
+        ({}, "linux", False),
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
+        ({}, "darwin", True),
+        ({}, "win32", True),
+    ],
+)
+def test_display_available(env, platform, expected):
+    assert app_module.display_available(env, platform) is expected
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the no-display check is for Linux")
+def test_with_no_display_the_command_names_the_command_line_instead(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(REPO)
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from ui.entry import main; sys.exit(main(sys.argv[1:]))",
+         "--journal", str(tmp_path / "j.db")],
+        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr
+    for command in ("trial-journal assess", "trial-journal import", "trial-journal export", "trial-journal report"):
+        assert command in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "j.db").exists()  # nothing was made
+
+
+class _Exec:
+    """Stands in for the event loop: lets queued start-up work run, looks at the window, closes it."""
+
+    def __init__(self):
+        self.windows: list[dict] = []
+
+    def __call__(self, app) -> int:
+        for _ in range(5):
+            QApplication.processEvents()
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        for w in windows:
+            self.windows.append(
+                {
+                    "title": w.windowTitle(),
+                    "banner": w.demo_banner.text() if w.demo_banner.isVisible() else "",
+                    "trials": len(w.session.records("trials")),
+                    "marker": w.session.assessment().threshold_met,
+                    "path": Path(w.session.journal.path),
+                }
+            )
+            w.qsettings = QSettings(str(self.settings_path), QSettings.IniFormat)
+            w.close()
+            w.deleteLater()
+        QApplication.processEvents()
+        return 0
+
+
+@pytest.fixture
+def fake_exec(monkeypatch, qapp, tmp_path):
+    runner = _Exec()
+    runner.settings_path = tmp_path / "window.ini"
+    monkeypatch.setattr(QApplication, "exec", lambda self: runner(self))
+    # the real QSettings of this user are never touched by a test
+    monkeypatch.setattr(MainWindow, "_restore_view_state", lambda self: None)
+    return runner
+
+
+def test_the_demo_is_labelled_private_and_removed_on_exit(fake_exec, monkeypatch):
+    made = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs):
+        path = real_mkdtemp(*args, **kwargs)
+        made.append((path, stat.S_IMODE(os.stat(path).st_mode)))
+        return path
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    assert app_module.run(demo=True) == 0
+
+    (window,) = fake_exec.windows
+    assert "Demo journal (made-up data)" in window["title"]
+    assert window["banner"].startswith("Demo journal — made-up data")
+    assert window["trials"] >= 2 and window["marker"]  # the story reaches the marker
+    ((folder, mode),) = made
+    assert mode == 0o700
+    assert Path(folder) == window["path"].parent
+    assert not Path(folder).exists()  # removed with everything in it when the window closed
+
+
+def test_the_first_run_makes_the_journal_and_welcomes_once(fake_exec, monkeypatch, tmp_path):
+    welcomed = []
+    monkeypatch.setattr(WelcomeDialog, "ask", classmethod(lambda cls, parent=None: welcomed.append(parent)))
+    path = tmp_path / "data" / "journal.db"
+
+    assert app_module.run(journal_path=path) == 0
+    assert path.exists() and len(welcomed) == 1
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    assert "Demo" not in fake_exec.windows[0]["title"]
+
+    assert app_module.run(journal_path=path) == 0
+    assert len(welcomed) == 1  # only when the journal was new
+
+
+def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, tmp_path):
+    from journal.locking import JournalLock
+
+    from ui.main_window import Notice
+
+    shown = []
+    monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: shown.append(text)))
+    path = tmp_path / "journal.db"
+    with JournalLock(path):
+        assert app_module.run(journal_path=path) == 2
+    assert "already open" in shown[0]
+    assert fake_exec.windows == []
+
+
+def test_the_window_remembers_its_size_but_no_health_data(qtbot, journal, session, look, tmp_path):
+    journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),), note="private words"))
+    ini = tmp_path / "window.ini"
+    window = MainWindow(session, settings=QSettings(str(ini), QSettings.IniFormat), look=look)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(700, 560)
+    size = window.size()
+    window.close()
+
+    text = ini.read_text(encoding="utf-8", errors="replace")
+    assert "geometry" in text
+    for private in ("Moodbetterol", "private words", str(journal.path), journal.path.name):
+        assert private not in text
+
+    again = MainWindow(session, settings=QSettings(str(ini), QSettings.IniFormat), look=look)
+    qtbot.addWidget(again)
+    assert again.size() == size
+    fresh = MainWindow(session, settings=QSettings(str(tmp_path / "fresh.ini"), QSettings.IniFormat), look=look)
+    qtbot.addWidget(fresh)
+    assert fresh.size() != size  # the size came from the settings, not the default

@@ -1,0 +1,163 @@
+"""The chart in the window, tested by what it plots: series, lanes, range presets, pan, toggles, hover words, theme and text size."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from matplotlib import dates as mdates
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from journal.records import DailyCheckIn, DoseStep, Episode, ScaleScore, Trial
+
+from tests.ui.conftest import TODAY, days_ago, shortcut
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day `months` earlier, or the month's last day when it has no such day (31 May -> 28/29 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for d in range(day.day, 27, -1):
+        try:
+            return date(year, month + 1, d)
+        except ValueError:
+            continue
+    return date(year, month + 1, min(day.day, 28))
+
+
+@pytest.fixture
+def filled(window, journal):
+    journal.episodes.add(Episode(id="", start=days_ago(700), severity="moderate"))
+    for n, total in ((690, 18), (600, 16), (500, 12), (40, 9)):
+        journal.scores.add(ScaleScore(id="", date=days_ago(n), scale="PHQ-9", total=total))
+    journal.scores.add(ScaleScore(id="", date=days_ago(45), scale="GAD-7", total=11))
+    journal.checkins.add(DailyCheckIn(id="", date=days_ago(3), mood=4, hours_slept=6.5))
+    journal.trials.add(
+        Trial(id="", drug="sertraline", doses=(DoseStep(days_ago(680), 50.0), DoseStep(days_ago(650), 100.0)), end=days_ago(560))
+    )
+    journal.trials.add(Trial(id="", drug="escitalopram", doses=(DoseStep(days_ago(100), 10.0),)))
+    window.session.reload()
+    return window
+
+
+def test_the_chart_plots_the_journal(filled):
+    timeline = filled.timeline_panel.timeline
+    assert timeline.series["PHQ-9"] == [(days_ago(690), 18), (days_ago(600), 16), (days_ago(500), 12), (days_ago(40), 9)]
+    line = timeline.artists.score_lines["PHQ-9"]
+    assert list(line.get_ydata()) == [18, 16, 12, 9]
+    assert list(line.get_xdata()) == [mdates.date2num(days_ago(n)) for n in (690, 600, 500, 40)]
+    assert [lane.drug for lane in timeline.lanes] == ["sertraline", "escitalopram"]
+    assert [(s.start, s.end, s.mg) for s in timeline.lanes[0].segments] == [
+        (days_ago(680), days_ago(651), 50.0),
+        (days_ago(650), days_ago(560), 100.0),
+    ]
+    assert timeline.lanes[1].ongoing and timeline.lanes[1].end == TODAY
+    assert [(e.start, e.ongoing) for e in timeline.episodes] == [(days_ago(700), True)]
+    assert "GAD-7" not in timeline.series  # only PHQ-9 until another scale is switched on
+
+
+def test_range_presets_zoom_by_keyboard(qtbot, filled):
+    panel = filled.timeline_panel
+    assert panel.timeline.range == (days_ago(700), TODAY)  # the whole journal at first
+
+    shortcut(qtbot, filled, Qt.Key_1)
+    assert panel.timeline.range == (_months_before(TODAY, 3), TODAY)
+    assert panel.preset_actions["3 months"].isChecked()
+    x0, x1 = panel.timeline.score_ax.get_xlim()
+    assert x0 <= mdates.date2num(_months_before(TODAY, 3)) and x1 >= mdates.date2num(TODAY)
+    assert x1 - x0 < 100  # about three months of days, not the whole journal
+
+    shortcut(qtbot, filled, Qt.Key_2)
+    assert panel.timeline.range == (_months_before(TODAY, 12), TODAY)
+
+    shortcut(qtbot, filled, Qt.Key_3)
+    assert panel.timeline.range == (days_ago(700), TODAY)
+    assert "–" in panel.range_label.text()
+
+
+def test_pan_moves_the_view_back_and_forth(qtbot, filled):
+    panel = filled.timeline_panel
+    shortcut(qtbot, filled, Qt.Key_1)
+    start, end = panel.timeline.range
+
+    shortcut(qtbot, filled, Qt.Key_Left, Qt.AltModifier)
+    earlier = panel.timeline.range
+    assert earlier[0] < start and earlier[1] < end
+    assert not any(a.isChecked() for a in panel.preset_actions.values())  # no longer "the last 3 months"
+
+    panel.canvas.setFocus()
+    qtbot.keyClick(panel.canvas, Qt.Key_Right)
+    assert panel.timeline.range[0] > earlier[0]
+
+    # a data change redraws the chart but keeps the dates in view
+    kept = panel.timeline.range
+    filled.session.reload()
+    assert panel.timeline.range == kept
+
+
+def test_dragging_the_chart_pans_it(qtbot, filled):
+    panel = filled.timeline_panel
+    shortcut(qtbot, filled, Qt.Key_2)
+    before = panel.timeline.range
+    ax = panel.timeline.trial_ax
+    ratio = panel.canvas.device_pixel_ratio
+    mid_y = (ax.bbox.y0 + ax.bbox.y1) / 2
+    start = QPoint(int(ax.bbox.x0 / ratio + 300), int(panel.canvas.height() - mid_y / ratio))
+    end = start + QPoint(150, 0)
+    qtbot.mousePress(panel.canvas, Qt.LeftButton, pos=start)
+    qtbot.mouseMove(panel.canvas, end)
+    qtbot.mouseRelease(panel.canvas, Qt.LeftButton, pos=end)
+    after = panel.timeline.range
+    assert after[0] < before[0]  # dragged to the right: earlier days come into view
+
+
+def test_series_toggles_add_and_remove_what_is_plotted(filled):
+    panel = filled.timeline_panel
+    panel.scale_actions["GAD-7"].trigger()
+    assert panel.timeline.series["GAD-7"] == [(days_ago(45), 11)]
+    panel.daily_actions["mood"].trigger()
+    assert panel.timeline.daily_points["mood"] == [(days_ago(3), 4)]
+    panel.scale_actions["GAD-7"].trigger()
+    assert "GAD-7" not in panel.timeline.series
+    assert "mood" in panel.timeline.daily_points  # the other toggle is kept
+
+
+def test_hovering_a_score_says_its_value_and_date(qtbot, filled):
+    panel = filled.timeline_panel
+    timeline = panel.timeline
+    ax = timeline.score_ax
+    x, y = ax.transData.transform((mdates.date2num(days_ago(500)), 12))
+    ratio = panel.canvas.device_pixel_ratio
+    qtbot.mouseMove(panel.canvas, QPoint(round(x / ratio), round(panel.canvas.height() - y / ratio)))
+    qtbot.waitUntil(lambda: "PHQ-9 12" in panel.hover_label.text(), timeout=2000)
+    text = panel.hover_label.text()
+    assert "moderate" in text
+    assert f"{days_ago(500).day} " in text and str(days_ago(500).year) in text
+
+
+def test_the_chart_follows_a_dark_theme_and_larger_text(qtbot, filled):
+    panel = filled.timeline_panel
+    light_bg = panel.figure.get_facecolor()
+    filled.set_theme("dark")
+    assert panel.timeline.options.dark is True
+    assert panel.figure.get_facecolor() != light_bg
+    assert sum(panel.figure.get_facecolor()[:3]) < 1.0  # a dark figure behind the lines
+
+    base = QApplication.font().pointSizeF()
+    filled.set_text_scale(1.5)
+    assert panel.timeline.options.font_scale == 1.5
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+    assert filled.text_size_actions[1.5].isChecked()
+    shortcut(qtbot, filled, Qt.Key_Minus)
+    assert panel.timeline.options.font_scale == 1.25
+
+
+def test_the_chart_waits_for_the_first_paint(qtbot, session, qsettings, look):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(session, settings=qsettings, look=look)
+    qtbot.addWidget(window)
+    assert window.timeline_panel.timeline is None  # nothing drawn before the window is on screen
+    with qtbot.waitSignal(window.chart_ready, timeout=10_000):
+        window.show()
+    assert window.timeline_panel.timeline is not None
