@@ -125,8 +125,9 @@ def create_keys(
     *,
     recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
+    data_key: bytes | None = None,
 ) -> tuple[bytes, str | None]:
-    """Make a new data key for a new journal and its header; returns (data key, recovery code or None).
+    """Make a new data key (or use `data_key`) and its header; returns (data key, recovery code or None).
 
     The recovery code is shown once and never stored in the clear. An existing header is
     never overwritten: that would lock the person out of their journal.
@@ -137,7 +138,10 @@ def create_keys(
     path = keyfile_path(journal_path)
     if path.exists():
         raise KeyFileError(f"{path.name} already exists; this journal already has a passphrase.")
-    data_key = secrets.token_bytes(DATA_KEY_BYTES)
+    if data_key is None:
+        data_key = secrets.token_bytes(DATA_KEY_BYTES)
+    elif len(data_key) != DATA_KEY_BYTES:
+        raise ValueError(f"a data key is {DATA_KEY_BYTES} bytes")
     slots = {
         "_key_check": _key_check(data_key),
         "passphrase": _wrap(data_key, _passphrase_bytes(passphrase), "passphrase", kdf),

@@ -113,6 +113,42 @@ class JournalAccess:
         keystore.set_passphrase(self.path, self._key, new, kdf=self._kdf)
         return made
 
+    def add_passphrase(self, passphrase: str, *, with_recovery_code: bool = False) -> str | None:
+        """Encrypt a journal that has no passphrase yet; returns the recovery code (or None), to be shown once.
+
+        The encrypted copy is written beside the journal, checked, and only then put in its
+        place, so a crash or a full disk leaves the journal as it was. Backups made before
+        stay unencrypted: `unencrypted_backups()` lists them, to offer to remove them.
+        """
+        self._require_open()
+        if self.encrypted:
+            raise JournalError("This journal already has a passphrase; change it instead.")
+        problems = keystore.passphrase_problems(passphrase)
+        if problems:
+            raise JournalError(problems[0])
+        self.journal.close()
+        self.journal = None
+        key = None
+        code = None
+        try:
+            key, code = _encrypt_in_place(self.path, passphrase, with_recovery_code, self._kdf)
+        finally:
+            self.journal = _open_facade(self.path, key, create=False)
+        self._key = key
+        self.encrypted = True
+        self._try_backup("passphrase")  # the first encrypted backup
+        return code
+
+    def unencrypted_backups(self) -> list[Backup]:
+        """Backups with no key header: made before the passphrase was set, readable without it."""
+        return [b for b in self.list_backups() if not b.encrypted]
+
+    def remove_backups(self, chosen: list[Backup]) -> None:
+        """Delete the chosen backups (the person asked to), with their key headers."""
+        for b in chosen:
+            b.path.unlink(missing_ok=True)
+            keystore.keyfile_path(b.path).unlink(missing_ok=True)
+
     def new_recovery_code(self) -> str:
         """A new recovery code (the old one stops working); show it once."""
         self._require_open()
@@ -217,6 +253,7 @@ def open_journal(
     lock = JournalLock(path).acquire()
     made_keys = False
     try:
+        _drop_stale_header(path)
         code = None
         if exists or keystore.is_encrypted(path):
             data_key = _key_for(path, passphrase, recovery_code, key)
@@ -343,3 +380,73 @@ def _open_facade(path: Path, key: bytes | None, *, create: bool) -> Any:
     from journal.facade import Journal
 
     return Journal.open(path, create=create, key=key)
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _is_plain_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _drop_stale_header(path: Path) -> None:
+    """A key header beside an unencrypted file was left by an encryption cut short: it protects nothing.
+
+    (An encrypted file starts with random salt, never with SQLite's plain header.) It is moved
+    aside, not deleted, and the journal opens as it is, unencrypted.
+    """
+    header = keystore.keyfile_path(path)
+    if header.exists() and _is_plain_sqlite(path):
+        os.replace(header, header.with_name(header.name + ".unused"))
+
+
+def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf: KdfParams) -> tuple[bytes, str | None]:
+    """Write an encrypted copy, check it, write the key header, then swap the copy in (see add_passphrase)."""
+    import secrets
+
+    from sqlcipher3 import dbapi2
+
+    from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir
+
+    key = secrets.token_bytes(keystore.DATA_KEY_BYTES)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.encrypting")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    os.close(fd)
+    try:
+        conn = dbapi2.connect(str(path), isolation_level=None)
+        try:
+            # Everything into the main file first, so the -wal removed below holds nothing.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            quoted = str(tmp).replace("'", "''")
+            conn.execute(f"ATTACH DATABASE '{quoted}' AS encrypted KEY \"x'{key.hex()}'\"")
+            conn.execute("SELECT sqlcipher_export('encrypted')")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+            conn.execute("DETACH DATABASE encrypted")
+        finally:
+            conn.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        problems = backups.verify_backup(tmp, key)
+        if problems:
+            raise JournalError("The encrypted copy did not pass its check (" + "; ".join(problems[:3]) + "); the journal was left as it is.")
+        _, code = keystore.create_keys(path, passphrase, recovery_code=with_recovery_code, kdf=kdf, data_key=key)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        if _is_plain_sqlite(path):
+            keystore.keyfile_path(path).unlink(missing_ok=True)
+        if isinstance(exc, JournalError):
+            raise
+        raise JournalError(backups._failure_words("The journal could not be encrypted", exc)) from None
+    return key, code

@@ -68,7 +68,7 @@ class NewPassphrase:
 class NewPassphraseDialog(QDialog):
     """Protect a new journal with a passphrase (recommended), with the honest limits said plainly."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, allow_skip: bool = True):
         super().__init__(parent)
         self.setWindowTitle("Protect this journal")
         self.choice: NewPassphrase | None = None
@@ -99,13 +99,14 @@ class NewPassphraseDialog(QDialog):
         buttons.addButton(QDialogButtonBox.Cancel)
         self.protect_button.clicked.connect(self._on_protect_button_clicked)
         self.skip_button.clicked.connect(self._on_skip_button_clicked)
+        self.skip_button.setVisible(allow_skip)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     @classmethod
-    def ask(cls, parent: QWidget | None = None) -> NewPassphrase | None:
+    def ask(cls, parent: QWidget | None = None, *, allow_skip: bool = True) -> NewPassphrase | None:
         """The person's choice, or None if they cancelled (tests patch this hook)."""
-        dialog = cls(parent)
+        dialog = cls(parent, allow_skip=allow_skip)
         return dialog.choice if dialog.exec() == QDialog.Accepted else None
 
     def _on_protect_button_clicked(self) -> None:
@@ -264,21 +265,57 @@ class ChangePassphraseDialog(QDialog):
 
 
 class _PassphraseActions:
-    """The Journal menu's "Change the passphrase…" and "Make a new recovery code…" for a window."""
+    """The Journal menu's passphrase entries: "Protect with a passphrase…" for a journal without one,
+    "Change the passphrase…" and "Make a new recovery code…" for one with."""
 
     def __init__(self, window: Any):
         self.window = window
+        self.protect_action = QAction("Protect with a &passphrase…", window)
+        self.protect_action.triggered.connect(self._on_protect_action_triggered)
         self.change_action = QAction("Change the &passphrase…", window)
         self.change_action.triggered.connect(self._on_change_action_triggered)
         self.recovery_action = QAction("Make a new &recovery code…", window)
         self.recovery_action.triggered.connect(self._on_recovery_action_triggered)
-        access = self._access()
-        for action in (self.change_action, self.recovery_action):
-            action.setVisible(access is not None and access.encrypted)
+        for action in (self.protect_action, self.change_action, self.recovery_action):
             window.add_journal_action(action)
+        self.update_visibility()
 
     def _access(self) -> Any:
         return getattr(getattr(self.window, "session", None), "access", None)
+
+    def update_visibility(self) -> None:
+        access = self._access()
+        encrypted = access is not None and access.encrypted
+        self.protect_action.setVisible(access is not None and not encrypted)
+        self.change_action.setVisible(encrypted)
+        self.recovery_action.setVisible(encrypted)
+
+    def _on_protect_action_triggered(self) -> None:
+        access = self._access()
+        if access is None or access.encrypted:
+            return
+        choice = NewPassphraseDialog.ask(self.window, allow_skip=False)
+        if choice is None or choice.passphrase is None:
+            return
+        try:
+            code = access.add_passphrase(choice.passphrase, with_recovery_code=choice.recovery_code)
+        except JournalError as exc:
+            QMessageBox.warning(self.window, "Not protected", str(exc))
+            return
+        finally:
+            if access.journal is not None:
+                self.window.unlocked()  # the journal was reopened: show it from the new file
+        self.update_visibility()
+        if code:
+            RecoveryCodeDialog.show_code(code, self.window)
+        plain = access.unencrypted_backups()
+        if plain and QMessageBox.question(
+            self.window,
+            "Older backups are not encrypted",
+            f"The journal is now encrypted, but {len(plain)} backup{'s' if len(plain) != 1 else ''} made before "
+            "can still be read without the passphrase. Remove them now?",
+        ) == QMessageBox.Yes:
+            access.remove_backups(plain)
 
     def _on_change_action_triggered(self) -> None:
         access = self._access()

@@ -105,3 +105,29 @@ def test_a_full_disk_during_a_save_keeps_every_earlier_entry_and_says_so(tmp_pat
         access = open_journal(path, key=KEY)
         assert sorted(n.id for n in access.journal.notes.list()) == sorted(saved)
         access.close(backup=False)
+
+
+def test_a_full_disk_while_adding_a_passphrase_leaves_the_journal_as_it_was(tmp_path):
+    from datetime import date
+
+    from journal import keystore
+    from journal.errors import JournalError
+    from journal.records import Note
+    from tests.journal.tiny_disk import tiny_disk
+
+    with tiny_disk(tmp_path / "disk", size="1m") as disk:
+        path = disk / "profile" / "journal.db"
+        access = open_journal(path, create=True)
+        for i in range(10):
+            access.journal.notes.add(Note("", date(2025, 1, 1), f"entry {i} " + "x" * 20_000))
+        access.close(backup=False)
+        access = open_journal(path)
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        (disk / "filler").write_bytes(b"\0" * max(0, free - 64 * 1024))  # room for far less than a copy
+        with pytest.raises(JournalError, match="disk is full"):
+            access.add_passphrase("a long enough passphrase")
+        assert not access.encrypted and not keystore.is_encrypted(path)
+        assert len(access.journal.notes.list()) == 10  # reopened, as it was
+        access.close(backup=False)
+        assert backups.verify_backup(path, None) == []
+        assert [p.name for p in path.parent.iterdir() if "encrypting" in p.name] == []

@@ -297,3 +297,33 @@ def test_an_encrypted_journal_from_the_previous_schema_is_backed_up_encrypted_th
     finally:
         monkeypatch.undo()
         _forget_cached_scripts(storage)
+
+
+def test_a_journal_without_a_passphrase_can_be_given_one_later(path):
+    access = open_journal(path, create=True, kdf=FAST)
+    access.journal.notes.add(_note("MARK-plain-then-encrypted"))
+    plain_backup = access.backup()
+    code = access.add_passphrase(PASS, with_recovery_code=True)
+    assert access.encrypted and code
+    assert _texts(access.journal) == ["MARK-plain-then-encrypted"]
+    access.journal.notes.add(_note("after"))
+    assert access.unencrypted_backups() == [plain_backup]  # said plainly, and offered for removal
+    access.remove_backups(access.unencrypted_backups())
+    access.close()
+    assert b"MARK-plain" not in path.read_bytes()
+    assert all(b.encrypted for b in backups.list_backups(path))
+    with pytest.raises(PassphraseNeededError):
+        open_journal(path)
+    with open_journal(path, recovery_code=code) as again:
+        assert _texts(again.journal) == ["MARK-plain-then-encrypted", "after"]
+
+
+def test_an_encryption_cut_short_leaves_the_plain_journal_openable(path):
+    access = open_journal(path, create=True)
+    access.journal.notes.add(_note("still here"))
+    access.close(backup=False)
+    keystore.create_keys(path, PASS, kdf=FAST)  # as if the header was written and then the power went
+    with open_journal(path) as again:
+        assert _texts(again.journal) == ["still here"]
+    assert not keystore.is_encrypted(path)
+    assert keystore.keyfile_path(path).with_name("journal.db.keys.unused").exists()
