@@ -231,3 +231,24 @@ def test_demo_assessment_finds_two_failed_adequate_trials(demo):
     assert venlafaxine.outcome == "too-short"
     # The marker appears at escitalopram's outcome score, some 16 months before today.
     assert TODAY - timedelta(days=520) <= verdict.threshold_date <= TODAY - timedelta(days=450)
+
+
+# --- the benchmark command runs on the generator's journals ---------------------------------
+
+
+def test_benchmark_command_prints_and_writes_its_table(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "latest.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--only", "assess,open_list", "--sizes", "1", "--runs", "1", "--out", str(out)],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )
+    assert "assessment (ms)" in proc.stdout and "open journal and list everything (ms)" in proc.stdout, proc.stderr
+    report = json.loads(out.read_text())
+    assert {r["key"] for r in report["results"]} == {"assess", "open_list"}
+    assert all(r["error"] is None for r in report["results"])
+    assert report["journals"]["1"]["counts"]["trials"] >= 1
