@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Sequence
 
@@ -21,6 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
+from matplotlib.ticker import NullFormatter
+from matplotlib.transforms import ScaledTranslation
 
 from journal.assessment import Assessment, TrialVerdict
 from journal.records import ALL_SCALES, DAILY_FIELDS, DailyCheckIn, JournalContents, Session, Trial
@@ -214,6 +217,7 @@ class _TimelineLayout(LayoutEngine):
 _TEXT_PATH = TextToPath()
 
 
+@lru_cache(maxsize=1024)
 def _text_pt(text: str, size_pt: float) -> tuple[float, float]:
     """Width and height (with descent) of one line of text in points, without needing a renderer."""
     if not text:
@@ -240,7 +244,8 @@ class _LegendSlot(Artist):
         self.fontsize = fontsize
         self.colour = colour
         # Handle, the gap after it and the gap to the next column are legend defaults, in font sizes.
-        self.column_pt = max(_text_pt(label, fontsize)[0] for label in self.labels) + (2.0 + 0.8 + 2.0) * fontsize
+        longest = sorted(self.labels, key=len, reverse=True)[:4]
+        self.column_pt = max(_text_pt(label, fontsize)[0] for label in longest) + (2.0 + 0.8 + 2.0) * fontsize
         self.legend: Legend | None = None
         self.rows = 0
         self._ncols: int | None = None
@@ -749,12 +754,17 @@ def build_timeline(
     ratios = (3.0, min(3.0, max(1.4, 0.45 * n_rows)))
     grid = figure.add_gridspec(2, 1, height_ratios=ratios)
     score_ax = figure.add_subplot(grid[0])
-    trial_ax = figure.add_subplot(grid[1], sharex=score_ax)
+    # Not shared with sharex: matplotlib then measures both panels' date labels on every draw.
+    # _apply_xlim keeps the two in step instead.
+    trial_ax = figure.add_subplot(grid[1])
     for ax in (score_ax, trial_ax):
         _style_axes(ax, theme, options)
         ax.grid(True, axis="x", color=theme.grid, linewidth=0.6, zorder=0)
         ax.set_axisbelow(True)
     score_ax.tick_params(labelbottom=False)
+    # Same locator settings on both panels, so their grid lines meet; only the lower one is labelled.
+    score_ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    score_ax.xaxis.set_major_formatter(NullFormatter())
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     trial_ax.xaxis.set_major_locator(locator)
     trial_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -1016,7 +1026,7 @@ def build_timeline(
 
     # Margins measured once from the text they must hold; zoom and pan only move the limits.
     tick_pt, label_pt = _fs(options, 9), _fs(options, 10)
-    widest = sorted(set(tick_labels), key=len, reverse=True)[:8] + ["00"]
+    widest = sorted(set(tick_labels), key=len, reverse=True)[:4] + ["00"]
     tick_w = max(_text_pt(label, tick_pt)[0] for label in widest)
     label_h = _text_pt("score (total)", label_pt)[1]
     line_h = _text_pt("Ag", tick_pt)[1]
@@ -1029,6 +1039,18 @@ def build_timeline(
     bottom = 4.0 + tick_room + 2 * line_h + 6.0  # the dates and the year under them; the legend adds its own
     margins = (left / 72.0, right / 72.0, 8.0 / 72.0, bottom / 72.0, 6.0 / 72.0)
     layout = _TimelineLayout(score_ax, trial_ax, daily_ax, ratios, margins, artists.legend_slot)
+    # Axis labels at fixed offsets beside the tick labels: left to matplotlib, every axis measures
+    # all its tick labels and the panel's frame on each draw just to place its label.
+    numbers_w = _text_pt("00", tick_pt)[0] + tick_room + 3.0
+    score_ax.yaxis.set_label_coords(
+        0.0, 0.5, transform=score_ax.transAxes + ScaledTranslation(-numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
+    )
+    if daily_ax is not None:
+        daily_ax.yaxis.set_label_coords(
+            1.0, 0.5, transform=daily_ax.transAxes + ScaledTranslation(numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
+        )
+    for axis in (score_ax.xaxis, trial_ax.xaxis, trial_ax.yaxis):
+        axis.set_label_coords(0.5, 0.5)  # unlabelled; this only turns the measuring off
     figure.set_layout_engine(layout)
     layout.execute(figure)
 
@@ -1222,7 +1244,8 @@ def pan(timeline: Timeline, days: float) -> None:
 
 
 def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
-    timeline.score_ax.set_xlim(x0, x1)  # shared with the trial panel and the daily axis
+    timeline.score_ax.set_xlim(x0, x1)  # the daily axis is its twin and follows
+    timeline.trial_ax.set_xlim(x0, x1)
     _fit_rows(timeline, x0, x1)
     _show_fitting_labels(timeline, x0, x1)
     offset = _ord_offset()
