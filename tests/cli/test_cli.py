@@ -293,3 +293,15 @@ def test_bad_arguments_get_a_plain_message(tmp_path, good_journal, case):
     assert len(err.strip().splitlines()) <= 5, err
     assert good_journal.read_bytes() == before
     assert not (tmp_path / "no-journal.db").exists()
+
+
+def test_the_installed_entry_point_refuses_the_same_way(tmp_path):
+    # `trial-journal` runs ui.entry:main, which hands the window to journal.cli; its commands
+    # must behave exactly as `python -m journal.cli` does.
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / ".local" / "share")}
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.entry", "assess", "--as-of", "2025-13-01", "--journal", str(tmp_path / "j.db")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+    err = refused(result)
+    assert "2025-13-01" in err
