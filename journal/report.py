@@ -41,16 +41,11 @@ from reportlab.platypus import (
 
 from journal.atomic import atomic_write
 from journal.charts import TimelineOptions, build_timeline
-from journal.report_chart import draw_figure
+from journal.errors import JournalError
 from journal.records import JournalContents, Settings
+from journal.report_chart import draw_figure
+from journal.report_text import NOT_A_DIAGNOSIS, SECTIONS, ReportFacts, day, report_facts
 from journal.scales import get_scale
-from journal.report_text import (
-    NOT_A_DIAGNOSIS,
-    SECTIONS,
-    ReportFacts,
-    day,
-    report_facts,
-)
 
 __all__ = ["build_report", "report_bytes", "PAGE_SIZES", "SECTION_KEYS"]
 
@@ -563,11 +558,11 @@ def report_bytes(
     """The appointment report as PDF bytes (for a preview, or to write with build_report)."""
 
     if page_size not in PAGE_SIZES:
-        raise ValueError(f"page size must be A4 or Letter, got {page_size!r}")
+        raise JournalError(f"The page size must be A4 or Letter, got {page_size!r}")
     wanted = set(SECTION_KEYS) if sections is None else set(sections)
     unknown = wanted - set(SECTION_KEYS)
     if unknown:
-        raise ValueError(f"unknown report section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTION_KEYS)}")
+        raise JournalError(f"Unknown report section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTION_KEYS)}")
     facts = report_facts(
         contents, start=start, end=end, today=today, name_style=name_style, assessment_settings=assessment_settings
     )

@@ -10,6 +10,7 @@ from statistics import mean
 
 from journal.assessment import Assessment, TrialVerdict, assess
 from journal.catalog import load_catalog
+from journal.errors import JournalError
 from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
 from journal.scales import (
     CONDITION_STATUS_LABELS,
@@ -147,7 +148,7 @@ def _initials(name: str) -> str:
 def report_name(display_name: str | None, style: str) -> str | None:
     """The name as the person chose to show it: full, initials, or none at all."""
     if style not in NAME_STYLES:
-        raise ValueError(f"name style must be one of {', '.join(NAME_STYLES)}, got {style!r}")
+        raise JournalError(f"The name style must be one of {', '.join(NAME_STYLES)}, got {style!r}")
     name = (display_name or "").strip()
     if not name or style == "none":
         return None
@@ -644,7 +645,7 @@ def report_facts(
     today = today or date.today()
     end = end or today
     if start is not None and start > end:
-        raise ValueError(f"the report's start ({day(start)}) is after its end ({day(end)})")
+        raise JournalError(f"The report would start on {day(start)}, after it ends on {day(end)}: choose a start on or before the end.")
     settings = assessment_settings or contents.settings
     a = assess(contents, settings, end)
     verdicts = _verdicts(contents, settings, a)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from journal import atomic
 from journal.assessment import assess
+from journal.errors import JournalError
 from journal.records import DoseStep, Episode, JournalContents, Rating, Trial, replace
 from journal.report import build_report, report_bytes
 from journal.report_text import plain_dates, report_name
@@ -150,7 +151,7 @@ def test_name_styles(tmp_path):
     assert "Łukasiewicz" not in str(PdfReader(io.BytesIO(nameless)).metadata)
     assert report_name("Anna-Maria de la Cruz", "initials") == "A.-M. d. l. C."
     assert report_name(None, "full") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(JournalError):
         report_name("Sam", "nickname")
 
 
@@ -160,7 +161,7 @@ def test_a4_and_letter(tmp_path):
     letter = PdfReader(io.BytesIO(report_bytes(contents, today=TODAY, page_size="Letter", sections={"summary"})))
     assert [round(float(x)) for x in a4.pages[0].mediabox[2:]] == [595, 842]
     assert [round(float(x)) for x in letter.pages[0].mediabox[2:]] == [612, 792]
-    with pytest.raises(ValueError, match="A4 or Letter"):
+    with pytest.raises(JournalError, match="A4 or Letter"):
         report_bytes(contents, today=TODAY, page_size="A5")
 
 
@@ -168,8 +169,13 @@ def test_sections_can_be_left_out():
     text = " ".join(_pages(report_bytes(sample_contents(), today=TODAY, sections={"summary", "labs"})))
     assert "Lab results" in text and "CRP" in text
     assert "Medication history" not in text and "Score history" not in text and "Workup checklist" not in text
-    with pytest.raises(ValueError, match="unknown report section"):
+    with pytest.raises(JournalError, match="Unknown report section"):
         report_bytes(sample_contents(), today=TODAY, sections={"summary", "horoscope"})
+
+
+def test_a_start_after_the_end_is_refused_plainly():
+    with pytest.raises(JournalError, match="would start on 2 Sep 2025, after it ends on 1 Sep 2025"):
+        report_bytes(sample_contents(), start=date(2025, 9, 2), today=TODAY)
 
 
 def test_date_range_limits_what_is_listed():
