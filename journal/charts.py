@@ -279,6 +279,8 @@ class _LegendSlot(Artist):
         return (2 * 0.4 + 0.5) * self.fontsize + self.rows * text_h + max(0, self.rows - 1) * 0.5 * self.fontsize
 
     def get_window_extent(self, renderer=None):
+        if self.legend is None:
+            return super().get_window_extent(renderer)
         return self.legend.get_window_extent(renderer)
 
     def draw(self, renderer) -> None:
@@ -659,7 +661,7 @@ def _scales_module():
 def _severity(scale: str, total: float) -> str:
     try:
         return str(_scales_module().severity_label(scale, int(total)))
-    except Exception:  # an unknown scale or a total outside its range: show the number alone
+    except (ValueError, LookupError):  # an unknown scale or a total outside its range: show the number alone
         return ""
 
 

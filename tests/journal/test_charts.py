@@ -532,3 +532,28 @@ def test_a_long_journal_uses_a_fixed_number_of_plot_artists_whatever_its_length(
     long, long_checkins = artist_count(20)
     assert long_checkins > 5 * short_checkins
     assert long == short  # thousands of check-ins and dozens of trials, still a handful of artists
+
+
+def test_the_legend_is_drawn_when_saved_first_and_looks_the_same_when_redrawn():
+    import io
+
+    import matplotlib.image as mpimg
+
+    tl = build_timeline(contents(), assessment())
+    canvas = FigureCanvasAgg(tl.figure)
+    # Saved before any on-screen draw: matplotlib's measuring pass must not leave a blank legend behind.
+    saved = io.BytesIO()
+    tl.figure.savefig(saved, format="png")
+    saved.seek(0)
+    image = (mpimg.imread(saved)[..., :3] * 255).round().astype(np.uint8)
+    box = tl.artists.legend.get_window_extent(canvas.get_renderer())
+    height = image.shape[0]
+    rows = slice(int(height - box.y1), int(height - box.y0))
+    cols = slice(int(box.x0), int(box.x1))
+    assert image[rows, cols].min() < 128  # the legend's words, dark on the light background
+    canvas.draw()
+    first = np.asarray(canvas.buffer_rgba())[rows, cols, :3].copy()
+    assert (first == image[rows, cols]).all()
+    pan(tl, -20)
+    canvas.draw()
+    assert (np.asarray(canvas.buffer_rgba())[rows, cols, :3] == first).all()
