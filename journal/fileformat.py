@@ -108,6 +108,9 @@ class _Checker:
         if not isinstance(value, str):
             self.problem(_join(where, key), f"must be text, got {_describe(value)}")
             return None
+        if not _is_real_text(value):
+            self.problem(_join(where, key), "holds characters that are not real Unicode text (a damaged file?)")
+            return None
         if required and not value.strip():
             self.problem(_join(where, key), "must not be empty")
             return None
@@ -219,6 +222,14 @@ class _Checker:
         return value
 
 
+def _is_real_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as \ud800, which JSON can carry
+        return False
+    return True
+
+
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
@@ -236,7 +247,7 @@ def _describe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return json.dumps(shown, ensure_ascii=False)
+        return json.dumps(shown, ensure_ascii=not _is_real_text(shown))
     if isinstance(value, (int, float)):
         return _fmt(value)
     if isinstance(value, list):
@@ -648,7 +659,7 @@ def parse_contents(
         seen: set[str] = set()
         for index, raw in enumerate(raw_list):
             rid = raw.get("id") if isinstance(raw, dict) else None
-            id_ok = isinstance(rid, str) and rid.strip() != ""
+            id_ok = isinstance(rid, str) and rid.strip() != "" and _is_real_text(rid)
             where = f"{name}[{rid}]" if id_ok else f"{name}[#{index + 1}]"
             rec = c.mapping(raw, where)
             if rec is None:
