@@ -1002,21 +1002,28 @@ def build_timeline(
                 # Drawn in the text colour: no series uses it, so the line cannot be mistaken for data.
                 ax.axvline(x, color=theme.text, linestyle=(0, (6, 2)), linewidth=2.0, zorder=6, label=MARKER_LABEL)
             )
+        # Level text on a plate at the top of the score panel, on the side of the line with more room,
+        # so it never sits on the line or on the score it marks.
+        known = [d for d in (
+            *(s.date for s in contents.scores), *(st.start for t in contents.trials for st in t.doses),
+        )]
+        left_room = (when - min(known)).days if known else 0
+        right_room = (max(known) - when).days if known else 1
+        on_right = right_room >= left_room
         artists.marker_text = score_ax.annotate(
             marker.text,
-            # Read upwards from the foot of the panel, so a short panel cuts the date, never the words.
-            xy=(x, 0.03),
+            xy=(x, 0.97),
             xycoords=score_ax.get_xaxis_transform(),
-            xytext=(-4, 0),
+            xytext=(6 if on_right else -6, 0),
             textcoords="offset points",
-            rotation=90,
-            ha="right",
-            va="bottom",
+            ha="left" if on_right else "right",
+            va="top",
             multialignment="left",
             fontsize=_fs(options, 9),
             fontweight="bold",
             color=theme.text,
-            zorder=7,
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": theme.axes_bg, "edgecolor": theme.text, "linewidth": 0.8, "alpha": 0.92},
+            zorder=8,
             annotation_clip=True,
             in_layout=False,
         )
