@@ -104,7 +104,10 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
     from ui.welcome import WelcomeDialog
 
     path = Path(journal_path).expanduser() if journal_path else default_journal_path()
-    first_run = not path.exists()
+    if not path.exists():
+        # first run: say what the journal is before making it, and offer the demo to look around
+        if WelcomeDialog.ask(None, offer_demo=True) == "demo":
+            return _run_demo(app, look)
     try:
         access = _open_access(path, passphrase_file)
     except (JournalError, OSError) as exc:
@@ -117,8 +120,6 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
     try:
         window = MainWindow(JournalSession(access.journal, access=access), look=look)
         window.show()
-        if first_run:
-            QTimer.singleShot(0, lambda: WelcomeDialog.ask(window))
         if access.folder_warning:
             QTimer.singleShot(0, lambda: Notice.show(window, "Where the journal is kept", access.folder_warning, warning=True))
         return app.exec()

@@ -66,6 +66,12 @@ def _trial_html(v: TrialVerdict) -> str:
     return html
 
 
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionHeading")
+    return label
+
+
 class AssessmentPanel(QWidget):
     """Shows `session.assessment()`; its setting controls change the journal's settings (undoable)."""
 
@@ -88,7 +94,8 @@ class AssessmentPanel(QWidget):
 
         settings_box = QGroupBox("Rule settings", self)
         form = QFormLayout(settings_box)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        # labels above their fields: the panel stays narrow and nothing is cut at a large text size
+        form.setRowWrapPolicy(QFormLayout.WrapAllRows)
         self.weeks_combo = QComboBox()
         for weeks in WEEKS_CHOICES:
             self.weeks_combo.addItem(f"{weeks} weeks", weeks)
@@ -99,7 +106,7 @@ class AssessmentPanel(QWidget):
             self.threshold_combo.addItem(text, pct)
         self.threshold_combo.setAccessibleName("A trial failed when improvement was")
         form.addRow(self._buddy("A trial &failed when improvement was:", self.threshold_combo), self.threshold_combo)
-        self.augmentation_check = QCheckBox("Count add-on (augmentation) treatments")
+        self.augmentation_check = QCheckBox("Count add-ons (augmentation)")
         self.augmentation_check.setAccessibleName("Count add-on (augmentation) treatments")
         form.addRow(self.augmentation_check)
         self.scale_combo = QComboBox()
@@ -107,6 +114,9 @@ class AssessmentPanel(QWidget):
             self.scale_combo.addItem(scale, scale)
         self.scale_combo.setAccessibleName("Scale that decides a trial's outcome when it has no rating")
         form.addRow(self._buddy("Scale that decides &outcomes:", self.scale_combo), self.scale_combo)
+        for combo in (self.weeks_combo, self.threshold_combo, self.scale_combo):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.weeks_combo.activated.connect(self._on_settings_edited)
         self.threshold_combo.activated.connect(self._on_settings_edited)
         self.augmentation_check.toggled.connect(self._on_settings_edited)
@@ -134,13 +144,17 @@ class AssessmentPanel(QWidget):
         column = QVBoxLayout(content)
         column.addWidget(self.verdict_label)
         column.addWidget(self.reminder_label)
+        column.addWidget(_heading("The rule applied"))
         column.addWidget(self.rule_label)
         column.addWidget(settings_box)
-        column.addWidget(self.maudsley_label)
+        column.addWidget(_heading("Each trial in this episode"))
         column.addWidget(self.details_label)
+        column.addWidget(_heading("Maudsley staging"))
+        column.addWidget(self.maudsley_label)
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # words wrap; nothing hides to the right
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)

@@ -15,7 +15,7 @@ def crisis_html() -> str:
     c = CRISIS_RESOURCES
     lines = "".join(f"<li><b>{escape(line.label)}:</b> {escape(line.contact)}</li>" for line in c.lines)
     return (
-        f"<p><b>{escape(c.heading)}</b></p>"
+        f"<p style='font-size:large'><b>{escape(c.heading)}</b></p>"
         f"<ul style='margin-top:0; margin-bottom:0'>{lines}</ul>"
         f"<p><b>{escape(c.safety_plan)}</b></p>"
         f"<p>{escape(c.advice)} {escape(c.not_an_assessment)} {escape(c.offline)}</p>"
@@ -40,7 +40,8 @@ class CrisisPanel(QFrame):
         self.text_label.setFocusPolicy(Qt.StrongFocus)
         self.text_label.setAccessibleName("Crisis resources")
         self.text_label.setAccessibleDescription(" ".join(CRISIS_RESOURCES.text_lines()))
-        sign = QLabel("⚠", self)
+        # sized relative to the text, so it grows with View > Text size
+        sign = QLabel("<span style='font-size:xx-large'>⚠</span>", self)
         sign.setObjectName("crisisSign")
         sign.setAlignment(Qt.AlignTop)
         sign.setAccessibleName("Important")

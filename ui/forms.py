@@ -206,10 +206,13 @@ class RecordDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.body_layout.addLayout(self.form)
+        self.body_layout.addStretch(1)  # spare height goes below the form, never between its rows
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes from field to field, never to the scrolling frame
+        scroll.setFocusPolicy(Qt.NoFocus)
+        # long wording wraps to the window's width; a form never scrolls sideways
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # Tab goes from field to field, never to the scrolling frame
         scroll.setWidget(self._body)
         self.scroll = scroll
         outer.addWidget(scroll, 1)

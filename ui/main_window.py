@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             look.apply()
         self.look = look
         self._chart_built = False
+        self._saved_layout = False  # whether the person's own window layout was restored
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_TITLE + (" — Demo journal (made-up data)" if session.demo else ""))
 
@@ -298,6 +299,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._on_first_paint_done)
 
     def _on_first_paint_done(self) -> None:
+        if not self._saved_layout:
+            self._default_layout()  # docks take their size only once the window is laid out on screen
         self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
         self.timeline_panel.rebuild()
         self.chart_ready.emit()
@@ -308,9 +311,16 @@ class MainWindow(QMainWindow):
             self._chart_built = True
             self._on_first_paint_done()
 
+    def _default_layout(self) -> None:
+        """Room for the lists under the chart and a readable assessment panel, in proportion to the text size."""
+        chars = self.fontMetrics().averageCharWidth()
+        self.resizeDocks([self.assessment_dock], [max(360, 46 * chars)], Qt.Horizontal)
+        self.splitter.setSizes([640, 320])
+
     def _restore_view_state(self) -> None:
         s = self.qsettings
         geometry = s.value("window/geometry")
+        self._saved_layout = isinstance(s.value("window/state"), QByteArray)
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = s.value("window/state")
@@ -357,6 +367,7 @@ class MainWindow(QMainWindow):
         self._after_look_change()
 
     def _after_look_change(self) -> None:
+        self._default_layout()
         for panel in self.lists.values():
             panel.refresh()  # column widths follow the text size
         self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QRadioButton,
@@ -22,21 +22,27 @@ from ui.forms import DateField, ErrorLabel, RecordDialog
 from ui.session import JournalSession
 
 
-class AnswerRow(QGroupBox):
-    """One question: its wording and one radio button per answer; keys 0-3 choose an answer too."""
+class AnswerRow(QFrame):
+    """One question: its wording (wrapped, never cut) and one radio button per answer; keys 0-3 choose an answer too."""
 
     answered = Signal(int)
 
-    def __init__(self, title: str, answers: tuple[Answer, ...], parent: QWidget | None = None):
-        super().__init__(title, parent)
+    def __init__(self, question: str, answers: tuple[Answer, ...], parent: QWidget | None = None):
+        super().__init__(parent)
         self.setObjectName("answerRow")
+        self.question = question
+        self.question_label = QLabel(question, self)
+        self.question_label.setObjectName("question")
+        self.question_label.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         row = QHBoxLayout()
+        row.setContentsMargins(12, 0, 0, 0)
+        row.setSpacing(18)  # each answer stands apart from the next
         self.buttons: list[QRadioButton] = []
         for answer in answers:
             button = QRadioButton(f"{answer.text} ({answer.value})")
-            button.setAccessibleName(f"{title}: {answer.text}")
+            button.setAccessibleName(f"{question}: {answer.text}")
             button.installEventFilter(self)
             self.group.addButton(button, answer.value)
             self.buttons.append(button)
@@ -44,8 +50,12 @@ class AnswerRow(QGroupBox):
         row.addStretch(1)
         self.error = ErrorLabel()
         column = QVBoxLayout(self)
+        column.setContentsMargins(0, 6, 0, 6)
+        column.setSpacing(4)
+        column.addWidget(self.question_label)
         column.addLayout(row)
         column.addWidget(self.error)
+        self.setAccessibleName(question)
         # toggled, not clicked: arrow keys move the choice without a click, and must count too
         self.group.idToggled.connect(self._on_group_id_toggled)
 

@@ -371,9 +371,8 @@ class TrialDialog(RecordDialog):
         else:
             role = "add-on (augmentation)" if drug.is_augmentation else "antidepressant"
             lines = [f"{drug.generic}: {drug.drug_class}, {role}.", f"Minimum adequate dose: {self.catalog.minimum_label(drug)}."]
-            maximum = self.catalog.maximum_label(drug)
-            if maximum:
-                lines.append(f"Typical maximum: {maximum}.")
+            if drug.typical_max_mg is not None:
+                lines.append(f"Typical maximum: {f.fmt_mg(drug.typical_max_mg)} ({self.catalog.max_source}).")
             if drug.dose_note:
                 lines.append(drug.dose_note)
             self.drug_info.setText("\n".join(lines))

@@ -19,31 +19,46 @@ account, no cloud and no tracking.</p>
 <p>Start with <b>Add ▸ Trial</b> (Ctrl+T) or <b>Add ▸ PHQ-9</b> (Ctrl+P).
 Every change can be undone with Ctrl+Z.</p>
 """
+DEMO_OFFER = (
+    "<p>Would you like to look around first? The demo journal holds a made-up story; "
+    "it is deleted when you close it, and your own journal is made the next time you start.</p>"
+)
 
 
 class WelcomeDialog(QDialog):
-    """Shown once, on the first run; Help ▸ About the journal shows the same words later."""
+    """Shown on the first run, before the journal is made (it can offer the demo); Help ▸ What the journal does shows it later."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, offer_demo: bool = False):
         super().__init__(parent)
+        self.choice = "start"
         self.setWindowTitle("Welcome to Trial Journal")
-        text = QLabel(WELCOME_HTML, self)
+        text = QLabel(WELCOME_HTML + (DEMO_OFFER if offer_demo else ""), self)
         text.setWordWrap(True)
         text.setTextFormat(Qt.RichText)
         text.setAccessibleName("Welcome")
         buttons = QDialogButtonBox(QDialogButtonBox.Ok, self)
-        buttons.button(QDialogButtonBox.Ok).setText("Start")
+        start = buttons.button(QDialogButtonBox.Ok)
+        start.setText("&Start my journal" if offer_demo else "&Start")
+        start.setDefault(True)
         buttons.accepted.connect(self.accept)
+        if offer_demo:
+            demo = buttons.addButton("Look at the &demo journal first", QDialogButtonBox.ActionRole)
+            demo.clicked.connect(self._on_demo_button_clicked)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(buttons)
         self.resize(560, 420)
 
+    def _on_demo_button_clicked(self) -> None:
+        self.choice = "demo"
+        self.accept()
+
     @classmethod
-    def ask(cls, parent: QWidget | None = None) -> None:
-        """Show the welcome modally; tests replace this hook."""
-        dialog = cls(parent)
+    def ask(cls, parent: QWidget | None = None, *, offer_demo: bool = False) -> str:
+        """Show the welcome modally: "demo" when the person chose the demo, else "start". Tests replace this hook."""
+        dialog = cls(parent, offer_demo=offer_demo)
         try:
             dialog.exec()
+            return dialog.choice
         finally:
             dialog.deleteLater()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
 from journal.facade import Journal
 
@@ -16,6 +16,17 @@ from ui.session import JournalSession
 from ui.theme import Look
 
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def no_modal_loops(monkeypatch):
+    """A modal dialog in a test would wait for a click forever: fail at once, naming the hook to patch."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"{type(self).__name__} opened modally in a test; replace its ask() hook instead")
+
+    for cls in (QDialog, QMessageBox, QMenu):
+        monkeypatch.setattr(cls, "exec", refuse)
 
 
 def days_ago(n: int) -> date:

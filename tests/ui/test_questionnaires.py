@@ -22,7 +22,7 @@ def test_phq9_item_9_above_zero_shows_the_crisis_panel_at_once(qtbot, window, di
     seen = {}
 
     def fill(dialog):
-        seen["wording"] = [row.title() for row in dialog.rows]
+        seen["wording"] = [row.question_label.text() for row in dialog.rows]
         answer_by_keyboard(qtbot, dialog, [1, 2, 1, 2, 1, 1, 0, 0])
         seen["before_item_9"] = dialog.crisis_panel.isVisible()
         dialog.rows[8].buttons[0].setFocus()

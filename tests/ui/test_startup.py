@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from journal.records import Trial, DoseStep
 
@@ -124,16 +125,39 @@ def test_the_demo_is_labelled_private_and_removed_on_exit(fake_exec, monkeypatch
 
 def test_the_first_run_makes_the_journal_and_welcomes_once(fake_exec, monkeypatch, tmp_path):
     welcomed = []
-    monkeypatch.setattr(WelcomeDialog, "ask", classmethod(lambda cls, parent=None: welcomed.append(parent)))
+
+    def ask(cls, parent=None, *, offer_demo=False):
+        welcomed.append(offer_demo)
+        return "start"
+
+    monkeypatch.setattr(WelcomeDialog, "ask", classmethod(ask))
     path = tmp_path / "data" / "journal.db"
 
     assert app_module.run(journal_path=path) == 0
-    assert path.exists() and len(welcomed) == 1
+    assert path.exists() and welcomed == [True]
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
     assert "Demo" not in fake_exec.windows[0]["title"]
 
     assert app_module.run(journal_path=path) == 0
-    assert len(welcomed) == 1  # only when the journal was new
+    assert welcomed == [True]  # only when the journal was new
+
+
+def test_the_first_run_can_look_at_the_demo_first(fake_exec, monkeypatch, tmp_path):
+    monkeypatch.setattr(WelcomeDialog, "ask", classmethod(lambda cls, parent=None, *, offer_demo=False: "demo"))
+    path = tmp_path / "data" / "journal.db"
+    assert app_module.run(journal_path=path) == 0
+    (window,) = fake_exec.windows
+    assert "Demo journal" in window["title"]
+    assert not path.exists()  # the person's own journal is made only when they start it
+
+
+def test_the_welcome_offers_the_demo_by_keyboard(qtbot):
+    dialog = WelcomeDialog(offer_demo=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    demo = next(b for b in dialog.findChildren(QPushButton) if "demo" in b.text())
+    qtbot.keyClick(demo, Qt.Key_Space)
+    assert dialog.choice == "demo" and dialog.result() == QDialog.Accepted
 
 
 def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, tmp_path):
@@ -143,6 +167,7 @@ def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, t
 
     shown = []
     monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: shown.append(text)))
+    monkeypatch.setattr(WelcomeDialog, "ask", classmethod(lambda cls, parent=None, *, offer_demo=False: "start"))
     path = tmp_path / "journal.db"
     with JournalLock(path):
         assert app_module.run(journal_path=path) == 2
