@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -377,15 +376,6 @@ class RecordDialog(QDialog):
 def _repolish(widget: QWidget) -> None:
     widget.style().unpolish(widget)
     widget.style().polish(widget)
-
-
-def expanding(widget: QWidget) -> QWidget:
-    widget.setSizePolicy(QSizePolicy.Expanding, widget.sizePolicy().verticalPolicy())
-    return widget
-
-
-def today_or(value: date | None, session: JournalSession) -> date:
-    return value or session.today
 
 
 def now_local() -> datetime:

@@ -26,7 +26,7 @@ from ui.checkin_dialog import CheckInDialog
 from ui.crisis import CrisisPanel
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog, QuestionnaireDialog
 from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, ScoreTotalDialog, SessionDialog
-from ui.session import KINDS, RECORD_NOUNS, JournalSession
+from ui.session import KINDS, JournalSession
 from ui.tables import TAB_TITLES, RecordListPanel
 from ui.theme import TEXT_SCALES, THEME_LABELS, THEMES, Look
 from ui.timeline import TimelinePanel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -232,16 +233,7 @@ class _SettingsCommand(_DoneCommand):
         self._new = new
 
     def _apply(self) -> None:
-        self._session.journal.update_settings(**_as_dict(self._new))
+        self._session.journal.update_settings(**asdict(self._new))
 
     def _revert(self) -> None:
-        self._session.journal.update_settings(**_as_dict(self._old))
-
-
-def _as_dict(settings: Settings) -> dict:
-    return {
-        "adequate_weeks": settings.adequate_weeks,
-        "failure_threshold_pct": settings.failure_threshold_pct,
-        "count_augmentation": settings.count_augmentation,
-        "primary_scale": settings.primary_scale,
-    }
+        self._session.journal.update_settings(**asdict(self._old))

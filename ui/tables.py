@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from journal.assessment import Assessment, TrialVerdict
 from journal.records import DAILY_FIELDS
+from journal.scales import severity_label
 
 from ui import formatting as f
 from ui.session import JournalSession
@@ -85,10 +86,6 @@ def _score_flag(score, ctx: _Context) -> str:
 
 
 def _severity(score, ctx: _Context) -> str:
-    try:
-        from journal.scales import severity_label
-    except ImportError:  # the scales module lands with another engineer's piece
-        return ""
     return severity_label(score.scale, score.total)
 
 

@@ -7,7 +7,6 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QCompleter,
     QGridLayout,
     QLabel,
@@ -29,7 +28,6 @@ from ui.forms import (
     FieldError,
     RecordDialog,
     choice_combo,
-    parse_date,
     parse_float,
     set_combo_value,
 )
