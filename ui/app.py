@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -62,9 +63,34 @@ def run(
 
     look = Look(app)
     look.apply()
-    if demo:
-        return _run_demo(app, look)
-    return _run_journal(app, look, journal_path, passphrase_file)
+    with _quit_on_signals(app):
+        if demo:
+            return _run_demo(app, look)
+        return _run_journal(app, look, journal_path, passphrase_file)
+
+
+@contextmanager
+def _quit_on_signals(app):
+    """Ctrl+C or a polite kill closes the window the normal way, so the demo folder is removed and the journal backed up."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    names = [n for n in ("SIGINT", "SIGTERM") if hasattr(signal, n)]
+    previous = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    for name in names:
+        signal.signal(getattr(signal, name), lambda *_args: app.quit())
+    # Python runs a signal handler only when it gets control back from Qt's event loop
+    timer = QTimer()
+    timer.setInterval(300)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.stop()
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _run_demo(app, look) -> int:
