@@ -79,7 +79,8 @@ def _quit_on_signals(app):
     names = [n for n in ("SIGINT", "SIGTERM") if hasattr(signal, n)]
     previous = {n: signal.getsignal(getattr(signal, n)) for n in names}
     for name in names:
-        signal.signal(getattr(signal, name), lambda *_args: app.quit())
+        # queued, so a signal that comes while the window is still being built is not lost
+        signal.signal(getattr(signal, name), lambda *_args: QTimer.singleShot(0, app.quit))
     # Python runs a signal handler only when it gets control back from Qt's event loop
     timer = QTimer()
     timer.setInterval(300)

@@ -196,3 +196,32 @@ def test_the_window_remembers_its_size_but_no_health_data(qtbot, journal, sessio
     fresh = MainWindow(session, settings=QSettings(str(tmp_path / "fresh.ini"), QSettings.IniFormat), look=look)
     qtbot.addWidget(fresh)
     assert fresh.size() != size  # the size came from the settings, not the default
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and folder modes as on Linux")
+def test_the_real_demo_command_cleans_up_when_stopped(tmp_path):
+    import signal
+    import time
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path), PYTHONPATH=str(REPO))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from ui.entry import main; sys.exit(main(sys.argv[1:]))", "--demo"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        folders: list[Path] = []
+        # the window is up once the demo journal is in its folder
+        while time.monotonic() < deadline and not any(f.glob("*.db") for f in folders):
+            folders = list(tmp_path.glob("trial-journal-demo-*"))
+            time.sleep(0.2)
+        (folder,) = folders
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        time.sleep(1.0)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err.decode(errors="replace")
+    assert not folder.exists()
