@@ -22,6 +22,7 @@ class ProbeRuns:
 
     paint_ms: list[float] = field(default_factory=list)
     maxrss_mb: list[float] = field(default_factory=list)
+    loaded_before_paint: list[str] = field(default_factory=list)
 
     @property
     def paint_median(self) -> float:
@@ -40,15 +41,21 @@ def child_env(scratch: Path) -> dict[str, str]:
                      ("MPLCONFIGDIR", "mpl")):
         (scratch / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(scratch / sub)
+    # An installed Trial Journal runs from compiled bytecode (pip writes it); without this the
+    # children would compile ui/ and journal/ from source on every start and time the compiler.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("TRIAL_JOURNAL_DEBUG", None)
     return env
 
 
-def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[float, float]:
-    """One child process: milliseconds from spawn to its first paint, and its peak memory in MB."""
+def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[float, float, list[str]]:
+    """One child process: milliseconds from spawn to its first paint, its peak memory in MB, and
+    the heavy libraries it had loaded by its first paint."""
     cmd = [sys.executable, "-m", "benchmarks.window_probe", *args, "--settle", str(settle_s)]
     paint_ms = rss_kb = None
+    loaded: list[str] = []
     with tempfile.TemporaryFile(mode="w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env, cwd=ROOT)
@@ -60,6 +67,8 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[f
             for line in proc.stdout:
                 if line.startswith("FIRST_PAINT") and paint_ms is None:
                     paint_ms = (time.perf_counter() - start) * 1000.0
+                    parts = line.split()
+                    loaded = parts[1].split(",") if len(parts) > 1 else []
                 elif line.startswith("MAXRSS"):
                     rss_kb = int(line.split()[1])
                     break
@@ -76,7 +85,7 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[f
             raise RuntimeError(
                 f"window probe {' '.join(args)} did not report a first paint (exit {proc.returncode}):\n{err.read()[-2000:]}"
             )
-    return paint_ms, rss_kb / 1024.0
+    return paint_ms, rss_kb / 1024.0, loaded
 
 
 def probe(args: list[str], env: dict[str, str], *, runs: int, settle_s: float, warmup: int = 1) -> ProbeRuns:
@@ -85,7 +94,8 @@ def probe(args: list[str], env: dict[str, str], *, runs: int, settle_s: float, w
         probe_once(args, env, settle_s)
     out = ProbeRuns()
     for _ in range(runs):
-        ms, mb = probe_once(args, env, settle_s)
+        ms, mb, loaded = probe_once(args, env, settle_s)
         out.paint_ms.append(round(ms, 1))
         out.maxrss_mb.append(round(mb, 1))
+        out.loaded_before_paint = loaded
     return out
