@@ -72,8 +72,6 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[f
                 elif line.startswith("MAXRSS"):
                     rss_kb = int(line.split()[1])
                     break
-            # Measured: no need to wait for the window's backup-on-close, which is not part of the figure.
-            proc.terminate()
             proc.wait(timeout=TIMEOUT_S)
         finally:
             watchdog.cancel()
