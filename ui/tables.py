@@ -26,13 +26,14 @@ from journal.scales import severity_label
 from ui import formatting as f
 from ui.session import JournalSession
 
-SORT_ROLE = Qt.UserRole + 1
-ID_ROLE = Qt.UserRole + 2
+ID_ROLE = int(Qt.UserRole) + 1
+_DISPLAY = int(Qt.DisplayRole)
+_TOOLTIP = int(Qt.ToolTipRole)
 
 
 @dataclass(frozen=True)
 class Column:
-    """A list column: its header, the text a cell shows, and (when the text sorts badly) a sort key."""
+    """A list column: its header, the text a cell shows, and (when the words sort badly, as numbers do) a sort key."""
 
     header: str
     text: Callable[[Any, "_Context"], str]
@@ -180,25 +181,61 @@ TAB_TITLES = {
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of one kind of record; cells are plain words, sorting uses each column's own key."""
+    """Rows of one kind of record; cells are plain words, computed once per refresh, sorted here by each column's own key."""
 
     def __init__(self, kind: str, session: JournalSession, parent=None):
         super().__init__(parent)
         self.kind = kind
         self.session = session
         self.columns = COLUMNS[kind]
-        self._records: tuple = ()
+        self._records: list = []
+        self._texts: list[tuple[str, ...]] = []
+        self._search: list[str] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
         self._ctx = _Context({}, session)
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self._records = self.session.records(self.kind)
+        records = self.session.records(self.kind)
         verdicts: dict[str, TrialVerdict] = {}
         if self.kind == "trials":
             assessment: Assessment = self.session.assessment()
             verdicts = {v.id: v for v in assessment.trials}
         self._ctx = _Context(verdicts, self.session)
+        self._set_rows(list(records), [tuple(c.text(r, self._ctx) for c in self.columns) for r in records])
+        if self._sort is not None:
+            self._apply_sort(*self._sort)
         self.endResetModel()
+
+    def _set_rows(self, records: list, texts: list[tuple[str, ...]]) -> None:
+        # every cell's words once: painting, sorting and searching 7,000 check-ins then only look them up
+        self._records = records
+        self._texts = texts
+        self._search = ["\t".join(t).casefold() for t in texts]
+
+    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
+        col = self.columns[column]
+        if col.sort is not None:
+            keys = [col.sort(r, self._ctx) for r in self._records]
+        else:
+            keys = [t[column].casefold() for t in self._texts]
+        rows = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.DescendingOrder)
+        self._set_rows([self._records[i] for i in rows], [self._texts[i] for i in rows])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._records[i.row()].id for i in before]
+        self._apply_sort(column, order)
+        row_of = {r.id: n for n, r in enumerate(self._records)}
+        self.changePersistentIndexList(before, [self.index(row_of[i], p.column()) for i, p in zip(ids, before)])
+        self.layoutChanged.emit()
+
+    def matches(self, row: int, needle: str) -> bool:
+        return needle in self._search[row]
 
     def record_at(self, row: int):
         return self._records[row]
@@ -215,19 +252,36 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        record = self._records[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            return column.text(record, self._ctx)
-        if role == SORT_ROLE:
-            if column.sort is not None:
-                return column.sort(record, self._ctx)
-            return column.text(record, self._ctx).casefold()
+        # plain ints: a view asks for a dozen roles per cell, and enum comparisons add up on long lists
+        if role == _DISPLAY or role == _TOOLTIP:
+            return self._texts[index.row()][index.column()]
         if role == ID_ROLE:
-            return record.id
+            return self._records[index.row()].id
         return None
+
+
+class RecordSearchProxy(QSortFilterProxyModel):
+    """Keeps the rows whose words contain the search text; sorting is the source model's (fast on long lists)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._needle = ""
+
+    def set_search(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if hasattr(self, "endFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = needle
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        return not self._needle or self.sourceModel().matches(source_row, self._needle)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
 
 class RecordListPanel(QWidget):
@@ -242,11 +296,8 @@ class RecordListPanel(QWidget):
         self.kind = kind
         noun = TAB_TITLES[kind].replace("&", "").lower()
         self.model = RecordTableModel(kind, session, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = RecordSearchProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)  # search every column
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(f"Search {noun} (Ctrl+F)")
@@ -268,6 +319,8 @@ class RecordListPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
+        # column widths from the first rows only: a 20-year journal opens without measuring 7,000 rows
+        header.setResizeContentsPrecision(60)
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated.connect(self._on_table_double_clicked)
@@ -303,6 +356,7 @@ class RecordListPanel(QWidget):
         self.setTabOrder(self.edit_button, self.delete_button)
 
     def refresh(self) -> None:
+        """Show the journal's records again, keeping the selection, sort order and search."""
         selected = self.selected_id()
         self.model.refresh()
         self.table.resizeColumnsToContents()
@@ -355,7 +409,7 @@ class RecordListPanel(QWidget):
         self._update_buttons()
 
     def _on_search_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+        self.proxy.set_search(text)
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         record_id = index.data(ID_ROLE)

@@ -188,7 +188,15 @@ def test_search_and_sort_a_list(qtbot, window, journal):
 
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(click_pos, header.height() // 2))
     values = [journal.labs.get(i).value for i in labs.visible_ids()]
-    assert values in ([1.5, 2.1, 4.2], [4.2, 2.1, 1.5]) and values == sorted(values, reverse=values[0] > values[-1])
+    assert values in ([1.5, 2.1, 4.2], [4.2, 2.1, 1.5])
+
+    # a new record takes its place in the order the person chose, and the selection stays
+    labs.select_id(ids[days_ago(20)])
+    journal.labs.add(Lab(id="", date=days_ago(1), test="IL-6", value=3.0, unit="pg/mL"))
+    window.session.reload()
+    again = [journal.labs.get(i).value for i in labs.visible_ids()]
+    assert again == sorted(values + [3.0], reverse=values[0] > values[-1])
+    assert labs.selected_id() == ids[days_ago(20)]
 
 
 def test_scores_list_shows_severity_in_words(qtbot, window, journal):
