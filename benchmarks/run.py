@@ -267,6 +267,7 @@ def to_json(results: list[Result], journals: dict[int, BenchJournal], ctx: Conte
         "command": "python -m benchmarks " + " ".join(sys.argv[1:]),
         "machine": machine(),
         "runs": {"in_process": ctx.runs, "processes": ctx.probe_runs, "settle_s": ctx.settle_s},
+        "journals_folder": "tmpfs" if str(ctx.folder).startswith("/dev/shm") else "disk",
         "journals": {str(y): {"counts": bj.counts, "json_bytes": bj.json_path.stat().st_size,
                               "imports_cleanly": True} for y, bj in journals.items()},
         "results": out,
@@ -285,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated keys: " + ",".join(s.key for s in SPECS))
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="journal sizes in years (default 1,5,20)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the JSON goes (default {RESULTS.relative_to(HERE.parent)})")
+    parser.add_argument("--on-disk", action="store_true",
+                        help="keep the journals on disk, not in memory (tmpfs): figures then include waits for fsync")
     parser.add_argument("--save-baseline", action="store_true", help=f"also copy the JSON to {BASELINE_COPY.name}")
     args = parser.parse_args(argv)
 
@@ -295,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     runs = args.runs or (3 if args.quick else 7)
-    folder = benches.scratch_folder()
+    folder = benches.scratch_folder(on_disk=args.on_disk)
     ctx = Context(runs=runs, probe_runs=3 if args.quick else 5, settle_s=2.0 if args.quick else 3.0, folder=folder)
     results: list[Result] = []
     try:
