@@ -100,6 +100,7 @@ def _run_demo(app, look) -> int:
     from journal.synthetic import demo_journal
 
     from ui.main_window import MainWindow
+    from ui.report_dialog import install_report_actions
     from ui.session import JournalSession
 
     # mkdtemp makes the folder 0700; it and everything in it go when the window closes
@@ -110,8 +111,8 @@ def _run_demo(app, look) -> int:
         journal = Journal.open(folder / "demo-journal.db", create=True)
         result = parse_contents(demo_journal(today), today=today)
         journal.import_contents(result.contents, result.settings_changes)
-        session = JournalSession(journal, demo=True)
-        window = MainWindow(session, look=look)
+        window = MainWindow(JournalSession(journal, demo=True), look=look)
+        install_report_actions(window)  # the demo shows what a report looks like, too
         window.show()
         return app.exec()
     finally:
@@ -124,28 +125,43 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
     from PySide6.QtCore import QTimer
 
     from journal.cli import default_journal_path
-    from journal.errors import JournalError
+    from journal.errors import JournalError, JournalLockedError
 
+    from ui.lock import install_privacy_pieces
     from ui.main_window import MainWindow, Notice
+    from ui.passphrase_dialog import NewPassphraseDialog, RecoveryCodeDialog
+    from ui.report_dialog import install_report_actions
     from ui.session import JournalSession
+    from ui.single_window import WindowChannel
     from ui.welcome import WelcomeDialog
 
     path = Path(journal_path).expanduser() if journal_path else default_journal_path()
-    if not path.exists():
+    new = None
+    if not path.exists() and not passphrase_file:
         # first run: say what the journal is before making it, and offer the demo to look around
         if WelcomeDialog.ask(None, offer_demo=True) == "demo":
             return _run_demo(app, look)
+        new = NewPassphraseDialog.ask(None)
+        if new is None:
+            return EXIT_OK  # cancelled before anything was made
     try:
-        access = _open_access(path, passphrase_file)
+        access = _open_access(path, passphrase_file, new)
+    except JournalLockedError as exc:
+        if WindowChannel.ask_to_come_forward(path):
+            print("trial-journal: this journal is already open; its window was brought forward.", file=sys.stderr)
+            return EXIT_OK
+        return _cannot_open(Notice, str(exc))
     except (JournalError, OSError) as exc:
-        text = str(exc) if isinstance(exc, JournalError) else f"The journal could not be opened: {exc.strerror or exc}."
-        Notice.show(None, "Trial Journal", text, warning=True)
-        print(f"trial-journal: {text}", file=sys.stderr)
-        return EXIT_PROBLEM
+        return _cannot_open(Notice, str(exc) if isinstance(exc, JournalError) else f"The journal could not be opened: {exc.strerror or exc}.")
     if access is None:
         return EXIT_PROBLEM  # the person cancelled the passphrase prompt
     try:
+        if access.recovery_code:
+            RecoveryCodeDialog.show_code(access.recovery_code)  # shown once, never stored in the clear
         window = MainWindow(JournalSession(access.journal, access=access), look=look)
+        install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
+        install_report_actions(window)
+        WindowChannel(access.path, window)  # a second start brings this window forward
         window.show()
         if access.folder_warning:
             QTimer.singleShot(0, lambda: Notice.show(window, "Where the journal is kept", access.folder_warning, warning=True))
@@ -156,34 +172,37 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
             print(f"trial-journal: {warning}", file=sys.stderr)
 
 
-def _open_access(path: Path, passphrase_file: str | None):
-    """The journal opened with its one-writer lock and key; None when the person cancelled the passphrase prompt."""
+def _cannot_open(notice, text: str) -> int:
+    notice.show(None, "Trial Journal", text, warning=True)
+    print(f"trial-journal: {text}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _open_access(path: Path, passphrase_file: str | None, new):
+    """The journal opened with its one-writer lock and key; None when the person cancelled the passphrase prompt.
+
+    `new` is the choice made for a journal that does not exist yet (journal.opening makes it).
+    """
     from journal import keystore
     from journal.errors import WrongPassphraseError
     from journal.opening import open_journal
 
+    from ui.passphrase_dialog import OpenPassphraseDialog
+
     if passphrase_file:
         return open_journal(path, passphrase=keystore.read_passphrase(passphrase_file), create=True)
-    passphrase = None
+    if new is not None:
+        return open_journal(path, passphrase=new.passphrase, with_recovery_code=new.recovery_code, create=True)
+    passphrase = recovery = None
     while True:
         try:
-            return open_journal(path, passphrase=passphrase, create=True)
-        except WrongPassphraseError as exc:  # also "a passphrase is needed"
-            passphrase = PassphrasePrompt.ask(str(exc) if passphrase is not None else "")
-            if passphrase is None:
+            return open_journal(path, passphrase=passphrase, recovery_code=recovery, create=True)
+        except WrongPassphraseError as exc:  # also "a passphrase is needed", before any was typed
+            message = str(exc) if (passphrase or recovery) else ""
+            answer = OpenPassphraseDialog.ask(message)
+            if answer is None:
                 return None
-
-
-class PassphrasePrompt:
-    """Asks for the journal's passphrase (the passphrase piece may replace this with its own dialog)."""
-
-    @classmethod
-    def ask(cls, message: str = "") -> str | None:
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-        text = (message + "\n\n" if message else "") + "This journal is protected by a passphrase. Type it to open the journal:"
-        passphrase, ok = QInputDialog.getText(None, "Trial Journal", text, QLineEdit.Password)
-        return passphrase if ok else None
+            passphrase, recovery = answer
 
 
 if __name__ == "__main__":

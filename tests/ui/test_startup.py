@@ -19,6 +19,7 @@ from journal.records import Trial, DoseStep
 from tests.ui.conftest import days_ago
 from ui import app as app_module
 from ui.main_window import MainWindow
+from ui.passphrase_dialog import NewPassphrase, NewPassphraseDialog, OpenPassphraseDialog
 from ui.welcome import WelcomeDialog
 
 REPO = Path(__file__).resolve().parents[2]
@@ -131,6 +132,7 @@ def test_the_first_run_makes_the_journal_and_welcomes_once(fake_exec, monkeypatc
         return "start"
 
     monkeypatch.setattr(WelcomeDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(NewPassphraseDialog, "ask", classmethod(lambda cls, parent=None, allow_skip=True: NewPassphrase(None, False)))
     path = tmp_path / "data" / "journal.db"
 
     assert app_module.run(journal_path=path) == 0
@@ -140,6 +142,34 @@ def test_the_first_run_makes_the_journal_and_welcomes_once(fake_exec, monkeypatc
 
     assert app_module.run(journal_path=path) == 0
     assert welcomed == [True]  # only when the journal was new
+
+
+def test_a_journal_with_a_passphrase_asks_for_it_until_it_is_right(fake_exec, monkeypatch, tmp_path):
+    from journal.opening import open_journal
+
+    path = tmp_path / "journal.db"
+    open_journal(path, passphrase="correct horse battery", create=True).close(backup=False)
+    answers = iter([("wrong horse battery", None), ("correct horse battery", None)])
+    messages = []
+
+    def ask(cls, message="", parent=None, *, label=None):
+        messages.append(message)
+        return next(answers)
+
+    monkeypatch.setattr(OpenPassphraseDialog, "ask", classmethod(ask))
+    assert app_module.run(journal_path=path) == 0
+    assert messages[0] == "" and "does not open this journal" in messages[1]
+    assert len(fake_exec.windows) == 1
+
+
+def test_cancelling_the_passphrase_opens_nothing(fake_exec, monkeypatch, tmp_path):
+    from journal.opening import open_journal
+
+    path = tmp_path / "journal.db"
+    open_journal(path, passphrase="correct horse battery", create=True).close(backup=False)
+    monkeypatch.setattr(OpenPassphraseDialog, "ask", classmethod(lambda cls, message="", parent=None, *, label=None: None))
+    assert app_module.run(journal_path=path) == 2
+    assert fake_exec.windows == []
 
 
 def test_the_first_run_can_look_at_the_demo_first(fake_exec, monkeypatch, tmp_path):
@@ -168,6 +198,7 @@ def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, t
     shown = []
     monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: shown.append(text)))
     monkeypatch.setattr(WelcomeDialog, "ask", classmethod(lambda cls, parent=None, *, offer_demo=False: "start"))
+    monkeypatch.setattr(NewPassphraseDialog, "ask", classmethod(lambda cls, parent=None, allow_skip=True: NewPassphrase(None, False)))
     path = tmp_path / "journal.db"
     with JournalLock(path):
         assert app_module.run(journal_path=path) == 2
