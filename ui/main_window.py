@@ -492,8 +492,11 @@ class MainWindow(QMainWindow):
             return
         from journal.fileformat import load_file
 
+        access = self.session.access
         try:
             result = load_file(path, existing_ids=self.session.journal.ids())
+            if access is not None:
+                access.backup("import")  # an import is a big change: the journal as it was is kept first
             self.session.journal.import_contents(result.contents, result.settings_changes)
         except ValidationError as exc:
             shown = "\n".join(f"• {p}" for p in exc.problems[:30])
@@ -505,6 +508,8 @@ class MainWindow(QMainWindow):
             return
         # an import is not undoable record by record; the undo history would no longer match
         self.session.undo_stack.clear()
+        if access is not None:
+            access.note_change()
         self.session.reload()
         warnings = "\n".join(f"• {w}" for w in result.warnings[:20])
         self.statusBar().showMessage("The file was imported.")

@@ -213,3 +213,34 @@ def test_caregiver_authorship_comes_back_when_a_delete_is_undone(qtbot, window, 
     assert journal.conditions.list() == []
     shortcut(qtbot, window, Qt.Key_Z)
     assert journal.author_of(stored.id) == "caregiver"
+
+
+def test_importing_a_file_from_the_window_and_a_bad_one_changing_nothing(qtbot, window, journal, monkeypatch, tmp_path):
+    import json
+
+    from journal.fileformat import contents_to_json
+    from journal.records import DoseStep, JournalContents, Trial
+
+    from ui.main_window import FileChooser, Notice
+
+    good = tmp_path / "good.json"
+    contents = JournalContents(trials=(Trial(id="t9", drug="sertraline", doses=(DoseStep(days_ago(60), 50.0),)),))
+    good.write_text(json.dumps(contents_to_json(contents)), encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    data = contents_to_json(contents)
+    data["trials"][0]["id"] = "t10"
+    data["trials"][0]["doses"][0]["mg_per_day"] = -50
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    notices = []
+    monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: notices.append((title, text))))
+
+    monkeypatch.setattr(FileChooser, "open_path", classmethod(lambda cls, parent, title, filter_: str(good)))
+    shortcut(qtbot, window, Qt.Key_I)
+    assert window.lists["trials"].visible_ids() == ["t9"]
+
+    monkeypatch.setattr(FileChooser, "open_path", classmethod(lambda cls, parent, title, filter_: str(bad)))
+    shortcut(qtbot, window, Qt.Key_I)
+    title, text = notices[-1]
+    assert title == "Nothing was imported"
+    assert "trials[t10].doses[0].mg_per_day" in text and "-50" in text
+    assert [t.id for t in journal.trials.list()] == ["t9"]
