@@ -22,6 +22,7 @@ from journal.errors import JournalError, ValidationError
 from journal.records import ScaleScore
 
 from ui.assessment_panel import AssessmentPanel
+from ui.caregiver import install_caregiver_control
 from ui.checkin_dialog import CheckInDialog
 from ui.crisis import CrisisPanel
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog, QuestionnaireDialog
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.RightDockWidgetArea, self.assessment_dock)
 
         self._build_menus()
+        self.caregiver = install_caregiver_control(self)  # who is entering records: owner or a caregiver
         session.changed.connect(self._on_session_changed)
         session.assessment_changed.connect(self._on_session_assessment_changed)
 

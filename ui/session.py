@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from journal.assessment import Assessment
+from journal.errors import JournalError
 from journal.records import JournalContents, Settings
 
 # The record kinds the facade has a manager for, in the order the window lists them.
@@ -30,6 +31,14 @@ RECORD_NOUNS = {
     "conditions": "condition",
     "notes": "note",
 }
+
+# Caregiver mode: who is entering records in each journal open in this process, by the journal's
+# file, and the names typed this run but not used yet. In memory only: a caregiver's name is
+# personal, so it never goes to settings or logs. Keyed by file rather than held by one session,
+# because unlocking or protecting a journal gives the window a new session for the same file and
+# the person at the keyboard has not changed; another journal starts with its owner.
+_ENTERING_AS: dict[str, str] = {}
+_TYPED_NAMES: dict[str, list[str]] = {}
 
 
 class JournalSession(QObject):
@@ -98,17 +107,52 @@ class JournalSession(QObject):
                 return record
         return None
 
+    # -- caregiver mode ---------------------------------------------------------------------
+
+    @property
+    def author(self) -> str | None:
+        """Who is entering records now: None for the journal's owner, else a caregiver's name."""
+        return _ENTERING_AS.get(self._journal_key())
+
+    def set_author(self, name: str | None) -> None:
+        """Enter the next records as `name` (a caregiver), or as the journal's owner with None or ""."""
+        key = self._journal_key()
+        name = (name or "").strip()
+        if name:
+            _ENTERING_AS[key] = name
+            typed = _TYPED_NAMES.setdefault(key, [])
+            if name not in typed:
+                typed.append(name)
+        else:
+            _ENTERING_AS.pop(key, None)
+
+    def caregiver_names(self) -> list[str]:
+        """The names to offer: everyone who entered a record in this journal, and names typed this run."""
+        names = {e.author for e in self.contents().entries_by}
+        names.update(_TYPED_NAMES.get(self._journal_key(), ()))
+        return sorted(names, key=lambda n: (n.casefold(), n))
+
+    def _journal_key(self) -> str:
+        path = getattr(self.journal, "path", None)
+        return str(path) if path is not None else f"journal-{id(self.journal)}"
+
     # -- what the window does (each an undoable step) ---------------------------------------
 
     def add(self, kind: str, record):
-        """Store a new record; raises ValidationError (nothing stored) when a field is wrong."""
+        """Store a new record, marked with who entered it in caregiver mode; raises ValidationError (nothing stored) when a field is wrong."""
+        author = self.author
         change = self._manager(kind).add(record)
-        self.undo_stack.push(_AddCommand(self, kind, change.record))
+        if author:
+            _mark_author(self, kind, change.record.id, author)
+        self.undo_stack.push(_AddCommand(self, kind, change.record, author))
         self._after_change(kind)
         return change.record
 
     def update(self, kind: str, record):
-        """Replace a stored record by one with the same id; raises ValidationError when a field is wrong."""
+        """Replace a stored record by one with the same id; raises ValidationError when a field is wrong.
+
+        The record keeps who entered it: an edit, by the owner or a caregiver, never changes that.
+        """
         old = self._manager(kind).get(record.id)
         change = self._manager(kind).update(record)
         self.undo_stack.push(_UpdateCommand(self, kind, old, change.record))
@@ -157,6 +201,15 @@ class JournalSession(QObject):
         self.assessment_changed.emit()
 
 
+def _mark_author(session: JournalSession, kind: str, record_id: str, author: str) -> None:
+    """Mark a just-added record with its author; if that fails, take the record out again (all or nothing)."""
+    try:
+        session.journal.set_author(record_id, author)
+    except JournalError:
+        session._manager(kind).delete(record_id)
+        raise
+
+
 class _DoneCommand(QUndoCommand):
     """A command whose first redo already happened through the facade (when it was pushed)."""
 
@@ -185,15 +238,19 @@ class _DoneCommand(QUndoCommand):
 
 
 class _AddCommand(_DoneCommand):
-    def __init__(self, session: JournalSession, kind: str, record):
+    def __init__(self, session: JournalSession, kind: str, record, author: str | None = None):
         super().__init__(session, kind, f"add {RECORD_NOUNS[kind]}")
         self._record = record
+        self._author = author
 
     def _apply(self) -> None:
         # re-adding keeps the id, so a later command that names this record still finds it
         self._session._manager(self._kind).add(self._record)
+        if self._author:
+            _mark_author(self._session, self._kind, self._record.id, self._author)
 
     def _revert(self) -> None:
+        # the facade lets go of who entered it along with the record
         self._session._manager(self._kind).delete(self._record.id)
 
 

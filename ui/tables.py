@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -46,6 +46,8 @@ class _Context:
 
     verdicts: dict[str, TrialVerdict]
     session: JournalSession
+    # record id -> the caregiver who entered it (caregiver mode); the owner's records are not in it
+    authors: dict[str, str] = field(default_factory=dict)
 
 
 def _highest_dose(trial) -> float:
@@ -77,7 +79,11 @@ def _outcome_text(trial, ctx: _Context) -> str:
 
 
 def _author(record, ctx: _Context) -> str:
-    return ctx.session.contents().author_of(record.id) or ""
+    return ctx.authors.get(record.id, "")
+
+
+# Caregiver mode: who entered each record, blank for the owner; searchable like every column.
+ENTERED_BY = "Entered by"
 
 
 def _score_flag(score, ctx: _Context) -> str:
@@ -120,7 +126,6 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _num_col("Total", "total"),
         Column("Severity", _severity),
         Column("Flag", _score_flag),
-        Column("Entered by", _author),
     ),
     "checkins": (
         _date_col(),
@@ -166,6 +171,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Text", lambda r, c: r.text),
     ),
 }
+# every list ends with who entered each record (caregiver mode)
+COLUMNS = {kind: (*columns, Column(ENTERED_BY, _author)) for kind, columns in COLUMNS.items()}
 
 # The tab titles, and the column the list is sorted by at first (newest first).
 TAB_TITLES = {
@@ -201,7 +208,8 @@ class RecordTableModel(QAbstractTableModel):
         if self.kind == "trials":
             assessment: Assessment = self.session.assessment()
             verdicts = {v.id: v for v in assessment.trials}
-        self._ctx = _Context(verdicts, self.session)
+        authors = {e.record: e.author for e in self.session.contents().entries_by}
+        self._ctx = _Context(verdicts, self.session, authors)
         self._set_rows(list(records), [tuple(c.text(r, self._ctx) for c in self.columns) for r in records])
         if self._sort is not None:
             self._apply_sort(*self._sort)
@@ -233,6 +241,11 @@ class RecordTableModel(QAbstractTableModel):
         row_of = {r.id: n for n, r in enumerate(self._records)}
         self.changePersistentIndexList(before, [self.index(row_of[i], p.column()) for i, p in zip(ids, before)])
         self.layoutChanged.emit()
+
+    def has_caregiver_entries(self) -> bool:
+        """Whether someone other than the owner entered any record in this list."""
+        authors = self._ctx.authors
+        return bool(authors) and any(r.id in authors for r in self._records)
 
     def matches(self, row: int, needle: str) -> bool:
         return needle in self._search[row]
@@ -359,6 +372,9 @@ class RecordListPanel(QWidget):
         """Show the journal's records again, keeping the selection, sort order and search."""
         selected = self.selected_id()
         self.model.refresh()
+        # an always-empty column is noise in the many journals kept by their owner alone
+        entered_by = [c.header for c in self.model.columns].index(ENTERED_BY)
+        self.table.setColumnHidden(entered_by, not self.model.has_caregiver_entries())
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             # long notes must not push every other column off screen
