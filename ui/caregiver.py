@@ -204,7 +204,8 @@ class CaregiverControl(QObject):
 
     @property
     def author(self) -> str | None:
-        return self.window.session.author
+        session = self.window.session
+        return session.author if session is not None else None
 
     def set_author(self, name: str | None) -> None:
         """Enter the next records as `name`, or as the owner with None."""
@@ -229,7 +230,7 @@ class CaregiverControl(QObject):
         self.action.setEnabled(usable)
         author = self.author if usable else None
         if not usable:
-            text, description = "Entering as: …", "The journal is locked."
+            text, description = "Entering as: …", "No journal is shown (it is being opened, or locked)."
         elif author:
             text, description = f"Entering as: {author} (caregiver)", f"{author}, a caregiver. Press to change."
         else:
@@ -247,8 +248,9 @@ class CaregiverControl(QObject):
         return False
 
     def _usable(self) -> bool:
+        # the window enables its views only while a journal is shown (not while opening or locked)
         central = self.window.centralWidget()
-        return central is not None and central.isEnabled()
+        return self.window.session is not None and central is not None and central.isEnabled()
 
 
 def install_caregiver_control(window: Any) -> CaregiverControl:

@@ -380,6 +380,11 @@ class RecordListPanel(QWidget):
             # long notes must not push every other column off screen
             if self.table.columnWidth(column) > 360:
                 self.table.setColumnWidth(column, 360)
+        if self.table.isColumnHidden(entered_by):
+            # with the last column hidden, Qt forgets to stretch the last one shown once it is resized
+            header = self.table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setStretchLastSection(True)
         if self.model.rowCount() == 0:
             self.empty_label.setText("Nothing here yet. Use “Add…” to write the first one.")
             self.empty_label.show()

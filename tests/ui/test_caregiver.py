@@ -125,6 +125,11 @@ def test_the_owners_records_stay_unmarked_and_the_column_stays_out_of_the_way(qt
     notes = window.lists["notes"]
     assert notes.cell_text(note.id, "Entered by") == ""
     assert notes.table.isColumnHidden([c.header for c in notes.model.columns].index("Entered by"))
+    # the columns still fill the list's width once it is refreshed with that last column hidden
+    window.session.reload()
+    header = notes.table.horizontalHeader()
+    shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+    assert sum(header.sectionSize(i) for i in shown) == notes.table.viewport().width()
 
 
 def test_names_are_offered_again_and_switching_back_to_the_owner_works(qtbot, window, dialogs, entering_as, journal, session, look, tmp_path):
