@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from journal import storage
 from journal.errors import JournalError
 from journal.facade import Journal
 from journal.models import Base
+from journal.records import Note
 
 
 def _digest(path: Path) -> str:
@@ -25,7 +27,7 @@ def test_the_revisions_build_exactly_the_schema_the_models_describe(tmp_path):
     storage.create_file(path)
     engine = storage.make_engine(path)
     try:
-        storage.upgrade(engine)
+        storage.migrate(engine)  # the scripts themselves (upgrade builds a new file from the models)
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     finally:
@@ -45,6 +47,66 @@ def test_a_new_journal_is_stamped_with_the_newest_revision(tmp_path):
 
 def test_revision_0001_is_where_the_history_starts():
     assert "0001" in storage.known_revisions()
+
+
+def test_the_revisions_read_without_alembic_are_the_ones_alembic_finds():
+    scripts = storage.scripts()
+    assert storage.known_revisions() == {s.revision for s in scripts.walk_revisions()}
+    assert storage.head_revision() == scripts.get_current_head()
+    # A new journal is built from the models and stamped with this revision: they must describe the newest.
+    assert storage.MODELS_REVISION == scripts.get_current_head()
+
+
+def _schema(path: Path) -> list[tuple]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall() + [
+            ("version", *row) for row in con.execute("SELECT version_num FROM alembic_version")
+        ]
+    finally:
+        con.close()
+
+
+def test_a_new_journal_is_the_very_file_the_migration_scripts_would_have_made(tmp_path):
+    with Journal.open(tmp_path / "new.db"):
+        pass
+    scripted = tmp_path / "scripted.db"
+    storage.create_file(scripted)
+    engine = storage.make_engine(scripted)
+    try:
+        storage.migrate(engine)
+    finally:
+        engine.dispose()
+    assert _schema(tmp_path / "new.db") == _schema(scripted)
+    assert len(_schema(scripted)) > 20  # every table and index, so the comparison means something
+
+
+_OPEN_AND_REPORT_ALEMBIC = """
+import sys
+from journal.facade import Journal
+with Journal.open(sys.argv[1], create=sys.argv[2] == "new") as journal:
+    journal.contents()
+print("alembic" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("which", ["new", "existing"])
+def test_opening_a_journal_at_the_newest_revision_never_loads_alembic(tmp_path, which):
+    # Alembic is about 17 MB of memory and a noticeable wait at every start; only an upgrade needs it.
+    import subprocess
+    import sys
+
+    path = tmp_path / "j.db"
+    if which == "existing":
+        with Journal.open(path) as journal:
+            journal.notes.add(Note(id="n1", date=date(2025, 1, 1), text="kept"))
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _OPEN_AND_REPORT_ALEMBIC, str(path), which],
+        capture_output=True, text=True, cwd=repo, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
@@ -137,10 +199,8 @@ def _journal_made_at_0001(path: Path) -> None:
 
 
 def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_every_entry(tmp_path, later_version):
-    from datetime import date
-
     from journal.backups import list_backups
-    from journal.records import Lab, Note
+    from journal.records import Lab
 
     path = tmp_path / "journal" / "j.db"
     _journal_made_at_0001(path)
