@@ -133,9 +133,15 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
     from ui.report_dialog import install_report_actions
     from ui.session import JournalSession
     from ui.single_window import WindowChannel
+    from ui.startup_profiles import install_journal_switch, start_journal_path
     from ui.welcome import WelcomeDialog
 
     path = Path(journal_path).expanduser() if journal_path else default_journal_path()
+    if not journal_path:
+        # several journals on this account: the chooser, or the only one (ui/startup_profiles.py)
+        path = start_journal_path(path, passphrase_file=passphrase_file)
+        if path is None:
+            return EXIT_OK  # the chooser was closed: nothing opened
     new = None
     if not path.exists() and not passphrase_file:
         # first run: say what the journal is before making it, and offer the demo to look around
@@ -161,6 +167,7 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
         window = MainWindow(JournalSession(access.journal, access=access), look=look)
         install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
         install_report_actions(window)
+        install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
         window.show()
         if access.folder_warning:
