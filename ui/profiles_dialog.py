@@ -117,7 +117,7 @@ class ProfilesDialog(QDialog):
     def refresh(self, select_id: str | None = None) -> None:
         self.list_widget.clear()
         for entry in self.store.list():
-            item = QListWidgetItem(("🔒 " if entry.encrypted else "") + entry.label)
+            item = QListWidgetItem(entry.label + (" (passphrase)" if entry.encrypted else ""))
             item.setData(Qt.UserRole, entry)
             item.setToolTip("Protected by a passphrase" if entry.encrypted else "No passphrase")
             self.list_widget.addItem(item)

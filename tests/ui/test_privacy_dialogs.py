@@ -74,7 +74,7 @@ def test_opening_asks_for_the_passphrase_until_it_is_right(qtbot, store, monkeyp
     monkeypatch.setattr(profiles_dialog.Ask, "passphrase", classmethod(_answer))
     dialog = ProfilesDialog(store)
     qtbot.addWidget(dialog)
-    assert dialog.list_widget.item(0).text() == "🔒 Sam"
+    assert dialog.list_widget.item(0).text() == "Sam (passphrase)"
     _click(qtbot, dialog.open_button)
     try:
         assert dialog.access is not None and not dialog.access.locked

@@ -201,7 +201,7 @@ def test_an_encrypted_profile_asks_for_its_passphrase_after_it_is_chosen(qtbot, 
     monkeypatch.setattr(OpenPassphraseDialog, "ask", classmethod(lambda cls, message="", parent=None, *, label=None: asked.append(message) or (PASS, None)))
     chooser.answers.append(choose(qtbot, "Private"))
     assert app_module.run() == 0
-    assert chooser.shown == [["Default journal", "🔒 Private"]]
+    assert chooser.shown == [["Default journal", "Private (passphrase)"]]
     assert asked == [""]
     assert started.windows[0]["notes"] == ["kept behind a passphrase"]
 
