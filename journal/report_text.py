@@ -606,28 +606,30 @@ def _condition_kind(name: str) -> str | None:
     return None
 
 
-def _entries_by(contents: JournalContents) -> list[tuple[str, str, list[str]]]:
-    """Records entered by someone else, grouped by who and what: (author, kind, [which])."""
-    what: dict[str, tuple[str, str]] = {}
+def _entries_by(contents: JournalContents, start: date | None, end: date) -> list[tuple[str, str, list[str]]]:
+    """Records in the report's range entered by someone else, grouped by who and what: (author, kind, [which])."""
+    what: dict[str, tuple[str, str, date | None]] = {}
     for e in contents.episodes:
-        what[e.id] = ("Episodes", f"from {day(e.start)}")
+        what[e.id] = ("Episodes", f"from {day(e.start)}", e.start)
     for t in contents.trials:
-        what[t.id] = ("Trials", f"{t.drug} from {day(t.start)}")
+        what[t.id] = ("Trials", f"{t.drug} from {day(t.start)}", t.start)
     for s in contents.scores:
-        what[s.id] = ("Scale scores", f"{s.scale} {s.total} on {day(s.date)}")
+        what[s.id] = ("Scale scores", f"{s.scale} {s.total} on {day(s.date)}", s.date)
     for c in contents.checkins:
-        what[c.id] = ("Daily check-ins", day(c.date))
+        what[c.id] = ("Daily check-ins", day(c.date), c.date)
     for lab in contents.labs:
-        what[lab.id] = ("Lab results", f"{lab.test} on {day(lab.date)}")
+        what[lab.id] = ("Lab results", f"{lab.test} on {day(lab.date)}", lab.date)
     for c in contents.conditions:
-        what[c.id] = ("Conditions", c.name)
+        what[c.id] = ("Conditions", c.name, None)  # a condition belongs to every range
     for s in contents.sessions:
-        what[s.id] = ("Sessions", f"{_TREATMENTS.get(s.treatment, s.treatment)} on {day(s.date)}")
+        what[s.id] = ("Sessions", f"{_TREATMENTS.get(s.treatment, s.treatment)} on {day(s.date)}", s.date)
     for n in contents.notes:
-        what[n.id] = ("Notes", day(n.date))
+        what[n.id] = ("Notes", day(n.date), n.date)
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for e in contents.entries_by:
-        kind, which = what.get(e.record, ("Other records", e.record))
+        kind, which, when = what.get(e.record, ("Other records", e.record, None))
+        if when is not None and not _in_range(when, start, end):
+            continue
         groups[(e.author, kind)].append(which)
     return [(author, kind, items) for (author, kind), items in groups.items()]
 
@@ -691,7 +693,7 @@ def report_facts(
             for c in sorted(contents.conditions, key=lambda c: c.name.casefold())
         ),
         workup=tuple(_workup(contents, end)),
-        entries=tuple(_entries_by(contents)),
+        entries=tuple(_entries_by(contents, start, end)),
         summary=plain_dates(a.summary),
         rule=plain_dates(a.rule),
         caveats=tuple(plain_dates(c) for c in a.caveats),

@@ -240,3 +240,23 @@ def test_a_failure_while_building_leaves_the_earlier_report(tmp_path, monkeypatc
         build_report(sample_contents(), out, today=TODAY)
     assert out.read_bytes() == b"%PDF earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_records_a_caregiver_entered_are_listed_only_within_the_reports_dates():
+    from journal.records import EntryBy, Note
+    from journal.report_text import report_facts
+
+    base = sample_contents()
+    early = Note(id="n-early", date=date(2024, 1, 10), text="Drove Sam to the clinic", for_appointment=False)
+    late = Note(id="n-late", date=TODAY, text="Sam slept badly all week", for_appointment=False)
+    contents = replace(
+        base,
+        notes=(*base.notes, early, late),
+        entries_by=(EntryBy(record="n-early", author="Alex"), EntryBy(record="n-late", author="Alex")),
+    )
+    everything = report_facts(contents, today=TODAY)
+    recent = report_facts(contents, start=date(TODAY.year, 1, 1), today=TODAY)
+    listed_all = [which for author, kind, items in everything.entries if author == "Alex" for which in items]
+    listed_recent = [which for author, kind, items in recent.entries if author == "Alex" for which in items]
+    assert len(listed_all) == 2
+    assert len(listed_recent) == 1 and "2024" not in listed_recent[0]
