@@ -7,16 +7,16 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import date
+from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine, delete, func, insert, or_, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from journal import models as m
 from journal import records as r
+from journal import rows as tb
 from journal import storage
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
 
@@ -46,68 +46,132 @@ class _Kind:
     """How one record kind is stored, listed and named."""
 
     name: str
-    row: type[m.Base]
+    table: type[tb.Table]
     record: type
     prefix: str  # fresh ids read like "t-3f9a2c"; the prefix keeps ids unique across kinds too
     singular: str
-    order: tuple  # columns to sort by: date first, then id
+    order: tuple[str, ...]  # columns to sort by: date first, then id
+    # Kinds whose sort columns are never empty and are read by `table.from_row` are sorted here, by
+    # the stored text, after a plain read: SQLite would walk the date index row by row and then
+    # sort each day's ids apart, a third slower for the thousands of daily check-ins. Stored
+    # dates are ISO text and SQLite compares text by its UTF-8 bytes, in code point order as
+    # Python does, so the order is the same.
+    sort_here: bool = False
 
 
 def _kinds() -> dict[str, _Kind]:
     return {
-        "episodes": _Kind("episodes", m.EpisodeRow, r.Episode, "e", "episode", (m.EpisodeRow.start, m.EpisodeRow.id)),
-        "trials": _Kind("trials", m.TrialRow, r.Trial, "t", "trial", (m.TrialRow.start, m.TrialRow.id)),
-        "scores": _Kind("scores", m.ScoreRow, r.ScaleScore, "s", "score", (m.ScoreRow.date, m.ScoreRow.id)),
+        "episodes": _Kind("episodes", tb.EpisodeTable, r.Episode, "e", "episode", ("start", "id"), sort_here=True),
+        "trials": _Kind("trials", tb.TrialTable, r.Trial, "t", "trial", ("start", "id")),
+        "scores": _Kind("scores", tb.ScoreTable, r.ScaleScore, "s", "score", ("date", "id"), sort_here=True),
         "checkins": _Kind(
-            "checkins", m.CheckInRow, r.DailyCheckIn, "d", "check-in", (m.CheckInRow.date, m.CheckInRow.id)
+            "checkins", tb.CheckInTable, r.DailyCheckIn, "d", "check-in", ("date", "id"), sort_here=True
         ),
-        "labs": _Kind("labs", m.LabRow, r.Lab, "l", "lab result", (m.LabRow.date, m.LabRow.id)),
-        "conditions": _Kind(
-            "conditions", m.ConditionRow, r.Condition, "c", "condition", (m.ConditionRow.since, m.ConditionRow.id)
-        ),
+        "labs": _Kind("labs", tb.LabTable, r.Lab, "l", "lab result", ("date", "id"), sort_here=True),
+        "conditions": _Kind("conditions", tb.ConditionTable, r.Condition, "c", "condition", ("since", "id")),
         # Same-day sessions follow their time as written, then id, so the order never wobbles.
-        "sessions": _Kind(
-            "sessions", m.SessionRow, r.Session, "k", "session", (m.SessionRow.day, m.SessionRow.at, m.SessionRow.id)
-        ),
-        "notes": _Kind("notes", m.NoteRow, r.Note, "n", "note", (m.NoteRow.date, m.NoteRow.id)),
+        "sessions": _Kind("sessions", tb.SessionTable, r.Session, "k", "session", ("day", "at", "id")),
+        "notes": _Kind("notes", tb.NoteTable, r.Note, "n", "note", ("date", "id"), sort_here=True),
     }
 
 
 _KINDS = _kinds()
 
 
-def _range_filter(kind: _Kind, start: date | None, end: date | None) -> list:
-    """SQL conditions for "overlaps start..end, both ends included" for this kind."""
-    row = kind.row
-    conds: list = []
+def _bind_day(value: date) -> str:
+    """A date as the journal stores it (what SQLAlchemy's SQLite Date type writes, so comparisons match)."""
+    if not isinstance(value, date):
+        raise TypeError(f"a date is needed here, not {type(value).__name__}")
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _range_filter(kind: _Kind, start: date | None, end: date | None) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their parameters) for "overlaps start..end, both ends included" for this kind."""
+    t = f'"{kind.table.NAME}"'
+    conds: list[str] = []
+    params: list[str] = []
     if kind.name in ("episodes", "trials"):
         # A span from its start to its end, or on and on while ongoing.
         if end is not None:
-            conds.append(row.start <= end)
+            conds.append(f'{t}."start" <= ?')
+            params.append(_bind_day(end))
         if start is not None:
-            conds.append(or_(row.end.is_(None), row.end >= start))
+            conds.append(f'({t}."end" IS NULL OR {t}."end" >= ?)')
+            params.append(_bind_day(start))
     elif kind.name == "conditions":
         # A condition holds from `since` on; one with no `since` is always part of the picture.
         if end is not None:
-            conds.append(or_(row.since.is_(None), row.since <= end))
+            conds.append(f'({t}."since" IS NULL OR {t}."since" <= ?)')
+            params.append(_bind_day(end))
     else:
-        column = m.SessionRow.day if kind.name == "sessions" else row.date
+        column = f'{t}."day"' if kind.name == "sessions" else f'{t}."date"'
         if start is not None:
-            conds.append(column >= start)
+            conds.append(f"{column} >= ?")
+            params.append(_bind_day(start))
         if end is not None:
-            conds.append(column <= end)
-    return conds
+            conds.append(f"{column} <= ?")
+            params.append(_bind_day(end))
+    return conds, params
 
 
-def _load_options(kind: _Kind) -> list:
-    # Two extra queries for all trials' steps and side effects, rather than two per trial.
-    if kind.name == "trials":
-        return [selectinload(m.TrialRow.doses), selectinload(m.TrialRow.side_effects)]
-    return []
+def _rows(conn: Connection, sql: str, params: tuple | list = ()) -> list[tuple]:
+    """Run one statement with the driver's own cursor, in the connection's transaction; its rows as tuples.
+
+    No ORM object and no SQLAlchemy row per row (nine tenths of the time of listing a long
+    journal); Journal._connection turns the driver's own errors into JournalErrors.
+    """
+    if not conn.in_transaction():
+        conn.begin()  # the engine's begin hook sends BEGIN: each facade call is one real transaction
+    return conn.connection.driver_connection.execute(sql, tuple(params)).fetchall()
 
 
-def _values(kind: _Kind, record: Any) -> dict:
-    return kind.row.values(record)
+def _write(conn: Connection, sql: str, rows: list[tuple]) -> None:
+    """Many rows with one statement (executemany), in the connection's transaction."""
+    if rows:
+        conn.exec_driver_sql(sql, rows)
+
+
+def _read(conn: Connection, kind: _Kind, conds: list[str] = [], params: tuple | list = ()) -> list:  # noqa: B006
+    """The records of this kind matching every SQL condition in `conds`, by date then id."""
+    where = f" WHERE {' AND '.join(conds)}" if conds else ""
+    table = kind.table
+    if kind.sort_here:
+        rows = _rows(conn, f"{table.select_sql()}{where}", params)
+        rows.sort(key=itemgetter(*(table.COLUMNS.index(c) for c in kind.order)))
+    else:
+        order = ", ".join(f'"{c}"' for c in kind.order)
+        rows = _rows(conn, f"{table.select_sql()}{where} ORDER BY {order}", params)
+    if kind.name != "trials":
+        build = table.from_row
+        return [build(row) for row in rows]
+    if not rows:
+        return []
+    # Each trial's steps and side effects: one query each for all the listed trials, grouped here.
+    picked = f' WHERE "trial_id" IN (SELECT "id" FROM "trials"{where})' if conds else ""
+    doses = _children(conn, tb.DoseStepTable, picked, params)
+    effects = _children(conn, tb.SideEffectTable, picked, params)
+    return [tb.TrialTable.from_row(row, doses.get(row[0], ()), effects.get(row[0], ())) for row in rows]
+
+
+def _children(conn: Connection, table: type[tb.Table], where: str, params: tuple | list) -> dict[str, tuple]:
+    grouped: dict[str, list] = {}
+    build = table.from_row
+    for child in _rows(conn, f"{table.select_sql()}{where} ORDER BY {table.ORDER}", params):
+        grouped.setdefault(child[0], []).append(build(child))
+    return {trial: tuple(items) for trial, items in grouped.items()}
+
+
+def _held(conn: Connection, kind: _Kind, record_id: str) -> bool:
+    return bool(_rows(conn, f'SELECT 1 FROM "{kind.table.NAME}" WHERE "id" = ?', (record_id,)))
+
+
+def _author(conn: Connection, record_id: str) -> str | None:
+    found = _rows(conn, 'SELECT "author" FROM "entries_by" WHERE "record" = ?', (record_id,))
+    return found[0][0] if found else None
+
+
+def _forget_author(conn: Connection, record_id: str) -> None:
+    _rows(conn, 'DELETE FROM "entries_by" WHERE "record" = ?', (record_id,))
 
 
 def _new_id(kind: _Kind, taken: Callable[[str], bool]) -> str:
@@ -121,13 +185,61 @@ def _validate(kind: str, record: Any) -> list[Problem]:
     from journal.validation import validate_record
 
     # Field names are relative to the record ("doses[1].mg_per_day"); trim any stray leading dot.
-    unstorable = _storable_problems(record)
+    unstorable = [] if _plainly_storable(record, date.max) else _storable_problems(record)
     problems = [Problem(p.field.lstrip("."), p.message) for p in validate_record(kind, record)]
     named = {p.field for p in problems}
     return problems + [p for p in unstorable if p.field not in named]
 
 
 _SQLITE_INT = 2**63
+_RECORD_PARTS = (r.DoseStep, r.SideEffect, r.Rating)
+
+
+def _plainly_storable(value: Any, latest: date) -> bool:
+    """A quick look at a record: True when it holds only plain values SQLite can store and no date
+    after `latest`. False sends it to the full checks, which name each problem (and are far slower);
+    a value of any unexpected type gets False too, so the quick look never lets through what they would not.
+    """
+    for v in vars(value).values():
+        t = type(v)
+        if t is str:
+            # A lone surrogate is never ASCII; other non-ASCII text must encode to be storable.
+            if not v.isascii():
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif v is None or t is bool:
+            continue
+        elif t is int:
+            if not -_SQLITE_INT <= v < _SQLITE_INT:
+                return False
+        elif t is float:
+            if not math.isfinite(v):
+                return False
+        elif t is date:
+            if v > latest:
+                return False
+        elif t is datetime:
+            if v.date() > latest:
+                return False
+        elif t is tuple:
+            for item in v:
+                ti = type(item)
+                if ti is int:
+                    if not -_SQLITE_INT <= item < _SQLITE_INT:
+                        return False
+                elif ti in _RECORD_PARTS:
+                    if not _plainly_storable(item, latest):
+                        return False
+                else:
+                    return False
+        elif t in _RECORD_PARTS:
+            if not _plainly_storable(v, latest):
+                return False
+        else:
+            return False
+    return True
 
 
 def _storable_problems(value: Any, where: str = "") -> list[Problem]:
@@ -169,92 +281,87 @@ class RecordManager(Generic[R]):
     def kind(self) -> str:
         return self._kind.name
 
-    def _select(self):
-        return select(self._kind.row).options(*_load_options(self._kind))
-
     def list(self, start: date | None = None, end: date | None = None) -> list[R]:
         """Records overlapping `start`..`end` (both included; None leaves that side open), by date then id."""
-        stmt = self._select().where(*_range_filter(self._kind, start, end)).order_by(*self._kind.order)
-        with self._journal._session() as s:
-            return [row.to_record() for row in s.scalars(stmt)]
+        conds, params = _range_filter(self._kind, start, end)
+        with self._journal._connection() as conn:
+            return _read(conn, self._kind, conds, params)
 
     def get(self, record_id: str) -> R:
         """The record with this id; NotFoundError if the journal holds none."""
-        with self._journal._session() as s:
-            row = self._load(s, record_id)
-            return row.to_record()
+        with self._journal._connection() as conn:
+            return self._load(conn, record_id)
 
     def count(self) -> int:
-        with self._journal._session() as s:
-            return s.scalar(select(func.count()).select_from(self._kind.row)) or 0
+        with self._journal._connection() as conn:
+            return _rows(conn, f'SELECT count(*) FROM "{self._kind.table.NAME}"')[0][0]
 
-    def _load(self, s: Session, record_id: str) -> Any:
-        row = s.get(self._kind.row, record_id, options=_load_options(self._kind))
-        if row is None:
+    def _load(self, conn: Connection, record_id: str) -> Any:
+        found = _read(conn, self._kind, [f'"{self._kind.table.NAME}"."id" = ?'], (record_id,))
+        if not found:
             raise NotFoundError(f"The journal holds no {self._kind.singular} with id {record_id!r}.")
-        return row
+        return found[0]
 
     def add(self, record: R) -> Change:
         """Store a new record (an empty id gets a fresh one); ValidationError names each wrong field."""
         kind = self._kind
         _check_record_type(kind, record)
-        with self._journal._session() as s:
+        with self._journal._connection() as conn:
             if record.id == "":
-                record = r.replace(record, id=_new_id(kind, lambda i: s.get(kind.row, i) is not None))
+                record = r.replace(record, id=_new_id(kind, lambda i: _held(conn, kind, i)))
             problems = _validate(kind.name, record)
-            if s.get(kind.row, record.id) is not None:
+            if _held(conn, kind, record.id):
                 problems.append(Problem("id", "the journal already holds a record with this id"))
             if problems:
                 raise ValidationError(problems)
-            self._insert(s, [record])
-            s.commit()
-            return Change(kind.name, "added", self._load(s, record.id).to_record())
+            self._insert(conn, [record])
+            conn.commit()
+            return Change(kind.name, "added", self._load(conn, record.id))
 
-    def _insert(self, s: Session, records: list) -> None:
-        kind = self._kind
-        if not records:
-            return
-        s.execute(insert(kind.row), [_values(kind, rec) for rec in records])
-        if kind.name == "trials":
-            doses: list[dict] = []
-            effects: list[dict] = []
+    def _insert(self, conn: Connection, records: list) -> None:
+        # The rows are already checked and in stored form: one executemany per table.
+        table = self._kind.table
+        _write(conn, table.insert_sql(), [table.values(rec) for rec in records])
+        if self._kind.name == "trials":
+            doses: list[tuple] = []
+            effects: list[tuple] = []
             for rec in records:
-                d, e = m.TrialRow.child_values(rec)
+                d, e = tb.TrialTable.child_values(rec)
                 doses.extend(d)
                 effects.extend(e)
-            if doses:
-                s.execute(insert(m.DoseStepRow), doses)
-            if effects:
-                s.execute(insert(m.SideEffectRow), effects)
+            _write(conn, tb.DoseStepTable.insert_sql(), doses)
+            _write(conn, tb.SideEffectTable.insert_sql(), effects)
+
+    def _remove(self, conn: Connection, record_id: str) -> None:
+        # Its dose steps and side effects go with it (ON DELETE CASCADE).
+        _rows(conn, f'DELETE FROM "{self._kind.table.NAME}" WHERE "id" = ?', (record_id,))
 
     def update(self, record: R) -> Change:
         """Replace the stored record that has this id; NotFoundError if there is none."""
         kind = self._kind
         _check_record_type(kind, record)
         problems = _validate(kind.name, record)
-        with self._journal._session() as s:
-            self._load(s, record.id)
+        with self._journal._connection() as conn:
+            self._load(conn, record.id)
             if problems:
                 raise ValidationError(problems)
-            # Replacing the row outright keeps one code path with add; children go with it (cascade).
-            s.execute(delete(kind.row).where(kind.row.id == record.id))
-            self._insert(s, [record])
-            s.commit()
-            s.expunge_all()
-            return Change(kind.name, "updated", self._load(s, record.id).to_record())
+            # Replacing the row outright keeps one code path with add.
+            self._remove(conn, record.id)
+            self._insert(conn, [record])
+            conn.commit()
+            return Change(kind.name, "updated", self._load(conn, record.id))
 
     def delete(self, record_id: str) -> Change:
         """Remove a record; the Change holds it (and its author) so undo can put it back."""
         kind = self._kind
-        with self._journal._session() as s:
-            old = self._load(s, record_id).to_record()
-            author = s.get(m.EntryByRow, record_id)
-            author_name = author.author if author else None
-            s.execute(delete(kind.row).where(kind.row.id == record_id))
-            if author is not None and not self._journal._id_held(s, record_id):
-                s.delete(author)
-            s.commit()
-            return Change(kind.name, "deleted", old, author=author_name)
+        with self._journal._connection() as conn:
+            old = self._load(conn, record_id)
+            author = _author(conn, record_id)
+            self._remove(conn, record_id)
+            if author is not None and not self._journal._id_held(conn, record_id):
+                _forget_author(conn, record_id)
+            conn.commit()
+            return Change(kind.name, "deleted", old, author=author)
 
 
 class Journal:
@@ -272,7 +379,8 @@ class Journal:
     def __init__(self, path: Path, engine: Engine):
         self._path = path
         self._engine: Engine | None = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._driver_error = engine.dialect.loaded_dbapi.Error
+        self._driver_integrity_error = engine.dialect.loaded_dbapi.IntegrityError
         for kind in KINDS:
             setattr(self, kind, RecordManager(self, kind))
 
@@ -319,7 +427,7 @@ class Journal:
                 # A half-made new journal would only confuse the next open; nothing of the person's is in it.
                 _remove_new_file(path)
             if isinstance(exc, DBAPIError):
-                raise _db_error(path, exc) from None
+                raise _db_error(path, exc.orig) from None
             raise
         return cls(path, engine)
 
@@ -347,62 +455,55 @@ class Journal:
         return f"<Journal {'closed' if self.closed else 'open'}>"
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _connection(self) -> Iterator[Connection]:
+        """A connection for one action; what it has not committed is rolled back when it ends."""
         if self._engine is None:
             raise JournalError("This journal is closed (locked); open it again to go on.")
         try:
-            with self._sessions() as s:
-                yield s
+            with self._engine.connect() as conn:
+                yield conn
         except IntegrityError as exc:
             raise JournalError(f"The journal refused the change: {exc.orig}") from None
         except DBAPIError as exc:
+            raise _db_error(self._path, exc.orig) from None
+        except self._driver_error as exc:  # from the plain reads and writes of _rows
+            if isinstance(exc, self._driver_integrity_error):
+                raise JournalError(f"The journal refused the change: {exc}") from None
             raise _db_error(self._path, exc) from None
 
     # ------------------------------------------------------------------ profile, settings, authors
 
     def profile(self) -> r.Profile:
-        with self._session() as s:
-            row = s.get(m.ProfileRow, 1)
-            return row.to_record() if row else r.Profile()
+        with self._connection() as conn:
+            return _profile(conn)
 
     def set_profile(self, profile: r.Profile) -> r.Profile:
         """Replace the profile; the display name and birth year are both optional."""
         problems = _profile_problems(profile)
         if problems:
             raise ValidationError(problems)
-        with self._session() as s:
-            s.merge(m.ProfileRow(id=1, display_name=profile.display_name, birth_year=profile.birth_year))
-            s.commit()
+        with self._connection() as conn:
+            _write(conn, _REPLACE_PROFILE, [tb.ProfileTable.values(profile)])
+            conn.commit()
         return profile
 
     def settings(self) -> r.Settings:
-        with self._session() as s:
-            row = s.get(m.SettingsRow, 1)
-            return row.to_record() if row else r.Settings()
+        with self._connection() as conn:
+            return _settings(conn)
 
     def update_settings(self, **changes: Any) -> r.Settings:
         """Change the named settings only (trd-rules.md); ValidationError names any wrong key or value."""
         problems = _settings_problems(changes)
         if problems:
             raise ValidationError(problems)
-        with self._session() as s:
-            settings = self._write_settings(s, changes)
-            s.commit()
+        with self._connection() as conn:
+            settings = self._write_settings(conn, changes)
+            conn.commit()
             return settings
 
-    def _write_settings(self, s: Session, changes: dict[str, Any]) -> r.Settings:
-        row = s.get(m.SettingsRow, 1)
-        current = row.to_record() if row else r.Settings()
-        new = r.replace(current, **changes)
-        s.merge(
-            m.SettingsRow(
-                id=1,
-                adequate_weeks=new.adequate_weeks,
-                failure_threshold_pct=new.failure_threshold_pct,
-                count_augmentation=new.count_augmentation,
-                primary_scale=new.primary_scale,
-            )
-        )
+    def _write_settings(self, conn: Connection, changes: dict[str, Any]) -> r.Settings:
+        new = r.replace(_settings(conn), **changes)
+        _write(conn, _REPLACE_SETTINGS, [tb.SettingsTable.values(new)])
         return new
 
     def set_author(self, record_id: str, author: str | None) -> None:
@@ -411,57 +512,45 @@ class Journal:
             raise ValidationError(Problem("author", "must be a name, or empty for the journal's owner"))
         if author is not None and _storable_problems(author, "author"):
             raise ValidationError(_storable_problems(author, "author"))
-        with self._session() as s:
-            if not self._id_held(s, record_id):
+        with self._connection() as conn:
+            if not self._id_held(conn, record_id):
                 raise NotFoundError(f"The journal holds no record with id {record_id!r}.")
-            row = s.get(m.EntryByRow, record_id)
             if author is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(m.EntryByRow(record=record_id, author=author.strip()))
+                _forget_author(conn, record_id)
             else:
-                row.author = author.strip()
-            s.commit()
+                _write(conn, _REPLACE_AUTHOR, [(record_id, author.strip())])
+            conn.commit()
 
     def author_of(self, record_id: str) -> str | None:
-        with self._session() as s:
-            row = s.get(m.EntryByRow, record_id)
-            return row.author if row else None
+        with self._connection() as conn:
+            return _author(conn, record_id)
 
-    def _id_held(self, s: Session, record_id: str) -> bool:
-        return any(s.get(k.row, record_id) is not None for k in _KINDS.values())
+    def _id_held(self, conn: Connection, record_id: str) -> bool:
+        return any(_held(conn, k, record_id) for k in _KINDS.values())
 
     # ------------------------------------------------------------------ everything at once
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the journal holds."""
-        with self._session() as s:
+        with self._connection() as conn:
             return {
-                name: s.scalar(select(func.count()).select_from(kind.row)) or 0 for name, kind in _KINDS.items()
+                name: _rows(conn, f'SELECT count(*) FROM "{kind.table.NAME}"')[0][0] for name, kind in _KINDS.items()
             }
 
     def ids(self) -> dict[str, set[str]]:
         """Every id held, by kind (what the importer checks a file against)."""
-        with self._session() as s:
-            return {name: set(s.scalars(select(kind.row.id))) for name, kind in _KINDS.items()}
+        with self._connection() as conn:
+            return {name: _ids(conn, kind) for name, kind in _KINDS.items()}
 
     def contents(self) -> r.JournalContents:
         """Everything the journal holds, each list sorted by date (or start) then id."""
-        with self._session() as s:
-            lists: dict[str, tuple] = {}
-            for name, kind in _KINDS.items():
-                stmt = select(kind.row).options(*_load_options(kind))
-                lists[name] = tuple(row.to_record() for row in s.scalars(stmt.order_by(*kind.order)))
-            profile = s.get(m.ProfileRow, 1)
-            settings = s.get(m.SettingsRow, 1)
-            entries = tuple(row.to_record() for row in s.scalars(select(m.EntryByRow).order_by(m.EntryByRow.record)))
-            return r.JournalContents(
-                profile=profile.to_record() if profile else r.Profile(),
-                settings=settings.to_record() if settings else r.Settings(),
-                entries_by=entries,
-                **lists,
+        with self._connection() as conn:
+            lists = {name: tuple(_read(conn, kind)) for name, kind in _KINDS.items()}
+            entries = tuple(
+                r.EntryBy(record=record, author=author)
+                for record, author in _rows(conn, f'{tb.EntryByTable.select_sql()} ORDER BY "record"')
             )
+            return r.JournalContents(profile=_profile(conn), settings=_settings(conn), entries_by=entries, **lists)
 
     def import_contents(self, contents: r.JournalContents, settings_changes: dict[str, Any] | None = None) -> None:
         """Add every record of `contents` in one transaction: all of it, or (on any problem) nothing.
@@ -473,26 +562,27 @@ class Journal:
         settings_changes = dict(settings_changes or {})
         problems: list[Problem] = [Problem(f"settings.{p.field}", p.message) for p in _settings_problems(settings_changes)]
         problems += [Problem(f"profile.{p.field}", p.message) for p in _profile_problems(contents.profile)]
-        with self._session() as s:
-            held = {name: set(s.scalars(select(kind.row.id))) for name, kind in _KINDS.items()}
+        with self._connection() as conn:
+            held = {name: _ids(conn, kind) for name, kind in _KINDS.items()}
             every_id = set().union(*held.values())
             batches: dict[str, list] = {}
             for name, kind in _KINDS.items():
                 seen: set[str] = set()
                 batch: list = []
+                taken = held[name]
                 for record in getattr(contents, name):
                     _check_record_type(kind, record)
                     if record.id == "":
-                        taken = lambda i: i in held[name] or i in seen  # noqa: E731
-                        record = r.replace(record, id=_new_id(kind, taken))
-                    where = f"{name}[{record.id}]"
-                    if record.id in held[name]:
-                        problems.append(Problem(f"{where}.id", "the journal already holds a record with this id"))
-                    elif record.id in seen:
-                        problems.append(Problem(f"{where}.id", f"is given twice in {name}"))
+                        record = r.replace(record, id=_new_id(kind, lambda i: i in taken or i in seen))
+                    rid = record.id
+                    if rid in taken:
+                        problems.append(Problem(f"{name}[{rid}].id", "the journal already holds a record with this id"))
+                    elif rid in seen:
+                        problems.append(Problem(f"{name}[{rid}].id", f"is given twice in {name}"))
+                    where = f"{name}[{rid}]"
                     for p in _validate(name, record):
                         problems.append(Problem(f"{where}.{p.field}" if p.field else where, p.message))
-                    seen.add(record.id)
+                    seen.add(rid)
                     batch.append(record)
                 batches[name] = batch
                 every_id |= seen
@@ -511,19 +601,36 @@ class Journal:
                 raise ValidationError(problems)
 
             for name, batch in batches.items():
-                getattr(self, name)._insert(s, batch)
-            if authors:
-                s.execute(delete(m.EntryByRow).where(m.EntryByRow.record.in_(list(authors))))
-                s.execute(insert(m.EntryByRow), [{"record": k, "author": v} for k, v in authors.items()])
+                getattr(self, name)._insert(conn, batch)
+            # A record's earlier author (if any) gives way to the file's.
+            _write(conn, _REPLACE_AUTHOR, list(authors.items()))
             if settings_changes:
-                self._write_settings(s, settings_changes)
+                self._write_settings(conn, settings_changes)
             given = {k: v for k, v in vars(contents.profile).items() if v is not None}
             if given:
-                row = s.get(m.ProfileRow, 1)
-                current = row.to_record() if row else r.Profile()
-                new = r.replace(current, **given)
-                s.merge(m.ProfileRow(id=1, display_name=new.display_name, birth_year=new.birth_year))
-            s.commit()
+                new = r.replace(_profile(conn), **given)
+                _write(conn, _REPLACE_PROFILE, [tb.ProfileTable.values(new)])
+            conn.commit()
+
+
+# The profile and the settings are one row each (id 1); a record has at most one author.
+_REPLACE_PROFILE = tb.ProfileTable.insert_sql().replace("INSERT", "INSERT OR REPLACE", 1)
+_REPLACE_SETTINGS = tb.SettingsTable.insert_sql().replace("INSERT", "INSERT OR REPLACE", 1)
+_REPLACE_AUTHOR = tb.EntryByTable.insert_sql().replace("INSERT", "INSERT OR REPLACE", 1)
+
+
+def _ids(conn: Connection, kind: _Kind) -> set[str]:
+    return {row[0] for row in _rows(conn, f'SELECT "id" FROM "{kind.table.NAME}"')}
+
+
+def _profile(conn: Connection) -> r.Profile:
+    found = _rows(conn, f'{tb.ProfileTable.select_sql()} WHERE "id" = 1')
+    return tb.ProfileTable.from_row(found[0]) if found else r.Profile()
+
+
+def _settings(conn: Connection) -> r.Settings:
+    found = _rows(conn, f'{tb.SettingsTable.select_sql()} WHERE "id" = 1')
+    return tb.SettingsTable.from_row(found[0]) if found else r.Settings()
 
 
 # ---------------------------------------------------------------------- checks of the journal's own values
@@ -577,8 +684,9 @@ def _backup_before_upgrade(path: Path, key: bytes | None) -> None:
         ) from None
 
 
-def _db_error(path: Path, exc: DBAPIError) -> JournalError:
-    text = str(exc.orig)
+def _db_error(path: Path, exc: BaseException) -> JournalError:
+    """The driver's error `exc` in plain words."""
+    text = str(exc)
     if "locked" in text or "busy" in text:
         return JournalLockedError(f"The journal at {path} is busy in another window or program; close it there first.")
     if "full" in text:

@@ -1,14 +1,11 @@
-"""The journal's tables as SQLAlchemy models, with the conversions to and from plain records (private to storage)."""
+"""The journal's tables as SQLAlchemy models: the schema a new journal and the Alembic revisions follow (private to storage)."""
 
 from __future__ import annotations
 
-import json
 import datetime as dt
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
-from journal import records as r
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints let a later SQLite batch migration find and alter them by name.
 NAMING_CONVENTION = {
@@ -33,9 +30,6 @@ class ProfileRow(Base):
     display_name: Mapped[str | None] = mapped_column(Text)
     birth_year: Mapped[int | None] = mapped_column(Integer)
 
-    def to_record(self) -> r.Profile:
-        return r.Profile(display_name=self.display_name, birth_year=self.birth_year)
-
 
 class SettingsRow(Base):
     """The one row of assessment settings (trd-rules.md)."""
@@ -48,14 +42,6 @@ class SettingsRow(Base):
     count_augmentation: Mapped[bool] = mapped_column(Boolean)
     primary_scale: Mapped[str] = mapped_column(String)
 
-    def to_record(self) -> r.Settings:
-        return r.Settings(
-            adequate_weeks=self.adequate_weeks,
-            failure_threshold_pct=self.failure_threshold_pct,
-            count_augmentation=bool(self.count_augmentation),
-            primary_scale=self.primary_scale,
-        )
-
 
 class EpisodeRow(Base):
     __tablename__ = "episodes"
@@ -65,13 +51,6 @@ class EpisodeRow(Base):
     end: Mapped[dt.date | None] = mapped_column(Date)
     severity: Mapped[str | None] = mapped_column(String)
     note: Mapped[str] = mapped_column(Text, default="")
-
-    @staticmethod
-    def values(e: r.Episode) -> dict:
-        return {"id": e.id, "start": e.start, "end": e.end, "severity": e.severity, "note": e.note}
-
-    def to_record(self) -> r.Episode:
-        return r.Episode(id=self.id, start=self.start, end=self.end, severity=self.severity, note=self.note or "")
 
 
 class TrialRow(Base):
@@ -91,65 +70,6 @@ class TrialRow(Base):
     rating_improvement_pct: Mapped[float | None] = mapped_column(Float)
     rating_date: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-
-    doses: Mapped[list[DoseStepRow]] = relationship(
-        order_by="DoseStepRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
-    side_effects: Mapped[list[SideEffectRow]] = relationship(
-        order_by="SideEffectRow.position", cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    @staticmethod
-    def values(t: r.Trial) -> dict:
-        rating = t.rating
-        return {
-            "id": t.id,
-            "drug": t.drug,
-            "start": t.doses[0].start,
-            "end": t.end,
-            "augmentation": bool(t.augmentation),
-            "min_adequate_mg": t.min_adequate_mg,
-            "stop_reason": t.stop_reason,
-            "adherence": t.adherence,
-            "rating_response": rating.response if rating else None,
-            "rating_improvement_pct": rating.improvement_pct if rating else None,
-            "rating_date": rating.date if rating else None,
-            "note": t.note,
-        }
-
-    @staticmethod
-    def child_values(t: r.Trial) -> tuple[list[dict], list[dict]]:
-        doses = [
-            {"trial_id": t.id, "position": i, "start": d.start, "mg_per_day": d.mg_per_day}
-            for i, d in enumerate(t.doses)
-        ]
-        effects = [
-            {"trial_id": t.id, "position": i, "name": s.name, "severity": s.severity, "start": s.start, "end": s.end}
-            for i, s in enumerate(t.side_effects)
-        ]
-        return doses, effects
-
-    def to_record(self) -> r.Trial:
-        rating = None
-        if self.rating_response is not None:
-            rating = r.Rating(
-                response=self.rating_response, improvement_pct=self.rating_improvement_pct, date=self.rating_date
-            )
-        return r.Trial(
-            id=self.id,
-            drug=self.drug,
-            doses=tuple(r.DoseStep(start=d.start, mg_per_day=d.mg_per_day) for d in self.doses),
-            augmentation=bool(self.augmentation),
-            min_adequate_mg=self.min_adequate_mg,
-            end=self.end,
-            stop_reason=self.stop_reason,
-            adherence=self.adherence,
-            rating=rating,
-            side_effects=tuple(
-                r.SideEffect(name=s.name, severity=s.severity, start=s.start, end=s.end) for s in self.side_effects
-            ),
-            note=self.note or "",
-        )
 
 
 class DoseStepRow(Base):
@@ -183,27 +103,6 @@ class ScoreRow(Base):
     items: Mapped[str | None] = mapped_column(Text)
     difficulty: Mapped[int | None] = mapped_column(Integer)
 
-    @staticmethod
-    def values(s: r.ScaleScore) -> dict:
-        return {
-            "id": s.id,
-            "date": s.date,
-            "scale": s.scale,
-            "total": s.total,
-            "items": None if s.items is None else json.dumps([int(i) for i in s.items]),
-            "difficulty": s.difficulty,
-        }
-
-    def to_record(self) -> r.ScaleScore:
-        return r.ScaleScore(
-            id=self.id,
-            date=self.date,
-            scale=self.scale,
-            total=self.total,
-            items=None if self.items is None else tuple(json.loads(self.items)),
-            difficulty=self.difficulty,
-        )
-
 
 class CheckInRow(Base):
     __tablename__ = "checkins"
@@ -218,33 +117,6 @@ class CheckInRow(Base):
     hours_slept: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    @staticmethod
-    def values(c: r.DailyCheckIn) -> dict:
-        return {
-            "id": c.id,
-            "date": c.date,
-            "mood": c.mood,
-            "anxiety": c.anxiety,
-            "sleep_quality": c.sleep_quality,
-            "energy": c.energy,
-            "pain": c.pain,
-            "hours_slept": c.hours_slept,
-            "note": c.note,
-        }
-
-    def to_record(self) -> r.DailyCheckIn:
-        return r.DailyCheckIn(
-            id=self.id,
-            date=self.date,
-            mood=self.mood,
-            anxiety=self.anxiety,
-            sleep_quality=self.sleep_quality,
-            energy=self.energy,
-            pain=self.pain,
-            hours_slept=self.hours_slept,
-            note=self.note or "",
-        )
-
 
 class LabRow(Base):
     __tablename__ = "labs"
@@ -256,13 +128,6 @@ class LabRow(Base):
     unit: Mapped[str | None] = mapped_column(String)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    @staticmethod
-    def values(lab: r.Lab) -> dict:
-        return {"id": lab.id, "date": lab.date, "test": lab.test, "value": lab.value, "unit": lab.unit, "note": lab.note}
-
-    def to_record(self) -> r.Lab:
-        return r.Lab(id=self.id, date=self.date, test=self.test, value=self.value, unit=self.unit, note=self.note or "")
-
 
 class ConditionRow(Base):
     __tablename__ = "conditions"
@@ -272,13 +137,6 @@ class ConditionRow(Base):
     status: Mapped[str | None] = mapped_column(String)
     since: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-
-    @staticmethod
-    def values(c: r.Condition) -> dict:
-        return {"id": c.id, "name": c.name, "status": c.status, "since": c.since, "note": c.note}
-
-    def to_record(self) -> r.Condition:
-        return r.Condition(id=self.id, name=self.name, status=self.status, since=self.since, note=self.note or "")
 
 
 class SessionRow(Base):
@@ -302,50 +160,6 @@ class SessionRow(Base):
     transport_arranged: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    @staticmethod
-    def values(s: r.Session) -> dict:
-        before = s.bp_before or (None, None)
-        after = s.bp_after or (None, None)
-        return {
-            "id": s.id,
-            "at": s.datetime.isoformat(),
-            "day": s.datetime.date(),
-            "treatment": s.treatment,
-            "dose_mg": s.dose_mg,
-            "number_in_course": s.number_in_course,
-            "bp_before_systolic": before[0],
-            "bp_before_diastolic": before[1],
-            "bp_after_systolic": after[0],
-            "bp_after_diastolic": after[1],
-            "dissociation": s.dissociation,
-            "sedation": s.sedation,
-            "nausea": s.nausea,
-            "transport_arranged": bool(s.transport_arranged),
-            "note": s.note,
-        }
-
-    def to_record(self) -> r.Session:
-        before = None
-        if self.bp_before_systolic is not None and self.bp_before_diastolic is not None:
-            before = (self.bp_before_systolic, self.bp_before_diastolic)
-        after = None
-        if self.bp_after_systolic is not None and self.bp_after_diastolic is not None:
-            after = (self.bp_after_systolic, self.bp_after_diastolic)
-        return r.Session(
-            id=self.id,
-            datetime=dt.datetime.fromisoformat(self.at),
-            treatment=self.treatment,
-            dose_mg=self.dose_mg,
-            number_in_course=self.number_in_course,
-            bp_before=before,
-            bp_after=after,
-            dissociation=self.dissociation,
-            sedation=self.sedation,
-            nausea=self.nausea,
-            transport_arranged=bool(self.transport_arranged),
-            note=self.note or "",
-        )
-
 
 class NoteRow(Base):
     __tablename__ = "notes"
@@ -355,13 +169,6 @@ class NoteRow(Base):
     text: Mapped[str] = mapped_column(Text)
     for_appointment: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    @staticmethod
-    def values(n: r.Note) -> dict:
-        return {"id": n.id, "date": n.date, "text": n.text, "for_appointment": bool(n.for_appointment)}
-
-    def to_record(self) -> r.Note:
-        return r.Note(id=self.id, date=self.date, text=self.text, for_appointment=bool(self.for_appointment))
-
 
 class EntryByRow(Base):
     """Who entered a record when it was not the journal's owner (caregiver mode)."""
@@ -370,6 +177,3 @@ class EntryByRow(Base):
 
     record: Mapped[str] = mapped_column(String, primary_key=True)
     author: Mapped[str] = mapped_column(Text)
-
-    def to_record(self) -> r.EntryBy:
-        return r.EntryBy(record=self.record, author=self.author)

@@ -470,6 +470,28 @@ def test_a_file_that_is_not_a_journal_is_named_and_left_untouched(tmp_path, make
     assert sorted(p.name for p in tmp_path.iterdir()) == ["something.db"]
 
 
+def test_a_change_while_another_program_writes_says_the_journal_is_busy_and_changes_nothing(journal):
+    from journal.errors import JournalLockedError
+
+    journal.notes.add(SAMPLES["notes"][0])
+    other = sqlite3.connect(journal.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        for change in (
+            lambda: journal.notes.delete("n1"),
+            lambda: journal.set_author("n1", "caregiver"),
+            lambda: journal.update_settings(adequate_weeks=8),
+            lambda: journal.notes.add(r.replace(SAMPLES["notes"][1], id="n2")),
+        ):
+            with pytest.raises(JournalLockedError, match="busy in another window or program"):
+                change()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert journal.notes.list() == [SAMPLES["notes"][0]]
+    assert journal.author_of("n1") is None and journal.settings() == r.Settings()
+
+
 def test_a_closed_journal_says_so_instead_of_reading(tmp_path):
     j = Journal.open(tmp_path / "journal.db")
     j.close()

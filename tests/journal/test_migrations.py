@@ -81,18 +81,28 @@ def test_a_new_journal_is_the_very_file_the_migration_scripts_would_have_made(tm
     assert len(_schema(scripted)) > 20  # every table and index, so the comparison means something
 
 
-_OPEN_AND_REPORT_ALEMBIC = """
+_USE_AND_REPORT_LOADED = """
 import sys
+from datetime import date
 from journal.facade import Journal
-with Journal.open(sys.argv[1], create=sys.argv[2] == "new") as journal:
-    journal.contents()
-print("alembic" in sys.modules)
+from journal.records import JournalContents, Note
+with Journal.open(sys.argv[1]) as journal:
+    added = journal.notes.add(Note(id="", date=date(2025, 1, 2), text="more")).record
+    journal.notes.update(Note(id=added.id, date=date(2025, 1, 3), text="more, edited"))
+    journal.set_author(added.id, "caregiver")
+    journal.import_contents(JournalContents(notes=(Note(id="n2", date=date(2025, 1, 4), text="imported"),)))
+    journal.notes.delete("n2")
+    assert [n.text for n in journal.contents().notes][-1] == "more, edited"
+print(" ".join(name for name in ("alembic", "sqlalchemy.orm") if name in sys.modules))
 """
 
 
-@pytest.mark.parametrize("which", ["new", "existing"])
-def test_opening_a_journal_at_the_newest_revision_never_loads_alembic(tmp_path, which):
-    # Alembic is about 17 MB of memory and a noticeable wait at every start; only an upgrade needs it.
+@pytest.mark.parametrize("which, loaded", [("new", "sqlalchemy.orm"), ("existing", "")])
+def test_using_a_journal_at_the_newest_revision_never_loads_alembic_nor_for_an_existing_one_the_orm(
+    tmp_path, which, loaded
+):
+    # Alembic is about 17 MB and the ORM about 8 MB, and each a wait at every start: only an
+    # upgrade needs Alembic, and only building a new file needs the models.
     import subprocess
     import sys
 
@@ -102,11 +112,20 @@ def test_opening_a_journal_at_the_newest_revision_never_loads_alembic(tmp_path, 
             journal.notes.add(Note(id="n1", date=date(2025, 1, 1), text="kept"))
     repo = Path(__file__).resolve().parents[2]
     done = subprocess.run(
-        [sys.executable, "-c", _OPEN_AND_REPORT_ALEMBIC, str(path), which],
-        capture_output=True, text=True, cwd=repo, timeout=120,
+        [sys.executable, "-c", _USE_AND_REPORT_LOADED, str(path)], capture_output=True, text=True, cwd=repo, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == loaded
+
+
+def test_every_table_is_read_and_written_by_the_columns_the_models_give_it():
+    from journal.rows import TABLES
+
+    assert sorted(t.NAME for t in TABLES) == sorted(name for name in Base.metadata.tables if name != "alembic_version")
+    for table in TABLES:
+        columns = [c.name for c in Base.metadata.tables[table.NAME].columns]
+        assert list(table.WRITE) == columns, table.NAME
+        assert set(table.COLUMNS) <= set(columns), table.NAME
 
 
 def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
