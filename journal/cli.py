@@ -144,7 +144,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if journal is None:
             journal = open_journal(args, create=True)
         try:
-            journal.import_contents(result.contents, result.settings_changes)
+            journal.import_contents(result.contents, result.settings_changes, validated=True)
         except BaseException:
             if not existed:
                 journal.close()

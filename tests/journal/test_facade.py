@@ -421,6 +421,53 @@ def test_an_import_with_a_wrong_setting_is_refused_whole(journal):
     assert journal.counts() == {kind: 0 for kind in KINDS}
 
 
+def _file_of(tmp_path, contents: r.JournalContents, exported_at: datetime | None = None):
+    from journal.fileformat import dumps
+
+    path = tmp_path / "export.json"
+    path.write_text(dumps(contents, exported_at), encoding="utf-8")
+    return path
+
+
+def test_a_checked_file_imports_exactly_as_it_would_with_every_record_checked_again(tmp_path):
+    from journal.fileformat import load_file
+
+    result = load_file(_file_of(tmp_path, _contents()))
+    stored = []
+    for name, again in (("checked.db", {"validated": True}), ("rechecked.db", {})):
+        with Journal.open(tmp_path / name) as j:
+            j.import_contents(result.contents, {"adequate_weeks": 8}, **again)
+            stored.append(j.contents())
+    assert stored[0] == stored[1] == r.replace(_contents(), settings=r.Settings(adequate_weeks=8))
+
+
+def test_a_record_dated_after_today_is_refused_even_from_a_file_exported_in_a_later_time_zone(tmp_path):
+    from journal.fileformat import load_file
+
+    # Where it is already tomorrow, a file may hold tomorrow's note; the journal goes by today here.
+    tomorrow = date.today() + timedelta(days=1)
+    exported = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 0, 30, tzinfo=timezone(timedelta(hours=14)))
+    note = r.Note(id="n-tomorrow", date=tomorrow, text="written in Kiribati")
+    result = load_file(_file_of(tmp_path, r.JournalContents(notes=(note,)), exported))
+    assert result.contents.notes == (note,)
+    for again in ({"validated": True}, {}):
+        with Journal.open(tmp_path / "journal.db") as j:
+            with pytest.raises(ValidationError) as caught:
+                j.import_contents(result.contents, **again)
+            assert caught.value.for_field("notes[n-tomorrow].date")
+            assert j.counts()["notes"] == 0
+
+
+def test_records_said_to_be_checked_are_still_refused_for_what_the_journal_cannot_hold(journal):
+    journal.import_contents(_contents())
+    broken = _contents(trials=(_trial(id="t2", side_effects=(r.SideEffect("dizzy \udc00"),)),))
+    with pytest.raises(ValidationError) as caught:
+        journal.import_contents(broken, validated=True)
+    assert caught.value.for_field("trials[t2].side_effects[0].name")
+    assert caught.value.for_field("notes[n1].id")  # already held
+    assert journal.counts() == {kind: 1 for kind in KINDS}
+
+
 # ---------------------------------------------------------------------- the file itself
 
 
