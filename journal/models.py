@@ -1,4 +1,4 @@
-"""The journal's tables as SQLAlchemy models: the schema a new journal and the Alembic revisions follow (private to storage)."""
+"""The journal's tables as SQLAlchemy models: the schema of new journals and of the migrations (private to storage)."""
 
 from __future__ import annotations
 

@@ -62,9 +62,9 @@ _make_score = _maker(r.ScaleScore)
 
 
 class Table:
-    """One table: `COLUMNS` as `from_row` reads them; `WRITE`, every column in the table's order, as `values` gives them.
+    """One table: `COLUMNS` as `from_row` reads them, `WRITE` (all, in the table's order) as `values` gives them.
 
-    Values are in stored form: dates as ISO text, flags as 0/1, so rows go to the driver's
+    Values are in stored form, dates as ISO text and flags as 0/1, so rows go to the driver's
     executemany with no per-value processing.
     """
 
