@@ -78,7 +78,7 @@ def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
     def app(path: Path) -> None:
         result = load_file(bj.json_path)
         journal = Journal.open(path, create=True)
-        journal.import_contents(result.contents, result.settings_changes)
+        journal.import_contents(result.contents, result.settings_changes, validated=True)
         journal.close()
 
     def raw(path: Path) -> None:

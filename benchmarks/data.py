@@ -35,7 +35,7 @@ def make_journal(years: int, folder: Path, *, end: date | None = None) -> BenchJ
     db_path = folder / f"journal-{years}y.db"
     result = load_file(json_path)
     with Journal.open(db_path) as journal:
-        journal.import_contents(result.contents, result.settings_changes)
+        journal.import_contents(result.contents, result.settings_changes, validated=True)
     counts = {name: len(data.get(name, [])) for name in ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes")}
     return BenchJournal(years=years, data=data, json_path=json_path, db_path=db_path, counts=counts)
 

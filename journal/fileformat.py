@@ -441,7 +441,46 @@ def _read_score(c: _Checker, rec: dict, where: str) -> ScaleScore | DailyCheckIn
     return ScaleScore(id=rec.get("id"), date=day, scale=scale, total=int(total), items=items, difficulty=difficulty)
 
 
+def _fast_checkin(c: _Checker, rec: dict) -> DailyCheckIn | None:
+    """A well-formed check-in (the usual case, thousands a journal) without building field paths; None to look closer."""
+    if not rec.keys() <= _DAILY_KEYS or rec.get("id") is None:
+        return None
+    values: dict[str, int | None] = {}
+    rated = False
+    for f in DAILY_FIELDS:
+        v = rec.get(f)
+        if v is not None:
+            if type(v) is not int or not 0 <= v <= 10:
+                return None
+            rated = True
+        values[f] = v
+    hours = rec.get("hours_slept")
+    if hours is not None:
+        if type(hours) not in (int, float) or not 0 <= hours <= 24:  # NaN fails the comparison too
+            return None
+        hours = float(hours)
+        rated = True
+    note = rec.get("note")
+    if note is None:
+        note = ""
+    elif type(note) is not str or not _is_real_text(note):
+        return None
+    raw_day = rec.get("date")
+    if not rated or type(raw_day) is not str or not _DATE_RE.match(raw_day):
+        return None
+    try:
+        day = date.fromisoformat(raw_day)
+    except ValueError:
+        return None
+    if not EARLIEST <= day <= c.latest:
+        return None
+    return DailyCheckIn(id=rec.get("id"), date=day, hours_slept=hours, note=note, **values)
+
+
 def _read_checkin(c: _Checker, rec: dict, where: str) -> DailyCheckIn | None:
+    fast = _fast_checkin(c, rec)
+    if fast is not None:
+        return fast
     c.keys(rec, where, _DAILY_KEYS, ("id", "date", "scale"))
     day = c.day(rec, "date", where)
     values = {f: c.number(rec, f, where, low=0, high=10, integer=True) for f in DAILY_FIELDS}
