@@ -94,98 +94,181 @@ def _quit_on_signals(app):
             signal.signal(getattr(signal, name), handler)
 
 
-def _run_demo(app, look) -> int:
-    from journal.facade import Journal
-    from journal.fileformat import parse_contents
-    from journal.synthetic import demo_journal
+def _show_then_open(app, window, open_step) -> int:
+    """Paint the window at once, then run `open_step` and the event loop; returns the exit status.
 
+    The window is shown empty ("Opening your journal…"): the journal, the lists and, after
+    them, matplotlib for the chart come only once it is on screen. `open_step` puts the journal
+    in the window and returns None, or returns an exit status when the window should go instead
+    (the person cancelled, the journal could not be opened). A fault in it ends the event loop
+    and is raised here, as it was when the journal was opened before the window.
+    """
+    from PySide6.QtCore import QThread
+
+    outcome: dict = {}
+
+    def _on_window_first_painted() -> None:
+        try:
+            status = open_step()
+        except BaseException as exc:  # noqa: BLE001 - raised again below, outside the event loop
+            outcome["error"] = exc
+            status = EXIT_PROBLEM
+        if status is not None:
+            outcome["status"] = status
+            window.hide()  # never used: its size and place are not remembered
+            window.deleteLater()
+            if QThread.currentThread().loopLevel() > 0:  # leaving a loop that is not running would stop the next one
+                app.exit(status)
+
+    window.first_painted.connect(_on_window_first_painted)
+    window.show()
+    code = app.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("status", code)
+
+
+def _run_demo(app, look) -> int:
     from ui.main_window import MainWindow
-    from ui.report_dialog import install_report_actions
-    from ui.session import JournalSession
 
     # mkdtemp makes the folder 0700; it and everything in it go when the window closes
     folder = Path(tempfile.mkdtemp(prefix="trial-journal-demo-"))
-    journal = None
+    opened = []
     try:
-        today = date.today()
-        journal = Journal.open(folder / "demo-journal.db", create=True)
-        result = parse_contents(demo_journal(today), today=today)
-        journal.import_contents(result.contents, result.settings_changes)
-        window = MainWindow(JournalSession(journal, demo=True), look=look)
-        install_report_actions(window)  # the demo shows what a report looks like, too
-        window.show()
-        return app.exec()
+        window = MainWindow(None, look=look, demo=True)
+
+        def open_demo() -> None:
+            from journal.facade import Journal
+            from journal.fileformat import parse_contents
+            from journal.synthetic import demo_journal
+
+            from ui.report_dialog import install_report_actions
+            from ui.session import JournalSession
+
+            today = date.today()
+            journal = Journal.open(folder / "demo-journal.db", create=True)
+            opened.append(journal)
+            result = parse_contents(demo_journal(today), today=today)
+            journal.import_contents(result.contents, result.settings_changes)
+            window.set_session(JournalSession(journal, demo=True))
+            install_report_actions(window)  # the demo shows what a report looks like, too
+
+        return _show_then_open(app, window, open_demo)
     finally:
-        if journal is not None:
+        for journal in opened:
             journal.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run_journal(app, look, journal_path, passphrase_file) -> int:
-    from PySide6.QtCore import QTimer
-
     from journal.cli import default_journal_path
-    from journal.errors import JournalError, JournalLockedError
 
-    from ui.lock import install_privacy_pieces
     from ui.main_window import MainWindow, Notice
-    from ui.passphrase_dialog import NewPassphraseDialog, RecoveryCodeDialog
-    from ui.report_dialog import install_report_actions
-    from ui.session import JournalSession
-    from ui.single_window import WindowChannel
-    from ui.startup_profiles import install_journal_switch, start_journal_path
-    from ui.welcome import WelcomeDialog
 
     path = Path(journal_path).expanduser() if journal_path else default_journal_path()
     if not journal_path:
+        from ui.startup_profiles import start_journal_path
+
         # several journals on this account: the chooser, or the only one (ui/startup_profiles.py)
         path = start_journal_path(path, passphrase_file=passphrase_file)
         if path is None:
             return EXIT_OK  # the chooser was closed: nothing opened
     new = None
     if not path.exists() and not passphrase_file:
+        from ui.passphrase_dialog import NewPassphraseDialog
+        from ui.welcome import WelcomeDialog
+
         # first run: say what the journal is before making it, and offer the demo to look around
         if WelcomeDialog.ask(None, offer_demo=True) == "demo":
             return _run_demo(app, look)
         new = NewPassphraseDialog.ask(None)
         if new is None:
             return EXIT_OK  # cancelled before anything was made
-    try:
-        access = _open_access(path, passphrase_file, new)
-    except JournalLockedError as exc:
-        if WindowChannel.ask_to_come_forward(path):
-            print("trial-journal: this journal is already open; its window was brought forward.", file=sys.stderr)
-            return EXIT_OK
-        return _cannot_open(Notice, str(exc))
-    except (JournalError, OSError) as exc:
-        return _cannot_open(Notice, str(exc) if isinstance(exc, JournalError) else f"The journal could not be opened: {exc.strerror or exc}.")
-    if access is None:
-        return EXIT_PROBLEM  # the person cancelled the passphrase prompt
-    try:
+    held = _held_elsewhere(path)
+    if held is not None:
+        # a second start: the window that has this journal comes forward, and none is shown here
+        return _already_open(path, held, Notice)
+
+    window = MainWindow(None, look=look)
+    opened = []
+
+    def open_journal_in_window() -> int | None:
+        from PySide6.QtCore import QTimer
+
+        from journal.errors import JournalError, JournalLockedError
+
+        from ui.lock import install_privacy_pieces
+        from ui.passphrase_dialog import RecoveryCodeDialog
+        from ui.report_dialog import install_report_actions
+        from ui.session import JournalSession
+        from ui.single_window import WindowChannel
+        from ui.startup_profiles import install_journal_switch
+
+        try:
+            access = _open_access(path, passphrase_file, new, window)
+        except JournalLockedError as exc:  # opened elsewhere in the moment since the check above
+            return _already_open(path, exc, Notice, window)
+        except (JournalError, OSError) as exc:
+            text = str(exc) if isinstance(exc, JournalError) else f"The journal could not be opened: {exc.strerror or exc}."
+            return _cannot_open(Notice, text, window)
+        if access is None:
+            return EXIT_PROBLEM  # the person cancelled the passphrase prompt
+        opened.append(access)
         if access.recovery_code:
             RecoveryCodeDialog.show_code(access.recovery_code)  # shown once, never stored in the clear
-        window = MainWindow(JournalSession(access.journal, access=access), look=look)
+        window.set_session(JournalSession(access.journal, access=access))
         install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
         install_report_actions(window)
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
-        window.show()
         if access.folder_warning:
-            QTimer.singleShot(0, lambda: Notice.show(window, "Where the journal is kept", access.folder_warning, warning=True))
-        return app.exec()
+            QTimer.singleShot(0, window, lambda: Notice.show(window, "Where the journal is kept", access.folder_warning, warning=True))
+        return None
+
+    try:
+        return _show_then_open(app, window, open_journal_in_window)
     finally:
-        warning = access.close()  # backs up (when the journal checks out), closes, lets go of the lock
-        if warning:
-            print(f"trial-journal: {warning}", file=sys.stderr)
+        for access in opened:
+            warning = access.close()  # backs up (when the journal checks out), closes, lets go of the lock
+            if warning:
+                print(f"trial-journal: {warning}", file=sys.stderr)
 
 
-def _cannot_open(notice, text: str) -> int:
-    notice.show(None, "Trial Journal", text, warning=True)
+def _held_elsewhere(path: Path):
+    """The JournalLockedError when another window or program has the journal open now, else None.
+
+    Only a look: the lock is taken for real when the journal is opened.
+    """
+    from journal.errors import JournalLockedError
+    from journal.locking import JournalLock
+
+    if not path.parent.is_dir():
+        return None
+    try:
+        JournalLock(path).acquire().release()
+    except JournalLockedError as exc:
+        return exc
+    except OSError:
+        return None  # opening the journal will say what is wrong
+    return None
+
+
+def _already_open(path: Path, exc: Exception, notice, parent=None) -> int:
+    from ui.single_window import WindowChannel
+
+    if WindowChannel.ask_to_come_forward(path):
+        print("trial-journal: this journal is already open; its window was brought forward.", file=sys.stderr)
+        return EXIT_OK
+    return _cannot_open(notice, str(exc), parent)
+
+
+def _cannot_open(notice, text: str, parent=None) -> int:
+    notice.show(parent, "Trial Journal", text, warning=True)
     print(f"trial-journal: {text}", file=sys.stderr)
     return EXIT_PROBLEM
 
 
-def _open_access(path: Path, passphrase_file: str | None, new):
+def _open_access(path: Path, passphrase_file: str | None, new, parent=None):
     """The journal opened with its one-writer lock and key; None when the person cancelled the passphrase prompt.
 
     `new` is the choice made for a journal that does not exist yet (journal.opening makes it).
@@ -206,7 +289,7 @@ def _open_access(path: Path, passphrase_file: str | None, new):
             return open_journal(path, passphrase=passphrase, recovery_code=recovery, create=True)
         except WrongPassphraseError as exc:  # also "a passphrase is needed", before any was typed
             message = str(exc) if (passphrase or recovery) else ""
-            answer = OpenPassphraseDialog.ask(message)
+            answer = OpenPassphraseDialog.ask(message, parent)
             if answer is None:
                 return None
             passphrase, recovery = answer

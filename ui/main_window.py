@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -19,34 +22,52 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import JournalError, ValidationError
-from journal.records import ScaleScore
 
-from ui.assessment_panel import AssessmentPanel
 from ui.caregiver import install_caregiver_control
-from ui.checkin_dialog import CheckInDialog
-from ui.crisis import CrisisPanel
-from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog, QuestionnaireDialog
-from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, ScoreTotalDialog, SessionDialog
 from ui.session import KINDS, JournalSession
-from ui.tables import TAB_TITLES, RecordListPanel
 from ui.theme import TEXT_SCALES, THEME_LABELS, THEMES, Look
-from ui.timeline import TimelinePanel
-from ui.trial_dialog import TrialDialog
-from ui.welcome import WelcomeDialog
+from ui.timeline import WAITING_TEXT, TimelinePanel
+
+# The lists, the forms, the assessment panel and the crisis panel (and with them journal.records
+# and journal.scales) are imported when first wanted, not before the window's first paint: every
+# module and every Qt class a module names costs start-up time.
+if TYPE_CHECKING:
+    from ui.tables import RecordListPanel
 
 APP_TITLE = "Trial Journal"
+# The record lists' tab titles (Alt+letter goes to a list).
+TAB_TITLES = {
+    "trials": "&Trials",
+    "scores": "&Scores",
+    "checkins": "Check-&ins",
+    "episodes": "E&pisodes",
+    "sessions": "Sessi&ons",
+    "labs": "&Labs",
+    "conditions": "Co&nditions",
+    "notes": "No&tes",
+}
+READY_TEXT = "Everything stays on this computer. Ctrl+Z undoes any change."
 DEMO_BANNER = "Demo journal — made-up data. Nothing you change here is kept: it is deleted when you close the window."
 
-# The dialog that edits each kind (scores pick theirs by scale, see _dialog_for).
+# The dialog that edits each kind, as (module, class) (scores pick theirs by scale, see _dialog_for).
 _DIALOGS = {
-    "trials": TrialDialog,
-    "checkins": CheckInDialog,
-    "episodes": EpisodeDialog,
-    "sessions": SessionDialog,
-    "labs": LabDialog,
-    "conditions": ConditionDialog,
-    "notes": NoteDialog,
+    "trials": ("ui.trial_dialog", "TrialDialog"),
+    "checkins": ("ui.checkin_dialog", "CheckInDialog"),
+    "episodes": ("ui.record_dialogs", "EpisodeDialog"),
+    "sessions": ("ui.record_dialogs", "SessionDialog"),
+    "labs": ("ui.record_dialogs", "LabDialog"),
+    "conditions": ("ui.record_dialogs", "ConditionDialog"),
+    "notes": ("ui.record_dialogs", "NoteDialog"),
+    "phq9": ("ui.questionnaire_dialog", "Phq9Dialog"),
+    "gad7": ("ui.questionnaire_dialog", "Gad7Dialog"),
+    "questionnaire": ("ui.questionnaire_dialog", "QuestionnaireDialog"),
+    "totals": ("ui.record_dialogs", "ScoreTotalDialog"),
 }
+
+
+def _dialog_class(name: str):
+    module, cls = _DIALOGS[name]
+    return getattr(importlib.import_module(module), cls)
 _ADDED_WORDS = {"trials": "Trial", "scores": "Score", "checkins": "Check-in", "episodes": "Episode",
                 "sessions": "Session", "labs": "Lab result", "conditions": "Condition", "notes": "Note"}
 
@@ -75,43 +96,49 @@ class Notice:
 
 
 class MainWindow(QMainWindow):
-    """Shows one open journal (a JournalSession); every change goes through the session's undo stack."""
+    """Shows one open journal (a JournalSession); every change goes through the session's undo stack.
 
+    Made with no session, the window is an empty shell saying the journal is being opened: the
+    start-up paints it at once, opens the journal when `first_painted` comes, then `set_session`.
+    """
+
+    # the window is on screen: start-up opens the journal now (so the window never waits for it)
+    first_painted = Signal()
     # the chart is drawn once the window has been painted (start-up never waits for matplotlib)
     chart_ready = Signal()
 
     def __init__(
         self,
-        session: JournalSession,
+        session: JournalSession | None,
         *,
         settings: QSettings | None = None,
         look: Look | None = None,
+        demo: bool | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.session = session
+        demo = bool(session is not None and session.demo) if demo is None else demo
         # geometry and view state only: never health data, never a journal's file name
         self.qsettings = settings if settings is not None else QSettings("TrialJournal", "Trial Journal")
         if look is None:
             look = Look(QApplication.instance())
             look.apply()
         self.look = look
-        self._chart_built = False
+        self._painted = False  # the first paint event came (the journal is opened after it)
+        self._first_paint_done = False  # what waits for the first paint has run
+        self._journal_shown = session is not None  # False while the journal is being opened, or locked
         self._saved_layout = False  # whether the person's own window layout was restored
         self.setObjectName("MainWindow")
-        self.setWindowTitle(APP_TITLE + (" — Demo journal (made-up data)" if session.demo else ""))
+        self.setWindowTitle(APP_TITLE + (" — Demo journal (made-up data)" if demo else ""))
 
         self.timeline_panel = TimelinePanel(session)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("recordTabs")
         self.lists: dict[str, RecordListPanel] = {}
         for kind in KINDS:
-            panel = RecordListPanel(kind, session)
-            panel.add_requested.connect(self._on_list_add_requested)
-            panel.edit_requested.connect(self._on_list_edit_requested)
-            panel.delete_requested.connect(self._on_list_delete_requested)
-            self.lists[kind] = panel
-            self.tabs.addTab(panel, TAB_TITLES[kind])
+            # an empty page for now: the lists are made once the window is on screen (_build_journal_views)
+            self.tabs.addTab(QWidget(), TAB_TITLES[kind])
         self.splitter = QSplitter(Qt.Vertical)
         self.splitter.addWidget(self.timeline_panel)
         self.splitter.addWidget(self.tabs)
@@ -123,29 +150,31 @@ class MainWindow(QMainWindow):
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setWordWrap(True)
         self.demo_banner.setAccessibleName("Demo journal notice")
-        self.demo_banner.setVisible(session.demo)
-        self.crisis_banner = CrisisPanel(dismissable=True)
-        self.crisis_banner.hide()
+        self.demo_banner.setVisible(demo)
+        self.crisis_banner = None  # made when first shown, or with the lists
 
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(self.demo_banner)
-        column.addWidget(self.crisis_banner)
         column.addWidget(self.splitter, 1)
+        self._column = column
         self.setCentralWidget(central)
 
-        self.assessment_panel = AssessmentPanel(session)
+        self.assessment_panel = None  # made with the lists (_build_journal_views)
         self.assessment_dock = QDockWidget("Assessment", self)
         self.assessment_dock.setObjectName("assessmentDock")
-        self.assessment_dock.setWidget(self.assessment_panel)
+        self.assessment_dock.setWidget(QWidget())
         self.assessment_dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable)
         self.addDockWidget(Qt.RightDockWidgetArea, self.assessment_dock)
 
         self._build_menus()
+        if session is None:
+            self._enable_journal_views(False)  # nothing to show or change until the journal is open
         self.caregiver = install_caregiver_control(self)  # who is entering records: owner or a caregiver
-        session.changed.connect(self._on_session_changed)
-        session.assessment_changed.connect(self._on_session_assessment_changed)
+        if session is not None:
+            session.changed.connect(self._on_session_changed)
+            session.assessment_changed.connect(self._on_session_assessment_changed)
 
         # the periodic backup (journal.opening's schedule says when one is due)
         self._backup_timer = QTimer(self)
@@ -155,10 +184,13 @@ class MainWindow(QMainWindow):
 
         self.resize(1400, 900)
         self._restore_view_state()
-        for panel in self.lists.values():
-            panel.refresh()
-        self.assessment_panel.refresh()
-        self.statusBar().showMessage("Everything stays on this computer. Ctrl+Z undoes any change.")
+        if not self._saved_layout:
+            self._default_layout()  # the first paint already in the proportions the filled window keeps
+        if session is None:
+            self.statusBar().showMessage(WAITING_TEXT)
+            return
+        self._build_journal_views()
+        self.statusBar().showMessage(READY_TEXT)
 
     # -- menus and actions ----------------------------------------------------------------------
 
@@ -189,11 +221,11 @@ class MainWindow(QMainWindow):
         self.add_menu = bar.addMenu("&Add")
         self.add_actions: dict[str, QAction] = {
             "trials": self._action("&Trial…", lambda: self.add_record("trials"), "Ctrl+T"),
-            "phq9": self._action("&PHQ-9 (depression)…", lambda: self.add_record("scores", Phq9Dialog), "Ctrl+P"),
-            "gad7": self._action("&GAD-7 (anxiety)…", lambda: self.add_record("scores", Gad7Dialog), "Ctrl+G"),
+            "phq9": self._action("&PHQ-9 (depression)…", lambda: self.add_record("scores", _dialog_class("phq9")), "Ctrl+P"),
+            "gad7": self._action("&GAD-7 (anxiety)…", lambda: self.add_record("scores", _dialog_class("gad7")), "Ctrl+G"),
             "checkins": self._action("&Daily check-in…", lambda: self.add_record("checkins"), "Ctrl+D"),
             "totals": self._action(
-                "&Clinician-rated score (QIDS-SR16, MADRS, HAMD-17)…", lambda: self.add_record("scores", ScoreTotalDialog), "Ctrl+Shift+R"
+                "&Clinician-rated score (QIDS-SR16, MADRS, HAMD-17)…", lambda: self.add_record("scores", _dialog_class("totals")), "Ctrl+Shift+R"
             ),
             "episodes": self._action("&Episode…", lambda: self.add_record("episodes"), "Ctrl+Shift+E"),
             "sessions": self._action("Treatment &session (esketamine, ketamine, ECT, rTMS)…", lambda: self.add_record("sessions"), "Ctrl+K"),
@@ -207,7 +239,8 @@ class MainWindow(QMainWindow):
                 self.add_menu.addSeparator()
 
         self.edit_menu = bar.addMenu("&Edit")
-        stack = self.session.undo_stack
+        # an empty stack stands in while the journal is being opened; set_session brings the real one
+        stack = self.session.undo_stack if self.session is not None else QUndoStack(self)
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = stack.createRedoAction(self, "&Redo")
@@ -293,16 +326,72 @@ class MainWindow(QMainWindow):
 
     # -- first paint, view state, look ----------------------------------------------------------
 
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # queued: the rest of the window is painted and on screen before anything heavy runs
+            QTimer.singleShot(0, self, self._on_first_paint_done)
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self._chart_built:
-            self._chart_built = True
-            # matplotlib draws after the window is on screen, so opening never waits for the chart
-            QTimer.singleShot(0, self._on_first_paint_done)
+        # should a platform never paint the frame itself, the journal still opens
+        QTimer.singleShot(1000, self, self._on_first_paint_done)
+
+    def _build_journal_views(self) -> None:
+        """Put the eight record lists in their tabs and the assessment in its panel (in place of the empty pages the window is first painted with)."""
+        if self.lists:
+            return
+        from ui.assessment_panel import AssessmentPanel
+        from ui.tables import RecordListPanel
+
+        self.assessment_panel = AssessmentPanel(self.session)
+        placeholder = self.assessment_dock.widget()
+        self.assessment_dock.setWidget(self.assessment_panel)
+        placeholder.deleteLater()
+        current = self.tabs.currentIndex()
+        for index, kind in enumerate(KINDS):
+            panel = RecordListPanel(kind, self.session, TAB_TITLES[kind])
+            panel.add_requested.connect(self._on_list_add_requested)
+            panel.edit_requested.connect(self._on_list_edit_requested)
+            panel.delete_requested.connect(self._on_list_delete_requested)
+            self.lists[kind] = panel
+            page = self.tabs.widget(index)
+            self.tabs.insertTab(index, panel, TAB_TITLES[kind])
+            self.tabs.removeTab(index + 1)
+            page.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        self._crisis_panel()
+        if self.session is not None and self._journal_shown:
+            for panel in self.lists.values():
+                panel.refresh()
+            self.assessment_panel.refresh()
+
+    def _crisis_panel(self):
+        """The crisis resources above the chart: hidden until an answer or Help ▸ Crisis lines calls for them."""
+        if self.crisis_banner is None:
+            from ui.crisis import CrisisPanel
+
+            self.crisis_banner = CrisisPanel(dismissable=True)
+            self.crisis_banner.hide()
+            self._column.insertWidget(1, self.crisis_banner)
+        return self.crisis_banner
 
     def _on_first_paint_done(self) -> None:
+        if self._first_paint_done:
+            return
+        self._first_paint_done = True
         if not self._saved_layout:
             self._default_layout()  # docks take their size only once the window is laid out on screen
+        self._build_journal_views()
+        had_session = self.session is not None
+        self.first_painted.emit()  # start-up opens the journal now and calls set_session()
+        if had_session:
+            self._draw_chart()  # matplotlib is loaded only now, so opening never waits for the chart
+
+    def _draw_chart(self) -> None:
+        if self.session is None or not self._journal_shown:
+            return  # locked (or closed) before the chart's turn came: it is drawn on unlocking
         self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
         self.timeline_panel.rebuild()
         self.chart_ready.emit()
@@ -310,8 +399,10 @@ class MainWindow(QMainWindow):
     def build_chart_now(self) -> None:
         """Draw the chart without waiting for the first paint (screenshots and tests)."""
         if self.timeline_panel.timeline is None:
-            self._chart_built = True
-            self._on_first_paint_done()
+            self._first_paint_done = True
+            if not self._saved_layout:
+                self._default_layout()
+            self._draw_chart()
 
     def _default_layout(self) -> None:
         """Room for the lists under the chart and a readable assessment panel, in proportion to the text size."""
@@ -370,14 +461,15 @@ class MainWindow(QMainWindow):
 
     def _after_look_change(self) -> None:
         self._default_layout()
-        for panel in self.lists.values():
-            panel.refresh()  # column widths follow the text size
+        if self._journal_shown:
+            for panel in self.lists.values():
+                panel.refresh()  # column widths follow the text size
         self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)
         # the desktop switched between light and dark while the window is open
-        if event.type() == event.Type.PaletteChange and self._chart_built:
+        if event.type() == event.Type.PaletteChange and self._first_paint_done:
             self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -389,9 +481,9 @@ class MainWindow(QMainWindow):
     def _dialog_for(self, kind: str, record=None):
         if kind == "scores":
             if record is not None and record.items:
-                return QuestionnaireDialog
-            return ScoreTotalDialog
-        return _DIALOGS[kind]
+                return _dialog_class("questionnaire")
+            return _dialog_class("totals")
+        return _dialog_class(kind)
 
     def add_record(self, kind: str, dialog_class=None):
         """Open the form for a new record of `kind`; returns the stored record, or None when cancelled."""
@@ -422,14 +514,17 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.lists[kind])
         self.lists[kind].select_id(saved.id)
         self.statusBar().showMessage(f"{message} Ctrl+Z undoes it.")
+        from journal.records import ScaleScore
+
         if isinstance(saved, ScaleScore):
             from journal.scales import crisis_answer_given
 
             if crisis_answer_given(saved.scale, saved.items):
                 # the form showed it already; the window keeps it in view until it is read
-                self.crisis_banner.show()
+                self._crisis_panel().show()
 
     def current_list(self) -> RecordListPanel:
+        self._build_journal_views()  # (a shortcut pressed in the moment before the window finished its first paint)
         return self.tabs.currentWidget()
 
     def _on_list_add_requested(self, kind: str) -> None:
@@ -469,7 +564,7 @@ class MainWindow(QMainWindow):
         panel.search.selectAll()
 
     def _on_chart_focus_triggered(self) -> None:
-        self.timeline_panel.canvas.setFocus(Qt.ShortcutFocusReason)
+        self.timeline_panel.focus_chart()
 
     def _on_lists_focus_triggered(self) -> None:
         self.current_list().table.setFocus(Qt.ShortcutFocusReason)
@@ -535,13 +630,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("The journal was exported. The file holds your health data: keep it somewhere private.")
 
     def _on_about_triggered(self) -> None:
+        from ui.welcome import WelcomeDialog
+
         WelcomeDialog.ask(self)
 
     def _on_crisis_triggered(self) -> None:
-        self.crisis_banner.show()
+        self._crisis_panel().show()
 
     def _on_backup_timer_timeout(self) -> None:
-        access = self.session.access
+        access = self.session.access if self.session is not None else None
         if access is None:
             return
         try:
@@ -571,20 +668,22 @@ class MainWindow(QMainWindow):
             panel.model.beginResetModel()
             panel.model._records = ()
             panel.model.endResetModel()
-        self.assessment_panel.clear()
+        if self.assessment_panel is not None:
+            self.assessment_panel.clear()
         self.timeline_panel.clear()
-        self.crisis_banner.hide()
+        if self.crisis_banner is not None:
+            self.crisis_banner.hide()
         self.session.undo_stack.clear()
-        self.centralWidget().setEnabled(False)
-        self.assessment_dock.setEnabled(False)
-        for action in (*self.add_actions.values(), self.import_action, self.export_action):
-            action.setEnabled(False)
+        self._journal_shown = False
+        self._enable_journal_views(False)
 
     def set_session(self, session: JournalSession) -> None:
-        """Show another open journal (after unlocking, say): every view is rebuilt from it."""
+        """Show another open journal (after unlocking, say, or the one start-up opened): every view is rebuilt from it."""
         old = self.session
-        for signal, slot in ((old.changed, self._on_session_changed), (old.assessment_changed, self._on_session_assessment_changed)):
-            signal.disconnect(slot)
+        if old is not None:
+            for signal, slot in ((old.changed, self._on_session_changed), (old.assessment_changed, self._on_session_assessment_changed)):
+                signal.disconnect(slot)
+        self._build_journal_views()  # (when the journal came before the window's first paint)
         self.session = session
         for panel in self.lists.values():
             panel.model.session = session
@@ -593,12 +692,24 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_session_changed)
         session.assessment_changed.connect(self._on_session_assessment_changed)
         self._rewire_undo(session)
-        self.centralWidget().setEnabled(True)
-        self.assessment_dock.setEnabled(True)
-        for action in (*self.add_actions.values(), self.import_action, self.export_action):
-            action.setEnabled(True)
+        self._journal_shown = True
+        self._enable_journal_views(True)
         session.reload()
-        self.timeline_panel.rebuild()
+        if self.timeline_panel.canvas is not None:
+            self.timeline_panel.rebuild()
+        elif self._first_paint_done:
+            # the lists and the assessment are painted first; matplotlib loads on the next turn
+            self.timeline_panel.set_waiting_text("Drawing the chart…")
+            QTimer.singleShot(0, self, self._draw_chart)
+        if old is None:
+            self.statusBar().showMessage(READY_TEXT)
+
+    def _enable_journal_views(self, on: bool) -> None:
+        """Let the person see and change the journal, or not (while it is being opened, or locked)."""
+        self.centralWidget().setEnabled(on)
+        self.assessment_dock.setEnabled(on)
+        for action in (*self.add_actions.values(), self.import_action, self.export_action):
+            action.setEnabled(on)
 
     def _rewire_undo(self, session: JournalSession) -> None:
         for action in (self.undo_action, self.redo_action):

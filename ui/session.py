@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from journal.assessment import Assessment
 from journal.errors import JournalError
-from journal.records import JournalContents, Settings
+
+if TYPE_CHECKING:  # names for the type hints only: the window paints before these modules load
+    from journal.assessment import Assessment
+    from journal.records import JournalContents, Settings
 
 # The record kinds the facade has a manager for, in the order the window lists them.
 KINDS = ("trials", "scores", "checkins", "episodes", "sessions", "labs", "conditions", "notes")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.assessment import Assessment, TrialVerdict
 from journal.records import DAILY_FIELDS
-from journal.scales import severity_label
 
 from ui import formatting as f
 from ui.session import JournalSession
+
+if TYPE_CHECKING:
+    from journal.assessment import Assessment, TrialVerdict
 
 ID_ROLE = int(Qt.UserRole) + 1
 _DISPLAY = int(Qt.DisplayRole)
@@ -93,6 +94,8 @@ def _score_flag(score, ctx: _Context) -> str:
 
 
 def _severity(score, ctx: _Context) -> str:
+    from journal.scales import severity_label  # loaded with the first list filled, after the window is painted
+
     return severity_label(score.scale, score.total)
 
 
@@ -174,17 +177,6 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 # every list ends with who entered each record (caregiver mode)
 COLUMNS = {kind: (*columns, Column(ENTERED_BY, _author)) for kind, columns in COLUMNS.items()}
 
-# The tab titles, and the column the list is sorted by at first (newest first).
-TAB_TITLES = {
-    "trials": "&Trials",
-    "scores": "&Scores",
-    "checkins": "Check-&ins",
-    "episodes": "E&pisodes",
-    "sessions": "Sessi&ons",
-    "labs": "&Labs",
-    "conditions": "Co&nditions",
-    "notes": "No&tes",
-}
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -304,10 +296,10 @@ class RecordListPanel(QWidget):
     edit_requested = Signal(str, str)  # kind, record id
     delete_requested = Signal(str, str)
 
-    def __init__(self, kind: str, session: JournalSession, parent: QWidget | None = None):
+    def __init__(self, kind: str, session: JournalSession, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.kind = kind
-        noun = TAB_TITLES[kind].replace("&", "").lower()
+        noun = title.replace("&", "").lower()  # the tab's title: "&Trials" -> "trials"
         self.model = RecordTableModel(kind, session, self)
         self.proxy = RecordSearchProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -323,7 +315,7 @@ class RecordListPanel(QWidget):
         self.table.setAccessibleName(f"{noun.capitalize()} list")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0 if kind not in ("trials", "conditions") else 1, Qt.DescendingOrder)
+        self.table.sortByColumn(0 if kind not in ("trials", "conditions") else 1, Qt.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCursor, QKeyEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,41 +18,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal import charts
-from journal.records import DAILY_FIELDS
+# Only the words and choices here: matplotlib (journal.charts, ui.timeline_canvas) loads when the
+# chart is first drawn, after the window is on screen, and journal.records with the series menus.
+from journal.chart_choices import MARKER_LABEL, PRESETS
 
 from ui import formatting as f
 from ui.session import JournalSession
 
+if TYPE_CHECKING:
+    from journal import charts
+    from ui.timeline_canvas import TimelineCanvas
+
 # The presets' shortcuts are on the View menu's actions (Ctrl+1/2/3); the buttons share those actions.
 PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All"}
-
-
-class TimelineCanvas(FigureCanvasQTAgg):
-    """The matplotlib canvas; arrow keys pan, and it can take keyboard focus like any control."""
-
-    pan_requested = Signal(float)  # fraction of the visible width; negative = earlier
-
-    def __init__(self, figure: Figure):
-        super().__init__(figure)
-        self.setFocusPolicy(Qt.StrongFocus)
-        self.setAccessibleName("Timeline chart")
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.setMinimumHeight(220)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() == Qt.Key_Left:
-            self.pan_requested.emit(-0.25)
-        elif event.key() == Qt.Key_Right:
-            self.pan_requested.emit(0.25)
-        else:
-            super().keyPressEvent(event)
+WAITING_TEXT = "Opening your journal…"
 
 
 class TimelinePanel(QWidget):
     """Presets, pan buttons and series toggles above the chart; a line under it says what the pointer is on."""
 
-    def __init__(self, session: JournalSession, parent: QWidget | None = None):
+    def __init__(self, session: JournalSession | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.timeline: charts.Timeline | None = None
@@ -61,21 +45,21 @@ class TimelinePanel(QWidget):
         self.preset: str | None = "all"
         self.font_scale = 1.0
         self.dark = False
-        self._options = charts.TimelineOptions()
         self._drag_x: float | None = None
-
-        self.figure = Figure(figsize=(10, 5), dpi=100)
-        self.canvas = TimelineCanvas(self.figure)
-        self.canvas.pan_requested.connect(self.pan_by_fraction)
-        self.canvas.mpl_connect("motion_notify_event", self._on_canvas_motion)
-        self.canvas.mpl_connect("button_press_event", self._on_canvas_press)
-        self.canvas.mpl_connect("button_release_event", self._on_canvas_release)
-        self.canvas.mpl_connect("figure_leave_event", self._on_canvas_leave)
+        # made when the chart is first drawn (see _ensure_canvas); until then a line of text holds the place
+        self.figure = None
+        self.canvas: TimelineCanvas | None = None
+        self.waiting_label = QLabel(WAITING_TEXT, self)
+        self.waiting_label.setObjectName("hint")
+        self.waiting_label.setAlignment(Qt.AlignCenter)
+        self.waiting_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.waiting_label.setMinimumHeight(220)
+        self.waiting_label.setAccessibleName("Timeline chart")
 
         self.preset_actions: dict[str, QAction] = {}
         self.preset_group = QActionGroup(self)
         self.preset_group.setExclusive(True)
-        for preset, shortcut in zip(charts.PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3")):
+        for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             action = QAction(f"Show {PRESET_TEXT[preset].replace('&', '')}", self)
             action.setCheckable(True)
             action.setShortcut(shortcut)
@@ -91,27 +75,20 @@ class TimelinePanel(QWidget):
         self.later_action.setShortcut("Alt+Right")
         self.later_action.triggered.connect(lambda: self.pan_by_fraction(0.5))
 
+        # the series to switch on are filled in when a menu is first opened or the chart first drawn
         self.scale_actions: dict[str, QAction] = {}
         self.scales_menu = QMenu("Other &scales", self)
-        for name in charts.EXTRA_SCALES:
-            action = self.scales_menu.addAction(name)
-            action.setCheckable(True)
-            action.toggled.connect(lambda on, n=name: self._on_series_toggled("scale", n, on))
-            self.scale_actions[name] = action
+        self.scales_menu.aboutToShow.connect(self._add_series_choices)
         self.daily_actions: dict[str, QAction] = {}
         self.daily_menu = QMenu("&Daily check-ins", self)
-        for name in DAILY_FIELDS:
-            action = self.daily_menu.addAction(f.DAILY_LABELS[name])
-            action.setCheckable(True)
-            action.toggled.connect(lambda on, n=name: self._on_series_toggled("daily", n, on))
-            self.daily_actions[name] = action
+        self.daily_menu.aboutToShow.connect(self._add_series_choices)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         shown = QLabel("Show:")
         bar.addWidget(shown)
         self.preset_buttons: dict[str, QToolButton] = {}
-        for preset in charts.PRESETS:
+        for preset in PRESETS:
             button = QToolButton(self)
             button.setDefaultAction(self.preset_actions[preset])
             button.setText(PRESET_TEXT[preset].replace("&", ""))
@@ -144,18 +121,71 @@ class TimelinePanel(QWidget):
         self.hover_label.setObjectName("hoverLine")
         self.hover_label.setWordWrap(True)
         self.hover_label.setAccessibleName("What the pointer is on")
-        self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(bar)
-        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.waiting_label, 1)
         layout.addWidget(self.hover_label)
 
     # -- building ---------------------------------------------------------------------------
 
+    def _add_series_choices(self) -> None:
+        """Fill the "Other scales" and "Daily check-ins" menus (once)."""
+        if self.scale_actions:
+            return
+        from journal.chart_choices import extra_scales
+        from journal.records import DAILY_FIELDS
+
+        for name in extra_scales():
+            action = self.scales_menu.addAction(name)
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, n=name: self._on_series_toggled("scale", n, on))
+            self.scale_actions[name] = action
+        for name in DAILY_FIELDS:
+            action = self.daily_menu.addAction(f.DAILY_LABELS[name])
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, n=name: self._on_series_toggled("daily", n, on))
+            self.daily_actions[name] = action
+
+    def _ensure_canvas(self) -> None:
+        """Load matplotlib and put the canvas where the waiting text was (once)."""
+        if self.canvas is not None:
+            return
+        self._add_series_choices()
+        # (here, not before the first paint: Qt makes this flag type slowly the first time)
+        self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        from ui.timeline_canvas import new_canvas
+
+        canvas = new_canvas()
+        canvas.setParent(self)
+        canvas.pan_requested.connect(self.pan_by_fraction)
+        canvas.mpl_connect("motion_notify_event", self._on_canvas_motion)
+        canvas.mpl_connect("button_press_event", self._on_canvas_press)
+        canvas.mpl_connect("button_release_event", self._on_canvas_release)
+        canvas.mpl_connect("figure_leave_event", self._on_canvas_leave)
+        had_focus = self.waiting_label.hasFocus()
+        self._layout.replaceWidget(self.waiting_label, canvas)
+        self.waiting_label.hide()
+        canvas.show()
+        self.canvas = canvas
+        self.figure = canvas.figure
+        if had_focus:
+            canvas.setFocus(Qt.OtherFocusReason)
+
+    def set_waiting_text(self, text: str) -> None:
+        """What the place of the chart says before the chart is first drawn."""
+        self.waiting_label.setText(text)
+
+    def focus_chart(self) -> None:
+        (self.canvas or self.waiting_label).setFocus(Qt.ShortcutFocusReason)
+
     def options(self) -> charts.TimelineOptions:
+        from journal import charts
+
+        self._add_series_choices()
         return charts.TimelineOptions(
             scales=tuple(n for n, a in self.scale_actions.items() if a.isChecked()),
             daily=tuple(n for n, a in self.daily_actions.items() if a.isChecked()),
@@ -166,6 +196,9 @@ class TimelinePanel(QWidget):
 
     def rebuild(self) -> None:
         """Draw the chart again from the journal and the assessment, keeping the dates in view."""
+        from journal import charts
+
+        self._ensure_canvas()
         keep = self.timeline.range if self.timeline is not None and self.preset is None else None
         self.timeline = charts.build_timeline(
             self.session.contents(), self.session.assessment(), self.options(), figure=self.figure
@@ -176,7 +209,7 @@ class TimelinePanel(QWidget):
             self._apply_preset()
         self._after_view_change()
         marker = self.timeline.marker
-        summary = f"Timeline of scores and trials. {charts.MARKER_LABEL} on {marker.date.isoformat()}." if marker else (
+        summary = f"Timeline of scores and trials. {MARKER_LABEL} on {marker.date.isoformat()}." if marker else (
             "Timeline of scores and trials. The TRD criteria do not appear met."
         )
         self.canvas.setAccessibleDescription(summary)
@@ -184,11 +217,15 @@ class TimelinePanel(QWidget):
     def clear(self) -> None:
         """Draw nothing (the journal is locked); rebuild() draws it again."""
         self.timeline = None
-        self.figure.clear()
-        self.canvas.draw_idle()
+        if self.canvas is not None:
+            from journal import charts
+
+            self.figure.clear()
+            charts.forget_saved_pixels()  # the pixels kept for quick redraws show drug names
+            self.canvas.draw_idle()
+            self.canvas.setAccessibleDescription("")
         self.hover_label.setText(" ")
         self.range_label.clear()
-        self.canvas.setAccessibleDescription("")
 
     def show_preset(self, preset: str) -> None:
         self.preset = preset
@@ -198,6 +235,8 @@ class TimelinePanel(QWidget):
             self._after_view_change()
 
     def _apply_preset(self) -> None:
+        from journal import charts
+
         start, end = charts.range_for_preset(self.session.contents(), self.preset or "all", self.session.today)
         charts.set_range(self.timeline, start, end)
 
@@ -208,6 +247,8 @@ class TimelinePanel(QWidget):
         self._pan_days((x1 - x0) * fraction)
 
     def _pan_days(self, days: float) -> None:
+        from journal import charts
+
         charts.pan(self.timeline, days)
         self._leave_preset()
         self._after_view_change()
@@ -221,10 +262,13 @@ class TimelinePanel(QWidget):
         self.preset_group.setExclusive(True)
 
     def _after_view_change(self) -> None:
+        from journal import charts
+
         if self.timeline is not None and self.timeline.range is not None:
             start, end = self.timeline.range
             self.range_label.setText(f"{charts.format_day(start)} – {charts.format_day(end)}")
-        self.canvas.draw_idle()
+        if self.canvas is not None:
+            self.canvas.draw_idle()
 
     def set_look(self, *, dark: bool, font_scale: float) -> None:
         """Follow the window's theme and text size; the chart is rebuilt when either changed."""

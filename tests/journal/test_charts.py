@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, datetime
 
 import numpy as np
@@ -557,3 +558,69 @@ def test_the_legend_is_drawn_when_saved_first_and_looks_the_same_when_redrawn():
     pan(tl, -20)
     canvas.draw()
     assert (np.asarray(canvas.buffer_rgba())[rows, cols, :3] == first).all()
+
+
+def _saved_rgba(figure) -> np.ndarray:
+    """The figure as a file gets it: every part drawn for real, nothing pasted from a previous draw."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="rgba", dpi=figure.dpi)
+    width, height = (int(round(v)) for v in figure.bbox.size)
+    return np.frombuffer(buffer.getvalue(), dtype=np.uint8).reshape(height, width, 4)
+
+
+def _on_screen(canvas) -> np.ndarray:
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("options", [TimelineOptions(), TimelineOptions(dark=True, font_scale=2.0)], ids=["light", "dark-200%"])
+def test_zooming_and_panning_look_exactly_like_a_chart_drawn_afresh(options):
+    # Redraws paste the axis names and the legend back from earlier draws; not one pixel may differ.
+    older = tuple(
+        Trial(f"o{year}", drug, (DoseStep(date(year, 3, 1), 20),), end=date(year, 9, 1))
+        for year, drug in ((2019, "fluoxetine"), (2020, "paroxetine"), (2021, "duloxetine"), (2022, "mirtazapine"))
+    )
+    journal = contents(trials=contents().trials + older)
+    tl = build_timeline(journal, assessment(), options, figure=Figure(figsize=(10, 5), dpi=100))
+    canvas = FigureCanvasAgg(tl.figure)
+    names_seen = set()
+    moves = [
+        lambda: set_range(tl, *range_for_preset(journal, "3 months", AS_OF)),
+        lambda: pan(tl, -30),
+        lambda: pan(tl, -30),
+        lambda: set_range(tl, date(2021, 1, 1), date(2022, 12, 31)),  # other lanes in view
+        lambda: set_range(tl, *range_for_preset(journal, "all", AS_OF)),
+        lambda: pan(tl, -400),
+    ]
+    for move in moves:
+        move()
+        assert (_on_screen(canvas) == _saved_rgba(tl.figure)).all()
+        names_seen.add(tuple(t.get_text() for t in tl.trial_ax.get_yticklabels()))
+    assert len(names_seen) >= 2  # the lane names changed along the way
+
+
+def test_a_rebuilt_chart_shows_its_own_lane_names_and_legend_never_the_last_ones():
+    first = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    _on_screen(FigureCanvasAgg(first.figure))
+    # the same rows, dates and legend: only the names differ
+    renamed = contents(
+        trials=tuple(replace(t, drug={"sertraline": "fluoxetine", "escitalopram": "venlafaxine"}[t.drug]) for t in contents().trials)
+    )
+    second = build_timeline(renamed, assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    assert [lane.drug for lane in second.lanes] != [lane.drug for lane in first.lanes]
+    canvas = FigureCanvasAgg(second.figure)
+    assert (_on_screen(canvas) == _saved_rgba(second.figure)).all()
+    same_again = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    assert (_on_screen(FigureCanvasAgg(same_again.figure)) == _saved_rgba(same_again.figure)).all()
+
+
+def test_forgetting_the_saved_pixels_keeps_nothing_of_the_chart():
+    from journal import charts
+
+    tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    _on_screen(FigureCanvasAgg(tl.figure))
+    assert charts._SAVED_PIXELS  # the axis names and the legend, kept for the next draw
+    charts.forget_saved_pixels()
+    assert not charts._SAVED_PIXELS

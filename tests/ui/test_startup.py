@@ -256,3 +256,51 @@ def test_the_real_demo_command_cleans_up_when_stopped(tmp_path):
             process.kill()
     assert process.returncode == 0, err.decode(errors="replace")
     assert not folder.exists()
+
+
+def test_the_window_is_on_screen_before_its_journal_and_fills_in_once_opened(qtbot, journal, session, qsettings, look):
+    from ui.timeline import WAITING_TEXT
+
+    journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
+    window = MainWindow(None, settings=qsettings, look=look)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_painted, timeout=10_000):
+        window.show()
+    # the shell: its menus and tabs, saying what it is doing, with nothing to change yet
+    assert window.statusBar().currentMessage() == WAITING_TEXT
+    assert window.timeline_panel.waiting_label.isVisible() and window.timeline_panel.waiting_label.text() == WAITING_TEXT
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())][:2] == ["&Trials", "&Scores"]
+    assert not window.centralWidget().isEnabled()
+    assert not any(a.isEnabled() for a in window.add_actions.values())
+    assert window.timeline_panel.timeline is None
+
+    with qtbot.waitSignal(window.chart_ready, timeout=10_000):
+        window.set_session(session)
+    assert window.lists["trials"].cell_text(journal.trials.list()[0].id, "Drug") == "Moodbetterol"
+    assert window.centralWidget().isEnabled() and all(a.isEnabled() for a in window.add_actions.values())
+    assert [lane.drug for lane in window.timeline_panel.timeline.lanes] == ["Moodbetterol"]
+    assert not window.timeline_panel.waiting_label.isVisible()
+    assert "Everything stays on this computer" in window.statusBar().currentMessage()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the probe runs the real command offscreen")
+def test_the_real_window_paints_before_the_journal_chart_and_report_libraries_load(tmp_path):
+    from journal.opening import open_journal
+
+    from benchmarks.window import child_env
+
+    path = tmp_path / "journal.db"
+    access = open_journal(path, create=True)
+    access.journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
+    access.close(backup=False)
+    scratch = tmp_path / "scratch"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.window_probe", "app", str(path), "--settle", "3"],
+        env=child_env(scratch), capture_output=True, text=True, timeout=120, cwd=REPO,
+    )
+    painted = [line for line in result.stdout.splitlines() if line.startswith("FIRST_PAINT")]
+    assert painted, result.stderr[-2000:]
+    loaded_at_first_paint = painted[0].split()[1:]
+    assert loaded_at_first_paint == []  # no matplotlib, numpy, SQLAlchemy or report library yet: the window did not wait
+    assert "MAXRSS" in result.stdout  # and it kept running while the journal and the chart came in
+    assert "Traceback" not in result.stderr
