@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         self.demo_banner.setWordWrap(True)
         self.demo_banner.setAccessibleName("Demo journal notice")
         self.demo_banner.setVisible(demo)
-        self.crisis_banner = None  # made when first shown, or with the lists
+        self.crisis_banner = None  # made with the lists, or when first shown
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(1000, self, self._on_first_paint_done)
 
     def _build_journal_views(self) -> None:
-        """Put the eight record lists in their tabs and the assessment in its panel (in place of the empty pages the window is first painted with)."""
+        """Put the record lists in their tabs and the assessment in its panel, in place of the empty pages the window first paints."""
         if self.lists:
             return
         from ui.assessment_panel import AssessmentPanel
@@ -381,9 +381,10 @@ class MainWindow(QMainWindow):
         if self._first_paint_done:
             return
         self._first_paint_done = True
-        if not self._saved_layout:
+        # A saved layout can hold a dock squeezed to a sliver (saved while it was still empty): give it room to read.
+        squeezed = self.assessment_dock.width() < 24 * self.fontMetrics().averageCharWidth()
+        if not self._saved_layout or squeezed:
             self._default_layout()  # docks take their size only once the window is laid out on screen
-        self._build_journal_views()
         had_session = self.session is not None
         self.first_painted.emit()  # start-up opens the journal now and calls set_session()
         if had_session:
@@ -683,7 +684,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             for signal, slot in ((old.changed, self._on_session_changed), (old.assessment_changed, self._on_session_assessment_changed)):
                 signal.disconnect(slot)
-        self._build_journal_views()  # (when the journal came before the window's first paint)
+        self._build_journal_views()  # the lists and the assessment panel come with the first journal shown
         self.session = session
         for panel in self.lists.values():
             panel.model.session = session
