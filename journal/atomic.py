@@ -11,20 +11,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from journal.errors import JournalError
+from journal.hygiene import fsync_dir as _fsync_folder, fsync_file as _fsync_file
 
 __all__ = ["atomic_write", "atomic_directory"]
-
-
-def _fsync_folder(folder: Path) -> None:
-    # A rename is only durable once the folder entry itself reaches the disk; Windows
-    # cannot open a folder for fsync and makes renames durable on its own.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _existing_folder(path: Path) -> Path:
@@ -107,11 +96,3 @@ def atomic_directory(path: str | os.PathLike[str], *, replaceable: Callable[[Pat
         raise
     if aside is not None:
         shutil.rmtree(aside.parent, ignore_errors=True)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

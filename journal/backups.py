@@ -37,6 +37,7 @@ from typing import Any
 
 from journal.errors import JournalError, WrongPassphraseError
 from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, make_private, make_private_dir
+from journal.hygiene import fsync_file as _fsync_file
 from journal.keystore import keyfile_path
 
 __all__ = [
@@ -485,14 +486,6 @@ def _copy_file(src: Path, dst: Path) -> None:
     finally:
         os.close(fd)
     make_private(dst)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove(*paths: Path) -> None:

@@ -121,6 +121,15 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+def fsync_file(path: str | os.PathLike[str]) -> None:
+    """Flush a file's contents to disk (for a file written and closed elsewhere, e.g. by SQLite)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def synced_service(path: str | os.PathLike[str]) -> str | None:
     """The sync service (Dropbox, OneDrive, iCloud Drive, ...) whose folder holds `path`, or None."""
     pure = PurePath(os.path.abspath(os.fspath(path)))
