@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from journal.records import JournalContents, ScaleScore, Settings, Trial
+from journal.verdict_words import PERSON, headline
 
 OUTCOMES = ("remission", "response", "partial", "non-response", "unknown", "too-short", "not-adequate")
 
@@ -75,8 +76,6 @@ class Assessment:
     @property
     def summary(self) -> str:
         """The headline in the person's own words (journal.verdict_words.headline makes it for every reader)."""
-        from journal.verdict_words import PERSON, headline
-
         return headline(self, PERSON)
 
     @property
@@ -598,14 +597,15 @@ def _verdict(w: _Work, *, still_running: bool) -> TrialVerdict:
     )
 
 
-def rule_text(settings: Settings) -> str:
-    """The rule applied, in plain words, with the settings that shape it."""
+def rule_text(settings: Settings, audience: str = PERSON) -> str:
+    """The rule applied, in plain words for its reader (journal.verdict_words.AUDIENCES), with the settings that shape it."""
+    whose = "your own rating" if audience == PERSON else "the person's own rating"
     text = (
         f"Rule: at least 2 different antidepressants in the current episode, each taken at or above its minimum "
         f"adequate dose for at least {settings.adequate_weeks} weeks with adherence not recorded as poor, that did not "
         f"work: less than {settings.failure_threshold_pct} % improvement"
         + (" (a partial response counts as not working)" if settings.failure_threshold_pct == 50 else "")
-        + f", judged by your own rating or else by {settings.primary_scale} scores."
+        + f", judged by {whose} or else by {settings.primary_scale} scores."
     )
     if settings.count_augmentation:
         text += (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean
 
-from journal.assessment import Assessment, TrialVerdict, assess
+from journal.assessment import Assessment, TrialVerdict, assess, rule_text
 from journal.catalog import load_catalog
 from journal.errors import JournalError
 from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
@@ -698,7 +698,7 @@ def report_facts(
         workup=tuple(_workup(contents, end)),
         entries=tuple(_entries_by(contents, start, end)),
         summary=plain_dates(headline(a, CLINICIAN)),
-        rule=plain_dates(a.rule),
+        rule=plain_dates(rule_text(settings, CLINICIAN)),
         caveats=tuple(plain_dates(c) for c in caveat_lines(a)),
         maudsley=maudsley,
         maudsley_parts=tuple(f"{label}: {points}" for label, points in m.parts),
