@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from journal.assessment import Assessment, TrialVerdict
 
-__all__ = ["PERSON", "CLINICIAN", "AUDIENCES", "headline", "trial_group", "trial_name", "caveat_lines"]
+__all__ = ["PERSON", "CLINICIAN", "AUDIENCES", "headline", "headline_sentences", "trial_group", "trial_name", "caveat_lines"]
 
 PERSON = "person"  # the person whose journal it is, reading the screen or the terminal
 CLINICIAN = "clinician"  # the clinician reading the appointment report
@@ -93,11 +93,16 @@ def _what_was_counted(a: Assessment, audience: str) -> tuple[str, str]:
 
 def headline(a: Assessment, audience: str = PERSON) -> str:
     """The verdict in words for its reader, saying what was counted and never more than the entries show."""
+    return " ".join(headline_sentences(a, audience))
+
+
+def headline_sentences(a: Assessment, audience: str = PERSON) -> list[str]:
+    """The headline's sentences: the verdict first, then what was counted, what goes beyond FDA/EMA, what is helping now."""
     _check(audience)
     ep = a.episode
     opening = "By the person's own records, t" if audience == CLINICIAN else "T"
     if ep is None:
-        return f"{opening}{_CRITERIA[1:]} do not appear to be met: no trial is recorded yet."
+        return [f"{opening}{_CRITERIA[1:]} do not appear to be met: no trial is recorded yet."]
     ended = ep.end is not None and ep.end < a.as_of
     where = "in it" if ended else "in this episode"
     which_episode = f" in the episode from {ep.start.isoformat()} to {ep.end.isoformat()}, which has ended" if ended else ""
@@ -125,7 +130,7 @@ def headline(a: Assessment, audience: str = PERSON) -> str:
             sentences.append("Since then: " + "; ".join(helping) + ".")
     if audience == CLINICIAN:
         sentences.append("For discussion.")
-    return " ".join(sentences)
+    return sentences
 
 
 def caveat_lines(a: Assessment) -> list[str]:

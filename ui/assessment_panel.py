@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.assessment import Assessment, TrialVerdict
-from journal.verdict_words import PERSON, headline, trial_name
+from journal.verdict_words import PERSON, headline_sentences, trial_name
 
 from ui import formatting as f
 from ui.forms import set_combo_value
@@ -187,9 +187,11 @@ class AssessmentPanel(QWidget):
         marker = ""
         if assessment.threshold_met and assessment.threshold_date:
             marker = f"<br>Marked on the timeline at {assessment.threshold_date.isoformat()}."
+        verdict, *said_more = headline_sentences(assessment, PERSON)
         self.verdict_label.setText(
-            f"<p style='font-size:large'><b>{escape(headline(assessment, PERSON))}</b></p>"
-            f"<p>Failed adequate trials that count: <b>{assessment.failed_adequate_count}</b>, "
+            f"<p style='font-size:large'><b>{escape(verdict)}</b></p>"
+            + (f"<p>{escape(' '.join(said_more))}</p>" if said_more else "")
+            + f"<p>Failed adequate trials that count: <b>{assessment.failed_adequate_count}</b>, "
             f"as of {assessment.as_of.isoformat()}.{marker}</p>"
         )
         episode = assessment.episode
