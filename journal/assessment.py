@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from journal.records import JournalContents, ScaleScore, Settings, Trial
+from journal.verdict_words import PERSON, headline
 
 OUTCOMES = ("remission", "response", "partial", "non-response", "unknown", "too-short", "not-adequate")
 
@@ -47,6 +48,8 @@ class TrialVerdict:
     reasons: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
     augmentation: bool = False
+    custom: bool = False  # a drug the catalog does not know (counted only on the person's own minimum)
+    still_running: bool = False  # ongoing as of the as-of date in an episode that has not ended
     failed: bool = False
     first_day: date | None = None
     last_day: date | None = None
@@ -69,7 +72,17 @@ class Assessment:
     trials: tuple[TrialVerdict, ...] = ()
     caveats: tuple[str, ...] = ()
     rule: str = ""
-    summary: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The headline in the person's own words (journal.verdict_words.headline makes it for every reader)."""
+        return headline(self, PERSON)
+
+    @property
+    def general_caveats(self) -> tuple[str, ...]:
+        """The caveats about the whole verdict; each trial's own are in its verdict, without the id `caveats` adds."""
+        own = {trial_caveat(t.drug, t.id, c) for t in self.trials for c in t.caveats}
+        return tuple(c for c in self.caveats if c not in own)
 
 
 # --------------------------------------------------------------------------- the rules
@@ -85,6 +98,11 @@ NOT_A_DIAGNOSIS = (
     "This is not a diagnosis. It shows how your journal entries line up with a published rule; "
     "talk it through with your clinician."
 )
+
+
+def trial_caveat(drug: str, trial_id: str, caveat: str) -> str:
+    """A trial's caveat as `caveats` holds it for `assess --json`: the trial's id ties it to its entry in `trials`."""
+    return f"{drug} ({trial_id}): {caveat}"
 
 
 def _day(d: date) -> str:
@@ -223,10 +241,6 @@ class _Work:
     def last_covered(self) -> date:
         return self.spans[-1].end
 
-    @property
-    def label(self) -> str:
-        return f"{self.drug} ({self.trial.id})"
-
 
 def assess(
     contents: JournalContents,
@@ -308,12 +322,14 @@ def assess(
             "FDA/EMA definition, which counts different antidepressants."
         )
     for w in works:
-        caveats.extend(f"{w.label}: {c}" for c in w.caveats)
+        caveats.extend(trial_caveat(w.drug, w.trial.id, c) for c in w.caveats)
 
     maudsley = _maudsley(works, severity, episode, window_end, contents, as_of)
-    verdicts = tuple(_verdict(w) for w in works)
+    episode_ended = episode is not None and episode.end is not None and episode.end < as_of
+    verdicts = tuple(
+        _verdict(w, still_running=not episode_ended and (w.trial.end is None or w.trial.end > as_of)) for w in works
+    )
     rule = rule_text(settings)
-    summary = _summary(threshold_met, threshold_date, count, episode)
     return Assessment(
         as_of=as_of,
         settings=settings,
@@ -325,7 +341,6 @@ def assess(
         trials=verdicts,
         caveats=tuple(caveats),
         rule=rule,
-        summary=summary,
     )
 
 
@@ -557,7 +572,7 @@ def _maudsley(works: list[_Work], severity: str | None, episode: EpisodeRef | No
     return Maudsley(score=score, band=band, missing=(), parts=tuple(parts))
 
 
-def _verdict(w: _Work) -> TrialVerdict:
+def _verdict(w: _Work, *, still_running: bool) -> TrialVerdict:
     return TrialVerdict(
         id=w.trial.id,
         drug=w.drug,
@@ -571,6 +586,8 @@ def _verdict(w: _Work) -> TrialVerdict:
         reasons=tuple(w.reasons),
         caveats=tuple(w.caveats),
         augmentation=w.is_augmentation,
+        custom=w.catalog_drug is None,
+        still_running=still_running,
         failed=w.failed,
         first_day=w.first_day,
         last_day=w.last_day_inside,
@@ -580,14 +597,15 @@ def _verdict(w: _Work) -> TrialVerdict:
     )
 
 
-def rule_text(settings: Settings) -> str:
-    """The rule applied, in plain words, with the settings that shape it."""
+def rule_text(settings: Settings, audience: str = PERSON) -> str:
+    """The rule applied, in plain words for its reader (journal.verdict_words.AUDIENCES), with the settings that shape it."""
+    whose = "your own rating" if audience == PERSON else "the person's own rating"
     text = (
         f"Rule: at least 2 different antidepressants in the current episode, each taken at or above its minimum "
         f"adequate dose for at least {settings.adequate_weeks} weeks with adherence not recorded as poor, that did not "
         f"work: less than {settings.failure_threshold_pct} % improvement"
         + (" (a partial response counts as not working)" if settings.failure_threshold_pct == 50 else "")
-        + f", judged by your own rating or else by {settings.primary_scale} scores."
+        + f", judged by {whose} or else by {settings.primary_scale} scores."
     )
     if settings.count_augmentation:
         text += (
@@ -597,22 +615,6 @@ def rule_text(settings: Settings) -> str:
     else:
         text += " Add-on (augmentation) treatments are not counted, as in the FDA/EMA definition."
     return text
-
-
-def _summary(met: bool, when: date | None, count: int, episode: EpisodeRef | None) -> str:
-    if met:
-        return (
-            f"The criteria for treatment-resistant depression appear to be met as of {_day(when)}: "
-            f"{count} different antidepressants taken at an adequate dose for long enough did not work well enough "
-            "in this episode. Please discuss this with your clinician."
-        )
-    if episode is None:
-        return "The criteria for treatment-resistant depression do not appear to be met: no trial is recorded yet."
-    noun = "antidepressant" if count == 1 else "antidepressants"
-    return (
-        f"The criteria for treatment-resistant depression do not appear to be met yet: {count} {noun} taken at an "
-        "adequate dose for long enough did not work well enough in this episode, and the rule needs 2."
-    )
 
 
 def outcome_words(outcome: str) -> str:

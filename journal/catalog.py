@@ -9,6 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Iterator
 
+from journal.verdict_words import AUDIENCES, CLINICIAN, PERSON
+
 __all__ = [
     "Drug",
     "SessionTreatment",
@@ -114,7 +116,7 @@ class Catalog:
         self,
         drugs: tuple[Drug, ...],
         session_treatments: tuple[SessionTreatment, ...] = (),
-        max_source: str = "commonly cited figure, not yet checked",
+        max_source: str = "a usual figure, not yet confirmed by a published source",
     ):
         self.drugs = drugs
         self.session_treatments = session_treatments
@@ -166,7 +168,7 @@ class Catalog:
         return label
 
     def maximum_label(self, drug: Drug) -> str:
-        """The typical maximum with its (always grade C) source, for a dose warning."""
+        """The typical maximum with its source (always grade C), for a dose warning."""
         if drug.typical_max_mg is None:
             return ""
         mg = drug.typical_max_mg
@@ -189,8 +191,14 @@ def _num(value: object, where: str) -> float | None:
     return float(value)
 
 
-def _parse(data: dict) -> Catalog:
-    sources = data["grade_sources"]
+def _parse(data: dict, audience: str = PERSON) -> Catalog:
+    """The catalog with each figure's source in words for its reader: plain words for the person;
+    for the clinician the source as graded in drug-catalog.md, with its grade letter."""
+    if audience == CLINICIAN:
+        described = data["grade_sources_for_clinicians"]
+        sources = {grade: f"{text}, grade {grade}" for grade, text in described.items()}
+    else:
+        sources = data["grade_sources"]
     drugs = []
     for i, row in enumerate(data["drugs"]):
         where = f"drugs[{i}]"
@@ -220,8 +228,14 @@ def _parse(data: dict) -> Catalog:
     return Catalog(tuple(drugs), sessions, max_source=sources[data.get("max_grade", "C")])
 
 
+def load_catalog(audience: str = PERSON) -> Catalog:
+    """The shipped drug catalog, read once for each reader (journal.verdict_words.AUDIENCES)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+    return _load(audience)
+
+
 @cache
-def load_catalog() -> Catalog:
-    """The shipped drug catalog, read once."""
+def _load(audience: str) -> Catalog:
     text = resources.files("resources").joinpath("drug_catalog.json").read_text(encoding="utf-8")
-    return _parse(json.loads(text))
+    return _parse(json.loads(text), audience)

@@ -216,22 +216,23 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def format_assessment(a) -> str:
     """The assessment as a person reads it in a terminal."""
     from journal.assessment import NOT_A_DIAGNOSIS, outcome_words
+    from journal.verdict_words import PERSON, headline, trial_name
 
-    lines = [a.summary, "", f"Assessed as of {a.as_of.isoformat()}."]
+    lines = [headline(a, PERSON), "", f"Assessed as of {a.as_of.isoformat()}."]
     if a.episode is not None:
         ep = a.episode
-        where = "assumed: no episode recorded" if ep.assumed else f"episode {ep.id}"
-        ends = f"to {ep.end.isoformat()}" if ep.end else "ongoing"
-        lines.append(f"Current episode: from {ep.start.isoformat()}, {ends} ({where}).")
+        ends = f" to {ep.end.isoformat()}" if ep.end else ", ongoing"
+        where = " (assumed: no episode recorded)" if ep.assumed else ""
+        lines.append(f"Current episode: from {ep.start.isoformat()}{ends}{where}.")
     lines += ["", a.rule, ""]
     if a.threshold_met:
         lines.append(f"Threshold date: {a.threshold_date.isoformat()} (the second failed adequate trial).")
-    lines.append(f"Failed adequate trials that count: {a.failed_adequate_count} of the 2 the rule needs.")
+    lines.append(f"Failed adequate trials that count: {a.failed_adequate_count}.")
     lines.append("")
     for t in a.trials:
         tick = "counts" if t.counts else "does not count"
         adequacy = "adequate" if t.adequate else "not adequate"
-        lines.append(f"- {t.drug} ({t.id}): {adequacy}, {outcome_words(t.outcome)}; {tick}.")
+        lines.append(f"- {trial_name(t, a)}: {adequacy}, {outcome_words(t.outcome)}; {tick}.")
         for reason in t.reasons:
             lines.append(f"    {reason}")
         for caveat in t.caveats:
@@ -244,10 +245,9 @@ def format_assessment(a) -> str:
         lines.append(f"Maudsley Staging Method score: {m.score} of 15 ({m.band}).")
     else:
         lines.append(f"Maudsley Staging Method score: incomplete (missing: {', '.join(m.missing)}).")
-    general = [c for c in a.caveats if not any(c.startswith(f"{t.drug} ({t.id}):") for t in a.trials)]
-    if general:
+    if a.general_caveats:
         lines.append("")
-        lines += [f"Note: {c}" for c in general]
+        lines += [f"Note: {c}" for c in a.general_caveats]
     lines += ["", NOT_A_DIAGNOSIS]
     return "\n".join(lines)
 

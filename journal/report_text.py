@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean
 
-from journal.assessment import Assessment, TrialVerdict, assess
+from journal.assessment import Assessment, TrialVerdict, assess, rule_text
 from journal.catalog import load_catalog
 from journal.errors import JournalError
 from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
+from journal.verdict_words import CLINICIAN, caveat_lines, headline
 from journal.scales import (
     CONDITION_STATUS_LABELS,
     CRISIS_RESOURCES,
@@ -302,14 +303,14 @@ class ReportFacts:
 # --- the facts ------------------------------------------------------------------------------
 
 
-def _verdicts(contents: JournalContents, settings: Settings, current: Assessment) -> dict[str, TrialVerdict]:
+def _verdicts(contents: JournalContents, settings: Settings, current: Assessment, catalog) -> dict[str, TrialVerdict]:
     """Each trial's verdict, judged in its own episode: the current one, or an earlier one as of its end."""
     verdicts = {v.id: v for v in current.trials}
     current_start = current.episode.start if current.episode else None
     for episode in sorted(contents.episodes, key=lambda e: e.start, reverse=True):
         if episode.end is None or current_start is None or episode.start >= current_start:
             continue
-        for v in assess(contents, settings, episode.end).trials:
+        for v in assess(contents, settings, episode.end, catalog).trials:
             verdicts.setdefault(v.id, v)
     return verdicts
 
@@ -649,8 +650,10 @@ def report_facts(
     if start is not None and start > end:
         raise JournalError(f"The report would start on {day(start)}, after it ends on {day(end)}: choose a start on or before the end.")
     settings = assessment_settings or contents.settings
-    a = assess(contents, settings, end)
-    verdicts = _verdicts(contents, settings, a)
+    # The clinician's catalog: each minimum's source as graded, with its grade letter.
+    clinician_catalog = load_catalog(CLINICIAN)
+    a = assess(contents, settings, end, clinician_catalog)
+    verdicts = _verdicts(contents, settings, a, clinician_catalog)
     m = a.maudsley
     if m.score is not None:
         maudsley = f"{m.score} of 15 ({m.band})"
@@ -694,9 +697,9 @@ def report_facts(
         ),
         workup=tuple(_workup(contents, end)),
         entries=tuple(_entries_by(contents, start, end)),
-        summary=plain_dates(a.summary),
-        rule=plain_dates(a.rule),
-        caveats=tuple(plain_dates(c) for c in a.caveats),
+        summary=plain_dates(headline(a, CLINICIAN)),
+        rule=plain_dates(rule_text(settings, CLINICIAN)),
+        caveats=tuple(plain_dates(c) for c in caveat_lines(a)),
         maudsley=maudsley,
         maudsley_parts=tuple(f"{label}: {points}" for label, points in m.parts),
     )

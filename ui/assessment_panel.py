@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.assessment import Assessment, TrialVerdict
+from journal.verdict_words import PERSON, headline_sentences, trial_name
 
 from ui import formatting as f
 from ui.forms import set_combo_value
@@ -39,7 +40,7 @@ def _bullets(items) -> str:
     return "<ul style='margin-top:0; margin-bottom:0'>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
 
 
-def _trial_html(v: TrialVerdict) -> str:
+def _trial_html(v: TrialVerdict, name: str) -> str:
     outcome = f.OUTCOME_LABELS.get(v.outcome, v.outcome)
     if v.failed:
         status = "failed, counts toward the rule" if v.counts else "failed, does not count"
@@ -58,7 +59,7 @@ def _trial_html(v: TrialVerdict) -> str:
     if v.failure_date:
         facts.append(f"failure date {v.failure_date.isoformat()}")
     kind = " (add-on)" if v.augmentation else ""
-    html = f"<p style='margin-bottom:2px'><b>{escape(v.drug)}{kind}</b>: {escape(outcome)}; {escape(status)}.<br>"
+    html = f"<p style='margin-bottom:2px'><b>{escape(name)}{kind}</b>: {escape(outcome)}; {escape(status)}.<br>"
     html += escape("; ".join(facts)) + ".</p>"
     html += _bullets(v.reasons)
     if v.caveats:
@@ -183,16 +184,15 @@ class AssessmentPanel(QWidget):
         finally:
             self._updating = False
 
-        headline = assessment.summary or (
-            "TRD criteria appear met" if assessment.threshold_met else "TRD criteria do not appear met"
-        )
         marker = ""
         if assessment.threshold_met and assessment.threshold_date:
             marker = f"<br>Marked on the timeline at {assessment.threshold_date.isoformat()}."
+        verdict, *said_more = headline_sentences(assessment, PERSON)
         self.verdict_label.setText(
-            f"<p style='font-size:large'><b>{escape(headline)}</b></p>"
-            f"<p>Failed adequate trials that count: <b>{assessment.failed_adequate_count}</b> "
-            f"(the rule needs 2), as of {assessment.as_of.isoformat()}.{marker}</p>"
+            f"<p style='font-size:large'><b>{escape(verdict)}</b></p>"
+            + (f"<p>{escape(' '.join(said_more))}</p>" if said_more else "")
+            + f"<p>Failed adequate trials that count: <b>{assessment.failed_adequate_count}</b>, "
+            f"as of {assessment.as_of.isoformat()}.{marker}</p>"
         )
         episode = assessment.episode
         if episode is None:
@@ -213,9 +213,9 @@ class AssessmentPanel(QWidget):
             text = "Maudsley staging score: not computed" + (f" ({'; '.join(m.missing)})." if m.missing else ".")
         self.maudsley_label.setText(text + " Shown beside the rule, never instead of it.")
 
-        html = "".join(_trial_html(v) for v in assessment.trials) or "<p>No trial in this episode yet.</p>"
-        if assessment.caveats:
-            html += "<p style='margin-bottom:0'><b>Caveats</b></p>" + _bullets(assessment.caveats)
+        html = "".join(_trial_html(v, trial_name(v, assessment)) for v in assessment.trials) or "<p>No trial in this episode yet.</p>"
+        if assessment.general_caveats:  # each trial's own caveats are listed under it
+            html += "<p style='margin-bottom:0'><b>Caveats</b></p>" + _bullets(assessment.general_caveats)
         self.details_label.setText(html)
 
     def clear(self) -> None:

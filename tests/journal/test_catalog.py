@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from journal.catalog import Catalog, Drug, custom_drug_key, load_catalog
+from journal.verdict_words import CLINICIAN, PERSON
 
 SHARED_CATALOG = Path(__file__).resolve().parents[3] / "shared" / "clinical" / "drug-catalog.md"
 
@@ -187,8 +188,10 @@ def test_minimum_label_shows_the_source_beside_the_figure(catalog):
     assert label(catalog.resolve("paroxetine CR")) == "25 mg/day, MGH-ATRQ list"
     assert label(catalog.resolve("venlafaxine")) == "150 mg/day, MGH-ATRQ list (some lists use 75)"
     assert label(catalog.resolve("quetiapine")) == "150 mg/day, MGH-ATRQ list (adjunct)"
-    assert label(catalog.resolve("cariprazine")) == "1.5 mg/day, commonly cited figure, not yet checked"
-    assert label(catalog.resolve("liothyronine")) == "0.025 mg/day (25 micrograms), commonly cited figure, not yet checked"
+    assert label(catalog.resolve("cariprazine")) == "1.5 mg/day, a usual figure, not yet confirmed by a published source"
+    assert label(catalog.resolve("liothyronine")) == (
+        "0.025 mg/day (25 micrograms), a usual figure, not yet confirmed by a published source"
+    )
     lithium = label(catalog.resolve("lithium"))
     assert "blood level" in lithium and "0.4-0.8 mmol/L" in lithium and "your own minimum" in lithium
     assert "mg/day" not in lithium
@@ -201,8 +204,30 @@ def test_minimum_label_of_a_grade_b_drug():
 
 def test_maximum_label_says_it_is_unchecked(catalog):
     assert catalog.maximum_label(catalog.resolve("sertraline")) == (
-        "200 mg/day, typical maximum, commonly cited figure, not yet checked"
+        "200 mg/day, typical maximum, a usual figure, not yet confirmed by a published source"
     )
+
+
+def test_the_person_reads_each_source_in_plain_words_and_the_clinician_reads_its_grade():
+    person, clinician = load_catalog(PERSON), load_catalog(CLINICIAN)
+    liothyronine = "liothyronine"  # grade C in drug-catalog.md
+    assert person.minimum_label(person.resolve(liothyronine)) == (
+        "0.025 mg/day (25 micrograms), a usual figure, not yet confirmed by a published source"
+    )
+    assert clinician.minimum_label(clinician.resolve(liothyronine)) == (
+        "0.025 mg/day (25 micrograms), commonly cited figure, not yet checked against a primary source, grade C"
+    )
+    assert clinician.minimum_label(clinician.resolve("sertraline")) == "50 mg/day, MGH-ATRQ list, grade A"
+    assert clinician.maximum_label(clinician.resolve("sertraline")) == (
+        "200 mg/day, typical maximum, commonly cited figure, not yet checked against a primary source, grade C"
+    )
+    # No grade letter and none of the sources' jargon reaches the person's screen.
+    for drug in person.drugs:
+        words = person.minimum_label(drug) + person.maximum_label(drug)
+        assert "commonly cited" not in words and "grade" not in words and "secondary source" not in words, drug.generic
+    assert load_catalog() is person
+    with pytest.raises(ValueError):
+        load_catalog("patient")
 
 
 def test_completion_names_list_generics_and_brands_sorted(catalog):

@@ -17,6 +17,7 @@ from journal.errors import JournalError
 from journal.records import DoseStep, Episode, JournalContents, Rating, Trial, replace
 from journal.report import build_report, report_bytes
 from journal.report_text import plain_dates, report_name
+from journal.verdict_words import CLINICIAN, headline
 from tests.journal.report_sample import TODAY, UNICODE_NAME, sample_contents
 
 
@@ -37,7 +38,7 @@ def pages(full_report) -> list[str]:
 
 def test_page_one_holds_the_summary_a_clinician_reads_first(pages):
     first = pages[0]
-    expected = plain_dates(assess(sample_contents(), None, TODAY).summary)
+    expected = plain_dates(headline(assess(sample_contents(), None, TODAY), CLINICIAN))
     assert "appear to be met as of 1 Jul 2025" in expected
     assert expected in first
     assert "Rule: at least 2 different antidepressants" in first

@@ -1,0 +1,141 @@
+"""The assessment's headline and caveats in words, for the person on screen or the clinician reading the report.
+
+One place makes these words (trd-rules.md, "Words that must not overclaim" and "Words for what
+was counted"); the panel, `trial-journal assess` and the report all take them from here. No
+trial id ever appears in them: a trial is named by its drug, with its first day when the
+episode holds two trials of one drug.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journal.assessment import Assessment, TrialVerdict
+
+__all__ = ["PERSON", "CLINICIAN", "AUDIENCES", "headline", "headline_sentences", "trial_group", "trial_name", "caveat_lines"]
+
+PERSON = "person"  # the person whose journal it is, reading the screen or the terminal
+CLINICIAN = "clinician"  # the clinician reading the appointment report
+AUDIENCES = (PERSON, CLINICIAN)
+
+_CRITERIA = "the criteria for treatment-resistant depression"
+_ADEQUATE = "taken at an adequate dose for long enough did not work well enough"
+# trd-rules.md "Words for what was counted": the three groups, singular and plural.
+_GROUPS = {
+    "antidepressant": ("antidepressant", "antidepressants"),
+    "add-on": ("add-on", "add-ons"),
+    "other medicine": ("other medicine", "other medicines"),
+}
+_SO_FAR = {"response": "response so far", "remission": "remission so far"}
+
+
+def _check(audience: str) -> None:
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _n(count: int, group: str) -> str:
+    singular, plural = _GROUPS[group]
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _own(audience: str) -> str:
+    return "your own minimum" if audience == PERSON else "the person's own minimum"
+
+
+def trial_group(v: TrialVerdict) -> str:
+    """Which group a trial is named in: an add-on (role or marked), another medicine (not in the catalog), or an antidepressant."""
+    if v.augmentation:
+        return "add-on"
+    if v.custom:
+        return "other medicine"
+    return "antidepressant"
+
+
+def trial_name(v: TrialVerdict, a: Assessment) -> str:
+    """A trial as a reader knows it: its drug, with its first day in the episode when another listed trial has the same drug."""
+    same = [t for t in a.trials if t.drug.casefold() == v.drug.casefold()]
+    if len(same) > 1 and v.first_day is not None:
+        return f"{v.drug} from {v.first_day.isoformat()}"
+    return v.drug
+
+
+def _what_was_counted(a: Assessment, audience: str) -> tuple[str, str]:
+    """("3 treatments (2 antidepressants and 1 add-on)", "Counted: ...") for the counting trials."""
+    counting = sorted((v for v in a.trials if v.counts), key=lambda v: (v.failure_date or date.max, v.id))
+    by_group: dict[str, list[str]] = {g: [] for g in _GROUPS}
+    for v in counting:
+        by_group[trial_group(v)].append(trial_name(v, a))
+    total = len(counting)
+    if len(by_group["antidepressant"]) == total:
+        what = "1 antidepressant" if total == 1 else f"{total} different antidepressants"
+        return what, f"Counted: {_and(by_group['antidepressant'])}."
+    parts = [_n(len(names), g) for g, names in by_group.items() if names]
+    what = parts[0] if total == 1 else f"{total} treatments ({_and(parts)})"
+    named = []
+    for group, names in by_group.items():
+        if not names:
+            continue
+        label = _GROUPS[group][0 if len(names) == 1 else 1]
+        if group == "other medicine":
+            label += f", counted on {_own(audience)}"
+        named.append(f"{_and(names)} ({label})")
+    return what, "Counted: " + "; ".join(named) + "."
+
+
+def headline(a: Assessment, audience: str = PERSON) -> str:
+    """The verdict in words for its reader, saying what was counted and never more than the entries show."""
+    return " ".join(headline_sentences(a, audience))
+
+
+def headline_sentences(a: Assessment, audience: str = PERSON) -> list[str]:
+    """The headline's sentences: the verdict first, then what was counted, what goes beyond FDA/EMA, what is helping now."""
+    _check(audience)
+    ep = a.episode
+    opening = "By the person's own records, t" if audience == CLINICIAN else "T"
+    if ep is None:
+        return [f"{opening}{_CRITERIA[1:]} do not appear to be met: no trial is recorded yet."]
+    ended = ep.end is not None and ep.end < a.as_of
+    where = "in it" if ended else "in this episode"
+    which_episode = f" in the episode from {ep.start.isoformat()} to {ep.end.isoformat()}, which has ended" if ended else ""
+    if a.threshold_met:
+        verb = "appeared to be met" if ended else "appear to be met"
+        first = f"{opening}{_CRITERIA[1:]} {verb} as of {a.threshold_date.isoformat()}{which_episode}"
+    else:
+        verb = "did not appear to be met" if ended else "do not appear to be met"
+        first = f"{opening}{_CRITERIA[1:]} {verb}{which_episode}"
+    sentences = []
+    if a.failed_adequate_count:
+        what, counted = _what_was_counted(a, audience)
+        sentences += [f"{first}: {what} {_ADEQUATE} {where}.", counted]
+        if any(v.counts and v.augmentation for v in a.trials):
+            sentences.append(
+                "Counting add-on treatments goes beyond the FDA/EMA definition, which counts different antidepressants."
+            )
+    elif a.trials:
+        sentences.append(f"{first}: no trial {where} was taken at an adequate dose for long enough and then did not work well enough.")
+    else:
+        sentences.append(f"{first}: no treatment trial is recorded {where}.")
+    if a.threshold_met:
+        helping = [f"{trial_name(v, a)}, ongoing, {_SO_FAR[v.outcome]}" for v in a.trials if v.still_running and v.outcome in _SO_FAR]
+        if helping:
+            sentences.append("Since then: " + "; ".join(helping) + ".")
+    if audience == CLINICIAN:
+        sentences.append("For discussion.")
+    return sentences
+
+
+def caveat_lines(a: Assessment) -> list[str]:
+    """Every caveat for a reader: the verdict's own, then each trial's named by its drug (never by its id)."""
+    lines = list(a.general_caveats)
+    for v in a.trials:
+        lines += [f"{trial_name(v, a)}: {c}" for c in v.caveats]
+    return lines
