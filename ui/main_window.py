@@ -149,7 +149,6 @@ class MainWindow(QMainWindow):
         self.demo_banner = QLabel(DEMO_BANNER)
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setWordWrap(True)
-        self.demo_banner.setAccessibleName("Demo journal notice")
         self.demo_banner.setVisible(demo)
         self.crisis_banner = None  # made with the lists, or when first shown
 
@@ -210,6 +209,11 @@ class MainWindow(QMainWindow):
         self.journal_menu = bar.addMenu("&Journal")
         self.import_action = self._action("&Import a journal file…", self._on_import_triggered, "Ctrl+I")
         self.export_action = self._action("&Export as a journal file (JSON)…", self._on_export_triggered, "Ctrl+Shift+X")
+        self.profile_action = self._action(
+            "Your na&me and birth year…", self._on_profile_triggered, tip="The name and birth year the appointment report can show"
+        )
+        self.journal_menu.addAction(self.profile_action)
+        self.journal_menu.addSeparator()
         self.journal_menu.addAction(self.import_action)
         self.journal_menu.addAction(self.export_action)
         # other pieces (the appointment report, profiles) add their entries above this separator
@@ -521,8 +525,10 @@ class MainWindow(QMainWindow):
             from journal.scales import crisis_answer_given
 
             if crisis_answer_given(saved.scale, saved.items):
-                # the form showed it already; the window keeps it in view until it is read
-                self._crisis_panel().show()
+                # the form showed it already; the window keeps it in view (and the focus on it) until it is read
+                panel = self._crisis_panel()
+                panel.set_for_caregiver(bool(self.session.author))
+                panel.alert()
 
     def current_list(self) -> RecordListPanel:
         self._build_journal_views()  # (a shortcut pressed in the moment before the window finished its first paint)
@@ -630,13 +636,21 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("The journal was exported. The file holds your health data: keep it somewhere private.")
 
+    def _on_profile_triggered(self) -> None:
+        from ui.profile_dialog import ProfileDialog
+
+        if ProfileDialog.ask(self, self.session) is not None:
+            self.statusBar().showMessage("Your name and birth year were saved in the journal. Ctrl+Z undoes it.")
+
     def _on_about_triggered(self) -> None:
         from ui.welcome import WelcomeDialog
 
         WelcomeDialog.ask(self)
 
     def _on_crisis_triggered(self) -> None:
-        self._crisis_panel().show()
+        panel = self._crisis_panel()
+        panel.set_for_caregiver(False)  # asked for from the menu, not after an answer a caregiver entered
+        panel.alert()
 
     def _on_backup_timer_timeout(self) -> None:
         access = self.session.access if self.session is not None else None
@@ -709,7 +723,7 @@ class MainWindow(QMainWindow):
         """Let the person see and change the journal, or not (while it is being opened, or locked)."""
         self.centralWidget().setEnabled(on)
         self.assessment_dock.setEnabled(on)
-        for action in (*self.add_actions.values(), self.import_action, self.export_action):
+        for action in (*self.add_actions.values(), self.import_action, self.export_action, self.profile_action):
             action.setEnabled(on)
 
     def _rewire_undo(self, session: JournalSession) -> None:

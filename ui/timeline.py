@@ -114,13 +114,13 @@ class TimelinePanel(QWidget):
             bar.addWidget(button)
         bar.addStretch(1)
         self.range_label = QLabel(self)
-        self.range_label.setAccessibleName("Dates shown")
+        self.range_label.setAccessibleDescription("The dates the chart shows")
         bar.addWidget(self.range_label)
 
         self.hover_label = QLabel(" ", self)
         self.hover_label.setObjectName("hoverLine")
         self.hover_label.setWordWrap(True)
-        self.hover_label.setAccessibleName("What the pointer is on")
+        self.hover_label.setAccessibleDescription("What the pointer is on in the chart")
 
         layout = QVBoxLayout(self)
         self._layout = layout
