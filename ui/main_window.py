@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -47,6 +46,8 @@ TAB_TITLES = {
     "notes": "No&tes",
 }
 READY_TEXT = "Everything stays on this computer. Ctrl+Z undoes any change."
+# while locked the status bar says only this: never the name of a report or export just written
+LOCKED_TEXT = "The journal is locked."
 DEMO_BANNER = "Demo journal — made-up data. Nothing you change here is kept: it is deleted when you close the window."
 
 # The dialog that edits each kind, as (module, class) (scores pick theirs by scale, see _dialog_for).
@@ -77,13 +78,15 @@ class FileChooser:
 
     @classmethod
     def open_path(cls, parent: QWidget, title: str, filter_: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filter_, options=QFileDialog.DontUseNativeDialog)
-        return path or None
+        from ui.file_names import ask_open_path  # no folder it visits is remembered
+
+        return ask_open_path(parent, title, filter_)
 
     @classmethod
     def save_path(cls, parent: QWidget, title: str, filter_: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, "", filter_, options=QFileDialog.DontUseNativeDialog)
-        return path or None
+        from ui.file_names import ask_save_path
+
+        return ask_save_path(parent, title, filter_)
 
 
 class Notice:
@@ -676,6 +679,7 @@ class MainWindow(QMainWindow):
         """The journal was unlocked (`access.unlock(...)`): show it again."""
         access = self.session.access
         self.set_session(JournalSession(access.journal, access=access, demo=self.session.demo))
+        self.statusBar().showMessage(READY_TEXT)
 
     def clear_views(self) -> None:
         """Empty every view of health data (when the journal locks); set_session() fills them again."""
@@ -691,6 +695,8 @@ class MainWindow(QMainWindow):
         self.session.undo_stack.clear()
         self._journal_shown = False
         self._enable_journal_views(False)
+        self.statusBar().clearMessage()
+        self.statusBar().showMessage(LOCKED_TEXT)
 
     def set_session(self, session: JournalSession) -> None:
         """Show another open journal (after unlocking, say, or the one start-up opened): every view is rebuilt from it."""

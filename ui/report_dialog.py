@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -57,8 +56,9 @@ class PathChooser:
 
     @classmethod
     def save_path(cls, parent: QWidget, title: str, filter_: str, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_, options=QFileDialog.DontUseNativeDialog)
-        return path or None
+        from ui.file_names import ask_save_path  # no folder it visits is remembered
+
+        return ask_save_path(parent, title, filter_, suggested)
 
 
 class BackgroundJob(QThread):
