@@ -311,9 +311,11 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.lists_focus_action)
 
         self.help_menu = bar.addMenu("&Help")
-        self.about_action = self._action("&What the journal does", self._on_about_triggered, QKeySequence.HelpContents)
-        self.about_action.setShortcut(QKeySequence("F1"))
+        self.help_action = self._action("&Help: shortcuts, where your data lives, the rule", self._on_help_triggered, QKeySequence("F1"))
+        self.help_dialog = None  # made when first asked for
+        self.about_action = self._action("&What the journal does", self._on_about_triggered)
         self.crisis_action = self._action("&Crisis lines", self._on_crisis_triggered)
+        self.help_menu.addAction(self.help_action)
         self.help_menu.addAction(self.about_action)
         self.help_menu.addAction(self.crisis_action)
 
@@ -645,6 +647,17 @@ class MainWindow(QMainWindow):
         if ProfileDialog.ask(self, self.session) is not None:
             self.statusBar().showMessage("Your name and birth year were saved in the journal. Ctrl+Z undoes it.")
 
+    def _on_help_triggered(self) -> None:
+        from ui.help import HelpDialog
+
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self)
+        else:
+            self.help_dialog.refresh()
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        self.help_dialog.activateWindow()
+
     def _on_about_triggered(self) -> None:
         from ui.welcome import WelcomeDialog
 
@@ -692,6 +705,8 @@ class MainWindow(QMainWindow):
         self.timeline_panel.clear()
         if self.crisis_banner is not None:
             self.crisis_banner.hide()
+        if self.help_dialog is not None:
+            self.help_dialog.hide()  # it names the journal's file
         self.session.undo_stack.clear()
         self._journal_shown = False
         self._enable_journal_views(False)
