@@ -10,10 +10,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
     # the chart is drawn once the window has been painted (start-up never waits for matplotlib)
     chart_ready = Signal()
+    # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
+    own_journal_requested = Signal()
 
     def __init__(
         self,
@@ -153,12 +157,22 @@ class MainWindow(QMainWindow):
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setWordWrap(True)
         self.demo_banner.setVisible(demo)
+        self.demo = demo
+        self.wants_own_journal = False  # the demo's "Start my own journal" was chosen (start-up opens it next)
+        self.own_journal_button = QPushButton("Start &my own journal")
+        self.own_journal_button.setObjectName("ownJournalButton")
+        self.own_journal_button.setToolTip("Close the demo (nothing in it is kept) and make or open your own journal")
+        self.own_journal_button.clicked.connect(self._on_own_journal_triggered)
+        self.own_journal_button.setVisible(demo)
+        demo_row = QHBoxLayout()
+        demo_row.addWidget(self.demo_banner, 1)
+        demo_row.addWidget(self.own_journal_button, 0, Qt.AlignVCenter)
         self.crisis_banner = None  # made with the lists, or when first shown
 
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 6)
-        column.addWidget(self.demo_banner)
+        column.addLayout(demo_row)
         column.addWidget(self.splitter, 1)
         self._column = column
         self.setCentralWidget(central)
@@ -216,6 +230,12 @@ class MainWindow(QMainWindow):
             "Your na&me and birth year…", self._on_profile_triggered, tip="The name and birth year the appointment report can show"
         )
         self.journal_menu.addAction(self.profile_action)
+        self.own_journal_action = None
+        if self.demo:
+            self.own_journal_action = self._action(
+                "Start my own &journal…", self._on_own_journal_triggered, tip="Close the demo and make or open your own journal"
+            )
+            self.journal_menu.addAction(self.own_journal_action)
         self.journal_menu.addSeparator()
         self.journal_menu.addAction(self.import_action)
         self.journal_menu.addAction(self.export_action)
@@ -640,6 +660,12 @@ class MainWindow(QMainWindow):
             Notice.show(self, "Not exported", f"The file could not be written: {exc.strerror or exc}. Nothing else changed.", warning=True)
             return
         self.statusBar().showMessage("The journal was exported. The file holds your health data: keep it somewhere private.")
+
+    def _on_own_journal_triggered(self) -> None:
+        """From the demo: close it (it is deleted) and let start-up make or open the person's own journal."""
+        self.wants_own_journal = True
+        self.own_journal_requested.emit()
+        self.close()
 
     def _on_profile_triggered(self) -> None:
         from ui.profile_dialog import ProfileDialog
