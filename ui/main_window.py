@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         for action in self.timeline_panel.preset_actions.values():
             self.addAction(action)
             self.view_menu.addAction(action)
-        for action in (self.timeline_panel.earlier_action, self.timeline_panel.later_action):
+        for action in (self.timeline_panel.earlier_action, self.timeline_panel.later_action, self.timeline_panel.table_action):
             self.addAction(action)
             self.view_menu.addAction(action)
         self.view_menu.addMenu(self.timeline_panel.scales_menu)
