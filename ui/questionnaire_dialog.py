@@ -110,6 +110,7 @@ class QuestionnaireDialog(RecordDialog):
         caregiver = session.author
         # caregiver mode: the crisis words speak to the caregiver at the keyboard, about the person they care for
         self.crisis_panel = CrisisPanel(for_caregiver=bool(caregiver))
+        self._opened = False  # (the first showEvent)
         self.crisis_panel.hide()
         # above everything else in the form, so it is the first thing seen when it appears
         self.body_layout.insertWidget(0, self.crisis_panel)
@@ -183,12 +184,21 @@ class QuestionnaireDialog(RecordDialog):
     def _update_crisis_panel(self, answers: list[int | None]) -> None:
         show = crisis_answer_given(self.scale.name, answers)
         was_visible = self.crisis_panel.isVisibleTo(self)
-        if show and not was_visible:
+        if show and not was_visible and not self.isVisible():
+            self.crisis_panel.show()  # an answer already given (editing): spoken when the form opens (showEvent)
+        elif show and not was_visible:
             self.crisis_panel.alert()  # seen, focused and spoken at once
             self.scroll.ensureWidgetVisible(self.crisis_panel)
             self.scroll.verticalScrollBar().setValue(0)
         elif not show:
             self.crisis_panel.hide()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._opened:
+            self._opened = True
+            if self.crisis_panel.isVisibleTo(self):
+                self.crisis_panel.alert()
 
     def build_record(self) -> ScaleScore:
         date = self.date_field.value("date")

@@ -144,3 +144,18 @@ def test_the_total_is_heard_as_the_total_shown(qtbot, session):
     qtbot.addWidget(dialog)
     answer_by_keyboard(qtbot, dialog, [1, 0, 0, 0, 0, 0, 0, 0, 0])
     assert accessible_name(dialog.total_label) == dialog.total_label.text() == "Total: 1 of 27 (minimal)"
+
+
+def test_editing_an_answer_already_above_zero_speaks_the_panel_when_the_form_opens(qtbot, session, spoken):
+    from journal.records import ScaleScore
+
+    from tests.ui.conftest import days_ago
+
+    stored = session.add("scores", ScaleScore(id="", date=days_ago(1), scale="PHQ-9", total=1, items=(0,) * 8 + (1,)))
+    dialog = Phq9Dialog(session, stored)
+    qtbot.addWidget(dialog)
+    assert spoken == []  # nothing is spoken for a form not yet on screen
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.crisis_panel.isVisible()
+    assert [who for _, _, who in spoken] == [dialog.crisis_panel]
