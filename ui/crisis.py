@@ -5,7 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QAccessibleWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from journal.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER, CrisisResources
 
@@ -29,12 +30,31 @@ def crisis_html(*, for_caregiver: bool = False) -> str:
     )
 
 
+_ALERT_ROLE = getattr(QAccessible.Role, "AlertMessage", None) or QAccessible.Role.Alert
+_factory_installed = False
+
+
+def _alert_role_factory(key: str, obj):
+    # a screen reader hears the panel as an alert, not as one more plain panel
+    if key == "CrisisPanel" and isinstance(obj, CrisisPanel):
+        return QAccessibleWidget(obj, _ALERT_ROLE)  # Qt owns it and lets it go with the panel
+    return None
+
+
+def _install_alert_role() -> None:
+    global _factory_installed
+    if not _factory_installed:
+        QAccessible.installFactory(_alert_role_factory)
+        _factory_installed = True
+
+
 class CrisisPanel(QFrame):
     """A panel that cannot be missed: a heavy border, a heading with a sign, and the crisis lines in words."""
 
     dismissed = Signal()
 
     def __init__(self, *, dismissable: bool = False, for_caregiver: bool = False, parent: QWidget | None = None):
+        _install_alert_role()
         super().__init__(parent)
         self.for_caregiver = for_caregiver
         self.setObjectName("crisisPanel")
@@ -87,7 +107,9 @@ class CrisisPanel(QFrame):
 
     def _show_words(self) -> None:
         self.text_label.setText(crisis_html(for_caregiver=self.for_caregiver))
-        self.text_label.setAccessibleDescription(" ".join(crisis_resources(for_caregiver=self.for_caregiver).text_lines()))
+        words = " ".join(crisis_resources(for_caregiver=self.for_caregiver).text_lines())
+        self.text_label.setAccessibleDescription(words)
+        self.setAccessibleDescription(words)
 
     def _on_close_button_clicked(self) -> None:
         self.hide()

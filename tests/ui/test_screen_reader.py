@@ -64,6 +64,11 @@ def test_item_9_is_spoken_at_once_focused_and_read_first_in_the_form(qtbot, wind
     # the focus left the radio button for the panel's words, and nothing comes before the panel
     assert seen["focus"] is panel.text_label
     assert seen["first"] is panel
+    # heard as an alert, named, with the crisis lines in its description
+    iface = QAccessible.queryAccessibleInterface(panel)
+    assert iface.role() == QAccessible.Role.AlertMessage
+    assert iface.text(QAccessible.Name) == "Crisis resources"
+    assert CRISIS_RESOURCES.lines[0].contact in iface.text(QAccessible.Description)
     # after saving, the window's own panel is spoken and focused again (not a cell of the list)
     banner = window.crisis_banner
     assert banner.isVisible()
