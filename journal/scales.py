@@ -28,6 +28,7 @@ __all__ = [
     "CrisisLine",
     "CrisisResources",
     "CRISIS_RESOURCES",
+    "CRISIS_RESOURCES_FOR_CAREGIVER",
     "LabTest",
     "WORKUP_LABS",
     "workup_key_for",
@@ -278,13 +279,15 @@ def _index(entries: Sequence[LabTest] | Sequence[ConditionKind]) -> dict[str, st
     return index
 
 
-def _crisis() -> CrisisResources:
+def _crisis(*, for_caregiver: bool = False) -> CrisisResources:
     c = _data()["crisis"]
+    # caregiver mode: the same lines, worded for the person entering the answers of someone they care for
+    words = {**c, **c["for_caregiver"]} if for_caregiver else c
     return CrisisResources(
-        heading=c["heading"],
+        heading=words["heading"],
         lines=tuple(CrisisLine(line["label"], line["contact"]) for line in c["lines"]),
-        safety_plan=c["safety_plan"],
-        advice=c["advice"],
+        safety_plan=words["safety_plan"],
+        advice=words["advice"],
         not_an_assessment=c["not_an_assessment"],
         offline=c["offline"],
     )
@@ -294,6 +297,7 @@ CHECKIN_FIELDS: tuple[CheckInField, ...] = tuple(
     CheckInField(key=r["key"], label=r["label"], min=r["min"], max=r["max"], kind=r["kind"]) for r in _data()["checkin_fields"]
 )
 CRISIS_RESOURCES: CrisisResources = _crisis()
+CRISIS_RESOURCES_FOR_CAREGIVER: CrisisResources = _crisis(for_caregiver=True)
 WORKUP_LABS: tuple[LabTest, ...] = _lab_tests()
 WORKUP_CONDITIONS: tuple[ConditionKind, ...] = _condition_kinds()
 CONDITION_STATUS_LABELS: dict[str, str] = {r["key"]: r["label"] for r in _data()["condition_statuses"]}

@@ -65,7 +65,7 @@ def run(
     look.apply()
     with _quit_on_signals(app):
         if demo:
-            return _run_demo(app, look)
+            return _run_demo(app, look, journal_path, passphrase_file)
         return _run_journal(app, look, journal_path, passphrase_file)
 
 
@@ -128,14 +128,24 @@ def _show_then_open(app, window, open_step) -> int:
     return outcome.get("status", code)
 
 
-def _run_demo(app, look) -> int:
+def _run_demo(app, look, journal_path=None, passphrase_file=None) -> int:
+    """The demo journal; its "Start my own journal" closes it (deleted) and then makes or opens the person's own."""
+    status, wants_own_journal = _run_demo_window(app, look)
+    if wants_own_journal:
+        return _run_journal(app, look, journal_path, passphrase_file, after_demo=True)
+    return status
+
+
+def _run_demo_window(app, look):
     from ui.main_window import MainWindow
 
     # mkdtemp makes the folder 0700; it and everything in it go when the window closes
     folder = Path(tempfile.mkdtemp(prefix="trial-journal-demo-"))
     opened = []
+    wanted = []
     try:
         window = MainWindow(None, look=look, demo=True)
+        window.own_journal_requested.connect(lambda: wanted.append(True))
 
         def open_demo() -> None:
             from journal.facade import Journal
@@ -153,14 +163,15 @@ def _run_demo(app, look) -> int:
             window.set_session(JournalSession(journal, demo=True))
             install_report_actions(window)  # the demo shows what a report looks like, too
 
-        return _show_then_open(app, window, open_demo)
+        status = _show_then_open(app, window, open_demo)
+        return status, bool(wanted)
     finally:
         for journal in opened:
             journal.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run_journal(app, look, journal_path, passphrase_file) -> int:
+def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool = False) -> int:
     from journal.cli import default_journal_path
 
     from ui.main_window import MainWindow, Notice
@@ -179,8 +190,9 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
         from ui.welcome import WelcomeDialog
 
         # first run: say what the journal is before making it, and offer the demo to look around
-        if WelcomeDialog.ask(None, offer_demo=True) == "demo":
-            return _run_demo(app, look)
+        # (not again when the person comes from the demo's "Start my own journal")
+        if not after_demo and WelcomeDialog.ask(None, offer_demo=True) == "demo":
+            return _run_demo(app, look, journal_path, passphrase_file)
         new = NewPassphraseDialog.ask(None)
         if new is None:
             return EXIT_OK  # cancelled before anything was made

@@ -86,12 +86,10 @@ class AssessmentPanel(QWidget):
         self.verdict_label.setObjectName("verdict")
         self.verdict_label.setWordWrap(True)
         self.verdict_label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.verdict_label.setAccessibleName("Verdict")
 
         self.rule_label = QLabel(self)
         self.rule_label.setWordWrap(True)
         self.rule_label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.rule_label.setAccessibleName("Rule used")
 
         settings_box = QGroupBox("Rule settings", self)
         form = QFormLayout(settings_box)
@@ -127,18 +125,15 @@ class AssessmentPanel(QWidget):
         self.details_label.setWordWrap(True)
         self.details_label.setTextFormat(Qt.RichText)
         self.details_label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.details_label.setAccessibleName("Each trial's verdict")
         self.details_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
 
         self.maudsley_label = QLabel(self)
         self.maudsley_label.setWordWrap(True)
         self.maudsley_label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.maudsley_label.setAccessibleName("Maudsley staging score")
 
         self.reminder_label = QLabel(NOT_A_DIAGNOSIS, self)
         self.reminder_label.setObjectName("reminder")
         self.reminder_label.setWordWrap(True)
-        self.reminder_label.setAccessibleName("Reminder")
         self.reminder_label.setFrameShape(QFrame.StyledPanel)
 
         content = QWidget()

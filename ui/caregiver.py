@@ -28,6 +28,7 @@ __all__ = [
     "EnteringAs",
     "EnteringAsDialog",
     "caregiver_name_problems",
+    "caregiver_words",
     "install_caregiver_control",
 ]
 
@@ -66,6 +67,19 @@ class EnteringAs:
     author: str | None
 
 
+def _names_a_caregiver(name: str) -> bool:
+    # a name such as "caregiver" or "Sam's carer" already says who it is: "caregiver (a caregiver)" would stutter
+    words = "".join(ch if ch.isalnum() else " " for ch in name.casefold()).split()
+    return any(w in ("caregiver", "caregivers", "carer", "carers", "caretaker") for w in words)
+
+
+def caregiver_words(name: str, *, article: bool = True) -> str:
+    """A caregiver's name with what they are: "Sam (a caregiver)", or "caregiver" alone when the name says it."""
+    if _names_a_caregiver(name):
+        return name
+    return f"{name} (a caregiver)" if article else f"{name} (caregiver)"
+
+
 def _menu_safe(text: str) -> str:
     # "&" in a name would become a keyboard mnemonic and vanish from the label
     return text.replace("&", "&&")
@@ -94,7 +108,7 @@ class EnteringAsDialog(QDialog):
         self.name_buttons: dict[str, QRadioButton] = {}
         for name in names:
             button = QRadioButton(_menu_safe(name))
-            button.setAccessibleName(f"{name}, a caregiver")
+            button.setAccessibleName(name if _names_a_caregiver(name) else f"{name}, a caregiver")
             self.group.addButton(button)
             layout.addWidget(button)
             self.name_buttons[name] = button
@@ -211,7 +225,7 @@ class CaregiverControl(QObject):
         """Enter the next records as `name`, or as the owner with None."""
         self.window.session.set_author(name)
         self.refresh()
-        who = f"{name} (a caregiver)" if name else OWNER_TEXT
+        who = caregiver_words(name) if name else OWNER_TEXT
         self.window.statusBar().showMessage(f"Records you add now are marked as entered by {who}.")
         self.changed.emit()
 
@@ -232,7 +246,8 @@ class CaregiverControl(QObject):
         if not usable:
             text, description = "Entering as: …", "No journal is shown (it is being opened, or locked)."
         elif author:
-            text, description = f"Entering as: {author} (caregiver)", f"{author}, a caregiver. Press to change."
+            text = f"Entering as: {caregiver_words(author, article=False)}"
+            description = f"{author}{'' if _names_a_caregiver(author) else ', a caregiver'}. Press to change."
         else:
             text, description = "Entering as: the owner", "The journal's owner. Press to change."
         self.button.setText(_menu_safe(text))

@@ -10,11 +10,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -47,6 +48,8 @@ TAB_TITLES = {
     "notes": "No&tes",
 }
 READY_TEXT = "Everything stays on this computer. Ctrl+Z undoes any change."
+# while locked the status bar says only this: never the name of a report or export just written
+LOCKED_TEXT = "The journal is locked."
 DEMO_BANNER = "Demo journal — made-up data. Nothing you change here is kept: it is deleted when you close the window."
 
 # The dialog that edits each kind, as (module, class) (scores pick theirs by scale, see _dialog_for).
@@ -77,13 +80,15 @@ class FileChooser:
 
     @classmethod
     def open_path(cls, parent: QWidget, title: str, filter_: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filter_, options=QFileDialog.DontUseNativeDialog)
-        return path or None
+        from ui.file_names import ask_open_path  # no folder it visits is remembered
+
+        return ask_open_path(parent, title, filter_)
 
     @classmethod
     def save_path(cls, parent: QWidget, title: str, filter_: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, "", filter_, options=QFileDialog.DontUseNativeDialog)
-        return path or None
+        from ui.file_names import ask_save_path
+
+        return ask_save_path(parent, title, filter_)
 
 
 class Notice:
@@ -106,6 +111,8 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
     # the chart is drawn once the window has been painted (start-up never waits for matplotlib)
     chart_ready = Signal()
+    # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
+    own_journal_requested = Signal()
 
     def __init__(
         self,
@@ -149,14 +156,23 @@ class MainWindow(QMainWindow):
         self.demo_banner = QLabel(DEMO_BANNER)
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setWordWrap(True)
-        self.demo_banner.setAccessibleName("Demo journal notice")
         self.demo_banner.setVisible(demo)
+        self.demo = demo
+        self.wants_own_journal = False  # the demo's "Start my own journal" was chosen (start-up opens it next)
+        self.own_journal_button = QPushButton("Start &my own journal")
+        self.own_journal_button.setObjectName("ownJournalButton")
+        self.own_journal_button.setToolTip("Close the demo (nothing in it is kept) and make or open your own journal")
+        self.own_journal_button.clicked.connect(self._on_own_journal_triggered)
+        self.own_journal_button.setVisible(demo)
+        demo_row = QHBoxLayout()
+        demo_row.addWidget(self.demo_banner, 1)
+        demo_row.addWidget(self.own_journal_button, 0, Qt.AlignVCenter)
         self.crisis_banner = None  # made with the lists, or when first shown
 
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 6)
-        column.addWidget(self.demo_banner)
+        column.addLayout(demo_row)
         column.addWidget(self.splitter, 1)
         self._column = column
         self.setCentralWidget(central)
@@ -210,6 +226,17 @@ class MainWindow(QMainWindow):
         self.journal_menu = bar.addMenu("&Journal")
         self.import_action = self._action("&Import a journal file…", self._on_import_triggered, "Ctrl+I")
         self.export_action = self._action("&Export as a journal file (JSON)…", self._on_export_triggered, "Ctrl+Shift+X")
+        self.profile_action = self._action(
+            "Your na&me and birth year…", self._on_profile_triggered, tip="The name and birth year the appointment report can show"
+        )
+        self.journal_menu.addAction(self.profile_action)
+        self.own_journal_action = None
+        if self.demo:
+            self.own_journal_action = self._action(
+                "Start my own &journal…", self._on_own_journal_triggered, tip="Close the demo and make or open your own journal"
+            )
+            self.journal_menu.addAction(self.own_journal_action)
+        self.journal_menu.addSeparator()
         self.journal_menu.addAction(self.import_action)
         self.journal_menu.addAction(self.export_action)
         # other pieces (the appointment report, profiles) add their entries above this separator
@@ -260,7 +287,7 @@ class MainWindow(QMainWindow):
         for action in self.timeline_panel.preset_actions.values():
             self.addAction(action)
             self.view_menu.addAction(action)
-        for action in (self.timeline_panel.earlier_action, self.timeline_panel.later_action):
+        for action in (self.timeline_panel.earlier_action, self.timeline_panel.later_action, self.timeline_panel.table_action):
             self.addAction(action)
             self.view_menu.addAction(action)
         self.view_menu.addMenu(self.timeline_panel.scales_menu)
@@ -304,9 +331,11 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.lists_focus_action)
 
         self.help_menu = bar.addMenu("&Help")
-        self.about_action = self._action("&What the journal does", self._on_about_triggered, QKeySequence.HelpContents)
-        self.about_action.setShortcut(QKeySequence("F1"))
+        self.help_action = self._action("&Help: shortcuts, where your data lives, the rule", self._on_help_triggered, QKeySequence("F1"))
+        self.help_dialog = None  # made when first asked for
+        self.about_action = self._action("&What the journal does", self._on_about_triggered)
         self.crisis_action = self._action("&Crisis lines", self._on_crisis_triggered)
+        self.help_menu.addAction(self.help_action)
         self.help_menu.addAction(self.about_action)
         self.help_menu.addAction(self.crisis_action)
 
@@ -521,8 +550,10 @@ class MainWindow(QMainWindow):
             from journal.scales import crisis_answer_given
 
             if crisis_answer_given(saved.scale, saved.items):
-                # the form showed it already; the window keeps it in view until it is read
-                self._crisis_panel().show()
+                # the form showed it already; the window keeps it in view (and the focus on it) until it is read
+                panel = self._crisis_panel()
+                panel.set_for_caregiver(bool(self.session.author))
+                panel.alert()
 
     def current_list(self) -> RecordListPanel:
         self._build_journal_views()  # (a shortcut pressed in the moment before the window finished its first paint)
@@ -630,13 +661,38 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("The journal was exported. The file holds your health data: keep it somewhere private.")
 
+    def _on_own_journal_triggered(self) -> None:
+        """From the demo: close it (it is deleted) and let start-up make or open the person's own journal."""
+        self.wants_own_journal = True
+        self.own_journal_requested.emit()
+        self.close()
+
+    def _on_profile_triggered(self) -> None:
+        from ui.profile_dialog import ProfileDialog
+
+        if ProfileDialog.ask(self, self.session) is not None:
+            self.statusBar().showMessage("Your name and birth year were saved in the journal. Ctrl+Z undoes it.")
+
+    def _on_help_triggered(self) -> None:
+        from ui.help import HelpDialog
+
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self)
+        else:
+            self.help_dialog.refresh()
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        self.help_dialog.activateWindow()
+
     def _on_about_triggered(self) -> None:
         from ui.welcome import WelcomeDialog
 
         WelcomeDialog.ask(self)
 
     def _on_crisis_triggered(self) -> None:
-        self._crisis_panel().show()
+        panel = self._crisis_panel()
+        panel.set_for_caregiver(False)  # asked for from the menu, not after an answer a caregiver entered
+        panel.alert()
 
     def _on_backup_timer_timeout(self) -> None:
         access = self.session.access if self.session is not None else None
@@ -662,6 +718,7 @@ class MainWindow(QMainWindow):
         """The journal was unlocked (`access.unlock(...)`): show it again."""
         access = self.session.access
         self.set_session(JournalSession(access.journal, access=access, demo=self.session.demo))
+        self.statusBar().showMessage(READY_TEXT)
 
     def clear_views(self) -> None:
         """Empty every view of health data (when the journal locks); set_session() fills them again."""
@@ -674,9 +731,13 @@ class MainWindow(QMainWindow):
         self.timeline_panel.clear()
         if self.crisis_banner is not None:
             self.crisis_banner.hide()
+        if self.help_dialog is not None:
+            self.help_dialog.hide()  # it names the journal's file
         self.session.undo_stack.clear()
         self._journal_shown = False
         self._enable_journal_views(False)
+        self.statusBar().clearMessage()
+        self.statusBar().showMessage(LOCKED_TEXT)
 
     def set_session(self, session: JournalSession) -> None:
         """Show another open journal (after unlocking, say, or the one start-up opened): every view is rebuilt from it."""
@@ -709,7 +770,7 @@ class MainWindow(QMainWindow):
         """Let the person see and change the journal, or not (while it is being opened, or locked)."""
         self.centralWidget().setEnabled(on)
         self.assessment_dock.setEnabled(on)
-        for action in (*self.add_actions.values(), self.import_action, self.export_action):
+        for action in (*self.add_actions.values(), self.import_action, self.export_action, self.profile_action):
             action.setEnabled(on)
 
     def _rewire_undo(self, session: JournalSession) -> None:

@@ -82,8 +82,9 @@ class AnswerRow(QFrame):
         """Choose an answer as a click would (the crisis check runs at once)."""
         button = self.group.button(value)
         if button is not None:
-            button.setChecked(True)
+            # focus first: an item 9 answer above 0 then moves the focus on to the crisis panel
             button.setFocus(Qt.OtherFocusReason)
+            button.setChecked(True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.KeyPress and event.text() and event.text() in "0123456789":
@@ -106,10 +107,22 @@ class QuestionnaireDialog(RecordDialog):
         super().__init__(session, record, parent)
         self.resize(820, 900)
 
-        self.crisis_panel = CrisisPanel()
+        caregiver = session.author
+        # caregiver mode: the crisis words speak to the caregiver at the keyboard, about the person they care for
+        self.crisis_panel = CrisisPanel(for_caregiver=bool(caregiver))
+        self._opened = False  # (the first showEvent)
         self.crisis_panel.hide()
         # above everything else in the form, so it is the first thing seen when it appears
         self.body_layout.insertWidget(0, self.crisis_panel)
+        self.own_answers_label = None
+        if caregiver:
+            self.own_answers_label = QLabel(
+                f"You are entering as {caregiver}, a caregiver. These are the person's own answers: "
+                f"choose each one as they gave it, not as you see them."
+            )
+            self.own_answers_label.setObjectName("hint")
+            self.own_answers_label.setWordWrap(True)
+            self.body_layout.insertWidget(1, self.own_answers_label)
 
         self.date_field = DateField(record.date if record else session.today)
         self.add_row("&Date:", self.date_field, "date")
@@ -135,7 +148,6 @@ class QuestionnaireDialog(RecordDialog):
 
         self.total_label = QLabel()
         self.total_label.setObjectName("total")
-        self.total_label.setAccessibleName("Total")
         self.form.addRow(self.total_label)
         self.register_error("total", ErrorLabel(), None)
 
@@ -172,10 +184,21 @@ class QuestionnaireDialog(RecordDialog):
     def _update_crisis_panel(self, answers: list[int | None]) -> None:
         show = crisis_answer_given(self.scale.name, answers)
         was_visible = self.crisis_panel.isVisibleTo(self)
-        self.crisis_panel.setVisible(show)
-        if show and not was_visible:
+        if show and not was_visible and not self.isVisible():
+            self.crisis_panel.show()  # an answer already given (editing): spoken when the form opens (showEvent)
+        elif show and not was_visible:
+            self.crisis_panel.alert()  # seen, focused and spoken at once
             self.scroll.ensureWidgetVisible(self.crisis_panel)
             self.scroll.verticalScrollBar().setValue(0)
+        elif not show:
+            self.crisis_panel.hide()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._opened:
+            self._opened = True
+            if self.crisis_panel.isVisibleTo(self):
+                self.crisis_panel.alert()
 
     def build_record(self) -> ScaleScore:
         date = self.date_field.value("date")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -57,8 +56,9 @@ class PathChooser:
 
     @classmethod
     def save_path(cls, parent: QWidget, title: str, filter_: str, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_, options=QFileDialog.DontUseNativeDialog)
-        return path or None
+        from ui.file_names import ask_save_path  # no folder it visits is remembered
+
+        return ask_save_path(parent, title, filter_, suggested)
 
 
 class BackgroundJob(QThread):
@@ -119,6 +119,13 @@ class ReportDialog(QDialog):
         form.addRow("&From:", dates)
         form.itemAt(form.rowCount() - 1, QFormLayout.LabelRole).widget().setBuddy(self.from_edit)
         form.addRow("&Name on the report:", self.name_box)
+        self.no_name_hint = None
+        if not (session.contents().profile.display_name or "").strip():
+            # the choice above can only print a name the journal holds
+            self.no_name_hint = QLabel("The journal holds no name yet: add one under Journal ▸ Your name and birth year.")
+            self.no_name_hint.setObjectName("hint")
+            self.no_name_hint.setWordWrap(True)
+            form.addRow("", self.no_name_hint)
         form.addRow("&Page size:", self.page_box)
 
         self.section_boxes: dict[str, QCheckBox] = {}

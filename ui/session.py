@@ -14,7 +14,7 @@ from journal.errors import JournalError
 
 if TYPE_CHECKING:  # names for the type hints only: the window paints before these modules load
     from journal.assessment import Assessment
-    from journal.records import JournalContents, Settings
+    from journal.records import JournalContents, Profile, Settings
 
 # The record kinds the facade has a manager for, in the order the window lists them.
 KINDS = ("trials", "scores", "checkins", "episodes", "sessions", "labs", "conditions", "notes")
@@ -176,6 +176,19 @@ class JournalSession(QObject):
         self._after_change("settings")
         return new
 
+    def profile(self) -> Profile:
+        """Who the journal belongs to, as the person chose to be named (both fields may be empty)."""
+        return self.journal.profile()  # read fresh: what undo goes back to is what the journal holds
+
+    def change_profile(self, profile: Profile) -> Profile:
+        """Replace the name and birth year, checked by the journal's rules (ValidationError names the field); undoable."""
+        old = self.profile()
+        new = self.journal.set_profile(profile)
+        if new != old:
+            self.undo_stack.push(_ProfileCommand(self, old, new))
+        self._after_change("profile")
+        return new
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def _manager(self, kind: str):
@@ -296,3 +309,16 @@ class _SettingsCommand(_DoneCommand):
 
     def _revert(self) -> None:
         self._session.journal.update_settings(**asdict(self._old))
+
+
+class _ProfileCommand(_DoneCommand):
+    def __init__(self, session: JournalSession, old: Profile, new: Profile):
+        super().__init__(session, "profile", "change name and birth year")
+        self._old = old
+        self._new = new
+
+    def _apply(self) -> None:
+        self._session.journal.set_profile(self._new)
+
+    def _revert(self) -> None:
+        self._session.journal.set_profile(self._old)

@@ -271,6 +271,23 @@ class RecordSearchProxy(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._needle = ""
+        self._hidden_columns: frozenset[int] = frozenset()
+
+    def set_hidden_columns(self, columns) -> None:
+        """Leave these columns out of the list altogether: not drawn, and not offered to a screen reader either."""
+        columns = frozenset(columns)
+        if columns == self._hidden_columns:
+            return
+        if hasattr(self, "endFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            self._hidden_columns = columns
+            self.endFilterChange(QSortFilterProxyModel.Direction.Columns)
+        else:
+            self._hidden_columns = columns
+            self.invalidateColumnsFilter()
+
+    def filterAcceptsColumn(self, source_column: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        return source_column not in self._hidden_columns
 
     def set_search(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -309,6 +326,11 @@ class RecordListPanel(QWidget):
         self.search.setAccessibleName(f"Search {noun}")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
+        self.noun = noun
+        # how many rows a search leaves, in words (and spoken, politely, as it changes)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("hint")
+        self.count_label.hide()
 
         self.table = QTableView(self)
         self.table.setObjectName(f"{kind}Table")
@@ -319,6 +341,8 @@ class RecordListPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        # the arrow keys move inside the list; Tab leaves it for the buttons (it never walks cell by cell)
+        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -347,6 +371,7 @@ class RecordListPanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
         top.addWidget(self.add_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
@@ -366,17 +391,13 @@ class RecordListPanel(QWidget):
         self.model.refresh()
         # an always-empty column is noise in the many journals kept by their owner alone
         entered_by = [c.header for c in self.model.columns].index(ENTERED_BY)
-        self.table.setColumnHidden(entered_by, not self.model.has_caregiver_entries())
+        # out of the list (not merely hidden, which a screen reader would still walk through)
+        self.proxy.set_hidden_columns(() if self.model.has_caregiver_entries() else (entered_by,))
         self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
+        for column in range(self.proxy.columnCount()):
             # long notes must not push every other column off screen
             if self.table.columnWidth(column) > 360:
                 self.table.setColumnWidth(column, 360)
-        if self.table.isColumnHidden(entered_by):
-            # with the last column hidden, Qt forgets to stretch the last one shown once it is resized
-            header = self.table.horizontalHeader()
-            header.setStretchLastSection(False)
-            header.setStretchLastSection(True)
         if self.model.rowCount() == 0:
             self.empty_label.setText("Nothing here yet. Use “Add…” to write the first one.")
             self.empty_label.show()
@@ -385,6 +406,31 @@ class RecordListPanel(QWidget):
         if selected:
             self.select_id(selected)
         self._update_buttons()
+        self._show_count(announce_it=False)
+
+    def column_shown(self, header: str) -> bool:
+        """Whether the list shows (and a screen reader is offered) the column under `header`."""
+        headers = [self.proxy.headerData(c, Qt.Horizontal) for c in range(self.proxy.columnCount())]
+        return header in headers
+
+    def count_text(self) -> str:
+        """How many rows the search leaves, e.g. "3 of 40 scores shown"; empty with no search."""
+        if not self.search.text().strip():
+            return ""
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if shown == 0:
+            return f"No {self.noun} match"
+        return f"{shown} of {total} {self.noun} shown"
+
+    def _show_count(self, *, announce_it: bool) -> None:
+        text = self.count_text()
+        self.count_label.setText(text)
+        self.count_label.setVisible(bool(text))
+        self.table.setAccessibleDescription(text)
+        if announce_it and text:
+            from ui.announce import announce
+
+            announce(self.search, text)
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -409,8 +455,10 @@ class RecordListPanel(QWidget):
         """What the list shows for a record under a column header (tests and screen readers read the same words)."""
         column = [c.header for c in self.model.columns].index(header)
         for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data(ID_ROLE) == record_id:
-                return self.proxy.index(row, column).data(Qt.DisplayRole)
+            index = self.proxy.index(row, 0)
+            if index.data(ID_ROLE) == record_id:
+                # read from the records themselves: a column left out of the list still has its words
+                return self.model.index(self.proxy.mapToSource(index).row(), column).data(Qt.DisplayRole)
         raise KeyError(record_id)
 
     def _update_buttons(self) -> None:
@@ -423,6 +471,7 @@ class RecordListPanel(QWidget):
 
     def _on_search_text_changed(self, text: str) -> None:
         self.proxy.set_search(text)
+        self._show_count(announce_it=True)
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         record_id = index.data(ID_ROLE)

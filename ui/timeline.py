@@ -74,6 +74,14 @@ class TimelinePanel(QWidget):
         self.later_action = QAction("Later", self)
         self.later_action.setShortcut("Alt+Right")
         self.later_action.triggered.connect(lambda: self.pan_by_fraction(0.5))
+        # the chart's words for the keyboard and screen readers: a table of what it plots in the dates shown
+        self.table_action = QAction("Chart as a &table", self)
+        self.table_action.setCheckable(True)
+        self.table_action.setShortcut("Ctrl+Shift+B")
+        self.table_action.setShortcutContext(Qt.WindowShortcut)
+        self.table_action.setStatusTip("Show what the chart plots, by date, as a table under it")
+        self.table_action.toggled.connect(self._on_table_action_toggled)
+        self.chart_table = None  # made when first asked for
 
         # the series to switch on are filled in when a menu is first opened or the chart first drawn
         self.scale_actions: dict[str, QAction] = {}
@@ -112,15 +120,23 @@ class TimelinePanel(QWidget):
             button.setPopupMode(QToolButton.InstantPopup)
             button.setAccessibleName("Choose " + menu.title().replace("&", "").lower() + " to show")
             bar.addWidget(button)
+        bar.addSpacing(12)
+        table_button = QToolButton(self)
+        table_button.setDefaultAction(self.table_action)
+        table_button.setText("Table")
+        table_button.setToolTip(f"{self.table_action.text().replace('&', '')} ({self.table_action.shortcut().toString()})")
+        table_button.setAccessibleName("Show the chart as a table")
+        self.table_button = table_button
+        bar.addWidget(table_button)
         bar.addStretch(1)
         self.range_label = QLabel(self)
-        self.range_label.setAccessibleName("Dates shown")
+        self.range_label.setAccessibleDescription("The dates the chart shows")
         bar.addWidget(self.range_label)
 
         self.hover_label = QLabel(" ", self)
         self.hover_label.setObjectName("hoverLine")
         self.hover_label.setWordWrap(True)
-        self.hover_label.setAccessibleName("What the pointer is on")
+        self.hover_label.setAccessibleDescription("What the pointer is on in the chart")
 
         layout = QVBoxLayout(self)
         self._layout = layout
@@ -129,6 +145,7 @@ class TimelinePanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.waiting_label, 1)
         layout.addWidget(self.hover_label)
+        self._range_spoken = ""
 
     # -- building ---------------------------------------------------------------------------
 
@@ -212,7 +229,10 @@ class TimelinePanel(QWidget):
         summary = f"Timeline of scores and trials. {MARKER_LABEL} on {marker.date.isoformat()}." if marker else (
             "Timeline of scores and trials. The TRD criteria do not appear met."
         )
-        self.canvas.setAccessibleDescription(summary)
+        self.canvas.setAccessibleDescription(
+            f"{summary} {self.range_text()}. {self.table_action.text().replace('&', '')} "
+            f"({self.table_action.shortcut().toString()}) lists what it plots, by date."
+        )
 
     def clear(self) -> None:
         """Draw nothing (the journal is locked); rebuild() draws it again."""
@@ -226,13 +246,16 @@ class TimelinePanel(QWidget):
             self.canvas.setAccessibleDescription("")
         self.hover_label.setText(" ")
         self.range_label.clear()
+        self._range_spoken = ""
+        if self.chart_table is not None:
+            self.chart_table.show_rows([], "")  # the journal is locked: nothing of it stays in the table
 
     def show_preset(self, preset: str) -> None:
         self.preset = preset
         self.preset_actions[preset].setChecked(True)
         if self.timeline is not None:
             self._apply_preset()
-            self._after_view_change()
+            self._after_view_change(announce_range=True)
 
     def _apply_preset(self) -> None:
         from journal import charts
@@ -251,7 +274,7 @@ class TimelinePanel(QWidget):
 
         charts.pan(self.timeline, days)
         self._leave_preset()
-        self._after_view_change()
+        self._after_view_change(announce_range=self._drag_x is None)  # a drag is spoken once it ends
 
     def _leave_preset(self) -> None:
         # after a pan the view is no longer "the last year"; no preset button stays pressed
@@ -261,7 +284,7 @@ class TimelinePanel(QWidget):
             action.setChecked(False)
         self.preset_group.setExclusive(True)
 
-    def _after_view_change(self) -> None:
+    def _after_view_change(self, *, announce_range: bool = False) -> None:
         from journal import charts
 
         if self.timeline is not None and self.timeline.range is not None:
@@ -269,6 +292,49 @@ class TimelinePanel(QWidget):
             self.range_label.setText(f"{charts.format_day(start)} – {charts.format_day(end)}")
         if self.canvas is not None:
             self.canvas.draw_idle()
+        self._fill_chart_table()
+        if announce_range:
+            self._announce_range()
+
+    def range_text(self) -> str:
+        """The dates the chart shows, in words ("Showing 1 Dec 2025 – 1 Dec 2026"); empty before it is drawn."""
+        shown = self.range_label.text()
+        return f"Showing {shown}" if shown else ""
+
+    def _announce_range(self) -> None:
+        from ui.announce import announce
+
+        text = self.range_text()
+        if text and text != self._range_spoken:
+            self._range_spoken = text
+            announce(self.canvas or self, text)  # polite: after what is being read
+
+    def _on_table_action_toggled(self, on: bool) -> None:
+        if on:
+            if self.chart_table is None:
+                from ui.chart_table import ChartTable
+
+                self.chart_table = ChartTable(self)
+                self._layout.addWidget(self.chart_table, 1)
+            self._fill_chart_table()
+            self.chart_table.show()
+            self.chart_table.setFocus(Qt.ShortcutFocusReason)
+        elif self.chart_table is not None:
+            had_focus = self.chart_table.hasFocus()
+            self.chart_table.hide()
+            if had_focus:
+                self.focus_chart()
+
+    def _fill_chart_table(self) -> None:
+        if self.chart_table is None or not self.table_action.isChecked():
+            return
+        if self.timeline is None:
+            self.chart_table.show_rows([], "")
+            return
+        from ui.chart_table import chart_rows
+
+        start, end = self.timeline.range if self.timeline.range is not None else (None, None)
+        self.chart_table.show_rows(chart_rows(self.timeline, start, end), self.range_text())
 
     def set_look(self, *, dark: bool, font_scale: float) -> None:
         """Follow the window's theme and text size; the chart is rebuilt when either changed."""
@@ -307,8 +373,11 @@ class TimelinePanel(QWidget):
             self.canvas.setCursor(Qt.ClosedHandCursor)
 
     def _on_canvas_release(self, event) -> None:
+        dragged = self._drag_x is not None
         self._drag_x = None
         self.canvas.unsetCursor()
+        if dragged:
+            self._announce_range()
 
     def _on_canvas_leave(self, event) -> None:
         self._drag_x = None
