@@ -253,6 +253,7 @@ def open_journal(
     lock = JournalLock(path).acquire()
     made_keys = False
     try:
+        backups.remove_leftovers(path)  # copies an interrupted backup or restore left: ours alone, as we hold the lock
         _drop_stale_header(path)
         code = None
         if exists or keystore.is_encrypted(path):
@@ -341,12 +342,28 @@ def restore_journal(
         backup_path = backups.backups_dir(path) / backup_path.name
     if not backup_path.is_file():
         raise JournalError(f"There is no backup at {backup_path}.")
+    _refuse_another_journals_backup(path, backup_path)
     if not path.parent.exists():
         make_private_dir(path.parent)
     with JournalLock(path):
+        backups.remove_leftovers(path)
         key_source = path if keystore.is_encrypted(path) else backup_path
         key = _key_for(key_source, passphrase, recovery_code, None)
         return backups.restore_backup(backup_path, path, key)
+
+
+def _refuse_another_journals_backup(path: Path, backup_path: Path) -> None:
+    """A backup in this journal's backups folder but named for another journal there is that journal's: refused."""
+    if backup_path.resolve().parent != backups.backups_dir(path).resolve():
+        return  # a copy brought from elsewhere: the checks in restore_backup decide
+    if any(b.path.name == backup_path.name for b in backups.list_backups(path)):
+        return
+    match = backups._NAME.match(backup_path.name)
+    if match:
+        raise JournalError(
+            f"{backup_path.name} is a backup of another journal ({match['stem']}), not of {path.name}. "
+            f"Nothing was changed: `trial-journal backup --list --journal {path}` lists this journal's backups."
+        )
 
 
 def _cli_passphrase(path: Path, passphrase_file: str | os.PathLike[str] | None) -> str | None:
