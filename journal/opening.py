@@ -17,7 +17,7 @@ from typing import Any
 
 from journal import backups, keystore
 from journal.backups import Backup, BackupError, BackupSchedule, CheckReport
-from journal.errors import JournalError, WrongPassphraseError
+from journal.errors import DamagedJournalError, JournalError, WrongPassphraseError
 from journal.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
 from journal.keystore import DEFAULT_KDF, KdfParams
 from journal.locking import JournalLock
@@ -263,7 +263,10 @@ def open_journal(
             made_keys = True
         else:
             data_key = key
-        journal = _open_facade(path, data_key, create=create)
+        try:
+            journal = _open_facade(path, data_key, create=create)
+        except JournalError as exc:
+            raise _damaged_or_as_it_is(exc, path, data_key, exists) from None
     except BaseException:
         if made_keys and not path.exists():
             keystore.keyfile_path(path).unlink(missing_ok=True)
@@ -324,7 +327,17 @@ def open_access_for_cli(
     """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it."""
     path = Path(path).expanduser()
     passphrase = _cli_passphrase(path, passphrase_file)
-    return open_journal(path, passphrase=passphrase, create=create)
+    try:
+        return open_journal(path, passphrase=passphrase, create=create)
+    except DamagedJournalError as exc:
+        if exc.backup is None:
+            raise
+        secret = " --passphrase-file PATH" if passphrase_file is not None else ""
+        raise DamagedJournalError(
+            f"{exc} To put it in the journal's place (the damaged file is kept in the backups folder first): "
+            f"trial-journal restore {exc.backup.path.name} --journal {path}{secret}",
+            exc.backup,
+        ) from None
 
 
 def restore_journal(
@@ -350,6 +363,33 @@ def restore_journal(
         key_source = path if keystore.is_encrypted(path) else backup_path
         key = _key_for(key_source, passphrase, recovery_code, None)
         return backups.restore_backup(backup_path, path, key)
+
+
+def _damaged_or_as_it_is(exc: JournalError, path: Path, key: bytes | None, existed: bool) -> JournalError:
+    """A journal whose file fails SQLite's check becomes a DamagedJournalError naming its newest good backup.
+
+    A file that is sound but not openable for another reason (made by a newer version,
+    another program's database) is left as it was said: restoring would not help there. A
+    passphrase refused by the database after its key header accepted it means the file
+    itself is damaged.
+    """
+    if not existed or isinstance(exc, PassphraseNeededError):
+        return exc
+    if isinstance(exc, WrongPassphraseError) and key is None:
+        return exc
+    if not backups.verify_backup(path, key):
+        return exc
+    text = str(exc)
+    if isinstance(exc, WrongPassphraseError):
+        text = f"{path} is damaged: its key header opens, but the file itself does not."
+    text = text.removesuffix(" A backup can be restored.").rstrip()
+    good = backups.newest_restorable_backup(path, key)
+    if good is None:
+        return DamagedJournalError(f"{text} No backup of it that can be restored was found.", None)
+    local = good.made_at.astimezone()
+    return DamagedJournalError(
+        f"{text} Its newest good backup is {good.path.name}, from {local:%d %b %Y %H:%M}.", good
+    )
 
 
 def _refuse_another_journals_backup(path: Path, backup_path: Path) -> None:

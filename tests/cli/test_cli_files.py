@@ -123,3 +123,15 @@ def test_restore_of_another_journals_backup_in_the_same_folder_is_refused(tmp_pa
     err = refused(run_cli(tmp_path, "restore", theirs.name, "--journal", journal))
     assert "another journal (journal.sqlite)" in err, err
     assert digest(journal) == before
+
+
+def test_a_damaged_journal_names_its_newest_good_backup_and_the_command_to_restore_it(tmp_path, journal):
+    ok(run_cli(tmp_path, "backup", "--journal", journal))
+    backup = _only_backup(journal)
+    journal.write_bytes(b"%PDF-1.4 this journal was overwritten by a report\n" * 200)
+    err = refused(run_cli(tmp_path, "assess", "--journal", journal))
+    assert f"newest good backup is {backup.name}" in err, err
+    command = f"trial-journal restore {backup.name} --journal {journal}"
+    assert command in err, err
+    ok(run_cli(tmp_path, *command.split()[1:]))
+    ok(run_cli(tmp_path, "assess", "--journal", journal))
