@@ -82,7 +82,9 @@ class FileChooser:
 
     @classmethod
     def save_path(cls, parent: QWidget, title: str, filter_: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, "", filter_, options=QFileDialog.DontUseNativeDialog)
+        # The replace question is asked after the file name gets its ending (confirm_save_target), not here.
+        options = QFileDialog.DontUseNativeDialog | QFileDialog.DontConfirmOverwrite
+        path, _ = QFileDialog.getSaveFileName(parent, title, "", filter_, options=options)
         return path or None
 
 
@@ -623,8 +625,15 @@ class MainWindow(QMainWindow):
 
         if not path.endswith(".json"):
             path += ".json"
+        from ui.save_target import confirm_save_target, journal_path_of
+
+        if not confirm_save_target(self, path, journal_path_of(self.session)):
+            return
         try:
             atomic_write(path, dumps(self.session.journal.contents()).encode("utf-8"))
+        except JournalError as exc:  # names the file and why (journal.atomic), never a temporary file
+            Notice.show(self, "Not exported", f"{exc} Nothing else changed.", warning=True)
+            return
         except OSError as exc:
             Notice.show(self, "Not exported", f"The file could not be written: {exc.strerror or exc}. Nothing else changed.", warning=True)
             return

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.report_text import SECTIONS, outline, report_facts
+from ui.save_target import confirm_save_target, journal_path_of
 
 __all__ = ["ReportDialog", "PathChooser", "BackgroundJob", "install_report_actions", "RANGES"]
 
@@ -57,7 +58,9 @@ class PathChooser:
 
     @classmethod
     def save_path(cls, parent: QWidget, title: str, filter_: str, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_, options=QFileDialog.DontUseNativeDialog)
+        # The replace question is asked after the file name gets its ending (confirm_save_target), not here.
+        options = QFileDialog.DontUseNativeDialog | QFileDialog.DontConfirmOverwrite
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_, options=options)
         return path or None
 
 
@@ -256,6 +259,9 @@ class ReportDialog(QDialog):
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
+        if not confirm_save_target(self, path, journal_path_of(self.session)):
+            self.status.setText("The report was not saved.")
+            return
         self.save(path)
 
     def save(self, path: str) -> BackgroundJob:
@@ -318,6 +324,8 @@ def _export(window: Any, kind: str) -> BackgroundJob | None:
         return None
     if kind == "csv" and not path.lower().endswith(".zip"):
         path += ".zip"
+    if not confirm_save_target(window, path, journal_path_of(window.session)):
+        return None
     contents = window.session.contents()
     job = BackgroundJob(lambda: write(contents, path), window)
 
