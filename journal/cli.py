@@ -370,8 +370,9 @@ def main(argv: Sequence[str] | None = None, run_window: WindowRunner | None = No
         print(f"{APP_NAME}: stopped.", file=sys.stderr)
         return 130
     except OSError as exc:
-        target = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"{APP_NAME}: {exc.strerror or exc}{target}", file=sys.stderr)
+        from journal.atomic import os_error_words
+
+        print(f"{APP_NAME}: {os_error_words(exc)}", file=sys.stderr)
         return EXIT_PROBLEM
 
 

@@ -135,3 +135,33 @@ def test_a_damaged_journal_names_its_newest_good_backup_and_the_command_to_resto
     assert command in err, err
     ok(run_cli(tmp_path, *command.split()[1:]))
     ok(run_cli(tmp_path, "assess", "--journal", journal))
+
+
+def _unchangeable(path: Path, on: bool) -> bool:
+    import subprocess
+
+    try:
+        return subprocess.run(["chattr", "+i" if on else "-i", str(path)], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def test_an_unchangeable_file_and_folder_are_named_in_plain_words(tmp_path, journal):
+    out = tmp_path / "r.pdf"
+    out.write_text("kept")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if not _unchangeable(out, True):
+        pytest.skip("marking a file unchangeable needs chattr and the right to use it")
+    try:
+        assert _unchangeable(folder, True)
+        err = refused(run_cli(tmp_path, "report", "--journal", journal, "--out", out, "--force"))
+        assert "Cannot write r.pdf: the file already there is protected" in err, err
+        err = refused(run_cli(tmp_path, "report", "--journal", journal, "--out", folder / "r.pdf"))
+        assert f"the folder {folder} does not let you add files" in err, err
+        for words in (".part", "Errno", "Operation not permitted", "Permission denied"):
+            assert words not in err, err
+    finally:
+        _unchangeable(out, False)
+        _unchangeable(folder, False)
+    assert out.read_text() == "kept"
