@@ -537,7 +537,9 @@ def cli_restore(args: Any, _open_journal: Any = None, journal_path: str | os.Pat
     path = Path(journal_path if journal_path is not None else args.journal)
     passphrase_file = getattr(args, "passphrase_file", None)
     passphrase = read_passphrase(passphrase_file) if passphrase_file is not None else None
-    safety = restore_journal(path, args.backup, passphrase=passphrase)
+    from journal.wrong_tries import WrongTries
+
+    safety = restore_journal(path, args.backup, passphrase=passphrase, tries=WrongTries(path))
     print(f"Restored {Path(args.backup).name} into {path}.")
     if safety is not None:
         print(f"The journal as it was is kept in {safety.path}")

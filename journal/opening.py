@@ -21,6 +21,7 @@ from journal.errors import DamagedJournalError, JournalError, WrongPassphraseErr
 from journal.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
 from journal.keystore import DEFAULT_KDF, KdfParams
 from journal.locking import JournalLock
+from journal.wrong_tries import WrongTries
 
 __all__ = [
     "JournalAccess",
@@ -231,6 +232,7 @@ def open_journal(
     create: bool = False,
     with_recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
+    tries: WrongTries | None = None,
 ) -> JournalAccess:
     """Open (or, with `create`, make) the journal at `path`.
 
@@ -239,7 +241,8 @@ def open_journal(
     JournalLockedError if it is open elsewhere, PassphraseNeededError / WrongPassphraseError
     before anything is read, JournalError for a damaged, foreign or newer file; in every
     case nothing is changed. A journal made by an older version is backed up, then upgraded
-    (by `Journal.open`).
+    (by `Journal.open`). With `tries` (the command line), earlier wrong passphrases make
+    this one wait first (journal.wrong_tries); the one-writer lock is held while it waits.
     """
     apply_private_umask()
     path = Path(path).expanduser().absolute()
@@ -257,7 +260,7 @@ def open_journal(
         _drop_stale_header(path)
         code = None
         if exists or keystore.is_encrypted(path):
-            data_key = _key_for(path, passphrase, recovery_code, key)
+            data_key = _key_for(path, passphrase, recovery_code, key, tries)
         elif passphrase is not None:
             data_key, code = keystore.create_keys(path, passphrase, recovery_code=with_recovery_code, kdf=kdf)
             made_keys = True
@@ -322,13 +325,21 @@ def open_journal_for_cli(
 
 
 def open_access_for_cli(
-    path: str | os.PathLike[str], passphrase_file: str | os.PathLike[str] | None, create: bool
+    path: str | os.PathLike[str],
+    passphrase_file: str | os.PathLike[str] | None,
+    create: bool,
+    *,
+    tries: WrongTries | None = None,
 ) -> JournalAccess:
-    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it."""
+    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it.
+
+    Wrong passphrases are remembered across commands and slow the next one down (`tries`,
+    by default the journal's own record; tests hand in one with a fake sleep).
+    """
     path = Path(path).expanduser()
     passphrase = _cli_passphrase(path, passphrase_file)
     try:
-        return open_journal(path, passphrase=passphrase, create=create)
+        return open_journal(path, passphrase=passphrase, create=create, tries=tries or WrongTries(path))
     except DamagedJournalError as exc:
         if exc.backup is None:
             raise
@@ -342,7 +353,7 @@ def open_access_for_cli(
 
 def restore_journal(
     path: str | os.PathLike[str], backup_path: str | os.PathLike[str], *, passphrase: str | None = None,
-    recovery_code: str | None = None,
+    recovery_code: str | None = None, tries: WrongTries | None = None,
 ) -> Backup | None:
     """Restore a backup over a journal that is not open (it may be too damaged to open); returns the safety backup.
 
@@ -361,7 +372,7 @@ def restore_journal(
     with JournalLock(path):
         backups.remove_leftovers(path)
         key_source = path if keystore.is_encrypted(path) else backup_path
-        key = _key_for(key_source, passphrase, recovery_code, None)
+        key = _key_for(key_source, passphrase, recovery_code, None, tries)
         return backups.restore_backup(backup_path, path, key)
 
 
@@ -416,8 +427,25 @@ def _cli_passphrase(path: Path, passphrase_file: str | os.PathLike[str] | None) 
     return passphrase
 
 
-def _key_for(path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None) -> bytes | None:
-    """The data key for an existing journal, from whichever secret was given."""
+def _key_for(
+    path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None, tries: WrongTries | None = None
+) -> bytes | None:
+    """The data key for an existing journal, from whichever secret was given.
+
+    With `tries`, the wait earned by earlier wrong tries comes first, a wrong one is counted
+    (and the message says how long the next try waits), a right one clears the count.
+    """
+    if tries is not None and key is None and (passphrase is not None or recovery_code is not None) and keystore.is_encrypted(path):
+        tries.wait_turn()
+        try:
+            data_key = _key_for(path, passphrase, recovery_code, None)
+        except WrongPassphraseError as exc:
+            if isinstance(exc, PassphraseNeededError):
+                raise
+            later = tries.wrong()
+            raise WrongPassphraseError(f"{exc} {later}".rstrip()) from None
+        tries.right()
+        return data_key
     if not keystore.is_encrypted(path):
         if passphrase is not None or recovery_code is not None:
             raise JournalError(

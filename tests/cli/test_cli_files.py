@@ -165,3 +165,17 @@ def test_an_unchangeable_file_and_folder_are_named_in_plain_words(tmp_path, jour
         _unchangeable(out, False)
         _unchangeable(folder, False)
     assert out.read_text() == "kept"
+
+
+def test_wrong_passphrases_on_the_command_line_say_the_next_try_will_wait(tmp_path):
+    right = tmp_path / "right.txt"
+    right.write_text("a long enough passphrase\n")
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not it\n")
+    db = tmp_path / "secret.db"
+    ok(run_cli(tmp_path, "import", FULL, "--journal", db, "--passphrase-file", right))
+    errors = [refused(run_cli(tmp_path, "assess", "--journal", db, "--passphrase-file", wrong)) for _ in range(4)]
+    assert all("does not open" in e for e in errors), errors
+    assert "wait" not in errors[2]
+    assert "The next try will wait 1 second." in errors[3], errors[3]
+    assert (tmp_path / "secret.db.tries").exists()
