@@ -104,6 +104,8 @@ class ReportDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
         self.to_edit.setDate(_qdate(session.today))
+        # A report speaks only of days that have passed: a later end would count ongoing trials as lasting until then.
+        self.to_edit.setMaximumDate(_qdate(session.today))
         self.name_box = QComboBox()
         for key, label in NAME_CHOICES:
             self.name_box.addItem(label, key)

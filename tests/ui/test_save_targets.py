@@ -72,3 +72,12 @@ def test_the_journal_export_asks_before_replacing_a_file(qtbot, window, tmp_path
     asked, _ = _answers(monkeypatch, replace=False)
     window.export_action.trigger()
     assert asked == [mine] and mine.read_text() == '{"mine": true}'
+
+
+def test_the_report_range_cannot_reach_past_today(qtbot, window):
+    dialog = ReportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.range_box.setCurrentIndex(dialog.range_box.findData("custom"))
+    today = window.session.today
+    dialog.to_edit.setDate(dialog.to_edit.date().addDays(30))
+    assert dialog.start_end()[1] == today
