@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -13,7 +14,59 @@ from typing import BinaryIO
 from journal.errors import JournalError
 from journal.hygiene import fsync_dir as _fsync_folder, fsync_file as _fsync_file
 
-__all__ = ["atomic_write", "atomic_directory"]
+__all__ = ["atomic_write", "atomic_directory", "cannot_write_words", "os_error_words", "CannotWriteError"]
+
+
+class CannotWriteError(JournalError, OSError):
+    """A file could not be written; the message names the file the person chose and why, and nothing was written."""
+
+
+_PROTECTED = (errno.EPERM, errno.EACCES)
+
+
+def cannot_write_words(path: Path, exc: OSError, *, creating: bool = False) -> str:
+    """Why `path` could not be written, in plain words that name the file the person chose (never a temporary one).
+
+    `creating` says the new file could not even be started in the folder (so the folder is the
+    problem); otherwise putting it in place of the old one failed.
+    """
+    folder = path.parent
+    code = exc.errno
+    if code == errno.EROFS:
+        return f"Cannot write {path.name}: the folder {folder} is on a read-only disk. Choose another folder. Nothing was written."
+    if code in _PROTECTED and (creating or not path.exists()):
+        return (
+            f"Cannot write {path.name}: the folder {folder} does not let you add files (it is read-only or "
+            "protected). Choose another folder. Nothing was written."
+        )
+    if code in _PROTECTED:
+        return (
+            f"Cannot write {path.name}: the file already there is protected (read-only, locked or marked "
+            "unchangeable), so it cannot be replaced. Choose another name. Nothing was written."
+        )
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", None):
+        return f"Cannot write {path.name}: the disk is full. Free some space and try again. Nothing was written."
+    if code == errno.ENAMETOOLONG:
+        return f"Cannot write {path.name}: the name is too long for this disk. Choose a shorter one. Nothing was written."
+    reason = exc.strerror or exc.__class__.__name__
+    return f"Cannot write {path.name} in {folder}: {reason.rstrip('.').lower()}. Nothing was written."
+
+
+def os_error_words(exc: OSError) -> str:
+    """Any other file error, in plain words naming the file (for messages shown as they are)."""
+    where = f"{exc.filename}" if getattr(exc, "filename", None) else "a file"
+    code = exc.errno
+    if code == errno.EROFS:
+        return f"{where} is on a read-only disk, so it cannot be changed. Nothing was changed."
+    if code in _PROTECTED:
+        return (
+            f"{where} cannot be changed: it (or its folder) is protected (read-only, locked or marked unchangeable), "
+            "or belongs to someone else. Nothing was changed."
+        )
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", None):
+        return f"The disk holding {where} is full. Free some space and try again. Nothing was changed."
+    reason = (exc.strerror or str(exc) or exc.__class__.__name__).rstrip(".")
+    return f"{where}: {reason[:1].lower() + reason[1:]}."
 
 
 def _existing_folder(path: Path) -> Path:
@@ -35,7 +88,10 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO]
     folder = _existing_folder(path)
     if path.is_dir():
         raise JournalError(f"Cannot write {path}: a folder of that name is already there.")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise CannotWriteError(cannot_write_words(path, exc, creating=True)) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -50,6 +106,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO]
         if not hasattr(os, "fchmod"):
             os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CannotWriteError(cannot_write_words(path, exc)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -74,7 +133,10 @@ def atomic_directory(path: str | os.PathLike[str], *, replaceable: Callable[[Pat
         raise JournalError(
             f"The folder {path} already holds other files; choose a new folder name so nothing in it is overwritten."
         )
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=folder))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=folder))
+    except OSError as exc:
+        raise CannotWriteError(cannot_write_words(path, exc, creating=True)) from None
     aside: Path | None = None
     try:
         os.chmod(staging, 0o700)

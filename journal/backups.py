@@ -9,7 +9,13 @@ Every backup is written to a temporary name (created 0600), flushed to disk, ren
 folder flushed, then reopened and checked with `PRAGMA integrity_check`; a backup that does
 not check out is removed and reported, and earlier backups are left alone.
 
-Backups live in `<journal folder>/backups/` named `<journal stem>-<UTC time>-<reason>.db`.
+Backups live in `<journal folder>/backups/` named `<journal file name>-<UTC time>-<reason>.db`
+(`mood.db-20261127-100500-000000-close.db`): keyed by the whole file name, so the backups of
+`mood.db` and `mood.sqlite` in one folder are never mixed up. Backups named by the journal's
+stem alone (`mood-20261127-…-close.db`, from earlier versions) are still listed for a journal
+called `<stem>.db`, but never thinned: they might belong to another journal of that stem.
+
+A backup is restored only when it is a Trial Journal this version can open (`restorable_problems`).
 
 Thinning (`kept_backups`), with `age = now - made_at`:
   * the newest backup is always kept, whatever its age;
@@ -38,7 +44,7 @@ from typing import Any
 from journal.errors import JournalError, WrongPassphraseError
 from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, make_private, make_private_dir
 from journal.hygiene import fsync_file as _fsync_file
-from journal.keystore import keyfile_path
+from journal.keystore import KEYFILE_SUFFIX, keyfile_path
 
 __all__ = [
     "BACKUP_DIRNAME",
@@ -51,6 +57,9 @@ __all__ = [
     "list_backups",
     "make_backup",
     "verify_backup",
+    "restorable_problems",
+    "newest_restorable_backup",
+    "remove_leftovers",
     "kept_backups",
     "thin_backups",
     "restore_backup",
@@ -130,18 +139,28 @@ def backups_dir(journal_path: str | os.PathLike[str]) -> Path:
     return Path(journal_path).parent / BACKUP_DIRNAME
 
 
-def list_backups(journal_path: str | os.PathLike[str]) -> list[Backup]:
-    """The journal's backups, newest first (other journals' backups in the same folder are not listed)."""
+def _is_legacy(name_part: str, journal_path: Path) -> bool:
+    """A backup named by the stem alone, as earlier versions did: taken as this journal's only when it is `<stem>.db`."""
+    return journal_path.suffix == ".db" and name_part == journal_path.stem and name_part != journal_path.name
+
+
+def list_backups(journal_path: str | os.PathLike[str], *, legacy: bool = True) -> list[Backup]:
+    """The journal's backups, newest first (other journals' backups in the same folder are not listed).
+
+    `legacy=False` leaves out backups named by the stem alone (see the module docstring).
+    """
+    journal_path = Path(journal_path)
     folder = backups_dir(journal_path)
-    stem = Path(journal_path).stem
     found = []
     try:
         entries = list(folder.iterdir())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
     for entry in entries:
         match = _NAME.match(entry.name)
-        if not match or match["stem"] != stem:
+        if not match:
+            continue
+        if match["stem"] != journal_path.name and not (legacy and _is_legacy(match["stem"], journal_path)):
             continue
         try:
             made_at = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
@@ -175,7 +194,7 @@ def make_backup(
         raise BackupError(f"There is no journal at {journal_path} to back up.")
     now = now or datetime.now(timezone.utc)
     folder = make_private_dir(backups_dir(journal_path))
-    final, now = _unused_name(folder, journal_path.stem, now, reason)
+    final, now = _unused_name(folder, journal_path.name, now, reason)
     tmp = folder / f".{final.name}.{secrets.token_hex(4)}.part"
     own = connection is None
     conn = _connect(journal_path, key) if own else connection
@@ -227,6 +246,100 @@ def verify_backup(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+_PAGE = 512  # the smallest SQLite page: every database file, plain or encrypted, is a whole number of pages
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def restorable_problems(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
+    """Why `path` cannot replace a journal: empty, not a database, another program's, made by a newer
+    version, damaged, or not opening with `key`. Empty when it is a Trial Journal this version can open."""
+    from journal.storage import known_revisions
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            start = f.read(16)
+    except OSError as exc:
+        return [f"it cannot be read ({exc.strerror or exc})"]
+    if size == 0:
+        return ["it is empty (0 bytes), so it holds no journal"]
+    if size % _PAGE or size < _PAGE:
+        return ["it is not a Trial Journal backup: it is not a database file at all"]
+    if key is None and start != _SQLITE_MAGIC:
+        if keyfile_path(path).exists():
+            return ["it needs a passphrase to open"]
+        return ["it is not a Trial Journal backup: it is not a database file, or an encrypted one whose key header is missing"]
+    problems = verify_backup(path, key)
+    if problems:
+        return problems
+    conn = _connect(path, key, readonly=True)
+    try:
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return ["it is an empty database that holds no journal"]
+        if "alembic_version" not in tables:
+            return ["it is a database from another program, not a Trial Journal"]
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except Exception as exc:
+        return [f"the check could not run ({exc})"]
+    finally:
+        conn.close()
+    if row is None:
+        return ["it is not a complete Trial Journal: it has no schema version"]
+    if str(row[0]) not in known_revisions():
+        return ["it was made by a newer version of Trial Journal, which this version cannot open; update Trial Journal first"]
+    return []
+
+
+def newest_restorable_backup(journal_path: str | os.PathLike[str], key: bytes | None) -> Backup | None:
+    """The newest of the journal's backups that passes `restorable_problems`, or None."""
+    for b in list_backups(journal_path):
+        backup_key = key
+        if key is None and b.encrypted:
+            continue  # needs a passphrase nobody has given here
+        if not restorable_problems(b.path, backup_key):
+            return b
+    return None
+
+
+_LEFTOVER_PART = re.compile(r"^\.(?P<stem>.+)-\d{8}-\d{6}-\d{6}-[a-z]+\.db\.[0-9a-f]{8}\.part$")
+
+
+def remove_leftovers(journal_path: str | os.PathLike[str]) -> list[Path]:
+    """Remove what an interrupted backup, restore or encryption of this journal left behind; returns what went.
+
+    These are full copies of the journal (plain ones when it has no passphrase): a backup's
+    `.part`, a key header whose backup never arrived, a restore's `.restore` and an
+    encryption's `.encrypting` file. Call only while holding the journal's lock, so none of
+    them is still being written.
+    """
+    journal_path = Path(journal_path)
+    removed: list[Path] = []
+    folder = backups_dir(journal_path)
+    try:
+        entries = list(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        entries = []
+    for entry in entries:
+        part = _LEFTOVER_PART.match(entry.name)
+        if part and (part["stem"] == journal_path.name or _is_legacy(part["stem"], journal_path)) and entry.is_file():
+            removed.append(entry)
+            continue
+        if entry.name.endswith(KEYFILE_SUFFIX):
+            db = entry.with_name(entry.name[: -len(KEYFILE_SUFFIX)])
+            owner = _NAME.match(db.name)
+            if owner and owner["stem"] == journal_path.name and not db.exists():
+                removed.append(entry)
+    beside = re.compile(r"^\." + re.escape(journal_path.name) + r"\.[0-9a-f]{8}\.(restore|encrypting)$")
+    try:
+        removed += [e for e in journal_path.parent.iterdir() if beside.match(e.name) and e.is_file()]
+    except OSError:
+        pass
+    _remove(*removed)
+    return removed
+
+
 def kept_backups(made_at: Iterable[datetime], now: datetime) -> set[datetime]:
     """Which backup times the thinning rule (module docstring) keeps."""
     times = sorted(set(made_at), reverse=True)
@@ -254,7 +367,7 @@ def kept_backups(made_at: Iterable[datetime], now: datetime) -> set[datetime]:
 def thin_backups(journal_path: str | os.PathLike[str], now: datetime | None = None) -> list[Path]:
     """Remove the backups the thinning rule does not keep; returns what was removed."""
     now = now or datetime.now(timezone.utc)
-    backups = list_backups(journal_path)
+    backups = list_backups(journal_path, legacy=False)  # a stem-named backup may be another journal's
     keep = kept_backups((b.made_at for b in backups), now)
     removed = []
     for b in backups:
@@ -278,9 +391,9 @@ def restore_backup(
     journal is exactly as it was.
     """
     backup_path, journal_path = Path(backup_path), Path(journal_path)
-    problems = verify_backup(backup_path, key)
+    problems = restorable_problems(backup_path, key)
     if problems:
-        if key is not None and any("key" in p for p in problems):
+        if key is not None and any("does not open with this journal's key" in p for p in problems):
             raise WrongPassphraseError(
                 f"The backup {backup_path.name} does not open with this journal's passphrase: it belongs to "
                 "another journal, was made before the passphrase was set, or is damaged. Nothing was changed."
@@ -292,7 +405,9 @@ def restore_backup(
             safety = make_backup(journal_path, key, "restore", thin=False)
         except BackupError:
             # Too damaged to back up the usual way: keep its raw files instead, so nothing is lost.
-            copy_files_aside(journal_path, backups_dir(journal_path) / f"damaged-{_stamp(datetime.now(timezone.utc))}")
+            copy_files_aside(
+                journal_path, backups_dir(journal_path) / f"damaged-{journal_path.name}-{_stamp(datetime.now(timezone.utc))}"
+            )
     tmp = journal_path.with_name(f".{journal_path.name}.{secrets.token_hex(4)}.restore")
     try:
         _copy_file(backup_path, tmp)
@@ -422,7 +537,9 @@ def cli_restore(args: Any, _open_journal: Any = None, journal_path: str | os.Pat
     path = Path(journal_path if journal_path is not None else args.journal)
     passphrase_file = getattr(args, "passphrase_file", None)
     passphrase = read_passphrase(passphrase_file) if passphrase_file is not None else None
-    safety = restore_journal(path, args.backup, passphrase=passphrase)
+    from journal.wrong_tries import WrongTries
+
+    safety = restore_journal(path, args.backup, passphrase=passphrase, tries=WrongTries(path))
     print(f"Restored {Path(args.backup).name} into {path}.")
     if safety is not None:
         print(f"The journal as it was is kept in {safety.path}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -32,14 +34,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_PROBLEM, f"{self.prog}: {message}\n")
 
 
+_DAY_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
 def _date_arg(name: str) -> Callable[[str], date]:
     def parse(text: str) -> date:
+        shape = _DAY_SHAPE.match(text.strip())
+        if not shape:
+            raise argparse.ArgumentTypeError(f"{name} must be a date written YYYY-MM-DD, got {text!r}")
+        year, month, day = (int(part) for part in shape.groups())
+        if not 1 <= month <= 12:
+            raise argparse.ArgumentTypeError(f"{text.strip()} is not a day on the calendar: there is no month {month} (months run from 01 to 12)")
         try:
-            return date.fromisoformat(text.strip())
+            return date(year, month, day)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a date written YYYY-MM-DD, got {text!r}") from None
+            days = calendar.monthrange(year, month)[1]
+            raise argparse.ArgumentTypeError(
+                f"{text.strip()} is not a day on the calendar: {calendar.month_name[month]} {year} has {days} days"
+            ) from None
 
     return parse
+
+
+def _not_after_today(name: str, day: date | None) -> None:
+    """A report or assessment covers only days that have passed: a later day would count ongoing trials as lasting until then."""
+    today = date.today()
+    if day is not None and day > today:
+        raise JournalError(
+            f"{name} {day.isoformat()} is in the future (today is {today.isoformat()}); the journal can only "
+            "speak of days that have passed. Nothing was written."
+        )
 
 
 def _add_journal_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
@@ -69,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the journal as JSON, CSV or FHIR")
     p.add_argument("--format", choices=("json", "csv", "fhir"), default="json")
     p.add_argument("--out", metavar="PATH", type=Path, required=True)
+    p.add_argument("--force", action="store_true", help="replace a file (or earlier export folder) already at --out")
     _add_journal_options(p)
 
     p = sub.add_parser("assess", help="print the treatment-resistance assessment")
@@ -82,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", metavar="DATE", type=_date_arg("--to"))
     p.add_argument("--name", choices=("full", "initials", "none"), default="initials", help="how your name is printed")
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    p.add_argument("--force", action="store_true", help="replace a file already at --out")
     _add_journal_options(p)
 
     p = sub.add_parser("backup", help="make a verified backup of the journal now, or list backups")
@@ -179,7 +205,19 @@ def _remove_new_journal(path: Path) -> None:
             pass
 
 
+def _check_out(args: argparse.Namespace) -> None:
+    """--out never names the journal's own files, and replaces an existing file only with --force."""
+    from journal.own_files import refuse_journal_own_file
+
+    out = Path(args.out).expanduser()
+    refuse_journal_own_file(out, _journal_path(args))
+    if (out.exists() or out.is_symlink()) and not args.force:
+        what = "A folder" if out.is_dir() else "A file"
+        raise JournalError(f"{what} named {out} is already there. Nothing was written: choose another name, or add --force to replace it.")
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    _check_out(args)
     with open_journal(args) as journal:
         contents = journal.contents()
     out: Path = args.out
@@ -203,6 +241,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_assess(args: argparse.Namespace) -> int:
     from journal.assessment import assess, assessment_to_json
 
+    _not_after_today("--as-of", args.as_of)
     with open_journal(args) as journal:
         contents = journal.contents()
     result = assess(contents, as_of=args.as_of)
@@ -257,6 +296,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.start and args.end and args.start > args.end:
         raise JournalError(f"--from ({args.start}) is after --to ({args.end})")
+    _not_after_today("--from", args.start)
+    _not_after_today("--to", args.end)
+    _check_out(args)
     with open_journal(args) as journal:
         contents = journal.contents()
     out = build_report(contents, args.out, start=args.start, end=args.end, name_style=args.name, page_size=args.page_size)
@@ -328,8 +370,9 @@ def main(argv: Sequence[str] | None = None, run_window: WindowRunner | None = No
         print(f"{APP_NAME}: stopped.", file=sys.stderr)
         return 130
     except OSError as exc:
-        target = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"{APP_NAME}: {exc.strerror or exc}{target}", file=sys.stderr)
+        from journal.atomic import os_error_words
+
+        print(f"{APP_NAME}: {os_error_words(exc)}", file=sys.stderr)
         return EXIT_PROBLEM
 
 

@@ -44,3 +44,11 @@ class WrongPassphraseError(JournalError):
 
 class JournalLockedError(JournalError):
     """Another window or process has this journal open."""
+
+
+class DamagedJournalError(JournalError):
+    """The journal's file is damaged (or is no longer a journal); `backup` is its newest good backup, or None."""
+
+    def __init__(self, message: str, backup: object = None):
+        super().__init__(message)
+        self.backup = backup

@@ -17,10 +17,11 @@ from typing import Any
 
 from journal import backups, keystore
 from journal.backups import Backup, BackupError, BackupSchedule, CheckReport
-from journal.errors import JournalError, WrongPassphraseError
+from journal.errors import DamagedJournalError, JournalError, WrongPassphraseError
 from journal.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
 from journal.keystore import DEFAULT_KDF, KdfParams
 from journal.locking import JournalLock
+from journal.wrong_tries import WrongTries
 
 __all__ = [
     "JournalAccess",
@@ -231,6 +232,7 @@ def open_journal(
     create: bool = False,
     with_recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
+    tries: WrongTries | None = None,
 ) -> JournalAccess:
     """Open (or, with `create`, make) the journal at `path`.
 
@@ -239,7 +241,8 @@ def open_journal(
     JournalLockedError if it is open elsewhere, PassphraseNeededError / WrongPassphraseError
     before anything is read, JournalError for a damaged, foreign or newer file; in every
     case nothing is changed. A journal made by an older version is backed up, then upgraded
-    (by `Journal.open`).
+    (by `Journal.open`). With `tries` (the command line), earlier wrong passphrases make
+    this one wait first (journal.wrong_tries); the one-writer lock is held while it waits.
     """
     apply_private_umask()
     path = Path(path).expanduser().absolute()
@@ -253,16 +256,20 @@ def open_journal(
     lock = JournalLock(path).acquire()
     made_keys = False
     try:
+        backups.remove_leftovers(path)  # copies an interrupted backup or restore left: ours alone, as we hold the lock
         _drop_stale_header(path)
         code = None
         if exists or keystore.is_encrypted(path):
-            data_key = _key_for(path, passphrase, recovery_code, key)
+            data_key = _key_for(path, passphrase, recovery_code, key, tries)
         elif passphrase is not None:
             data_key, code = keystore.create_keys(path, passphrase, recovery_code=with_recovery_code, kdf=kdf)
             made_keys = True
         else:
             data_key = key
-        journal = _open_facade(path, data_key, create=create)
+        try:
+            journal = _open_facade(path, data_key, create=create)
+        except JournalError as exc:
+            raise _damaged_or_as_it_is(exc, path, data_key, exists) from None
     except BaseException:
         if made_keys and not path.exists():
             keystore.keyfile_path(path).unlink(missing_ok=True)
@@ -318,17 +325,35 @@ def open_journal_for_cli(
 
 
 def open_access_for_cli(
-    path: str | os.PathLike[str], passphrase_file: str | os.PathLike[str] | None, create: bool
+    path: str | os.PathLike[str],
+    passphrase_file: str | os.PathLike[str] | None,
+    create: bool,
+    *,
+    tries: WrongTries | None = None,
 ) -> JournalAccess:
-    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it."""
+    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it.
+
+    Wrong passphrases are remembered across commands and slow the next one down (`tries`,
+    by default the journal's own record; tests hand in one with a fake sleep).
+    """
     path = Path(path).expanduser()
     passphrase = _cli_passphrase(path, passphrase_file)
-    return open_journal(path, passphrase=passphrase, create=create)
+    try:
+        return open_journal(path, passphrase=passphrase, create=create, tries=tries or WrongTries(path))
+    except DamagedJournalError as exc:
+        if exc.backup is None:
+            raise
+        secret = " --passphrase-file PATH" if passphrase_file is not None else ""
+        raise DamagedJournalError(
+            f"{exc} To put it in the journal's place (the damaged file is kept in the backups folder first): "
+            f"trial-journal restore {exc.backup.path.name} --journal {path}{secret}",
+            exc.backup,
+        ) from None
 
 
 def restore_journal(
     path: str | os.PathLike[str], backup_path: str | os.PathLike[str], *, passphrase: str | None = None,
-    recovery_code: str | None = None,
+    recovery_code: str | None = None, tries: WrongTries | None = None,
 ) -> Backup | None:
     """Restore a backup over a journal that is not open (it may be too damaged to open); returns the safety backup.
 
@@ -341,12 +366,55 @@ def restore_journal(
         backup_path = backups.backups_dir(path) / backup_path.name
     if not backup_path.is_file():
         raise JournalError(f"There is no backup at {backup_path}.")
+    _refuse_another_journals_backup(path, backup_path)
     if not path.parent.exists():
         make_private_dir(path.parent)
     with JournalLock(path):
+        backups.remove_leftovers(path)
         key_source = path if keystore.is_encrypted(path) else backup_path
-        key = _key_for(key_source, passphrase, recovery_code, None)
+        key = _key_for(key_source, passphrase, recovery_code, None, tries)
         return backups.restore_backup(backup_path, path, key)
+
+
+def _damaged_or_as_it_is(exc: JournalError, path: Path, key: bytes | None, existed: bool) -> JournalError:
+    """A journal whose file fails SQLite's check becomes a DamagedJournalError naming its newest good backup.
+
+    A file that is sound but not openable for another reason (made by a newer version,
+    another program's database) is left as it was said: restoring would not help there. A
+    passphrase refused by the database after its key header accepted it means the file
+    itself is damaged.
+    """
+    if not existed or isinstance(exc, PassphraseNeededError):
+        return exc
+    if isinstance(exc, WrongPassphraseError) and key is None:
+        return exc
+    if not backups.verify_backup(path, key):
+        return exc
+    text = str(exc)
+    if isinstance(exc, WrongPassphraseError):
+        text = f"{path} is damaged: its key header opens, but the file itself does not."
+    text = text.removesuffix(" A backup can be restored.").rstrip()
+    good = backups.newest_restorable_backup(path, key)
+    if good is None:
+        return DamagedJournalError(f"{text} No backup of it that can be restored was found.", None)
+    local = good.made_at.astimezone()
+    return DamagedJournalError(
+        f"{text} Its newest good backup is {good.path.name}, from {local:%d %b %Y %H:%M}.", good
+    )
+
+
+def _refuse_another_journals_backup(path: Path, backup_path: Path) -> None:
+    """A backup in this journal's backups folder but named for another journal there is that journal's: refused."""
+    if backup_path.resolve().parent != backups.backups_dir(path).resolve():
+        return  # a copy brought from elsewhere: the checks in restore_backup decide
+    if any(b.path.name == backup_path.name for b in backups.list_backups(path)):
+        return
+    match = backups._NAME.match(backup_path.name)
+    if match:
+        raise JournalError(
+            f"{backup_path.name} is a backup of another journal ({match['stem']}), not of {path.name}. "
+            f"Nothing was changed: `trial-journal backup --list --journal {path}` lists this journal's backups."
+        )
 
 
 def _cli_passphrase(path: Path, passphrase_file: str | os.PathLike[str] | None) -> str | None:
@@ -359,8 +427,25 @@ def _cli_passphrase(path: Path, passphrase_file: str | os.PathLike[str] | None) 
     return passphrase
 
 
-def _key_for(path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None) -> bytes | None:
-    """The data key for an existing journal, from whichever secret was given."""
+def _key_for(
+    path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None, tries: WrongTries | None = None
+) -> bytes | None:
+    """The data key for an existing journal, from whichever secret was given.
+
+    With `tries`, the wait earned by earlier wrong tries comes first, a wrong one is counted
+    (and the message says how long the next try waits), a right one clears the count.
+    """
+    if tries is not None and key is None and (passphrase is not None or recovery_code is not None) and keystore.is_encrypted(path):
+        tries.wait_turn()
+        try:
+            data_key = _key_for(path, passphrase, recovery_code, None)
+        except WrongPassphraseError as exc:
+            if isinstance(exc, PassphraseNeededError):
+                raise
+            later = tries.wrong()
+            raise WrongPassphraseError(f"{exc} {later}".rstrip()) from None
+        tries.right()
+        return data_key
     if not keystore.is_encrypted(path):
         if passphrase is not None or recovery_code is not None:
             raise JournalError(

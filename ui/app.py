@@ -292,19 +292,62 @@ def _open_access(path: Path, passphrase_file: str | None, new, parent=None):
     from ui.passphrase_dialog import OpenPassphraseDialog
 
     if passphrase_file:
-        return open_journal(path, passphrase=keystore.read_passphrase(passphrase_file), create=True)
+        return _open_or_offer_backup(path, parent, passphrase=keystore.read_passphrase(passphrase_file))
     if new is not None:
         return open_journal(path, passphrase=new.passphrase, with_recovery_code=new.recovery_code, create=True)
     passphrase = recovery = None
     while True:
         try:
-            return open_journal(path, passphrase=passphrase, recovery_code=recovery, create=True)
+            return _open_or_offer_backup(path, parent, passphrase=passphrase, recovery=recovery)
         except WrongPassphraseError as exc:  # also "a passphrase is needed", before any was typed
             message = str(exc) if (passphrase or recovery) else ""
             answer = OpenPassphraseDialog.ask(message, parent)
             if answer is None:
                 return None
             passphrase, recovery = answer
+
+
+class RestoreOffer:
+    """A damaged journal's newest good backup, offered right where the damage is reported. Tests replace `ask`."""
+
+    @classmethod
+    def ask(cls, parent, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Warning, "The journal is damaged", text, QMessageBox.NoButton, parent)
+        restore = box.addButton("&Restore this backup", QMessageBox.AcceptRole)
+        box.addButton("&Quit", QMessageBox.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        return box.clickedButton() is restore
+
+
+def _open_or_offer_backup(path: Path, parent, *, passphrase: str | None = None, recovery: str | None = None):
+    """Open the journal; when it is damaged and has a good backup, offer to restore that backup and open it.
+
+    Declining (or no good backup) raises the DamagedJournalError, which is shown as it is.
+    """
+    from journal.errors import DamagedJournalError
+    from journal.opening import open_journal, restore_journal
+
+    from ui.main_window import Notice
+
+    try:
+        return open_journal(path, passphrase=passphrase, recovery_code=recovery, create=True)
+    except DamagedJournalError as exc:
+        damaged = exc
+        if exc.backup is None:
+            raise
+    backup = damaged.backup
+    text = (
+        f"{damaged}\n\nRestore that backup ({backup.describe()}) now? Anything entered after it was made is not "
+        "in it. The damaged file is kept in the backups folder first, so nothing is lost."
+    )
+    if not RestoreOffer.ask(parent, text):
+        raise damaged
+    restore_journal(path, backup.path, passphrase=passphrase, recovery_code=recovery)
+    Notice.show(parent, "Backup restored", f"The backup from {backup.describe()} was restored; the journal opens with it now.")
+    return open_journal(path, passphrase=passphrase, recovery_code=recovery, create=True)
 
 
 if __name__ == "__main__":

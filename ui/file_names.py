@@ -58,7 +58,8 @@ def ask_open_path(parent: QWidget | None, title: str, filter_: str, start: str =
 
 
 def ask_save_path(parent: QWidget | None, title: str, filter_: str, suggested: str = "") -> str | None:
-    """Where to write a file, or None when the person cancelled."""
+    """Where to write a file, or None when the person cancelled; replacing is asked later (ui.save_target), once the ending is added."""
+    options = QFileDialog.DontUseNativeDialog | QFileDialog.DontConfirmOverwrite
     with folders_not_remembered():
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_, options=QFileDialog.DontUseNativeDialog)
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_, options=options)
     return path or None

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import JournalError, WrongPassphraseError
+from journal import wrong_tries
+from journal.wrong_tries import delay_after
 
 __all__ = [
     "DEFAULT_IDLE_MINUTES",
@@ -119,8 +121,9 @@ class UnlockDialog(QDialog):
     """The lock screen's question: the passphrase or the recovery code. Wrong tries wipe nothing; they only wait a little longer."""
 
     # Seconds to wait after the 4th, 5th, ... wrong try; the first three are free (typos happen).
-    FREE_TRIES = 3
-    MAX_DELAY_S = 30
+    # The policy is journal.wrong_tries', which the command line follows too.
+    FREE_TRIES = wrong_tries.FREE_TRIES
+    MAX_DELAY_S = wrong_tries.MAX_DELAY_S
 
     def __init__(self, access: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -178,8 +181,7 @@ class UnlockDialog(QDialog):
 
     def delay_after(self, wrong_tries: int) -> int:
         """Seconds before the next try is allowed."""
-        extra = wrong_tries - self.FREE_TRIES
-        return 0 if extra <= 0 else min(2 ** (extra - 1), self.MAX_DELAY_S)
+        return delay_after(wrong_tries)
 
     def _on_recovery_box_toggled(self, on: bool) -> None:
         self.passphrase_field.clear()

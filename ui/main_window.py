@@ -88,6 +88,7 @@ class FileChooser:
     def save_path(cls, parent: QWidget, title: str, filter_: str) -> str | None:
         from ui.file_names import ask_save_path
 
+        # The replace question is asked after the file name gets its ending (confirm_save_target), not here.
         return ask_save_path(parent, title, filter_)
 
 
@@ -654,8 +655,15 @@ class MainWindow(QMainWindow):
 
         if not path.endswith(".json"):
             path += ".json"
+        from ui.save_target import confirm_save_target, journal_path_of
+
+        if not confirm_save_target(self, path, journal_path_of(self.session)):
+            return
         try:
             atomic_write(path, dumps(self.session.journal.contents()).encode("utf-8"))
+        except JournalError as exc:  # names the file and why (journal.atomic), never a temporary file
+            Notice.show(self, "Not exported", f"{exc} Nothing else changed.", warning=True)
+            return
         except OSError as exc:
             Notice.show(self, "Not exported", f"The file could not be written: {exc.strerror or exc}. Nothing else changed.", warning=True)
             return

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.report_text import SECTIONS, outline, report_facts
+from ui.save_target import confirm_save_target, journal_path_of
 
 __all__ = ["ReportDialog", "PathChooser", "BackgroundJob", "install_report_actions", "RANGES"]
 
@@ -58,6 +59,7 @@ class PathChooser:
     def save_path(cls, parent: QWidget, title: str, filter_: str, suggested: str) -> str | None:
         from ui.file_names import ask_save_path  # no folder it visits is remembered
 
+        # The replace question is asked after the file name gets its ending (confirm_save_target), not here.
         return ask_save_path(parent, title, filter_, suggested)
 
 
@@ -101,6 +103,8 @@ class ReportDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
         self.to_edit.setDate(_qdate(session.today))
+        # A report speaks only of days that have passed: a later end would count ongoing trials as lasting until then.
+        self.to_edit.setMaximumDate(_qdate(session.today))
         self.name_box = QComboBox()
         for key, label in NAME_CHOICES:
             self.name_box.addItem(label, key)
@@ -263,6 +267,9 @@ class ReportDialog(QDialog):
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
+        if not confirm_save_target(self, path, journal_path_of(self.session)):
+            self.status.setText("The report was not saved.")
+            return
         self.save(path)
 
     def save(self, path: str) -> BackgroundJob:
@@ -325,6 +332,8 @@ def _export(window: Any, kind: str) -> BackgroundJob | None:
         return None
     if kind == "csv" and not path.lower().endswith(".zip"):
         path += ".zip"
+    if not confirm_save_target(window, path, journal_path_of(window.session)):
+        return None
     contents = window.session.contents()
     job = BackgroundJob(lambda: write(contents, path), window)
 

@@ -12,6 +12,7 @@ import pytest
 from journal import backups, keystore
 from journal.backups import Backup, BackupError, BackupSchedule
 from journal.errors import WrongPassphraseError
+from journal.storage import head_revision
 from tests.journal.tiny_disk import tiny_disk as _tiny_disk
 
 KEY = bytes(range(32))
@@ -32,6 +33,9 @@ def _make_journal(path, key=KEY, rows=(MARKER,), blob=0):
     conn = _connect(path, key)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE TABLE IF NOT EXISTS t (x TEXT)")
+    # a restore takes only a Trial Journal this version can open: these stand-ins carry its schema version
+    conn.execute("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    conn.execute("INSERT OR IGNORE INTO alembic_version VALUES (?)", (head_revision(),))
     for row in rows:
         conn.execute("INSERT INTO t VALUES (?)", (row,))
     if blob:
@@ -234,5 +238,5 @@ def test_a_periodic_backup_is_due_a_while_after_the_first_unsaved_change():
 
 def test_a_backup_lists_itself_with_the_reason_and_time_in_its_name(journal):
     b = backups.make_backup(journal, KEY, "close", now=NOW)
-    assert b.path.name == "journal-20260630-120000-000000-close.db"
+    assert b.path.name == "journal.db-20260630-120000-000000-close.db"  # keyed by the whole file name
     assert backups.list_backups(journal) == [Backup(b.path, NOW, "close", b.size)]
