@@ -36,6 +36,7 @@ from journal.records import (
     Settings,
     SideEffect,
     Trial,
+    in_journal_order,
 )
 
 FORMAT_NAME = "trial-journal"
@@ -750,7 +751,9 @@ def parse_contents(
 
     if c.problems:
         raise ValidationError(c.problems)
-    contents = JournalContents(
+    # Records come back in the journal's own order, whatever order the file holds them in, so
+    # a file read, written and read again gives the same contents (and the same text).
+    contents = in_journal_order(JournalContents(
         profile=profile,
         settings=Settings(),
         episodes=tuple(lists["episodes"]),
@@ -762,7 +765,7 @@ def parse_contents(
         sessions=tuple(lists["sessions"]),
         notes=tuple(lists["notes"]),
         entries_by=tuple(entries),
-    )
+    ))
     return ImportResult(contents=contents, settings_changes=settings_changes, warnings=c.warnings, exported_at=exported_at)
 
 
@@ -904,12 +907,14 @@ def record_to_json(record: Any) -> dict:
 
 
 def _score_sort_key(record: Any) -> tuple:
-    return (record.date, record.id)
+    # Scores and check-ins share the file's `scores` list, by date then id.
+    return (record.date, record.id or "", isinstance(record, DailyCheckIn))
 
 
 def contents_to_json(contents: JournalContents, exported_at: datetime | None = None) -> dict:
     """The whole journal as a version-1 file object."""
     exported_at = exported_at or datetime.now(timezone.utc).replace(microsecond=0)
+    contents = in_journal_order(contents)
     s = contents.settings
     scores = sorted([*contents.scores, *contents.checkins], key=_score_sort_key)
     return {

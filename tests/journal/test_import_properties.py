@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from journal.errors import JournalError, ValidationError
-from journal.fileformat import ImportResult, contents_to_json, parse_contents
+from journal.fileformat import ImportResult, contents_to_json, dumps, parse_contents
 from journal.records import EntryBy, replace
 
 FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
@@ -186,14 +186,50 @@ def test_the_place_finder_finds_and_refuses():
     assert not names_a_real_place(VALID, "trials[t1]..doses[1]")
 
 
+def _with_score(score: dict) -> dict:
+    data = copy.deepcopy(VALID)
+    data["scores"].append(score)
+    return data
+
+
+# Once failed at random: a GAD-7 with id "0" on s1's date was written before s1 and read back in that order.
+SAME_DAY_AS_S1 = _with_score({"id": "0", "date": VALID["scores"][0]["date"], "scale": "GAD-7", "total": 0})
+
+
+def _reversed_lists(data: dict) -> dict:
+    data = copy.deepcopy(data)
+    for name in (*RECORD_LISTS, "entries_by"):
+        if isinstance(data.get(name), list):
+            data[name].reverse()
+    return data
+
+
+def check_round_trip(result: ImportResult, data: Any) -> None:
+    """Whatever is accepted is written and read back unchanged, in any record order, to the same text."""
+    written = contents_to_json(result.contents, REWRITE_AT)
+    again = parse_contents(written, today=TODAY)
+    assert again.contents == result.contents
+    assert dumps(again.contents, REWRITE_AT) == dumps(result.contents, REWRITE_AT)
+    # The order of the records in the file does not change what is read.
+    assert parse_contents(_reversed_lists(data), today=TODAY).contents == result.contents
+    assert parse_contents(_reversed_lists(written), today=TODAY).contents == result.contents
+
+
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_files())
+@example(SAME_DAY_AS_S1)
 def test_a_mutated_file_is_read_or_refused_with_named_problems(data):
     result = check_outcome(data)
     if result is not None:
-        # Whatever is accepted can be written and read back unchanged.
-        again = parse_contents(contents_to_json(result.contents, REWRITE_AT), today=TODAY)
-        assert again.contents == result.contents
+        check_round_trip(result, data)
+
+
+def test_a_score_sharing_a_day_with_another_survives_the_round_trip():
+    result = check_outcome(copy.deepcopy(SAME_DAY_AS_S1))
+    assert result is not None
+    check_round_trip(result, SAME_DAY_AS_S1)
+    day = VALID["scores"][0]["date"]
+    assert [s.id for s in result.contents.scores if s.date.isoformat() == day][:2] == ["0", "s1"]
 
 
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -384,3 +420,17 @@ def test_the_journal_takes_all_of_an_import_or_none_of_it(template_journal, data
             assert stored[record.id] == record
     for key, value in settings_changes.items():
         assert getattr(after.settings, key) == value
+
+
+def test_a_file_reads_in_the_order_the_journal_lists_its_records(tmp_path):
+    from journal.facade import Journal
+
+    result = parse_contents(_reversed_lists(VALID), today=TODAY)
+    journal = Journal.open(tmp_path / "journal.db")
+    try:
+        journal.import_contents(result.contents, result.settings_changes)
+        held = journal.contents()
+    finally:
+        journal.close()
+    for name in ("episodes", "trials", "scores", "checkins", "labs", "conditions", "sessions", "notes", "entries_by"):
+        assert getattr(held, name) == getattr(result.contents, name), name
