@@ -94,7 +94,16 @@ class _Checker:
             return None
         return value
 
+    def repeated_keys(self, rec: Any, where: str) -> None:
+        """A key written twice in one object: JSON readers keep only the last, so the file is refused instead."""
+        for key, count in getattr(rec, "repeated", {}).items():
+            self.problem(
+                _join(where, key),
+                f"appears {count} times; a key may appear only once, or all but the last would be lost",
+            )
+
     def keys(self, rec: dict, where: str, allowed: set[str] | tuple, required: tuple = ()) -> None:
+        self.repeated_keys(rec, where)
         for key in rec:
             if key not in allowed:
                 self.problem(_join(where, str(key)), "unknown field (a typo? the file format does not have it)")
@@ -444,8 +453,8 @@ def _read_score(c: _Checker, rec: dict, where: str) -> ScaleScore | DailyCheckIn
 
 def _fast_checkin(c: _Checker, rec: dict) -> DailyCheckIn | None:
     """A well-formed check-in (the usual case, thousands a journal) without building field paths; None to look closer."""
-    if not rec.keys() <= _DAILY_KEYS or rec.get("id") is None:
-        return None
+    if type(rec) is not dict or not rec.keys() <= _DAILY_KEYS or rec.get("id") is None:
+        return None  # a key written twice (or anything unusual) is looked at closer
     values: dict[str, int | None] = {}
     rated = False
     for f in DAILY_FIELDS:
@@ -620,6 +629,7 @@ def read_settings_changes(c: _Checker, raw: Any, where: str = "settings") -> dic
     raw = c.mapping(raw, where)
     if raw is None:
         return changes
+    c.repeated_keys(raw, where)
     for key, value in raw.items():
         if key not in SETTINGS_ALLOWED:
             c.problem(_join(where, str(key)), f"unknown setting (the settings are {', '.join(SETTINGS_ALLOWED)})")
@@ -670,6 +680,7 @@ def parse_contents(
     if c.latest > date.fromordinal(today.toordinal() + 1):
         c.latest = today
 
+    c.repeated_keys(data, "")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             c.warnings.append(f"{key}: not part of the journal file format; ignored")
@@ -785,7 +796,7 @@ def load_file(path: str | Path, *, today: date | None = None, existing_ids: dict
     except UnicodeDecodeError as exc:
         raise ValidationError(Problem("", f"{path}: is not UTF-8 text (byte {exc.start})")) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise ValidationError(Problem("", f"{path}: is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")) from None
     except _NonFiniteNumber as exc:
@@ -799,6 +810,24 @@ def load_file(path: str | Path, *, today: date | None = None, existing_ids: dict
 
 class _NonFiniteNumber(ValueError):
     pass
+
+
+class _RepeatedKeys(dict):
+    """A JSON object that named a key more than once; `repeated` says which and how often."""
+
+    repeated: dict[str, int]
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    counts: dict[str, int] = {}
+    for key, _ in pairs:
+        counts[key] = counts.get(key, 0) + 1
+    marked = _RepeatedKeys(obj)
+    marked.repeated = {key: n for key, n in counts.items() if n > 1}
+    return marked
 
 
 def _refuse_constant(name: str) -> Any:

@@ -411,3 +411,57 @@ def test_a_form_record_above_the_typical_maximum_only_warns():
     t = Trial(id="", drug="escitalopram", doses=(DoseStep(date(2025, 1, 10), 30.0),))
     assert validate_record("trials", t, today=TODAY) == []
     assert any("20" in w for w in warnings_for("trials", t, today=TODAY))
+
+
+# --------------------------------------------------------------------------- a key written twice
+
+
+def _load_text(tmp_path, text: str):
+    p = tmp_path / "twice.json"
+    p.write_text(text, encoding="utf-8")
+    return load_file(p, today=TODAY)
+
+
+def test_a_top_level_list_given_twice_is_refused_by_name(tmp_path):
+    # JSON readers keep the last "notes" and drop the first list without a word.
+    text = (
+        '{"format": "trial-journal", "version": 1,'
+        ' "notes": [{"id": "n1", "date": "2025-03-01", "text": "Ask about thyroid panel"}],'
+        ' "episodes": [],'
+        ' "notes": [{"id": "n2", "date": "2025-03-02", "text": "Slept better"}]}'
+    )
+    with pytest.raises(ValidationError) as caught:
+        _load_text(tmp_path, text)
+    assert {p.field for p in caught.value.problems} == {"notes"}
+    assert "notes: appears 2 times" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ('{"id": "t1", "drug": "sertraline", "drug": "bupropion", "doses": [{"start": "2025-01-10", "mg_per_day": 50}]}',
+         "trials[t1].drug"),
+        ('{"id": "t1", "drug": "sertraline", "doses": [{"start": "2025-01-10", "mg_per_day": 50, "mg_per_day": 500}]}',
+         "trials[t1].doses[0].mg_per_day"),
+    ],
+)
+def test_a_field_given_twice_in_a_record_is_refused_by_name(tmp_path, record, field):
+    with pytest.raises(ValidationError) as caught:
+        _load_text(tmp_path, '{"format": "trial-journal", "version": 1, "trials": [' + record + "]}")
+    assert [p.field for p in caught.value.problems] == [field]
+
+
+def test_a_check_in_or_setting_given_twice_is_refused_by_name(tmp_path):
+    text = (
+        '{"format": "trial-journal", "version": 1,'
+        ' "settings": {"adequate_weeks": 6, "adequate_weeks": 8},'
+        ' "scores": [{"id": "d1", "date": "2025-03-21", "scale": "daily", "mood": 3, "mood": 7}]}'
+    )
+    with pytest.raises(ValidationError) as caught:
+        _load_text(tmp_path, text)
+    assert {p.field for p in caught.value.problems} == {"settings.adequate_weeks", "scores[d1].mood"}
+
+
+def test_a_file_without_repeated_keys_is_read_as_before(tmp_path):
+    result = _load_text(tmp_path, FULL.read_text(encoding="utf-8"))
+    assert result.contents == parse(json.loads(FULL.read_text(encoding="utf-8"))).contents
