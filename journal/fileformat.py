@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from journal.errors import Problem, ValidationError
+from journal.limits import ID_LIMIT, NOTE_LIMIT, TextLimit, limit_for, too_long_message
 from journal.records import (
     ADHERENCE,
     ALL_SCALES,
@@ -106,17 +107,31 @@ class _Checker:
         self.repeated_keys(rec, where)
         for key in rec:
             if key not in allowed:
-                self.problem(_join(where, str(key)), "unknown field (a typo? the file format does not have it)")
+                self.problem(_join(where, _shown_key(key)), "unknown field (a typo? the file format does not have it)")
         for key in required:
             if key not in rec or rec[key] is None:
                 self.problem(_join(where, key), "is required")
 
-    def text(self, rec: dict, key: str, where: str, *, required: bool = False, default: str | None = "") -> str | None:
+    def text(
+        self,
+        rec: dict,
+        key: str,
+        where: str,
+        *,
+        required: bool = False,
+        default: str | None = "",
+        what: str | None = None,
+    ) -> str | None:
         value = rec.get(key)
         if value is None:
             return None if required else default
         if not isinstance(value, str):
             self.problem(_join(where, key), f"must be text, got {_describe(value)}")
+            return None
+        limit = limit_for(key)
+        if len(value) > limit.max_chars:
+            # Checked first: a two-megabyte name is refused at once, never walked or shown.
+            self.problem(_join(where, key), too_long_message(TextLimit(what or limit.what, limit.max_chars), len(value)))
             return None
         if not _is_real_text(value):
             self.problem(_join(where, key), "holds characters that are not real Unicode text (a damaged file?)")
@@ -240,6 +255,12 @@ def _is_real_text(value: str) -> bool:
     return True
 
 
+def _shown_key(key: Any) -> str:
+    """A key as a message names it: a key far longer than any field name is cut short."""
+    key = str(key)
+    return key if len(key) <= 100 else key[:60] + "..."
+
+
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
@@ -349,7 +370,7 @@ def _read_trial(c: _Checker, rec: dict, where: str) -> Trial | None:
         if se is None:
             continue
         c.keys(se, sw, {"name", "severity", "start", "end"}, ("name",))
-        name = c.text(se, "name", sw, required=True)
+        name = c.text(se, "name", sw, required=True, what="a side effect")
         sev = c.number(se, "severity", sw, low=1, high=3, integer=True)
         s_start = c.day(se, "start", sw)
         s_end = c.day(se, "end", sw)
@@ -473,7 +494,7 @@ def _fast_checkin(c: _Checker, rec: dict) -> DailyCheckIn | None:
     note = rec.get("note")
     if note is None:
         note = ""
-    elif type(note) is not str or not _is_real_text(note):
+    elif type(note) is not str or len(note) > NOTE_LIMIT or not _is_real_text(note):
         return None
     raw_day = rec.get("date")
     if not rated or type(raw_day) is not str or not _DATE_RE.match(raw_day):
@@ -525,7 +546,7 @@ def _read_lab(c: _Checker, rec: dict, where: str) -> Lab | None:
 
 def _read_condition(c: _Checker, rec: dict, where: str) -> Condition | None:
     c.keys(rec, where, {"id", "name", "status", "since", "note"}, ("id", "name"))
-    name = c.text(rec, "name", where, required=True)
+    name = c.text(rec, "name", where, required=True, what="a condition name")
     status = c.choice(rec, "status", where, CONDITION_STATUSES)
     since = c.day(rec, "since", where)
     note = c.text(rec, "note", where)
@@ -632,7 +653,7 @@ def read_settings_changes(c: _Checker, raw: Any, where: str = "settings") -> dic
     c.repeated_keys(raw, where)
     for key, value in raw.items():
         if key not in SETTINGS_ALLOWED:
-            c.problem(_join(where, str(key)), f"unknown setting (the settings are {', '.join(SETTINGS_ALLOWED)})")
+            c.problem(_join(where, _shown_key(key)), f"unknown setting (the settings are {', '.join(SETTINGS_ALLOWED)})")
             continue
         allowed = SETTINGS_ALLOWED[key]
         ok = (
@@ -683,7 +704,7 @@ def parse_contents(
     c.repeated_keys(data, "")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            c.warnings.append(f"{key}: not part of the journal file format; ignored")
+            c.warnings.append(f"{_shown_key(key)}: not part of the journal file format; ignored")
 
     profile = Profile()
     if data.get("profile") is not None:
@@ -710,12 +731,15 @@ def parse_contents(
         seen: set[str] = set()
         for index, raw in enumerate(raw_list):
             rid = raw.get("id") if isinstance(raw, dict) else None
-            id_ok = isinstance(rid, str) and rid.strip() != "" and _is_real_text(rid)
+            too_long = isinstance(rid, str) and len(rid) > ID_LIMIT
+            id_ok = isinstance(rid, str) and not too_long and rid.strip() != "" and _is_real_text(rid)
             where = f"{name}[{rid}]" if id_ok else f"{name}[#{index + 1}]"
             rec = c.mapping(raw, where)
             if rec is None:
                 continue
-            if not id_ok:
+            if too_long:
+                c.problem(_join(where, "id"), too_long_message(limit_for("id"), len(rid)))
+            elif not id_ok:
                 if rec.get("id") is not None:
                     c.problem(_join(where, "id"), f"must be non-empty text, got {_describe(rec['id'])}")
             elif rid in seen:
