@@ -303,3 +303,15 @@ def test_the_installed_entry_point_refuses_the_same_way(tmp_path):
     )
     err = refused(result)
     assert "2025-13-01" in err
+
+
+def test_a_report_with_a_1300_word_appointment_note_is_written(tmp_path):
+    # Once this stopped the report with a layout error: a note taller than a page.
+    data = json.loads(FULL.read_text(encoding="utf-8"))
+    letter = " ".join(f"word{i}" for i in range(1300))
+    data["notes"].append({"id": "n-letter", "date": "2025-08-30", "text": letter, "for_appointment": True})
+    db = tmp_path / "journal.db"
+    ok(run_cli(tmp_path, "import", write_json(tmp_path / "letter.json", data), "--journal", db))
+    out = tmp_path / "report.pdf"
+    ok(run_cli(tmp_path, "report", "--out", out, "--journal", db))
+    assert out.read_bytes().startswith(b"%PDF")
