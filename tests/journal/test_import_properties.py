@@ -232,6 +232,72 @@ def test_a_score_sharing_a_day_with_another_survives_the_round_trip():
     assert [s.id for s in result.contents.scores if s.date.isoformat() == day][:2] == ["0", "s1"]
 
 
+# --------------------------------------------------------------------------- what an accepted file shows
+
+
+def shows_everywhere(result: ImportResult) -> None:
+    """An accepted file makes a report and fills the window's lists and the exports, none of them failing."""
+    from journal.assessment import assess
+    from journal.exports import csv_tables, fhir_bundle
+    from journal.records import Settings
+    from journal.report import report_bytes
+    from ui.tables import COLUMNS, _Context
+
+    contents = replace(result.contents, settings=replace(Settings(), **result.settings_changes))
+    pdf = report_bytes(contents, today=TODAY, name_style="full")
+    assert pdf.startswith(b"%PDF")
+    verdicts = {v.id: v for v in assess(contents, contents.settings, TODAY).trials}
+    ctx = _Context(verdicts, None, {e.record: e.author for e in contents.entries_by})
+    for kind, columns in COLUMNS.items():
+        for record in getattr(contents, kind):
+            for column in columns:
+                assert isinstance(column.text(record, ctx), str)
+                if column.sort is not None:
+                    column.sort(record, ctx)
+    assert set(csv_tables(contents))
+    json.dumps(fhir_bundle(contents, timestamp=REWRITE_AT))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_files())
+def test_every_accepted_file_makes_a_report_and_fills_the_lists(data):
+    result = check_outcome(data)
+    event("accepted" if result is not None else "refused")
+    if result is not None:
+        shows_everywhere(result)
+
+
+# Text as people and other apps write it: markup characters, several lines, scripts, no spaces for long stretches.
+texts = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["<b>bold</b> & <br/> more", "line one\nline two\n\nline four", "Zoë Ζωή Жукова 日本語", "\t \u200b\u00ad"]),
+    st.builds(lambda word, n: " ".join([word] * n), st.sampled_from(["appointment", "w", "x" * 199]), st.integers(1, 1800)),
+    st.builds(lambda ch, n: ch * n, st.sampled_from(["x", "W", "\u0301", "-"]), st.integers(1, 20_000)),
+)
+TEXT_FIELDS = {"drug": 200, "name": 200, "test": 200, "display_name": 200, "author": 200, "unit": 40, "note": 20_000, "text": 20_000}
+
+
+@st.composite
+def files_with_odd_text(draw) -> dict:
+    """The full fixture with some of its text fields replaced by odd but allowed text."""
+    data = copy.deepcopy(VALID)
+    places = [p for p in paths(data) if p and p[-1] in TEXT_FIELDS and isinstance(get(data, p), str)]
+    for where in draw(st.lists(st.sampled_from(places), min_size=1, max_size=8, unique=True)):
+        text = draw(texts)[: TEXT_FIELDS[where[-1]]]
+        if where[-1] not in ("note", "unit") and not text.strip():
+            text = "x" + text
+        get(data, where[:-1])[where[-1]] = text
+    return data
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(files_with_odd_text())
+def test_long_and_odd_text_within_the_limits_makes_a_report_and_fills_the_lists(data):
+    result = check_outcome(data)
+    assert result is not None, "text within its limits was refused"
+    shows_everywhere(result)
+
+
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values)
 def test_any_json_value_is_read_or_refused_with_named_problems(data):
