@@ -13,6 +13,7 @@ from journal.verdict_words import AUDIENCES, CLINICIAN, PERSON
 
 __all__ = [
     "Drug",
+    "DrugCodes",
     "SessionTreatment",
     "Catalog",
     "load_catalog",
@@ -34,6 +35,19 @@ _SALTS = frozenset(s.casefold() for s in SALT_WORDS)
 
 
 @dataclass(frozen=True)
+class DrugCodes:
+    """The export codes drug-catalog.md gives a drug: WHO ATC and RxNorm ingredient (None = no code checked).
+
+    A drug without a code goes out in exports with its name as text only, never a guessed code.
+    """
+
+    atc: str | None = None
+    rxnorm: str | None = None
+    atc_note: str = ""
+    rxnorm_note: str = ""
+
+
+@dataclass(frozen=True)
 class Drug:
     """One catalog row: doses in mg per day, with how sure the minimum is (grade A/B/C)."""
 
@@ -48,6 +62,7 @@ class Drug:
     brands: tuple[str, ...] = ()
     dose_note: str = ""
     no_min_label: str = ""
+    codes: DrugCodes = DrugCodes()
 
     @property
     def is_augmentation(self) -> bool:
@@ -66,6 +81,7 @@ class SessionTreatment:
     name: str
     names: tuple[str, ...]
     note: str = ""
+    codes: DrugCodes = DrugCodes()
 
 
 def _fold(name: str) -> str:
@@ -117,8 +133,11 @@ class Catalog:
         drugs: tuple[Drug, ...],
         session_treatments: tuple[SessionTreatment, ...] = (),
         max_source: str = "a usual figure, not yet confirmed by a published source",
+        code_systems: dict[str, str] | None = None,
     ):
         self.drugs = drugs
+        # The FHIR system of each code kind ("atc", "rxnorm"), as drug-catalog.md names them.
+        self.code_systems = dict(code_systems or {})
         self.session_treatments = session_treatments
         self.max_source = max_source
         self._by_name: dict[str, Drug] = {}
@@ -191,6 +210,23 @@ def _num(value: object, where: str) -> float | None:
     return float(value)
 
 
+def _code(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or value.strip() == "-":
+        raise ValueError(f"drug catalog: {where} must be a code or null, got {value!r}")
+    return value
+
+
+def _codes(row: dict, where: str) -> DrugCodes:
+    return DrugCodes(
+        atc=_code(row.get("atc"), f"{where}.atc"),
+        rxnorm=_code(row.get("rxnorm"), f"{where}.rxnorm"),
+        atc_note=row.get("atc_note", ""),
+        rxnorm_note=row.get("rxnorm_note", ""),
+    )
+
+
 def _parse(data: dict, audience: str = PERSON) -> Catalog:
     """The catalog with each figure's source in words for its reader: plain words for the person;
     for the clinician the source as graded in drug-catalog.md, with its grade letter."""
@@ -219,13 +255,25 @@ def _parse(data: dict, audience: str = PERSON) -> Catalog:
                 brands=tuple(row.get("brands", ())),
                 dose_note=row.get("dose_note", ""),
                 no_min_label=row.get("no_min_label", ""),
+                codes=_codes(row, where),
             )
         )
     sessions = tuple(
-        SessionTreatment(key=t["key"], name=t["name"], names=tuple(t.get("names", ())), note=t.get("note", ""))
-        for t in data.get("session_treatments", ())
+        SessionTreatment(
+            key=t["key"],
+            name=t["name"],
+            names=tuple(t.get("names", ())),
+            note=t.get("note", ""),
+            codes=_codes(t, f"session_treatments[{i}]"),
+        )
+        for i, t in enumerate(data.get("session_treatments", ()))
     )
-    return Catalog(tuple(drugs), sessions, max_source=sources[data.get("max_grade", "C")])
+    return Catalog(
+        tuple(drugs),
+        sessions,
+        max_source=sources[data.get("max_grade", "C")],
+        code_systems=data.get("code_systems"),
+    )
 
 
 def load_catalog(audience: str = PERSON) -> Catalog:

@@ -679,6 +679,12 @@ def _profile_problems(profile: r.Profile) -> list[Problem]:
     problems = _storable_problems(profile)
     if profile.display_name is not None and not isinstance(profile.display_name, str):
         problems.append(Problem("display_name", "must be text"))
+    elif profile.display_name is not None:
+        from journal.limits import limit_for, too_long_message
+
+        limit = limit_for("display_name")
+        if len(profile.display_name) > limit.max_chars:
+            problems.append(Problem("display_name", too_long_message(limit, len(profile.display_name))))
     year = profile.birth_year
     if year is not None:
         this_year = date.today().year

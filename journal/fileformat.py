@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from journal.errors import Problem, ValidationError
+from journal.limits import ID_LIMIT, NOTE_LIMIT, TextLimit, limit_for, too_long_message
 from journal.records import (
     ADHERENCE,
     ALL_SCALES,
@@ -36,6 +37,7 @@ from journal.records import (
     Settings,
     SideEffect,
     Trial,
+    in_journal_order,
 )
 
 FORMAT_NAME = "trial-journal"
@@ -93,20 +95,43 @@ class _Checker:
             return None
         return value
 
+    def repeated_keys(self, rec: Any, where: str) -> None:
+        """A key written twice in one object: JSON readers keep only the last, so the file is refused instead."""
+        for key, count in getattr(rec, "repeated", {}).items():
+            self.problem(
+                _join(where, key),
+                f"appears {count} times; a key may appear only once, or all but the last would be lost",
+            )
+
     def keys(self, rec: dict, where: str, allowed: set[str] | tuple, required: tuple = ()) -> None:
+        self.repeated_keys(rec, where)
         for key in rec:
             if key not in allowed:
-                self.problem(_join(where, str(key)), "unknown field (a typo? the file format does not have it)")
+                self.problem(_join(where, _shown_key(key)), "unknown field (a typo? the file format does not have it)")
         for key in required:
             if key not in rec or rec[key] is None:
                 self.problem(_join(where, key), "is required")
 
-    def text(self, rec: dict, key: str, where: str, *, required: bool = False, default: str | None = "") -> str | None:
+    def text(
+        self,
+        rec: dict,
+        key: str,
+        where: str,
+        *,
+        required: bool = False,
+        default: str | None = "",
+        what: str | None = None,
+    ) -> str | None:
         value = rec.get(key)
         if value is None:
             return None if required else default
         if not isinstance(value, str):
             self.problem(_join(where, key), f"must be text, got {_describe(value)}")
+            return None
+        limit = limit_for(key)
+        if len(value) > limit.max_chars:
+            # Checked first: a two-megabyte name is refused at once, never walked or shown.
+            self.problem(_join(where, key), too_long_message(TextLimit(what or limit.what, limit.max_chars), len(value)))
             return None
         if not _is_real_text(value):
             self.problem(_join(where, key), "holds characters that are not real Unicode text (a damaged file?)")
@@ -230,6 +255,12 @@ def _is_real_text(value: str) -> bool:
     return True
 
 
+def _shown_key(key: Any) -> str:
+    """A key as a message names it: a key far longer than any field name is cut short."""
+    key = str(key)
+    return key if len(key) <= 100 else key[:60] + "..."
+
+
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
@@ -339,7 +370,7 @@ def _read_trial(c: _Checker, rec: dict, where: str) -> Trial | None:
         if se is None:
             continue
         c.keys(se, sw, {"name", "severity", "start", "end"}, ("name",))
-        name = c.text(se, "name", sw, required=True)
+        name = c.text(se, "name", sw, required=True, what="a side effect")
         sev = c.number(se, "severity", sw, low=1, high=3, integer=True)
         s_start = c.day(se, "start", sw)
         s_end = c.day(se, "end", sw)
@@ -443,8 +474,8 @@ def _read_score(c: _Checker, rec: dict, where: str) -> ScaleScore | DailyCheckIn
 
 def _fast_checkin(c: _Checker, rec: dict) -> DailyCheckIn | None:
     """A well-formed check-in (the usual case, thousands a journal) without building field paths; None to look closer."""
-    if not rec.keys() <= _DAILY_KEYS or rec.get("id") is None:
-        return None
+    if type(rec) is not dict or not rec.keys() <= _DAILY_KEYS or rec.get("id") is None:
+        return None  # a key written twice (or anything unusual) is looked at closer
     values: dict[str, int | None] = {}
     rated = False
     for f in DAILY_FIELDS:
@@ -463,7 +494,7 @@ def _fast_checkin(c: _Checker, rec: dict) -> DailyCheckIn | None:
     note = rec.get("note")
     if note is None:
         note = ""
-    elif type(note) is not str or not _is_real_text(note):
+    elif type(note) is not str or len(note) > NOTE_LIMIT or not _is_real_text(note):
         return None
     raw_day = rec.get("date")
     if not rated or type(raw_day) is not str or not _DATE_RE.match(raw_day):
@@ -515,7 +546,7 @@ def _read_lab(c: _Checker, rec: dict, where: str) -> Lab | None:
 
 def _read_condition(c: _Checker, rec: dict, where: str) -> Condition | None:
     c.keys(rec, where, {"id", "name", "status", "since", "note"}, ("id", "name"))
-    name = c.text(rec, "name", where, required=True)
+    name = c.text(rec, "name", where, required=True, what="a condition name")
     status = c.choice(rec, "status", where, CONDITION_STATUSES)
     since = c.day(rec, "since", where)
     note = c.text(rec, "note", where)
@@ -619,9 +650,10 @@ def read_settings_changes(c: _Checker, raw: Any, where: str = "settings") -> dic
     raw = c.mapping(raw, where)
     if raw is None:
         return changes
+    c.repeated_keys(raw, where)
     for key, value in raw.items():
         if key not in SETTINGS_ALLOWED:
-            c.problem(_join(where, str(key)), f"unknown setting (the settings are {', '.join(SETTINGS_ALLOWED)})")
+            c.problem(_join(where, _shown_key(key)), f"unknown setting (the settings are {', '.join(SETTINGS_ALLOWED)})")
             continue
         allowed = SETTINGS_ALLOWED[key]
         ok = (
@@ -669,9 +701,10 @@ def parse_contents(
     if c.latest > date.fromordinal(today.toordinal() + 1):
         c.latest = today
 
+    c.repeated_keys(data, "")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            c.warnings.append(f"{key}: not part of the journal file format; ignored")
+            c.warnings.append(f"{_shown_key(key)}: not part of the journal file format; ignored")
 
     profile = Profile()
     if data.get("profile") is not None:
@@ -698,12 +731,15 @@ def parse_contents(
         seen: set[str] = set()
         for index, raw in enumerate(raw_list):
             rid = raw.get("id") if isinstance(raw, dict) else None
-            id_ok = isinstance(rid, str) and rid.strip() != "" and _is_real_text(rid)
+            too_long = isinstance(rid, str) and len(rid) > ID_LIMIT
+            id_ok = isinstance(rid, str) and not too_long and rid.strip() != "" and _is_real_text(rid)
             where = f"{name}[{rid}]" if id_ok else f"{name}[#{index + 1}]"
             rec = c.mapping(raw, where)
             if rec is None:
                 continue
-            if not id_ok:
+            if too_long:
+                c.problem(_join(where, "id"), too_long_message(limit_for("id"), len(rid)))
+            elif not id_ok:
                 if rec.get("id") is not None:
                     c.problem(_join(where, "id"), f"must be non-empty text, got {_describe(rec['id'])}")
             elif rid in seen:
@@ -750,7 +786,9 @@ def parse_contents(
 
     if c.problems:
         raise ValidationError(c.problems)
-    contents = JournalContents(
+    # Records come back in the journal's own order, whatever order the file holds them in, so
+    # a file read, written and read again gives the same contents (and the same text).
+    contents = in_journal_order(JournalContents(
         profile=profile,
         settings=Settings(),
         episodes=tuple(lists["episodes"]),
@@ -762,7 +800,7 @@ def parse_contents(
         sessions=tuple(lists["sessions"]),
         notes=tuple(lists["notes"]),
         entries_by=tuple(entries),
-    )
+    ))
     return ImportResult(contents=contents, settings_changes=settings_changes, warnings=c.warnings, exported_at=exported_at)
 
 
@@ -782,7 +820,7 @@ def load_file(path: str | Path, *, today: date | None = None, existing_ids: dict
     except UnicodeDecodeError as exc:
         raise ValidationError(Problem("", f"{path}: is not UTF-8 text (byte {exc.start})")) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise ValidationError(Problem("", f"{path}: is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")) from None
     except _NonFiniteNumber as exc:
@@ -796,6 +834,24 @@ def load_file(path: str | Path, *, today: date | None = None, existing_ids: dict
 
 class _NonFiniteNumber(ValueError):
     pass
+
+
+class _RepeatedKeys(dict):
+    """A JSON object that named a key more than once; `repeated` says which and how often."""
+
+    repeated: dict[str, int]
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    counts: dict[str, int] = {}
+    for key, _ in pairs:
+        counts[key] = counts.get(key, 0) + 1
+    marked = _RepeatedKeys(obj)
+    marked.repeated = {key: n for key, n in counts.items() if n > 1}
+    return marked
 
 
 def _refuse_constant(name: str) -> Any:
@@ -904,12 +960,14 @@ def record_to_json(record: Any) -> dict:
 
 
 def _score_sort_key(record: Any) -> tuple:
-    return (record.date, record.id)
+    # Scores and check-ins share the file's `scores` list, by date then id.
+    return (record.date, record.id or "", isinstance(record, DailyCheckIn))
 
 
 def contents_to_json(contents: JournalContents, exported_at: datetime | None = None) -> dict:
     """The whole journal as a version-1 file object."""
     exported_at = exported_at or datetime.now(timezone.utc).replace(microsecond=0)
+    contents = in_journal_order(contents)
     s = contents.settings
     scores = sorted([*contents.scores, *contents.checkins], key=_score_sort_key)
     return {

@@ -21,6 +21,7 @@ __all__ = [
     "Note",
     "EntryBy",
     "JournalContents",
+    "in_journal_order",
     "replace",
     "EPISODE_SEVERITIES",
     "STOP_REASONS",
@@ -238,3 +239,38 @@ class JournalContents:
             if e.record == record_id:
                 return e.author
         return None
+
+
+def _undated_first(day: date | None) -> tuple[bool, date]:
+    return (day is not None, day or date.min)
+
+
+def _trial_start(trial: Trial) -> tuple[bool, date]:
+    return _undated_first(trial.doses[0].start if trial.doses else None)
+
+
+def _session_order(session: Session) -> tuple:
+    # Same-day sessions follow their time as written (in the person's own offset), then id.
+    when = session.datetime
+    return (when.date(), when.isoformat(), session.id or "")
+
+
+def in_journal_order(contents: JournalContents) -> JournalContents:
+    """The same records, each list in the order the journal lists them (Journal.contents()).
+
+    Episodes and trials by start, scores, check-ins, labs and notes by date, conditions by
+    "since" (undated first), sessions by their day and time, each then by id; who-entered-what
+    by record. A file read in any record order, or written and read again, gives the same contents.
+    """
+    return replace(
+        contents,
+        episodes=tuple(sorted(contents.episodes, key=lambda e: (e.start, e.id or ""))),
+        trials=tuple(sorted(contents.trials, key=lambda t: (_trial_start(t), t.id or ""))),
+        scores=tuple(sorted(contents.scores, key=lambda s: (s.date, s.id or ""))),
+        checkins=tuple(sorted(contents.checkins, key=lambda d: (d.date, d.id or ""))),
+        labs=tuple(sorted(contents.labs, key=lambda lab: (lab.date, lab.id or ""))),
+        conditions=tuple(sorted(contents.conditions, key=lambda c: (_undated_first(c.since), c.id or ""))),
+        sessions=tuple(sorted(contents.sessions, key=_session_order)),
+        notes=tuple(sorted(contents.notes, key=lambda n: (n.date, n.id or ""))),
+        entries_by=tuple(sorted(contents.entries_by, key=lambda e: e.record)),
+    )

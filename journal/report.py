@@ -93,6 +93,7 @@ class _Styles:
     notice: Any
     name: Any
     small_right: Any
+    long_text: Any
 
 
 def _styles() -> _Styles:
@@ -117,6 +118,7 @@ def _styles() -> _Styles:
         small_right=ParagraphStyle(
             "small_right", parent=body, fontSize=7.8, leading=9.8, textColor=colors.HexColor(_MUTED), alignment=2
         ),
+        long_text=ParagraphStyle("long_text", parent=body, fontSize=8.6, leading=11, leftIndent=8, spaceAfter=1),
     )
 
 
@@ -180,7 +182,7 @@ class _Chart(Flowable):
 
 def _table(rows, widths, st: _Styles, *, head_rows: int = 1, zebra: bool = True, long: bool = False):
     cls = LongTable if long else Table
-    t = cls(rows, colWidths=widths, repeatRows=head_rows, hAlign="LEFT")
+    t = cls(rows, colWidths=widths, repeatRows=head_rows, hAlign="LEFT", splitInRow=1)
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -222,16 +224,79 @@ def _cells(values, style) -> list:
     return [_p(_esc(v) if isinstance(v, str) else v, style) for v in values]
 
 
-def _row(values: list[str], widths: list[float], st: _Styles) -> list:
+# A cell of a table is kept to about this many lines; longer text (a long note) is cut short
+# there and printed in full below the table, where it flows across pages like any paragraph.
+_CELL_LINES = 8
+_EXCERPT_LINES = 4
+
+
+class _Overflow:
+    """Text too long for its table cell, printed in full after the table: (label, text) in order."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def cell(self, value: str, width: float, label: str) -> str:
+        """The value, or when it would take more than _CELL_LINES lines of its column, its start and a pointer."""
+        room = max(width - 6.5, 20.0)
+        if value.count("\n") < _CELL_LINES:
+            # No character of 7.8 pt DejaVu Sans is wider than 8 pt: most cells fit without measuring.
+            if len(value) * 8 <= room * (_CELL_LINES - 1) or pdfmetrics.stringWidth(value, _FONT, 7.8) <= room * (_CELL_LINES - 1):
+                return value
+        self.items.append((label, value))
+        per_line = max(int(room / 4.6), 8)  # characters of an average line
+        excerpt = value[: per_line * _EXCERPT_LINES]
+        cut = excerpt.rfind(" ")
+        if cut > len(excerpt) // 2:
+            excerpt = excerpt[:cut]
+        excerpt = " ".join(excerpt.split())
+        return f"{excerpt} … (in full below: {label})"
+
+    def flowables(self, st: _Styles) -> list:
+        out: list = []
+        for label, text in self.items:
+            out.append(_p(f"<font name='{_BOLD}'>{_esc(label)}</font>", st.cell))
+            out.extend(_long_text(text, st.long_text))
+        return out
+
+
+def _long_text(text: str, style) -> list:
+    """Free text as paragraphs that split across pages, one per line the person wrote."""
+    return [_p(_esc(line) if line.strip() else "&nbsp;", style) for line in text.split("\n")]
+
+
+def _row(values: list[str], widths: list[float], st: _Styles, overflow: _Overflow | None = None, label: str = "") -> list:
     """A table row whose short cells stay plain strings, which draw many times faster than
-    paragraphs (a 20-year journal has thousands); a cell too wide for its column wraps."""
+    paragraphs (a 20-year journal has thousands); a cell too wide for its column wraps, and
+    one too long for a cell (given `overflow`) is cut short and printed in full below."""
     out: list = []
     for value, width in zip(values, widths):
+        if overflow is not None:
+            value = overflow.cell(value, width, label)
         if "\n" not in value and pdfmetrics.stringWidth(value, _FONT, 7.8) <= width - 6.5:
             out.append(value)
         else:
             out.append(_p(_esc(value), st.cell))
     return out
+
+
+def _fit(text: str, room: float, size: float) -> str:
+    """The text, cut with an ellipsis where it would run past `room` points in the body font."""
+    if pdfmetrics.stringWidth(text, _FONT, size) <= room:
+        return text
+    low, high = 0, min(len(text), int(room))  # no character is narrower than 1 pt at these sizes
+    while low < high:
+        mid = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(text[:mid] + "\u2026", _FONT, size) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "\u2026"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A name cut short for a pointer to text printed in full further down."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _heading(text: str, st: _Styles):
@@ -285,6 +350,7 @@ def _item9_notice(f: ReportFacts, st: _Styles, width: float) -> list:
     box = Table(
         [[_p(text, st.notice)], [_p(f"If you feel unsafe now: {lines}.", st.small)]],
         colWidths=[width],
+        splitInRow=1,
     )
     box.setStyle(
         _table_style(
@@ -322,7 +388,7 @@ def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
     rows.append([_p("Maudsley staging", st.cell_bold), maudsley])
     if f.daily_summary:
         rows.append([_p("Check-ins", st.cell_bold), _p(_esc(f.daily_summary), st.body)])
-    t = Table(rows, colWidths=[26 * mm, width - 26 * mm], hAlign="LEFT")
+    t = Table(rows, colWidths=[26 * mm, width - 26 * mm], hAlign="LEFT", splitInRow=1)
     t.setStyle(
         _table_style(
             [
@@ -352,12 +418,24 @@ def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
 def _notes(f: ReportFacts, st: _Styles, width: float) -> list:
     if not f.appointment_notes:
         return [_none("No notes or questions marked for this appointment.", st)]
-    rows = []
+    out: list = []
+    rows: list = []
+    room = width - 24 * mm - 6.5
     for d, text, author in f.appointment_notes:
         by = f" <font size='7' color='{_MUTED}'>(entered by {_esc(author)})</font>" if author else ""
-        rows.append([_p(day(d), st.cell), _p(_esc(text) + by, st.body)])
-    t = _table(rows, [24 * mm, width - 24 * mm], st, head_rows=0, zebra=False)
-    return [t]
+        if text.count("\n") < 3 * _CELL_LINES and len(text) * 9 <= room * 3 * _CELL_LINES:
+            rows.append([_p(day(d), st.cell), _p(_esc(text) + by, st.body)])
+            continue
+        # A long note is not squeezed into a table row: it flows across pages in full.
+        if rows:
+            out.append(_table(rows, [24 * mm, width - 24 * mm], st, head_rows=0, zebra=False))
+            rows = []
+        out.append(_p(f"<font name='{_BOLD}'>{day(d)}</font>{by}", st.cell))
+        out.extend(_long_text(text, st.long_text))
+        out.append(Spacer(1, 3))
+    if rows:
+        out.append(_table(rows, [24 * mm, width - 24 * mm], st, head_rows=0, zebra=False))
+    return out
 
 
 def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -370,7 +448,9 @@ def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
         st.head,
     )
     rows = [head]
+    overflow = _Overflow()
     for r in f.medications:
+        label = f"{_short(r.drug)}, {r.dates}"
         muted = [r.drug_class]
         if r.role == "add-on":
             muted.append("add-on")
@@ -383,12 +463,12 @@ def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
         rows.append(
             [
                 _p(drug, st.cell),
-                *_cells([r.dates, r.doses, r.weeks_adequate, r.adequate], st.cell),
+                *_cells([r.dates, overflow.cell(r.doses, widths[2], f"doses of {label}"), r.weeks_adequate, r.adequate], st.cell),
                 _p(outcome, st.cell),
-                *_cells([r.stop, r.side_effects], st.cell),
+                *_cells([r.stop, overflow.cell(r.side_effects, widths[7], f"side effects of {label}")], st.cell),
             ]
         )
-    out: list = [_table(rows, widths, st, long=len(rows) > 30)]
+    out: list = [_table(rows, widths, st, long=len(rows) > 30), *overflow.flowables(st)]
     detail = [r for r in f.medications if r.reasons or r.caveats]
     if detail:
         out.append(_p("Why each trial was judged as it was", st.h3))
@@ -456,12 +536,19 @@ def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
             st.head,
         )
     ]
+    overflow = _Overflow()
     for r in f.sessions:
         note = "; ".join(x for x in (r.note, f"entered by {r.entered_by}" if r.entered_by else "") if x)
         rows.append(
-            _row([r.when, r.treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, r.transport, note], widths, st)
+            _row(
+                [r.when, r.treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, r.transport, note],
+                widths,
+                st,
+                overflow,
+                f"session of {r.when}",
+            )
         )
-    return [_table(rows, widths, st, long=len(rows) > 30)]
+    return [_table(rows, widths, st, long=len(rows) > 30), *overflow.flowables(st)]
 
 
 def _labs(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -470,8 +557,12 @@ def _labs(f: ReportFacts, st: _Styles, width: float) -> list:
     widths = [24 * mm, 50 * mm, 20 * mm, 20 * mm, 0]
     widths[4] = width - sum(widths)
     rows = [_cells(["Date", "Test", "Value", "Unit", "Note"], st.head)]
-    rows += [_row([day(d), test, value, unit, note], widths, st) for d, test, value, unit, note in f.labs]
-    return [_table(rows, widths, st, long=len(rows) > 30)]
+    overflow = _Overflow()
+    rows += [
+        _row([day(d), test, value, unit, note], widths, st, overflow, f"{_short(test)} on {day(d)}")
+        for d, test, value, unit, note in f.labs
+    ]
+    return [_table(rows, widths, st, long=len(rows) > 30), *overflow.flowables(st)]
 
 
 def _conditions(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -480,8 +571,9 @@ def _conditions(f: ReportFacts, st: _Styles, width: float) -> list:
     widths = [55 * mm, 25 * mm, 24 * mm, 0]
     widths[3] = width - sum(widths)
     rows = [_cells(["Condition", "Status", "Since", "Note"], st.head)]
-    rows += [_row(list(c), widths, st) for c in f.conditions]
-    return [_table(rows, widths, st)]
+    overflow = _Overflow()
+    rows += [_row(list(c), widths, st, overflow, _short(c[0])) for c in f.conditions]
+    return [_table(rows, widths, st, long=len(rows) > 30), *overflow.flowables(st)]
 
 
 def _workup(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -509,13 +601,14 @@ def _workup(f: ReportFacts, st: _Styles, width: float) -> list:
 
 def _entries(f: ReportFacts, st: _Styles, width: float) -> list:
     rows = [_cells(["Entered by", "Records"], st.head)]
-    rows += [
-        [_p(_esc(author), st.cell), _p(f"<font name='{_BOLD}'>{_esc(kind)} ({len(items)})</font>: " + _esc(", ".join(items)), st.cell)]
-        for author, kind, items in f.entries
-    ]
+    overflow = _Overflow()
+    for author, kind, items in f.entries:
+        which = overflow.cell(", ".join(items), width - 40 * mm, f"{kind.lower()} entered by {_short(author)}")
+        rows.append([_p(_esc(author), st.cell), _p(f"<font name='{_BOLD}'>{_esc(kind)} ({len(items)})</font>: " + _esc(which), st.cell)])
     return [
         _p("Everything else was entered by the person themselves.", st.small),
         _table(rows, [40 * mm, width - 40 * mm], st, long=len(rows) > 30),
+        *overflow.flowables(st),
     ]
 
 
@@ -571,7 +664,9 @@ def report_bytes(
     size = A4 if page_size == "A4" else LETTER
     margin_x, margin_top, margin_bottom = 15 * mm, 17 * mm, 16 * mm
     width = size[0] - 2 * margin_x
-    running = " \u00b7 ".join(x for x in (facts.name, facts.range_text) if x)
+    # The running head beside "Appointment summary" is cut to its room (a name may be 200 characters).
+    room = width - 40 * mm - pdfmetrics.stringWidth(f"{facts.range_text} \u00b7 ", _FONT, 7.5)
+    running = " \u00b7 ".join(x for x in (_fit(facts.name or "", room, 7.5), facts.range_text) if x)
 
     def furniture(canv, doc) -> None:
         canv.saveState()

@@ -29,8 +29,12 @@ __all__ = [
     "CrisisResources",
     "CRISIS_RESOURCES",
     "CRISIS_RESOURCES_FOR_CAREGIVER",
+    "ExportCode",
     "LabTest",
     "WORKUP_LABS",
+    "VitalSign",
+    "VITAL_SIGNS",
+    "DAILY_DOSE_UCUM",
     "workup_key_for",
     "ConditionKind",
     "WORKUP_CONDITIONS",
@@ -152,6 +156,16 @@ class CrisisResources:
 
 
 @dataclass(frozen=True)
+class ExportCode:
+    """A LOINC code (or codes sent together) with its UCUM units, as scales.md gives them for exports."""
+
+    what: str
+    loinc: tuple[str, ...]
+    ucum: tuple[str, ...]
+    components: tuple[tuple[str, str], ...] = ()  # (what, LOINC), e.g. ("systolic", "8480-6")
+
+
+@dataclass(frozen=True)
 class LabTest:
     """A test of the workup the journal knows by name; `aliases` catch free-typed names."""
 
@@ -159,6 +173,15 @@ class LabTest:
     name: str
     aliases: tuple[str, ...]
     units: tuple[str, ...]
+    codes: tuple[ExportCode, ...] = ()  # CRP has two: the standard and the high-sensitivity test
+
+
+@dataclass(frozen=True)
+class VitalSign:
+    """A vital sign the exports know a LOINC code for (blood pressure, heart rate, oxygen saturation)."""
+
+    key: str
+    code: ExportCode
 
 
 @dataclass(frozen=True)
@@ -258,11 +281,30 @@ def _match_key(text: str) -> str:
 _FILLER_WORDS = frozenset({"serum", "plasma", "blood", "level", "levels", "test"})
 
 
+def _export_code(row: dict) -> ExportCode:
+    return ExportCode(
+        what=row["what"],
+        loinc=tuple(row["loinc"]),
+        ucum=tuple(row["ucum"]),
+        components=tuple((c["what"], c["loinc"]) for c in row.get("components", ())),
+    )
+
+
 def _lab_tests() -> tuple[LabTest, ...]:
     return tuple(
-        LabTest(key=r["key"], name=r["name"], aliases=tuple(r["aliases"]), units=tuple(r["units"]))
+        LabTest(
+            key=r["key"],
+            name=r["name"],
+            aliases=tuple(r["aliases"]),
+            units=tuple(r["units"]),
+            codes=tuple(_export_code(c) for c in r.get("codes", ())),
+        )
         for r in _data()["workup_labs"]
     )
+
+
+def _vital_signs() -> tuple[VitalSign, ...]:
+    return tuple(VitalSign(key=r["key"], code=_export_code(r)) for r in _data().get("vital_signs", ()))
 
 
 def _condition_kinds() -> tuple[ConditionKind, ...]:
@@ -299,6 +341,9 @@ CHECKIN_FIELDS: tuple[CheckInField, ...] = tuple(
 CRISIS_RESOURCES: CrisisResources = _crisis()
 CRISIS_RESOURCES_FOR_CAREGIVER: CrisisResources = _crisis(for_caregiver=True)
 WORKUP_LABS: tuple[LabTest, ...] = _lab_tests()
+VITAL_SIGNS: tuple[VitalSign, ...] = _vital_signs()
+# The UCUM unit of a daily dose in exports (UCUM's day is "d").
+DAILY_DOSE_UCUM: str = _data().get("export_codes", {}).get("daily_dose_ucum", "mg/d")
 WORKUP_CONDITIONS: tuple[ConditionKind, ...] = _condition_kinds()
 CONDITION_STATUS_LABELS: dict[str, str] = {r["key"]: r["label"] for r in _data()["condition_statuses"]}
 _LAB_INDEX = _index(WORKUP_LABS)

@@ -156,6 +156,18 @@ def test_text_that_is_not_real_unicode_is_refused_by_name_and_leaves_no_journal(
     assert list(folder.iterdir()) == []
 
 
+def test_a_file_with_a_list_given_twice_is_refused_by_name_and_changes_nothing(tmp_path, held_journal):
+    # Two "notes" lists: a plain JSON reader keeps the second and drops the first without a word.
+    text = FULL.read_text(encoding="utf-8").rstrip().removesuffix("}").rstrip()
+    text += ',\n  "notes": [{"id": "n9", "date": "2025-03-02", "text": "Slept better"}]\n}\n'
+    bad = tmp_path / "twice.json"
+    bad.write_text(text, encoding="utf-8")
+    before = fingerprint(held_journal)
+    err = refused(run_cli(tmp_path, "import", bad, "--journal", held_journal))
+    assert any(ln.strip().startswith("notes: appears 2 times") for ln in err.splitlines()), err
+    assert fingerprint(held_journal) == before
+
+
 def test_an_import_of_a_good_file_into_a_journal_with_data_adds_to_it(tmp_path, held_journal):
     ok(run_cli(tmp_path, "import", FULL, "--journal", held_journal))
     out = tmp_path / "out.json"
@@ -291,3 +303,15 @@ def test_the_installed_entry_point_refuses_the_same_way(tmp_path):
     )
     err = refused(result)
     assert "2025-13-01" in err
+
+
+def test_a_report_with_a_1300_word_appointment_note_is_written(tmp_path):
+    # Once this stopped the report with a layout error: a note taller than a page.
+    data = json.loads(FULL.read_text(encoding="utf-8"))
+    letter = " ".join(f"word{i}" for i in range(1300))
+    data["notes"].append({"id": "n-letter", "date": "2025-08-30", "text": letter, "for_appointment": True})
+    db = tmp_path / "journal.db"
+    ok(run_cli(tmp_path, "import", write_json(tmp_path / "letter.json", data), "--journal", db))
+    out = tmp_path / "report.pdf"
+    ok(run_cli(tmp_path, "report", "--out", out, "--journal", db))
+    assert out.read_bytes().startswith(b"%PDF")

@@ -58,6 +58,62 @@ def test_every_row_of_the_shared_catalog_is_transcribed_exactly(catalog):
             assert catalog.resolve(brand) is drug, brand
 
 
+def _code_rows() -> list[list[str]]:
+    section = SHARED_CATALOG.read_text(encoding="utf-8").split("## Codes for exports", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3 and cells[0] not in ("generic", "---"):
+            rows.append(cells)
+    return rows
+
+
+def _code_cell(cell: str) -> tuple[str | None, str]:
+    """A code cell as (code, note): "-" is no code, "42351 (lithium carbonate)" a code with a note."""
+    if cell == "-":
+        return None, ""
+    match = re.fullmatch(r"(\S+)(?: \((.*)\))?", cell)
+    return match.group(1), match.group(2) or ""
+
+
+@pytest.mark.skipif(not SHARED_CATALOG.exists(), reason="shared/clinical/drug-catalog.md is not beside the checkout")
+def test_every_export_code_of_the_shared_catalog_is_transcribed_exactly(catalog):
+    rows = _code_rows()
+    assert len(rows) == 41
+    seen = set()
+    for names, atc_cell, rxnorm_cell in rows:
+        atc, atc_note = _code_cell(atc_cell)
+        rxnorm, rxnorm_note = _code_cell(rxnorm_cell)
+        for name in (n.strip() for n in names.split(",")):
+            if name.endswith(" (sessions)"):
+                entry = catalog.session_treatment_for(name.removesuffix(" (sessions)"))
+                key = entry.key
+            else:
+                entry = catalog.resolve(name)
+                assert entry is not None and entry.generic == name
+                key = entry.generic
+            assert entry.codes.atc == atc and entry.codes.rxnorm == rxnorm, name
+            assert (entry.codes.atc_note, entry.codes.rxnorm_note) == (atc_note, rxnorm_note), name
+            seen.add(key)
+    # Every catalog drug has a row; a drug or session treatment without one carries no code at all.
+    assert {d.generic for d in catalog.drugs} <= seen
+    for treatment in catalog.session_treatments:
+        if treatment.key not in seen:
+            assert treatment.codes.atc is None and treatment.codes.rxnorm is None, treatment.key
+    assert catalog.code_systems == {
+        "atc": "http://www.whocc.no/atc",
+        "rxnorm": "http://www.nlm.nih.gov/research/umls/rxnorm",
+    }
+
+
+def test_a_drug_without_a_checked_code_has_none(catalog):
+    reboxetine = catalog.resolve("Edronax")
+    assert reboxetine.codes.atc == "N06AX18"
+    assert reboxetine.codes.rxnorm is None
+    assert catalog.resolve("lithium carbonate").codes.rxnorm == "42351"
+    assert catalog.session_treatment_for("ECT").codes.atc is None
+
+
 @pytest.mark.parametrize(
     ("name", "minimum", "maximum", "grade", "role"),
     [
@@ -66,10 +122,11 @@ def test_every_row_of_the_shared_catalog_is_transcribed_exactly(catalog):
         ("venlafaxine", 150, 375, "A", "antidepressant"),
         ("bupropion", 300, 450, "A", "antidepressant"),
         ("selegiline transdermal", 6, 12, "A", "antidepressant"),
-        ("reboxetine", 4, 12, "A", "antidepressant"),
-        ("aripiprazole", 5, 15, "C", "augmentation"),
-        ("quetiapine", 150, 300, "A", "augmentation"),
-        ("cariprazine", 1.5, 3, "C", "augmentation"),
+        ("reboxetine", 8, 12, "B", "antidepressant"),
+        ("aripiprazole", 5, 15, "B", "augmentation"),
+        ("brexpiprazole", 2, 3, "B", "augmentation"),
+        ("quetiapine", 150, 300, "B", "augmentation"),
+        ("cariprazine", 1.5, 3, "B", "augmentation"),
         ("lithium", None, 1800, "C", "augmentation"),
         ("liothyronine", 0.025, 0.05, "C", "augmentation"),
     ],
@@ -185,15 +242,26 @@ def test_custom_drug_key_folds_case_spaces_and_punctuation():
 def test_minimum_label_shows_the_source_beside_the_figure(catalog):
     label = catalog.minimum_label
     assert label(catalog.resolve("sertraline")) == "50 mg/day, MGH-ATRQ list"
-    assert label(catalog.resolve("paroxetine CR")) == "25 mg/day, MGH-ATRQ list"
-    assert label(catalog.resolve("venlafaxine")) == "150 mg/day, MGH-ATRQ list (some lists use 75)"
-    assert label(catalog.resolve("quetiapine")) == "150 mg/day, MGH-ATRQ list (adjunct)"
-    assert label(catalog.resolve("cariprazine")) == "1.5 mg/day, a usual figure, not yet confirmed by a published source"
+    assert label(catalog.resolve("paroxetine CR")) == (
+        "25 mg/day, MGH-ATRQ list (the list gives paroxetine 20/25; 25 read as the CR dose)"
+    )
+    assert label(catalog.resolve("venlafaxine")) == "150 mg/day, MGH-ATRQ list"
+    grade_b = catalog.resolve("quetiapine").min_source
+    assert grade_b == catalog.resolve("reboxetine").min_source != catalog.resolve("sertraline").min_source
+    assert label(catalog.resolve("quetiapine")) == (
+        f"150 mg/day, {grade_b} (SmPC add-on dose; outside the main MGH-ATRQ list)"
+    )
+    assert label(catalog.resolve("reboxetine")) == (
+        f"8 mg/day, {grade_b} (UK SmPC: therapeutic dose 4 mg twice a day; one MGH-ATRQ form lists 4)"
+    )
+    assert label(catalog.resolve("cariprazine")) == f"1.5 mg/day, {grade_b} (label: 1.5 mg is a therapeutic dose)"
     assert label(catalog.resolve("liothyronine")) == (
         "0.025 mg/day (25 micrograms), a usual figure, not yet confirmed by a published source"
     )
     lithium = label(catalog.resolve("lithium"))
-    assert "blood level" in lithium and "0.4-0.8 mmol/L" in lithium and "your own minimum" in lithium
+    assert "blood level" in lithium and "your own minimum" in lithium
+    # The unconfirmed level figure is gone from the catalog.
+    assert "mmol/L" not in lithium and "0.4" not in lithium
     assert "mg/day" not in lithium
 
 

@@ -307,6 +307,14 @@ def test_the_profile_is_kept_and_a_wrong_birth_year_refused(journal):
     assert journal.profile() == r.Profile(display_name="Sam", birth_year=1984)
 
 
+def test_a_display_name_past_its_limit_is_refused_and_the_profile_kept(journal):
+    journal.set_profile(r.Profile(display_name="Sam", birth_year=1984))
+    with pytest.raises(ValidationError) as caught:
+        journal.set_profile(r.Profile(display_name="S" * 201, birth_year=1984))
+    assert "a name may have at most 200 characters, this one has 201" in caught.value.for_field("display_name")[0].message
+    assert journal.profile() == r.Profile(display_name="Sam", birth_year=1984)
+
+
 def test_a_caregivers_entry_is_marked_and_the_mark_comes_back_with_an_undone_delete(journal):
     journal.scores.add(SAMPLES["scores"][0])
     journal.set_author("s1", "caregiver")

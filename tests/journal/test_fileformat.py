@@ -411,3 +411,107 @@ def test_a_form_record_above_the_typical_maximum_only_warns():
     t = Trial(id="", drug="escitalopram", doses=(DoseStep(date(2025, 1, 10), 30.0),))
     assert validate_record("trials", t, today=TODAY) == []
     assert any("20" in w for w in warnings_for("trials", t, today=TODAY))
+
+
+# --------------------------------------------------------------------------- a key written twice
+
+
+def _load_text(tmp_path, text: str):
+    p = tmp_path / "twice.json"
+    p.write_text(text, encoding="utf-8")
+    return load_file(p, today=TODAY)
+
+
+def test_a_top_level_list_given_twice_is_refused_by_name(tmp_path):
+    # JSON readers keep the last "notes" and drop the first list without a word.
+    text = (
+        '{"format": "trial-journal", "version": 1,'
+        ' "notes": [{"id": "n1", "date": "2025-03-01", "text": "Ask about thyroid panel"}],'
+        ' "episodes": [],'
+        ' "notes": [{"id": "n2", "date": "2025-03-02", "text": "Slept better"}]}'
+    )
+    with pytest.raises(ValidationError) as caught:
+        _load_text(tmp_path, text)
+    assert {p.field for p in caught.value.problems} == {"notes"}
+    assert "notes: appears 2 times" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ('{"id": "t1", "drug": "sertraline", "drug": "bupropion", "doses": [{"start": "2025-01-10", "mg_per_day": 50}]}',
+         "trials[t1].drug"),
+        ('{"id": "t1", "drug": "sertraline", "doses": [{"start": "2025-01-10", "mg_per_day": 50, "mg_per_day": 500}]}',
+         "trials[t1].doses[0].mg_per_day"),
+    ],
+)
+def test_a_field_given_twice_in_a_record_is_refused_by_name(tmp_path, record, field):
+    with pytest.raises(ValidationError) as caught:
+        _load_text(tmp_path, '{"format": "trial-journal", "version": 1, "trials": [' + record + "]}")
+    assert [p.field for p in caught.value.problems] == [field]
+
+
+def test_a_check_in_or_setting_given_twice_is_refused_by_name(tmp_path):
+    text = (
+        '{"format": "trial-journal", "version": 1,'
+        ' "settings": {"adequate_weeks": 6, "adequate_weeks": 8},'
+        ' "scores": [{"id": "d1", "date": "2025-03-21", "scale": "daily", "mood": 3, "mood": 7}]}'
+    )
+    with pytest.raises(ValidationError) as caught:
+        _load_text(tmp_path, text)
+    assert {p.field for p in caught.value.problems} == {"settings.adequate_weeks", "scores[d1].mood"}
+
+
+def test_a_file_without_repeated_keys_is_read_as_before(tmp_path):
+    result = _load_text(tmp_path, FULL.read_text(encoding="utf-8"))
+    assert result.contents == parse(json.loads(FULL.read_text(encoding="utf-8"))).contents
+
+
+# --------------------------------------------------------------------------- how long text may be
+
+
+def test_a_two_megabyte_drug_name_is_refused_naming_the_field_and_its_limit(tmp_path):
+    data = base(trials=[trial(drug="x" * 2_000_000)])
+    p = tmp_path / "huge.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_file(p, today=TODAY)
+    (problem,) = caught.value.problems
+    assert problem.field == "trials[t1].drug"
+    assert problem.message == "is too long: a drug name may have at most 200 characters, this one has 2,000,000"
+    assert len(str(caught.value)) < 200  # the name itself is never echoed back
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        (base(notes=[{"id": "n1", "date": "2025-03-01", "text": "a" * 20_001}]), "notes[n1].text", "a note may have at most 20,000"),
+        (base(episodes=[episode(note="b" * 20_001)]), "episodes[e1].note", "a note may have at most 20,000"),
+        (base(trials=[trial(side_effects=[{"name": "c" * 201}])]), "trials[t1].side_effects[0].name", "a side effect may have at most 200"),
+        (base(labs=[{"id": "l1", "date": "2025-02-01", "test": "CRP", "value": 4.2, "unit": "m" * 41}]), "labs[l1].unit", "a unit may have at most 40"),
+        (base(conditions=[{"id": "c1", "name": "d" * 201}]), "conditions[c1].name", "a condition name may have at most 200"),
+        (base(scores=[{"id": "d1", "date": "2025-03-21", "scale": "daily", "mood": 3, "note": "e" * 20_001}]), "scores[d1].note", "at most 20,000"),
+        (base(profile={"display_name": "f" * 201}), "profile.display_name", "a name may have at most 200"),
+        (base(episodes=[episode(id="g" * 201)]), "episodes[#1].id", "an id may have at most 200"),
+    ],
+)
+def test_every_text_field_has_a_limit_named_in_plain_words(data, field, words):
+    found = problems(data)
+    assert words in found[field], found
+
+
+def test_text_at_its_limit_is_kept_whole():
+    note = "Ask about lithium levels. " * 769  # 19,994 characters, well past 1,300 words
+    drug = "d" * 200
+    result = parse(base(notes=[{"id": "n1", "date": "2025-03-01", "text": note}], trials=[trial(drug=drug)]))
+    assert result.contents.notes[0].text == note
+    assert result.contents.trials[0].drug == drug
+
+
+def test_a_form_is_held_to_the_same_limits():
+    from journal.records import Note
+
+    found = {p.field: p.message for p in validate_record("notes", Note(id="", date=date(2025, 3, 1), text="x" * 25_000), today=TODAY)}
+    assert found == {"text": "is too long: a note may have at most 20,000 characters, this one has 25,000"}
+    t = Trial(id="", drug="x" * 300, doses=(DoseStep(date(2025, 1, 10), 50.0),))
+    assert [p.field for p in validate_record("trials", t, today=TODAY)] == ["drug"]

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from journal.errors import JournalError, ValidationError
-from journal.fileformat import ImportResult, contents_to_json, parse_contents
+from journal.fileformat import ImportResult, contents_to_json, dumps, parse_contents
 from journal.records import EntryBy, replace
 
 FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
@@ -186,14 +186,116 @@ def test_the_place_finder_finds_and_refuses():
     assert not names_a_real_place(VALID, "trials[t1]..doses[1]")
 
 
+def _with_score(score: dict) -> dict:
+    data = copy.deepcopy(VALID)
+    data["scores"].append(score)
+    return data
+
+
+# Once failed at random: a GAD-7 with id "0" on s1's date was written before s1 and read back in that order.
+SAME_DAY_AS_S1 = _with_score({"id": "0", "date": VALID["scores"][0]["date"], "scale": "GAD-7", "total": 0})
+
+
+def _reversed_lists(data: dict) -> dict:
+    data = copy.deepcopy(data)
+    for name in (*RECORD_LISTS, "entries_by"):
+        if isinstance(data.get(name), list):
+            data[name].reverse()
+    return data
+
+
+def check_round_trip(result: ImportResult, data: Any) -> None:
+    """Whatever is accepted is written and read back unchanged, in any record order, to the same text."""
+    written = contents_to_json(result.contents, REWRITE_AT)
+    again = parse_contents(written, today=TODAY)
+    assert again.contents == result.contents
+    assert dumps(again.contents, REWRITE_AT) == dumps(result.contents, REWRITE_AT)
+    # The order of the records in the file does not change what is read.
+    assert parse_contents(_reversed_lists(data), today=TODAY).contents == result.contents
+    assert parse_contents(_reversed_lists(written), today=TODAY).contents == result.contents
+
+
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_files())
+@example(SAME_DAY_AS_S1)
 def test_a_mutated_file_is_read_or_refused_with_named_problems(data):
     result = check_outcome(data)
     if result is not None:
-        # Whatever is accepted can be written and read back unchanged.
-        again = parse_contents(contents_to_json(result.contents, REWRITE_AT), today=TODAY)
-        assert again.contents == result.contents
+        check_round_trip(result, data)
+
+
+def test_a_score_sharing_a_day_with_another_survives_the_round_trip():
+    result = check_outcome(copy.deepcopy(SAME_DAY_AS_S1))
+    assert result is not None
+    check_round_trip(result, SAME_DAY_AS_S1)
+    day = VALID["scores"][0]["date"]
+    assert [s.id for s in result.contents.scores if s.date.isoformat() == day][:2] == ["0", "s1"]
+
+
+# --------------------------------------------------------------------------- what an accepted file shows
+
+
+def shows_everywhere(result: ImportResult) -> None:
+    """An accepted file makes a report and fills the window's lists and the exports, none of them failing."""
+    from journal.assessment import assess
+    from journal.exports import csv_tables, fhir_bundle
+    from journal.records import Settings
+    from journal.report import report_bytes
+    from ui.tables import COLUMNS, _Context
+
+    contents = replace(result.contents, settings=replace(Settings(), **result.settings_changes))
+    pdf = report_bytes(contents, today=TODAY, name_style="full")
+    assert pdf.startswith(b"%PDF")
+    verdicts = {v.id: v for v in assess(contents, contents.settings, TODAY).trials}
+    ctx = _Context(verdicts, None, {e.record: e.author for e in contents.entries_by})
+    for kind, columns in COLUMNS.items():
+        for record in getattr(contents, kind):
+            for column in columns:
+                assert isinstance(column.text(record, ctx), str)
+                if column.sort is not None:
+                    column.sort(record, ctx)
+    assert set(csv_tables(contents))
+    json.dumps(fhir_bundle(contents, timestamp=REWRITE_AT))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_files())
+def test_every_accepted_file_makes_a_report_and_fills_the_lists(data):
+    result = check_outcome(data)
+    event("accepted" if result is not None else "refused")
+    if result is not None:
+        shows_everywhere(result)
+
+
+# Text as people and other apps write it: markup characters, several lines, scripts, no spaces for long stretches.
+texts = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["<b>bold</b> & <br/> more", "line one\nline two\n\nline four", "Zoë Ζωή Жукова 日本語", "\t \u200b\u00ad"]),
+    st.builds(lambda word, n: " ".join([word] * n), st.sampled_from(["appointment", "w", "x" * 199]), st.integers(1, 1800)),
+    st.builds(lambda ch, n: ch * n, st.sampled_from(["x", "W", "\u0301", "-"]), st.integers(1, 20_000)),
+)
+TEXT_FIELDS = {"drug": 200, "name": 200, "test": 200, "display_name": 200, "author": 200, "unit": 40, "note": 20_000, "text": 20_000}
+
+
+@st.composite
+def files_with_odd_text(draw) -> dict:
+    """The full fixture with some of its text fields replaced by odd but allowed text."""
+    data = copy.deepcopy(VALID)
+    places = [p for p in paths(data) if p and p[-1] in TEXT_FIELDS and isinstance(get(data, p), str)]
+    for where in draw(st.lists(st.sampled_from(places), min_size=1, max_size=8, unique=True)):
+        text = draw(texts)[: TEXT_FIELDS[where[-1]]]
+        if where[-1] not in ("note", "unit") and not text.strip():
+            text = "x" + text
+        get(data, where[:-1])[where[-1]] = text
+    return data
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(files_with_odd_text())
+def test_long_and_odd_text_within_the_limits_makes_a_report_and_fills_the_lists(data):
+    result = check_outcome(data)
+    assert result is not None, "text within its limits was refused"
+    shows_everywhere(result)
 
 
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -384,3 +486,17 @@ def test_the_journal_takes_all_of_an_import_or_none_of_it(template_journal, data
             assert stored[record.id] == record
     for key, value in settings_changes.items():
         assert getattr(after.settings, key) == value
+
+
+def test_a_file_reads_in_the_order_the_journal_lists_its_records(tmp_path):
+    from journal.facade import Journal
+
+    result = parse_contents(_reversed_lists(VALID), today=TODAY)
+    journal = Journal.open(tmp_path / "journal.db")
+    try:
+        journal.import_contents(result.contents, result.settings_changes)
+        held = journal.contents()
+    finally:
+        journal.close()
+    for name in ("episodes", "trials", "scores", "checkins", "labs", "conditions", "sessions", "notes", "entries_by"):
+        assert getattr(held, name) == getattr(result.contents, name), name

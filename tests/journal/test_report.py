@@ -261,3 +261,59 @@ def test_records_a_caregiver_entered_are_listed_only_within_the_reports_dates():
     listed_recent = [which for author, kind, items in recent.entries if author == "Alex" for which in items]
     assert len(listed_all) == 2
     assert len(listed_recent) == 1 and "2024" not in listed_recent[0]
+
+
+# --- long text -------------------------------------------------------------------------------
+
+
+def _long_note(words: int) -> str:
+    return " ".join(f"w{i:04d}" for i in range(words))
+
+
+def test_a_1300_word_appointment_note_flows_across_pages_in_full():
+    from journal.records import Note
+
+    note = "First line of the letter.\n" + _long_note(1300) + "\nLast line: what should we try next?"
+    base = sample_contents()
+    contents = replace(base, notes=(*base.notes, Note("n-long", date(2025, 8, 29), note, True)))
+    pages = _pages(report_bytes(contents, today=TODAY, sections={"notes"}))
+    holding = [i for i, page in enumerate(pages) if re.search(r"w\d{4}", page)]
+    assert len(holding) >= 2  # it went on to the next page instead of stopping the report
+    text = " ".join(pages)
+    for word in ("First line of the letter.", "w0000", "w0650", "w1299", "Last line: what should we try next?"):
+        assert word in text, word
+    # the short notes around it are still listed as before
+    assert "Ask about a thyroid panel" in text and "sweating from venlafaxine" in text
+
+
+def test_a_long_note_in_a_table_shows_its_start_there_and_all_of_it_below():
+    from journal.records import Lab
+
+    base = sample_contents()
+    note = "Taken at 8 am after a bad night. " + _long_note(900)
+    session = replace(base.sessions[0], note=note)
+    lab = Lab("l9", date(2025, 2, 1), "IL-6", 3.0, "pg/mL", note)
+    contents = replace(base, sessions=(session, *base.sessions[1:]), labs=(*base.labs, lab))
+    text = " ".join(_pages(report_bytes(contents, today=TODAY, sections={"sessions", "labs"})))
+    assert text.count("w0899") == 2  # once for the session, once for the lab, each in full
+    assert "(in full below: session of" in text
+    assert "(in full below: IL-6 on 1 Feb 2025)" in text
+    assert text.count("Taken at 8 am") >= 4  # the start in each table, and again in full
+
+
+def test_every_field_at_its_length_limit_makes_a_report():
+    from journal.limits import NAME_LIMIT, NOTE_LIMIT
+    from journal.records import EntryBy, Note
+
+    base = sample_contents(name="N" * NAME_LIMIT)
+    long_word = "x" * NOTE_LIMIT  # no space to break at
+    contents = replace(
+        base,
+        trials=tuple(replace(t, drug=t.drug + "y" * (NAME_LIMIT - len(t.drug)), note=long_word) for t in base.trials),
+        sessions=tuple(replace(s, note=long_word) for s in base.sessions),
+        notes=(*base.notes, Note("n-max", date(2025, 8, 29), _long_note(4000)[:NOTE_LIMIT], True)),
+        entries_by=(EntryBy("n-max", "A" * NAME_LIMIT),),
+    )
+    pages = _pages(report_bytes(contents, today=TODAY, name_style="full"))
+    assert "Appointment summary" in pages[0] and "N" * 20 in pages[0]
+    assert all(re.search(r"page \d+ of \d+", page) for page in pages)

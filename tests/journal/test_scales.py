@@ -12,6 +12,8 @@ from journal.scales import (
     CHECKIN_FIELDS,
     CONDITION_STATUS_LABELS,
     CRISIS_RESOURCES,
+    DAILY_DOSE_UCUM,
+    VITAL_SIGNS,
     WORKUP_CONDITIONS,
     WORKUP_LABS,
     UnknownScaleError,
@@ -301,3 +303,42 @@ def test_workup_conditions_and_statuses():
     assert [c.key for c in WORKUP_CONDITIONS] == ["anxiety", "adhd", "ptsd", "sleep_disorder", "chronic_pain", "substance_use"]
     assert tuple(CONDITION_STATUS_LABELS) == records.CONDITION_STATUSES
     assert CONDITION_STATUS_LABELS["diagnosed"] == "Diagnosed"
+
+
+def _export_code_rows(text: str) -> list[list[str]]:
+    section = text.split("## Codes for exports", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3 and cells[0] not in ("what", "---"):
+            rows.append(cells)
+    return rows
+
+
+@pytest.mark.skipif(not SHARED_SCALES.exists(), reason="shared/clinical/scales.md is not beside the checkout")
+def test_lab_and_vital_sign_codes_match_the_shared_scales_text():
+    rows = _export_code_rows(SHARED_SCALES.read_text(encoding="utf-8"))
+    assert len(rows) == 10
+    shipped = {c.what: c for lab in WORKUP_LABS for c in lab.codes}
+    shipped.update({v.code.what: v.code for v in VITAL_SIGNS})
+    assert sorted(shipped) == sorted(r[0] for r in rows)
+    for what, loinc_cell, unit_cell in rows:
+        code = shipped[what]
+        components = re.search(r"\(components: (.*)\)", loinc_cell)
+        main = loinc_cell.split(" (", 1)[0]
+        assert code.loinc == tuple(main.split(" together with ")), what
+        expected_components = tuple(tuple(c.split(" ")) for c in components.group(1).split(", ")) if components else ()
+        assert code.components == expected_components, what
+        assert code.ucum == tuple(unit_cell.split(" or ")), what
+    assert DAILY_DOSE_UCUM == "mg/d"
+
+
+def test_each_workup_lab_carries_its_codes():
+    codes = {lab.key: [(c.what, c.loinc) for c in lab.codes] for lab in WORKUP_LABS}
+    assert codes["crp"] == [("C-reactive protein", ("1988-5",)), ("high-sensitivity CRP", ("30522-7",))]
+    assert codes["tsh"] == [("TSH", ("3016-3",))]
+    assert codes["morning_cortisol"] == [("cortisol (serum or plasma)", ("2143-6",))]
+    assert all(codes.values())
+    pressure = next(v for v in VITAL_SIGNS if v.key == "blood_pressure").code
+    assert pressure.loinc == ("85354-9",) and pressure.components == (("systolic", "8480-6"), ("diastolic", "8462-4"))
+    assert pressure.ucum == ("mm[Hg]",)

@@ -165,6 +165,27 @@ def test_a_note_for_the_next_appointment(qtbot, window, dialogs, journal):
     assert window.lists["notes"].cell_text(note.id, "For next appointment") == "yes"
 
 
+def test_a_note_past_its_length_limit_says_so_beside_the_text(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        dialog.text_edit.setPlainText("Questions for Dr Okafor. " + "x" * 20_000)
+        click(qtbot, dialog.save_button)
+        error = dialog._error_slots["text"][0]
+        seen["error"] = error.text() if error.isVisible() else ""
+        seen["stored_meanwhile"] = len(journal.notes.list())
+        dialog.text_edit.setPlainText("Questions for Dr Okafor.")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(NoteDialog, fill)
+    shortcut(qtbot, window, Qt.Key_N)
+
+    assert "a note may have at most 20,000 characters, this one has 20,025" in seen["error"]
+    assert seen["stored_meanwhile"] == 0
+    (note,) = journal.notes.list()
+    assert note.text == "Questions for Dr Okafor."
+
+
 def test_search_and_sort_a_list(qtbot, window, journal):
     for n, test, value in ((30, "CRP", 4.2), (20, "TSH", 2.1), (10, "CRP", 1.5)):
         journal.labs.add(Lab(id="", date=days_ago(n), test=test, value=value, unit="mg/L"))
