@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from journal import keystore
+from journal import keystore, storage
 from journal.errors import JournalError, WrongPassphraseError
 from journal.keystore import KdfParams
 
@@ -59,17 +59,32 @@ def test_the_header_holds_neither_the_key_nor_the_passphrase_and_is_private(jour
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_a_new_passphrase_replaces_the_old_and_keeps_the_data_key(journal_path):
-    key, _ = keystore.create_keys(journal_path, PASS, kdf=FAST)
+def _made_journal(journal_path, *, recovery_code=False):
+    """A real (closed) encrypted journal: a key change re-encrypts the file, so it needs one."""
+    from journal.opening import open_journal
+
+    access = open_journal(journal_path, passphrase=PASS, create=True, with_recovery_code=recovery_code, kdf=FAST)
+    code = access.recovery_code
+    access.close(backup=False)
+    return bytes(keystore.unlock(journal_path, PASS)), code
+
+
+def test_a_new_passphrase_replaces_the_old_and_changes_the_data_key(journal_path):
+    # Deliberately changed (issue 9): the key used to stay the same, so a copy of the old header
+    # beside an old backup opened today's journal with the old passphrase.
+    key, _ = _made_journal(journal_path)
     old_header = keystore.keyfile_path(journal_path).read_bytes()
     keystore.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
-    assert keystore.unlock(journal_path, "a brand new passphrase") == key
+    new_key = keystore.unlock(journal_path, "a brand new passphrase")
+    assert new_key != key
+    assert storage.opens_with(journal_path, new_key) and not storage.opens_with(journal_path, key)
     with pytest.raises(WrongPassphraseError):
         keystore.unlock(journal_path, PASS)
-    # The honest limit: a copy of the old header (as in an old backup) still opens with the old passphrase.
+    # A copy of the old header still unwraps the old key, but that key opens nothing any more.
     old_copy = journal_path.with_name("old.db")
     keystore.keyfile_path(old_copy).write_bytes(old_header)
     assert keystore.unlock(old_copy, PASS) == key
+    assert not storage.opens_with(journal_path, keystore.unlock(old_copy, PASS))
 
 
 def test_changing_the_passphrase_needs_the_current_one(journal_path):
@@ -98,14 +113,20 @@ def test_the_recovery_code_opens_the_key_however_it_is_typed(journal_path):
         keystore.unlock_with_recovery_code(journal_path, typo)
 
 
-def test_the_recovery_code_survives_a_passphrase_change_and_can_be_replaced_or_removed(journal_path):
-    key, code = keystore.create_keys(journal_path, PASS, recovery_code=True, kdf=FAST)
-    keystore.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
-    assert keystore.unlock_with_recovery_code(journal_path, code) == key
-    new_code = keystore.add_recovery_code(journal_path, key, kdf=FAST)
-    assert new_code != code
+def test_a_passphrase_change_replaces_the_recovery_code_and_the_header_can_replace_or_remove_it(journal_path):
+    # Deliberately changed (issue 9): the old code used to go on working after a passphrase change,
+    # but the new key is never wrapped under it, so a new code is made and shown instead.
+    _, code = _made_journal(journal_path, recovery_code=True)
+    change = keystore.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
+    assert change.recovery_code and change.recovery_code != code
     with pytest.raises(WrongPassphraseError):
         keystore.unlock_with_recovery_code(journal_path, code)
+    key = keystore.unlock_with_recovery_code(journal_path, change.recovery_code)
+    assert key == keystore.unlock(journal_path, "a brand new passphrase")
+    new_code = keystore.add_recovery_code(journal_path, key, kdf=FAST)
+    assert new_code != change.recovery_code
+    with pytest.raises(WrongPassphraseError):
+        keystore.unlock_with_recovery_code(journal_path, change.recovery_code)
     keystore.remove_recovery_code(journal_path, key)
     assert not keystore.has_recovery_code(journal_path)
     with pytest.raises(WrongPassphraseError, match="no recovery code"):
