@@ -414,7 +414,7 @@ class Journal:
             journal = cls._open_locked(path, create=create, key=key, lock=lock)
         except BaseException:
             if own_lock:
-                lock.release()
+                lock.discard()
             raise
         journal._own_lock = own_lock
         return journal
@@ -477,7 +477,7 @@ class Journal:
             self._engine.dispose()
             self._engine = None
         if self._own_lock and self._lock is not None:
-            self._lock.release()  # only after every connection is closed (see journal.locking)
+            self._lock.discard()  # only after every connection is closed (see journal.locking)
         self._lock = None
 
     def __enter__(self) -> Journal:

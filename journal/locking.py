@@ -66,6 +66,7 @@ class JournalLock:
         self._fd: int | None = None
         self._file_fd: int | None = None
         self._file_id: tuple[int, int] | None = None
+        self._made_lock_file = False
 
     @property
     def held(self) -> bool:
@@ -79,6 +80,7 @@ class JournalLock:
         rest of the lock, when another writer holds that file).
         """
         if self._fd is None:
+            made = not self.path.exists()
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
             try:
                 make_private(self.path)
@@ -89,6 +91,7 @@ class JournalLock:
                 os.close(fd)
                 raise
             self._fd = fd
+            self._made_lock_file = made
             try:
                 self._lock_file()
             except BaseException:
@@ -139,6 +142,19 @@ class JournalLock:
             pass
         finally:
             os.close(fd)  # closing the descriptor drops the lock
+
+    def discard(self) -> None:
+        """Release, and remove the lock file if this lock made it: an open that failed leaves nothing behind.
+
+        (Removing a lock file is safe here because the journal file itself is locked too.)
+        """
+        made = self._made_lock_file and self._fd is not None
+        if made:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+        self.release()
 
     def __enter__(self) -> "JournalLock":
         return self.acquire()

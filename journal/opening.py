@@ -309,7 +309,7 @@ def open_journal(
     except BaseException:
         if made_keys and not path.exists():
             keystore.keyfile_path(path).unlink(missing_ok=True)
-        lock.release()
+        lock.discard()
         raise
     for suffix in ("", "-wal", "-shm"):
         make_private(Path(f"{path}{suffix}"))
