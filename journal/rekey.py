@@ -204,7 +204,7 @@ def _reencrypt_file(path: Path, old_key: bytes | bytearray, new_key: bytes | byt
 
     from journal.backups import verify_backup
 
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.rekey")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.reencrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     os.close(fd)
     try:
