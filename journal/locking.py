@@ -6,7 +6,9 @@ itself: a lock taken by name alone would let a second writer in through another 
 same file (a hard link, a symbolic link, a path with `..` in it). The lock file is found from
 the journal's real path (symbolic links followed); the file lock is on the file's inode, so
 every name for it meets the same lock. When the journal is replaced (a restore, encryption),
-`acquire()` again moves the file lock to the new file.
+`acquire()` again moves the file lock to the new file. Behind the lock screen the journal file
+is not held open at all (`release_file()`): the name lock keeps the same path from opening
+it, and unlocking takes the file lock again (refused if another name for it was opened meanwhile).
 
 Closing any descriptor of a file drops the POSIX record locks SQLite holds on it in this
 process. So the journal file is opened here only when no journal of this process has it:
@@ -121,6 +123,15 @@ class JournalLock:
         self._drop_file_lock()
         self._file_fd, self._file_id = fd, file_id
         _HELD[file_id] = self
+
+    def release_file(self) -> None:
+        """Let go of the journal file itself but keep the lock by name (the journal is locked behind its lock screen).
+
+        Nothing of the journal stays open then; `acquire()` takes the file again on unlocking, and
+        refuses if another name for the file was opened meanwhile. Call only after the journal's
+        connections are closed.
+        """
+        self._drop_file_lock()
 
     def _drop_file_lock(self) -> None:
         fd, self._file_fd = self._file_fd, None

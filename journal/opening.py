@@ -204,6 +204,8 @@ class JournalAccess:
         self.journal.close()
         self.journal = None
         self._forget_key()
+        if self._lock is not None:
+            self._lock.release_file()  # nothing of the journal stays open behind the lock screen
         return warning
 
     def unlock(self, passphrase: str | None = None, *, recovery_code: str | None = None) -> None:

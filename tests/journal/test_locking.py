@@ -170,3 +170,23 @@ def test_a_refused_second_opener_does_not_disturb_the_first_journal(tmp_path):
     finally:
         os.open = real_open
         first.close()
+
+
+def test_behind_the_lock_screen_the_file_is_free_of_us_and_unlocking_refuses_a_writer_that_came_in_meanwhile(tmp_path):
+    from journal.facade import Journal
+    from journal.opening import open_journal
+
+    journal = tmp_path / "journal.db"
+    access = open_journal(journal, create=True)
+    access.lock()
+    with pytest.raises(JournalLockedError):  # the same name stays refused
+        open_journal(journal)
+    os.link(journal, tmp_path / "link.db")
+    intruder = Journal.open(tmp_path / "link.db", create=False)
+    with pytest.raises(JournalLockedError):
+        access.unlock()
+    assert access.locked
+    intruder.close()
+    access.unlock()
+    assert not access.locked
+    access.close(backup=False)
