@@ -9,6 +9,7 @@ and unlocks (`access.unlock(passphrase)`) through it, and closes it at the end
 
 from __future__ import annotations
 
+import hmac
 import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -111,8 +112,7 @@ class JournalAccess:
         self._require_open()
         if not self.encrypted:
             raise JournalError("This journal has no passphrase to change.")
-        if keystore.unlock(self.path, old) != self._key:
-            raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
+        self._check_passphrase(old)
         problems = keystore.passphrase_problems(new)
         if problems:
             raise JournalError(problems[0])
@@ -128,10 +128,17 @@ class JournalAccess:
         self._require_open()
         if not self.encrypted:
             raise JournalError("This journal has no passphrase, so it needs no recovery code.")
-        if keystore.unlock(self.path, passphrase) != self._key:
-            raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
+        self._check_passphrase(passphrase)
         made = self.backup("passphrase")
         return self._change_key(passphrase, recovery_code=True, backup=made)
+
+    def _check_passphrase(self, passphrase: str) -> None:
+        candidate = keystore.unlock(self.path, passphrase)
+        try:
+            if not hmac.compare_digest(candidate, self._key):
+                raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
+        finally:
+            storage.wipe_key(candidate)
 
     def _change_key(self, passphrase: str, *, recovery_code: bool | None, backup: Backup) -> KeyChange:
         from journal.rekey import change_key

@@ -104,8 +104,11 @@ def change_key(
             keystore.cancel_key_change(path, old_key)  # nothing else was touched: as if never begun
         raise
     _step("journal re-encrypted")
-    done, left, plain = _reencrypt_backups(path, old_key, new_key)
-    keystore.finish_key_change(path, new_key)
+    try:
+        done, left, plain = _reencrypt_backups(path, old_key, new_key)
+        keystore.finish_key_change(path, new_key)
+    finally:
+        storage.wipe_key(new_key)  # the caller opens the journal again with the new passphrase
     _step("finished")
     return KeyChange(code, done, left, plain)
 
@@ -127,6 +130,7 @@ def settle_key_change(
             _rekey_journal(path, old, new)
         if old is not None:
             _reencrypt_backups(path, old, new)
+            storage.wipe_key(old)
         keystore.finish_key_change(path, new)
         return new
     if old is not None:
