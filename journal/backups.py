@@ -562,7 +562,9 @@ def _connect(path: Path, key: bytes | None, *, readonly: bool = False) -> Any:
 
     conn = dbapi2.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported to the person, not to stderr
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    from journal.storage import apply_key
+
+    apply_key(conn, key)
     return conn
 
 

@@ -19,6 +19,7 @@ from journal import records as r
 from journal import rows as tb
 from journal import storage
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
+from journal.locking import JournalLock
 
 __all__ = ["Journal", "Change", "RecordManager", "KINDS"]
 
@@ -376,9 +377,11 @@ class Journal:
     sessions: RecordManager[r.Session]
     notes: RecordManager[r.Note]
 
-    def __init__(self, path: Path, engine: Engine):
+    def __init__(self, path: Path, engine: Engine, lock: JournalLock | None = None, *, own_lock: bool = False):
         self._path = path
         self._engine: Engine | None = engine
+        self._lock = lock
+        self._own_lock = own_lock
         self._driver_error = engine.dialect.loaded_dbapi.Error
         self._driver_integrity_error = engine.dialect.loaded_dbapi.IntegrityError
         for kind in KINDS:
@@ -387,13 +390,37 @@ class Journal:
     # ------------------------------------------------------------------ opening and closing
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, key: bytes | None = None) -> Journal:
+    def open(
+        cls, path: str | Path, *, create: bool = True, key: bytes | None = None, lock: JournalLock | None = None
+    ) -> Journal:
         """Open the journal at `path`, making a new one there if it is missing and `create` is true.
 
-        Raises JournalError (file not a journal, damaged, made by a newer version, no journal at
-        PATH), WrongPassphraseError (key does not open it); the file is left as it was.
+        One writer only: the journal's lock (`journal.locking`) is taken first, or `lock`, one
+        the caller already holds (then the caller lets go of it). Raises JournalLockedError
+        (open elsewhere), JournalError (file not a journal, damaged, made by a newer version,
+        no journal at PATH), WrongPassphraseError (key does not open it); the file is left as it was.
         """
         path = Path(path)
+        if path.is_dir():
+            raise JournalError(f"{path} is a folder, not a journal file.")
+        if not path.exists() and not create:
+            raise JournalError(f"There is no journal at {path}.")
+        if not path.parent.exists() and create:
+            storage.make_private_dir(path.parent)
+        own_lock = lock is None
+        lock = JournalLock(path) if own_lock else lock
+        lock.acquire()
+        try:
+            journal = cls._open_locked(path, create=create, key=key, lock=lock)
+        except BaseException:
+            if own_lock:
+                lock.discard()
+            raise
+        journal._own_lock = own_lock
+        return journal
+
+    @classmethod
+    def _open_locked(cls, path: Path, *, create: bool, key: bytes | None, lock: JournalLock) -> Journal:
         made = False
         if not path.exists():
             if not create:
@@ -403,8 +430,13 @@ class Journal:
             except OSError as exc:
                 raise JournalError(f"A journal could not be made at {path}: {exc.strerror or exc}.") from None
             made = True
-        elif path.is_dir():
-            raise JournalError(f"{path} is a folder, not a journal file.")
+            try:
+                lock.acquire()  # now that the file is there, lock the file itself too
+            except BaseException:
+                _remove_new_file(path)
+                raise
+        else:
+            lock.acquire()  # the file may have been replaced since the lock was taken (a restore)
         try:
             engine = storage.make_engine(path, key)
         except BaseException:
@@ -429,7 +461,7 @@ class Journal:
             if isinstance(exc, DBAPIError):
                 raise _db_error(path, exc.orig) from None
             raise
-        return cls(path, engine)
+        return cls(path, engine, lock)
 
     @property
     def path(self) -> Path:
@@ -444,6 +476,9 @@ class Journal:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self._own_lock and self._lock is not None:
+            self._lock.discard()  # only after every connection is closed (see journal.locking)
+        self._lock = None
 
     def __enter__(self) -> Journal:
         return self

@@ -4,22 +4,29 @@ The SQLCipher database is encrypted with a random 256-bit *data key*. A small he
 beside it (`<journal>.keys`, JSON, mode 0600) holds that key wrapped by a key derived with
 Argon2id from the passphrase, and optionally a second copy wrapped by a key derived from a
 recovery code. This makes a wrong passphrase fail at once with a clear message (the wrap's
-tag does not match, before SQLCipher is ever asked), makes a passphrase change cheap (only
-the header is rewritten), and allows a recovery code.
+tag does not match, before SQLCipher is ever asked) and allows a recovery code.
 
 The wrap uses only the standard library: Argon2id gives 64 bytes; the first 32 key an
 HMAC-SHA256 keystream that the data key is XORed with, the last 32 key an HMAC-SHA256 tag
 over everything in the slot (encrypt-then-MAC). Each wrap has a fresh salt and nonce, so a
 keystream is never used twice.
 
+A passphrase change (or a new recovery code) makes a new data key: every copy of the old
+header, beside each backup, would otherwise go on opening today's journal with the old
+passphrase. `journal.rekey` re-encrypts the journal and its backups under the new key; while
+it works, the header holds the new entries and, under "replacing", the old ones plus the old
+key wrapped under the new secrets, so a crash at any step leaves a journal that opens with the
+new passphrase, or with the old one until the journal itself was re-encrypted.
+
 Honest limits, said plainly in the window too: without the passphrase or the recovery code
-nothing can open the journal; changing the passphrase keeps the same data key, so a backup
-(or a copy of the old header) still opens with the passphrase it was made under.
+nothing can open the journal; a copy the person made elsewhere (outside the backups folder)
+keeps the passphrase it had.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -38,6 +45,7 @@ from journal.errors import JournalError, WrongPassphraseError
 
 if TYPE_CHECKING:
     from journal.facade import Journal
+    from journal.rekey import KeyChange
 
 __all__ = [
     "KdfParams",
@@ -52,6 +60,13 @@ __all__ = [
     "unlock_with_recovery_code",
     "change_passphrase",
     "set_passphrase",
+    "unlock_both",
+    "begin_key_change",
+    "key_change_under_way",
+    "finished_header",
+    "finish_key_change",
+    "cancel_key_change",
+    "KDF_LIMITS",
     "add_recovery_code",
     "remove_recovery_code",
     "has_recovery_code",
@@ -76,8 +91,9 @@ _CODE_GROUP_LEN = 5  # 25 symbols, 125 bits: beyond guessing even before Argon2i
 HONEST_LIMITS = (
     "Without the passphrase or the recovery code, nobody can open this journal: not you, "
     "not the makers of this program. Write the recovery code down and keep it somewhere safe. "
-    "Changing the passphrase later does not change older backups: each backup still opens with "
-    "the passphrase the journal had when the backup was made."
+    "Changing the passphrase later changes the journal's key and re-encrypts its older backups too, "
+    "so the old passphrase opens none of them; only a copy you made yourself elsewhere keeps the "
+    "passphrase it had."
 )
 
 
@@ -91,6 +107,11 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
+
+# The costs a header may ask for; anything outside is a damaged or tampered header. They reach
+# well past the default (RFC 9106's low-memory profile) and down to the cheap costs tests use,
+# but a tampered header cannot demand more than 1 GiB of memory, 10 passes or 16 threads.
+KDF_LIMITS = {"time_cost": (1, 10), "memory_kib": (8, 1024 * 1024), "parallelism": (1, 16)}
 
 
 class KeyFileError(JournalError):
@@ -139,7 +160,7 @@ def create_keys(
     if path.exists():
         raise KeyFileError(f"{path.name} already exists; this journal already has a passphrase.")
     if data_key is None:
-        data_key = secrets.token_bytes(DATA_KEY_BYTES)
+        data_key = bytearray(secrets.token_bytes(DATA_KEY_BYTES))
     elif len(data_key) != DATA_KEY_BYTES:
         raise ValueError(f"a data key is {DATA_KEY_BYTES} bytes")
     slots = {
@@ -154,12 +175,15 @@ def create_keys(
     return data_key, code
 
 
-def unlock(journal_path: str | os.PathLike[str], passphrase: str) -> bytes:
-    """The data key of the journal, or WrongPassphraseError at once if the passphrase is not the one."""
-    slot = _read_slots(journal_path).get("passphrase")
-    if slot is None:
-        raise KeyFileError("This journal's key header has no passphrase; use the recovery code.")
-    key = _unwrap(slot, _passphrase_bytes(passphrase), "passphrase")
+def unlock(journal_path: str | os.PathLike[str], passphrase: str) -> bytearray:
+    """The data key of the journal, or WrongPassphraseError at once if the passphrase is not the one.
+
+    While a passphrase change is under way (`key_change_under_way`), this is the new key for
+    the new passphrase and the old key for the old one; `journal.rekey.settle_key_change`
+    finds out which one the journal holds and finishes or undoes the change.
+    """
+    new, old = unlock_both(journal_path, passphrase=passphrase)
+    key = new if new is not None else old
     if key is None:
         raise WrongPassphraseError(
             "That passphrase does not open this journal. Check it (and Caps Lock) and try again; "
@@ -168,12 +192,10 @@ def unlock(journal_path: str | os.PathLike[str], passphrase: str) -> bytes:
     return key
 
 
-def unlock_with_recovery_code(journal_path: str | os.PathLike[str], code: str) -> bytes:
+def unlock_with_recovery_code(journal_path: str | os.PathLike[str], code: str) -> bytearray:
     """The data key, opened with the recovery code; WrongPassphraseError if the code is not the one."""
-    slot = _read_slots(journal_path).get("recovery")
-    if slot is None:
-        raise WrongPassphraseError("This journal has no recovery code; only its passphrase opens it.")
-    key = _unwrap(slot, normalise_recovery_code(code).encode(), "recovery")
+    new, old = unlock_both(journal_path, recovery_code=code)
+    key = new if new is not None else old
     if key is None:
         raise WrongPassphraseError(
             "That recovery code does not open this journal. Check each group of letters and digits and try again."
@@ -181,14 +203,49 @@ def unlock_with_recovery_code(journal_path: str | os.PathLike[str], code: str) -
     return key
 
 
+def unlock_both(
+    journal_path: str | os.PathLike[str], *, passphrase: str | None = None, recovery_code: str | None = None
+) -> tuple[bytearray | None, bytearray | None]:
+    """(key now in the header, key being replaced) that the secret opens; either may be None.
+
+    Outside a passphrase change the second is always None. During one, the new passphrase
+    (or new recovery code) opens both keys, the old one only the old key.
+    """
+    if (passphrase is None) == (recovery_code is None):
+        raise ValueError("give a passphrase or a recovery code")
+    name = "passphrase" if passphrase is not None else "recovery"
+    secret = _passphrase_bytes(passphrase) if passphrase is not None else normalise_recovery_code(recovery_code).encode()
+    slots = _read_slots(journal_path)
+    replacing = slots.get("_replacing")
+    old_slot = replacing["slots"].get(name) if replacing else None
+    if name not in slots and old_slot is None:
+        if name == "passphrase":
+            raise KeyFileError("This journal's key header has no passphrase; use the recovery code.")
+        raise WrongPassphraseError("This journal has no recovery code; only its passphrase opens it.")
+    new = _unwrap(slots[name], secret, name) if name in slots else None
+    old = None
+    if replacing is not None:
+        carry = replacing["carry"].get(f"carry-{name}")
+        if new is not None and carry is not None:
+            old = _unwrap(carry, secret, f"carry-{name}")
+        elif new is None and old_slot is not None:
+            old = _unwrap(old_slot, secret, name)
+    return new, old
+
+
 def set_passphrase(
     journal_path: str | os.PathLike[str], data_key: bytes, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF
 ) -> None:
-    """Wrap the (already unlocked) data key under a new passphrase; the recovery code, if any, still works."""
+    """Wrap the same data key under a new passphrase, in the header only; the recovery code, if any, still works.
+
+    This alone leaves every earlier copy of the header (beside each backup) opening with the
+    old passphrase. A person's passphrase change goes through `change_passphrase`, which
+    changes the key itself.
+    """
     problems = passphrase_problems(new_passphrase)
     if problems:
         raise JournalError(problems[0])
-    slots = _read_slots(journal_path)
+    slots = _settled_slots(journal_path)
     _check_key_matches(slots, data_key)
     slots["passphrase"] = _wrap(data_key, _passphrase_bytes(new_passphrase), "passphrase", kdf)
     _write_header(keyfile_path(journal_path), slots)
@@ -196,10 +253,84 @@ def set_passphrase(
 
 def change_passphrase(
     journal_path: str | os.PathLike[str], old_passphrase: str, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF
-) -> None:
-    """Replace the passphrase after checking the old one. Only the header is rewritten: it is quick."""
-    data_key = unlock(journal_path, old_passphrase)
-    set_passphrase(journal_path, data_key, new_passphrase, kdf=kdf)
+) -> "KeyChange":
+    """Replace the passphrase after checking the old one, with a new data key (see `journal.rekey.change_key`).
+
+    The journal must not be open. Its backups are re-encrypted under the new key, so the old
+    passphrase opens none of them; a recovery code, if there was one, is replaced by a new one.
+    """
+    from journal.rekey import change_key
+
+    old_key = unlock(journal_path, old_passphrase)
+    return change_key(journal_path, old_key, new_passphrase, kdf=kdf)
+
+
+def begin_key_change(
+    journal_path: str | os.PathLike[str],
+    old_key: bytes | bytearray,
+    new_passphrase: str,
+    *,
+    recovery_code: bool,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> tuple[bytearray, str | None]:
+    """Write the header of a key change: the new key under the new passphrase (and a new recovery code, when
+    `recovery_code`), with the old entries kept beside it until `finish_key_change`. Returns (new key, new code).
+
+    The old key is also wrapped under the new secrets, so once the change has begun the new
+    passphrase opens the journal whichever key it holds; the old passphrase opens it only
+    until the journal is re-encrypted.
+    """
+    problems = passphrase_problems(new_passphrase)
+    if problems:
+        raise JournalError(problems[0])
+    slots = _settled_slots(journal_path)
+    _check_key_matches(slots, old_key)
+    new_key = bytearray(secrets.token_bytes(DATA_KEY_BYTES))
+    secret = _passphrase_bytes(new_passphrase)
+    new_slots: dict[str, Any] = {"_key_check": _key_check(new_key), "passphrase": _wrap(new_key, secret, "passphrase", kdf)}
+    carry = {"carry-passphrase": _wrap(old_key, secret, "carry-passphrase", kdf)}
+    code = None
+    if recovery_code:
+        code = _new_recovery_code()
+        code_secret = normalise_recovery_code(code).encode()
+        new_slots["recovery"] = _wrap(new_key, code_secret, "recovery", kdf)
+        carry["carry-recovery"] = _wrap(old_key, code_secret, "carry-recovery", kdf)
+    replacing = {
+        "key_check": slots["_key_check"],
+        "slots": {k: v for k, v in slots.items() if not k.startswith("_")},
+        "carry": carry,
+    }
+    _write_header(keyfile_path(journal_path), new_slots, replacing)
+    return new_key, code
+
+
+def key_change_under_way(journal_path: str | os.PathLike[str]) -> bool:
+    """Whether a passphrase change began and was not finished (the program stopped in the middle)."""
+    return is_encrypted(journal_path) and "_replacing" in _read_slots(journal_path)
+
+
+def finished_header(journal_path: str | os.PathLike[str], new_key: bytes | bytearray) -> bytes:
+    """The header as it will be once the key change is finished: the new entries only (for the backups too)."""
+    slots = _read_slots(journal_path)
+    _check_key_matches(slots, new_key)
+    slots.pop("_replacing", None)
+    return _header_bytes(slots)
+
+
+def finish_key_change(journal_path: str | os.PathLike[str], new_key: bytes | bytearray) -> None:
+    """Drop the old entries: from now on only the new passphrase (and new recovery code) open the journal."""
+    atomic_write(keyfile_path(journal_path), finished_header(journal_path, new_key), mode=0o600)
+
+
+def cancel_key_change(journal_path: str | os.PathLike[str], old_key: bytes | bytearray) -> None:
+    """Put the header back as it was before a key change that did not reach the journal itself."""
+    slots = _read_slots(journal_path)
+    replacing = slots.get("_replacing")
+    if replacing is None:
+        return
+    old = {**replacing["slots"], "_key_check": replacing["key_check"]}
+    _check_key_matches(old, old_key)
+    _write_header(keyfile_path(journal_path), old)
 
 
 def has_recovery_code(journal_path: str | os.PathLike[str]) -> bool:
@@ -208,8 +339,12 @@ def has_recovery_code(journal_path: str | os.PathLike[str]) -> bool:
 
 
 def add_recovery_code(journal_path: str | os.PathLike[str], data_key: bytes, *, kdf: KdfParams = DEFAULT_KDF) -> str:
-    """Make a new recovery code (replacing any earlier one) and return it, to be shown once."""
-    slots = _read_slots(journal_path)
+    """Make a new recovery code for the same key (replacing any earlier one), in the header only; return it.
+
+    Earlier copies of the header keep the earlier code; the window makes a new code with
+    `journal.rekey.change_key`, which changes the key too.
+    """
+    slots = _settled_slots(journal_path)
     _check_key_matches(slots, data_key)
     code = _new_recovery_code()
     slots["recovery"] = _wrap(data_key, normalise_recovery_code(code).encode(), "recovery", kdf)
@@ -219,10 +354,19 @@ def add_recovery_code(journal_path: str | os.PathLike[str], data_key: bytes, *, 
 
 def remove_recovery_code(journal_path: str | os.PathLike[str], data_key: bytes) -> None:
     """Stop the recovery code from opening the journal (older backups keep their own header)."""
-    slots = _read_slots(journal_path)
+    slots = _settled_slots(journal_path)
     _check_key_matches(slots, data_key)
     slots.pop("recovery", None)
     _write_header(keyfile_path(journal_path), slots)
+
+
+def _settled_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
+    slots = _read_slots(journal_path)
+    if "_replacing" in slots:
+        raise KeyFileError(
+            "A passphrase change was cut short; open the journal again (with the new passphrase) to finish it first."
+        )
+    return slots
 
 
 def normalise_recovery_code(code: str) -> str:
@@ -305,7 +449,8 @@ def _keystream(enc_key: bytes, nonce: bytes) -> bytes:
     return hmac.new(enc_key, b"trial-journal data key wrap" + nonce, hashlib.sha256).digest()
 
 
-def _wrap(data_key: bytes, secret: bytes, slot_name: str, kdf: KdfParams) -> dict[str, Any]:
+def _wrap(data_key: bytes | bytearray, secret: bytes, slot_name: str, kdf: KdfParams) -> dict[str, Any]:
+    _check_kdf(kdf)
     salt = secrets.token_bytes(_SALT_BYTES)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     enc_key, mac_key = _derive(secret, salt, kdf)
@@ -320,62 +465,180 @@ def _wrap(data_key: bytes, secret: bytes, slot_name: str, kdf: KdfParams) -> dic
     }
 
 
-def _unwrap(slot: dict[str, Any], secret: bytes, slot_name: str) -> bytes | None:
+def _unwrap(slot: dict[str, Any], secret: bytes, slot_name: str) -> bytearray | None:
+    """The data key in `slot` (already checked by `_checked_slot`), or None when `secret` is not the one."""
+    kdf = KdfParams(slot["time_cost"], slot["memory_kib"], slot["parallelism"])
+    salt, nonce = _unb64(slot["salt"]), _unb64(slot["nonce"])
+    wrapped, tag = _unb64(slot["wrapped"]), _unb64(slot["tag"])
     try:
-        kdf = KdfParams(int(slot["time_cost"]), int(slot["memory_kib"]), int(slot["parallelism"]))
-        salt, nonce = _unb64(slot["salt"]), _unb64(slot["nonce"])
-        wrapped, tag = _unb64(slot["wrapped"]), _unb64(slot["tag"])
-        if slot.get("kdf") != "argon2id" or len(wrapped) != DATA_KEY_BYTES:
-            raise ValueError
-    except (KeyError, TypeError, ValueError):
-        raise KeyFileError(f"The {slot_name} entry of the journal's key header is damaged.") from None
-    enc_key, mac_key = _derive(secret, salt, kdf)
+        enc_key, mac_key = _derive(secret, salt, kdf)
+    except Exception:  # argon2's own errors: the ranges are checked first, so this is a damaged entry
+        raise KeyFileError(_damaged(None, f"its {_SLOT_WORDS.get(slot_name, 'key')} entry cannot be used")) from None
     if not hmac.compare_digest(tag, _tag(mac_key, slot_name, kdf, salt, nonce, wrapped)):
         return None
-    return bytes(a ^ b for a, b in zip(wrapped, _keystream(enc_key, nonce)))
+    return bytearray(a ^ b for a, b in zip(wrapped, _keystream(enc_key, nonce)))
 
 
-def _check_key_matches(slots: dict[str, Any], data_key: bytes) -> None:
+def _check_key_matches(slots: dict[str, Any], data_key: bytes | bytearray) -> None:
     # The header records a one-way check of the data key, so a header is never rewritten to
     # wrap a key that does not open this journal.
     if not hmac.compare_digest(slots.get("_key_check", ""), _key_check(data_key)):
         raise WrongPassphraseError("That key does not belong to this journal; nothing was changed.")
 
 
-def _key_check(data_key: bytes) -> str:
-    return _b64(hashlib.sha256(b"trial-journal key check" + data_key).digest()[:8])
+def _key_check(data_key: bytes | bytearray) -> str:
+    return _b64(hashlib.sha256(b"trial-journal key check" + bytes(data_key)).digest()[:8])
 
 
-def _write_header(path: Path, slots: dict[str, Any]) -> None:
+def _header_bytes(slots: dict[str, Any], replacing: dict[str, Any] | None = None) -> bytes:
     if "_key_check" not in slots:
         raise AssertionError("the key check is set when the header is first made")
-    body = {"format": _FORMAT, "version": _VERSION, "key_check": slots["_key_check"],
-            "slots": {k: v for k, v in slots.items() if not k.startswith("_")}}
-    atomic_write(path, (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8"), mode=0o600)
+    body: dict[str, Any] = {"format": _FORMAT, "version": _VERSION, "key_check": slots["_key_check"],
+                            "slots": {k: v for k, v in slots.items() if not k.startswith("_")}}
+    if replacing is not None:
+        body["replacing"] = replacing
+    return (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _read_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
+def _write_header(path: Path, slots: dict[str, Any], replacing: dict[str, Any] | None = None) -> None:
+    atomic_write(path, _header_bytes(slots, replacing), mode=0o600)
+
+
+# -- reading a header that may be damaged or tampered with ----------------------------------
+#
+# Every field is checked before anything is computed from it: a header is JSON of a known
+# shape, at most _MAX_HEADER_BYTES long; each entry names Argon2id with costs inside
+# KDF_LIMITS (so a tampered file cannot demand gigabytes of memory or hours of work), a
+# 16-byte salt and nonce, a 32-byte wrapped key and a 32-byte tag. Anything else is a
+# KeyFileError in plain words, never a traceback.
+
+_MAX_HEADER_BYTES = 64 * 1024
+_SLOT_NAMES = ("passphrase", "recovery")
+_SLOT_FIELDS = frozenset({"kdf", "time_cost", "memory_kib", "parallelism", "salt", "nonce", "wrapped", "tag"})
+_SLOT_WORDS = {"passphrase": "passphrase", "recovery": "recovery code",
+               "carry-passphrase": "passphrase", "carry-recovery": "recovery code"}
+_FIELD_BYTES = {"salt": _SALT_BYTES, "nonce": _NONCE_BYTES, "wrapped": DATA_KEY_BYTES, "tag": 32}
+_KEY_CHECK_BYTES = 8
+
+
+def _check_kdf(kdf: KdfParams) -> None:
+    for name, (low, high) in KDF_LIMITS.items():
+        value = getattr(kdf, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"Argon2id {name} must be from {low} to {high}")
+    if kdf.memory_kib < 8 * kdf.parallelism:
+        raise ValueError("Argon2id needs at least 8 KiB of memory per lane")
+
+
+def _damaged(path: Path | None, what: str) -> str:
+    name = path.name if path is not None else "beside the journal"
+    return (
+        f"The key header {name} is damaged ({what}), so the journal cannot be opened with it. "
+        "Nothing was changed. If you have a backup, its own header sits beside it in the backups folder."
+    )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _checked_slot(path: Path, slot: Any, slot_name: str) -> dict[str, Any]:
+    words = _SLOT_WORDS.get(slot_name, "key")
+    if not isinstance(slot, dict) or set(slot) != _SLOT_FIELDS:
+        raise KeyFileError(_damaged(path, f"its {words} entry is incomplete or has unknown parts"))
+    if slot["kdf"] != "argon2id":
+        raise KeyFileError(_damaged(path, f"its {words} entry names a key-stretching method Trial Journal does not use"))
+    if not all(_is_int(slot[name]) for name in KDF_LIMITS):
+        raise KeyFileError(_damaged(path, f"its {words} entry has a cost that is not a whole number"))
+    try:
+        _check_kdf(KdfParams(slot["time_cost"], slot["memory_kib"], slot["parallelism"]))
+    except ValueError:
+        raise KeyFileError(_damaged(
+            path, f"its {words} entry asks for a key-stretching cost (time, memory or threads) outside what Trial Journal ever writes"
+        )) from None
+    for name, size in _FIELD_BYTES.items():
+        value = slot[name]
+        try:
+            if not isinstance(value, str) or len(value) > 4 * size:
+                raise ValueError
+            if len(_unb64(value)) != size:
+                raise ValueError
+        except ValueError:
+            raise KeyFileError(_damaged(path, f"its {words} entry has a part of the wrong size or form")) from None
+    return slot
+
+
+def _checked_key_check(path: Path, value: Any) -> str:
+    try:
+        if not isinstance(value, str) or len(value) > 16 or len(_unb64(value)) != _KEY_CHECK_BYTES:
+            raise ValueError
+    except ValueError:
+        raise KeyFileError(_damaged(path, "its check of the key is missing or malformed")) from None
+    return value
+
+
+def _checked_slots(path: Path, slots: Any, names: tuple[str, ...], *, need_passphrase: bool) -> dict[str, Any]:
+    if not isinstance(slots, dict) or not set(slots) <= set(names):
+        raise KeyFileError(_damaged(path, "it lists keys of an unknown kind"))
+    if need_passphrase and names[0] not in slots:
+        raise KeyFileError(_damaged(path, "it has no passphrase entry"))
+    return {name: _checked_slot(path, slot, name) for name, slot in slots.items()}
+
+
+def _read_body(journal_path: str | os.PathLike[str]) -> tuple[Path, dict[str, Any]]:
     path = keyfile_path(journal_path)
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            raw = f.read(_MAX_HEADER_BYTES + 1)
     except FileNotFoundError:
         raise KeyFileError(
             f"The key header {path.name} beside the journal is missing, so the journal cannot be opened. "
             "If you have a backup, its own header sits beside it in the backups folder."
         ) from None
-    except (OSError, ValueError) as e:
-        raise KeyFileError(f"The key header {path.name} cannot be read: {e}.") from None
+    except IsADirectoryError:
+        raise KeyFileError(f"The key header {path.name} is a folder, not a file, so the journal cannot be opened.") from None
+    except OSError as e:
+        raise KeyFileError(f"The key header {path.name} cannot be read: {e.strerror or e}.") from None
+    if len(raw) > _MAX_HEADER_BYTES:
+        raise KeyFileError(_damaged(path, "it is far longer than any key header Trial Journal writes"))
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise KeyFileError(f"The key header {path.name} cannot be read: it is not the text Trial Journal wrote.") from None
     if not isinstance(body, dict) or body.get("format") != _FORMAT:
         raise KeyFileError(f"{path.name} is not a Trial Journal key header.")
-    if body.get("version") != _VERSION:
+    version = body.get("version")
+    if not _is_int(version) or version < 1:
+        raise KeyFileError(_damaged(path, "its version is missing or malformed"))
+    if version != _VERSION:
         raise KeyFileError(
-            f"{path.name} was written by a newer version of Trial Journal (header version {body.get('version')}); "
+            f"{path.name} was written by a newer version of Trial Journal (header version {version}); "
             "update the program to open it."
         )
-    slots = body.get("slots")
-    if not isinstance(slots, dict):
+    if not set(body) <= {"format", "version", "key_check", "slots", "replacing"}:
+        raise KeyFileError(_damaged(path, "it holds parts Trial Journal does not write"))
+    return path, body
+
+
+def _read_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The header's entries, every field checked; `_key_check` and, during a key change, `_replacing` beside them."""
+    path, body = _read_body(journal_path)
+    if "slots" not in body:
         raise KeyFileError(f"{path.name} is damaged: it lists no keys.")
-    return {**slots, "_key_check": str(body.get("key_check", ""))}
+    slots = _checked_slots(path, body["slots"], _SLOT_NAMES, need_passphrase=False)
+    if not slots:
+        raise KeyFileError(f"{path.name} is damaged: it lists no keys.")
+    result: dict[str, Any] = {**slots, "_key_check": _checked_key_check(path, body.get("key_check"))}
+    if "replacing" in body:
+        replacing = body["replacing"]
+        if not isinstance(replacing, dict) or set(replacing) != {"key_check", "slots", "carry"}:
+            raise KeyFileError(_damaged(path, "its record of a passphrase change is incomplete"))
+        result["_replacing"] = {
+            "key_check": _checked_key_check(path, replacing["key_check"]),
+            "slots": _checked_slots(path, replacing["slots"], _SLOT_NAMES, need_passphrase=False),
+            "carry": _checked_slots(path, replacing["carry"], ("carry-passphrase", "carry-recovery"), need_passphrase=False),
+        }
+    return result
 
 
 def _b64(data: bytes) -> str:
@@ -383,4 +646,7 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (UnicodeEncodeError, AttributeError, binascii.Error):
+        raise ValueError("not base64") from None

@@ -9,18 +9,20 @@ and unlocks (`access.unlock(passphrase)`) through it, and closes it at the end
 
 from __future__ import annotations
 
+import hmac
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from journal import backups, keystore
+from journal import backups, keystore, storage
 from journal.backups import Backup, BackupError, BackupSchedule, CheckReport
 from journal.errors import DamagedJournalError, JournalError, WrongPassphraseError
 from journal.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
 from journal.keystore import DEFAULT_KDF, KdfParams
 from journal.locking import JournalLock
+from journal.rekey import KeyChange
 from journal.wrong_tries import WrongTries
 
 __all__ = [
@@ -96,23 +98,68 @@ class JournalAccess:
         try:
             return backups.restore_backup(path, self.path, self._key)
         finally:
-            self.journal = _open_facade(self.path, self._key, create=False)
+            self.journal = _open_facade(self.path, self._key, create=False, lock=self._lock)
 
     # -- passphrase ----------------------------------------------------------------------
 
-    def change_passphrase(self, old: str, new: str) -> Backup:
-        """Check the old passphrase, back up, then rewrap the key under the new one. Returns the backup."""
+    def change_passphrase(self, old: str, new: str) -> KeyChange:
+        """Check the old passphrase, back up, then give the journal a new key under the new one.
+
+        The journal and every backup holding the old key are re-encrypted (`journal.rekey`), so
+        the old passphrase (and the old recovery code) open nothing afterwards. A recovery code,
+        if there was one, is replaced: read the new one from the result's `recovery_code` once.
+        Returns what happened, with `backup` the backup made first (now re-encrypted too).
+        """
         self._require_open()
         if not self.encrypted:
             raise JournalError("This journal has no passphrase to change.")
-        if keystore.unlock(self.path, old) != self._key:
-            raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
+        self._check_passphrase(old)
         problems = keystore.passphrase_problems(new)
         if problems:
             raise JournalError(problems[0])
         made = self.backup("passphrase")
-        keystore.set_passphrase(self.path, self._key, new, kdf=self._kdf)
-        return made
+        return self._change_key(new, recovery_code=None, backup=made)
+
+    def new_recovery_code(self, passphrase: str) -> KeyChange:
+        """A new recovery code (read it once from the result's `recovery_code`); the journal gets a new key.
+
+        The passphrase stays the same but must be given: the new key is wrapped under it. The
+        old code opens nothing afterwards, not even an older backup (they are re-encrypted).
+        """
+        self._require_open()
+        if not self.encrypted:
+            raise JournalError("This journal has no passphrase, so it needs no recovery code.")
+        self._check_passphrase(passphrase)
+        made = self.backup("passphrase")
+        return self._change_key(passphrase, recovery_code=True, backup=made)
+
+    def _check_passphrase(self, passphrase: str) -> None:
+        candidate = keystore.unlock(self.path, passphrase)
+        try:
+            if not hmac.compare_digest(candidate, self._key):
+                raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
+        finally:
+            storage.wipe_key(candidate)
+
+    def _change_key(self, passphrase: str, *, recovery_code: bool | None, backup: Backup) -> KeyChange:
+        from journal.rekey import change_key
+
+        self.journal.close()
+        self.journal = None
+        old_key = self._key
+        try:
+            change = change_key(self.path, old_key, passphrase, recovery_code=recovery_code, kdf=self._kdf)
+        except BaseException:
+            # Cut short: open the journal again with whichever key it now holds.
+            key = old_key if storage.opens_with(self.path, old_key) else keystore.unlock(self.path, passphrase)
+            self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+            self._key = key
+            raise
+        key = keystore.unlock(self.path, passphrase)
+        self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+        self._key = key
+        storage.wipe_key(old_key)
+        return replace(change, backup=backup)
 
     def add_passphrase(self, passphrase: str, *, with_recovery_code: bool = False) -> str | None:
         """Encrypt a journal that has no passphrase yet; returns the recovery code (or None), to be shown once.
@@ -134,7 +181,7 @@ class JournalAccess:
         try:
             key, code = _encrypt_in_place(self.path, passphrase, with_recovery_code, self._kdf)
         finally:
-            self.journal = _open_facade(self.path, key, create=False)
+            self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
         self._key = key
         self.encrypted = True
         self._try_backup("passphrase")  # the first encrypted backup
@@ -150,13 +197,6 @@ class JournalAccess:
             b.path.unlink(missing_ok=True)
             keystore.keyfile_path(b.path).unlink(missing_ok=True)
 
-    def new_recovery_code(self) -> str:
-        """A new recovery code (the old one stops working); show it once."""
-        self._require_open()
-        if not self.encrypted:
-            raise JournalError("This journal has no passphrase, so it needs no recovery code.")
-        return keystore.add_recovery_code(self.path, self._key, kdf=self._kdf)
-
     # -- lock, unlock, close -------------------------------------------------------------
 
     def lock(self) -> str | None:
@@ -171,7 +211,9 @@ class JournalAccess:
             warning = self._try_backup("periodic")
         self.journal.close()
         self.journal = None
-        self._key = None
+        self._forget_key()
+        if self._lock is not None:
+            self._lock.release_file()  # nothing of the journal stays open behind the lock screen
         return warning
 
     def unlock(self, passphrase: str | None = None, *, recovery_code: str | None = None) -> None:
@@ -181,7 +223,11 @@ class JournalAccess:
         if not self.locked:
             return
         key = _key_for(self.path, passphrase, recovery_code, None)
-        self.journal = _open_facade(self.path, key, create=False)
+        try:
+            self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+        except BaseException:
+            storage.wipe_key(key)
+            raise
         self._key = key
 
     def close(self, *, backup: bool = True) -> str | None:
@@ -195,7 +241,7 @@ class JournalAccess:
                 warning = self._try_backup("close")
             self.journal.close()
             self.journal = None
-        self._key = None
+        self._forget_key()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -217,6 +263,12 @@ class JournalAccess:
         except BackupError as exc:
             return str(exc)
         return None
+
+    def _forget_key(self) -> None:
+        # The key's bytes are zeroed, not only dropped: the closed journal's connections are gone,
+        # and nothing else holds a copy (see storage.apply_key).
+        storage.wipe_key(self._key)
+        self._key = None
 
     def _require_open(self) -> None:
         if self.journal is None:
@@ -267,13 +319,13 @@ def open_journal(
         else:
             data_key = key
         try:
-            journal = _open_facade(path, data_key, create=create)
+            journal = _open_facade(path, data_key, create=create, lock=lock)
         except JournalError as exc:
             raise _damaged_or_as_it_is(exc, path, data_key, exists) from None
     except BaseException:
         if made_keys and not path.exists():
             keystore.keyfile_path(path).unlink(missing_ok=True)
-        lock.release()
+        lock.discard()
         raise
     for suffix in ("", "-wal", "-shm"):
         make_private(Path(f"{path}{suffix}"))
@@ -454,6 +506,11 @@ def _key_for(
         return key
     if key is not None:
         return key
+    if (passphrase is not None or recovery_code is not None) and keystore.key_change_under_way(path):
+        # The program stopped in the middle of a passphrase change: finish or undo it first.
+        from journal.rekey import settle_key_change
+
+        return settle_key_change(path, passphrase=passphrase, recovery_code=recovery_code)
     if passphrase is not None:
         return keystore.unlock(path, passphrase)
     if recovery_code is not None:
@@ -461,10 +518,10 @@ def _key_for(
     raise PassphraseNeededError("This journal is protected by a passphrase; enter it to open the journal.")
 
 
-def _open_facade(path: Path, key: bytes | None, *, create: bool) -> Any:
+def _open_facade(path: Path, key: bytes | None, *, create: bool, lock: JournalLock | None) -> Any:
     from journal.facade import Journal
 
-    return Journal.open(path, create=create, key=key)
+    return Journal.open(path, create=create, key=key, lock=lock)
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -497,7 +554,7 @@ def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf
 
     from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir
 
-    key = secrets.token_bytes(keystore.DATA_KEY_BYTES)
+    key = bytearray(secrets.token_bytes(keystore.DATA_KEY_BYTES))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.encrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     os.close(fd)
@@ -506,8 +563,7 @@ def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf
         try:
             # Everything into the main file first, so the -wal removed below holds nothing.
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            quoted = str(tmp).replace("'", "''")
-            conn.execute(f"ATTACH DATABASE '{quoted}' AS encrypted KEY \"x'{key.hex()}'\"")
+            storage.attach_encrypted(conn, tmp, "encrypted", key)
             conn.execute("SELECT sqlcipher_export('encrypted')")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")

@@ -29,7 +29,7 @@ def make_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engin
     SQLite's quick check and is not some other program's database or a newer journal's.
     """
     path = Path(path)
-    if key is not None and (not isinstance(key, bytes) or len(key) != KEY_BYTES):
+    if key is not None and (not isinstance(key, (bytes, bytearray)) or len(key) != KEY_BYTES):
         raise ValueError(f"a journal key is {KEY_BYTES} raw bytes")
     probe_file(path, key)
     url = f"sqlite+pysqlite:///{path}"
@@ -52,9 +52,90 @@ def _connect(path: Path, key: bytes | None) -> Any:
     from sqlcipher3 import dbapi2
 
     conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
-    # The key must be the first statement on the connection, before anything reads a page.
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    # The key must be given first on the connection, before anything reads a page.
+    apply_key(conn, key)
     return conn
+
+
+_HEX_DIGITS = b"0123456789abcdef"
+
+
+def _key_literal(key: bytes | bytearray) -> bytearray:
+    """SQLCipher's raw-key form `x'<64 hex digits>'`, built in a bytearray the caller zeroes.
+
+    No `str` (which Python cannot wipe) and no `bytes` copy is made from the key: each digit
+    is written into the bytearray one small integer at a time.
+    """
+    buf = bytearray(3 + 2 * len(key))
+    buf[0], buf[1], buf[-1] = ord("x"), ord("'"), ord("'")
+    for i, b in enumerate(key):
+        buf[2 + 2 * i] = _HEX_DIGITS[b >> 4]
+        buf[3 + 2 * i] = _HEX_DIGITS[b & 15]
+    return buf
+
+
+def _wipe(buf: bytearray) -> None:
+    buf[:] = bytes(len(buf))
+
+
+def wipe_key(key: bytes | bytearray | None) -> None:
+    """Zero a key held in a bytearray (a `bytes` key cannot be zeroed; it is only dropped)."""
+    if isinstance(key, bytearray):
+        _wipe(key)
+
+
+def apply_key(conn: Any, key: bytes | bytearray) -> None:
+    """Key a fresh sqlcipher3 connection through the driver's raw key call (sqlite3_key), not a PRAGMA string."""
+    literal = _key_literal(key)
+    try:
+        conn.set_key(literal)
+    finally:
+        _wipe(literal)
+
+
+def change_key(conn: Any, new_key: bytes | bytearray) -> None:
+    """Re-encrypt every page of the keyed connection's database under `new_key` (sqlite3_rekey), in one transaction."""
+    literal = _key_literal(new_key)
+    try:
+        conn.reset_key(literal)
+    finally:
+        _wipe(literal)
+
+
+def attach_encrypted(conn: Any, path: Path, alias: str, key: bytes | bytearray) -> None:
+    """ATTACH the file at `path` as `alias`, encrypted with `key` (given as a bound value, never as SQL text)."""
+    if not alias.isidentifier():
+        raise ValueError("an attached database's name is a plain identifier")
+    literal = _key_literal(key)
+    try:
+        conn.execute(f"ATTACH DATABASE ? AS {alias} KEY ?", (str(path), literal))
+    finally:
+        _wipe(literal)
+
+
+def opens_with(path: Path, key: bytes | bytearray) -> bool:
+    """Whether the encrypted file at `path` reads with `key` (nothing is written)."""
+    from sqlcipher3 import dbapi2
+
+    try:
+        conn = dbapi2.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, isolation_level=None)
+    except Exception:
+        return False
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        apply_key(conn, key)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        return True
+    except Exception:
+        return False
+    finally:
+        conn.close()
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(Path(path).absolute()), safe="/")
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:

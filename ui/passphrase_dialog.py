@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -29,6 +30,8 @@ __all__ = [
     "OpenPassphraseDialog",
     "ChangePassphraseDialog",
     "RecoveryCodeDialog",
+    "CurrentPassphrase",
+    "OLD_BACKUPS_ON_CHANGE",
     "install_passphrase_actions",
 ]
 
@@ -208,13 +211,21 @@ class RecoveryCodeDialog(QDialog):
         cls(code, parent).exec()
 
 
+OLD_BACKUPS_ON_CHANGE = (
+    "A backup is made first. Then the journal and all its older backups are re-encrypted with a new key, "
+    "so the old passphrase opens none of them; they all open with the new passphrase. If the journal has "
+    "a recovery code, a new one replaces it and the old one stops working: write the new one down when it is shown."
+)
+
+
 class ChangePassphraseDialog(QDialog):
-    """Change the passphrase of the open journal: a backup is made first; only the key header is rewritten."""
+    """Change the passphrase of the open journal: a backup first, then a new key for the journal and its backups."""
 
     def __init__(self, access: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.access = access
         self.backup = None
+        self.change = None  # journal.rekey.KeyChange once changed
         self.setWindowTitle("Change the passphrase")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -225,10 +236,8 @@ class ChangePassphraseDialog(QDialog):
         form.addRow("&New passphrase:", self.new_field)
         form.addRow("&Repeat it:", self.repeat_field)
         layout.addLayout(form)
-        note = QLabel(
-            "A backup is made first. Older backups keep the passphrase they were made with: anyone who knows "
-            "the old passphrase can still open them. The recovery code, if there is one, goes on working."
-        )
+        note = QLabel(OLD_BACKUPS_ON_CHANGE)
+        note.setObjectName("oldBackupsNote")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.error_label = _error_label()
@@ -244,13 +253,20 @@ class ChangePassphraseDialog(QDialog):
         """True when the passphrase was changed."""
         return cls(access, parent).exec() == QDialog.Accepted
 
+    @classmethod
+    def ask_change(cls, access: Any, parent: QWidget | None = None) -> Any:
+        """What the change did (journal.rekey.KeyChange), or None when nothing was changed (tests patch this hook)."""
+        dialog = cls(access, parent)
+        return dialog.change if dialog.exec() == QDialog.Accepted else None
+
     def _on_buttons_accepted(self) -> None:
         new = self.new_field.text()
         if new != self.repeat_field.text():
             self._show("The two new passphrases are not the same; type them again.")
             return
         try:
-            self.backup = self.access.change_passphrase(self.current_field.text(), new)
+            self.change = self.access.change_passphrase(self.current_field.text(), new)
+            self.backup = self.change.backup
         except WrongPassphraseError:
             self._show("The current passphrase is not right; nothing was changed.")
             return
@@ -319,8 +335,13 @@ class _PassphraseActions:
 
     def _on_change_action_triggered(self) -> None:
         access = self._access()
-        if access is not None and ChangePassphraseDialog.ask(access, self.window):
-            QMessageBox.information(self.window, "Passphrase changed", "The passphrase was changed. A backup was made first.")
+        if access is None:
+            return
+        change = ChangePassphraseDialog.ask_change(access, self.window)
+        if access.journal is not None and access.journal is not self.window.session.journal:
+            self.window.unlocked()  # the journal was reopened under its new key: show it from there
+        if change is not None:
+            self._tell(change, "Passphrase changed", "The passphrase was changed. A backup was made first.")
 
     def _on_recovery_action_triggered(self) -> None:
         access = self._access()
@@ -329,16 +350,42 @@ class _PassphraseActions:
         answer = QMessageBox.question(
             self.window,
             "Make a new recovery code",
-            "A new recovery code replaces the old one, which stops opening the journal (older backups keep it). Go on?",
+            "A new recovery code replaces the old one. The journal and its older backups are re-encrypted with "
+            "a new key, so the old code opens none of them. Your passphrase stays the same. Go on?",
         )
         if answer != QMessageBox.Yes:
             return
+        passphrase = CurrentPassphrase.ask(self.window)
+        if passphrase is None:
+            return
         try:
-            code = access.new_recovery_code()
+            change = access.new_recovery_code(passphrase)
+        except WrongPassphraseError:
+            QMessageBox.warning(self.window, "No new recovery code", "That passphrase is not right; nothing was changed.")
+            return
         except JournalError as exc:
             QMessageBox.warning(self.window, "No new recovery code", str(exc))
             return
-        RecoveryCodeDialog.show_code(code, self.window)
+        finally:
+            if access.journal is not None and access.journal is not self.window.session.journal:
+                self.window.unlocked()
+        self._tell(change, "New recovery code", "A new recovery code was made. A backup was made first.")
+
+    def _tell(self, change: Any, title: str, first: str) -> None:
+        if change.recovery_code:
+            RecoveryCodeDialog.show_code(change.recovery_code, self.window)
+        QMessageBox.information(self.window, title, f"{first} {change.backup_words()}")
+
+
+class CurrentPassphrase:
+    """Asks for the journal's current passphrase (tests patch `ask`)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None) -> str | None:
+        text, ok = QInputDialog.getText(
+            parent, "Your passphrase", "Type the journal's passphrase (it stays the same):", QLineEdit.Password
+        )
+        return text if ok and text else None
 
 
 def install_passphrase_actions(window: Any) -> Any:

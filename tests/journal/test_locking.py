@@ -79,3 +79,114 @@ def test_the_window_channel_name_is_per_journal_and_names_no_one(tmp_path):
     assert channel_name(a) == channel_name(a)
     assert channel_name(a) != channel_name(b)
     assert "sam" not in channel_name(a)
+
+
+def test_a_hard_link_to_an_open_journal_does_not_get_a_second_writer(tmp_path):
+    from journal.facade import Journal
+
+    journal = tmp_path / "journal.db"
+    first = Journal.open(journal, create=True)
+    other_folder = tmp_path / "elsewhere"
+    other_folder.mkdir()
+    os.link(journal, other_folder / "same-file.db")
+    try:
+        with pytest.raises(JournalLockedError, match="already open in another window of this program"):
+            Journal.open(other_folder / "same-file.db", create=False)
+        with pytest.raises(JournalLockedError):
+            JournalLock(other_folder / "same-file.db").acquire()
+    finally:
+        first.close()
+    with Journal.open(other_folder / "same-file.db", create=False):  # free once the first lets go
+        pass
+
+
+def test_a_hard_link_held_by_another_process_is_refused_too(tmp_path):
+    journal = tmp_path / "journal.db"
+    journal.write_bytes(b"")
+    holder = _start_holder(journal)
+    try:
+        link = tmp_path / "link.db"
+        os.link(journal, link)
+        with pytest.raises(JournalLockedError, match="close it there"):
+            JournalLock(link).acquire()
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    with JournalLock(tmp_path / "link.db") as lock:  # the killed holder's lock on the file went with it
+        assert lock.held
+
+
+def test_a_symbolic_link_meets_the_same_lock(tmp_path):
+    journal = tmp_path / "journal.db"
+    journal.write_bytes(b"")
+    (tmp_path / "alias.db").symlink_to(journal)
+    with JournalLock(journal):
+        with pytest.raises(JournalLockedError):
+            JournalLock(tmp_path / "alias.db").acquire()
+        assert lock_path(tmp_path / "alias.db") == lock_path(journal)
+
+
+def test_journal_open_takes_the_lock_itself(tmp_path):
+    from journal.facade import Journal
+    from journal.opening import open_journal
+
+    journal = tmp_path / "journal.db"
+    with Journal.open(journal, create=True):
+        with pytest.raises(JournalLockedError):
+            Journal.open(journal, create=False)
+        with pytest.raises(JournalLockedError):
+            open_journal(journal)
+    open_journal(journal).close(backup=False)  # closing let go
+
+
+def test_a_refused_second_opener_does_not_disturb_the_first_journal(tmp_path):
+    # Closing any descriptor of the file would drop SQLite's own locks on it in this process:
+    # a refused opener in the same program must be turned away without opening the file.
+    from datetime import date
+
+    from journal.facade import Journal
+    from journal.records import Note
+
+    journal = tmp_path / "journal.db"
+    first = Journal.open(journal, create=True)
+    link = tmp_path / "link.db"  # another name: its own lock file, so only the file lock can refuse it
+    os.link(journal, link)
+    opened = []
+    real_open = os.open
+
+    def watching(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    try:
+        os.open = watching
+        for _ in range(3):
+            with pytest.raises(JournalLockedError):
+                JournalLock(link).acquire()
+        os.open = real_open
+        assert str(journal) not in opened and str(link) not in opened
+        first.notes.add(Note("", date(2025, 3, 1), "still writable"))
+        assert [n.text for n in first.notes.list()] == ["still writable"]
+    finally:
+        os.open = real_open
+        first.close()
+
+
+def test_behind_the_lock_screen_the_file_is_free_of_us_and_unlocking_refuses_a_writer_that_came_in_meanwhile(tmp_path):
+    from journal.facade import Journal
+    from journal.opening import open_journal
+
+    journal = tmp_path / "journal.db"
+    access = open_journal(journal, create=True)
+    access.lock()
+    with pytest.raises(JournalLockedError):  # the same name stays refused
+        open_journal(journal)
+    os.link(journal, tmp_path / "link.db")
+    intruder = Journal.open(tmp_path / "link.db", create=False)
+    with pytest.raises(JournalLockedError):
+        access.unlock()
+    assert access.locked
+    intruder.close()
+    access.unlock()
+    assert not access.locked
+    access.close(backup=False)

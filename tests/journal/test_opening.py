@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from journal import backups, keystore
+from journal import backups, keystore, storage
 from journal.errors import JournalError, JournalLockedError, WrongPassphraseError
 from journal.keystore import KdfParams
 from journal.opening import PassphraseNeededError, open_journal, open_journal_for_cli, restore_journal
@@ -110,20 +110,30 @@ def test_closing_makes_a_verified_backup_and_lets_go(path):
     open_journal(path).close(backup=False)
 
 
-def test_a_passphrase_change_backs_up_first_and_old_backups_keep_the_old_passphrase(path):
+def test_a_passphrase_change_backs_up_first_and_the_old_passphrase_opens_nothing_after(path):
+    # Deliberately changed (issue 9): older backups used to keep opening with the old passphrase.
     access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)
     access.journal.notes.add(_note("entry"))
+    access.backup("manual")
     with pytest.raises(WrongPassphraseError):
         access.change_passphrase("not the old one", "a new long passphrase")
-    made = access.change_passphrase(PASS, "a new long passphrase")
-    assert made.reason == "passphrase"
+    change = access.change_passphrase(PASS, "a new long passphrase")
+    assert change.backup.reason == "passphrase"
+    assert change.backups_reencrypted == 2 and change.backups_left == 0
+    assert "old passphrase opens none of them" in change.backup_words()
+    assert _texts(access.journal) == ["entry"]  # the journal is open again, under its new key
     access.close(backup=False)
-    assert keystore.unlock(made.path, PASS)  # the honest limit, as said in the window
-    with pytest.raises(WrongPassphraseError):
-        keystore.unlock(made.path, "a new long passphrase")
+    for b in backups.list_backups(path):
+        with pytest.raises(WrongPassphraseError):
+            keystore.unlock(b.path, PASS)
+        assert storage.opens_with(b.path, keystore.unlock(b.path, "a new long passphrase"))
     with pytest.raises(WrongPassphraseError):
         open_journal(path, passphrase=PASS)
-    open_journal(path, passphrase="a new long passphrase").close(backup=False)
+    with open_journal(path, passphrase="a new long passphrase") as again:
+        assert _texts(again.journal) == ["entry"]
+        restored = backups.list_backups(path)[-1]
+        again.restore(restored)  # an old backup restores under the new key
+        assert _texts(again.journal) == ["entry"]
 
 
 def test_restoring_from_the_window_puts_the_backup_back_and_keeps_what_was_there(path):

@@ -186,3 +186,56 @@ def test_the_honest_limits_are_said_plainly():
     words = keystore.HONEST_LIMITS.lower()
     assert "nobody can open this journal" in words
     assert "recovery code" in words and "older backups" in words
+
+
+def test_locking_and_closing_zero_the_key_in_memory(tmp_path):
+    access = open_journal(tmp_path / "j" / "journal.db", passphrase=PASS, create=True, kdf=FAST)
+    key = access._key
+    assert isinstance(key, bytearray) and any(key)
+    access.lock()
+    assert key == bytearray(32)  # zeroed, not only dropped
+    access.unlock(PASS)
+    again = access._key
+    assert any(again)
+    access.close(backup=False)
+    assert again == bytearray(32)
+
+
+def test_the_key_reaches_sqlcipher_as_cleared_bytes_never_as_sql_text(tmp_path, monkeypatch):
+    from sqlcipher3 import dbapi2
+
+    from journal import storage
+
+    statements: list[str] = []
+    real_connect = dbapi2.connect
+
+    def traced(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(dbapi2, "connect", traced)
+    path = tmp_path / "j" / "journal.db"
+    access = open_journal(path, passphrase=PASS, create=True, kdf=FAST)
+    key_hex = bytes(access._key).hex()
+    access.journal.notes.add(Note("", date(2025, 3, 1), "entry"))
+    access.backup()
+    access.check()
+    access.change_passphrase(PASS, "another long passphrase")
+    new_hex = bytes(access._key).hex()
+    access.close()
+    assert statements  # the trace saw the journal's statements
+    for text in statements:
+        assert key_hex not in text.lower() and new_hex not in text.lower()
+        assert "pragma key" not in text.lower() and "pragma rekey" not in text.lower(), text[:60]
+
+    class Driver:  # what the driver receives: a bytearray, zeroed as soon as the call returns
+        def set_key(self, literal):
+            self.given, self.seen = literal, bytes(literal)
+
+    driver = Driver()
+    raw = bytes(range(32))
+    storage.apply_key(driver, raw)
+    assert isinstance(driver.given, bytearray)
+    assert driver.seen == b"x'" + raw.hex().encode() + b"'"
+    assert driver.given == bytearray(len(driver.seen))

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from journal import keystore
+from journal.errors import WrongPassphraseError
 from journal.keystore import KdfParams
 from journal.opening import open_journal
 from journal.profiles import ProfileStore
@@ -198,3 +199,81 @@ def test_a_journal_without_a_passphrase_is_protected_from_the_menu(qtbot, tmp_pa
         assert b"MARK-protect-me" not in plain.path.read_bytes()
     finally:
         plain.close(backup=False)
+
+
+def test_the_change_dialog_says_plainly_what_becomes_of_old_backups(qtbot, access):
+    dialog = ChangePassphraseDialog(access)
+    qtbot.addWidget(dialog)
+    note = dialog.findChild(type(dialog.error_label), "oldBackupsNote").text()
+    assert "re-encrypted with a new key" in note
+    assert "old passphrase opens none of them" in note
+    assert "recovery code" in note and "stops working" in note
+
+
+def test_changing_the_passphrase_from_the_menu_shows_the_journal_again_and_says_what_became_of_backups(
+    qtbot, tmp_path, qsettings, look, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import passphrase_dialog
+
+    a = open_journal(tmp_path / "p" / "journal.db", passphrase=PASS, create=True, with_recovery_code=True, kdf=FAST)
+    old_code = a.recovery_code
+    a.journal.notes.add(Note("", TODAY, "kept through the change"))
+    a.backup()
+    shown, told = [], []
+    monkeypatch.setattr(
+        passphrase_dialog.ChangePassphraseDialog, "ask_change",
+        classmethod(lambda cls, access, parent=None: access.change_passphrase(PASS, "a new long passphrase")),
+    )
+    monkeypatch.setattr(passphrase_dialog.RecoveryCodeDialog, "show_code", classmethod(lambda cls, code, parent=None: shown.append(code)))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: told.append(a[2])))
+    try:
+        window = MainWindow(JournalSession(a.journal, access=a, today=TODAY), settings=qsettings, look=look)
+        qtbot.addWidget(window)
+        actions = install_passphrase_actions(window)
+        actions.change_action.trigger()
+        assert window.session.journal is a.journal  # the window shows the journal reopened under its new key
+        assert [n.text for n in window.session.journal.notes.list()] == ["kept through the change"]
+        assert len(shown) == 1 and shown[0] != old_code
+        assert "2 older backups were re-encrypted" in told[0] and "old passphrase opens none of them" in told[0]
+        assert "old recovery code no longer opens anything" in told[0]
+        with pytest.raises(WrongPassphraseError):
+            keystore.unlock_with_recovery_code(a.path, old_code)
+    finally:
+        a.close(backup=False)
+
+
+def test_a_new_recovery_code_from_the_menu_asks_the_passphrase_and_the_old_code_opens_nothing(
+    qtbot, tmp_path, qsettings, look, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from journal import backups
+    from ui import passphrase_dialog
+
+    a = open_journal(tmp_path / "p" / "journal.db", passphrase=PASS, create=True, with_recovery_code=True, kdf=FAST)
+    old_code = a.recovery_code
+    a.journal.notes.add(Note("", TODAY, "first note"))
+    shown, told, answers = [], [], iter(["not my passphrase", PASS])
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: told.append(a[2])))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: told.append(a[2])))
+    monkeypatch.setattr(passphrase_dialog.CurrentPassphrase, "ask", classmethod(lambda cls, parent=None: next(answers)))
+    monkeypatch.setattr(passphrase_dialog.RecoveryCodeDialog, "show_code", classmethod(lambda cls, code, parent=None: shown.append(code)))
+    try:
+        window = MainWindow(JournalSession(a.journal, access=a, today=TODAY), settings=qsettings, look=look)
+        qtbot.addWidget(window)
+        actions = install_passphrase_actions(window)
+        actions.recovery_action.trigger()
+        assert told == ["That passphrase is not right; nothing was changed."] and shown == []
+        actions.recovery_action.trigger()
+        assert len(shown) == 1 and shown[0] != old_code
+        assert "A new recovery code was made" in told[1]
+        assert [n.text for n in window.session.journal.notes.list()] == ["first note"]
+        for where in [a.path, *(b.path for b in backups.list_backups(a.path))]:
+            with pytest.raises(WrongPassphraseError):
+                keystore.unlock_with_recovery_code(where, old_code)
+            assert keystore.unlock_with_recovery_code(where, shown[0]) == keystore.unlock(where, PASS)
+    finally:
+        a.close(backup=False)
