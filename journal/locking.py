@@ -48,6 +48,7 @@ class JournalLock:
         self.journal_path = Path(journal_path)
         self.path = lock_path(journal_path)
         self._fd: int | None = None
+        self.created = False  # whether acquire() made the lock file (a failed open then removes it again)
 
     @property
     def held(self) -> bool:
@@ -57,35 +58,54 @@ class JournalLock:
         """Take the lock without waiting; a second holder gets a clear JournalLockedError."""
         if self._fd is not None:
             return self
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
-        try:
-            make_private(self.path)
-            if not _try_lock(fd):
-                raise JournalLockedError(self._held_elsewhere_message(fd))
-            _write_pid(fd)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-        return self
+        for _ in range(20):
+            fd, created = _open_lock_file(self.path)
+            try:
+                make_private(self.path)
+                if not _try_lock(fd):
+                    raise JournalLockedError(self._held_elsewhere_message(fd))
+                if not _still_in_place(fd, self.path):
+                    # its holder removed it as it let go (an open that failed): lock the file now in its place
+                    os.close(fd)
+                    continue
+                _write_pid(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd, self.created = fd, created
+            return self
+        raise JournalLockedError(self._held_elsewhere_message(None))
 
-    def release(self) -> None:
-        """Let another window or process open the journal. The lock file stays; it is reused."""
+    def release(self, *, remove: bool = False) -> None:
+        """Let another window or process open the journal. The lock file stays for reuse unless `remove`.
+
+        `remove` is for an open that failed on a journal that had no lock file before, so that
+        nothing is left beside a file that is not a journal. The file is removed while still
+        locked, and acquire() checks it locked the file still in place, so no two holders meet.
+        """
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
             os.ftruncate(fd, 0)
+            if remove and os.name != "nt":
+                self.path.unlink(missing_ok=True)
         except OSError:
             pass
         finally:
             os.close(fd)  # closing the descriptor drops the lock
+        if remove and os.name == "nt":  # pragma: no cover - Windows cannot remove a file still open
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def __enter__(self) -> "JournalLock":
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:
-        self.release()
+        # a lock file made only for work that failed is removed with it
+        self.release(remove=self.created and exc[0] is not None)
 
     def __del__(self) -> None:
         # A lock dropped without release() (say, by an exception) must not outlive its owner object.
@@ -94,8 +114,8 @@ class JournalLock:
         except Exception:
             pass
 
-    def _held_elsewhere_message(self, fd: int) -> str:
-        pid = _read_pid(fd)
+    def _held_elsewhere_message(self, fd: int | None) -> str:
+        pid = _read_pid(fd) if fd is not None else None
         if pid == os.getpid():
             where = "in another window of this program"
         elif pid:
@@ -128,6 +148,28 @@ else:
         except BlockingIOError:
             return False
         return True
+
+
+def _open_lock_file(path: Path) -> tuple[int, bool]:
+    """A descriptor on the lock file, and whether this call made it."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE), True
+    except FileExistsError:
+        pass
+    try:
+        return os.open(path, os.O_RDWR), False
+    except FileNotFoundError:  # removed in the moment between: make it
+        return os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE), True
+
+
+def _still_in_place(fd: int, path: Path) -> bool:
+    """Whether the locked descriptor is still the file at `path` (its holder may have removed it)."""
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _write_pid(fd: int) -> None:
