@@ -62,9 +62,10 @@ def _add_journal_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
 
 def _default_journal_words() -> str:
     try:
-        return str(default_journal_path())
+        where = str(default_journal_path())
     except Exception:  # noqa: BLE001 - help text only; the command itself says what is wrong
         return "journal.db in your data folder"
+    return where.replace("%", "%%")  # argparse fills in help texts with %
 
 
 # What each command does, in the order `--help` and the no-display message list them.
