@@ -41,6 +41,8 @@ def child_env(scratch: Path) -> dict[str, str]:
                      ("MPLCONFIGDIR", "mpl")):
         (scratch / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(scratch / sub)
+    (scratch / "run").mkdir(mode=0o700, exist_ok=True)  # the window's local socket, never in the shared /tmp
+    env["XDG_RUNTIME_DIR"] = str(scratch / "run")
     # An installed Trial Journal runs from compiled bytecode (pip writes it); without this the
     # children would compile ui/ and journal/ from source on every start and time the compiler.
     env.pop("PYTHONDONTWRITEBYTECODE", None)

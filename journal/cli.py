@@ -68,54 +68,117 @@ def _not_after_today(name: str, day: date | None) -> None:
 
 def _add_journal_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
     # The top-level copies get their own names: argparse lets a sub-command's defaults overwrite them.
-    p.add_argument("--journal", dest=prefix + "journal", metavar="PATH", type=Path, help="the journal file (default: the journal in your data folder)")
+    p.add_argument(
+        "--journal",
+        dest=prefix + "journal",
+        metavar="PATH",
+        type=Path,
+        help=f"the journal file (default: {_default_journal_words()})",
+    )
     p.add_argument(
         "--passphrase-file",
         dest=prefix + "passphrase_file",
         metavar="PATH",
-        help="read the journal's passphrase from this file ('-' for standard input); never give it on the command line",
+        help="read the journal's passphrase from this file ('-' for standard input); never give it on the command "
+        "line (default: none, for a journal without a passphrase)",
     )
+
+
+def _default_journal_words() -> str:
+    try:
+        where = str(default_journal_path())
+    except Exception:  # noqa: BLE001 - help text only; the command itself says what is wrong
+        return "journal.db in your data folder"
+    return where.replace("%", "%%")  # argparse fills in help texts with %
+
+
+# What each command does, in the order `--help` and the no-display message list them.
+COMMAND_HELP: dict[str, str] = {
+    "import": "add a journal file (version 1 JSON) to the journal",
+    "export": "write the journal as JSON, CSV or FHIR",
+    "assess": "print the treatment-resistance assessment",
+    "report": "write the appointment report (PDF)",
+    "backup": "make a verified backup of the journal now, or list backups",
+    "restore": "replace the journal with one of its backups (the current one is backed up first)",
+}
+
+
+def commands_overview() -> str:
+    """Every command and what it does, one a line: for the message shown when the window cannot open."""
+    width = max(map(len, COMMAND_HELP))
+    return "\n".join(f"  {APP_NAME} {name:<{width}}  {text}" for name, text in COMMAND_HELP.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from journal import __version__
+
     parser = _Parser(
         prog=APP_NAME,
         description="Trial Journal: a private journal of antidepressant trials and mood. With no command, opens the window.",
+        epilog="Dates are written YYYY-MM-DD (2026-03-31). Every command takes --journal PATH and --passphrase-file PATH; "
+        f"'{APP_NAME} COMMAND --help' tells more about one.",
     )
-    parser.add_argument("--demo", action="store_true", help="open a made-up demo journal in a temporary place")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}", help="print the version and exit")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a made-up demo journal in a temporary folder, removed when the window closes (default: your journal)",
+    )
     _add_journal_options(parser, prefix="top_")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help="what to do (default: none, which opens the window)"
+    )
 
-    p = sub.add_parser("import", help="add a journal file (version 1 JSON) to the journal")
-    p.add_argument("file", metavar="FILE", type=Path)
+    p = sub.add_parser("import", help=COMMAND_HELP["import"], description=COMMAND_HELP["import"] + ".")
+    p.add_argument("file", metavar="FILE", type=Path, help="the journal file to add (version 1 JSON, as export --format json writes)")
     _add_journal_options(p)
 
-    p = sub.add_parser("export", help="write the journal as JSON, CSV or FHIR")
-    p.add_argument("--format", choices=("json", "csv", "fhir"), default="json")
-    p.add_argument("--out", metavar="PATH", type=Path, required=True)
-    p.add_argument("--force", action="store_true", help="replace a file (or earlier export folder) already at --out")
+    p = sub.add_parser("export", help=COMMAND_HELP["export"], description=COMMAND_HELP["export"] + ".")
+    p.add_argument(
+        "--format",
+        choices=("json", "csv", "fhir"),
+        default="json",
+        help="json: the version 1 journal file; csv: one CSV per kind of record, in a zip when PATH ends in .zip, "
+        "else in a folder; fhir: a FHIR R4 Bundle (default: json)",
+    )
+    p.add_argument("--out", metavar="PATH", type=Path, required=True, help="the file or folder to write (required)")
+    p.add_argument("--force", action="store_true", help="replace a file (or earlier export folder) already at --out (default: refuse)")
     _add_journal_options(p)
 
-    p = sub.add_parser("assess", help="print the treatment-resistance assessment")
-    p.add_argument("--as-of", metavar="DATE", type=_date_arg("--as-of"), help="assess as of this date (default: today)")
-    p.add_argument("--json", action="store_true", help="print the assessment as one JSON object")
+    p = sub.add_parser("assess", help=COMMAND_HELP["assess"], description=COMMAND_HELP["assess"] + ".")
+    p.add_argument(
+        "--as-of", metavar="DATE", type=_date_arg("--as-of"), help="assess as of this date, written YYYY-MM-DD (default: today)"
+    )
+    p.add_argument("--json", action="store_true", help="print the assessment as one JSON object (default: plain words)")
     _add_journal_options(p)
 
-    p = sub.add_parser("report", help="write the appointment report (PDF)")
-    p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True)
-    p.add_argument("--from", dest="start", metavar="DATE", type=_date_arg("--from"))
-    p.add_argument("--to", dest="end", metavar="DATE", type=_date_arg("--to"))
-    p.add_argument("--name", choices=("full", "initials", "none"), default="initials", help="how your name is printed")
-    p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
-    p.add_argument("--force", action="store_true", help="replace a file already at --out")
+    p = sub.add_parser("report", help=COMMAND_HELP["report"], description=COMMAND_HELP["report"] + ".")
+    p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="the PDF file to write (required)")
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        type=_date_arg("--from"),
+        help="the first day the report covers, written YYYY-MM-DD (default: the first record)",
+    )
+    p.add_argument(
+        "--to", dest="end", metavar="DATE", type=_date_arg("--to"), help="the last day it covers, written YYYY-MM-DD (default: today)"
+    )
+    p.add_argument(
+        "--name", choices=("full", "initials", "none"), default="initials", help="how your name is printed (default: initials)"
+    )
+    p.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="the paper size (default: A4)")
+    p.add_argument("--force", action="store_true", help="replace a file already at --out (default: refuse)")
     _add_journal_options(p)
 
-    p = sub.add_parser("backup", help="make a verified backup of the journal now, or list backups")
-    p.add_argument("--list", action="store_true", help="list the backups instead of making one")
+    p = sub.add_parser("backup", help=COMMAND_HELP["backup"], description=COMMAND_HELP["backup"] + ".")
+    p.add_argument("--list", action="store_true", help="list the backups instead of making one (default: make one)")
     _add_journal_options(p)
 
-    p = sub.add_parser("restore", help="replace the journal with one of its backups (the current one is backed up first)")
-    p.add_argument("backup", metavar="BACKUP", type=Path)
+    p = sub.add_parser("restore", help=COMMAND_HELP["restore"], description=COMMAND_HELP["restore"] + ".")
+    p.add_argument(
+        "backup", metavar="BACKUP", type=Path, help="the backup file, or its name in the backups folder beside the journal"
+    )
     _add_journal_options(p)
     return parser
 
@@ -190,10 +253,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
         ]
         said = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
         print(f"Imported {said or 'no records'} into {path}.")
+        _warn_about_folder(path)
         return EXIT_OK
     finally:
         if journal is not None:
             journal.close()
+
+
+def _warn_about_folder(path: Path) -> None:
+    """The window's warning for a journal kept in a synced or network folder, said on the command line too."""
+    from journal.hygiene import folder_warning
+
+    warning = folder_warning(path.expanduser().absolute().parent)
+    if warning:
+        print(f"warning: the journal is in {path.expanduser().absolute().parent}. {warning}", file=sys.stderr)
 
 
 def _remove_new_journal(path: Path) -> None:
@@ -328,7 +401,7 @@ WindowRunner = Callable[..., int]
 def _run_window(args: argparse.Namespace, run_window: WindowRunner | None) -> int:
     if run_window is None:
         print(
-            f"{APP_NAME}: the window is not part of this command; use {APP_NAME} import, export, assess or report.",
+            f"{APP_NAME}: the window is not part of this command; these are:\n{commands_overview()}",
             file=sys.stderr,
         )
         return EXIT_PROBLEM

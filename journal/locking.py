@@ -68,7 +68,7 @@ class JournalLock:
         self._fd: int | None = None
         self._file_fd: int | None = None
         self._file_id: tuple[int, int] | None = None
-        self._made_lock_file = False
+        self.created = False  # whether acquire() made the lock file (a failed open then removes it again)
 
     @property
     def held(self) -> bool:
@@ -82,26 +82,34 @@ class JournalLock:
         rest of the lock, when another writer holds that file).
         """
         if self._fd is None:
-            made = not self.path.exists()
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
-            try:
-                make_private(self.path)
-                if not _try_lock(fd):
-                    raise JournalLockedError(self._held_elsewhere_message(fd))
-                _write_pid(fd)
-            except BaseException:
-                os.close(fd)
-                raise
-            self._fd = fd
-            self._made_lock_file = made
+            self._lock_by_name()
             try:
                 self._lock_file()
             except BaseException:
-                self.release()
+                self.release(remove=self.created)
                 raise
         else:
             self._lock_file()
         return self
+
+    def _lock_by_name(self) -> None:
+        for _ in range(20):
+            fd, created = _open_lock_file(self.path)
+            try:
+                make_private(self.path)
+                if not _try_lock(fd):
+                    raise JournalLockedError(self._held_elsewhere_message(fd))
+                if not _still_in_place(fd, self.path):
+                    # its holder removed it as it let go (an open that failed): lock the file now in its place
+                    os.close(fd)
+                    continue
+                _write_pid(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd, self.created = fd, created
+            return
+        raise JournalLockedError(self._held_elsewhere_message(None))
 
     def _lock_file(self) -> None:
         """Lock the journal file itself (when there is one), by its inode."""
@@ -141,37 +149,41 @@ class JournalLock:
         if fd is not None:
             os.close(fd)
 
-    def release(self) -> None:
-        """Let another window or process open the journal. The lock file stays; it is reused."""
+    def release(self, *, remove: bool = False) -> None:
+        """Let another window or process open the journal. The lock file stays for reuse unless `remove`.
+
+        `remove` is for an open that failed on a journal that had no lock file before, so that
+        nothing is left beside a file that is not a journal. The file is removed while still
+        locked, and acquire() checks it locked the file still in place, so no two holders meet.
+        """
         self._drop_file_lock()
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
             os.ftruncate(fd, 0)
+            if remove and os.name != "nt":
+                self.path.unlink(missing_ok=True)
         except OSError:
             pass
         finally:
             os.close(fd)  # closing the descriptor drops the lock
-
-    def discard(self) -> None:
-        """Release, and remove the lock file if this lock made it: an open that failed leaves nothing behind.
-
-        (Removing a lock file is safe here because the journal file itself is locked too.)
-        """
-        made = self._made_lock_file and self._fd is not None
-        if made:
+        if remove and os.name == "nt":  # pragma: no cover - Windows cannot remove a file still open
             try:
-                self.path.unlink()
+                self.path.unlink(missing_ok=True)
             except OSError:
                 pass
-        self.release()
+
+    def discard(self) -> None:
+        """Release, and remove the lock file if this lock made it: an open that failed leaves nothing behind."""
+        self.release(remove=self.created)
 
     def __enter__(self) -> "JournalLock":
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:
-        self.release()
+        # a lock file made only for work that failed is removed with it
+        self.release(remove=self.created and exc[0] is not None)
 
     def __del__(self) -> None:
         # A lock dropped without release() (say, by an exception) must not outlive its owner object.
@@ -180,8 +192,8 @@ class JournalLock:
         except Exception:
             pass
 
-    def _held_elsewhere_message(self, fd: int) -> str:
-        pid = _read_pid(fd)
+    def _held_elsewhere_message(self, fd: int | None) -> str:
+        pid = _read_pid(fd) if fd is not None else None
         if pid == os.getpid():
             where = "in another window of this program"
         elif pid:
@@ -224,6 +236,28 @@ else:
 
     # flock, not fcntl record locks: it never meets SQLite's own record locks on the file.
     _try_lock_file = _try_lock
+
+
+def _open_lock_file(path: Path) -> tuple[int, bool]:
+    """A descriptor on the lock file, and whether this call made it."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE), True
+    except FileExistsError:
+        pass
+    try:
+        return os.open(path, os.O_RDWR), False
+    except FileNotFoundError:  # removed in the moment between: make it
+        return os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE), True
+
+
+def _still_in_place(fd: int, path: Path) -> bool:
+    """Whether the locked descriptor is still the file at `path` (its holder may have removed it)."""
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _write_pid(fd: int) -> None:

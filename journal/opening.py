@@ -325,7 +325,7 @@ def open_journal(
     except BaseException:
         if made_keys and not path.exists():
             keystore.keyfile_path(path).unlink(missing_ok=True)
-        lock.discard()
+        lock.discard()  # a file that is not a journal gets no .lock left beside it
         raise
     for suffix in ("", "-wal", "-shm"):
         make_private(Path(f"{path}{suffix}"))

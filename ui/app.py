@@ -14,15 +14,16 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_PROBLEM = 2
 
-NO_DISPLAY_MESSAGE = (
-    "trial-journal: no display is available (DISPLAY and WAYLAND_DISPLAY are not set), so the window cannot open.\n"
-    "Everything else works from the command line:\n"
-    "  trial-journal assess [--as-of DATE] [--json]   the treatment-resistance assessment\n"
-    "  trial-journal import FILE                        add a journal file\n"
-    "  trial-journal export --format json|csv|fhir --out PATH\n"
-    "  trial-journal report --out FILE.pdf              the appointment report\n"
-    "(each takes --journal PATH; see trial-journal --help)"
-)
+def no_display_message() -> str:
+    """What to say when Linux has no display: the window cannot open, and every command that works without it."""
+    from journal.cli import commands_overview
+
+    return (
+        "trial-journal: no display is available (DISPLAY and WAYLAND_DISPLAY are not set), so the window cannot open.\n"
+        "Everything else works from the command line:\n"
+        f"{commands_overview()}\n"
+        "(each takes --journal PATH; dates are written YYYY-MM-DD; see trial-journal --help)"
+    )
 
 
 def display_available(env: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
@@ -45,14 +46,29 @@ def run(
     in the person's data folder; `demo` opens a made-up journal in a temporary folder instead.
     """
     if not display_available():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        print(no_display_message(), file=sys.stderr)
+        return EXIT_PROBLEM
+    from ui.window_libraries import window_problem
+
+    problem = window_problem()  # a missing X11 library would make Qt abort with a core dump
+    if problem:
+        print(problem, file=sys.stderr)
         return EXIT_PROBLEM
 
     from journal.hygiene import apply_private_umask
 
     apply_private_umask()  # before anything is written: every file and folder is the user's alone
 
-    from PySide6.QtWidgets import QApplication
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:  # Qt's own libraries need a system library that is not installed
+        from ui.window_libraries import library_in_import_error, missing_library_message
+
+        missing = library_in_import_error(exc)
+        if missing is None:
+            raise
+        print(missing_library_message([missing], what="Qt"), file=sys.stderr)
+        return EXIT_PROBLEM
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "trial-journal", *(argv or ())])
     app.setApplicationName("Trial Journal")
@@ -257,7 +273,8 @@ def _held_elsewhere(path: Path):
     if not path.parent.is_dir():
         return None
     try:
-        JournalLock(path).acquire().release()
+        look = JournalLock(path).acquire()
+        look.release(remove=look.created)  # a look leaves nothing behind; opening makes the lock file for good
     except JournalLockedError as exc:
         return exc
     except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -10,9 +11,32 @@ from PySide6.QtWidgets import QWidget
 
 from journal.locking import channel_name
 
-__all__ = ["WindowChannel"]
+__all__ = ["WindowChannel", "channel_address"]
 
 _REQUEST = b"come-forward\n"
+_MAX_SOCKET_PATH = 100  # a Unix socket's path must fit in about 104 bytes (macOS) or 108 (Linux)
+
+
+def channel_address(journal_path: str | os.PathLike[str]) -> str:
+    """Where the window's socket for a journal lives.
+
+    On Linux, in the person's own runtime folder ($XDG_RUNTIME_DIR: theirs alone, emptied at
+    logout) when there is one; otherwise Qt's own place (the person's temporary folder, or a
+    named pipe on Windows). Both windows of a second start work it out the same way.
+    """
+    name = channel_name(journal_path)
+    if os.name != "posix":
+        return name
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if not runtime or not os.path.isabs(runtime):
+        return name
+    try:
+        st = os.stat(runtime)
+    except OSError:
+        return name
+    private = stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not (st.st_mode & 0o077)
+    address = os.path.join(runtime, name)
+    return address if private and len(os.fsencode(address)) <= _MAX_SOCKET_PATH else name
 
 
 class WindowChannel(QObject):
@@ -28,11 +52,12 @@ class WindowChannel(QObject):
         super().__init__(window)
         self.window = window
         self.name = channel_name(journal_path)
+        self.address = channel_address(journal_path)
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.UserAccessOption)
         # The one-writer lock is ours, so a socket left by a killed window is stale: clear it.
-        QLocalServer.removeServer(self.name)
-        self.listening = self.server.listen(self.name)
+        QLocalServer.removeServer(self.address)
+        self.listening = self.server.listen(self.address)
         self.server.newConnection.connect(self._on_server_new_connection)
 
     def _on_server_new_connection(self) -> None:
@@ -54,7 +79,7 @@ class WindowChannel(QObject):
     def ask_to_come_forward(journal_path: str | os.PathLike[str], timeout_ms: int = 1000) -> bool:
         """From a second start: ask the window holding `journal_path` to come forward; False if none answered."""
         socket = QLocalSocket()
-        socket.connectToServer(channel_name(journal_path))
+        socket.connectToServer(channel_address(journal_path))
         if not socket.waitForConnected(timeout_ms):
             return False
         written = socket.write(_REQUEST)

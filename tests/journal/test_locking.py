@@ -190,3 +190,34 @@ def test_behind_the_lock_screen_the_file_is_free_of_us_and_unlocking_refuses_a_w
     access.unlock()
     assert not access.locked
     access.close(backup=False)
+
+
+def test_a_failed_open_removes_the_lock_file_it_made_but_never_one_that_was_there(tmp_path):
+    journal = tmp_path / "notes.txt"
+    lock = JournalLock(journal).acquire()
+    assert lock.created
+    lock.release(remove=lock.created)
+    assert not lock_path(journal).exists()
+    with JournalLock(journal):
+        pass  # a successful use keeps its lock file for next time
+    assert lock_path(journal).exists()
+    again = JournalLock(journal).acquire()
+    assert not again.created
+    again.release(remove=again.created)
+    assert lock_path(journal).exists()
+
+
+def test_a_lock_file_removed_as_its_holder_lets_go_is_never_shared(tmp_path, monkeypatch):
+    from journal import locking
+
+    journal = tmp_path / "journal.db"
+    first = JournalLock(journal).acquire()
+    stale = os.open(lock_path(journal), os.O_RDWR)  # a second opener has got this far when the first lets go
+    first.release(remove=True)
+    third = JournalLock(journal).acquire()  # a third opener makes a new lock file and holds it
+    real = locking._open_lock_file
+    handed = iter([(stale, False)])
+    monkeypatch.setattr(locking, "_open_lock_file", lambda path: next(handed, None) or real(path))
+    with pytest.raises(JournalLockedError):
+        JournalLock(journal).acquire()  # the second goes on: it must not hold the removed file as the lock
+    third.release()

@@ -59,8 +59,12 @@ def test_with_no_display_the_command_names_the_command_line_instead(tmp_path):
     )
     assert result.returncode == 2
     assert "no display" in result.stderr
-    for command in ("trial-journal assess", "trial-journal import", "trial-journal export", "trial-journal report"):
-        assert command in result.stderr
+    from journal.cli import COMMANDS
+
+    assert {"import", "export", "assess", "report", "backup", "restore"} <= set(COMMANDS)
+    for command in COMMANDS:  # every command, so none is forgotten when one is added
+        assert f"trial-journal {command} " in result.stderr
+    assert "YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "j.db").exists()  # nothing was made
 
@@ -304,3 +308,10 @@ def test_the_real_window_paints_before_the_journal_chart_and_report_libraries_lo
     assert loaded_at_first_paint == []  # no matplotlib, numpy, SQLAlchemy or report library yet: the window did not wait
     assert "MAXRSS" in result.stdout  # and it kept running while the journal and the chart came in
     assert "Traceback" not in result.stderr
+
+
+def test_looking_whether_a_journal_is_open_elsewhere_leaves_no_lock_file(tmp_path):
+    garbage = tmp_path / "notes.txt"
+    garbage.write_text("not a journal", encoding="utf-8")
+    assert app_module._held_elsewhere(garbage) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
