@@ -95,7 +95,7 @@ def test_a_full_disk_during_a_save_keeps_every_earlier_entry_and_says_so(tmp_pat
         saved = []
         with pytest.raises(JournalError) as err:
             for i in range(200):  # the disk fills long before this
-                saved.append(access.journal.notes.add(Note("", date(2025, 1, 1), f"entry {i} " + "x" * 20_000)).record.id)
+                saved.append(access.journal.notes.add(Note("", date(2025, 1, 1), f"entry {i} " + "x" * 19_000)).record.id)
         assert "full" in str(err.value) and "nothing was changed" in str(err.value)
         assert saved  # it did save some first
         warning = access.close()  # the closing backup cannot be written either: said, not raised
@@ -119,7 +119,7 @@ def test_a_full_disk_while_adding_a_passphrase_leaves_the_journal_as_it_was(tmp_
         path = disk / "profile" / "journal.db"
         access = open_journal(path, create=True)
         for i in range(10):
-            access.journal.notes.add(Note("", date(2025, 1, 1), f"entry {i} " + "x" * 20_000))
+            access.journal.notes.add(Note("", date(2025, 1, 1), f"entry {i} " + "x" * 19_000))
         access.close(backup=False)
         access = open_journal(path)
         free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
