@@ -67,6 +67,10 @@ class AnswerRow(QFrame):
         # one Tab stop per question: Qt moves along an exclusive group with the arrow keys
         return list(self.buttons)
 
+    def first_problem_widget(self) -> QRadioButton:
+        """The answer that takes focus when this question needs one: the chosen one, else the first."""
+        return self.group.checkedButton() or self.buttons[0]
+
     def value(self) -> int | None:
         value = self.group.checkedId()
         return None if value < 0 else value

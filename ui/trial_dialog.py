@@ -28,6 +28,7 @@ from ui.forms import (
     FieldError,
     RecordDialog,
     choice_combo,
+    field_problem,
     parse_float,
     set_combo_value,
 )
@@ -149,9 +150,11 @@ class _RowsEditor(QWidget):
         for i, row in enumerate(self.rows):
             row["error"].show_messages(per_row.get(i, []))
         self.general_error.show_messages(general)
-        if per_row:
-            first = self.rows[min(per_row)]
-            self._row_widgets(first)[0].setFocus(Qt.OtherFocusReason)
+        self._first_problem = self._row_widgets(self.rows[min(per_row)])[0] if per_row else None
+
+    def first_problem_widget(self) -> QWidget | None:
+        """Where focus goes when this editor holds the form's first problem (the dialog decides which that is)."""
+        return getattr(self, "_first_problem", None) or (self.add_button if not self.rows else self._row_widgets(self.rows[0])[0])
 
     def _field_label(self, field: str) -> str:
         return field.replace("_", " ")
@@ -234,7 +237,7 @@ class SideEffectsEditor(_RowsEditor):
             end = row["end"].value(f"side_effects[{i}].end")
             if not name:
                 if start or end or row["severity"].currentData() is not None:
-                    raise FieldError(f"side_effects[{i}].name", "needed: say what the side effect was, or remove the row")
+                    field_problem(f"side_effects[{i}].name", "needed: say what the side effect was, or remove the row")
                 continue  # an empty row is simply not a side effect
             found.append(SideEffect(name=name, severity=row["severity"].currentData(), start=start, end=end))
         return tuple(found)
@@ -413,13 +416,13 @@ class TrialDialog(RecordDialog):
     def build_record(self) -> Trial:
         drug_text = self.drug_edit.text().strip()
         if not drug_text:
-            raise FieldError("drug", "needed: type the drug's name")
+            field_problem("drug", "needed: type the drug's name")
         drug = self.catalog.resolve(drug_text)
         own_min = parse_float(self.own_min_edit.text(), "min_adequate_mg")
         doses = self.doses.steps()
         end = None if self.ongoing_check.isChecked() else self.end_field.value("end")
         if not self.ongoing_check.isChecked() and end is None:
-            raise FieldError("end", "needed: the last day you took it (or tick “I am still taking it”)")
+            field_problem("end", "needed: the last day you took it (or tick “I am still taking it”)")
         rating = None
         response = self.rating_combo.currentData()
         if response is not None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from journal.records import Condition, Lab, Note, ScaleScore
 
 from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
+from ui.forms import DiscardBox
 from ui.checkin_dialog import CheckInDialog
 from ui.forms import set_combo_value
 from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, SessionDialog
@@ -54,12 +55,13 @@ def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
     assert window.lists["checkins"].cell_text(checkin.id, "Mood") == "6"
 
 
-def test_a_check_in_with_nothing_rated_says_so(qtbot, window, dialogs, journal):
+def test_a_check_in_with_nothing_rated_says_so(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
     def fill(dialog):
         click(qtbot, dialog.save_button)
         seen["message"] = dialog.general_error.text() if dialog.general_error.isVisible() else ""
+        monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent, *a, **k: True))  # "Discard changes"
         dialog.reject()
 
     dialogs.on(CheckInDialog, fill)
