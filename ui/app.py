@@ -179,7 +179,10 @@ def _run_journal(app, look, journal_path, passphrase_file) -> int:
         from ui.welcome import WelcomeDialog
 
         # first run: say what the journal is before making it, and offer the demo to look around
-        if WelcomeDialog.ask(None, offer_demo=True) == "demo":
+        choice = WelcomeDialog.ask(None, offer_demo=True)
+        if choice == "quit":
+            return EXIT_OK  # closed from the welcome: nothing was made
+        if choice == "demo":
             return _run_demo(app, look)
         new = NewPassphraseDialog.ask(None)
         if new is None:

@@ -209,6 +209,23 @@ class ConfirmBox:
         return box.exec() == QMessageBox.Yes
 
 
+class LeaveBox:
+    """Asked before a window that holds something unfinished closes (Esc included); tests replace `ask`.
+
+    True means leave; the default button, and Esc, mean stay.
+    """
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, text: str, leave: str, stay: str) -> bool:
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, parent)
+        leave_button = box.addButton(leave, QMessageBox.DestructiveRole)
+        stay_button = box.addButton(stay, QMessageBox.RejectRole)
+        box.setDefaultButton(stay_button)
+        box.setEscapeButton(stay_button)
+        box.exec()
+        return box.clickedButton() is leave_button
+
+
 class DiscardBox:
     """Asked when a changed form is closed (Esc, Cancel, the window's close button); tests replace `ask`.
 
@@ -216,20 +233,14 @@ class DiscardBox:
     """
 
     @classmethod
-    def ask(cls, parent: QWidget, title: str = "Discard your changes?", text: str = "") -> bool:
-        box = QMessageBox(
-            QMessageBox.Warning,
-            title,
-            text or "What you typed in this form has not been saved. Close it and lose those changes?",
-            QMessageBox.NoButton,
+    def ask(cls, parent: QWidget) -> bool:
+        return LeaveBox.ask(
             parent,
+            "Discard your changes?",
+            "What you typed in this form has not been saved. Close it and lose those changes?",
+            "&Discard changes",
+            "&Keep editing",
         )
-        discard = box.addButton("&Discard changes", QMessageBox.DestructiveRole)
-        keep = box.addButton("&Keep editing", QMessageBox.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is discard
 
 
 def form_state(root: QWidget) -> list:
@@ -493,8 +504,8 @@ class RecordDialog(QDialog):
                 widget.setAccessibleDescription("; ".join(p.message for p in slot_problems))
                 _repolish(widget)
                 marked.append(widget)
-        count = len(problems)
-        lead = "Please correct the field marked ⚠ below." if count == 1 else f"Please correct the {count} problems marked ⚠ below."
+        count = len(by_slot)
+        lead = "Please correct the field marked ⚠ below." if count == 1 else f"Please correct the {count} fields marked ⚠ below."
         lines = [f"{lead} Nothing has been saved yet."] if by_slot else ["Nothing has been saved yet."]
         lines += [self._in_words(p) for p in unplaced]
         self.general_error.show_messages(lines)

@@ -229,7 +229,7 @@ class SessionDialog(RecordDialog):
         self.add_row("D&ose (mg):", self.dose_edit, "dose_mg")
         self.number_edit = QLineEdit(f.fmt_number(record.number_in_course) if record else "")
         self.number_edit.setPlaceholderText("optional, e.g. 3")
-        self.add_row("Session &number in the course:", self.number_edit, "number_in_course")
+        self.add_row("Session number in the &course:", self.number_edit, "number_in_course")
         self.bp_before_edit = QLineEdit(f.fmt_bp(record.bp_before) if record else "")
         self.bp_before_edit.setPlaceholderText("e.g. 128/82")
         self.add_row("Blood pressure &before:", self.bp_before_edit, "bp_before")

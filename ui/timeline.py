@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 # The presets' shortcuts are on the View menu's actions (Ctrl+1/2/3); the buttons share those actions.
 PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All"}
 WAITING_TEXT = "Opening your journal…"
+# shown on the chart until the person switches it off: how the days feel between questionnaires
+DEFAULT_DAILY = ("mood",)
 
 
 class TimelinePanel(QWidget):
@@ -61,6 +63,8 @@ class TimelinePanel(QWidget):
         self.preset_group.setExclusive(True)
         for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             action = QAction(f"Show {PRESET_TEXT[preset].replace('&', '')}", self)
+            # what the button says, beside "Show:"; a button takes it again from the action whenever the action changes
+            action.setIconText(PRESET_TEXT[preset].replace("&", ""))
             action.setCheckable(True)
             action.setShortcut(shortcut)
             action.setShortcutContext(Qt.WindowShortcut)
@@ -90,8 +94,8 @@ class TimelinePanel(QWidget):
         self.preset_buttons: dict[str, QToolButton] = {}
         for preset in PRESETS:
             button = QToolButton(self)
+            button.setObjectName("presetButton")
             button.setDefaultAction(self.preset_actions[preset])
-            button.setText(PRESET_TEXT[preset].replace("&", ""))
             button.setToolTip(f"{self.preset_actions[preset].text()} ({self.preset_actions[preset].shortcut().toString()})")
             button.setAccessibleName(self.preset_actions[preset].text())
             self.preset_buttons[preset] = button
@@ -147,6 +151,7 @@ class TimelinePanel(QWidget):
         for name in DAILY_FIELDS:
             action = self.daily_menu.addAction(f.DAILY_LABELS[name])
             action.setCheckable(True)
+            action.setChecked(name in DEFAULT_DAILY)
             action.toggled.connect(lambda on, n=name: self._on_series_toggled("daily", n, on))
             self.daily_actions[name] = action
 

@@ -166,7 +166,7 @@ class DoseStepsEditor(_RowsEditor):
     row_noun = "Dose step"
 
     def __init__(self, session: JournalSession, parent: QWidget | None = None):
-        super().__init__("doses", "Add &dose step", ("Start date", "mg per day"), parent)
+        super().__init__("doses", "Add dose ste&p", ("Start date", "mg per day"), parent)
         self.session = session
 
     def _make_row(self, number: int, value: DoseStep | None = None) -> dict:
@@ -221,7 +221,7 @@ class SideEffectsEditor(_RowsEditor):
     def _make_row(self, number: int, value: SideEffect | None = None) -> dict:
         name = QLineEdit(value.name if value else "")
         name.setPlaceholderText("e.g. nausea")
-        severity = choice_combo(f.SIDE_EFFECT_SEVERITY_LABELS, value.severity if value else None, none_label="not recorded")
+        severity = choice_combo(f.SIDE_EFFECT_SEVERITY_LABELS, value.severity if value else None, none_label="Not recorded")
         start = DateField(value.start if value else None, optional=True)
         end = DateField(value.end if value else None, optional=True)
         return {"name": name, "severity": severity, "start": start, "end": end}
@@ -304,7 +304,7 @@ class TrialDialog(RecordDialog):
 
         self.adherence_combo = choice_combo(f.ADHERENCE_LABELS, none_label="Not recorded")
         self.add_row("&Adherence:", self.adherence_combo, "adherence")
-        self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="—")
+        self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="Not stopped, or not recorded")
         self.add_row("&Stopped because:", self.stop_combo, "stop_reason")
 
         self.rating_combo = choice_combo(f.RATING_LABELS, none_label="Not rated yet")
@@ -315,7 +315,7 @@ class TrialDialog(RecordDialog):
         self.add_row("&Improvement (%):", self.improvement_edit, "rating.improvement_pct",
                      hint="Your own estimate of how much better you felt, if you have one.")
         self.rating_date = DateField(optional=True)
-        self.add_row("Rated &on:", self.rating_date, "rating.date")
+        self.add_row("&Rated on:", self.rating_date, "rating.date")
         self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
 
         self.side_effects = SideEffectsEditor()
@@ -421,7 +421,7 @@ class TrialDialog(RecordDialog):
         own_min = parse_float(self.own_min_edit.text(), "min_adequate_mg")
         doses = self.doses.steps()
         end = None if self.ongoing_check.isChecked() else self.end_field.value("end")
-        if not self.ongoing_check.isChecked() and end is None:
+        if not self.ongoing_check.isChecked() and end is None and not self.end_field.text().strip():
             field_problem("end", "needed: the last day you took it (or tick “I am still taking it”)")
         rating = None
         response = self.rating_combo.currentData()
