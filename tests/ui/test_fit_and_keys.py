@@ -10,10 +10,10 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QComboBox, QDialog, QLabel, QRadioButton
 
-import ui.fit
 from journal.errors import Problem
 from journal.records import DailyCheckIn
 from tests.ui.conftest import click, shortcut, type_into
+import ui.fit
 from ui.checkin_dialog import CheckInDialog, TodayCheckInBox
 from ui.forms import DiscardBox, LeaveBox
 from ui.main_window import MainWindow
