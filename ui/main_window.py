@@ -477,6 +477,7 @@ class MainWindow(QMainWindow):
         self._after_look_change()
 
     def _after_look_change(self) -> None:
+        fit_to_screen(self)  # larger text never pushes the window (its status bar, its panel) off the screen
         self._default_layout()
         if self._journal_shown:
             for panel in self.lists.values():

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCursor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMenu,
     QSizePolicy,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from journal.chart_choices import MARKER_LABEL, PRESETS
 
 from ui import formatting as f
+from ui.fit import WrapLayout
 from ui.session import JournalSession
 
 if TYPE_CHECKING:
@@ -87,7 +87,9 @@ class TimelinePanel(QWidget):
         self.daily_menu = QMenu("&Daily check-ins", self)
         self.daily_menu.aboutToShow.connect(self._add_series_choices)
 
-        bar = QHBoxLayout()
+        # the range buttons, pan buttons and series menus wrap onto a second line when the text is large,
+        # so the chart's row never makes the window wider than the screen
+        bar = WrapLayout(spacing=8, line_spacing=2)
         bar.setContentsMargins(4, 2, 4, 2)
         shown = QLabel("Show:")
         bar.addWidget(shown)
@@ -100,7 +102,6 @@ class TimelinePanel(QWidget):
             button.setAccessibleName(self.preset_actions[preset].text())
             self.preset_buttons[preset] = button
             bar.addWidget(button)
-        bar.addSpacing(12)
         for action, text in ((self.earlier_action, "◀ Earlier"), (self.later_action, "Later ▶")):
             button = QToolButton(self)
             button.setDefaultAction(action)
@@ -108,7 +109,6 @@ class TimelinePanel(QWidget):
             button.setToolTip(f"{action.text()} ({action.shortcut().toString()}; or drag the chart, or use the arrow keys on it)")
             button.setAccessibleName(f"Move the chart {action.text().lower()}")
             bar.addWidget(button)
-        bar.addSpacing(12)
         for menu in (self.scales_menu, self.daily_menu):
             button = QToolButton(self)
             button.setText(menu.title().replace("&", "") + " ▾")
@@ -116,7 +116,6 @@ class TimelinePanel(QWidget):
             button.setPopupMode(QToolButton.InstantPopup)
             button.setAccessibleName("Choose " + menu.title().replace("&", "").lower() + " to show")
             bar.addWidget(button)
-        bar.addStretch(1)
         self.range_label = QLabel(self)
         self.range_label.setAccessibleName("Dates shown")
         bar.addWidget(self.range_label)

@@ -3,6 +3,7 @@ one Save names every problem; the check-in says what its ends mean; keys and the
 
 from __future__ import annotations
 
+import gc
 import re
 
 import pytest
@@ -34,6 +35,21 @@ def close_quietly(monkeypatch):
     monkeypatch.setattr(LeaveBox, "ask", classmethod(lambda cls, *a, **k: True))
 
 
+_OPENED: list = []
+
+
+@pytest.fixture(autouse=True)
+def delete_opened_forms():
+    """Each form a test opened is deleted when the test ends, not left for the interpreter to collect at exit."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    while _OPENED:
+        _OPENED.pop().deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    gc.collect()
+
+
 @pytest.fixture
 def laptop(monkeypatch):
     monkeypatch.setattr(ui.fit, "available_geometry", lambda widget: QRect(LAPTOP))
@@ -43,6 +59,7 @@ def laptop(monkeypatch):
 def _open(qtbot, dialog_class, session, record=None):
     dialog = dialog_class(session, record)
     qtbot.addWidget(dialog)
+    _OPENED.append(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
@@ -87,30 +104,38 @@ def test_the_phq9_answers_wrap_instead_of_running_off_the_side(qtbot, session, l
     assert cut == []
 
 
-@pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
-def test_the_window_fits_a_laptop_screen_with_its_status_bar_and_chart(qtbot, session, qsettings, look, laptop, scale):
-    look.apply(text_scale=scale)
+def _shown_window(qtbot, session, qsettings, look) -> MainWindow:
     window = MainWindow(session, settings=qsettings, look=look)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.build_chart_now()
-    assert _outer_fits(window, laptop)
+    with qtbot.waitSignal(window.chart_ready, timeout=10_000):
+        window.show()
+    return window
+
+
+@pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
+def test_the_window_fits_a_laptop_screen_with_its_status_bar_and_chart(qtbot, laptop, window, scale):
+    window.set_text_scale(scale)  # Ctrl++ : the window stays on the screen, its panels share the room
+    QApplication.processEvents()
+    assert _outer_fits(window, laptop), (window.frameGeometry(), window.minimumSizeHint())
     assert window.statusBar().isVisible() and _inside(window.statusBar(), window)
     assert window.timeline_panel.height() >= 200  # the chart keeps room to be read
 
 
 def test_a_window_saved_on_a_larger_screen_comes_back_onto_this_one(qtbot, session, qsettings, look, laptop):
-    big = MainWindow(session, settings=qsettings, look=look)
-    qtbot.addWidget(big)
-    big.resize(1900, 1150)
-    big.move(300, 200)
-    big.save_view_state()
-    window = MainWindow(session, settings=qsettings, look=look)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    qsettings.setValue("window/geometry", _saved_geometry(qtbot, 1900, 1150, 300, 200))
+    window = _shown_window(qtbot, session, qsettings, look)
     assert _outer_fits(window, laptop)
+
+
+def _saved_geometry(qtbot, width, height, x, y):
+    """What a window of that size and place on a larger screen leaves in the settings."""
+    from PySide6.QtWidgets import QWidget
+
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.resize(width, height)
+    other.move(x, y)
+    return other.saveGeometry()
 
 
 # -- item 15: ask before discarding; every problem at once ---------------------------------------------
