@@ -44,9 +44,14 @@ def delete_opened_forms():
     yield
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    while _OPENED:
-        _OPENED.pop().deleteLater()
+    import shiboken6
+
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    while _OPENED:
+        widget = _OPENED.pop()
+        if shiboken6.isValid(widget):
+            widget.hide()
+            shiboken6.delete(widget)
     gc.collect()
 
 
@@ -107,6 +112,7 @@ def test_the_phq9_answers_wrap_instead_of_running_off_the_side(qtbot, session, l
 def _shown_window(qtbot, session, qsettings, look) -> MainWindow:
     window = MainWindow(session, settings=qsettings, look=look)
     qtbot.addWidget(window)
+    _OPENED.append(window)
     with qtbot.waitSignal(window.chart_ready, timeout=10_000):
         window.show()
     return window
@@ -316,16 +322,15 @@ def test_the_range_buttons_keep_their_words_after_ctrl_1_2_3(qtbot, window):
     assert after == before == {"3 months": "3 months", "1 year": "1 year", "all": "All"}
 
 
-def test_the_window_title_never_says_trial_journal_twice(qapp, session, qsettings, look):
+def test_the_window_title_never_says_trial_journal_twice(qapp, session, qsettings, look, delete_opened_forms):
     qapp.setApplicationDisplayName("Trial Journal")
     try:
         demo = MainWindow(session, settings=qsettings, look=look, demo=True)
         own = MainWindow(session, settings=qsettings, look=look, demo=False)
+        _OPENED.extend((demo, own))
         # the desktop shows "<title> — Trial Journal" unless the title is the name itself
         assert "Trial Journal" not in demo.windowTitle() and "Demo journal" in demo.windowTitle()
         assert own.windowTitle() == "Trial Journal"
-        demo.deleteLater()
-        own.deleteLater()
     finally:
         qapp.setApplicationDisplayName("")
 
