@@ -133,6 +133,9 @@ class _Theme:
     daily_colours: dict
     session_colours: dict
     bar_colours: dict
+    # PHQ-9 bands: the lowest band's opacity, and how much more each higher band has (a dark window needs more)
+    band_alpha: float = 0.02
+    band_alpha_step: float = 0.04
 
 
 _LIGHT = _Theme(
@@ -166,6 +169,8 @@ _DARK = _Theme(
     daily_colours={"mood": _OI_YELLOW, "anxiety": _OI_VERMILLION, "sleep_quality": _OI_GREEN, "energy": _OI_ORANGE, "pain": "#ffffff"},
     session_colours={"esketamine": _OI_PURPLE, "ketamine_iv": _OI_ORANGE, "ect": _OI_GREEN, "rtms": _OI_SKY, "other": _OI_YELLOW},
     bar_colours={"antidepressant": _OI_SKY, "augmentation": _OI_ORANGE},
+    band_alpha=0.03,
+    band_alpha_step=0.08,
 )
 
 
@@ -941,7 +946,7 @@ def build_timeline(
         y0 = float(low) - 0.5 if i else -0.6
         y1 = float(high) + 0.5 if i < len(band_list) - 1 else float(high) + 0.6
         bands.append(Band(int(low), int(high), str(label), y0, y1))
-        alpha = 0.02 + 0.04 * i
+        alpha = theme.band_alpha + theme.band_alpha_step * i
         patch = score_ax.axhspan(y0, y1, facecolor=theme.band, alpha=alpha, linewidth=0, zorder=0.5)
         artists.band_patches.append(patch)
         text = score_ax.text(

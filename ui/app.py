@@ -207,7 +207,10 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
 
         # first run: say what the journal is before making it, and offer the demo to look around
         # (not again when the person comes from the demo's "Start my own journal")
-        if not after_demo and WelcomeDialog.ask(None, offer_demo=True) == "demo":
+        choice = None if after_demo else WelcomeDialog.ask(None, offer_demo=True)
+        if choice == "quit":
+            return EXIT_OK  # closed from the welcome: nothing was made
+        if choice == "demo":
             return _run_demo(app, look, journal_path, passphrase_file)
         new = NewPassphraseDialog.ask(None)
         if new is None:

@@ -1,9 +1,19 @@
-"""The quick daily check-in: 0-10 sliders (each may be left unrated), hours slept and a note, all by keyboard."""
+"""The quick daily check-in: 0-10 sliders with their meaning in words (each may be left not rated), hours slept and a note, all by keyboard."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QSlider, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from journal.records import DAILY_FIELDS, DailyCheckIn
 from journal.scales import CHECKIN_FIELDS
@@ -11,18 +21,44 @@ from journal.scales import CHECKIN_FIELDS
 from ui.forms import DateField, RecordDialog
 from ui.session import JournalSession
 
-NOT_RATED = -1
 _HOURS_NOT_RECORDED = -0.5
 _FIELD_BY_KEY = {f.key: f for f in CHECKIN_FIELDS}
 
+# What each end of a 0-10 rating means, in words beside the slider (higher is not always better).
+ANCHORS = {
+    "mood": ("worst mood", "best mood"),
+    "anxiety": ("no anxiety", "worst anxiety"),
+    "sleep_quality": ("worst sleep", "best sleep"),
+    "energy": ("no energy", "full of energy"),
+    "pain": ("no pain", "worst pain"),
+}
+_NONE_TO_WORST = ("none", "worst")
+
 
 class RatingSlider(QWidget):
-    """A 0-10 slider whose far-left stop means "not rated", with the value written beside it."""
+    """A 0-10 slider with what each end means written under it, and "Not rated" as a state of its own.
 
-    def __init__(self, name: str, low: int, high: int, value: int | None = None, parent: QWidget | None = None):
+    Not rated is a tick beside the slider (checked for a new record); moving the slider rates it. The
+    slider itself only ever holds a real score, so nothing hears -1 or mistakes "not rated" for 0.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        low: int,
+        high: int,
+        value: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        anchors: tuple[str, str] = _NONE_TO_WORST,
+    ):
         super().__init__(parent)
+        self.low = low
+        self.high = high
+        self.name = name
+        self.anchors = anchors
         self.slider = QSlider(Qt.Horizontal, self)
-        self.slider.setRange(NOT_RATED, high)
+        self.slider.setRange(low, high)
         self.slider.setPageStep(1)
         self.slider.setSingleStep(1)
         self.slider.setTickPosition(QSlider.TicksBelow)
@@ -30,30 +66,103 @@ class RatingSlider(QWidget):
         self.slider.setAccessibleName(name)
         self.value_label = QLabel(self)
         self.value_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("not rated  "))
-        self.low = low
-        self.high = high
-        self.name = name
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.value_label)
+        self.not_rated_box = QCheckBox("Not rated", self)
+        self.not_rated_box.setAccessibleName(f"{name}: not rated")
+        low_label = QLabel(f"{low}: {anchors[0]}", self)
+        high_label = QLabel(f"{high}: {anchors[1]}", self)
+        for label in (low_label, high_label):
+            label.setObjectName("hint")
+        high_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.anchor_labels = (low_label, high_label)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.value_label)
+        top.addWidget(self.not_rated_box)
+        ends = QHBoxLayout()
+        ends.setContentsMargins(0, 0, 0, 0)
+        ends.addWidget(low_label)
+        ends.addStretch(1)
+        ends.addWidget(high_label)
+        self._ends = ends
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(top)
+        column.addLayout(ends)
         self.setFocusProxy(self.slider)
-        self.slider.valueChanged.connect(self._on_slider_value_changed)
-        self.slider.setValue(NOT_RATED if value is None else value)
-        self._on_slider_value_changed(self.slider.value())
+        self._rated = value is not None
+        self.slider.setValue(low if value is None else value)
+        self.not_rated_box.setChecked(not self._rated)
+        # any move of the slider (a key, a click, a drag, even at the end it already sits at) rates it
+        self.slider.actionTriggered.connect(self._on_slider_moved)
+        self.slider.sliderPressed.connect(self._on_slider_moved)
+        self.slider.valueChanged.connect(self._show_value)
+        self.not_rated_box.toggled.connect(self._on_not_rated_toggled)
+        self._show_value()
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.slider, self.not_rated_box]
 
     def value(self) -> int | None:
-        v = self.slider.value()
-        return None if v == NOT_RATED else v
+        return self.slider.value() if self._rated else None
 
-    def _on_slider_value_changed(self, value: int) -> None:
-        text = "not rated" if value == NOT_RATED else f"{value} of {self.high}"
+    def set_value(self, value: int | None) -> None:
+        self._rated = value is not None
+        self.slider.setValue(self.low if value is None else value)
+        self.not_rated_box.setChecked(not self._rated)
+        self._show_value()
+
+    def _on_slider_moved(self, *_args) -> None:
+        if not self._rated:
+            self._rated = True
+            self.not_rated_box.setChecked(False)
+        self._show_value()
+
+    def _on_not_rated_toggled(self, not_rated: bool) -> None:
+        self._rated = not not_rated
+        self._show_value()
+
+    def _show_value(self, *_args) -> None:
+        value = self.value()
+        text = "not rated" if value is None else f"{value} of {self.high}"
         self.value_label.setText(text)
-        self.slider.setAccessibleDescription(f"{self.name}: {text}")
+        ends = f"{self.low} means {self.anchors[0]}, {self.high} means {self.anchors[1]}"
+        self.slider.setAccessibleDescription(f"{text}; {ends}")
+        self.slider.setProperty("unrated", value is None)
+        self.slider.style().unpolish(self.slider)
+        self.slider.style().polish(self.slider)
+
+
+class TodayCheckInBox:
+    """Asked when today already has a check-in: edit it, or add another one; tests replace `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> str | None:
+        """ "edit", "add", or None when the person cancels."""
+        box = QMessageBox(
+            QMessageBox.Question,
+            "Today already has a check-in",
+            "You have already checked in today. Change that check-in, or add another one for today?",
+            QMessageBox.NoButton,
+            parent,
+        )
+        edit = box.addButton("&Edit today's check-in", QMessageBox.AcceptRole)
+        add = box.addButton("&Add another", QMessageBox.ActionRole)
+        box.addButton(QMessageBox.Cancel)
+        box.setDefaultButton(edit)
+        box.exec()
+        return {id(edit): "edit", id(add): "add"}.get(id(box.clickedButton()))
+
+
+def todays_checkin(session: JournalSession) -> DailyCheckIn | None:
+    """The latest check-in dated today, if there is one."""
+    found = [c for c in session.records("checkins") if c.date == session.today]
+    return found[-1] if found else None
 
 
 class CheckInDialog(RecordDialog):
-    """Add or edit a daily check-in; Enter saves, arrow keys move a slider, Home leaves it unrated."""
+    """Add or edit a daily check-in; Enter saves, arrow keys move a slider, "Not rated" leaves one out."""
 
     kind = "checkins"
     title = "daily check-in"
@@ -63,7 +172,7 @@ class CheckInDialog(RecordDialog):
         self.resize(560, 520)
         self.date_field = DateField(record.date if record else session.today)
         self.add_row("&Date:", self.date_field, "date")
-        hint = QLabel("Move a slider with the arrow keys; leave it at the far left if you would rather not rate it today.")
+        hint = QLabel("Move a slider with the arrow keys; tick “Not rated” beside it if you would rather not rate it today.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.form.addRow(hint)
@@ -71,7 +180,9 @@ class CheckInDialog(RecordDialog):
         mnemonics = {"mood": "&Mood", "anxiety": "&Anxiety", "sleep_quality": "&Sleep quality", "energy": "&Energy", "pain": "&Pain"}
         for key in DAILY_FIELDS:
             spec = _FIELD_BY_KEY[key]
-            slider = RatingSlider(spec.label, int(spec.min), int(spec.max), getattr(record, key) if record else None)
+            slider = RatingSlider(
+                spec.label, int(spec.min), int(spec.max), getattr(record, key) if record else None, anchors=ANCHORS[key]
+            )
             self.sliders[key] = slider
             self.add_row(mnemonics.get(key, spec.label) + ":", slider, key)
         hours_spec = _FIELD_BY_KEY["hours_slept"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -15,8 +19,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from journal.errors import Problem, ValidationError
 
+from ui.fit import fit_to_screen
 from ui.session import JournalSession
 
 
@@ -35,16 +45,40 @@ class FieldError(Exception):
         self.problem = Problem(field, message)
 
 
+# While a form is being saved, every value it cannot read is noted here (not raised), so one Save shows all of them.
+_collected: ContextVar[list[Problem] | None] = ContextVar("collected_problems", default=None)
+
+
+@contextmanager
+def collect_problems() -> Iterator[list[Problem]]:
+    """Read a whole form: each unreadable value is noted (its reader returns None) instead of stopping at the first."""
+    problems: list[Problem] = []
+    token = _collected.set(problems)
+    try:
+        yield problems
+    finally:
+        _collected.reset(token)
+
+
+def field_problem(field: str, message: str) -> None:
+    """A value that cannot be read: noted while a whole form is read, else raised as a FieldError."""
+    collected = _collected.get()
+    if collected is None:
+        raise FieldError(field, message)
+    collected.append(Problem(field, message))
+
+
 def parse_float(text: str, field: str, *, required: bool = False) -> float | None:
     text = text.strip().replace(",", ".")
     if not text:
         if required:
-            raise FieldError(field, "needed: type a number")
+            field_problem(field, "needed: type a number")
         return None
     try:
         return float(text)
     except ValueError:
-        raise FieldError(field, f"not a number: {text!r}") from None
+        field_problem(field, f"not a number: {text!r}")
+        return None
 
 
 def parse_int(text: str, field: str, *, required: bool = False) -> int | None:
@@ -52,7 +86,8 @@ def parse_int(text: str, field: str, *, required: bool = False) -> int | None:
     if value is None:
         return None
     if not float(value).is_integer():
-        raise FieldError(field, f"must be a whole number, got {text.strip()}")
+        field_problem(field, f"must be a whole number, got {text.strip()}")
+        return None
     return int(value)
 
 
@@ -60,12 +95,13 @@ def parse_date(text: str, field: str, *, required: bool = False) -> date | None:
     text = text.strip()
     if not text:
         if required:
-            raise FieldError(field, "needed: type a date as YYYY-MM-DD")
+            field_problem(field, "needed: type a date as YYYY-MM-DD")
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise FieldError(field, f"not a date: {text!r} (type it as YYYY-MM-DD, e.g. 2025-01-31)") from None
+        field_problem(field, f"not a date: {text!r} (type it as YYYY-MM-DD, e.g. 2025-01-31)")
+        return None
 
 
 class ErrorLabel(QLabel):
@@ -173,6 +209,59 @@ class ConfirmBox:
         return box.exec() == QMessageBox.Yes
 
 
+class LeaveBox:
+    """Asked before a window that holds something unfinished closes (Esc included); tests replace `ask`.
+
+    True means leave; the default button, and Esc, mean stay.
+    """
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, text: str, leave: str, stay: str) -> bool:
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, parent)
+        leave_button = box.addButton(leave, QMessageBox.DestructiveRole)
+        stay_button = box.addButton(stay, QMessageBox.RejectRole)
+        box.setDefaultButton(stay_button)
+        box.setEscapeButton(stay_button)
+        box.exec()
+        return box.clickedButton() is leave_button
+
+
+class DiscardBox:
+    """Asked when a changed form is closed (Esc, Cancel, the window's close button); tests replace `ask`.
+
+    True means throw the changes away; the safe answer, and the default, is to go on editing.
+    """
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> bool:
+        return LeaveBox.ask(
+            parent,
+            "Discard your changes?",
+            "What you typed in this form has not been saved. Close it and lose those changes?",
+            "&Discard changes",
+            "&Keep editing",
+        )
+
+
+def form_state(root: QWidget) -> list:
+    """What every field under `root` holds now (texts, choices, ticks, slider positions), to tell whether anything changed."""
+    state: list = []
+    for w in root.findChildren(QWidget):
+        if isinstance(w, QLineEdit):
+            state.append(("line", w.text()))
+        elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+            state.append(("text", w.toPlainText()))
+        elif isinstance(w, QComboBox):
+            state.append(("combo", w.currentIndex(), w.currentText()))
+        elif isinstance(w, QAbstractSpinBox):
+            state.append(("spin", w.text()))
+        elif isinstance(w, QAbstractSlider):
+            state.append(("slider", w.value()))
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            state.append(("check", w.isChecked()))
+    return state
+
+
 class RecordDialog(QDialog):
     """Base of every entry dialog: builds a record from its fields, saves it through the session.
 
@@ -191,6 +280,9 @@ class RecordDialog(QDialog):
         self.saved = None
         self._error_slots: dict[str, tuple[ErrorLabel, QWidget | None]] = {}
         self._tab_fields: list[QWidget] = []
+        self._labels: dict[str, str] = {}  # field -> the words of its label, for messages the form cannot place
+        self._first_state: list | None = None  # what the fields held when the form was shown
+        self._fitted = False
         self.setWindowTitle(("Edit " if record is not None else "Add ") + self.title)
         self.setObjectName(type(self).__name__)
 
@@ -223,8 +315,10 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
-        # Ctrl+Enter saves from anywhere, even inside a multi-line note
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._on_save_clicked)
+        # Ctrl+Enter (either Enter key) saves from anywhere, even inside a multi-line note
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self._on_save_clicked)
+        self.save_button.setToolTip("Save (Ctrl+Enter)")
 
     # -- layout helpers ------------------------------------------------------------------------
 
@@ -233,8 +327,13 @@ class RecordDialog(QDialog):
         label = QLabel(text)
         label.setBuddy(widget)
         label.setWordWrap(True)
+        words = text.replace("&", "").rstrip(":").strip()
+        if not words and isinstance(widget, QAbstractButton):
+            words = widget.text().replace("&", "")
         if not widget.accessibleName():
-            widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+            widget.setAccessibleName(words)
+        if field and words:
+            self._labels[field] = words
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -271,10 +370,45 @@ class RecordDialog(QDialog):
         chain += [self.save_button, self.buttons.button(QDialogButtonBox.Cancel)]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
+        self._tab_chain = chain
+
+    def _reachable(self) -> list[QWidget]:
+        chain = getattr(self, "_tab_chain", None) or []
+        return [w for w in chain if w.isVisibleTo(self) and w.isEnabled() and w.focusPolicy() & Qt.TabFocus]
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        """Tab from the last button comes back to the first field (and Shift+Tab from the first field to Cancel)."""
+        reachable = self._reachable()
+        current = self.focusWidget()
+        if reachable and current is not None:
+            if next and current is reachable[-1]:
+                reachable[0].setFocus(Qt.TabFocusReason)
+                return True
+            if not next and current is reachable[0]:
+                reachable[-1].setFocus(Qt.BacktabFocusReason)
+                return True
+        return super().focusNextPrevChild(next)
 
     def showEvent(self, event) -> None:  # noqa: N802
         self.fix_tab_order()
+        if not self._fitted:
+            self._fitted = True
+            fit_to_screen(self)  # on a small screen the fields scroll; Save and Cancel stay in view
         super().showEvent(event)
+        if self._first_state is None:
+            self._first_state = form_state(self._body)
+
+    # -- closing without saving ----------------------------------------------------------------
+
+    def has_changes(self) -> bool:
+        """Whether anything was typed or chosen since the form opened."""
+        return self._first_state is not None and form_state(self._body) != self._first_state
+
+    def reject(self) -> None:
+        """Esc, Cancel and the close button: a changed form asks before its changes are thrown away."""
+        if self.has_changes() and not DiscardBox.ask(self):
+            return
+        super().reject()
 
     def register_error(self, field: str, error: ErrorLabel, widget: QWidget | None = None) -> None:
         self._error_slots[field] = (error, widget)
@@ -296,13 +430,17 @@ class RecordDialog(QDialog):
 
     def _on_save_clicked(self) -> None:
         self.clear_problems()
-        try:
-            record = self.build_record()
-        except FieldError as exc:
-            self.show_problems([exc.problem])
-            return
-        except ValidationError as exc:
-            self.show_problems(exc.problems)
+        record = None
+        with collect_problems() as problems:
+            try:
+                record = self.build_record()
+            except FieldError as exc:
+                problems.append(exc.problem)
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            # every field at once: what could not be read, and what the journal's rules say of the rest
+            self.show_problems(problems + self._other_problems(record, problems))
             return
         if not self.confirm_record(record):
             return
@@ -316,6 +454,19 @@ class RecordDialog(QDialog):
             return
         self.accept()
 
+    def _other_problems(self, record, read: list[Problem]) -> list[Problem]:
+        """The journal's own checks of the fields that could be read, beside those that could not."""
+        if record is None:
+            return []
+        from journal.validation import validate_record
+
+        try:
+            found = validate_record(self.kind, record, today=self.session.today)
+        except (TypeError, ValueError, AttributeError):
+            return []  # a value left unread; its own message already says what to type
+        taken = {self._slot_for(p.field) or p.field for p in read}
+        return [p for p in found if (self._slot_for(p.field) or p.field) not in taken]
+
     def clear_problems(self) -> None:
         self.general_error.show_messages([])
         for error, widget in self._error_slots.values():
@@ -327,7 +478,10 @@ class RecordDialog(QDialog):
         self.show_nested_problems("", [])
 
     def show_problems(self, problems: list[Problem]) -> None:
-        """Each problem beside its field; any the form has no place for, at the top with its field name."""
+        """Every problem at once, each beside its field; focus goes to the first field in the form that has one.
+
+        A problem the form has no place for is shown at the top in words (never the journal's internal field names).
+        """
         by_slot: dict[str, list[Problem]] = {}
         unplaced: list[Problem] = []
         for problem in problems:
@@ -336,9 +490,12 @@ class RecordDialog(QDialog):
                 unplaced.append(problem)
             else:
                 by_slot.setdefault(slot, []).append(problem)
-        first_widget = None
+        marked: list[QWidget] = []
         for slot, slot_problems in by_slot.items():
             if self.show_nested_problems(slot, slot_problems):
+                widget = self._error_slots[slot][1]
+                if widget is not None:
+                    marked.append(widget)
                 continue
             error, widget = self._error_slots[slot]
             error.show_messages([p.message for p in slot_problems])
@@ -346,16 +503,40 @@ class RecordDialog(QDialog):
                 widget.setProperty("invalid", True)
                 widget.setAccessibleDescription("; ".join(p.message for p in slot_problems))
                 _repolish(widget)
-                first_widget = first_widget or widget
-        if unplaced:
-            self.general_error.show_messages([str(p) for p in unplaced])
+                marked.append(widget)
+        count = len(by_slot)
+        lead = "Please correct the field marked ⚠ below." if count == 1 else f"Please correct the {count} fields marked ⚠ below."
+        lines = [f"{lead} Nothing has been saved yet."] if by_slot else ["Nothing has been saved yet."]
+        lines += [self._in_words(p) for p in unplaced]
+        self.general_error.show_messages(lines)
+        first = self._first_in_form(marked)
+        if first is not None:
+            target = first
+            if hasattr(first, "first_problem_widget"):
+                target = first.first_problem_widget() or first
+            target.setFocus(Qt.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(target)
         else:
-            self.general_error.show_messages(["Please correct the fields marked ⚠ below. Nothing has been saved yet."])
-        if first_widget is not None:
-            first_widget.setFocus(Qt.OtherFocusReason)
-            self.scroll.ensureWidgetVisible(first_widget)
+            self.scroll.verticalScrollBar().setValue(0)
+
+    def _first_in_form(self, widgets: list[QWidget]) -> QWidget | None:
+        """The widget that comes first in the form, top to bottom."""
+        if not widgets:
+            return None
+        order = {id(w): i for i, w in enumerate(self._tab_fields)}
+        return min(widgets, key=lambda w: order.get(id(w), len(order)))
+
+    def _in_words(self, problem: Problem) -> str:
+        """A message for a field the form has no place for, named by its label or plainly, never by its internal name."""
+        field = _FIELD_PREFIX.sub("", problem.field)
+        base = re.split(r"[.\[]", field, maxsplit=1)[0] if field else ""
+        label = self._labels.get(field) or self._labels.get(base)
+        if not label and base:
+            label = base.replace("_", " ").capitalize()
+        return f"{label}: {problem.message}" if label else problem.message
 
     def _slot_for(self, field: str) -> str | None:
+        field = _FIELD_PREFIX.sub("", field)  # "checkins[#1].mood" from the journal is this form's "mood"
         best = None
         for slot in self._error_slots:
             if field == slot or field.startswith((slot + ".", slot + "[")):
@@ -371,6 +552,10 @@ class RecordDialog(QDialog):
             return dialog.saved if dialog.exec() == QDialog.Accepted else None
         finally:
             dialog.deleteLater()
+
+
+# a record's place in a journal file ("trials[#1]." or "checkins[c12].") before the field's own name
+_FIELD_PREFIX = re.compile(r"^(?:episodes|trials|scores|labs|conditions|sessions|notes|checkins|therapies)\[[^\]]*\]\.")
 
 
 def _repolish(widget: QWidget) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from journal.errors import JournalError, ValidationError
 
 from ui.caregiver import install_caregiver_control
+from ui.fit import fit_to_screen
 from ui.session import KINDS, JournalSession
 from ui.theme import TEXT_SCALES, THEME_LABELS, THEMES, Look
 from ui.timeline import WAITING_TEXT, TimelinePanel
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from ui.tables import RecordListPanel
 
 APP_TITLE = "Trial Journal"
+CHART_TEXT_SCALE_MAX = 1.5
+CHART_TEXT_SCALE_AT_LARGEST = 1.25
 # The record lists' tab titles (Alt+letter goes to a list).
 TAB_TITLES = {
     "trials": "&Trials",
@@ -138,7 +141,8 @@ class MainWindow(QMainWindow):
         self._journal_shown = session is not None  # False while the journal is being opened, or locked
         self._saved_layout = False  # whether the person's own window layout was restored
         self.setObjectName("MainWindow")
-        self.setWindowTitle(APP_TITLE + (" — Demo journal (made-up data)" if demo else ""))
+        # the desktop adds the application's name after a window's own title: the title never says it twice
+        self.setWindowTitle("Demo journal (made-up data)" if demo else APP_TITLE)
 
         self.timeline_panel = TimelinePanel(session)
         self.tabs = QTabWidget()
@@ -199,8 +203,9 @@ class MainWindow(QMainWindow):
         self._backup_timer.timeout.connect(self._on_backup_timer_timeout)
         self._backup_timer.start()
 
-        self.resize(1400, 900)
+        fit_to_screen(self, 1400, 900)  # a 1366x768 laptop gets a window that fits, status bar and all
         self._restore_view_state()
+        fit_to_screen(self)  # a window saved on a larger screen comes back onto, and within, this one
         if not self._saved_layout:
             self._default_layout()  # the first paint already in the proportions the filled window keeps
         if session is None:
@@ -423,7 +428,7 @@ class MainWindow(QMainWindow):
     def _draw_chart(self) -> None:
         if self.session is None or not self._journal_shown:
             return  # locked (or closed) before the chart's turn came: it is drawn on unlocking
-        self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
+        self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
         self.timeline_panel.rebuild()
         self.chart_ready.emit()
 
@@ -436,10 +441,21 @@ class MainWindow(QMainWindow):
             self._draw_chart()
 
     def _default_layout(self) -> None:
-        """Room for the lists under the chart and a readable assessment panel, in proportion to the text size."""
+        """Room for the lists under the chart and a readable assessment panel, in proportion to the text size.
+
+        On a small screen or at a large text size the panel never takes more than a third of the
+        width, and the chart keeps two thirds of the height: its words wrap, it never squeezes the chart.
+        """
         chars = self.fontMetrics().averageCharWidth()
-        self.resizeDocks([self.assessment_dock], [max(360, 46 * chars)], Qt.Horizontal)
+        self.resizeDocks([self.assessment_dock], [min(max(360, 46 * chars), self.width() // 3)], Qt.Horizontal)
         self.splitter.setSizes([640, 320])
+
+    def _chart_font_scale(self) -> float:
+        """The chart's text grows with the window's, but less at the largest size: at 200 % its legend and
+        labels would take the room of the chart itself (the window's own text still grows to 200 %)."""
+        if self.look.text_scale > CHART_TEXT_SCALE_MAX:
+            return CHART_TEXT_SCALE_AT_LARGEST
+        return self.look.text_scale
 
     def _restore_view_state(self) -> None:
         s = self.qsettings
@@ -491,17 +507,18 @@ class MainWindow(QMainWindow):
         self._after_look_change()
 
     def _after_look_change(self) -> None:
+        fit_to_screen(self)  # larger text never pushes the window (its status bar, its panel) off the screen
         self._default_layout()
         if self._journal_shown:
             for panel in self.lists.values():
                 panel.refresh()  # column widths follow the text size
-        self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
+        self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)
         # the desktop switched between light and dark while the window is open
         if event.type() == event.Type.PaletteChange and self._first_paint_done:
-            self.timeline_panel.set_look(dark=self.look.dark, font_scale=self.look.text_scale)
+            self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_view_state()
@@ -518,6 +535,17 @@ class MainWindow(QMainWindow):
 
     def add_record(self, kind: str, dialog_class=None):
         """Open the form for a new record of `kind`; returns the stored record, or None when cancelled."""
+        if kind == "checkins" and dialog_class is None:
+            from ui.checkin_dialog import TodayCheckInBox, todays_checkin
+
+            today = todays_checkin(self.session)
+            if today is not None:
+                # a second check-in today is most often a change to the first: offer to edit it
+                choice = TodayCheckInBox.ask(self)
+                if choice is None:
+                    return None
+                if choice == "edit":
+                    return self.edit_record(kind, today.id)
         dialog_class = dialog_class or self._dialog_for(kind)
         saved = dialog_class.ask(self, self.session)
         if saved is not None:

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from journal.errors import JournalError, WrongPassphraseError
 from journal.keystore import HONEST_LIMITS, passphrase_problems
 
+from ui.forms import LeaveBox
+
 __all__ = [
     "NewPassphrase",
     "NewPassphraseDialog",
@@ -162,6 +164,18 @@ class OpenPassphraseDialog(QDialog):
         if dialog.exec() != QDialog.Accepted:
             return None
         return dialog.result_pair()
+
+    def reject(self) -> None:
+        """Esc or Cancel: asked first, so a stray Esc never closes the journal's door without a word."""
+        if LeaveBox.ask(
+            self,
+            "Close without opening the journal?",
+            "The journal stays on this computer as it is, still protected; nothing is lost. "
+            "It opens the next time you type its passphrase.",
+            "&Close without opening",
+            "&Type the passphrase",
+        ):
+            super().reject()
 
     def result_pair(self) -> tuple[str | None, str | None]:
         text = self.passphrase_field.text()

@@ -6,7 +6,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QRadioButton,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from journal.records import ScaleScore
 from journal.scales import Answer, Scale, crisis_answer_given, get_scale
 
 from ui.crisis import CrisisPanel
+from ui.fit import WrapLayout
 from ui.forms import DateField, ErrorLabel, RecordDialog
 from ui.session import JournalSession
 
@@ -36,9 +36,9 @@ class AnswerRow(QFrame):
         self.question_label.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        row = QHBoxLayout()
+        # each answer stands apart from the next; at a large text size they wrap instead of running off the side
+        row = WrapLayout(spacing=18)
         row.setContentsMargins(12, 0, 0, 0)
-        row.setSpacing(18)  # each answer stands apart from the next
         self.buttons: list[QRadioButton] = []
         for answer in answers:
             button = QRadioButton(f"{answer.text} ({answer.value})")
@@ -47,7 +47,6 @@ class AnswerRow(QFrame):
             self.group.addButton(button, answer.value)
             self.buttons.append(button)
             row.addWidget(button)
-        row.addStretch(1)
         self.error = ErrorLabel()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 6, 0, 6)
@@ -66,6 +65,10 @@ class AnswerRow(QFrame):
     def tab_chain(self) -> list[QRadioButton]:
         # one Tab stop per question: Qt moves along an exclusive group with the arrow keys
         return list(self.buttons)
+
+    def first_problem_widget(self) -> QRadioButton:
+        """The answer that takes focus when this question needs one: the chosen one, else the first."""
+        return self.group.checkedButton() or self.buttons[0]
 
     def value(self) -> int | None:
         value = self.group.checkedId()

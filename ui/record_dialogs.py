@@ -13,7 +13,7 @@ from journal.scales import CONDITION_STATUS_LABELS, WORKUP_CONDITIONS, WORKUP_LA
 
 from ui import formatting as f
 from ui.checkin_dialog import RatingSlider
-from ui.forms import DateField, FieldError, RecordDialog, choice_combo, now_local, parse_float, parse_int, set_combo_value
+from ui.forms import DateField, RecordDialog, choice_combo, field_problem, now_local, parse_float, parse_int, set_combo_value
 from ui.session import JournalSession
 
 
@@ -146,7 +146,7 @@ class LabDialog(RecordDialog):
     def build_record(self) -> Lab:
         test = self.test_combo.currentText().strip()
         if not test:
-            raise FieldError("test", "needed: the test's name")
+            field_problem("test", "needed: the test's name")
         unit = self.unit_combo.currentText().strip()
         return Lab(
             id=self.original.id if self.original is not None else "",
@@ -184,7 +184,7 @@ class ConditionDialog(RecordDialog):
     def build_record(self) -> Condition:
         name = self.name_combo.currentText().strip()
         if not name:
-            raise FieldError("name", "needed: the condition's name")
+            field_problem("name", "needed: the condition's name")
         return Condition(
             id=self.original.id if self.original is not None else "",
             name=name,
@@ -202,7 +202,8 @@ def _parse_bp(text: str, field: str) -> tuple[int, int] | None:
         return None
     m = _BP.match(text)
     if not m:
-        raise FieldError(field, f"write it as systolic/diastolic, e.g. 128/82 (got {text.strip()!r})")
+        field_problem(field, f"write it as systolic/diastolic, e.g. 128/82 (got {text.strip()!r})")
+        return None
     return int(m.group(1)), int(m.group(2))
 
 
@@ -228,7 +229,7 @@ class SessionDialog(RecordDialog):
         self.add_row("D&ose (mg):", self.dose_edit, "dose_mg")
         self.number_edit = QLineEdit(f.fmt_number(record.number_in_course) if record else "")
         self.number_edit.setPlaceholderText("optional, e.g. 3")
-        self.add_row("Session &number in the course:", self.number_edit, "number_in_course")
+        self.add_row("Session number in the &course:", self.number_edit, "number_in_course")
         self.bp_before_edit = QLineEdit(f.fmt_bp(record.bp_before) if record else "")
         self.bp_before_edit.setPlaceholderText("e.g. 128/82")
         self.add_row("Blood pressure &before:", self.bp_before_edit, "bp_before")
@@ -287,7 +288,7 @@ class NoteDialog(RecordDialog):
     def build_record(self) -> Note:
         text = self.text_edit.toPlainText().strip()
         if not text:
-            raise FieldError("text", "needed: write the note")
+            field_problem("text", "needed: write the note")
         return Note(
             id=self.original.id if self.original is not None else "",
             date=self.date_field.value("date"),

@@ -71,30 +71,30 @@ def take(out: Path) -> list[Path]:
         look.apply("light", 1.0)
         trial = next(t for t in session.records("trials") if t.drug == "sertraline")
         dialog = TrialDialog(session, trial)
-        dialog.resize(860, 1060)
         dialog.show()
+        dialog.resize(860, 1060)  # after show: a form fits the (offscreen) screen when first shown
         shot(dialog, "trial-dialog")
-        dialog.close()
+        dialog.done(0)  # closed as it is: a changed form would otherwise ask about its changes
 
         dialog = Phq9Dialog(session)
-        dialog.resize(1000, 1180)
         dialog.show()
+        dialog.resize(1000, 1180)  # after show: a form fits the (offscreen) screen when first shown
         for row, value in zip(dialog.rows, (2, 3, 2, 3, 1, 2, 2, 1)):
             row.set_value(value)
         shot(dialog, "phq9-form")
         dialog.rows[8].set_value(1)  # item 9 above 0: the crisis panel appears at the top at once
         dialog.difficulty_row.set_value(2)
         shot(dialog, "phq9-crisis-panel")
-        dialog.close()
+        dialog.done(0)  # closed as it is: a changed form would otherwise ask about its changes
 
         look.apply("dark", 1.5)
         dialog = Phq9Dialog(session)
-        dialog.resize(1300, 1500)
         dialog.show()
+        dialog.resize(1300, 1500)  # after show: a form fits the (offscreen) screen when first shown
         for row, value in zip(dialog.rows, (1, 1, 2, 2, 0, 1, 1, 0, 1)):
             row.set_value(value)
         shot(dialog, "phq9-form-dark-150")
-        dialog.close()
+        dialog.done(0)  # closed as it is: a changed form would otherwise ask about its changes
         look.apply("system", 1.0)
     finally:
         journal.close()

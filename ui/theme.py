@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -51,7 +52,9 @@ def _dark_palette() -> QPalette:
 
 def _stylesheet(dark: bool) -> str:
     name = "dark.qss" if dark else "light.qss"
-    return resources.files("resources").joinpath(name).read_text(encoding="utf-8")
+    folder = resources.files("resources")
+    # images the style sheet draws (the dark check box's tick) are named from the resources folder
+    return folder.joinpath(name).read_text(encoding="utf-8").replace("{resources}", Path(str(folder)).as_posix())
 
 
 class Look:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCursor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMenu,
     QSizePolicy,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from journal.chart_choices import MARKER_LABEL, PRESETS
 
 from ui import formatting as f
+from ui.fit import WrapLayout
 from ui.session import JournalSession
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 # The presets' shortcuts are on the View menu's actions (Ctrl+1/2/3); the buttons share those actions.
 PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All"}
 WAITING_TEXT = "Opening your journal…"
+# shown on the chart until the person switches it off: how the days feel between questionnaires
+DEFAULT_DAILY = ("mood",)
 
 
 class TimelinePanel(QWidget):
@@ -61,6 +63,8 @@ class TimelinePanel(QWidget):
         self.preset_group.setExclusive(True)
         for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3")):
             action = QAction(f"Show {PRESET_TEXT[preset].replace('&', '')}", self)
+            # what the button says, beside "Show:"; a button takes it again from the action whenever the action changes
+            action.setIconText(PRESET_TEXT[preset].replace("&", ""))
             action.setCheckable(True)
             action.setShortcut(shortcut)
             action.setShortcutContext(Qt.WindowShortcut)
@@ -91,20 +95,21 @@ class TimelinePanel(QWidget):
         self.daily_menu = QMenu("&Daily check-ins", self)
         self.daily_menu.aboutToShow.connect(self._add_series_choices)
 
-        bar = QHBoxLayout()
+        # the range buttons, pan buttons and series menus wrap onto a second line when the text is large,
+        # so the chart's row never makes the window wider than the screen
+        bar = WrapLayout(spacing=8, line_spacing=2)
         bar.setContentsMargins(4, 2, 4, 2)
         shown = QLabel("Show:")
         bar.addWidget(shown)
         self.preset_buttons: dict[str, QToolButton] = {}
         for preset in PRESETS:
             button = QToolButton(self)
+            button.setObjectName("presetButton")
             button.setDefaultAction(self.preset_actions[preset])
-            button.setText(PRESET_TEXT[preset].replace("&", ""))
             button.setToolTip(f"{self.preset_actions[preset].text()} ({self.preset_actions[preset].shortcut().toString()})")
             button.setAccessibleName(self.preset_actions[preset].text())
             self.preset_buttons[preset] = button
             bar.addWidget(button)
-        bar.addSpacing(12)
         for action, text in ((self.earlier_action, "◀ Earlier"), (self.later_action, "Later ▶")):
             button = QToolButton(self)
             button.setDefaultAction(action)
@@ -112,7 +117,6 @@ class TimelinePanel(QWidget):
             button.setToolTip(f"{action.text()} ({action.shortcut().toString()}; or drag the chart, or use the arrow keys on it)")
             button.setAccessibleName(f"Move the chart {action.text().lower()}")
             bar.addWidget(button)
-        bar.addSpacing(12)
         for menu in (self.scales_menu, self.daily_menu):
             button = QToolButton(self)
             button.setText(menu.title().replace("&", "") + " ▾")
@@ -120,7 +124,6 @@ class TimelinePanel(QWidget):
             button.setPopupMode(QToolButton.InstantPopup)
             button.setAccessibleName("Choose " + menu.title().replace("&", "").lower() + " to show")
             bar.addWidget(button)
-        bar.addSpacing(12)
         table_button = QToolButton(self)
         table_button.setDefaultAction(self.table_action)
         table_button.setText("Table")
@@ -128,7 +131,6 @@ class TimelinePanel(QWidget):
         table_button.setAccessibleName("Show the chart as a table")
         self.table_button = table_button
         bar.addWidget(table_button)
-        bar.addStretch(1)
         self.range_label = QLabel(self)
         self.range_label.setAccessibleDescription("The dates the chart shows")
         bar.addWidget(self.range_label)
@@ -164,6 +166,7 @@ class TimelinePanel(QWidget):
         for name in DAILY_FIELDS:
             action = self.daily_menu.addAction(f.DAILY_LABELS[name])
             action.setCheckable(True)
+            action.setChecked(name in DEFAULT_DAILY)
             action.toggled.connect(lambda on, n=name: self._on_series_toggled("daily", n, on))
             self.daily_actions[name] = action
 

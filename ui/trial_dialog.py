@@ -28,6 +28,7 @@ from ui.forms import (
     FieldError,
     RecordDialog,
     choice_combo,
+    field_problem,
     parse_float,
     set_combo_value,
 )
@@ -149,9 +150,11 @@ class _RowsEditor(QWidget):
         for i, row in enumerate(self.rows):
             row["error"].show_messages(per_row.get(i, []))
         self.general_error.show_messages(general)
-        if per_row:
-            first = self.rows[min(per_row)]
-            self._row_widgets(first)[0].setFocus(Qt.OtherFocusReason)
+        self._first_problem = self._row_widgets(self.rows[min(per_row)])[0] if per_row else None
+
+    def first_problem_widget(self) -> QWidget | None:
+        """Where focus goes when this editor holds the form's first problem (the dialog decides which that is)."""
+        return getattr(self, "_first_problem", None) or (self.add_button if not self.rows else self._row_widgets(self.rows[0])[0])
 
     def _field_label(self, field: str) -> str:
         return field.replace("_", " ")
@@ -163,7 +166,7 @@ class DoseStepsEditor(_RowsEditor):
     row_noun = "Dose step"
 
     def __init__(self, session: JournalSession, parent: QWidget | None = None):
-        super().__init__("doses", "Add &dose step", ("Start date", "mg per day"), parent)
+        super().__init__("doses", "Add dose ste&p", ("Start date", "mg per day"), parent)
         self.session = session
 
     def _make_row(self, number: int, value: DoseStep | None = None) -> dict:
@@ -218,7 +221,7 @@ class SideEffectsEditor(_RowsEditor):
     def _make_row(self, number: int, value: SideEffect | None = None) -> dict:
         name = QLineEdit(value.name if value else "")
         name.setPlaceholderText("e.g. nausea")
-        severity = choice_combo(f.SIDE_EFFECT_SEVERITY_LABELS, value.severity if value else None, none_label="not recorded")
+        severity = choice_combo(f.SIDE_EFFECT_SEVERITY_LABELS, value.severity if value else None, none_label="Not recorded")
         start = DateField(value.start if value else None, optional=True)
         end = DateField(value.end if value else None, optional=True)
         return {"name": name, "severity": severity, "start": start, "end": end}
@@ -234,7 +237,7 @@ class SideEffectsEditor(_RowsEditor):
             end = row["end"].value(f"side_effects[{i}].end")
             if not name:
                 if start or end or row["severity"].currentData() is not None:
-                    raise FieldError(f"side_effects[{i}].name", "needed: say what the side effect was, or remove the row")
+                    field_problem(f"side_effects[{i}].name", "needed: say what the side effect was, or remove the row")
                 continue  # an empty row is simply not a side effect
             found.append(SideEffect(name=name, severity=row["severity"].currentData(), start=start, end=end))
         return tuple(found)
@@ -301,7 +304,7 @@ class TrialDialog(RecordDialog):
 
         self.adherence_combo = choice_combo(f.ADHERENCE_LABELS, none_label="Not recorded")
         self.add_row("&Adherence:", self.adherence_combo, "adherence")
-        self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="—")
+        self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="Not stopped, or not recorded")
         self.add_row("&Stopped because:", self.stop_combo, "stop_reason")
 
         self.rating_combo = choice_combo(f.RATING_LABELS, none_label="Not rated yet")
@@ -312,7 +315,7 @@ class TrialDialog(RecordDialog):
         self.add_row("&Improvement (%):", self.improvement_edit, "rating.improvement_pct",
                      hint="Your own estimate of how much better you felt, if you have one.")
         self.rating_date = DateField(optional=True)
-        self.add_row("Rated &on:", self.rating_date, "rating.date")
+        self.add_row("&Rated on:", self.rating_date, "rating.date")
         self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
 
         self.side_effects = SideEffectsEditor()
@@ -413,13 +416,13 @@ class TrialDialog(RecordDialog):
     def build_record(self) -> Trial:
         drug_text = self.drug_edit.text().strip()
         if not drug_text:
-            raise FieldError("drug", "needed: type the drug's name")
+            field_problem("drug", "needed: type the drug's name")
         drug = self.catalog.resolve(drug_text)
         own_min = parse_float(self.own_min_edit.text(), "min_adequate_mg")
         doses = self.doses.steps()
         end = None if self.ongoing_check.isChecked() else self.end_field.value("end")
-        if not self.ongoing_check.isChecked() and end is None:
-            raise FieldError("end", "needed: the last day you took it (or tick “I am still taking it”)")
+        if not self.ongoing_check.isChecked() and end is None and not self.end_field.text().strip():
+            field_problem("end", "needed: the last day you took it (or tick “I am still taking it”)")
         rating = None
         response = self.rating_combo.currentData()
         if response is not None:

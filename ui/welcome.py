@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ui.fit import fit_to_screen
+from ui.forms import LeaveBox
 
 WELCOME_HTML = """
 <h2>Welcome to Trial Journal</h2>
@@ -31,7 +34,8 @@ class WelcomeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, offer_demo: bool = False):
         super().__init__(parent)
         self.choice = "start"
-        self.setWindowTitle("Welcome to Trial Journal")
+        self.first_run = offer_demo
+        self.setWindowTitle("Welcome")  # the desktop adds "Trial Journal" after it
         text = QLabel(WELCOME_HTML + (DEMO_OFFER if offer_demo else ""), self)
         text.setWordWrap(True)
         text.setTextFormat(Qt.RichText)
@@ -45,9 +49,34 @@ class WelcomeDialog(QDialog):
             demo = buttons.addButton("Look at the &demo journal first", QDialogButtonBox.ActionRole)
             demo.clicked.connect(self._on_demo_button_clicked)
         layout = QVBoxLayout(self)
-        layout.addWidget(text)
+        # the words scroll on a small screen or at a large text size; the buttons stay in view
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(text)
+        layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
         self.resize(560, 420)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        fit_to_screen(self)
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        """Esc never starts the journal by itself: on the first run it asks whether to close Trial Journal instead."""
+        if not self.first_run:
+            super().reject()  # shown again from the Help menu: Esc simply closes it
+            return
+        if LeaveBox.ask(
+            self,
+            "Close Trial Journal?",
+            "Nothing has been made yet. Close Trial Journal now? The welcome comes back the next time you start it.",
+            "&Close Trial Journal",
+            "&Stay here",
+        ):
+            self.choice = "quit"
+            super().reject()
 
     def _on_demo_button_clicked(self) -> None:
         self.choice = "demo"
@@ -55,7 +84,7 @@ class WelcomeDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None = None, *, offer_demo: bool = False) -> str:
-        """Show the welcome modally: "demo" when the person chose the demo, else "start". Tests replace this hook."""
+        """Show the welcome modally: "demo" for the demo, "quit" when the person chose to close, else "start". Tests replace this hook."""
         dialog = cls(parent, offer_demo=offer_demo)
         try:
             dialog.exec()

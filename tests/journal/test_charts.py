@@ -167,6 +167,25 @@ def test_severity_bands_are_shaded_at_the_phq9_totals_they_cover_and_labelled():
     assert alphas == sorted(alphas) and alphas[0] < alphas[-1]
 
 
+def _lightness(rgb) -> float:
+    """CIE L* (0 black .. 100 white) of an sRGB colour: how light it looks."""
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def test_in_the_dark_theme_each_phq9_band_is_told_from_the_next_at_a_glance():
+    tl = build_timeline(contents(), None, TimelineOptions(dark=True))
+    background = np.array(to_rgb(tl.score_ax.get_facecolor()))
+    seen = []
+    for patch in tl.artists.band_patches:
+        colour, alpha = np.array(to_rgb(patch.get_facecolor())), patch.get_alpha()
+        seen.append(_lightness(alpha * colour + (1 - alpha) * background))
+    steps = [b - a for a, b in zip(seen, seen[1:])]
+    # each band at least 3 L* lighter than the one below it (about the least difference seen on a dim screen)
+    assert min(steps) >= 3.0, [round(s, 1) for s in steps]
+
+
 def test_switching_gad7_on_adds_its_line_and_switching_it_off_removes_it():
     off = TimelineOptions()
     on = off.with_scale("GAD-7", True)

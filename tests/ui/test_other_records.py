@@ -11,7 +11,7 @@ from journal.records import Condition, Lab, Note, ScaleScore
 
 from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
 from ui.checkin_dialog import CheckInDialog
-from ui.forms import set_combo_value
+from ui.forms import DiscardBox, set_combo_value
 from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, SessionDialog
 
 
@@ -24,14 +24,15 @@ def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
         mood = QApplication.focusWidget()
         seen["first_slider"] = mood.accessibleName()
-        for _ in range(7):  # from "not rated" to 6
+        for _ in range(6):  # from 0 ("not rated" until it moves) to 6
             qtbot.keyClick(mood, Qt.Key_Right)
         seen["mood_label"] = dialog.sliders["mood"].value_label.text()
-        qtbot.keyClick(mood, Qt.Key_Tab)
+        qtbot.keyClick(mood, Qt.Key_Tab)  # to mood's "Not rated", now unticked
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
         anxiety = QApplication.focusWidget()
-        for _ in range(4):
+        for _ in range(3):
             qtbot.keyClick(anxiety, Qt.Key_Right)
-        for _ in range(4):  # sleep quality, energy, pain: left unrated
+        for _ in range(8):  # anxiety's "Not rated"; sleep quality, energy, pain (each slider and its tick): left not rated
             qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
         hours = QApplication.focusWidget()
         seen["hours_field"] = hours.accessibleName()
@@ -54,12 +55,13 @@ def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
     assert window.lists["checkins"].cell_text(checkin.id, "Mood") == "6"
 
 
-def test_a_check_in_with_nothing_rated_says_so(qtbot, window, dialogs, journal):
+def test_a_check_in_with_nothing_rated_says_so(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
     def fill(dialog):
         click(qtbot, dialog.save_button)
         seen["message"] = dialog.general_error.text() if dialog.general_error.isVisible() else ""
+        monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent, *a, **k: True))  # "Discard changes"
         dialog.reject()
 
     dialogs.on(CheckInDialog, fill)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from journal.scales import CRISIS_RESOURCES, get_scale
 
 from tests.ui.conftest import click, shortcut, type_into
+from ui.forms import DiscardBox
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog, QuestionnaireDialog
 from ui.record_dialogs import ScoreTotalDialog
 
@@ -65,7 +66,7 @@ def test_the_crisis_panel_comes_back_every_time_item_9_goes_above_zero(qtbot, se
     assert shown == [True, False, True]
 
 
-def test_unanswered_questions_are_named_and_the_answers_given_are_kept(qtbot, window, dialogs, journal):
+def test_unanswered_questions_are_named_and_the_answers_given_are_kept(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
     def fill(dialog):
@@ -74,6 +75,7 @@ def test_unanswered_questions_are_named_and_the_answers_given_are_kept(qtbot, wi
         seen["errors"] = [row.error.isVisible() for row in dialog.rows]
         seen["answers"] = dialog.answers()
         seen["open"] = dialog.isVisible()
+        monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent, *a, **k: True))  # "Discard changes"
         dialog.reject()
 
     dialogs.on(Phq9Dialog, fill)
@@ -150,7 +152,7 @@ def test_a_clinician_rated_total_is_checked_against_its_scale(qtbot, window, dia
     assert (score.scale, score.total, score.items) == ("MADRS", 31, None)
 
 
-def test_a_date_that_is_not_a_date_is_named_beside_the_date(qtbot, window, dialogs, journal):
+def test_a_date_that_is_not_a_date_is_named_beside_the_date(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
     def fill(dialog):
@@ -160,6 +162,7 @@ def test_a_date_that_is_not_a_date_is_named_beside_the_date(qtbot, window, dialo
         error = dialog._error_slots["date"][0]
         seen["error"] = error.text() if error.isVisible() else ""
         seen["answers"] = dialog.answers()
+        monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent, *a, **k: True))  # "Discard changes"
         dialog.reject()
 
     dialogs.on(Phq9Dialog, fill)

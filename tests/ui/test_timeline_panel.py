@@ -102,8 +102,10 @@ def test_dragging_the_chart_pans_it(qtbot, filled):
     ax = panel.timeline.trial_ax
     ratio = panel.canvas.device_pixel_ratio
     mid_y = (ax.bbox.y0 + ax.bbox.y1) / 2
-    start = QPoint(int(ax.bbox.x0 / ratio + 300), int(panel.canvas.height() - mid_y / ratio))
-    end = start + QPoint(150, 0)
+    # from a third of the way along the bars to two thirds (the window fits the test screen, so its width varies)
+    width = (ax.bbox.x1 - ax.bbox.x0) / ratio
+    start = QPoint(int(ax.bbox.x0 / ratio + width / 3), int(panel.canvas.height() - mid_y / ratio))
+    end = start + QPoint(int(width / 3), 0)
     qtbot.mousePress(panel.canvas, Qt.LeftButton, pos=start)
     qtbot.mouseMove(panel.canvas, end)
     qtbot.mouseRelease(panel.canvas, Qt.LeftButton, pos=end)
@@ -115,6 +117,10 @@ def test_series_toggles_add_and_remove_what_is_plotted(filled):
     panel = filled.timeline_panel
     panel.scale_actions["GAD-7"].trigger()
     assert panel.timeline.series["GAD-7"] == [(days_ago(45), 11)]
+    assert panel.daily_actions["mood"].isChecked()  # mood is on the chart from the start
+    assert panel.timeline.daily_points["mood"] == [(days_ago(3), 4)]
+    panel.daily_actions["mood"].trigger()
+    assert "mood" not in panel.timeline.daily_points
     panel.daily_actions["mood"].trigger()
     assert panel.timeline.daily_points["mood"] == [(days_ago(3), 4)]
     panel.scale_actions["GAD-7"].trigger()

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from journal.records import DoseStep, Episode, Rating, Trial
 
 from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
-from ui.forms import ConfirmBox
+from ui.forms import ConfirmBox, DiscardBox
 from ui.trial_dialog import TrialDialog
 
 
@@ -92,7 +92,7 @@ def test_a_validation_error_is_shown_beside_its_field_and_nothing_typed_is_lost(
     assert trial.end == days_ago(30) and trial.note == "Felt flat on it"
 
 
-def test_a_dose_that_is_not_a_number_is_named_on_its_own_row(qtbot, window, dialogs, journal):
+def test_a_dose_that_is_not_a_number_is_named_on_its_own_row(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
     def fill(dialog):
@@ -102,6 +102,7 @@ def test_a_dose_that_is_not_a_number_is_named_on_its_own_row(qtbot, window, dial
         row_error = dialog.doses.rows[1]["error"]
         seen["error"] = row_error.text() if row_error.isVisible() else ""
         seen["first_row_error"] = dialog.doses.rows[0]["error"].isVisible()
+        monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent, *a, **k: True))  # "Discard changes"
         dialog.reject()
 
     dialogs.on(TrialDialog, fill)
