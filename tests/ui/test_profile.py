@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from journal.records import Profile
 
 from tests.ui.conftest import click, type_into
+from ui.forms import DiscardBox
 from ui.profile_dialog import ProfileDialog
 from ui.report_dialog import ReportDialog
 
@@ -22,7 +23,7 @@ def fill_profile(qtbot, name: str, year: str, seen: dict | None = None):
             seen["year_text"] = dialog.year_field.text()
             seen["year_described"] = dialog.year_field.accessibleDescription()
             if dialog.isVisible():
-                dialog.reject()
+                dialog.reject()  # closing a changed form asks first (answered "Discard changes" below)
 
     return fill
 
@@ -54,7 +55,9 @@ def test_the_change_is_undone_with_ctrl_z(qtbot, window, dialogs, journal):
     assert journal.profile() == Profile(display_name="Sam", birth_year=1990)
 
 
-def test_a_birth_year_the_journal_refuses_is_named_beside_the_field_and_nothing_changes(qtbot, window, dialogs, journal):
+def test_a_birth_year_the_journal_refuses_is_named_beside_the_field_and_nothing_changes(qtbot, window, dialogs, journal, monkeypatch):
+    asked = []
+    monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent: asked.append(parent) or True))
     journal.set_profile(Profile(display_name="Sam", birth_year=1990))
     seen: dict = {}
     dialogs.on(ProfileDialog, fill_profile(qtbot, "Sam", "1850", seen))
@@ -63,14 +66,18 @@ def test_a_birth_year_the_journal_refuses_is_named_beside_the_field_and_nothing_
     assert seen["year_text"] == "1850"
     assert "1900" in seen["year_described"] and "birth_year" not in seen["year_described"]
     assert journal.profile() == Profile(display_name="Sam", birth_year=1990)
+    assert len(asked) == 1  # the changed form asked before its typing was thrown away
 
 
-def test_a_year_that_is_not_a_number_is_named_too(qtbot, window, dialogs, journal):
+def test_a_year_that_is_not_a_number_is_named_too(qtbot, window, dialogs, journal, monkeypatch):
+    asked = []
+    monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent: asked.append(parent) or True))
     seen: dict = {}
     dialogs.on(ProfileDialog, fill_profile(qtbot, "Sam", "nineteen", seen))
     window.profile_action.trigger()
     assert seen["open"] and "not a number" in seen["year_described"]
     assert journal.profile() == Profile()
+    assert len(asked) == 1
 
 
 def test_the_report_says_where_to_add_a_name_when_the_journal_has_none(qtbot, window):
