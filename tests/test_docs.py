@@ -38,9 +38,22 @@ def test_the_readmes_name_no_machine_and_run_python_from_the_projects_environmen
         assert not re.search(r"(?<![/\\\w])python3? (-m |\S+\.py)(?!venv)", text), readme
 
 
-def test_the_quick_start_is_two_commands_per_system():
+def _quick_start_commands() -> list[list[str]]:
     quick = _section((REPO / "README.md").read_text(encoding="utf-8"), "Quick start")
     blocks = re.findall(r"```(?:sh|bat)\n(.*?)```", quick, flags=re.S)
-    assert len(blocks[0].strip().splitlines()) == 2 and len(blocks[1].strip().splitlines()) == 2
-    assert "pip install ." in blocks[0] and ".venv/bin/trial-journal" in blocks[0]
-    assert "pip install ." in blocks[1] and ".venv\\Scripts\\trial-journal" in blocks[1]
+    return [[line for line in block.splitlines() if line.strip() and not line.startswith("#")] for block in blocks]
+
+
+def test_the_quick_start_is_two_commands_per_system():
+    unix, windows = _quick_start_commands()[:2]
+    assert len(unix) == 2 and len(windows) == 2
+    assert "pip install ." in unix[0] and unix[0].endswith(".venv/bin/trial-journal")
+    assert "pip install ." in windows[0] and windows[0].endswith(".venv\\Scripts\\trial-journal")
+    assert "[test]" in unix[1] and unix[1].endswith("-m pytest -n auto")
+    assert "[test]" in windows[1] and windows[1].endswith("-m pytest -n auto")
+
+
+def test_ci_runs_the_readmes_test_command_exactly():
+    unix_tests = _quick_start_commands()[0][1]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert unix_tests in ci.splitlines()
