@@ -307,9 +307,9 @@ class _LegendSlot(Artist):
         self.labels = [h.get_label() for h in handles]
         self.fontsize = fontsize
         self.colour = colour
-        # Handle, the gap after it and the gap to the next column are legend defaults, in font sizes.
-        longest = sorted(self.labels, key=len, reverse=True)[:4]
-        self.column_pt = max(_text_pt(label, fontsize)[0] for label in longest) + (2.0 + 0.8 + 2.0) * fontsize
+        # Each label's width plus the handle, the gap after it and the gap to the next column (legend
+        # defaults, in font sizes): the columns are as wide as their own longest label, not all as the longest.
+        self.entry_pt = [_text_pt(label, fontsize)[0] + (2.0 + 0.8 + 2.0) * fontsize for label in self.labels]
         self.legend: Legend | None = None
         self.rows = 0
         self._ncols: int | None = None
@@ -318,8 +318,12 @@ class _LegendSlot(Artist):
 
     def fit(self, width_in: float) -> None:
         """Lay the entries out for a figure `width_in` inches wide (a new legend only when the columns change)."""
-        fits = int((width_in * 72.0 * 0.96 - 0.8 * self.fontsize) // max(1.0, self.column_pt))
-        ncols = max(1, min(fits, len(self.handles)))
+        room = width_in * 72.0 * 0.96 - 0.8 * self.fontsize
+        ncols = 1
+        for tried in range(len(self.handles), 1, -1):  # the most columns that fit: the fewest rows under the chart
+            if self._width_pt(tried) <= room:
+                ncols = tried
+                break
         if ncols == self._ncols:
             return
         self._ncols = ncols
@@ -335,6 +339,18 @@ class _LegendSlot(Artist):
             frameon=False,
             labelcolor=self.colour,
         )
+
+    def _width_pt(self, ncols: int) -> float:
+        """The legend's width in `ncols` columns, split into runs as matplotlib's Legend splits them (numpy.array_split)."""
+        count = len(self.entry_pt)
+        size, extra = divmod(count, ncols)
+        width, start = 0.0, 0
+        for column in range(ncols):
+            end = start + size + (1 if column < extra else 0)
+            if end > start:
+                width += max(self.entry_pt[start:end])
+            start = end
+        return width
 
     def height_pt(self) -> float:
         text_h = _text_pt("Ag", self.fontsize)[1]

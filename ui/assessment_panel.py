@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,7 +70,20 @@ def _trial_html(v: TrialVerdict, name: str) -> str:
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionHeading")
+    label.setWordWrap(True)  # an unwrapped heading would set the panel's width at a large text size
     return label
+
+
+class _WrappingScrollArea(QScrollArea):
+    """Scrolls up and down only, and is never narrower than its longest word: words wrap, none is cut at the right."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class AssessmentPanel(QWidget):
@@ -105,7 +118,9 @@ class AssessmentPanel(QWidget):
             self.threshold_combo.addItem(text, pct)
         self.threshold_combo.setAccessibleName("A trial failed when improvement was")
         form.addRow(self._buddy("A trial &failed when improvement was:", self.threshold_combo), self.threshold_combo)
-        self.augmentation_check = QCheckBox("Count add-ons (augmentation)")
+        # a check box's words never wrap: kept short, so at 200 % text the panel is not pushed wider than its dock
+        self.augmentation_check = QCheckBox("Count &add-ons")
+        self.augmentation_check.setToolTip("Count failed add-on (augmentation) treatments taken with an antidepressant")
         self.augmentation_check.setAccessibleName("Count add-on (augmentation) treatments")
         form.addRow(self.augmentation_check)
         self.scale_combo = QComboBox()
@@ -148,7 +163,7 @@ class AssessmentPanel(QWidget):
         column.addWidget(_heading("Maudsley staging"))
         column.addWidget(self.maudsley_label)
         column.addStretch(1)
-        scroll = QScrollArea(self)
+        scroll = _WrappingScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # words wrap; nothing hides to the right
         scroll.setFrameShape(QFrame.NoFrame)

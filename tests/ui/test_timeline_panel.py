@@ -151,11 +151,14 @@ def test_the_chart_follows_a_dark_theme_and_larger_text(qtbot, filled):
 
     base = QApplication.font().pointSizeF()
     filled.set_text_scale(1.5)
-    assert panel.timeline.options.font_scale == 1.5
+    # the window's text grows to 150 %; the chart's stops at 125 %, or its legend would take the chart's room
+    assert panel.timeline.options.font_scale == 1.25
     assert QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
     assert filled.text_size_actions[1.5].isChecked()
     shortcut(qtbot, filled, Qt.Key_Minus)
     assert panel.timeline.options.font_scale == 1.25
+    shortcut(qtbot, filled, Qt.Key_Minus)
+    assert panel.timeline.options.font_scale == 1.0
 
 
 def test_the_chart_waits_for_the_first_paint(qtbot, session, qsettings, look):
@@ -177,3 +180,16 @@ def test_locking_leaves_no_piece_of_the_chart_in_memory(qtbot, filled):
     filled.clear_views()  # what locking the journal does to the window
     assert not charts._SAVED_PIXELS
     assert filled.timeline_panel.timeline is None
+
+
+def test_at_200_percent_text_nothing_in_the_assessment_panel_runs_past_its_right_edge(qtbot, filled):
+    from PySide6.QtWidgets import QScrollArea
+
+    filled.resize(1366, 768)
+    filled.set_text_scale(2.0)
+    scroll = filled.assessment_panel.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: scroll.widget().width() > 0)
+    # the headings, the add-ons box and the verdict wrap inside the panel instead of widening it out of sight
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+    assert scroll.widget().width() <= scroll.viewport().width()
+
