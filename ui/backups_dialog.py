@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import JournalError
+from ui.fit import FitsScreen
 
 __all__ = ["BackupsDialog", "Confirm", "install_backup_actions"]
 
@@ -50,7 +51,7 @@ class _Worker(QThread):
             self.done.emit(result, None)
 
 
-class BackupsDialog(QDialog):
+class BackupsDialog(FitsScreen, QDialog):
     """Lists the journal's backups (newest first) with why each was made; back up, restore, check."""
 
     restored = Signal()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from ui.fit import FitsScreen
 
 __all__ = [
     "NAME_MAX",
@@ -85,7 +86,7 @@ def _menu_safe(text: str) -> str:
     return text.replace("&", "&&")
 
 
-class EnteringAsDialog(QDialog):
+class EnteringAsDialog(FitsScreen, QDialog):
     """Choose who is entering records: the owner, a caregiver named before, or a new name typed once."""
 
     def __init__(self, names: list[str], current: str | None, parent: QWidget | None = None):

@@ -128,3 +128,11 @@ class WrapLayout(QLayout):
             x += hint.width() + self._spacing
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + m.bottom()
+
+
+class FitsScreen:
+    """Mixed in before QDialog: each time the dialog is shown it is fitted to its screen (fit_to_screen)."""
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)  # type: ignore[misc]
+        fit_to_screen(self)  # type: ignore[arg-type]

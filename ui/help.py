@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QTextBrowser, QVBoxLayout, QWidget
+from ui.fit import FitsScreen
 
 __all__ = ["HelpDialog", "help_html", "shortcut_rows"]
 
@@ -110,7 +111,7 @@ def help_html(window: Any) -> str:
     )
 
 
-class HelpDialog(QDialog):
+class HelpDialog(FitsScreen, QDialog):
     """The help page in a window of its own, beside the journal (not modal): read with the keyboard or a screen reader."""
 
     def __init__(self, window: Any, parent: QWidget | None = None):

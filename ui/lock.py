@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from journal.errors import JournalError, WrongPassphraseError
 from journal import wrong_tries
 from journal.wrong_tries import delay_after
+from ui.fit import FitsScreen
 
 __all__ = [
     "DEFAULT_IDLE_MINUTES",
@@ -117,7 +118,7 @@ class IdleWatcher(QObject):
             self._timer.stop()
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(FitsScreen, QDialog):
     """The lock screen's question: the passphrase or the recovery code. Wrong tries wipe nothing; they only wait a little longer."""
 
     # Seconds to wait after the 4th, 5th, ... wrong try; the first three are free (typos happen).

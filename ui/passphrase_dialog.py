@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from journal.errors import JournalError, WrongPassphraseError
 from journal.keystore import HONEST_LIMITS, passphrase_problems
 
+from ui.fit import FitsScreen
 from ui.forms import LeaveBox
 
 __all__ = [
@@ -70,7 +71,7 @@ class NewPassphrase:
     recovery_code: bool
 
 
-class NewPassphraseDialog(QDialog):
+class NewPassphraseDialog(FitsScreen, QDialog):
     """Protect a new journal with a passphrase (recommended), with the honest limits said plainly."""
 
     def __init__(self, parent: QWidget | None = None, *, allow_skip: bool = True):
@@ -131,7 +132,7 @@ class NewPassphraseDialog(QDialog):
         self.accept()
 
 
-class OpenPassphraseDialog(QDialog):
+class OpenPassphraseDialog(FitsScreen, QDialog):
     """Type the passphrase (or the recovery code) to open a journal."""
 
     def __init__(self, message: str = "", parent: QWidget | None = None, *, label: str | None = None):
@@ -187,7 +188,7 @@ class OpenPassphraseDialog(QDialog):
         self.passphrase_field.setAccessibleName("Recovery code" if on else "Passphrase")
 
 
-class RecoveryCodeDialog(QDialog):
+class RecoveryCodeDialog(FitsScreen, QDialog):
     """Shows a recovery code once; Done only after the person says they have written it down."""
 
     def __init__(self, code: str, parent: QWidget | None = None):
@@ -232,7 +233,7 @@ OLD_BACKUPS_ON_CHANGE = (
 )
 
 
-class ChangePassphraseDialog(QDialog):
+class ChangePassphraseDialog(FitsScreen, QDialog):
     """Change the passphrase of the open journal: a backup first, then a new key for the journal and its backups."""
 
     def __init__(self, access: Any, parent: QWidget | None = None):

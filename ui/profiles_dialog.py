@@ -22,6 +22,7 @@ from journal.errors import JournalError, WrongPassphraseError
 from journal.opening import PassphraseNeededError, open_journal
 from journal.profiles import ProfileEntry, ProfileStore
 
+from ui.fit import FitsScreen
 from ui.passphrase_dialog import NewPassphraseDialog, OpenPassphraseDialog, RecoveryCodeDialog
 
 __all__ = ["ProfilesDialog", "Ask"]
@@ -69,7 +70,7 @@ class Ask:
         QMessageBox.information(parent, title, text)
 
 
-class ProfilesDialog(QDialog):
+class ProfilesDialog(FitsScreen, QDialog):
     """Lists the journals on this account; Open returns the chosen one opened (`self.access`)."""
 
     def __init__(self, store: ProfileStore, parent: QWidget | None = None):

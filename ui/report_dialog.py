@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, QThread, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from journal.report_text import SECTIONS, outline, report_facts
+from ui.fit import FitsScreen
 from ui.save_target import confirm_save_target, journal_path_of
 
 __all__ = ["ReportDialog", "PathChooser", "BackgroundJob", "install_report_actions", "RANGES"]
@@ -82,7 +85,7 @@ class BackgroundJob(QThread):
             self.succeeded.emit(str(path))
 
 
-class ReportDialog(QDialog):
+class ReportDialog(FitsScreen, QDialog):
     """Choose what the appointment report covers, read what it will say, and save it as a PDF."""
 
     saved = Signal(str)
@@ -145,7 +148,8 @@ class ReportDialog(QDialog):
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setObjectName("reportPreview")
-        self.preview.setMinimumHeight(220)
+        # a few lines at the least: on a short screen at a large text size the choices above scroll instead
+        self.preview.setMinimumHeight(4 * self.preview.fontMetrics().lineSpacing() + 12)
         preview_label = QLabel("What the report will say (the PDF also draws the timeline):")
         preview_label.setBuddy(self.preview)
         self.status = QLabel("")
@@ -159,9 +163,19 @@ class ReportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self._on_save_clicked)
 
+        choices = QWidget()
+        choices_column = QVBoxLayout(choices)
+        choices_column.setContentsMargins(0, 0, 0, 0)
+        choices_column.addLayout(form)
+        choices_column.addWidget(sections)
+        choices_scroll = QScrollArea(self)
+        choices_scroll.setWidgetResizable(True)
+        choices_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        choices_scroll.setFrameShape(QFrame.NoFrame)
+        choices_scroll.setWidget(choices)
+        self.choices_scroll = choices_scroll
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(sections)
+        layout.addWidget(choices_scroll)
         layout.addWidget(preview_label)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
