@@ -129,3 +129,20 @@ def toggle(qtbot, checkbox) -> None:
 
 def shortcut(qtbot, window, key, modifiers=Qt.ControlModifier) -> None:
     qtbot.keyClick(window, key, modifiers)
+
+
+@pytest.fixture
+def spoken(monkeypatch):
+    """What the window hands to Qt for screen readers to say: (message, assertive)."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    heard: list[tuple[str, bool]] = []
+    real = QAccessible.updateAccessibility
+
+    def listen(event):
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            heard.append((event.message(), event.politeness() == QAccessible.AnnouncementPoliteness.Assertive))
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
+    return heard

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QApplication
 
 from journal.chart_choices import MARKER_LABEL
@@ -14,20 +13,6 @@ from journal.synthetic import demo_journal
 from tests.ui.conftest import TODAY
 from ui import formatting as f
 from ui.chart_table import chart_rows
-
-
-@pytest.fixture
-def spoken(monkeypatch):
-    heard: list[tuple[str, bool]] = []
-    real = QAccessible.updateAccessibility
-
-    def listen(event):
-        if isinstance(event, QAccessibleAnnouncementEvent):
-            heard.append((event.message(), event.politeness() == QAccessible.AnnouncementPoliteness.Assertive))
-        real(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
-    return heard
 
 
 @pytest.fixture

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication
 
 from journal.records import ScaleScore
 
 from tests.ui.conftest import days_ago, type_into
-
-
-@pytest.fixture
-def spoken(monkeypatch):
-    heard: list[tuple[str, bool]] = []
-    real = QAccessible.updateAccessibility
-
-    def listen(event):
-        if isinstance(event, QAccessibleAnnouncementEvent):
-            heard.append((event.message(), event.politeness() == QAccessible.AnnouncementPoliteness.Assertive))
-        real(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
-    return heard
 
 
 def _scores(session, n: int) -> None:
