@@ -550,31 +550,15 @@ def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf
     """Write an encrypted copy, check it, write the key header, then swap the copy in (see add_passphrase)."""
     import secrets
 
-    from sqlcipher3 import dbapi2
-
-    from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir
+    from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
 
     key = bytearray(secrets.token_bytes(keystore.DATA_KEY_BYTES))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.encrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     os.close(fd)
     try:
-        conn = dbapi2.connect(str(path), isolation_level=None)
-        try:
-            # Everything into the main file first, so the -wal removed below holds nothing.
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            storage.attach_encrypted(conn, tmp, "encrypted", key)
-            conn.execute("SELECT sqlcipher_export('encrypted')")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-            conn.execute("DETACH DATABASE encrypted")
-        finally:
-            conn.close()
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        storage.export_encrypted(path, tmp, key)  # the -wal removed below then holds nothing
+        fsync_file(tmp)
         problems = backups.verify_backup(tmp, key)
         if problems:
             raise JournalError("The encrypted copy did not pass its check (" + "; ".join(problems[:3]) + "); the journal was left as it is.")

@@ -204,25 +204,13 @@ def _reencrypt_backups(path: Path, old_key: bytes | bytearray, new_key: bytes | 
 
 def _reencrypt_file(path: Path, old_key: bytes | bytearray, new_key: bytes | bytearray) -> None:
     """Write an encrypted copy of `path` under `new_key` beside it, check it, and rename it over the file."""
-    from sqlcipher3 import dbapi2
-
     from journal.backups import verify_backup
 
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.reencrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     os.close(fd)
     try:
-        conn = dbapi2.connect(str(path), isolation_level=None)
-        try:
-            conn.execute("PRAGMA cipher_log_level = NONE")
-            storage.apply_key(conn, old_key)
-            storage.attach_encrypted(conn, tmp, "fresh", new_key)
-            conn.execute("SELECT sqlcipher_export('fresh')").fetchall()
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            conn.execute(f"PRAGMA fresh.user_version = {int(version)}")
-            conn.execute("DETACH DATABASE fresh")
-        finally:
-            conn.close()
+        storage.export_encrypted(path, tmp, new_key, key=old_key)
         fsync_file(tmp)
         problems = verify_backup(tmp, new_key)
         if problems:

@@ -113,6 +113,27 @@ def attach_encrypted(conn: Any, path: Path, alias: str, key: bytes | bytearray) 
         _wipe(literal)
 
 
+def export_encrypted(path: Path, into: Path, new_key: bytes | bytearray, *, key: bytes | bytearray | None = None) -> None:
+    """Copy every table of the journal at `path` (encrypted with `key`, or plain) into the empty file `into`,
+    encrypted with `new_key`, keeping its schema revision. The caller checks the copy and renames it into place."""
+    from sqlcipher3 import dbapi2
+
+    conn = dbapi2.connect(str(path), isolation_level=None)
+    try:
+        if key is not None:
+            conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported to the person, not to stderr
+            apply_key(conn, key)
+        # everything into the main file first, so the -wal the caller may remove holds nothing
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        attach_encrypted(conn, into, "fresh", new_key)
+        conn.execute("SELECT sqlcipher_export('fresh')").fetchall()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA fresh.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE fresh")
+    finally:
+        conn.close()
+
+
 def opens_with(path: Path, key: bytes | bytearray) -> bool:
     """Whether the encrypted file at `path` reads with `key` (nothing is written)."""
     from sqlcipher3 import dbapi2
