@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from ui.tables import RecordListPanel
 
 APP_TITLE = "Trial Journal"
-CHART_TEXT_SCALE_MAX = 1.25
-CHART_TEXT_SCALE_AT_LARGEST = 1.25
+CHART_TEXT_SCALE_MAX = 1.25  # the chart's text grows with the window's up to this
 # The record lists' tab titles (Alt+letter goes to a list).
 TAB_TITLES = {
     "trials": "&Trials",
@@ -453,9 +452,7 @@ class MainWindow(QMainWindow):
     def _chart_font_scale(self) -> float:
         """The chart's text grows with the window's, but stops at 125 %: at 150 % and 200 % its legend and
         labels would take the room of the chart itself (the window's own text still grows to 200 %)."""
-        if self.look.text_scale > CHART_TEXT_SCALE_MAX:
-            return CHART_TEXT_SCALE_AT_LARGEST
-        return self.look.text_scale
+        return min(self.look.text_scale, CHART_TEXT_SCALE_MAX)
 
     def _restore_view_state(self) -> None:
         s = self.qsettings
