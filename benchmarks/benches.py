@@ -26,8 +26,8 @@ def _contents(bj: BenchJournal):
 
 def assessment(bj: BenchJournal, runs: int) -> Timing:
     """assess() over the whole journal as the window calls it: contents in, verdict out."""
-    from journal.assessment import assess
-    from journal.catalog import load_catalog
+    from journal.clinical.assessment import assess
+    from journal.clinical.catalog import load_catalog
 
     contents = _contents(bj)
     catalog = load_catalog()
@@ -65,7 +65,7 @@ def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
     """`trial-journal import` into a new journal (read, check, create, insert, commit) against
     plain sqlite3 creating the same tables and inserting the same rows in one transaction."""
     from journal.facade import Journal
-    from journal.fileformat import load_file
+    from journal.exchange.jsonfile import load_file
 
     schema, rows = table_rows(bj.db_path)
     counter = iter(range(10**9))
@@ -105,7 +105,7 @@ FIG_SIZE, FIG_DPI = (10, 5), 100
 
 
 def _chart_inputs(bj: BenchJournal):
-    from journal.assessment import assess
+    from journal.clinical.assessment import assess
 
     contents = _contents(bj)
     today = date.today()
@@ -196,7 +196,7 @@ def zoom_pan(bj: BenchJournal, runs: int) -> Timing:
 
 def report(bj: BenchJournal, runs: int, folder: Path) -> Timing:
     """The appointment report of the whole journal, written as a PDF (absolute target)."""
-    from journal.report import build_report
+    from journal.reports.pdf import build_report
 
     contents = _contents(bj)
     out = folder / f"report-{bj.years}y.pdf"

@@ -213,7 +213,7 @@ def open_journal(args: argparse.Namespace, *, create: bool = False):
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from journal.fileformat import RECORD_LISTS, load_file
+    from journal.exchange.jsonfile import RECORD_LISTS, load_file
 
     path = _journal_path(args)
     existed = path.exists()
@@ -262,7 +262,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _warn_about_folder(path: Path) -> None:
     """The window's warning for a journal kept in a synced or network folder, said on the command line too."""
-    from journal.hygiene import folder_warning
+    from journal.files.hygiene import folder_warning
 
     warning = folder_warning(path.expanduser().absolute().parent)
     if warning:
@@ -280,7 +280,7 @@ def _remove_new_journal(path: Path) -> None:
 
 def _check_out(args: argparse.Namespace) -> None:
     """--out never names the journal's own files, and replaces an existing file only with --force."""
-    from journal.own_files import refuse_journal_own_file
+    from journal.files.own_files import refuse_journal_own_file
 
     out = Path(args.out).expanduser()
     refuse_journal_own_file(out, _journal_path(args))
@@ -295,16 +295,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
         contents = journal.contents()
     out: Path = args.out
     if args.format == "json":
-        from journal.atomic import atomic_write
-        from journal.fileformat import dumps
+        from journal.files.atomic import atomic_write
+        from journal.exchange.jsonfile import dumps
 
         atomic_write(out, dumps(contents).encode("utf-8"))
     elif args.format == "csv":
-        from journal.exports import write_csv
+        from journal.exchange.exports import write_csv
 
         out = write_csv(contents, out)
     else:
-        from journal.exports import write_fhir
+        from journal.exchange.exports import write_fhir
 
         out = write_fhir(contents, out)
     print(f"Wrote {out}. It is not encrypted: keep it somewhere private.")
@@ -312,7 +312,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from journal.assessment import assess, assessment_to_json
+    from journal.clinical.assessment import assess, assessment_to_json
 
     _not_after_today("--as-of", args.as_of)
     with open_journal(args) as journal:
@@ -327,8 +327,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 def format_assessment(a) -> str:
     """The assessment as a person reads it in a terminal."""
-    from journal.assessment import NOT_A_DIAGNOSIS, outcome_words
-    from journal.verdict_words import PERSON, headline, trial_name
+    from journal.clinical.assessment import NOT_A_DIAGNOSIS, outcome_words
+    from journal.clinical.verdict_words import PERSON, headline, trial_name
 
     lines = [headline(a, PERSON), "", f"Assessed as of {a.as_of.isoformat()}."]
     if a.episode is not None:
@@ -365,7 +365,7 @@ def format_assessment(a) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from journal.report import build_report
+    from journal.reports.pdf import build_report
 
     if args.start and args.end and args.start > args.end:
         raise JournalError(f"--from ({args.start}) is after --to ({args.end})")
@@ -381,7 +381,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_backup(args: argparse.Namespace) -> int:
     try:
-        from journal import backups
+        from journal.safekeeping import backups
     except ImportError:
         raise JournalError("backups are not available in this build") from None
     return backups.cli_backup(args, open_journal, _journal_path(args))
@@ -389,7 +389,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     try:
-        from journal import backups
+        from journal.safekeeping import backups
     except ImportError:
         raise JournalError("restoring is not available in this build") from None
     return backups.cli_restore(args, open_journal, _journal_path(args))
@@ -443,7 +443,7 @@ def main(argv: Sequence[str] | None = None, run_window: WindowRunner | None = No
         print(f"{APP_NAME}: stopped.", file=sys.stderr)
         return 130
     except OSError as exc:
-        from journal.atomic import os_error_words
+        from journal.files.atomic import os_error_words
 
         print(f"{APP_NAME}: {os_error_words(exc)}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -16,10 +16,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from journal import records as r
-from journal import rows as tb
+from journal.storage import rows as tb
 from journal import storage
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
-from journal.locking import JournalLock
+from journal.safekeeping.locking import JournalLock
 
 __all__ = ["Journal", "Change", "RecordManager", "KINDS"]
 
@@ -395,7 +395,7 @@ class Journal:
     ) -> Journal:
         """Open the journal at `path`, making a new one there if it is missing and `create` is true.
 
-        One writer only: the journal's lock (`journal.locking`) is taken first, or `lock`, one
+        One writer only: the journal's lock (`journal.safekeeping.locking`) is taken first, or `lock`, one
         the caller already holds (then the caller lets go of it). Raises JournalLockedError
         (open elsewhere), JournalError (file not a journal, damaged, made by a newer version,
         no journal at PATH), WrongPassphraseError (key does not open it); the file is left as it was.
@@ -477,7 +477,7 @@ class Journal:
             self._engine.dispose()
             self._engine = None
         if self._own_lock and self._lock is not None:
-            self._lock.discard()  # only after every connection is closed (see journal.locking)
+            self._lock.discard()  # only after every connection is closed (see journal.safekeeping.locking)
         self._lock = None
 
     def __enter__(self) -> Journal:
@@ -600,7 +600,7 @@ class Journal:
         profile's given fields replace the journal's; `settings_changes` change only the
         settings they name.
 
-        `validated=True` says the records come straight from `journal.fileformat.parse_contents`
+        `validated=True` says the records come straight from `journal.exchange.jsonfile.parse_contents`
         (`load_file`), which has applied every rule a record is checked by here: those rules are
         then not run a second time, except for a record dated after today (a file exported in a
         time zone already on the next day passes the file's check but not today's). Ids, authors,
@@ -692,7 +692,7 @@ def _settings(conn: Connection) -> r.Settings:
 
 
 def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
-    from journal.fileformat import SETTINGS_ALLOWED
+    from journal.exchange.jsonfile import SETTINGS_ALLOWED
 
     problems = []
     for key, value in changes.items():
@@ -734,7 +734,7 @@ def _remove_new_file(path: Path) -> None:
 
 
 def _backup_before_upgrade(path: Path, key: bytes | None) -> None:
-    from journal.backups import BackupError, make_backup
+    from journal.safekeeping.backups import BackupError, make_backup
 
     try:
         make_backup(path, key, "upgrade")

@@ -16,14 +16,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from journal import backups, keystore, storage
-from journal.backups import Backup, BackupError, BackupSchedule, CheckReport
+from journal.safekeeping import backups
+from journal.safekeeping import keystore
+from journal import storage
+from journal.safekeeping.backups import Backup, BackupError, BackupSchedule, CheckReport
 from journal.errors import DamagedJournalError, JournalError, WrongPassphraseError
-from journal.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
-from journal.keystore import DEFAULT_KDF, KdfParams
-from journal.locking import JournalLock
-from journal.rekey import KeyChange
-from journal.wrong_tries import WrongTries
+from journal.files.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
+from journal.safekeeping.keystore import DEFAULT_KDF, KdfParams
+from journal.safekeeping.locking import JournalLock
+from journal.safekeeping.rekey import KeyChange
+from journal.safekeeping.wrong_tries import WrongTries
 
 __all__ = [
     "JournalAccess",
@@ -105,7 +107,7 @@ class JournalAccess:
     def change_passphrase(self, old: str, new: str) -> KeyChange:
         """Check the old passphrase, back up, then give the journal a new key under the new one.
 
-        The journal and every backup holding the old key are re-encrypted (`journal.rekey`), so
+        The journal and every backup holding the old key are re-encrypted (`journal.safekeeping.rekey`), so
         the old passphrase (and the old recovery code) open nothing afterwards. A recovery code,
         if there was one, is replaced: read the new one from the result's `recovery_code` once.
         Returns what happened, with `backup` the backup made first (now re-encrypted too).
@@ -142,7 +144,7 @@ class JournalAccess:
             storage.wipe_key(candidate)
 
     def _change_key(self, passphrase: str, *, recovery_code: bool | None, backup: Backup) -> KeyChange:
-        from journal.rekey import change_key
+        from journal.safekeeping.rekey import change_key
 
         self.journal.close()
         self.journal = None
@@ -294,7 +296,7 @@ def open_journal(
     before anything is read, JournalError for a damaged, foreign or newer file; in every
     case nothing is changed. A journal made by an older version is backed up, then upgraded
     (by `Journal.open`). With `tries` (the command line), earlier wrong passphrases make
-    this one wait first (journal.wrong_tries); the one-writer lock is held while it waits.
+    this one wait first (journal.safekeeping.wrong_tries); the one-writer lock is held while it waits.
     """
     apply_private_umask()
     path = Path(path).expanduser().absolute()
@@ -508,7 +510,7 @@ def _key_for(
         return key
     if (passphrase is not None or recovery_code is not None) and keystore.key_change_under_way(path):
         # The program stopped in the middle of a passphrase change: finish or undo it first.
-        from journal.rekey import settle_key_change
+        from journal.safekeeping.rekey import settle_key_change
 
         return settle_key_change(path, passphrase=passphrase, recovery_code=recovery_code)
     if passphrase is not None:
@@ -550,7 +552,7 @@ def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf
     """Write an encrypted copy, check it, write the key header, then swap the copy in (see add_passphrase)."""
     import secrets
 
-    from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
+    from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
 
     key = bytearray(secrets.token_bytes(keystore.DATA_KEY_BYTES))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.encrypting")

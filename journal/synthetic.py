@@ -168,7 +168,7 @@ def synthetic_journal(
     if years < 1:
         raise ValueError(f"years must be 1 or more, got {years}")
     if catalog is None:
-        from journal.catalog import load_catalog
+        from journal.clinical.catalog import load_catalog
 
         catalog = load_catalog()
     end = end or date.today()

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from journal.errors import Problem
-from journal.fileformat import record_problems
+from journal.exchange.jsonfile import record_problems
 
 
 def validate_record(kind: str, record: Any, *, today: date | None = None) -> list[Problem]:

@@ -55,7 +55,7 @@ def run(
         print(problem, file=sys.stderr)
         return EXIT_PROBLEM
 
-    from journal.hygiene import apply_private_umask
+    from journal.files.hygiene import apply_private_umask
 
     apply_private_umask()  # before anything is written: every file and folder is the user's alone
 
@@ -165,7 +165,7 @@ def _run_demo_window(app, look):
 
         def open_demo() -> None:
             from journal.facade import Journal
-            from journal.fileformat import parse_contents
+            from journal.exchange.jsonfile import parse_contents
             from journal.synthetic import demo_journal
 
             from ui.report_dialog import install_report_actions
@@ -271,7 +271,7 @@ def _held_elsewhere(path: Path):
     Only a look: the lock is taken for real when the journal is opened.
     """
     from journal.errors import JournalLockedError
-    from journal.locking import JournalLock
+    from journal.safekeeping.locking import JournalLock
 
     if not path.parent.is_dir():
         return None
@@ -305,7 +305,7 @@ def _open_access(path: Path, passphrase_file: str | None, new, parent=None):
 
     `new` is the choice made for a journal that does not exist yet (journal.opening makes it).
     """
-    from journal import keystore
+    from journal.safekeeping import keystore
     from journal.errors import WrongPassphraseError
     from journal.opening import open_journal
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.assessment import Assessment, TrialVerdict
-from journal.verdict_words import PERSON, headline_sentences, trial_name
+from journal.clinical.assessment import Assessment, TrialVerdict
+from journal.clinical.verdict_words import PERSON, headline_sentences, trial_name
 
 from ui import formatting as f
 from ui.forms import set_combo_value

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from journal.chart_choices import MARKER_LABEL
+from journal.charts.choices import MARKER_LABEL
 
 from ui import formatting as f
 
@@ -24,7 +24,7 @@ def chart_rows(timeline: charts.Timeline, start: date | None = None, end: date |
     Read from the same plain data the chart is drawn from: the scores, the daily check-ins shown,
     each trial's doses and end, the sessions, the episodes and the "criteria appear met" marker.
     """
-    from journal.scales import severity_label
+    from journal.clinical.scales import severity_label
 
     rows: list[tuple[date, int, str, str]] = []  # the number keeps things of one day in the chart's order
     for ep in timeline.episodes:

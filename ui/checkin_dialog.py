@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.records import DAILY_FIELDS, DailyCheckIn
-from journal.scales import CHECKIN_FIELDS
+from journal.clinical.scales import CHECKIN_FIELDS
 
 from ui.forms import DateField, RecordDialog
 from ui.session import JournalSession

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAccessibleWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from journal.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER, CrisisResources
+from journal.clinical.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER, CrisisResources
 
 from ui.announce import announce
 
@@ -19,7 +19,7 @@ def crisis_resources(*, for_caregiver: bool = False) -> CrisisResources:
 
 
 def crisis_html(*, for_caregiver: bool = False) -> str:
-    """The panel's words, all from scales.md (through journal.scales), in the order they are shown."""
+    """The panel's words, all from scales.md (through journal.clinical.scales), in the order they are shown."""
     c = crisis_resources(for_caregiver=for_caregiver)
     lines = "".join(f"<li><b>{escape(line.label)}:</b> {escape(line.contact)}</li>" for line in c.lines)
     return (

@@ -47,7 +47,7 @@ def shortcut_rows(window: Any) -> list[tuple[str, str, str]]:
 
 
 def _data_html(window: Any) -> str:
-    from journal.profiles import default_root
+    from journal.safekeeping.profiles import default_root
 
     session = getattr(window, "session", None)
     if session is not None and session.demo:
@@ -73,7 +73,7 @@ def _data_html(window: Any) -> str:
 
 
 def _rule_html(window: Any) -> str:
-    from journal.assessment import rule_text
+    from journal.clinical.assessment import rule_text
     from journal.records import Settings
 
     session = getattr(window, "session", None)
@@ -90,7 +90,7 @@ def _rule_html(window: Any) -> str:
 
 def help_html(window: Any) -> str:
     """The help page for `window`: everything in it is read from what the window and the journal do."""
-    from journal.scales import CRISIS_RESOURCES
+    from journal.clinical.scales import CRISIS_RESOURCES
 
     keys = "".join(
         f"<tr><td>{escape(entry)}</td><td>{escape(menu)}</td><td><b>{escape(shortcut)}</b></td></tr>"

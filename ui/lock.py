@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import JournalError, WrongPassphraseError
-from journal import wrong_tries
-from journal.wrong_tries import delay_after
+from journal.safekeeping import wrong_tries
+from journal.safekeeping.wrong_tries import delay_after
 from ui.fit import FitsScreen
 
 __all__ = [
@@ -122,7 +122,7 @@ class UnlockDialog(FitsScreen, QDialog):
     """The lock screen's question: the passphrase or the recovery code. Wrong tries wipe nothing; they only wait a little longer."""
 
     # Seconds to wait after the 4th, 5th, ... wrong try; the first three are free (typos happen).
-    # The policy is journal.wrong_tries', which the command line follows too.
+    # The policy is journal.safekeeping.wrong_tries', which the command line follows too.
     FREE_TRIES = wrong_tries.FREE_TRIES
     MAX_DELAY_S = wrong_tries.MAX_DELAY_S
 

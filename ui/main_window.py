@@ -31,7 +31,7 @@ from ui.theme import TEXT_SCALES, THEME_LABELS, THEMES, Look
 from ui.timeline import WAITING_TEXT, TimelinePanel
 
 # The lists, the forms, the assessment panel and the crisis panel (and with them journal.records
-# and journal.scales) are imported when first wanted, not before the window's first paint: every
+# and journal.clinical.scales) are imported when first wanted, not before the window's first paint: every
 # module and every Qt class a module names costs start-up time.
 if TYPE_CHECKING:
     from ui.tables import RecordListPanel
@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
         from journal.records import ScaleScore
 
         if isinstance(saved, ScaleScore):
-            from journal.scales import crisis_answer_given
+            from journal.clinical.scales import crisis_answer_given
 
             if crisis_answer_given(saved.scale, saved.items):
                 # the form showed it already; the window keeps it in view (and the focus on it) until it is read
@@ -645,7 +645,7 @@ class MainWindow(QMainWindow):
         path = FileChooser.open_path(self, "Import a journal file", "Journal files (*.json)")
         if not path:
             return
-        from journal.fileformat import load_file
+        from journal.exchange.jsonfile import load_file
 
         access = self.session.access
         try:
@@ -675,8 +675,8 @@ class MainWindow(QMainWindow):
         path = FileChooser.save_path(self, "Export the journal", "Journal files (*.json)")
         if not path:
             return
-        from journal.atomic import atomic_write
-        from journal.fileformat import dumps
+        from journal.files.atomic import atomic_write
+        from journal.exchange.jsonfile import dumps
 
         if not path.endswith(".json"):
             path += ".json"
@@ -686,7 +686,7 @@ class MainWindow(QMainWindow):
             return
         try:
             atomic_write(path, dumps(self.session.journal.contents()).encode("utf-8"))
-        except JournalError as exc:  # names the file and why (journal.atomic), never a temporary file
+        except JournalError as exc:  # names the file and why (journal.files.atomic), never a temporary file
             Notice.show(self, "Not exported", f"{exc} Nothing else changed.", warning=True)
             return
         except OSError as exc:

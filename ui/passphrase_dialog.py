@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import JournalError, WrongPassphraseError
-from journal.keystore import HONEST_LIMITS, passphrase_problems
+from journal.safekeeping.keystore import HONEST_LIMITS, passphrase_problems
 
 from ui.fit import FitsScreen
 from ui.forms import LeaveBox
@@ -240,7 +240,7 @@ class ChangePassphraseDialog(FitsScreen, QDialog):
         super().__init__(parent)
         self.access = access
         self.backup = None
-        self.change = None  # journal.rekey.KeyChange once changed
+        self.change = None  # journal.safekeeping.rekey.KeyChange once changed
         self.setWindowTitle("Change the passphrase")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -270,7 +270,7 @@ class ChangePassphraseDialog(FitsScreen, QDialog):
 
     @classmethod
     def ask_change(cls, access: Any, parent: QWidget | None = None) -> Any:
-        """What the change did (journal.rekey.KeyChange), or None when nothing was changed (tests patch this hook)."""
+        """What the change did (journal.safekeeping.rekey.KeyChange), or None when nothing was changed (tests patch this hook)."""
         dialog = cls(access, parent)
         return dialog.change if dialog.exec() == QDialog.Accepted else None
 

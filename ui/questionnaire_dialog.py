@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from journal.errors import Problem, ValidationError
 from journal.records import ScaleScore
-from journal.scales import Answer, Scale, crisis_answer_given, get_scale
+from journal.clinical.scales import Answer, Scale, crisis_answer_given, get_scale
 
 from ui.crisis import CrisisPanel
 from ui.fit import WrapLayout

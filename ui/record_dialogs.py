@@ -9,7 +9,7 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTimeEdit, QWidget
 
 from journal.records import TOTAL_ONLY_SCALES, Condition, Episode, Lab, Note, ScaleScore, Session
-from journal.scales import CONDITION_STATUS_LABELS, WORKUP_CONDITIONS, WORKUP_LABS, get_scale, workup_key_for
+from journal.clinical.scales import CONDITION_STATUS_LABELS, WORKUP_CONDITIONS, WORKUP_LABS, get_scale, workup_key_for
 
 from ui import formatting as f
 from ui.checkin_dialog import RatingSlider

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.report_text import SECTIONS, outline, report_facts
+from journal.reports.facts import SECTIONS, outline, report_facts
 from ui.fit import FitsScreen
 from ui.save_target import confirm_save_target, journal_path_of
 
@@ -288,7 +288,7 @@ class ReportDialog(FitsScreen, QDialog):
 
     def save(self, path: str) -> BackgroundJob:
         """Write the report to `path` off the window's thread; `saved` is emitted when it is there."""
-        from journal.report import build_report
+        from journal.reports.pdf import build_report
 
         contents = self.session.contents()  # an immutable snapshot: safe to hand to the worker
         opts = self.options()
@@ -330,7 +330,7 @@ def _record_days(contents) -> list[date]:
 
 def _export(window: Any, kind: str) -> BackgroundJob | None:
     """Ask where, then write the CSV or FHIR export off the window's thread."""
-    from journal.exports import write_csv, write_fhir
+    from journal.exchange.exports import write_csv, write_fhir
 
     today = window.session.today.isoformat()
     if kind == "csv":

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from journal.own_files import own_file_problem
+from journal.files.own_files import own_file_problem
 
 __all__ = ["ReplaceQuestion", "SaveRefusal", "confirm_save_target", "journal_path_of"]
 

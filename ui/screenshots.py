@@ -23,7 +23,7 @@ def take(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from journal.facade import Journal
-    from journal.fileformat import parse_contents
+    from journal.exchange.jsonfile import parse_contents
     from journal.synthetic import demo_journal
 
     from ui.main_window import MainWindow

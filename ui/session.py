@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from journal.errors import JournalError
 
 if TYPE_CHECKING:  # names for the type hints only: the window paints before these modules load
-    from journal.assessment import Assessment
+    from journal.clinical.assessment import Assessment
     from journal.records import JournalContents, Profile, Settings
 
 # The record kinds the facade has a manager for, in the order the window lists them.
@@ -96,7 +96,7 @@ class JournalSession(QObject):
         if self._assessment is None:
             assess = self._assess
             if assess is None:
-                from journal.assessment import assess  # the lead's function, looked up late
+                from journal.clinical.assessment import assess  # the lead's function, looked up late
             self._assessment = assess(self.contents(), self.settings(), as_of=self.today)
         return self._assessment
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
-from journal.locking import channel_name
+from journal.safekeeping.locking import channel_name
 
 __all__ = ["WindowChannel", "channel_address"]
 
@@ -42,7 +42,7 @@ def channel_address(journal_path: str | os.PathLike[str]) -> str:
 class WindowChannel(QObject):
     """Listens, for the window that holds a journal, on a local socket only this user can reach.
 
-    The socket's name is a hash of the journal's path (journal.locking.channel_name): it
+    The socket's name is a hash of the journal's path (journal.safekeeping.locking.channel_name): it
     says nothing about the person, and no data passes but one fixed request.
     """
 

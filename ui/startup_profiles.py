@@ -5,7 +5,7 @@ command line say (`journal.db` in the person's data folder, what `trial-journal`
 `--journal`). It is the first entry of the chooser, "Default journal"; it keeps that name and
 its place (renaming or removing it there is refused, with the reason), because the command line
 relies on it. Profiles made in the chooser live beside it in `profiles/<random id>/journal.db`
-(journal.profiles); the command line reaches one with `--journal` and that path.
+(journal.safekeeping.profiles); the command line reaches one with `--journal` and that path.
 
 At start, with no `--journal`: no journal at all opens the default (the first run, as before);
 exactly one journal, default or profile, opens directly; two or more show the chooser. A
@@ -26,7 +26,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from journal.errors import JournalError
-from journal.profiles import ProfileEntry, ProfileStore
+from journal.safekeeping.profiles import ProfileEntry, ProfileStore
 
 from ui.profiles_dialog import Ask, ProfilesDialog
 

@@ -25,7 +25,7 @@ from ui import formatting as f
 from ui.session import JournalSession
 
 if TYPE_CHECKING:
-    from journal.assessment import Assessment, TrialVerdict
+    from journal.clinical.assessment import Assessment, TrialVerdict
 
 ID_ROLE = int(Qt.UserRole) + 1
 _DISPLAY = int(Qt.DisplayRole)
@@ -94,7 +94,7 @@ def _score_flag(score, ctx: _Context) -> str:
 
 
 def _severity(score, ctx: _Context) -> str:
-    from journal.scales import severity_label  # loaded with the first list filled, after the window is painted
+    from journal.clinical.scales import severity_label  # loaded with the first list filled, after the window is painted
 
     return severity_label(score.scale, score.total)
 

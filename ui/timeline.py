@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 # Only the words and choices here: matplotlib (journal.charts, ui.timeline_canvas) loads when the
 # chart is first drawn, after the window is on screen, and journal.records with the series menus.
-from journal.chart_choices import MARKER_LABEL, PRESETS
+from journal.charts.choices import MARKER_LABEL, PRESETS
 
 from ui import formatting as f
 from ui.fit import WrapLayout
@@ -155,7 +155,7 @@ class TimelinePanel(QWidget):
         """Fill the "Other scales" and "Daily check-ins" menus (once)."""
         if self.scale_actions:
             return
-        from journal.chart_choices import extra_scales
+        from journal.charts.choices import extra_scales
         from journal.records import DAILY_FIELDS
 
         for name in extra_scales():

@@ -38,7 +38,7 @@ _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
 
 
 def _catalog():
-    from journal.catalog import load_catalog
+    from journal.clinical.catalog import load_catalog
 
     return load_catalog()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from journal.models import Base
+from journal.storage.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -74,7 +74,7 @@ def test_the_command_without_a_window_names_every_command():
 
 
 def test_import_into_a_synced_folder_warns_as_the_window_does(tmp_path):
-    from journal.hygiene import folder_warning
+    from journal.files.hygiene import folder_warning
 
     folder = tmp_path / "Dropbox" / "journals"
     folder.mkdir(parents=True)

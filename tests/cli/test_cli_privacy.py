@@ -93,7 +93,7 @@ _HOLDER = textwrap.dedent(
     """
     import sys, time
     from journal.opening import open_journal
-    from journal.keystore import read_passphrase
+    from journal.safekeeping.keystore import read_passphrase
     access = open_journal(sys.argv[1], passphrase=read_passphrase(sys.argv[2]))
     print("open", flush=True)
     time.sleep(60)

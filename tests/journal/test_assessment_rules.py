@@ -6,17 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from journal.assessment import assess, assessment_to_json
-from journal.records import (
-    DoseStep,
-    Episode,
-    JournalContents,
-    Rating,
-    ScaleScore,
-    Session,
-    Settings,
-    Trial,
-)
+from journal.clinical.assessment import assess, assessment_to_json
+from journal.records import DoseStep, Episode, JournalContents, Rating, ScaleScore, Session, Settings, Trial
 
 # --------------------------------------------------------------------------- helpers
 # The common story: an episode from 2025-01-06 and a first trial from 2025-01-10.

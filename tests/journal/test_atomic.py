@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from journal import atomic
-from journal.atomic import atomic_directory, atomic_write
+from journal.files import atomic
+from journal.files.atomic import atomic_directory, atomic_write
 from journal.errors import JournalError
 
 

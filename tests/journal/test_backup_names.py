@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from journal import backups
+from journal.safekeeping import backups
 from journal.opening import open_journal
 from tests.journal.test_backups import KEY, _make_journal, _rows
 

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from journal import backups, keystore
-from journal.backups import Backup, BackupError, BackupSchedule
+from journal.safekeeping import backups
+from journal.safekeeping import keystore
+from journal.safekeeping.backups import Backup, BackupError, BackupSchedule
 from journal.errors import WrongPassphraseError
 from journal.storage import head_revision
 from tests.journal.tiny_disk import tiny_disk as _tiny_disk

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.catalog import Catalog, Drug, custom_drug_key, load_catalog
-from journal.verdict_words import CLINICIAN, PERSON
+from journal.clinical.catalog import Catalog, Drug, custom_drug_key, load_catalog
+from journal.clinical.verdict_words import CLINICIAN, PERSON
 
 SHARED_CATALOG = Path(__file__).resolve().parents[3] / "shared" / "clinical" / "drug-catalog.md"
 

@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from journal.assessment import Assessment, EpisodeRef, Maudsley, TrialVerdict
+from journal.clinical.assessment import Assessment, EpisodeRef, Maudsley, TrialVerdict
 from journal.charts import (
     MARKER_LABEL,
     TimelineOptions,
@@ -25,7 +25,7 @@ from journal.charts import (
     set_range,
 )
 from journal.records import DailyCheckIn, DoseStep, Episode, JournalContents, ScaleScore, Session, Settings, Trial
-from journal.scales import get_scale
+from journal.clinical.scales import get_scale
 
 AS_OF = date(2025, 6, 1)
 
@@ -539,7 +539,7 @@ def test_format_day():
 
 
 def test_a_long_journal_uses_a_fixed_number_of_plot_artists_whatever_its_length():
-    from journal.fileformat import parse_contents
+    from journal.exchange.jsonfile import parse_contents
     from journal.synthetic import synthetic_journal
 
     def artist_count(years: int) -> tuple[int, int]:

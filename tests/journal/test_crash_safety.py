@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from journal import backups
+from journal.safekeeping import backups
 from journal.opening import open_journal
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
@@ -110,7 +110,7 @@ def test_a_full_disk_during_a_save_keeps_every_earlier_entry_and_says_so(tmp_pat
 def test_a_full_disk_while_adding_a_passphrase_leaves_the_journal_as_it_was(tmp_path):
     from datetime import date
 
-    from journal import keystore
+    from journal.safekeeping import keystore
     from journal.errors import JournalError
     from journal.records import Note
     from tests.journal.tiny_disk import tiny_disk

@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from journal import atomic
+from journal.files import atomic
 from journal.errors import JournalError
-from journal.exports import CSV_TABLES, LOCAL_SCALE_SYSTEM, fhir_bundle, write_csv, write_fhir
+from journal.exchange.exports import CSV_TABLES, LOCAL_SCALE_SYSTEM, fhir_bundle, write_csv, write_fhir
 from journal.records import JournalContents
 from tests.journal.report_sample import PHQ9_ITEMS, UNICODE_NAME, sample_contents
 

@@ -430,7 +430,7 @@ def test_an_import_with_a_wrong_setting_is_refused_whole(journal):
 
 
 def _file_of(tmp_path, contents: r.JournalContents, exported_at: datetime | None = None):
-    from journal.fileformat import dumps
+    from journal.exchange.jsonfile import dumps
 
     path = tmp_path / "export.json"
     path.write_text(dumps(contents, exported_at), encoding="utf-8")
@@ -438,7 +438,7 @@ def _file_of(tmp_path, contents: r.JournalContents, exported_at: datetime | None
 
 
 def test_a_checked_file_imports_exactly_as_it_would_with_every_record_checked_again(tmp_path):
-    from journal.fileformat import load_file
+    from journal.exchange.jsonfile import load_file
 
     result = load_file(_file_of(tmp_path, _contents()))
     stored = []
@@ -450,7 +450,7 @@ def test_a_checked_file_imports_exactly_as_it_would_with_every_record_checked_ag
 
 
 def test_a_record_dated_after_today_is_refused_even_from_a_file_exported_in_a_later_time_zone(tmp_path):
-    from journal.fileformat import load_file
+    from journal.exchange.jsonfile import load_file
 
     # Where it is already tomorrow, a file may hold tomorrow's note; the journal goes by today here.
     tomorrow = date.today() + timedelta(days=1)

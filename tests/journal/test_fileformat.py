@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journal.errors import ValidationError
-from journal.fileformat import contents_to_json, dumps, load_file, parse_contents
+from journal.exchange.jsonfile import contents_to_json, dumps, load_file, parse_contents
 from journal.records import DoseStep, Trial
 from journal.validation import validate_record, warnings_for
 

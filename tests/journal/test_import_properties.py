@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from journal.errors import JournalError, ValidationError
-from journal.fileformat import ImportResult, contents_to_json, dumps, parse_contents
+from journal.exchange.jsonfile import ImportResult, contents_to_json, dumps, parse_contents
 from journal.records import EntryBy, replace
 
 FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
@@ -237,10 +237,10 @@ def test_a_score_sharing_a_day_with_another_survives_the_round_trip():
 
 def shows_everywhere(result: ImportResult) -> None:
     """An accepted file makes a report and fills the window's lists and the exports, none of them failing."""
-    from journal.assessment import assess
-    from journal.exports import csv_tables, fhir_bundle
+    from journal.clinical.assessment import assess
+    from journal.exchange.exports import csv_tables, fhir_bundle
     from journal.records import Settings
-    from journal.report import report_bytes
+    from journal.reports.pdf import report_bytes
     from ui.tables import COLUMNS, _Context
 
     contents = replace(result.contents, settings=replace(Settings(), **result.settings_changes))

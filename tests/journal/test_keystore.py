@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import keystore, storage
+from journal.safekeeping import keystore
+from journal import storage
 from journal.errors import JournalError, WrongPassphraseError
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)  # the real cost is tested once below
 PASS = "correct horse battery staple"

@@ -12,14 +12,14 @@ import textwrap
 import pytest
 
 from journal.errors import JournalLockedError
-from journal.locking import JournalLock, channel_name, lock_path
+from journal.safekeeping.locking import JournalLock, channel_name, lock_path
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and modes are POSIX")
 
 _HOLDER = textwrap.dedent(
     """
     import sys, time
-    from journal.locking import JournalLock
+    from journal.safekeeping.locking import JournalLock
     lock = JournalLock(sys.argv[1]).acquire()
     print("held", flush=True)
     time.sleep(60)
@@ -208,7 +208,7 @@ def test_a_failed_open_removes_the_lock_file_it_made_but_never_one_that_was_ther
 
 
 def test_a_lock_file_removed_as_its_holder_lets_go_is_never_shared(tmp_path, monkeypatch):
-    from journal import locking
+    from journal.safekeeping import locking
 
     journal = tmp_path / "journal.db"
     first = JournalLock(journal).acquire()

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from journal import storage
 from journal.errors import JournalError
 from journal.facade import Journal
-from journal.models import Base
+from journal.storage.models import Base
 from journal.records import Note
 
 
@@ -119,7 +119,7 @@ def test_using_a_journal_at_the_newest_revision_never_loads_alembic_nor_for_an_e
 
 
 def test_every_table_is_read_and_written_by_the_columns_the_models_give_it():
-    from journal.rows import TABLES
+    from journal.storage.rows import TABLES
 
     assert sorted(t.NAME for t in TABLES) == sorted(name for name in Base.metadata.tables if name != "alembic_version")
     for table in TABLES:
@@ -218,7 +218,7 @@ def _journal_made_at_0001(path: Path) -> None:
 
 
 def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_every_entry(tmp_path, later_version):
-    from journal.backups import list_backups
+    from journal.safekeeping.backups import list_backups
     from journal.records import Lab
 
     path = tmp_path / "journal" / "j.db"
@@ -248,7 +248,7 @@ def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_ev
 
 
 def test_a_journal_already_at_the_newest_revision_opens_without_a_backup(tmp_path):
-    from journal.backups import list_backups
+    from journal.safekeeping.backups import list_backups
 
     path = tmp_path / "j.db"
     with Journal.open(path):

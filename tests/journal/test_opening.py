@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from journal import backups, keystore, storage
+from journal.safekeeping import backups
+from journal.safekeeping import keystore
+from journal import storage
 from journal.errors import JournalError, JournalLockedError, WrongPassphraseError
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import PassphraseNeededError, open_journal, open_journal_for_cli, restore_journal
 from journal.records import Note
 

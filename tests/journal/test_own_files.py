@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from journal.own_files import own_file_problem
+from journal.files.own_files import own_file_problem
 
 
 @pytest.fixture

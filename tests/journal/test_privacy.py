@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from journal import hygiene, keystore
-from journal.backups import list_backups
+from journal.files import hygiene
+from journal.safekeeping import keystore
+from journal.safekeeping.backups import list_backups
 from journal.errors import JournalError, WrongPassphraseError
 from journal.facade import Journal
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import PassphraseNeededError, open_journal
 from journal.records import Condition, DoseStep, Episode, Lab, Note, Trial
 

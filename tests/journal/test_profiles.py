@@ -10,9 +10,9 @@ from datetime import date, datetime, timezone
 import pytest
 
 from journal.errors import JournalError, JournalLockedError, NotFoundError
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
-from journal.profiles import ProfileStore, label_problems
+from journal.safekeeping.profiles import ProfileStore, label_problems
 from journal.records import Note
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)

@@ -10,9 +10,11 @@ from datetime import date
 
 import pytest
 
-from journal import backups, keystore, storage
+from journal.safekeeping import backups
+from journal.safekeeping import keystore
+from journal import storage
 from journal.errors import JournalError, WrongPassphraseError
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
 from journal.records import Note
 
@@ -104,8 +106,8 @@ _KILL_AT = textwrap.dedent(
     """
     import os, signal, sys
     from datetime import date
-    from journal import rekey
-    from journal.keystore import KdfParams
+    from journal.safekeeping import rekey
+    from journal.safekeeping.keystore import KdfParams
     from journal.opening import open_journal
     from journal.records import Note
 

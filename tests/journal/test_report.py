@@ -11,13 +11,13 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from journal import atomic
-from journal.assessment import assess
+from journal.files import atomic
+from journal.clinical.assessment import assess
 from journal.errors import JournalError
 from journal.records import DoseStep, Episode, JournalContents, Rating, Trial, replace
-from journal.report import build_report, report_bytes
-from journal.report_text import plain_dates, report_name
-from journal.verdict_words import CLINICIAN, headline
+from journal.reports.pdf import build_report, report_bytes
+from journal.reports.facts import plain_dates, report_name
+from journal.clinical.verdict_words import CLINICIAN, headline
 from tests.journal.report_sample import TODAY, UNICODE_NAME, sample_contents
 
 
@@ -231,7 +231,7 @@ def test_written_privately_and_atomically(tmp_path, monkeypatch):
 def test_a_failure_while_building_leaves_the_earlier_report(tmp_path, monkeypatch):
     out = tmp_path / "report.pdf"
     out.write_bytes(b"%PDF earlier")
-    import journal.report as report_module
+    import journal.reports.pdf as report_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("chart failed")
@@ -245,7 +245,7 @@ def test_a_failure_while_building_leaves_the_earlier_report(tmp_path, monkeypatc
 
 def test_records_a_caregiver_entered_are_listed_only_within_the_reports_dates():
     from journal.records import EntryBy, Note
-    from journal.report_text import report_facts
+    from journal.reports.facts import report_facts
 
     base = sample_contents()
     early = Note(id="n-early", date=date(2024, 1, 10), text="Drove Sam to the clinic", for_appointment=False)

@@ -9,7 +9,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from journal.records import DoseStep, Episode, JournalContents, Rating, Trial
-from journal.report import report_bytes
+from journal.reports.pdf import report_bytes
 
 D = date.fromisoformat
 IDS = ("t-d93140", "t-5be0a7", "t-aa01f3", "t-0c4d11", "e-41b7c2")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journal import records
-from journal.scales import (
+from journal.clinical.scales import (
     CHECKIN_FIELDS,
     CONDITION_STATUS_LABELS,
     CRISIS_RESOURCES,

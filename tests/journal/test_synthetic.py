@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from journal.catalog import load_catalog
-from journal.fileformat import parse_contents
+from journal.clinical.catalog import load_catalog
+from journal.exchange.jsonfile import parse_contents
 from journal.synthetic import DEMO_DISPLAY_NAME, demo_journal, synthetic_journal
 
 END = date(2026, 3, 15)
@@ -217,10 +217,10 @@ def test_demo_is_the_same_each_time_and_moves_with_today():
 
 
 def test_demo_assessment_finds_two_failed_adequate_trials(demo):
-    from journal import assessment
+    from journal.clinical import assessment
 
     if not hasattr(assessment, "assess"):
-        pytest.skip("journal.assessment.assess is not written yet")
+        pytest.skip("journal.clinical.assessment.assess is not written yet")
     contents = parse_contents(demo, today=TODAY).contents
     verdict = assessment.assess(contents, as_of=TODAY)
     assert verdict.threshold_met

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from journal.assessment import assess, assessment_to_json
+from journal.clinical.assessment import assess, assessment_to_json
 from journal.records import DoseStep, Episode, JournalContents, Rating, Settings, Trial
-from journal.verdict_words import CLINICIAN, PERSON, caveat_lines, headline
+from journal.clinical.verdict_words import CLINICIAN, PERSON, caveat_lines, headline
 
 D = date.fromisoformat
 EP = Episode(id="e1", start=D("2025-01-06"), severity="moderate")

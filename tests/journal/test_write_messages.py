@@ -8,8 +8,8 @@ import tempfile
 
 import pytest
 
-from journal import atomic
-from journal.atomic import CannotWriteError, atomic_write, os_error_words
+from journal.files import atomic
+from journal.files.atomic import CannotWriteError, atomic_write, os_error_words
 
 
 def test_a_read_only_folder_is_named_not_the_temporary_file(tmp_path, monkeypatch):

@@ -7,9 +7,9 @@ import stat
 import pytest
 
 from journal.errors import WrongPassphraseError
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_access_for_cli, open_journal, restore_journal
-from journal.wrong_tries import WrongTries, delay_after, tries_path
+from journal.safekeeping.wrong_tries import WrongTries, delay_after, tries_path
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 PASS = "a long enough passphrase"

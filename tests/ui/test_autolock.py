@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
 from journal.records import Note
 

@@ -242,8 +242,8 @@ def test_another_journal_starts_with_its_owner(qtbot, window, entering_as, tmp_p
 def test_the_report_lists_what_the_caregiver_entered(qtbot, window, dialogs, entering_as, journal):
     from pypdf import PdfReader
 
-    from journal.report import report_bytes
-    from journal.report_text import outline, report_facts
+    from journal.reports.pdf import report_bytes
+    from journal.reports.facts import outline, report_facts
 
     entering_as.then(type_new_name(qtbot, "Sam"))
     window.caregiver.choose()

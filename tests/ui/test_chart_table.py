@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal.chart_choices import MARKER_LABEL
-from journal.fileformat import parse_contents
+from journal.charts.choices import MARKER_LABEL
+from journal.exchange.jsonfile import parse_contents
 from journal.synthetic import demo_journal
 
 from tests.ui.conftest import TODAY

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from journal.assessment import rule_text
-from journal.profiles import default_root
+from journal.clinical.assessment import rule_text
+from journal.safekeeping.profiles import default_root
 
 from ui.help import HelpDialog
 

@@ -241,7 +241,7 @@ def test_caregiver_authorship_comes_back_when_a_delete_is_undone(qtbot, window, 
 def test_importing_a_file_from_the_window_and_a_bad_one_changing_nothing(qtbot, window, journal, monkeypatch, tmp_path):
     import json
 
-    from journal.fileformat import contents_to_json
+    from journal.exchange.jsonfile import contents_to_json
     from journal.records import DoseStep, JournalContents, Trial
 
     from ui.main_window import FileChooser, Notice

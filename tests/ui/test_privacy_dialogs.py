@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from journal import keystore
+from journal.safekeeping import keystore
 from journal.errors import WrongPassphraseError
-from journal.keystore import KdfParams
+from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
-from journal.profiles import ProfileStore
+from journal.safekeeping.profiles import ProfileStore
 from journal.records import Note
 
 from ui import backups_dialog, profiles_dialog
@@ -249,7 +249,7 @@ def test_a_new_recovery_code_from_the_menu_asks_the_passphrase_and_the_old_code_
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from journal import backups
+    from journal.safekeeping import backups
     from ui import passphrase_dialog
 
     a = open_journal(tmp_path / "p" / "journal.db", passphrase=PASS, create=True, with_recovery_code=True, kdf=FAST)

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 import journal.cli
 from journal.errors import JournalError, JournalLockedError
-from journal.keystore import KdfParams
-from journal.locking import JournalLock, channel_name
+from journal.safekeeping.keystore import KdfParams
+from journal.safekeeping.locking import JournalLock, channel_name
 from journal.opening import open_journal
-from journal.profiles import ProfileStore
+from journal.safekeeping.profiles import ProfileStore
 from journal.records import Note
 
 from tests.ui.conftest import click, days_ago, shortcut

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from journal.scales import CRISIS_RESOURCES, get_scale
+from journal.clinical.scales import CRISIS_RESOURCES, get_scale
 
 from tests.ui.conftest import click, shortcut, type_into
 from ui.forms import DiscardBox

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from journal.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER
+from journal.clinical.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER
 
 from tests.ui.conftest import click, shortcut
 from tests.ui.test_questionnaires import answer_by_keyboard

@@ -195,7 +195,7 @@ def test_the_welcome_offers_the_demo_by_keyboard(qtbot):
 
 
 def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, tmp_path):
-    from journal.locking import JournalLock
+    from journal.safekeeping.locking import JournalLock
 
     from ui.main_window import Notice
 

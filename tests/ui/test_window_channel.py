@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from journal.locking import channel_name
+from journal.safekeeping.locking import channel_name
 
 from ui.single_window import WindowChannel, channel_address
 

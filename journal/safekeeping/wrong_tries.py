@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from journal.hygiene import PRIVATE_FILE_MODE
-from journal.own_files import TRIES_SUFFIX
+from journal.files.hygiene import PRIVATE_FILE_MODE
+from journal.files.own_files import TRIES_SUFFIX
 
 __all__ = ["FREE_TRIES", "MAX_DELAY_S", "delay_after", "tries_path", "WrongTries"]
 

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from journal.atomic import atomic_directory, atomic_write
-from journal.catalog import load_catalog
+from journal.files.atomic import atomic_directory, atomic_write
+from journal.clinical.catalog import load_catalog
 from journal.records import DAILY_FIELDS, JournalContents, Trial
 
 __all__ = [
@@ -349,7 +349,7 @@ def _medication_statements(b: _BundleBuilder) -> None:
 
 def _scale_code(scale: str, what: str) -> dict[str, Any]:
     """LOINC from scales.md for PHQ-9 and GAD-7, a local code for scales LOINC is not given for."""
-    from journal.scales import get_scale
+    from journal.clinical.scales import get_scale
 
     if scale in ("PHQ-9", "GAD-7"):
         s = get_scale(scale)
@@ -361,7 +361,7 @@ def _scale_code(scale: str, what: str) -> dict[str, Any]:
 
 
 def _observations(b: _BundleBuilder) -> None:
-    from journal.scales import get_scale
+    from journal.clinical.scales import get_scale
 
     survey = [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}]
     for score in b.contents.scores:

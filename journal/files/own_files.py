@@ -21,7 +21,7 @@ __all__ = ["COMPANION_SUFFIXES", "TRIES_SUFFIX", "journal_own_paths", "is_journa
 TRIES_SUFFIX = ".tries"
 # What sits beside the database under the database's name with something added.
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal", ".keys", ".lock", TRIES_SUFFIX)
-_BACKUPS = "backups"  # journal.backups.BACKUP_DIRNAME (not imported: that module imports the key store)
+_BACKUPS = "backups"  # journal.safekeeping.backups.BACKUP_DIRNAME (not imported: that module imports the key store)
 
 
 def journal_own_paths(journal_path: str | os.PathLike[str]) -> list[Path]:

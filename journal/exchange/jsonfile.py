@@ -399,7 +399,7 @@ def _read_trial(c: _Checker, rec: dict, where: str) -> Trial | None:
 
 def _warn_high_doses(c: _Checker, where: str, drug: str, doses: list[DoseStep]) -> None:
     try:
-        from journal.catalog import load_catalog
+        from journal.clinical.catalog import load_catalog
     except ImportError:  # the catalog is optional for reading a file
         return
     found = load_catalog().resolve(drug)

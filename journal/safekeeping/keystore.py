@@ -13,7 +13,7 @@ keystream is never used twice.
 
 A passphrase change (or a new recovery code) makes a new data key: every copy of the old
 header, beside each backup, would otherwise go on opening today's journal with the old
-passphrase. `journal.rekey` re-encrypts the journal and its backups under the new key; while
+passphrase. `journal.safekeeping.rekey` re-encrypts the journal and its backups under the new key; while
 it works, the header holds the new entries and, under "replacing", the old ones plus the old
 key wrapped under the new secrets, so a crash at any step leaves a journal that opens with the
 new passphrase, or with the old one until the journal itself was re-encrypted.
@@ -40,12 +40,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from argon2.low_level import Type, hash_secret_raw
 
-from journal.atomic import atomic_write
+from journal.files.atomic import atomic_write
 from journal.errors import JournalError, WrongPassphraseError
 
 if TYPE_CHECKING:
     from journal.facade import Journal
-    from journal.rekey import KeyChange
+    from journal.safekeeping.rekey import KeyChange
 
 __all__ = [
     "KdfParams",
@@ -179,7 +179,7 @@ def unlock(journal_path: str | os.PathLike[str], passphrase: str) -> bytearray:
     """The data key of the journal, or WrongPassphraseError at once if the passphrase is not the one.
 
     While a passphrase change is under way (`key_change_under_way`), this is the new key for
-    the new passphrase and the old key for the old one; `journal.rekey.settle_key_change`
+    the new passphrase and the old key for the old one; `journal.safekeeping.rekey.settle_key_change`
     finds out which one the journal holds and finishes or undoes the change.
     """
     new, old = unlock_both(journal_path, passphrase=passphrase)
@@ -254,12 +254,12 @@ def set_passphrase(
 def change_passphrase(
     journal_path: str | os.PathLike[str], old_passphrase: str, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF
 ) -> "KeyChange":
-    """Replace the passphrase after checking the old one, with a new data key (see `journal.rekey.change_key`).
+    """Replace the passphrase after checking the old one, with a new data key (see `journal.safekeeping.rekey.change_key`).
 
     The journal must not be open. Its backups are re-encrypted under the new key, so the old
     passphrase opens none of them; a recovery code, if there was one, is replaced by a new one.
     """
-    from journal.rekey import change_key
+    from journal.safekeeping.rekey import change_key
 
     old_key = unlock(journal_path, old_passphrase)
     return change_key(journal_path, old_key, new_passphrase, kdf=kdf)
@@ -342,7 +342,7 @@ def add_recovery_code(journal_path: str | os.PathLike[str], data_key: bytes, *, 
     """Make a new recovery code for the same key (replacing any earlier one), in the header only; return it.
 
     Earlier copies of the header keep the earlier code; the window makes a new code with
-    `journal.rekey.change_key`, which changes the key too.
+    `journal.safekeeping.rekey.change_key`, which changes the key too.
     """
     slots = _settled_slots(journal_path)
     _check_key_matches(slots, data_key)

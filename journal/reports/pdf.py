@@ -3,7 +3,7 @@
 ReportLab lays out real, selectable text in DejaVu Sans (matplotlib's own bundled font, so no
 system font is needed and Latin, Greek and Cyrillic names print; CJK needs a font the app does
 not ship). The timeline chart stays vector: the figure from journal.charts is drawn straight
-onto the page by journal.report_chart, its labels in the same embedded fonts.
+onto the page by journal.reports.pdf_chart, its labels in the same embedded fonts.
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from journal.atomic import atomic_write
+from journal.files.atomic import atomic_write
 from journal.charts import TimelineOptions, build_timeline
 from journal.errors import JournalError
 from journal.records import JournalContents, Settings
-from journal.report_chart import draw_figure
-from journal.report_text import NOT_A_DIAGNOSIS, SECTIONS, ReportFacts, day, report_facts
-from journal.scales import get_scale
+from journal.reports.pdf_chart import draw_figure
+from journal.reports.facts import NOT_A_DIAGNOSIS, SECTIONS, ReportFacts, day, report_facts
+from journal.clinical.scales import get_scale
 
 __all__ = ["build_report", "report_bytes", "PAGE_SIZES", "SECTION_KEYS"]
 

@@ -30,7 +30,7 @@ import os
 from pathlib import Path
 
 from journal.errors import JournalLockedError
-from journal.hygiene import PRIVATE_FILE_MODE, make_private
+from journal.files.hygiene import PRIVATE_FILE_MODE, make_private
 
 __all__ = ["LOCK_SUFFIX", "JournalLock", "lock_path", "channel_name"]
 

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal import keystore, storage
-from journal.atomic import atomic_write
+from journal.safekeeping import keystore
+from journal import storage
+from journal.files.atomic import atomic_write
 from journal.errors import JournalError, WrongPassphraseError
-from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
-from journal.keystore import DEFAULT_KDF, KdfParams
+from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
+from journal.safekeeping.keystore import DEFAULT_KDF, KdfParams
 
 __all__ = ["KeyChange", "change_key", "settle_key_change"]
 
@@ -47,7 +48,7 @@ class KeyChange:
     backups_reencrypted: int
     backups_left: int  # encrypted under some other key: they keep whatever passphrase they were made under
     backups_unencrypted: int  # made before the journal had a passphrase: they need none
-    backup: Any = None  # the backup made just before the change (journal.backups.Backup), re-encrypted too
+    backup: Any = None  # the backup made just before the change (journal.safekeeping.backups.Backup), re-encrypted too
 
     def backup_words(self) -> str:
         """What happened to the older backups, in plain words for the person."""
@@ -175,7 +176,7 @@ def _rekey_journal(path: Path, old_key: bytes | bytearray, new_key: bytes | byte
 
 def _reencrypt_backups(path: Path, old_key: bytes | bytearray, new_key: bytes | bytearray) -> tuple[int, int, int]:
     """Re-encrypt every backup holding the old key; returns (re-encrypted, left as they were, unencrypted)."""
-    from journal.backups import list_backups
+    from journal.safekeeping.backups import list_backups
 
     header = keystore.finished_header(path, new_key)
     done = left = plain = 0
@@ -204,7 +205,7 @@ def _reencrypt_backups(path: Path, old_key: bytes | bytearray, new_key: bytes | 
 
 def _reencrypt_file(path: Path, old_key: bytes | bytearray, new_key: bytes | bytearray) -> None:
     """Write an encrypted copy of `path` under `new_key` beside it, check it, and rename it over the file."""
-    from journal.backups import verify_backup
+    from journal.safekeeping.backups import verify_backup
 
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.reencrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
@@ -225,6 +226,6 @@ def _reencrypt_file(path: Path, old_key: bytes | bytearray, new_key: bytes | byt
 
 
 def _failure(what: str, exc: Exception) -> str:
-    from journal.backups import _failure_words
+    from journal.safekeeping.backups import _failure_words
 
     return _failure_words(what, exc)

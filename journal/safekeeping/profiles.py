@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from journal.atomic import atomic_write
-from journal.backups import copy_files_aside
+from journal.files.atomic import atomic_write
+from journal.safekeeping.backups import copy_files_aside
 from journal.errors import JournalError, JournalLockedError, NotFoundError
-from journal.hygiene import apply_private_umask, make_private_dir
-from journal.keystore import is_encrypted
-from journal.locking import JournalLock
+from journal.files.hygiene import apply_private_umask, make_private_dir
+from journal.safekeeping.keystore import is_encrypted
+from journal.safekeeping.locking import JournalLock
 
 __all__ = [
     "JOURNAL_FILENAME",

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from journal.errors import JournalError, WrongPassphraseError
-from journal.hygiene import PRIVATE_FILE_MODE, make_private_dir
+from journal.files.hygiene import PRIVATE_FILE_MODE, make_private_dir
 
 KEY_BYTES = 32
 # Tables any journal holds; a database with other tables and none of these is someone else's file.
@@ -292,7 +292,7 @@ def head_revision() -> str:
     return _revision_graph(migrations_dir())[1]
 
 
-# The revision the models in journal.models describe (a test keeps it equal to the scripts' newest):
+# The revision the models in journal.storage.models describe (a test keeps it equal to the scripts' newest):
 # a new journal is built straight from the models, stamped with it, without running Alembic.
 MODELS_REVISION = "0001"
 
@@ -341,7 +341,7 @@ def migrate(engine: Engine) -> None:
 
 
 def _create_from_models(engine: Engine) -> None:
-    from journal.models import Base
+    from journal.storage.models import Base
 
     with engine.begin() as conn:
         Base.metadata.create_all(conn, checkfirst=False)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from journal.records import JournalContents, ScaleScore, Settings, Trial
-from journal.verdict_words import PERSON, headline
+from journal.clinical.verdict_words import PERSON, headline
 
 OUTCOMES = ("remission", "response", "partial", "non-response", "unknown", "too-short", "not-adequate")
 
@@ -75,7 +75,7 @@ class Assessment:
 
     @property
     def summary(self) -> str:
-        """The headline in the person's own words (journal.verdict_words.headline makes it for every reader)."""
+        """The headline in the person's own words (journal.clinical.verdict_words.headline makes it for every reader)."""
         return headline(self, PERSON)
 
     @property
@@ -194,7 +194,7 @@ _OUTCOME_WORDS = {
 
 def _drug_key(generic: str | None, name: str) -> str:
     if generic is None:
-        from journal.catalog import custom_drug_key
+        from journal.clinical.catalog import custom_drug_key
 
         return "custom:" + custom_drug_key(name)
     for suffix in _FORMULATION_SUFFIXES:
@@ -250,7 +250,7 @@ def assess(
 ) -> Assessment:
     """Applies trd-rules.md to the journal as of a date (today unless given)."""
     if catalog is None:
-        from journal.catalog import load_catalog
+        from journal.clinical.catalog import load_catalog
 
         catalog = load_catalog()
     settings = settings or contents.settings
@@ -598,7 +598,7 @@ def _verdict(w: _Work, *, still_running: bool) -> TrialVerdict:
 
 
 def rule_text(settings: Settings, audience: str = PERSON) -> str:
-    """The rule applied, in plain words for its reader (journal.verdict_words.AUDIENCES), with the settings that shape it."""
+    """The rule applied, in plain words for its reader (journal.clinical.verdict_words.AUDIENCES), with the settings that shape it."""
     whose = "your own rating" if audience == PERSON else "the person's own rating"
     text = (
         f"Rule: at least 2 different antidepressants in the current episode, each taken at or above its minimum "

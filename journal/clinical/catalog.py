@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Iterator
 
-from journal.verdict_words import AUDIENCES, CLINICIAN, PERSON
+from journal.clinical.verdict_words import AUDIENCES, CLINICIAN, PERSON
 
 __all__ = [
     "Drug",
@@ -277,7 +277,7 @@ def _parse(data: dict, audience: str = PERSON) -> Catalog:
 
 
 def load_catalog(audience: str = PERSON) -> Catalog:
-    """The shipped drug catalog, read once for each reader (journal.verdict_words.AUDIENCES)."""
+    """The shipped drug catalog, read once for each reader (journal.clinical.verdict_words.AUDIENCES)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
     return _load(audience)

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean
 
-from journal.assessment import Assessment, TrialVerdict, assess, rule_text
-from journal.catalog import load_catalog
+from journal.clinical.assessment import Assessment, TrialVerdict, assess, rule_text
+from journal.clinical.catalog import load_catalog
 from journal.errors import JournalError
 from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
-from journal.verdict_words import CLINICIAN, caveat_lines, headline
-from journal.scales import (
+from journal.clinical.verdict_words import CLINICIAN, caveat_lines, headline
+from journal.clinical.scales import (
     CONDITION_STATUS_LABELS,
     CRISIS_RESOURCES,
     WORKUP_CONDITIONS,

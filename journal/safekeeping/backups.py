@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, WrongPassphraseError
-from journal.hygiene import PRIVATE_FILE_MODE, fsync_dir, make_private, make_private_dir
-from journal.hygiene import fsync_file as _fsync_file
-from journal.keystore import KEYFILE_SUFFIX, keyfile_path
+from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, make_private, make_private_dir
+from journal.files.hygiene import fsync_file as _fsync_file
+from journal.safekeeping.keystore import KEYFILE_SUFFIX, keyfile_path
 
 __all__ = [
     "BACKUP_DIRNAME",
@@ -531,13 +531,13 @@ def cli_backup(args: Any, _open_journal: Any = None, journal_path: str | os.Path
 
 def cli_restore(args: Any, _open_journal: Any = None, journal_path: str | os.PathLike[str] | None = None) -> int:
     """`trial-journal restore BACKUP`: replace the journal with a backup, keeping the current one as a backup first."""
-    from journal.keystore import read_passphrase
+    from journal.safekeeping.keystore import read_passphrase
     from journal.opening import restore_journal
 
     path = Path(journal_path if journal_path is not None else args.journal)
     passphrase_file = getattr(args, "passphrase_file", None)
     passphrase = read_passphrase(passphrase_file) if passphrase_file is not None else None
-    from journal.wrong_tries import WrongTries
+    from journal.safekeeping.wrong_tries import WrongTries
 
     safety = restore_journal(path, args.backup, passphrase=passphrase, tries=WrongTries(path))
     print(f"Restored {Path(args.backup).name} into {path}.")

@@ -27,9 +27,9 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import NullFormatter
 from matplotlib.transforms import Bbox, ScaledTranslation
 
-from journal.assessment import Assessment, TrialVerdict
+from journal.clinical.assessment import Assessment, TrialVerdict
 # the window reads these before matplotlib is loaded, so they live apart
-from journal.chart_choices import MARKER_LABEL, PRESETS, extra_scales
+from journal.charts.choices import MARKER_LABEL, PRESETS, extra_scales
 from journal.records import ALL_SCALES, DAILY_FIELDS, DailyCheckIn, JournalContents, Session, Trial
 
 EXTRA_SCALES = extra_scales()
@@ -794,9 +794,9 @@ def range_for_preset(contents: JournalContents, preset: str, today: date) -> tup
 
 
 def _scales_module():
-    # The scale definitions (bands, ranges, severity words) live in journal.scales, read from
+    # The scale definitions (bands, ranges, severity words) live in journal.clinical.scales, read from
     # resources: the chart never carries its own copy of a clinical figure.
-    from journal import scales
+    from journal.clinical import scales
 
     return scales
 

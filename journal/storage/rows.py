@@ -2,7 +2,7 @@
 
 The facade reads and writes through these with the driver's own cursor: an ORM object per row
 cost about nine tenths of the time of listing a long journal, and leaving the ORM unloaded
-keeps a few megabytes off every start. `journal.models` stays the schema's description (for
+keeps a few megabytes off every start. `journal.storage.models` stays the schema's description (for
 Alembic and for a new file); a test checks that every table here matches its model.
 """
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from journal.assessment import Assessment, TrialVerdict
+    from journal.clinical.assessment import Assessment, TrialVerdict
 
 __all__ = ["PERSON", "CLINICIAN", "AUDIENCES", "headline", "headline_sentences", "trial_group", "trial_name", "caveat_lines"]
 

@@ -1,0 +1,1 @@
+"""How the journal writes files: private modes, atomic replacement, which files are the journal's own."""

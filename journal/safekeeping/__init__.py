@@ -1,0 +1,1 @@
+"""What keeps a journal safe: passphrases and keys, backups, the lock, profiles."""

@@ -1,0 +1,117 @@
+"""Plain words for the codes the journal stores: one vocabulary for the window, the chart, the report and the exports.
+
+Each stored code has two forms:
+- `form`: how a form offers it, written to the person ("It did not help enough");
+- `text`: how it reads inside a sentence, a list cell, the chart or the report ("did not work").
+A new code is worded here once, and every place that shows it reads it from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "Words",
+    "EPISODE_SEVERITY",
+    "STOP_REASON",
+    "ADHERENCE",
+    "RATING",
+    "TREATMENT",
+    "CONDITION_STATUS",
+    "SIDE_EFFECT_SEVERITY",
+    "DAILY",
+    "OUTCOME",
+    "form_words",
+    "text_words",
+    "words_for",
+]
+
+
+@dataclass(frozen=True)
+class Words:
+    form: str
+    text: str
+
+
+EPISODE_SEVERITY: Mapping[str, Words] = {
+    "subsyndromal": Words("Subsyndromal (below the usual threshold)", "subsyndromal"),
+    "mild": Words("Mild", "mild"),
+    "moderate": Words("Moderate", "moderate"),
+    "severe": Words("Severe", "severe"),
+    "severe_psychotic": Words("Severe, with psychotic features", "severe with psychotic features"),
+}
+STOP_REASON: Mapping[str, Words] = {
+    "ineffective": Words("It did not help enough", "did not work"),
+    "side_effects": Words("Side effects", "side effects"),
+    "remission": Words("I got well (remission)", "remission"),
+    "cost": Words("Cost", "cost"),
+    "clinician_advice": Words("My clinician advised it", "clinician's advice"),
+    "other": Words("Other", "other reason"),
+}
+ADHERENCE: Mapping[str, Words] = {
+    "good": Words("Good: took most doses (about 80 % or more)", "good"),
+    "poor": Words("Poor: missed many doses", "poor"),
+}
+RATING: Mapping[str, Words] = {
+    "none": Words("No improvement", "no improvement"),
+    "partial": Words("Partial improvement", "partial improvement"),
+    "response": Words("Clear improvement (response)", "response"),
+    "remission": Words("Well again (remission)", "remission"),
+}
+TREATMENT: Mapping[str, Words] = {
+    "esketamine": Words("Esketamine (nasal spray)", "esketamine"),
+    "ketamine_iv": Words("IV ketamine", "IV ketamine"),
+    "ect": Words("ECT", "ECT"),
+    "rtms": Words("rTMS", "rTMS"),
+    "other": Words("Other", "other treatment"),
+}
+CONDITION_STATUS: Mapping[str, Words] = {
+    "suspected": Words("Suspected", "suspected"),
+    "assessed": Words("Assessed", "assessed"),
+    "diagnosed": Words("Diagnosed", "diagnosed"),
+    "treated": Words("Treated", "treated"),
+}
+SIDE_EFFECT_SEVERITY: Mapping[int, Words] = {
+    1: Words("Mild", "mild"),
+    2: Words("Moderate", "moderate"),
+    3: Words("Severe", "severe"),
+}
+# The daily check-in's measures.
+DAILY: Mapping[str, Words] = {
+    "mood": Words("Mood", "mood"),
+    "anxiety": Words("Anxiety", "anxiety"),
+    "sleep_quality": Words("Sleep quality", "sleep quality"),
+    "energy": Words("Energy", "energy"),
+    "pain": Words("Pain", "pain"),
+}
+# The assessment's verdict on one trial: `form` is the window's list cell, `text` the report's table.
+OUTCOME: Mapping[str, Words] = {
+    "remission": Words("remission", "remission"),
+    "response": Words("response", "response"),
+    "partial": Words("partial response", "partial response"),
+    "non-response": Words("no response", "no response"),
+    "unknown": Words("outcome not known", "outcome not known"),
+    "too-short": Words("too short", "stopped before adequate length"),
+    "not-adequate": Words("not adequate", "not an adequate trial"),
+}
+
+
+def form_words(vocabulary: Mapping) -> dict:
+    """code -> the words a form offers, in the vocabulary's order."""
+    return {code: w.form for code, w in vocabulary.items()}
+
+
+def text_words(vocabulary: Mapping) -> dict:
+    """code -> the words inside a sentence, a list cell, the chart or the report."""
+    return {code: w.text for code, w in vocabulary.items()}
+
+
+def words_for(vocabulary: Mapping, code: object, *, form: bool = False, empty: str = "") -> str:
+    """The words for one stored code; a code the vocabulary does not know reads as itself, underscores as spaces."""
+    if code is None or code == "":
+        return empty
+    w = vocabulary.get(code)
+    if w is None:
+        return str(code).replace("_", " ")
+    return w.form if form else w.text
