@@ -3,6 +3,9 @@
 Each stored code has two forms:
 - `form`: how a form offers it, written to the person ("It did not help enough");
 - `text`: how it reads inside a sentence, a list cell, the chart or the report ("did not work").
+Two more forms exist only where a place must read differently, and default to `text`:
+- `report`: a cell of the appointment report that names a thing on its own ("Esketamine", not "esketamine");
+- `explained`: the outcome with what it means, for `trial-journal assess` ("response (at least 50 % better)").
 A new code is worded here once, and every place that shows it reads it from here.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 __all__ = [
     "Words",
@@ -24,14 +28,26 @@ __all__ = [
     "OUTCOME",
     "form_words",
     "text_words",
+    "report_words",
     "words_for",
 ]
 
 
 @dataclass(frozen=True)
 class Words:
+    """The words for one stored code, one per place that shows it (see the module's note)."""
+
     form: str
     text: str
+    report: str = ""  # empty: the report reads `text`
+    explained: str = ""  # empty: `trial-journal assess` reads `text`
+
+    def __post_init__(self) -> None:
+        # The two optional forms read as `text` unless a place needs other words.
+        if not self.report:
+            object.__setattr__(self, "report", self.text)
+        if not self.explained:
+            object.__setattr__(self, "explained", self.text)
 
 
 EPISODE_SEVERITY: Mapping[str, Words] = {
@@ -59,12 +75,13 @@ RATING: Mapping[str, Words] = {
     "response": Words("Clear improvement (response)", "response"),
     "remission": Words("Well again (remission)", "remission"),
 }
+# The report's session tables and lists name the treatment on its own, capitalised (`report`).
 TREATMENT: Mapping[str, Words] = {
-    "esketamine": Words("Esketamine (nasal spray)", "esketamine"),
+    "esketamine": Words("Esketamine (nasal spray)", "esketamine", report="Esketamine"),
     "ketamine_iv": Words("IV ketamine", "IV ketamine"),
     "ect": Words("ECT", "ECT"),
     "rtms": Words("rTMS", "rTMS"),
-    "other": Words("Other", "other treatment"),
+    "other": Words("Other", "other treatment", report="Other"),
 }
 CONDITION_STATUS: Mapping[str, Words] = {
     "suspected": Words("Suspected", "suspected"),
@@ -85,29 +102,40 @@ DAILY: Mapping[str, Words] = {
     "energy": Words("Energy", "energy"),
     "pain": Words("Pain", "pain"),
 }
-# The assessment's verdict on one trial: `form` is the window's list cell, `text` the report's table.
+# The assessment's verdict on one trial: `form` is the window's list cell, `text` the report's table,
+# `explained` the list of trials `trial-journal assess` prints.
 OUTCOME: Mapping[str, Words] = {
     "remission": Words("remission", "remission"),
-    "response": Words("response", "response"),
-    "partial": Words("partial response", "partial response"),
-    "non-response": Words("no response", "no response"),
+    "response": Words("response", "response", explained="response (at least 50 % better)"),
+    "partial": Words("partial response", "partial response", explained="partial response (25-49 % better)"),
+    "non-response": Words("no response", "no response", explained="no response (less than 25 % better)"),
     "unknown": Words("outcome not known", "outcome not known"),
-    "too-short": Words("too short", "stopped before adequate length"),
+    "too-short": Words(
+        "too short", "stopped before adequate length", explained="stopped before it was long enough at an adequate dose"
+    ),
     "not-adequate": Words("not adequate", "not an adequate trial"),
 }
 
 
-def form_words(vocabulary: Mapping) -> dict:
+_Code = TypeVar("_Code")
+
+
+def form_words(vocabulary: Mapping[_Code, Words]) -> dict[_Code, str]:
     """code -> the words a form offers, in the vocabulary's order."""
     return {code: w.form for code, w in vocabulary.items()}
 
 
-def text_words(vocabulary: Mapping) -> dict:
+def text_words(vocabulary: Mapping[_Code, Words]) -> dict[_Code, str]:
     """code -> the words inside a sentence, a list cell, the chart or the report."""
     return {code: w.text for code, w in vocabulary.items()}
 
 
-def words_for(vocabulary: Mapping, code: object, *, form: bool = False, empty: str = "") -> str:
+def report_words(vocabulary: Mapping[_Code, Words]) -> dict[_Code, str]:
+    """code -> the words of the appointment report's cells (`text` unless the report reads otherwise)."""
+    return {code: w.report for code, w in vocabulary.items()}
+
+
+def words_for(vocabulary: Mapping[Any, Words], code: object, *, form: bool = False, empty: str = "") -> str:
     """The words for one stored code; a code the vocabulary does not know reads as itself, underscores as spaces."""
     if code is None or code == "":
         return empty

@@ -4,63 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-# Labels for the allowed-value tuples of journal.records, in the order the forms offer them.
-EPISODE_SEVERITY_LABELS = {
-    "subsyndromal": "Subsyndromal (below the usual threshold)",
-    "mild": "Mild",
-    "moderate": "Moderate",
-    "severe": "Severe",
-    "severe_psychotic": "Severe, with psychotic features",
-}
-STOP_REASON_LABELS = {
-    "ineffective": "It did not help enough",
-    "side_effects": "Side effects",
-    "remission": "I got well (remission)",
-    "cost": "Cost",
-    "clinician_advice": "My clinician advised it",
-    "other": "Other",
-}
-ADHERENCE_LABELS = {
-    "good": "Good: took most doses (about 80 % or more)",
-    "poor": "Poor: missed many doses",
-}
-RATING_LABELS = {
-    "none": "No improvement",
-    "partial": "Partial improvement",
-    "response": "Clear improvement (response)",
-    "remission": "Well again (remission)",
-}
-TREATMENT_LABELS = {
-    "esketamine": "Esketamine (nasal spray)",
-    "ketamine_iv": "IV ketamine",
-    "ect": "ECT",
-    "rtms": "rTMS",
-    "other": "Other",
-}
-CONDITION_STATUS_LABELS = {
-    "suspected": "Suspected",
-    "assessed": "Assessed",
-    "diagnosed": "Diagnosed",
-    "treated": "Treated",
-}
-SIDE_EFFECT_SEVERITY_LABELS = {1: "Mild", 2: "Moderate", 3: "Severe"}
-DAILY_LABELS = {
-    "mood": "Mood",
-    "anxiety": "Anxiety",
-    "sleep_quality": "Sleep quality",
-    "energy": "Energy",
-    "pain": "Pain",
-}
+from journal import words
+from journal.words import form_words
+
+# The words a form offers for each stored code, in the order the forms offer them, from
+# journal.words (the one vocabulary the chart, the report and the exports read too).
+EPISODE_SEVERITY_LABELS = form_words(words.EPISODE_SEVERITY)
+STOP_REASON_LABELS = form_words(words.STOP_REASON)
+ADHERENCE_LABELS = form_words(words.ADHERENCE)
+RATING_LABELS = form_words(words.RATING)
+TREATMENT_LABELS = form_words(words.TREATMENT)
+CONDITION_STATUS_LABELS = form_words(words.CONDITION_STATUS)
+SIDE_EFFECT_SEVERITY_LABELS = form_words(words.SIDE_EFFECT_SEVERITY)
+DAILY_LABELS = form_words(words.DAILY)
 # How an assessment outcome reads in a list cell: words, never only a colour.
-OUTCOME_LABELS = {
-    "remission": "remission",
-    "response": "response",
-    "partial": "partial response",
-    "non-response": "no response",
-    "unknown": "outcome not known",
-    "too-short": "too short",
-    "not-adequate": "not adequate",
-}
+OUTCOME_LABELS = form_words(words.OUTCOME)
 
 
 def fmt_date(value: date | None, empty: str = "") -> str:
@@ -88,7 +46,8 @@ def fmt_bp(value: tuple[int, int] | None) -> str:
     return f"{value[0]}/{value[1]}" if value else ""
 
 
-def label(mapping: dict, value, empty: str = "") -> str:
+def label(mapping: dict, value: object, empty: str = "") -> str:
+    """The label of a stored value; a value the mapping does not know reads as itself."""
     if value is None:
         return empty
     return mapping.get(value, str(value))

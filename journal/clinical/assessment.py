@@ -1,4 +1,9 @@
-"""The TRD assessment of trd-rules.md: a pure function of records, settings and an as-of date."""
+"""The TRD assessment of trd-rules.md: a pure function of records, settings and an as-of date.
+
+`assess` runs the rules in named steps: the episode in question, each trial's days inside it,
+each trial's adequacy, then its outcome, then which failed trials count. The verdict's words for
+each reader are made from its result by journal.clinical.verdict_words.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from journal.records import JournalContents, ScaleScore, Settings, Trial
-from journal.clinical.verdict_words import PERSON, headline
-
-OUTCOMES = ("remission", "response", "partial", "non-response", "unknown", "too-short", "not-adequate")
+from journal.clinical.audiences import PERSON
+from journal.clinical.catalog import Catalog, Drug, custom_drug_key, load_catalog
+from journal.records import JournalContents, Rating, ScaleScore, Settings, Trial
+from journal.words import OUTCOME
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,6 @@ class Assessment:
     trials: tuple[TrialVerdict, ...] = ()
     caveats: tuple[str, ...] = ()
     rule: str = ""
-
-    @property
-    def summary(self) -> str:
-        """The headline in the person's own words (journal.clinical.verdict_words.headline makes it for every reader)."""
-        return headline(self, PERSON)
 
     @property
     def general_caveats(self) -> tuple[str, ...]:
@@ -180,22 +180,12 @@ def _band(pct: float) -> str:
     return "non-response"
 
 
+# The person's own rating (records.RATINGS) as the outcome it means.
 _WORD_OUTCOME = {"none": "non-response", "partial": "partial", "response": "response", "remission": "remission"}
-_OUTCOME_WORDS = {
-    "remission": "remission",
-    "response": "response (at least 50 % better)",
-    "partial": "partial response (25-49 % better)",
-    "non-response": "no response (less than 25 % better)",
-    "unknown": "outcome not known",
-    "too-short": "stopped before it was long enough at an adequate dose",
-    "not-adequate": "not an adequate trial",
-}
 
 
 def _drug_key(generic: str | None, name: str) -> str:
     if generic is None:
-        from journal.clinical.catalog import custom_drug_key
-
         return "custom:" + custom_drug_key(name)
     for suffix in _FORMULATION_SUFFIXES:
         if generic.endswith(suffix):
@@ -210,7 +200,7 @@ class _Work:
     trial: Trial
     drug: str
     key: str
-    catalog_drug: object | None
+    catalog_drug: Drug | None
     is_augmentation: bool
     spans: list[_Span]
     inside: list[_Span]
@@ -246,76 +236,29 @@ def assess(
     contents: JournalContents,
     settings: Settings | None = None,
     as_of: date | None = None,
-    catalog=None,
+    catalog: Catalog | None = None,
 ) -> Assessment:
     """Applies trd-rules.md to the journal as of a date (today unless given)."""
     if catalog is None:
-        from journal.clinical.catalog import load_catalog
-
         catalog = load_catalog()
     settings = settings or contents.settings
     as_of = as_of or date.today()
-    weeks_days = settings.adequate_weeks * 7
-    caveats: list[str] = []
 
     # Every trial's covered days as of the date.
     all_spans = {t.id: covered_spans(t, as_of) for t in contents.trials}
+    scope = _episode_scope(contents, all_spans, as_of)
+    caveats: list[str] = [scope.caveat] if scope.caveat else []
+    works = _works(contents, all_spans, scope, catalog)
 
-    # The current episode.
-    started = [e for e in contents.episodes if e.start <= as_of]
-    if started:
-        current = max(started, key=lambda e: (e.start, e.id))
-        ep_end_recorded = current.end if current.end is not None and current.end <= as_of else None
-        episode = EpisodeRef(id=current.id, start=current.start, end=ep_end_recorded, assumed=False)
-        window_end = ep_end_recorded or as_of
-        severity = current.severity
-    else:
-        firsts = [spans[0].start for spans in all_spans.values() if spans]
-        if firsts:
-            episode = EpisodeRef(id=None, start=min(firsts), end=None, assumed=True)
-        else:
-            episode = None
-        window_end = as_of
-        severity = None
-        caveats.append(
-            "No episode is recorded, so the whole journal is treated as one episode "
-            + (f"from {_day(episode.start)}, the first day of a recorded trial, " if episode else "")
-            + "up to the assessment date. Recording your current episode makes the verdict sharper."
-        )
-
-    works: list[_Work] = []
-    if episode is not None:
-        for trial in contents.trials:
-            spans = all_spans[trial.id]
-            inside = _clip(spans, episode.start, window_end)
-            if not inside:
-                continue
-            found = catalog.resolve(trial.drug)
-            works.append(
-                _Work(
-                    trial=trial,
-                    drug=found.generic if found is not None else trial.drug.strip(),
-                    key=_drug_key(found.generic if found is not None else None, trial.drug),
-                    catalog_drug=found,
-                    is_augmentation=trial.augmentation or (found is not None and found.is_augmentation),
-                    spans=spans,
-                    inside=inside,
-                )
-            )
-    works.sort(key=lambda w: (w.first_day, w.trial.id))
-
+    weeks_days = settings.adequate_weeks * 7
     primary = [s for s in contents.scores if s.scale == settings.primary_scale and s.date <= as_of]
     for w in works:
         _judge_adequacy(w, weeks_days, settings, catalog, as_of)
         _judge_outcome(w, settings, primary, as_of)
-
-    _count(works, settings, episode)
+    _count(works, settings)
 
     counted = sorted((w for w in works if w.counts), key=lambda w: (w.failure_date, w.first_day, w.trial.id))
-    count = len(counted)
-    threshold_met = count >= 2
-    threshold_date = counted[1].failure_date if threshold_met else None
-
+    threshold_met = len(counted) >= 2
     if settings.count_augmentation and any(w.counts and w.is_augmentation for w in works):
         caveats.append(
             "A failed augmentation (add-on) treatment is counted, as the MGH-ATRQ does; this goes beyond the "
@@ -324,40 +267,83 @@ def assess(
     for w in works:
         caveats.extend(trial_caveat(w.drug, w.trial.id, c) for c in w.caveats)
 
-    maudsley = _maudsley(works, severity, episode, window_end, contents, as_of)
+    episode = scope.episode
     episode_ended = episode is not None and episode.end is not None and episode.end < as_of
-    verdicts = tuple(
-        _verdict(w, still_running=not episode_ended and (w.trial.end is None or w.trial.end > as_of)) for w in works
-    )
-    rule = rule_text(settings)
     return Assessment(
         as_of=as_of,
         settings=settings,
         episode=episode,
-        maudsley=maudsley,
-        failed_adequate_count=count,
+        maudsley=_maudsley(works, scope, contents),
+        failed_adequate_count=len(counted),
         threshold_met=threshold_met,
-        threshold_date=threshold_date,
-        trials=verdicts,
+        threshold_date=counted[1].failure_date if threshold_met else None,
+        trials=tuple(
+            _verdict(w, still_running=not episode_ended and (w.trial.end is None or w.trial.end > as_of)) for w in works
+        ),
         caveats=tuple(caveats),
-        rule=rule,
+        rule=rule_text(settings),
     )
 
 
-def _judge_adequacy(w: _Work, weeks_days: int, settings: Settings, catalog, as_of: date) -> None:
-    trial, found = w.trial, w.catalog_drug
-    catalog_min = found.min_adequate_mg if found is not None else None
-    if trial.min_adequate_mg is not None:
-        w.minimum = trial.min_adequate_mg
-        w.min_source = "your own minimum"
-        if catalog_min is not None and trial.min_adequate_mg < catalog_min:
-            w.caveats.append(
-                f"judged on your own minimum of {_mg(trial.min_adequate_mg)} mg/day, below the catalog's "
-                f"{catalog.minimum_label(found)}"
+@dataclass(frozen=True)
+class _Scope:
+    """The episode the rules look at, the last day they look at in it, and its severity at onset."""
+
+    episode: EpisodeRef | None
+    window_end: date
+    severity: str | None
+    caveat: str | None = None  # said when no episode is recorded
+
+
+def _episode_scope(contents: JournalContents, all_spans: dict[str, list[_Span]], as_of: date) -> _Scope:
+    """The current episode (the latest started by `as_of`), or the whole journal as one when none is recorded."""
+    started = [e for e in contents.episodes if e.start <= as_of]
+    if started:
+        current = max(started, key=lambda e: (e.start, e.id))
+        ep_end_recorded = current.end if current.end is not None and current.end <= as_of else None
+        episode = EpisodeRef(id=current.id, start=current.start, end=ep_end_recorded, assumed=False)
+        return _Scope(episode, ep_end_recorded or as_of, current.severity)
+    firsts = [spans[0].start for spans in all_spans.values() if spans]
+    assumed = EpisodeRef(id=None, start=min(firsts), end=None, assumed=True) if firsts else None
+    caveat = (
+        "No episode is recorded, so the whole journal is treated as one episode "
+        + (f"from {_day(assumed.start)}, the first day of a recorded trial, " if assumed else "")
+        + "up to the assessment date. Recording your current episode makes the verdict sharper."
+    )
+    return _Scope(assumed, as_of, None, caveat)
+
+
+def _works(contents: JournalContents, all_spans: dict[str, list[_Span]], scope: _Scope, catalog: Catalog) -> list[_Work]:
+    """Each trial with days inside the episode, as the rules' working state, in order of its first day there."""
+    works: list[_Work] = []
+    episode = scope.episode
+    if episode is None:
+        return works
+    for trial in contents.trials:
+        spans = all_spans[trial.id]
+        inside = _clip(spans, episode.start, scope.window_end)
+        if not inside:
+            continue
+        found = catalog.resolve(trial.drug)
+        works.append(
+            _Work(
+                trial=trial,
+                drug=found.generic if found is not None else trial.drug.strip(),
+                key=_drug_key(found.generic if found is not None else None, trial.drug),
+                catalog_drug=found,
+                is_augmentation=trial.augmentation or (found is not None and found.is_augmentation),
+                spans=spans,
+                inside=inside,
             )
-    elif catalog_min is not None:
-        w.minimum = catalog_min
-        w.min_source = found.min_source
+        )
+    works.sort(key=lambda w: (w.first_day, w.trial.id))
+    return works
+
+
+def _judge_adequacy(w: _Work, weeks_days: int, settings: Settings, catalog: Catalog, as_of: date) -> None:
+    """Whether the trial was taken at or above its minimum for the weeks the rule needs, with the reasons why."""
+    trial, found = w.trial, w.catalog_drug
+    _choose_minimum(w, catalog)
     if w.first_day > w.spans[0].start:
         w.caveats.append(f"started before this episode (on {_day(w.spans[0].start)}); only its days inside the episode count")
 
@@ -375,30 +361,55 @@ def _judge_adequacy(w: _Work, weeks_days: int, settings: Settings, catalog, as_o
     runs = adequate_runs(w.inside, w.minimum)
     w.longest = max(((b - a).days + 1 for a, b in runs), default=0)
     reached = [(a, b) for a, b in runs if (b - a).days + 1 >= weeks_days]
+    adequacy_date: date | None = None
     if reached:
         start = reached[0][0]
-        w.adequate_from = start
-        w.adequacy_date = start + timedelta(days=weeks_days - 1)
+        adequacy_date = start + timedelta(days=weeks_days - 1)
+        w.adequate_from, w.adequacy_date = start, adequacy_date
     poor = trial.adherence == "poor"
-    w.adequate = bool(reached) and not poor
-    if w.adequate:
+    w.adequate = adequacy_date is not None and not poor
+    if w.adequate and adequacy_date is not None:
         w.reasons.append(
             f"{settings.adequate_weeks} weeks at an adequate dose (at least {_mg(w.minimum)} mg/day, {w.min_source}) "
-            f"reached on {_day(w.adequacy_date)}; longest run {w.longest} days"
+            f"reached on {_day(adequacy_date)}; longest run {w.longest} days"
         )
         if trial.adherence is None:
             w.caveats.append("adherence not recorded (counted as taken as prescribed)")
         return
+    _why_not_adequate(w, w.minimum, adequacy_date, weeks_days, settings, as_of)
 
+
+def _choose_minimum(w: _Work, catalog: Catalog) -> None:
+    """The minimum the trial is judged on: the person's own when given, else the catalog's (None when neither is)."""
+    trial, found = w.trial, w.catalog_drug
+    catalog_min = found.min_adequate_mg if found is not None else None
+    if trial.min_adequate_mg is not None:
+        w.minimum = trial.min_adequate_mg
+        w.min_source = "your own minimum"
+        if found is not None and catalog_min is not None and trial.min_adequate_mg < catalog_min:
+            w.caveats.append(
+                f"judged on your own minimum of {_mg(trial.min_adequate_mg)} mg/day, below the catalog's "
+                f"{catalog.minimum_label(found)}"
+            )
+    elif found is not None and catalog_min is not None:
+        w.minimum = catalog_min
+        w.min_source = found.min_source
+
+
+def _why_not_adequate(
+    w: _Work, minimum: float, adequacy_date: date | None, weeks_days: int, settings: Settings, as_of: date
+) -> None:
+    """The outcome and reason of a trial that is not adequate: poor adherence, never at the minimum, stopped early, or still running."""
+    trial = w.trial
     ended = trial.end is not None and trial.end <= as_of
-    if poor:
+    if trial.adherence == "poor":
         w.outcome = "not-adequate"
         w.reasons.append("adherence recorded as poor, so this trial cannot count as adequate")
-        if reached:
-            w.reasons.append(f"the dose was adequate for {settings.adequate_weeks} weeks by {_day(w.adequacy_date)}")
+        if adequacy_date is not None:
+            w.reasons.append(f"the dose was adequate for {settings.adequate_weeks} weeks by {_day(adequacy_date)}")
     elif w.longest == 0:
         w.outcome = "not-adequate"
-        w.reasons.append(f"the dose never reached the minimum adequate dose ({_mg(w.minimum)} mg/day, {w.min_source}) in this episode")
+        w.reasons.append(f"the dose never reached the minimum adequate dose ({_mg(minimum)} mg/day, {w.min_source}) in this episode")
     elif ended:
         w.outcome = "too-short"
         w.reasons.append(
@@ -414,6 +425,7 @@ def _judge_adequacy(w: _Work, weeks_days: int, settings: Settings, catalog, as_o
 
 
 def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_of: date) -> None:
+    """The trial's outcome from the person's own rating, else from the primary scale; and whether it failed."""
     trial = w.trial
     rating = trial.rating if trial.rating is not None and (trial.rating.date is None or trial.rating.date <= as_of) else None
     ongoing = trial.end is None or trial.end > as_of
@@ -425,35 +437,7 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
         return
 
     if rating is not None:
-        word = _WORD_OUTCOME[rating.response]
-        if rating.response == "remission":
-            outcome = "remission"
-            if rating.improvement_pct is not None and _band(rating.improvement_pct) != "response":
-                w.reasons.append(
-                    f"your rating says remission but gives {_mg(rating.improvement_pct)} % improvement; remission was used"
-                )
-        elif rating.improvement_pct is not None:
-            outcome = _band(rating.improvement_pct)
-            if outcome != word:
-                w.reasons.append(
-                    f"your rating says \"{rating.response}\" but the {_mg(rating.improvement_pct)} % improvement you gave "
-                    f"means {outcome}; the number was used"
-                )
-        else:
-            outcome = word
-        w.outcome = outcome
-        if rating.date is not None:
-            w.evidence_date = rating.date
-        else:
-            w.evidence_date = w.last_covered
-            if ongoing:
-                w.caveats.append(
-                    "your rating has no date, so it is dated to the assessment date while the trial runs; "
-                    "the failure date will move"
-                )
-        pct = f", {_mg(rating.improvement_pct)} % improvement" if rating.improvement_pct is not None else ""
-        dated = _day(rating.date) if rating.date else f"undated, taken as {_day(w.evidence_date)}"
-        w.reasons.append(f"outcome {outcome} from your own rating (\"{rating.response}\"{pct}; {dated})")
+        _rating_evidence(w, rating, ongoing)
         if w.improvement is None:
             # The rating gave no number: the improvement shown is the scores' (trd-rules.md), the outcome stays the rating's.
             _score_evidence(w, settings, primary, record=False)
@@ -461,12 +445,47 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
         _score_evidence(w, settings, primary, record=True)
 
     if w.outcome == "non-response" or (w.outcome == "partial" and settings.failure_threshold_pct == 50):
+        # A failing outcome always has its evidence dated, and an adequate trial its adequacy date.
+        assert w.adequacy_date is not None and w.evidence_date is not None
         w.failed = True
         w.failure_date = max(w.adequacy_date, w.evidence_date)
         if ongoing:
             w.caveats.append("judged while still running: a later score can change it")
     elif w.outcome == "partial":
         w.reasons.append("a partial response is not a failure under the stricter 25 % rule")
+
+
+def _rating_evidence(w: _Work, rating: Rating, ongoing: bool) -> None:
+    """The outcome the person's own rating gives (its number wins over its word), and the day it speaks for."""
+    word = _WORD_OUTCOME[rating.response]
+    if rating.response == "remission":
+        outcome = "remission"
+        if rating.improvement_pct is not None and _band(rating.improvement_pct) != "response":
+            w.reasons.append(
+                f"your rating says remission but gives {_mg(rating.improvement_pct)} % improvement; remission was used"
+            )
+    elif rating.improvement_pct is not None:
+        outcome = _band(rating.improvement_pct)
+        if outcome != word:
+            w.reasons.append(
+                f"your rating says \"{rating.response}\" but the {_mg(rating.improvement_pct)} % improvement you gave "
+                f"means {outcome}; the number was used"
+            )
+    else:
+        outcome = word
+    w.outcome = outcome
+    if rating.date is not None:
+        w.evidence_date = rating.date
+    else:
+        w.evidence_date = w.last_covered
+        if ongoing:
+            w.caveats.append(
+                "your rating has no date, so it is dated to the assessment date while the trial runs; "
+                "the failure date will move"
+            )
+    pct = f", {_mg(rating.improvement_pct)} % improvement" if rating.improvement_pct is not None else ""
+    dated = _day(rating.date) if rating.date else f"undated, taken as {_day(w.evidence_date)}"
+    w.reasons.append(f"outcome {outcome} from your own rating (\"{rating.response}\"{pct}; {dated})")
 
 
 def _score_evidence(w: _Work, settings: Settings, primary: list[ScaleScore], *, record: bool) -> None:
@@ -487,6 +506,7 @@ def _score_evidence(w: _Work, settings: Settings, primary: list[ScaleScore], *, 
             elif baseline.total == 0:
                 w.reasons.append(f"the {scale} baseline on {_day(baseline.date)} is 0, so improvement cannot be measured")
             else:
+                assert w.adequacy_date is not None  # a scale's evidence is recorded only for an adequate trial
                 w.reasons.append(
                     f"no {scale} score between {_day(w.adequacy_date)} (adequate from then) and {_day(w.last_day_inside)}, "
                     "and no rating of your own"
@@ -508,7 +528,8 @@ def _score_evidence(w: _Work, settings: Settings, primary: list[ScaleScore], *, 
     )
 
 
-def _count(works: list[_Work], settings: Settings, episode: EpisodeRef | None) -> None:
+def _count(works: list[_Work], settings: Settings) -> None:
+    """Which failed trials count toward the two-trial rule: one per drug, add-ons only when the rule counts them."""
     antidepressants = [w for w in works if not w.is_augmentation]
     eligible: list[_Work] = []
     for w in works:
@@ -528,6 +549,7 @@ def _count(works: list[_Work], settings: Settings, episode: EpisodeRef | None) -
             w.reasons.append("same drug as an earlier failed trial (optimisation, not a new trial)")
             continue
         first_per_drug[w.key] = w
+        assert w.failure_date is not None  # every failed trial has its failure date
         w.counts = True
         w.reasons.append(f"failed on {_day(w.failure_date)}: counts toward the two-trial rule")
         if w.catalog_drug is None:
@@ -542,9 +564,11 @@ def _overlap(a: list[_Span], b: list[_Span]) -> bool:
     return bool(a and b) and a[0].start <= b[-1].end and b[0].start <= a[-1].end
 
 
-def _maudsley(works: list[_Work], severity: str | None, episode: EpisodeRef | None, window_end: date, contents: JournalContents, as_of: date) -> Maudsley:
+def _maudsley(works: list[_Work], scope: _Scope, contents: JournalContents) -> Maudsley:
+    """The Maudsley Staging Method's score of the episode, or what is missing for it."""
     missing: list[str] = []
     parts: list[tuple[str, int]] = []
+    episode, severity, window_end = scope.episode, scope.severity, scope.window_end
     if episode is None:
         return Maudsley(score=None, band=None, missing=("episode",))
     days = (window_end - episode.start).days + 1
@@ -598,7 +622,7 @@ def _verdict(w: _Work, *, still_running: bool) -> TrialVerdict:
 
 
 def rule_text(settings: Settings, audience: str = PERSON) -> str:
-    """The rule applied, in plain words for its reader (journal.clinical.verdict_words.AUDIENCES), with the settings that shape it."""
+    """The rule applied, in plain words for its reader (journal.clinical.audiences.AUDIENCES), with the settings that shape it."""
     whose = "your own rating" if audience == PERSON else "the person's own rating"
     text = (
         f"Rule: at least 2 different antidepressants in the current episode, each taken at or above its minimum "
@@ -618,8 +642,9 @@ def rule_text(settings: Settings, audience: str = PERSON) -> str:
 
 
 def outcome_words(outcome: str) -> str:
-    """An outcome code in plain words."""
-    return _OUTCOME_WORDS.get(outcome, outcome)
+    """An outcome code in plain words, with what it means (journal.words.OUTCOME, `explained`)."""
+    words = OUTCOME.get(outcome)
+    return words.explained if words is not None else outcome
 
 
 def assessment_to_json(a: Assessment) -> dict:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Iterator
 
-from journal.clinical.verdict_words import AUDIENCES, CLINICIAN, PERSON
+from journal.clinical.audiences import CLINICIAN, PERSON, check_audience
 
 __all__ = [
     "Drug",
@@ -277,9 +277,8 @@ def _parse(data: dict, audience: str = PERSON) -> Catalog:
 
 
 def load_catalog(audience: str = PERSON) -> Catalog:
-    """The shipped drug catalog, read once for each reader (journal.clinical.verdict_words.AUDIENCES)."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+    """The shipped drug catalog, read once for each reader (journal.clinical.audiences.AUDIENCES)."""
+    check_audience(audience)
     return _load(audience)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from journal.errors import JournalError
+from journal.words import CONDITION_STATUS, form_words
 
 __all__ = [
     "Answer",
@@ -345,7 +347,8 @@ VITAL_SIGNS: tuple[VitalSign, ...] = _vital_signs()
 # The UCUM unit of a daily dose in exports (UCUM's day is "d").
 DAILY_DOSE_UCUM: str = _data().get("export_codes", {}).get("daily_dose_ucum", "mg/d")
 WORKUP_CONDITIONS: tuple[ConditionKind, ...] = _condition_kinds()
-CONDITION_STATUS_LABELS: dict[str, str] = {r["key"]: r["label"] for r in _data()["condition_statuses"]}
+# A condition's status as a form offers it ("Diagnosed"): the words are journal.words' one vocabulary.
+CONDITION_STATUS_LABELS: dict[str, str] = form_words(CONDITION_STATUS)
 _LAB_INDEX = _index(WORKUP_LABS)
 _CONDITION_INDEX = _index(WORKUP_CONDITIONS)
 

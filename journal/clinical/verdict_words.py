@@ -9,16 +9,11 @@ episode holds two trials of one drug.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from journal.clinical.assessment import Assessment, TrialVerdict
+from journal.clinical.assessment import Assessment, TrialVerdict
+from journal.clinical.audiences import AUDIENCES, CLINICIAN, PERSON, check_audience
 
 __all__ = ["PERSON", "CLINICIAN", "AUDIENCES", "headline", "headline_sentences", "trial_group", "trial_name", "caveat_lines"]
-
-PERSON = "person"  # the person whose journal it is, reading the screen or the terminal
-CLINICIAN = "clinician"  # the clinician reading the appointment report
-AUDIENCES = (PERSON, CLINICIAN)
 
 _CRITERIA = "the criteria for treatment-resistant depression"
 _ADEQUATE = "taken at an adequate dose for long enough did not work well enough"
@@ -29,11 +24,6 @@ _GROUPS = {
     "other medicine": ("other medicine", "other medicines"),
 }
 _SO_FAR = {"response": "response so far", "remission": "remission so far"}
-
-
-def _check(audience: str) -> None:
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
 
 
 def _and(items: list[str]) -> str:
@@ -98,15 +88,15 @@ def headline(a: Assessment, audience: str = PERSON) -> str:
 
 def headline_sentences(a: Assessment, audience: str = PERSON) -> list[str]:
     """The headline's sentences: the verdict first, then what was counted, what goes beyond FDA/EMA, what is helping now."""
-    _check(audience)
+    check_audience(audience)
     ep = a.episode
     opening = "By the person's own records, t" if audience == CLINICIAN else "T"
     if ep is None:
         return [f"{opening}{_CRITERIA[1:]} do not appear to be met: no trial is recorded yet."]
     ended = ep.end is not None and ep.end < a.as_of
     where = "in it" if ended else "in this episode"
-    which_episode = f" in the episode from {ep.start.isoformat()} to {ep.end.isoformat()}, which has ended" if ended else ""
-    if a.threshold_met:
+    which_episode = f" in the episode from {ep.start.isoformat()} to {ep.end.isoformat()}, which has ended" if ep.end and ended else ""
+    if a.threshold_met and a.threshold_date is not None:  # a met threshold always has its date
         verb = "appeared to be met" if ended else "appear to be met"
         first = f"{opening}{_CRITERIA[1:]} {verb} as of {a.threshold_date.isoformat()}{which_episode}"
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -9,12 +10,9 @@ from datetime import date, timedelta
 from statistics import mean
 
 from journal.clinical.assessment import Assessment, TrialVerdict, assess, rule_text
-from journal.clinical.catalog import load_catalog
-from journal.errors import JournalError
-from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
-from journal.clinical.verdict_words import CLINICIAN, caveat_lines, headline
+from journal.clinical.audiences import CLINICIAN
+from journal.clinical.catalog import Catalog, load_catalog
 from journal.clinical.scales import (
-    CONDITION_STATUS_LABELS,
     CRISIS_RESOURCES,
     WORKUP_CONDITIONS,
     WORKUP_LABS,
@@ -22,6 +20,21 @@ from journal.clinical.scales import (
     get_scale,
     severity_label,
     workup_key_for,
+)
+from journal.clinical.verdict_words import caveat_lines, headline
+from journal.errors import JournalError
+from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
+from journal.words import (
+    CONDITION_STATUS,
+    DAILY,
+    EPISODE_SEVERITY,
+    OUTCOME,
+    SIDE_EFFECT_SEVERITY,
+    STOP_REASON,
+    TREATMENT,
+    form_words,
+    report_words,
+    text_words,
 )
 
 __all__ = [
@@ -62,39 +75,14 @@ NOT_A_DIAGNOSIS = (
     "Prepared by the person from their own journal (Trial Journal). It is not a diagnosis and gives no dosing advice."
 )
 
-_STOP_WORDS = {
-    "ineffective": "did not work",
-    "side_effects": "side effects",
-    "remission": "remission",
-    "cost": "cost",
-    "clinician_advice": "clinician's advice",
-    "other": "other reason",
-}
-# The table's short words for the assessment's outcomes; the reasons under it say more.
-_OUTCOME_SHORT = {
-    "remission": "remission",
-    "response": "response",
-    "partial": "partial response",
-    "non-response": "no response",
-    "unknown": "outcome not known",
-    "too-short": "stopped before adequate length",
-    "not-adequate": "not an adequate trial",
-}
-_SIDE_EFFECT_SEVERITY = {1: "mild", 2: "moderate", 3: "severe"}
-_TREATMENTS = {
-    "esketamine": "Esketamine",
-    "ketamine_iv": "IV ketamine",
-    "ect": "ECT",
-    "rtms": "rTMS",
-    "other": "Other",
-}
-_EPISODE_SEVERITY = {
-    "subsyndromal": "subsyndromal",
-    "mild": "mild",
-    "moderate": "moderate",
-    "severe": "severe",
-    "severe_psychotic": "severe with psychotic features",
-}
+# The report's words for stored codes, from journal.words: a code it does not know reads as itself.
+_STOP_WORDS = text_words(STOP_REASON)
+_OUTCOME_SHORT = text_words(OUTCOME)  # the table's short words; the reasons under it say more
+_SIDE_EFFECT_SEVERITY = text_words(SIDE_EFFECT_SEVERITY)
+_TREATMENTS = report_words(TREATMENT)
+_EPISODE_SEVERITY = text_words(EPISODE_SEVERITY)
+_CHECKIN_LABELS = text_words(DAILY)
+_CONDITION_STATUS = form_words(CONDITION_STATUS)
 # How the workup tests of scales.md group on the checklist; a test scales.json adds later
 # lands under "Other tests" rather than vanishing.
 _LAB_GROUPS = {
@@ -104,13 +92,6 @@ _LAB_GROUPS = {
     "free_t4": "Thyroid",
     "morning_cortisol": "Cortisol and other hormones",
     "vitamin_d": "Vitamin D",
-}
-_CHECKIN_LABELS = {
-    "mood": "mood",
-    "anxiety": "anxiety",
-    "sleep_quality": "sleep quality",
-    "energy": "energy",
-    "pain": "pain",
 }
 _MOOD_DAYS_AFTER_SESSION = (1, 2, 7)  # ketamine.md: mood at 24 hours, 2 days and 7 days
 
@@ -189,7 +170,7 @@ class LatestScore:
     total: int
     max_total: int
     severity: str
-    previous_date: date | None = None
+    previous_date: _dt.date | None = None  # `date` is a field's name here, so the type is named in full
     previous_total: int | None = None
 
     @property
@@ -303,7 +284,7 @@ class ReportFacts:
 # --- the facts ------------------------------------------------------------------------------
 
 
-def _verdicts(contents: JournalContents, settings: Settings, current: Assessment, catalog) -> dict[str, TrialVerdict]:
+def _verdicts(contents: JournalContents, settings: Settings, current: Assessment, catalog: Catalog) -> dict[str, TrialVerdict]:
     """Each trial's verdict, judged in its own episode: the current one, or an earlier one as of its end."""
     verdicts = {v.id: v for v in current.trials}
     current_start = current.episode.start if current.episode else None
@@ -458,10 +439,7 @@ def _medication_rows(
             outcome = _OUTCOME_SHORT.get(v.outcome, v.outcome)
             if v.improvement_pct is not None:
                 outcome += f", {v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f", {-v.improvement_pct:g} % worse"
-        if ongoing:
-            stop = "ongoing"
-        else:
-            stop = _STOP_WORDS.get(t.stop_reason or "", "not recorded")
+        stop = "ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded")
         effects = ", ".join(
             s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
             for s in t.side_effects
@@ -583,7 +561,7 @@ def _workup(contents: JournalContents, end: date) -> list[WorkupItem]:
         if found:
             details = []
             for c in found:
-                status = CONDITION_STATUS_LABELS.get(c.status or "", "status not recorded").lower()
+                status = _CONDITION_STATUS.get(c.status or "", "status not recorded").lower()
                 since = f" since {day(c.since)}" if c.since else ""
                 named = "" if c.name.strip().casefold() == kind.name.casefold() else f"{c.name}: "
                 details.append(f"{named}{status}{since}")
@@ -610,28 +588,28 @@ def _condition_kind(name: str) -> str | None:
 def _entries_by(contents: JournalContents, start: date | None, end: date) -> list[tuple[str, str, list[str]]]:
     """Records in the report's range entered by someone else, grouped by who and what: (author, kind, [which])."""
     what: dict[str, tuple[str, str, date | None]] = {}
-    for e in contents.episodes:
-        what[e.id] = ("Episodes", f"from {day(e.start)}", e.start)
+    for ep in contents.episodes:
+        what[ep.id] = ("Episodes", f"from {day(ep.start)}", ep.start)
     for t in contents.trials:
         what[t.id] = ("Trials", f"{t.drug} from {day(t.start)}", t.start)
-    for s in contents.scores:
-        what[s.id] = ("Scale scores", f"{s.scale} {s.total} on {day(s.date)}", s.date)
-    for c in contents.checkins:
-        what[c.id] = ("Daily check-ins", day(c.date), c.date)
+    for score in contents.scores:
+        what[score.id] = ("Scale scores", f"{score.scale} {score.total} on {day(score.date)}", score.date)
+    for checkin in contents.checkins:
+        what[checkin.id] = ("Daily check-ins", day(checkin.date), checkin.date)
     for lab in contents.labs:
         what[lab.id] = ("Lab results", f"{lab.test} on {day(lab.date)}", lab.date)
-    for c in contents.conditions:
-        what[c.id] = ("Conditions", c.name, None)  # a condition belongs to every range
-    for s in contents.sessions:
-        what[s.id] = ("Sessions", f"{_TREATMENTS.get(s.treatment, s.treatment)} on {day(s.date)}", s.date)
+    for condition in contents.conditions:
+        what[condition.id] = ("Conditions", condition.name, None)  # a condition belongs to every range
+    for session in contents.sessions:
+        what[session.id] = ("Sessions", f"{_TREATMENTS.get(session.treatment, session.treatment)} on {day(session.date)}", session.date)
     for n in contents.notes:
         what[n.id] = ("Notes", day(n.date), n.date)
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for e in contents.entries_by:
-        kind, which, when = what.get(e.record, ("Other records", e.record, None))
+    for entry in contents.entries_by:
+        kind, which, when = what.get(entry.record, ("Other records", entry.record, None))
         if when is not None and not _in_range(when, start, end):
             continue
-        groups[(e.author, kind)].append(which)
+        groups[(entry.author, kind)].append(which)
     return [(author, kind, items) for (author, kind), items in groups.items()]
 
 
@@ -689,7 +667,7 @@ def report_facts(
         conditions=tuple(
             (
                 c.name,
-                CONDITION_STATUS_LABELS.get(c.status or "", "not recorded"),
+                _CONDITION_STATUS.get(c.status or "", "not recorded"),
                 day(c.since) if c.since else "",
                 c.note,
             )

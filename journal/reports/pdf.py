@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -39,13 +40,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from journal.files.atomic import atomic_write
 from journal.charts import TimelineOptions, build_timeline
-from journal.errors import JournalError
-from journal.records import JournalContents, Settings
-from journal.reports.pdf_chart import draw_figure
-from journal.reports.facts import NOT_A_DIAGNOSIS, SECTIONS, ReportFacts, day, report_facts
 from journal.clinical.scales import get_scale
+from journal.errors import JournalError
+from journal.files.atomic import atomic_write
+from journal.records import JournalContents, Settings
+from journal.reports.facts import NOT_A_DIAGNOSIS, SECTIONS, ReportFacts, day, report_facts
+from journal.reports.pdf_chart import draw_figure
 
 __all__ = ["build_report", "report_bytes", "PAGE_SIZES", "SECTION_KEYS"]
 
@@ -239,10 +240,11 @@ class _Overflow:
     def cell(self, value: str, width: float, label: str) -> str:
         """The value, or when it would take more than _CELL_LINES lines of its column, its start and a pointer."""
         room = max(width - 6.5, 20.0)
-        if value.count("\n") < _CELL_LINES:
-            # No character of 7.8 pt DejaVu Sans is wider than 8 pt: most cells fit without measuring.
-            if len(value) * 8 <= room * (_CELL_LINES - 1) or pdfmetrics.stringWidth(value, _FONT, 7.8) <= room * (_CELL_LINES - 1):
-                return value
+        # No character of 7.8 pt DejaVu Sans is wider than 8 pt: most cells fit without measuring.
+        if value.count("\n") < _CELL_LINES and (
+            len(value) * 8 <= room * (_CELL_LINES - 1) or pdfmetrics.stringWidth(value, _FONT, 7.8) <= room * (_CELL_LINES - 1)
+        ):
+            return value
         self.items.append((label, value))
         per_line = max(int(room / 4.6), 8)  # characters of an average line
         excerpt = value[: per_line * _EXCERPT_LINES]
@@ -270,7 +272,7 @@ def _row(values: list[str], widths: list[float], st: _Styles, overflow: _Overflo
     paragraphs (a 20-year journal has thousands); a cell too wide for its column wraps, and
     one too long for a cell (given `overflow`) is cut short and printed in full below."""
     out: list = []
-    for value, width in zip(values, widths):
+    for value, width in zip(values, widths, strict=False):  # a short row leaves its last columns empty
         if overflow is not None:
             value = overflow.cell(value, width, label)
         if "\n" not in value and pdfmetrics.stringWidth(value, _FONT, 7.8) <= width - 6.5:
@@ -660,12 +662,32 @@ def report_bytes(
         contents, start=start, end=end, today=today, name_style=name_style, assessment_settings=assessment_settings
     )
     _register_fonts()
-    st = _styles()
-    size = A4 if page_size == "A4" else LETTER
-    margin_x, margin_top, margin_bottom = 15 * mm, 17 * mm, 16 * mm
-    width = size[0] - 2 * margin_x
+    page = _Page(A4 if page_size == "A4" else LETTER)
+    buf = io.BytesIO()
+    doc = _document(buf, page, facts)
+    doc.build(_story(contents, facts, wanted, _styles(), page.width), canvasmaker=_numbered_canvas(9 * mm, page.size[0] - page.margin_x))
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The page's size and margins in points, and the width the text runs across."""
+
+    size: tuple[float, float]
+    margin_x: float = 15 * mm
+    margin_top: float = 17 * mm
+    margin_bottom: float = 16 * mm
+
+    @property
+    def width(self) -> float:
+        return self.size[0] - 2 * self.margin_x
+
+
+def _document(buf: io.BytesIO, page: _Page, facts: ReportFacts) -> BaseDocTemplate:
+    """The PDF document: one frame a page, with the running head (from page 2) and the foot every page carries."""
+    size, margin_x = page.size, page.margin_x
     # The running head beside "Appointment summary" is cut to its room (a name may be 200 characters).
-    room = width - 40 * mm - pdfmetrics.stringWidth(f"{facts.range_text} \u00b7 ", _FONT, 7.5)
+    room = page.width - 40 * mm - pdfmetrics.stringWidth(f"{facts.range_text} \u00b7 ", _FONT, 7.5)
     running = " \u00b7 ".join(x for x in (_fit(facts.name or "", room, 7.5), facts.range_text) if x)
 
     def furniture(canv, doc) -> None:
@@ -684,14 +706,13 @@ def report_bytes(
         canv.drawString(margin_x, 9 * mm, NOT_A_DIAGNOSIS)
         canv.restoreState()
 
-    buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf,
         pagesize=size,
         leftMargin=margin_x,
         rightMargin=margin_x,
-        topMargin=margin_top,
-        bottomMargin=margin_bottom,
+        topMargin=page.margin_top,
+        bottomMargin=page.margin_bottom,
         title="Appointment summary",
         author="",
         subject="",
@@ -701,10 +722,14 @@ def report_bytes(
         initialFontName=_FONT,
         initialFontSize=9,
     )
-    frame = Frame(margin_x, margin_bottom, width, size[1] - margin_top - margin_bottom, id="body",
+    frame = Frame(margin_x, page.margin_bottom, page.width, size[1] - page.margin_top - page.margin_bottom, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture)])
+    return doc
 
+
+def _story(contents: JournalContents, facts: ReportFacts, wanted: set[str], st: _Styles, width: float) -> list:
+    """The report's flowables in print order: the title, the item-9 notice, then each wanted section under its heading."""
     story: list = [*_title_block(facts, st, width), *_item9_notice(facts, st, width)]
     if "summary" in wanted:
         story += _summary(facts, st, width)
@@ -727,8 +752,7 @@ def report_bytes(
         # A heading never sits alone at the foot of a page (nor the chart's, above no chart).
         room = 72 * 2.6 + 20 if key == "timeline" else 28 * mm
         story += [CondPageBreak(room), _heading(title, st), *builders[key](facts, st, width), Spacer(1, 2)]
-    doc.build(story, canvasmaker=_numbered_canvas(9 * mm, size[0] - margin_x))
-    return buf.getvalue()
+    return story
 
 
 def build_report(

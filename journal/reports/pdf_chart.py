@@ -9,7 +9,9 @@ second, embeds the fonts once with the rest of the report, and keeps every label
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path as FilePath
+from typing import cast
 
 import numpy as np
 from matplotlib import font_manager
@@ -74,7 +76,8 @@ class _ReportLabRenderer(RendererBase):
             c.clipPath(p, stroke=0, fill=0)
         path, transform = gc.get_clip_path()
         if path is not None:
-            c.clipPath(self._rl_path(path, transform), stroke=0, fill=0)
+            # matplotlib hands the clip path over already transformed: a plain Path, whatever its stubs say.
+            c.clipPath(self._rl_path(cast(Path, path), transform), stroke=0, fill=0)
 
     def _rl_path(self, path: Path, transform, clip=None):
         p = self.canv.beginPath()
@@ -114,8 +117,9 @@ class _ReportLabRenderer(RendererBase):
         c.setLineCap(_CAPS.get(gc.get_capstyle(), 0))
         c.setLineJoin(_JOINS.get(gc.get_joinstyle(), 0))
         offset, dashes = gc.get_dashes()
-        if dashes is not None and len(dashes) and any(d > 0 for d in dashes):
-            c.setDash([float(d) for d in dashes], float(offset or 0))
+        lengths = [] if dashes is None else list(cast(Sequence[float], dashes))  # matplotlib's dash list: on, off, ...
+        if lengths and any(d > 0 for d in lengths):
+            c.setDash([float(d) for d in lengths], float(offset or 0))
         else:
             c.setDash([])
         return True
@@ -180,7 +184,7 @@ class _ReportLabRenderer(RendererBase):
         font = None if ismath else self._font_for(prop)
         if font is None:
             # Mathematics or a family the report does not embed: drawn as outlines instead.
-            self._draw_text_as_path(gc, x, y, s, prop, angle, ismath)
+            self._draw_text_as_path(gc, x, y, s, prop, angle, ismath)  # type: ignore[attr-defined]  # RendererBase's own, unstubbed
             return
         c = self.canv
         c.saveState()
@@ -195,7 +199,7 @@ class _ReportLabRenderer(RendererBase):
         c.drawString(0, 0, s)
         c.restoreState()
 
-    def draw_image(self, gc, x, y, im):
+    def draw_image(self, gc, x, y, im, transform=None):  # transform: only when option_scale_image(), never here
         h, w = im.shape[:2]
         if not w or not h:
             return

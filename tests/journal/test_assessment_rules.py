@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -410,7 +410,9 @@ def test_the_persons_rating_decides_the_outcome(word, pct, outcome, failed):
 
 def test_a_number_that_disagrees_with_the_word_decides_and_a_reason_says_so():
     agree = verdict(run([trial("t1", "sertraline", [("2025-01-10", 100)], "2025-04-01", rating=rating("none", 10, "2025-04-01"))]), "t1")
-    clash = verdict(run([trial("t1", "sertraline", [("2025-01-10", 100)], "2025-04-01", rating=rating("response", 10, "2025-04-01"))]), "t1")
+    clash = verdict(
+        run([trial("t1", "sertraline", [("2025-01-10", 100)], "2025-04-01", rating=rating("response", 10, "2025-04-01"))]), "t1"
+    )
     assert (clash["outcome"], clash["improvement_pct"], clash["failure_date"], clash["counts"]) == (
         "non-response", 10.0, "2025-04-01", True)
     assert len(clash["reasons"]) > len(agree["reasons"]), "the disagreement must be given as a reason"

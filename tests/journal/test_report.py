@@ -11,13 +11,13 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from journal.files import atomic
 from journal.clinical.assessment import assess
-from journal.errors import JournalError
-from journal.records import DoseStep, Episode, JournalContents, Rating, Trial, replace
-from journal.reports.pdf import build_report, report_bytes
-from journal.reports.facts import plain_dates, report_name
 from journal.clinical.verdict_words import CLINICIAN, headline
+from journal.errors import JournalError
+from journal.files import atomic
+from journal.records import DoseStep, Episode, JournalContents, Rating, Trial, replace
+from journal.reports.facts import plain_dates, report_name
+from journal.reports.pdf import build_report, report_bytes
 from tests.journal.report_sample import TODAY, UNICODE_NAME, sample_contents
 
 
