@@ -36,16 +36,12 @@ import sys
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from argon2.low_level import Type, hash_secret_raw
 
-from journal.files.atomic import atomic_write
 from journal.errors import JournalError, WrongPassphraseError
-
-if TYPE_CHECKING:
-    from journal.facade import Journal
-    from journal.safekeeping.rekey import KeyChange
+from journal.files.atomic import atomic_write
 
 __all__ = [
     "KdfParams",
@@ -58,7 +54,6 @@ __all__ = [
     "create_keys",
     "unlock",
     "unlock_with_recovery_code",
-    "change_passphrase",
     "set_passphrase",
     "unlock_both",
     "begin_key_change",
@@ -73,7 +68,6 @@ __all__ = [
     "passphrase_problems",
     "read_passphrase",
     "normalise_recovery_code",
-    "open_journal_for_cli",
     "HONEST_LIMITS",
 ]
 
@@ -239,7 +233,7 @@ def set_passphrase(
     """Wrap the same data key under a new passphrase, in the header only; the recovery code, if any, still works.
 
     This alone leaves every earlier copy of the header (beside each backup) opening with the
-    old passphrase. A person's passphrase change goes through `change_passphrase`, which
+    old passphrase. A person's passphrase change goes through `journal.safekeeping.rekey.change_passphrase`, which
     changes the key itself.
     """
     problems = passphrase_problems(new_passphrase)
@@ -249,20 +243,6 @@ def set_passphrase(
     _check_key_matches(slots, data_key)
     slots["passphrase"] = _wrap(data_key, _passphrase_bytes(new_passphrase), "passphrase", kdf)
     _write_header(keyfile_path(journal_path), slots)
-
-
-def change_passphrase(
-    journal_path: str | os.PathLike[str], old_passphrase: str, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF
-) -> "KeyChange":
-    """Replace the passphrase after checking the old one, with a new data key (see `journal.safekeeping.rekey.change_key`).
-
-    The journal must not be open. Its backups are re-encrypted under the new key, so the old
-    passphrase opens none of them; a recovery code, if there was one, is replaced by a new one.
-    """
-    from journal.safekeeping.rekey import change_key
-
-    old_key = unlock(journal_path, old_passphrase)
-    return change_key(journal_path, old_key, new_passphrase, kdf=kdf)
 
 
 def begin_key_change(
@@ -404,15 +384,6 @@ def read_passphrase(path_or_dash: str | os.PathLike[str], *, stdin: TextIO | Non
     return passphrase
 
 
-def open_journal_for_cli(
-    path: str | os.PathLike[str], passphrase_file: str | os.PathLike[str] | None, create: bool
-) -> "Journal":
-    """Open the journal for a command: see `journal.opening.open_journal_for_cli`."""
-    from journal.opening import open_journal_for_cli as _open
-
-    return _open(path, passphrase_file, create)
-
-
 # -- the header file -----------------------------------------------------------------------
 
 
@@ -454,7 +425,7 @@ def _wrap(data_key: bytes | bytearray, secret: bytes, slot_name: str, kdf: KdfPa
     salt = secrets.token_bytes(_SALT_BYTES)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     enc_key, mac_key = _derive(secret, salt, kdf)
-    wrapped = bytes(a ^ b for a, b in zip(data_key, _keystream(enc_key, nonce)))
+    wrapped = bytes(a ^ b for a, b in zip(data_key, _keystream(enc_key, nonce), strict=False))
     return {
         "kdf": "argon2id",
         **asdict(kdf),
@@ -476,7 +447,7 @@ def _unwrap(slot: dict[str, Any], secret: bytes, slot_name: str) -> bytearray | 
         raise KeyFileError(_damaged(None, f"its {_SLOT_WORDS.get(slot_name, 'key')} entry cannot be used")) from None
     if not hmac.compare_digest(tag, _tag(mac_key, slot_name, kdf, salt, nonce, wrapped)):
         return None
-    return bytearray(a ^ b for a, b in zip(wrapped, _keystream(enc_key, nonce)))
+    return bytearray(a ^ b for a, b in zip(wrapped, _keystream(enc_key, nonce), strict=False))
 
 
 def _check_key_matches(slots: dict[str, Any], data_key: bytes | bytearray) -> None:
