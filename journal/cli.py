@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from journal.errors import JournalError, ValidationError
 
@@ -35,7 +35,7 @@ def default_journal_path() -> Path:
 class _Parser(argparse.ArgumentParser):
     """argparse that says what is wrong in one plain line and exits 2, never with a traceback."""
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+    def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse's hook
         self.print_usage(sys.stderr)
         self.exit(EXIT_PROBLEM, f"{self.prog}: {message}\n")
 
@@ -263,6 +263,7 @@ def open_access_for_cli(
     """
     from journal.errors import DamagedJournalError
     from journal.opening import open_journal as open_access
+    from journal.safekeeping.backups import Backup
     from journal.safekeeping.wrong_tries import WrongTries
 
     path = Path(path).expanduser()
@@ -270,7 +271,7 @@ def open_access_for_cli(
     try:
         return open_access(path, passphrase=passphrase, create=create, tries=tries or WrongTries(path))
     except DamagedJournalError as exc:
-        if exc.backup is None:
+        if not isinstance(exc.backup, Backup):
             raise
         secret = " --passphrase-file PATH" if passphrase_file is not None else ""
         raise DamagedJournalError(

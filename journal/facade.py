@@ -653,7 +653,7 @@ def _profile_problems(profile: r.Profile) -> list[Problem]:
     return problems
 
 
-def database_error(path: Path, exc: BaseException) -> JournalError:
+def database_error(path: Path, exc: BaseException | None) -> JournalError:
     """The database driver's error `exc` in plain words (for `journal.opening` too)."""
     text = str(exc)
     if "locked" in text or "busy" in text:

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -67,7 +68,7 @@ class JournalAccess:
     recovery_code: str | None = None  # set once, when a new journal was made with one: show it, then forget it
     folder_warning: str | None = None
     schedule: BackupSchedule = field(default_factory=BackupSchedule)
-    _key: bytes | None = field(default=None, repr=False)
+    _key: bytes | bytearray | None = field(default=None, repr=False)
     _lock: JournalLock | None = field(default=None, repr=False)
     _kdf: KdfParams = field(default=DEFAULT_KDF, repr=False)
 
@@ -153,14 +154,14 @@ class JournalAccess:
     def _check_passphrase(self, passphrase: str) -> None:
         candidate = keystore.unlock(self.path, passphrase)
         try:
-            if not hmac.compare_digest(candidate, self._key):
+            if not hmac.compare_digest(candidate, self._data_key()):
                 raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
         finally:
             storage.wipe_key(candidate)
 
     def _change_key(self, passphrase: str, *, recovery_code: bool | None, backup: Backup) -> KeyChange:
+        old_key = self._data_key()
         self._close_journal()
-        old_key = self._key
         try:
             change = change_key(self.path, old_key, passphrase, recovery_code=recovery_code, kdf=self._kdf)
         except BaseException:
@@ -285,6 +286,12 @@ class JournalAccess:
         if self.journal is None:
             raise JournalError("This journal is locked; unlock it first.")
 
+    def _data_key(self) -> bytes | bytearray:
+        """The key of an open, encrypted journal (the callers have checked both)."""
+        if self._key is None:
+            raise JournalError("This journal has no passphrase.")
+        return self._key
+
     def _close_journal(self) -> None:
         if self.journal is not None:
             self.journal.close()
@@ -296,7 +303,7 @@ def open_journal(
     *,
     passphrase: str | None = None,
     recovery_code: str | None = None,
-    key: bytes | None = None,
+    key: bytes | bytearray | None = None,
     create: bool = False,
     with_recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
@@ -382,7 +389,7 @@ def restore_journal(
         return backups.restore_backup(backup_path, path, key)
 
 
-def _damaged_or_as_it_is(exc: JournalError, path: Path, key: bytes | None, existed: bool) -> JournalError:
+def _damaged_or_as_it_is(exc: JournalError, path: Path, key: bytes | bytearray | None, existed: bool) -> JournalError:
     """A journal whose file fails SQLite's check becomes a DamagedJournalError naming its newest good backup.
 
     A file that is sound but not openable for another reason (made by a newer version,
@@ -424,8 +431,8 @@ def _refuse_another_journals_backup(path: Path, backup_path: Path) -> None:
 
 
 def _key_for(
-    path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None, tries: WrongTries | None = None
-) -> bytes | None:
+    path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | bytearray | None, tries: WrongTries | None = None
+) -> bytes | bytearray | None:
     """The data key for an existing journal, from whichever secret was given.
 
     With `tries`, the wait earned by earlier wrong tries comes first, a wrong one is counted
@@ -461,7 +468,7 @@ def _key_for(
 
 
 def open_file(
-    path: str | os.PathLike[str], *, create: bool = True, key: bytes | None = None, lock: JournalLock | None = None
+    path: str | os.PathLike[str], *, create: bool = True, key: bytes | bytearray | None = None, lock: JournalLock | None = None
 ) -> Journal:
     """Open the journal file at `path` with its data key (None: no passphrase), making it if missing and `create`.
 
@@ -492,11 +499,11 @@ def open_file(
     return Journal(path, engine, held, own_lock=own_lock)
 
 
-def _engine_for(path: Path, *, create: bool, key: bytes | None, lock: JournalLock) -> Engine:
+def _engine_for(path: Path, *, create: bool, key: bytes | bytearray | None, lock: JournalLock) -> Engine:
     """The engine of the journal at `path` (made now when missing and `create`), upgraded to this version's schema."""
     made = _make_file_if_missing(path, create=create, lock=lock)
     try:
-        engine = storage.make_engine(path, key)
+        engine = storage.make_engine(path, cast("bytes | None", key))  # a bytearray too, so that it can be wiped
     except BaseException:
         if made:
             _remove_new_file(path)
@@ -533,7 +540,7 @@ def _make_file_if_missing(path: Path, *, create: bool, lock: JournalLock) -> boo
     return True
 
 
-def _bring_up_to_date(engine: Engine, path: Path, key: bytes | None, *, create: bool) -> None:
+def _bring_up_to_date(engine: Engine, path: Path, key: bytes | bytearray | None, *, create: bool) -> None:
     """Give a new journal its schema, or upgrade an older one after backing it up."""
     revision = storage.current_revision(engine)
     if revision is None and not create:
@@ -546,7 +553,7 @@ def _bring_up_to_date(engine: Engine, path: Path, key: bytes | None, *, create: 
         storage.upgrade(engine)
 
 
-def _backup_before_upgrade(path: Path, key: bytes | None) -> None:
+def _backup_before_upgrade(path: Path, key: bytes | bytearray | None) -> None:
     try:
         backups.make_backup(path, key, "upgrade")
     except BackupError as exc:
@@ -583,7 +590,7 @@ def _drop_stale_header(path: Path) -> None:
         os.replace(header, header.with_name(header.name + ".unused"))
 
 
-def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf: KdfParams) -> tuple[bytes, str | None]:
+def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf: KdfParams) -> tuple[bytearray, str | None]:
     """Write an encrypted copy, check it, write the key header, then swap the copy in (see add_passphrase)."""
     key = bytearray(secrets.token_bytes(keystore.DATA_KEY_BYTES))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.encrypting")

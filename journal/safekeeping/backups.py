@@ -181,7 +181,7 @@ def list_backups(journal_path: str | os.PathLike[str], *, legacy: bool = True) -
 
 def make_backup(
     journal_path: str | os.PathLike[str],
-    key: bytes | None,
+    key: bytes | bytearray | None,
     reason: str = "manual",
     *,
     connection: Any = None,
@@ -236,7 +236,7 @@ def make_backup(
     return backup
 
 
-def verify_backup(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
+def verify_backup(path: str | os.PathLike[str], key: bytes | bytearray | None) -> list[str]:
     """Problems found opening `path` with `key` and running SQLite's integrity check; empty when it is sound."""
     try:
         conn = _connect(Path(path), key, readonly=True)
@@ -257,7 +257,7 @@ _PAGE = 512  # the smallest SQLite page: every database file, plain or encrypted
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def restorable_problems(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
+def restorable_problems(path: str | os.PathLike[str], key: bytes | bytearray | None) -> list[str]:
     """Why `path` cannot replace a journal: empty, not a database, another program's, made by a newer
     version, damaged, or not opening with `key`. Empty when it is a Trial Journal this version can open."""
     from journal.storage import known_revisions
@@ -299,7 +299,7 @@ def restorable_problems(path: str | os.PathLike[str], key: bytes | None) -> list
     return []
 
 
-def newest_restorable_backup(journal_path: str | os.PathLike[str], key: bytes | None) -> Backup | None:
+def newest_restorable_backup(journal_path: str | os.PathLike[str], key: bytes | bytearray | None) -> Backup | None:
     """The newest of the journal's backups that passes `restorable_problems`, or None."""
     for b in list_backups(journal_path):
         backup_key = key
@@ -385,7 +385,7 @@ def thin_backups(journal_path: str | os.PathLike[str], now: datetime | None = No
 
 
 def restore_backup(
-    backup_path: str | os.PathLike[str], journal_path: str | os.PathLike[str], key: bytes | None
+    backup_path: str | os.PathLike[str], journal_path: str | os.PathLike[str], key: bytes | bytearray | None
 ) -> Backup | None:
     """Put a backup in the journal's place; returns the backup made of the journal as it was first.
 
@@ -430,7 +430,7 @@ def restore_backup(
 
 
 def check_journal(
-    journal_path: str | os.PathLike[str], key: bytes | None, *, connection: Any = None
+    journal_path: str | os.PathLike[str], key: bytes | bytearray | None, *, connection: Any = None
 ) -> CheckReport:
     """The "Check journal" action: a backup first, then SQLite's full integrity and reference checks."""
     backup = None
@@ -511,7 +511,7 @@ class BackupSchedule:
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _connect(path: Path, key: bytes | None, *, readonly: bool = False) -> Any:
+def _connect(path: Path, key: bytes | bytearray | None, *, readonly: bool = False) -> Any:
     """A DB-API connection to a journal or backup file, keyed when it is encrypted."""
     uri = f"file:{_uri_path(path)}" + ("?mode=ro" if readonly else "")
     if key is None:

@@ -36,7 +36,7 @@ import sys
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeGuard
 
 from argon2.low_level import Type, hash_secret_raw
 
@@ -140,8 +140,8 @@ def create_keys(
     *,
     recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
-    data_key: bytes | None = None,
-) -> tuple[bytes, str | None]:
+    data_key: bytes | bytearray | None = None,
+) -> tuple[bytes | bytearray, str | None]:
     """Make a new data key (or use `data_key`) and its header; returns (data key, recovery code or None).
 
     The recovery code is shown once and never stored in the clear. An existing header is
@@ -153,20 +153,19 @@ def create_keys(
     path = keyfile_path(journal_path)
     if path.exists():
         raise KeyFileError(f"{path.name} already exists; this journal already has a passphrase.")
-    if data_key is None:
-        data_key = bytearray(secrets.token_bytes(DATA_KEY_BYTES))
-    elif len(data_key) != DATA_KEY_BYTES:
+    key = bytearray(secrets.token_bytes(DATA_KEY_BYTES)) if data_key is None else data_key
+    if len(key) != DATA_KEY_BYTES:
         raise ValueError(f"a data key is {DATA_KEY_BYTES} bytes")
     slots = {
-        "_key_check": _key_check(data_key),
-        "passphrase": _wrap(data_key, _passphrase_bytes(passphrase), "passphrase", kdf),
+        "_key_check": _key_check(key),
+        "passphrase": _wrap(key, _passphrase_bytes(passphrase), "passphrase", kdf),
     }
     code = None
     if recovery_code:
         code = _new_recovery_code()
-        slots["recovery"] = _wrap(data_key, normalise_recovery_code(code).encode(), "recovery", kdf)
+        slots["recovery"] = _wrap(key, normalise_recovery_code(code).encode(), "recovery", kdf)
     _write_header(path, slots)
-    return data_key, code
+    return key, code
 
 
 def unlock(journal_path: str | os.PathLike[str], passphrase: str) -> bytearray:
@@ -205,10 +204,12 @@ def unlock_both(
     Outside a passphrase change the second is always None. During one, the new passphrase
     (or new recovery code) opens both keys, the old one only the old key.
     """
-    if (passphrase is None) == (recovery_code is None):
+    if passphrase is not None and recovery_code is None:
+        name, secret = "passphrase", _passphrase_bytes(passphrase)
+    elif recovery_code is not None and passphrase is None:
+        name, secret = "recovery", normalise_recovery_code(recovery_code).encode()
+    else:
         raise ValueError("give a passphrase or a recovery code")
-    name = "passphrase" if passphrase is not None else "recovery"
-    secret = _passphrase_bytes(passphrase) if passphrase is not None else normalise_recovery_code(recovery_code).encode()
     slots = _read_slots(journal_path)
     replacing = slots.get("_replacing")
     old_slot = replacing["slots"].get(name) if replacing else None
@@ -349,10 +350,13 @@ def _settled_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
     return slots
 
 
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+
+
 def normalise_recovery_code(code: str) -> str:
     """The code as compared: capitals, no spaces or dashes, and look-alikes (O, I, L) read as digits."""
     text = "".join(ch for ch in code.upper() if ch.isalnum())
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return text.translate(_LOOK_ALIKES)
 
 
 def read_passphrase(path_or_dash: str | os.PathLike[str], *, stdin: TextIO | None = None) -> str:
@@ -509,7 +513,7 @@ def _damaged(path: Path | None, what: str) -> str:
     )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 from journal.errors import JournalLockedError
@@ -207,7 +208,7 @@ class JournalLock:
         )
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fd: int, offset: int = _WINDOWS_LOCK_OFFSET) -> bool:

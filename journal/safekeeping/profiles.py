@@ -16,6 +16,7 @@ label is visible without the passphrase. Folders are 0700, files 0600.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -190,7 +191,7 @@ class ProfileStore:
         shutil.rmtree(entry.folder)
         return final
 
-    def final_copies(self) -> list[Path]:
+    def final_copies(self) -> builtins.list[Path]:  # `list` here is ProfileStore.list
         """Folders holding the final copies of removed profiles, newest first."""
         try:
             found = [p for p in self.removed_folder.iterdir() if p.is_dir() and not p.name.startswith(".")]

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.safekeeping import keystore, rekey
 from journal import storage
 from journal.errors import JournalError, WrongPassphraseError
+from journal.safekeeping import keystore, rekey
 from journal.safekeeping.keystore import KdfParams
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)  # the real cost is tested once below

@@ -127,8 +127,7 @@ def test_a_symbolic_link_meets_the_same_lock(tmp_path):
 
 
 def test_journal_open_takes_the_lock_itself(tmp_path):
-    from journal.opening import open_file
-    from journal.opening import open_journal
+    from journal.opening import open_file, open_journal
 
     journal = tmp_path / "journal.db"
     with open_file(journal, create=True):
@@ -173,8 +172,7 @@ def test_a_refused_second_opener_does_not_disturb_the_first_journal(tmp_path):
 
 
 def test_behind_the_lock_screen_the_file_is_free_of_us_and_unlocking_refuses_a_writer_that_came_in_meanwhile(tmp_path):
-    from journal.opening import open_file
-    from journal.opening import open_journal
+    from journal.opening import open_file, open_journal
 
     journal = tmp_path / "journal.db"
     access = open_journal(journal, create=True)

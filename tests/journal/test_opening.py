@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from journal.safekeeping import backups
-from journal.safekeeping import keystore
 from journal import storage
-from journal.errors import JournalError, JournalLockedError, WrongPassphraseError
-from journal.safekeeping.keystore import KdfParams
 from journal.cli import _cmd_backup, _cmd_restore, open_journal_for_cli
+from journal.errors import JournalError, JournalLockedError, WrongPassphraseError
 from journal.opening import PassphraseNeededError, open_journal, restore_journal
 from journal.records import Note
+from journal.safekeeping import backups, keystore
+from journal.safekeeping.keystore import KdfParams
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 PASS = "a long enough passphrase"
