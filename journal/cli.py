@@ -381,8 +381,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         contents = journal.contents()
     out: Path = args.out
     if args.format == "json":
-        from journal.exchange.jsonfile import dumps
         from journal.files.atomic import atomic_write
+        from journal.exchange.jsonfile import dumps
 
         atomic_write(out, dumps(contents).encode("utf-8"))
     elif args.format == "csv":
