@@ -15,9 +15,9 @@ from benchmarks.measure import Timing, timed
 
 
 def _contents(bj: BenchJournal):
-    from journal.facade import Journal
+    from journal.opening import open_file
 
-    with Journal.open(bj.db_path, create=False) as journal:
+    with open_file(bj.db_path, create=False) as journal:
         return journal.contents()
 
 
@@ -39,11 +39,11 @@ def assessment(bj: BenchJournal, runs: int) -> Timing:
 
 
 def open_and_list(bj: BenchJournal, runs: int) -> Timing:
-    """Journal.open + contents() + close, against plain sqlite3 reading every row of every table."""
-    from journal.facade import Journal
+    """opening.open_file + contents() + close, against plain sqlite3 reading every row of every table."""
+    from journal.opening import open_file
 
     def app(_: Any) -> None:
-        journal = Journal.open(bj.db_path, create=False)
+        journal = open_file(bj.db_path, create=False)
         journal.contents()
         journal.close()
 
@@ -64,7 +64,7 @@ def open_and_list(bj: BenchJournal, runs: int) -> Timing:
 def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
     """`trial-journal import` into a new journal (read, check, create, insert, commit) against
     plain sqlite3 creating the same tables and inserting the same rows in one transaction."""
-    from journal.facade import Journal
+    from journal.opening import open_file
     from journal.exchange.jsonfile import load_file
 
     schema, rows = table_rows(bj.db_path)
@@ -77,7 +77,7 @@ def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
 
     def app(path: Path) -> None:
         result = load_file(bj.json_path)
-        journal = Journal.open(path, create=True)
+        journal = open_file(path, create=True)
         journal.import_contents(result.contents, result.settings_changes, validated=True)
         journal.close()
 

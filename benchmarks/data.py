@@ -26,7 +26,7 @@ class BenchJournal:
 
 def make_journal(years: int, folder: Path, *, end: date | None = None) -> BenchJournal:
     """Writes the JSON file and imports it into a new journal the way `trial-journal import` does."""
-    from journal.facade import Journal
+    from journal.opening import open_file
     from journal.exchange.jsonfile import load_file
 
     data = synthetic_journal(years, seed=SEED, end=end)
@@ -34,7 +34,7 @@ def make_journal(years: int, folder: Path, *, end: date | None = None) -> BenchJ
     json_path.write_text(json.dumps(data), encoding="utf-8")
     db_path = folder / f"journal-{years}y.db"
     result = load_file(json_path)
-    with Journal.open(db_path) as journal:
+    with open_file(db_path) as journal:
         journal.import_contents(result.contents, result.settings_changes, validated=True)
     counts = {name: len(data.get(name, [])) for name in ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes")}
     return BenchJournal(years=years, data=data, json_path=json_path, db_path=db_path, counts=counts)

@@ -8,11 +8,17 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from journal.errors import JournalError, ValidationError
+
+if TYPE_CHECKING:
+    from journal.facade import Journal
+    from journal.opening import JournalAccess
+    from journal.safekeeping.wrong_tries import WrongTries
 
 APP_NAME = "trial-journal"
 EXIT_OK = 0
@@ -29,7 +35,7 @@ def default_journal_path() -> Path:
 class _Parser(argparse.ArgumentParser):
     """argparse that says what is wrong in one plain line and exits 2, never with a traceback."""
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+    def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse's hook
         self.print_usage(sys.stderr)
         self.exit(EXIT_PROBLEM, f"{self.prog}: {message}\n")
 
@@ -190,15 +196,13 @@ def _journal_path(args: argparse.Namespace) -> Path:
     return Path(args.journal).expanduser() if args.journal else default_journal_path()
 
 
-def open_journal(args: argparse.Namespace, *, create: bool = False):
+def open_journal(args: argparse.Namespace, *, create: bool = False) -> Journal:
     """Opens the journal named by the arguments; a missing one is an error unless `create`.
 
     One writer at a time (a journal open elsewhere is refused plainly); the passphrase comes
     only from --passphrase-file (a new journal made with one is encrypted); an existing
     journal is backed up before an import changes it.
     """
-    from journal.opening import open_journal_for_cli
-
     path = _journal_path(args)
     if not create and not path.exists():
         raise JournalError(
@@ -207,6 +211,88 @@ def open_journal(args: argparse.Namespace, *, create: bool = False):
         )
     backup_reason = "import" if getattr(args, "command", None) == "import" else None
     return open_journal_for_cli(path, args.passphrase_file, create, backup_reason=backup_reason)
+
+
+def open_journal_for_cli(
+    path: str | os.PathLike[str],
+    passphrase_file: str | os.PathLike[str] | None,
+    create: bool,
+    *,
+    backup_reason: str | None = None,
+) -> Journal:
+    """Open the journal for a command; returns the `Journal`. Passphrases come only from a file or "-" (stdin).
+
+    A new journal made with a passphrase file is encrypted. With `backup_reason` (say
+    "import"), an existing journal is backed up before the command changes it. The
+    one-writer lock is held until `journal.close()` (or the end of the process).
+    """
+    path = Path(path).expanduser()
+    existed = path.exists() and path.stat().st_size > 0
+    access = open_access_for_cli(path, passphrase_file, create)
+    journal = access.journal
+    assert journal is not None  # just opened, not locked
+    if backup_reason and existed:
+        try:
+            access.backup(backup_reason)
+        except BaseException:
+            access.close(backup=False)
+            raise
+    facade_close = journal.close
+
+    def close_and_let_go() -> None:
+        # The command holds only the Journal, so closing it must also let go of the lock.
+        facade_close()
+        access.journal = None
+        access.close(backup=False)
+
+    journal.close = close_and_let_go  # type: ignore[method-assign]
+    return journal
+
+
+def open_access_for_cli(
+    path: str | os.PathLike[str],
+    passphrase_file: str | os.PathLike[str] | None,
+    create: bool,
+    *,
+    tries: WrongTries | None = None,
+) -> JournalAccess:
+    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it.
+
+    Wrong passphrases are remembered across commands and slow the next one down (`tries`,
+    by default the journal's own record; tests hand in one with a fake sleep).
+    """
+    from journal.errors import DamagedJournalError
+    from journal.opening import open_journal as open_access
+    from journal.safekeeping.backups import Backup
+    from journal.safekeeping.wrong_tries import WrongTries
+
+    path = Path(path).expanduser()
+    passphrase = _passphrase_from_file(path, passphrase_file)
+    try:
+        return open_access(path, passphrase=passphrase, create=create, tries=tries or WrongTries(path))
+    except DamagedJournalError as exc:
+        if not isinstance(exc.backup, Backup):
+            raise
+        secret = " --passphrase-file PATH" if passphrase_file is not None else ""
+        raise DamagedJournalError(
+            f"{exc} To put it in the journal's place (the damaged file is kept in the backups folder first): "
+            f"trial-journal restore {exc.backup.path.name} --journal {path}{secret}",
+            exc.backup,
+        ) from None
+
+
+def _passphrase_from_file(path: Path, passphrase_file: str | os.PathLike[str] | None) -> str | None:
+    """The passphrase in --passphrase-file, if given; a journal that needs one and got none is refused here."""
+    from journal.opening import PassphraseNeededError
+    from journal.safekeeping import keystore
+
+    passphrase = keystore.read_passphrase(passphrase_file) if passphrase_file is not None else None
+    if passphrase is None and keystore.is_encrypted(path):
+        raise PassphraseNeededError(
+            f"The journal at {path} is protected by a passphrase: give it with --passphrase-file PATH "
+            "(a file holding it, or '-' to read it from standard input). Nothing was changed."
+        )
+    return passphrase
 
 
 # --------------------------------------------------------------------------- commands
@@ -380,19 +466,45 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
+    """`trial-journal backup [--list]`: make a verified backup now, or list the backups."""
+    from journal.safekeeping.backups import list_backups
+
+    path = _journal_path(args)
+    if args.list:
+        found = list_backups(path)
+        if not found:
+            print(f"There are no backups of {path} yet.")
+        for b in found:
+            print(f"{b.path}\t{b.describe()}\t{_size_words(b.size)}")
+        return EXIT_OK
+    if not path.exists():
+        raise JournalError(f"There is no journal at {path} to back up.")
+    access = open_access_for_cli(path, args.passphrase_file, create=False)
     try:
-        from journal.safekeeping import backups
-    except ImportError:
-        raise JournalError("backups are not available in this build") from None
-    return backups.cli_backup(args, open_journal, _journal_path(args))
+        made = access.backup("manual")
+    finally:
+        access.close(backup=False)
+    print(f"Backup written and checked: {made.path}")
+    return EXIT_OK
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    try:
-        from journal.safekeeping import backups
-    except ImportError:
-        raise JournalError("restoring is not available in this build") from None
-    return backups.cli_restore(args, open_journal, _journal_path(args))
+    """`trial-journal restore BACKUP`: replace the journal with a backup, keeping the current one as a backup first."""
+    from journal.opening import restore_journal
+    from journal.safekeeping.keystore import read_passphrase
+    from journal.safekeeping.wrong_tries import WrongTries
+
+    path = _journal_path(args)
+    passphrase = read_passphrase(args.passphrase_file) if args.passphrase_file is not None else None
+    safety = restore_journal(path, args.backup, passphrase=passphrase, tries=WrongTries(path))
+    print(f"Restored {Path(args.backup).name} into {path}.")
+    if safety is not None:
+        print(f"The journal as it was is kept in {safety.path}")
+    return EXIT_OK
+
+
+def _size_words(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
 
 
 WindowRunner = Callable[..., int]

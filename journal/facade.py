@@ -1,4 +1,4 @@
-"""The journal as the window and the command line see it: open a file, then read and change plain records."""
+"""The journal as the window and the command line see it: plain records read and changed (`journal.opening` opens it)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from journal import records as r
 from journal.storage import rows as tb
-from journal import storage
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
 from journal.safekeeping.locking import JournalLock
 
@@ -366,7 +365,7 @@ class RecordManager(Generic[R]):
 
 
 class Journal:
-    """An open journal file. Every method is one action in its own transaction, returning plain records."""
+    """An open journal file (made by `journal.opening`). Every method is one action in its own transaction, returning plain records."""
 
     episodes: RecordManager[r.Episode]
     trials: RecordManager[r.Trial]
@@ -387,81 +386,7 @@ class Journal:
         for kind in KINDS:
             setattr(self, kind, RecordManager(self, kind))
 
-    # ------------------------------------------------------------------ opening and closing
-
-    @classmethod
-    def open(
-        cls, path: str | Path, *, create: bool = True, key: bytes | None = None, lock: JournalLock | None = None
-    ) -> Journal:
-        """Open the journal at `path`, making a new one there if it is missing and `create` is true.
-
-        One writer only: the journal's lock (`journal.safekeeping.locking`) is taken first, or `lock`, one
-        the caller already holds (then the caller lets go of it). Raises JournalLockedError
-        (open elsewhere), JournalError (file not a journal, damaged, made by a newer version,
-        no journal at PATH), WrongPassphraseError (key does not open it); the file is left as it was.
-        """
-        path = Path(path)
-        if path.is_dir():
-            raise JournalError(f"{path} is a folder, not a journal file.")
-        if not path.exists() and not create:
-            raise JournalError(f"There is no journal at {path}.")
-        if not path.parent.exists() and create:
-            storage.make_private_dir(path.parent)
-        own_lock = lock is None
-        lock = JournalLock(path) if own_lock else lock
-        lock.acquire()
-        try:
-            journal = cls._open_locked(path, create=create, key=key, lock=lock)
-        except BaseException:
-            if own_lock:
-                lock.discard()
-            raise
-        journal._own_lock = own_lock
-        return journal
-
-    @classmethod
-    def _open_locked(cls, path: Path, *, create: bool, key: bytes | None, lock: JournalLock) -> Journal:
-        made = False
-        if not path.exists():
-            if not create:
-                raise JournalError(f"There is no journal at {path}.")
-            try:
-                storage.create_file(path)
-            except OSError as exc:
-                raise JournalError(f"A journal could not be made at {path}: {exc.strerror or exc}.") from None
-            made = True
-            try:
-                lock.acquire()  # now that the file is there, lock the file itself too
-            except BaseException:
-                _remove_new_file(path)
-                raise
-        else:
-            lock.acquire()  # the file may have been replaced since the lock was taken (a restore)
-        try:
-            engine = storage.make_engine(path, key)
-        except BaseException:
-            if made:
-                _remove_new_file(path)
-            raise
-        try:
-            revision = storage.current_revision(engine)
-            if revision is None and not create:
-                raise JournalError(f"There is no journal at {path}: the file is empty.")
-            if revision is not None and revision != storage.head_revision():
-                # An older schema: copy the file aside before touching it, and stop if that fails.
-                engine.dispose()
-                _backup_before_upgrade(path, key)
-            if revision != storage.head_revision():
-                storage.upgrade(engine)
-        except BaseException as exc:
-            engine.dispose()
-            if made:
-                # A half-made new journal would only confuse the next open; nothing of the person's is in it.
-                _remove_new_file(path)
-            if isinstance(exc, DBAPIError):
-                raise _db_error(path, exc.orig) from None
-            raise
-        return cls(path, engine, lock)
+    # ------------------------------------------------------------------ closing (journal.opening opens)
 
     @property
     def path(self) -> Path:
@@ -500,11 +425,11 @@ class Journal:
         except IntegrityError as exc:
             raise JournalError(f"The journal refused the change: {exc.orig}") from None
         except DBAPIError as exc:
-            raise _db_error(self._path, exc.orig) from None
+            raise database_error(self._path, exc.orig) from None
         except self._driver_error as exc:  # from the plain reads and writes of _rows
             if isinstance(exc, self._driver_integrity_error):
                 raise JournalError(f"The journal refused the change: {exc}") from None
-            raise _db_error(self._path, exc) from None
+            raise database_error(self._path, exc) from None
 
     # ------------------------------------------------------------------ profile, settings, authors
 
@@ -728,25 +653,8 @@ def _profile_problems(profile: r.Profile) -> list[Problem]:
     return problems
 
 
-def _remove_new_file(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _backup_before_upgrade(path: Path, key: bytes | None) -> None:
-    from journal.safekeeping.backups import BackupError, make_backup
-
-    try:
-        make_backup(path, key, "upgrade")
-    except BackupError as exc:
-        raise JournalError(
-            f"The journal at {path} was made by an earlier version of Trial Journal and must be upgraded, "
-            f"but the backup taken first could not be made, so it was left as it is. {exc}"
-        ) from None
-
-
-def _db_error(path: Path, exc: BaseException) -> JournalError:
-    """The driver's error `exc` in plain words."""
+def database_error(path: Path, exc: BaseException | None) -> JournalError:
+    """The database driver's error `exc` in plain words (for `journal.opening` too)."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return JournalLockedError(f"The journal at {path} is busy in another window or program; close it there first.")

@@ -1,37 +1,54 @@
 """Opening a journal the safe way: one writer, the passphrase checked first, a backup before any upgrade, and a clean close.
 
-`open_journal()` returns a `JournalAccess`: the open `Journal` (`access.journal`) together
-with what only the opener should hold: the one-writer lock and the data key. The window
-keeps the access object; it locks (`access.lock()`: backup, close the file, forget the key)
-and unlocks (`access.unlock(passphrase)`) through it, and closes it at the end
-(`access.close()`: backup, close, let go of the lock).
+This module is the one way a journal is opened, by the window and the command line alike.
+`open_journal()` takes it in order: the folder and the one-writer lock, what an interrupted
+backup or encryption left behind, the key (from a passphrase, a recovery code, or a new key
+header for a new journal), then `open_file()`: the file itself (made when new), its engine,
+and an upgrade of an older journal after a backup of it. It returns a `JournalAccess`: the
+open `Journal` (`access.journal`) together with what only the opener should hold: the
+one-writer lock and the data key. The window keeps the access object; it locks
+(`access.lock()`: backup, close the file, forget the key) and unlocks
+(`access.unlock(passphrase)`) through it, and closes it at the end (`access.close()`:
+backup, close, let go of the lock). `restore_journal()` puts a backup in place of a journal
+that is not open (it may be too damaged to open).
 """
 
 from __future__ import annotations
 
 import hmac
 import os
+import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import cast
 
-from journal.safekeeping import backups
-from journal.safekeeping import keystore
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
 from journal import storage
-from journal.safekeeping.backups import Backup, BackupError, BackupSchedule, CheckReport
 from journal.errors import DamagedJournalError, JournalError, WrongPassphraseError
-from journal.files.hygiene import apply_private_umask, folder_warning, make_private, make_private_dir
+from journal.facade import Journal, database_error
+from journal.files.hygiene import (
+    PRIVATE_FILE_MODE,
+    apply_private_umask,
+    folder_warning,
+    fsync_dir,
+    fsync_file,
+    make_private,
+    make_private_dir,
+)
+from journal.safekeeping import backups, keystore
+from journal.safekeeping.backups import Backup, BackupError, BackupSchedule, CheckReport
 from journal.safekeeping.keystore import DEFAULT_KDF, KdfParams
 from journal.safekeeping.locking import JournalLock
-from journal.safekeeping.rekey import KeyChange
+from journal.safekeeping.rekey import KeyChange, change_key, settle_key_change
 from journal.safekeeping.wrong_tries import WrongTries
 
 __all__ = [
     "JournalAccess",
     "open_journal",
-    "open_journal_for_cli",
-    "open_access_for_cli",
+    "open_file",
     "restore_journal",
     "PassphraseNeededError",
 ]
@@ -46,12 +63,12 @@ class JournalAccess:
     """An open journal with its lock and key; see the module docstring."""
 
     path: Path
-    journal: Any  # journal.facade.Journal; None while locked
+    journal: Journal | None  # None while locked
     encrypted: bool
     recovery_code: str | None = None  # set once, when a new journal was made with one: show it, then forget it
     folder_warning: str | None = None
     schedule: BackupSchedule = field(default_factory=BackupSchedule)
-    _key: bytes | None = field(default=None, repr=False)
+    _key: bytes | bytearray | None = field(default=None, repr=False)
     _lock: JournalLock | None = field(default=None, repr=False)
     _kdf: KdfParams = field(default=DEFAULT_KDF, repr=False)
 
@@ -95,12 +112,11 @@ class JournalAccess:
         """Replace the journal with a backup (the current one is backed up first); the journal is reopened."""
         self._require_open()
         path = backup.path if isinstance(backup, Backup) else Path(backup)
-        self.journal.close()
-        self.journal = None
+        self._close_journal()
         try:
             return backups.restore_backup(path, self.path, self._key)
         finally:
-            self.journal = _open_facade(self.path, self._key, create=False, lock=self._lock)
+            self.journal = open_file(self.path, create=False, key=self._key, lock=self._lock)
 
     # -- passphrase ----------------------------------------------------------------------
 
@@ -138,27 +154,24 @@ class JournalAccess:
     def _check_passphrase(self, passphrase: str) -> None:
         candidate = keystore.unlock(self.path, passphrase)
         try:
-            if not hmac.compare_digest(candidate, self._key):
+            if not hmac.compare_digest(candidate, self._data_key()):
                 raise WrongPassphraseError("That passphrase does not open this journal; nothing was changed.")
         finally:
             storage.wipe_key(candidate)
 
     def _change_key(self, passphrase: str, *, recovery_code: bool | None, backup: Backup) -> KeyChange:
-        from journal.safekeeping.rekey import change_key
-
-        self.journal.close()
-        self.journal = None
-        old_key = self._key
+        old_key = self._data_key()
+        self._close_journal()
         try:
             change = change_key(self.path, old_key, passphrase, recovery_code=recovery_code, kdf=self._kdf)
         except BaseException:
             # Cut short: open the journal again with whichever key it now holds.
             key = old_key if storage.opens_with(self.path, old_key) else keystore.unlock(self.path, passphrase)
-            self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+            self.journal = open_file(self.path, create=False, key=key, lock=self._lock)
             self._key = key
             raise
         key = keystore.unlock(self.path, passphrase)
-        self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+        self.journal = open_file(self.path, create=False, key=key, lock=self._lock)
         self._key = key
         storage.wipe_key(old_key)
         return replace(change, backup=backup)
@@ -176,14 +189,13 @@ class JournalAccess:
         problems = keystore.passphrase_problems(passphrase)
         if problems:
             raise JournalError(problems[0])
-        self.journal.close()
-        self.journal = None
+        self._close_journal()
         key = None
         code = None
         try:
             key, code = _encrypt_in_place(self.path, passphrase, with_recovery_code, self._kdf)
         finally:
-            self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+            self.journal = open_file(self.path, create=False, key=key, lock=self._lock)
         self._key = key
         self.encrypted = True
         self._try_backup("passphrase")  # the first encrypted backup
@@ -211,8 +223,7 @@ class JournalAccess:
         warning = None
         if self.schedule.pending:
             warning = self._try_backup("periodic")
-        self.journal.close()
-        self.journal = None
+        self._close_journal()
         self._forget_key()
         if self._lock is not None:
             self._lock.release_file()  # nothing of the journal stays open behind the lock screen
@@ -226,7 +237,7 @@ class JournalAccess:
             return
         key = _key_for(self.path, passphrase, recovery_code, None)
         try:
-            self.journal = _open_facade(self.path, key, create=False, lock=self._lock)
+            self.journal = open_file(self.path, create=False, key=key, lock=self._lock)
         except BaseException:
             storage.wipe_key(key)
             raise
@@ -241,15 +252,14 @@ class JournalAccess:
         if self.journal is not None:
             if backup:
                 warning = self._try_backup("close")
-            self.journal.close()
-            self.journal = None
+            self._close_journal()
         self._forget_key()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
         return warning
 
-    def __enter__(self) -> "JournalAccess":
+    def __enter__(self) -> JournalAccess:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -276,13 +286,24 @@ class JournalAccess:
         if self.journal is None:
             raise JournalError("This journal is locked; unlock it first.")
 
+    def _data_key(self) -> bytes | bytearray:
+        """The key of an open, encrypted journal (the callers have checked both)."""
+        if self._key is None:
+            raise JournalError("This journal has no passphrase.")
+        return self._key
+
+    def _close_journal(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
+
 
 def open_journal(
     path: str | os.PathLike[str],
     *,
     passphrase: str | None = None,
     recovery_code: str | None = None,
-    key: bytes | None = None,
+    key: bytes | bytearray | None = None,
     create: bool = False,
     with_recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
@@ -295,7 +316,7 @@ def open_journal(
     JournalLockedError if it is open elsewhere, PassphraseNeededError / WrongPassphraseError
     before anything is read, JournalError for a damaged, foreign or newer file; in every
     case nothing is changed. A journal made by an older version is backed up, then upgraded
-    (by `Journal.open`). With `tries` (the command line), earlier wrong passphrases make
+    (by `open_file`). With `tries` (the command line), earlier wrong passphrases make
     this one wait first (journal.safekeeping.wrong_tries); the one-writer lock is held while it waits.
     """
     apply_private_umask()
@@ -321,7 +342,7 @@ def open_journal(
         else:
             data_key = key
         try:
-            journal = _open_facade(path, data_key, create=create, lock=lock)
+            journal = open_file(path, create=create, key=data_key, lock=lock)
         except JournalError as exc:
             raise _damaged_or_as_it_is(exc, path, data_key, exists) from None
     except BaseException:
@@ -341,68 +362,6 @@ def open_journal(
         _lock=lock,
         _kdf=kdf,
     )
-
-
-def open_journal_for_cli(
-    path: str | os.PathLike[str],
-    passphrase_file: str | os.PathLike[str] | None,
-    create: bool,
-    *,
-    backup_reason: str | None = None,
-) -> Any:
-    """Open the journal for a command; returns the `Journal`. Passphrases come only from a file or "-" (stdin).
-
-    A new journal made with a passphrase file is encrypted. With `backup_reason` (say
-    "import"), an existing journal is backed up before the command changes it. The
-    one-writer lock is held until `journal.close()` (or the end of the process).
-    """
-    path = Path(path).expanduser()
-    existed = path.exists() and path.stat().st_size > 0
-    access = open_access_for_cli(path, passphrase_file, create)
-    journal = access.journal
-    if backup_reason and existed:
-        try:
-            access.backup(backup_reason)
-        except BaseException:
-            access.close(backup=False)
-            raise
-    facade_close = journal.close
-
-    def close_and_let_go() -> None:
-        # The command holds only the Journal, so closing it must also let go of the lock.
-        facade_close()
-        access.journal = None
-        access.close(backup=False)
-
-    journal.close = close_and_let_go
-    return journal
-
-
-def open_access_for_cli(
-    path: str | os.PathLike[str],
-    passphrase_file: str | os.PathLike[str] | None,
-    create: bool,
-    *,
-    tries: WrongTries | None = None,
-) -> JournalAccess:
-    """Like `open_journal_for_cli` but returns the whole access (for `backup`); the caller closes it.
-
-    Wrong passphrases are remembered across commands and slow the next one down (`tries`,
-    by default the journal's own record; tests hand in one with a fake sleep).
-    """
-    path = Path(path).expanduser()
-    passphrase = _cli_passphrase(path, passphrase_file)
-    try:
-        return open_journal(path, passphrase=passphrase, create=create, tries=tries or WrongTries(path))
-    except DamagedJournalError as exc:
-        if exc.backup is None:
-            raise
-        secret = " --passphrase-file PATH" if passphrase_file is not None else ""
-        raise DamagedJournalError(
-            f"{exc} To put it in the journal's place (the damaged file is kept in the backups folder first): "
-            f"trial-journal restore {exc.backup.path.name} --journal {path}{secret}",
-            exc.backup,
-        ) from None
 
 
 def restore_journal(
@@ -430,7 +389,7 @@ def restore_journal(
         return backups.restore_backup(backup_path, path, key)
 
 
-def _damaged_or_as_it_is(exc: JournalError, path: Path, key: bytes | None, existed: bool) -> JournalError:
+def _damaged_or_as_it_is(exc: JournalError, path: Path, key: bytes | bytearray | None, existed: bool) -> JournalError:
     """A journal whose file fails SQLite's check becomes a DamagedJournalError naming its newest good backup.
 
     A file that is sound but not openable for another reason (made by a newer version,
@@ -463,27 +422,17 @@ def _refuse_another_journals_backup(path: Path, backup_path: Path) -> None:
         return  # a copy brought from elsewhere: the checks in restore_backup decide
     if any(b.path.name == backup_path.name for b in backups.list_backups(path)):
         return
-    match = backups._NAME.match(backup_path.name)
-    if match:
+    other = backups.journal_named_by(backup_path.name)
+    if other is not None:
         raise JournalError(
-            f"{backup_path.name} is a backup of another journal ({match['stem']}), not of {path.name}. "
+            f"{backup_path.name} is a backup of another journal ({other}), not of {path.name}. "
             f"Nothing was changed: `trial-journal backup --list --journal {path}` lists this journal's backups."
         )
 
 
-def _cli_passphrase(path: Path, passphrase_file: str | os.PathLike[str] | None) -> str | None:
-    passphrase = keystore.read_passphrase(passphrase_file) if passphrase_file is not None else None
-    if passphrase is None and keystore.is_encrypted(path):
-        raise PassphraseNeededError(
-            f"The journal at {path} is protected by a passphrase: give it with --passphrase-file PATH "
-            "(a file holding it, or '-' to read it from standard input). Nothing was changed."
-        )
-    return passphrase
-
-
 def _key_for(
-    path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | None, tries: WrongTries | None = None
-) -> bytes | None:
+    path: Path, passphrase: str | None, recovery_code: str | None, key: bytes | bytearray | None, tries: WrongTries | None = None
+) -> bytes | bytearray | None:
     """The data key for an existing journal, from whichever secret was given.
 
     With `tries`, the wait earned by earlier wrong tries comes first, a wrong one is counted
@@ -510,8 +459,6 @@ def _key_for(
         return key
     if (passphrase is not None or recovery_code is not None) and keystore.key_change_under_way(path):
         # The program stopped in the middle of a passphrase change: finish or undo it first.
-        from journal.safekeeping.rekey import settle_key_change
-
         return settle_key_change(path, passphrase=passphrase, recovery_code=recovery_code)
     if passphrase is not None:
         return keystore.unlock(path, passphrase)
@@ -520,10 +467,105 @@ def _key_for(
     raise PassphraseNeededError("This journal is protected by a passphrase; enter it to open the journal.")
 
 
-def _open_facade(path: Path, key: bytes | None, *, create: bool, lock: JournalLock | None) -> Any:
-    from journal.facade import Journal
+def open_file(
+    path: str | os.PathLike[str], *, create: bool = True, key: bytes | bytearray | None = None, lock: JournalLock | None = None
+) -> Journal:
+    """Open the journal file at `path` with its data key (None: no passphrase), making it if missing and `create`.
 
-    return Journal.open(path, create=create, key=key, lock=lock)
+    The last step of `open_journal`, once the key is known; on its own, for a journal whose key
+    is already at hand (the demo, tests, benchmarks). One writer only: the journal's lock is
+    taken first, or `lock`, one the caller already holds (then the caller lets go of it;
+    otherwise closing the Journal does). A journal made by an older version is backed up, then
+    upgraded; if the backup cannot be made it is left as it is. Raises JournalLockedError (open
+    elsewhere), JournalError (not a journal, damaged, made by a newer version, no journal at
+    `path`), WrongPassphraseError (the key does not open it); the file is left as it was.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise JournalError(f"{path} is a folder, not a journal file.")
+    if not path.exists() and not create:
+        raise JournalError(f"There is no journal at {path}.")
+    if not path.parent.exists() and create:
+        make_private_dir(path.parent)
+    own_lock = lock is None
+    held = JournalLock(path) if lock is None else lock
+    held.acquire()
+    try:
+        engine = _engine_for(path, create=create, key=key, lock=held)
+    except BaseException:
+        if own_lock:
+            held.discard()
+        raise
+    return Journal(path, engine, held, own_lock=own_lock)
+
+
+def _engine_for(path: Path, *, create: bool, key: bytes | bytearray | None, lock: JournalLock) -> Engine:
+    """The engine of the journal at `path` (made now when missing and `create`), upgraded to this version's schema."""
+    made = _make_file_if_missing(path, create=create, lock=lock)
+    try:
+        engine = storage.make_engine(path, cast("bytes | None", key))  # a bytearray too, so that it can be wiped
+    except BaseException:
+        if made:
+            _remove_new_file(path)
+        raise
+    try:
+        _bring_up_to_date(engine, path, key, create=create)
+    except BaseException as exc:
+        engine.dispose()
+        if made:
+            # A half-made new journal would only confuse the next open; nothing of the person's is in it.
+            _remove_new_file(path)
+        if isinstance(exc, DBAPIError):
+            raise database_error(path, exc.orig) from None
+        raise
+    return engine
+
+
+def _make_file_if_missing(path: Path, *, create: bool, lock: JournalLock) -> bool:
+    """Make the empty file of a new journal (True) or find the one there (False); either way lock the file itself."""
+    if path.exists():
+        lock.acquire()  # the file may have been replaced since the lock was taken (a restore)
+        return False
+    if not create:
+        raise JournalError(f"There is no journal at {path}.")
+    try:
+        storage.create_file(path)
+    except OSError as exc:
+        raise JournalError(f"A journal could not be made at {path}: {exc.strerror or exc}.") from None
+    try:
+        lock.acquire()  # now that the file is there, lock the file itself too
+    except BaseException:
+        _remove_new_file(path)
+        raise
+    return True
+
+
+def _bring_up_to_date(engine: Engine, path: Path, key: bytes | bytearray | None, *, create: bool) -> None:
+    """Give a new journal its schema, or upgrade an older one after backing it up."""
+    revision = storage.current_revision(engine)
+    if revision is None and not create:
+        raise JournalError(f"There is no journal at {path}: the file is empty.")
+    if revision is not None and revision != storage.head_revision():
+        # An older schema: copy the file aside before touching it, and stop if that fails.
+        engine.dispose()
+        _backup_before_upgrade(path, key)
+    if revision != storage.head_revision():
+        storage.upgrade(engine)
+
+
+def _backup_before_upgrade(path: Path, key: bytes | bytearray | None) -> None:
+    try:
+        backups.make_backup(path, key, "upgrade")
+    except BackupError as exc:
+        raise JournalError(
+            f"The journal at {path} was made by an earlier version of Trial Journal and must be upgraded, "
+            f"but the backup taken first could not be made, so it was left as it is. {exc}"
+        ) from None
+
+
+def _remove_new_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -548,12 +590,8 @@ def _drop_stale_header(path: Path) -> None:
         os.replace(header, header.with_name(header.name + ".unused"))
 
 
-def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf: KdfParams) -> tuple[bytes, str | None]:
+def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf: KdfParams) -> tuple[bytearray, str | None]:
     """Write an encrypted copy, check it, write the key header, then swap the copy in (see add_passphrase)."""
-    import secrets
-
-    from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
-
     key = bytearray(secrets.token_bytes(keystore.DATA_KEY_BYTES))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.encrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
@@ -563,7 +601,9 @@ def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf
         fsync_file(tmp)
         problems = backups.verify_backup(tmp, key)
         if problems:
-            raise JournalError("The encrypted copy did not pass its check (" + "; ".join(problems[:3]) + "); the journal was left as it is.")
+            raise JournalError(
+                "The encrypted copy did not pass its check (" + "; ".join(problems[:3]) + "); the journal was left as it is."
+            )
         _, code = keystore.create_keys(path, passphrase, recovery_code=with_recovery_code, kdf=kdf, data_key=key)
         for suffix in ("-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -575,5 +615,5 @@ def _encrypt_in_place(path: Path, passphrase: str, with_recovery_code: bool, kdf
             keystore.keyfile_path(path).unlink(missing_ok=True)
         if isinstance(exc, JournalError):
             raise
-        raise JournalError(backups._failure_words("The journal could not be encrypted", exc)) from None
+        raise JournalError(backups.failure_words("The journal could not be encrypted", exc)) from None
     return key, code

@@ -164,7 +164,7 @@ def _run_demo_window(app, look):
         window.own_journal_requested.connect(lambda: wanted.append(True))
 
         def open_demo() -> None:
-            from journal.facade import Journal
+            from journal.opening import open_file
             from journal.exchange.jsonfile import parse_contents
             from journal.synthetic import demo_journal
 
@@ -172,7 +172,7 @@ def _run_demo_window(app, look):
             from ui.session import JournalSession
 
             today = date.today()
-            journal = Journal.open(folder / "demo-journal.db", create=True)
+            journal = open_file(folder / "demo-journal.db", create=True)
             opened.append(journal)
             result = parse_contents(demo_journal(today), today=today)
             journal.import_contents(result.contents, result.settings_changes)

@@ -22,7 +22,7 @@ def take(out: Path) -> list[Path]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from journal.facade import Journal
+    from journal.opening import open_file
     from journal.exchange.jsonfile import parse_contents
     from journal.synthetic import demo_journal
 
@@ -37,7 +37,7 @@ def take(out: Path) -> list[Path]:
     look = Look(app)
     folder = Path(tempfile.mkdtemp(prefix="trial-journal-shots-"))
     written: list[Path] = []
-    journal = Journal.open(folder / "demo.db", create=True)
+    journal = open_file(folder / "demo.db", create=True)
     try:
         today = date.today()
         result = parse_contents(demo_journal(today), today=today)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from journal.errors import JournalError
-from journal.files.hygiene import fsync_dir as _fsync_folder, fsync_file as _fsync_file
+from journal.files.hygiene import fsync_dir as _fsync_folder
+from journal.files.hygiene import fsync_file as _fsync_file
 
 __all__ = ["atomic_write", "atomic_directory", "cannot_write_words", "os_error_words", "CannotWriteError"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path, PurePath
 
@@ -79,10 +80,8 @@ def make_private_dir(path: str | os.PathLike[str]) -> Path:
             break
         p = p.parent
     for folder in reversed(missing):
-        try:
+        with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=PRIVATE_DIR_MODE)
-        except FileExistsError:
-            pass
         _chmod(folder, PRIVATE_DIR_MODE)
     _chmod(path, PRIVATE_DIR_MODE)
     return path

@@ -59,7 +59,7 @@ def own_file_problem(path: str | os.PathLike[str], journal_path: str | os.PathLi
         ".lock": "the journal's lock file",
         TRIES_SUFFIX: "the journal's record of wrong passphrase tries",
     }
-    for suffix, own in zip(("", *COMPANION_SUFFIXES), journal_own_paths(journal_path)):
+    for suffix, own in zip(("", *COMPANION_SUFFIXES), journal_own_paths(journal_path), strict=True):
         if target == _real(own) or _same_file(path, own):
             return f"{path} is {names[suffix]}; choose another name so the journal is not overwritten. Nothing was written."
     backups = _real(journal_path.parent / _BACKUPS)

@@ -29,15 +29,16 @@ Everything else is removed, with its key header.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterable
-from glob import escape as glob_escape
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,8 @@ __all__ = [
     "restore_backup",
     "check_journal",
     "copy_files_aside",
-    "cli_backup",
-    "cli_restore",
+    "failure_words",
+    "journal_named_by",
 ]
 
 BACKUP_DIRNAME = "backups"
@@ -144,6 +145,12 @@ def _is_legacy(name_part: str, journal_path: Path) -> bool:
     return journal_path.suffix == ".db" and name_part == journal_path.stem and name_part != journal_path.name
 
 
+def journal_named_by(backup_name: str) -> str | None:
+    """The journal file name a backup's name starts with (`mood.db` for `mood.db-20261127-…-close.db`), or None."""
+    match = _NAME.match(backup_name)
+    return match["stem"] if match else None
+
+
 def list_backups(journal_path: str | os.PathLike[str], *, legacy: bool = True) -> list[Backup]:
     """The journal's backups, newest first (other journals' backups in the same folder are not listed).
 
@@ -163,7 +170,7 @@ def list_backups(journal_path: str | os.PathLike[str], *, legacy: bool = True) -
         if match["stem"] != journal_path.name and not (legacy and _is_legacy(match["stem"], journal_path)):
             continue
         try:
-            made_at = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+            made_at = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
             size = entry.stat().st_size
         except (ValueError, OSError):
             continue
@@ -174,7 +181,7 @@ def list_backups(journal_path: str | os.PathLike[str], *, legacy: bool = True) -
 
 def make_backup(
     journal_path: str | os.PathLike[str],
-    key: bytes | None,
+    key: bytes | bytearray | None,
     reason: str = "manual",
     *,
     connection: Any = None,
@@ -192,7 +199,7 @@ def make_backup(
     journal_path = Path(journal_path)
     if connection is None and not journal_path.exists():
         raise BackupError(f"There is no journal at {journal_path} to back up.")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     folder = make_private_dir(backups_dir(journal_path))
     final, now = _unused_name(folder, journal_path.name, now, reason)
     tmp = folder / f".{final.name}.{secrets.token_hex(4)}.part"
@@ -211,7 +218,7 @@ def make_backup(
         fsync_dir(folder)
     except Exception as exc:
         _remove(tmp, keyfile_path(final))
-        raise BackupError(_failure_words("The backup could not be written", exc)) from None
+        raise BackupError(failure_words("The backup could not be written", exc)) from None
     finally:
         if own:
             conn.close()
@@ -229,7 +236,7 @@ def make_backup(
     return backup
 
 
-def verify_backup(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
+def verify_backup(path: str | os.PathLike[str], key: bytes | bytearray | None) -> list[str]:
     """Problems found opening `path` with `key` and running SQLite's integrity check; empty when it is sound."""
     try:
         conn = _connect(Path(path), key, readonly=True)
@@ -250,7 +257,7 @@ _PAGE = 512  # the smallest SQLite page: every database file, plain or encrypted
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def restorable_problems(path: str | os.PathLike[str], key: bytes | None) -> list[str]:
+def restorable_problems(path: str | os.PathLike[str], key: bytes | bytearray | None) -> list[str]:
     """Why `path` cannot replace a journal: empty, not a database, another program's, made by a newer
     version, damaged, or not opening with `key`. Empty when it is a Trial Journal this version can open."""
     from journal.storage import known_revisions
@@ -292,7 +299,7 @@ def restorable_problems(path: str | os.PathLike[str], key: bytes | None) -> list
     return []
 
 
-def newest_restorable_backup(journal_path: str | os.PathLike[str], key: bytes | None) -> Backup | None:
+def newest_restorable_backup(journal_path: str | os.PathLike[str], key: bytes | bytearray | None) -> Backup | None:
     """The newest of the journal's backups that passes `restorable_problems`, or None."""
     for b in list_backups(journal_path):
         backup_key = key
@@ -332,10 +339,8 @@ def remove_leftovers(journal_path: str | os.PathLike[str]) -> list[Path]:
             if owner and owner["stem"] == journal_path.name and not db.exists():
                 removed.append(entry)
     beside = re.compile(r"^\." + re.escape(journal_path.name) + r"\.[0-9a-f]{8}\.(restore|encrypting)$")
-    try:
+    with contextlib.suppress(OSError):
         removed += [e for e in journal_path.parent.iterdir() if beside.match(e.name) and e.is_file()]
-    except OSError:
-        pass
     _remove(*removed)
     return removed
 
@@ -352,7 +357,7 @@ def kept_backups(made_at: Iterable[datetime], now: datetime) -> set[datetime]:
         if age < timedelta(days=2):
             keep.add(t)
             continue
-        day = t.astimezone(timezone.utc)
+        day = t.astimezone(UTC)
         if age < timedelta(days=14):
             bucket: tuple = ("day", day.date())
         elif age < timedelta(days=60):
@@ -366,7 +371,7 @@ def kept_backups(made_at: Iterable[datetime], now: datetime) -> set[datetime]:
 
 def thin_backups(journal_path: str | os.PathLike[str], now: datetime | None = None) -> list[Path]:
     """Remove the backups the thinning rule does not keep; returns what was removed."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     backups = list_backups(journal_path, legacy=False)  # a stem-named backup may be another journal's
     keep = kept_backups((b.made_at for b in backups), now)
     removed = []
@@ -380,7 +385,7 @@ def thin_backups(journal_path: str | os.PathLike[str], now: datetime | None = No
 
 
 def restore_backup(
-    backup_path: str | os.PathLike[str], journal_path: str | os.PathLike[str], key: bytes | None
+    backup_path: str | os.PathLike[str], journal_path: str | os.PathLike[str], key: bytes | bytearray | None
 ) -> Backup | None:
     """Put a backup in the journal's place; returns the backup made of the journal as it was first.
 
@@ -406,7 +411,7 @@ def restore_backup(
         except BackupError:
             # Too damaged to back up the usual way: keep its raw files instead, so nothing is lost.
             copy_files_aside(
-                journal_path, backups_dir(journal_path) / f"damaged-{journal_path.name}-{_stamp(datetime.now(timezone.utc))}"
+                journal_path, backups_dir(journal_path) / f"damaged-{journal_path.name}-{_stamp(datetime.now(UTC))}"
             )
     tmp = journal_path.with_name(f".{journal_path.name}.{secrets.token_hex(4)}.restore")
     try:
@@ -420,12 +425,12 @@ def restore_backup(
         fsync_dir(journal_path.parent)
     except Exception as exc:
         tmp.unlink(missing_ok=True)
-        raise BackupError(_failure_words("The backup could not be restored", exc)) from None
+        raise BackupError(failure_words("The backup could not be restored", exc)) from None
     return safety
 
 
 def check_journal(
-    journal_path: str | os.PathLike[str], key: bytes | None, *, connection: Any = None
+    journal_path: str | os.PathLike[str], key: bytes | bytearray | None, *, connection: Any = None
 ) -> CheckReport:
     """The "Check journal" action: a backup first, then SQLite's full integrity and reference checks."""
     backup = None
@@ -472,7 +477,7 @@ def copy_files_aside(journal_path: str | os.PathLike[str], folder: str | os.Path
         fsync_dir(folder.parent)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BackupError(_failure_words("The journal's files could not be copied", exc)) from None
+        raise BackupError(failure_words("The journal's files could not be copied", exc)) from None
     return folder
 
 
@@ -486,7 +491,7 @@ class BackupSchedule:
     def note_change(self, now: datetime | None = None) -> None:
         """Call after every saved change."""
         if self._changed_at is None:
-            self._changed_at = now or datetime.now(timezone.utc)
+            self._changed_at = now or datetime.now(UTC)
 
     @property
     def pending(self) -> bool:
@@ -495,7 +500,7 @@ class BackupSchedule:
 
     def due(self, now: datetime | None = None) -> bool:
         """Whether a periodic backup should be made now."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         return self._changed_at is not None and now - self._changed_at >= self.interval
 
     def backed_up(self) -> None:
@@ -503,57 +508,10 @@ class BackupSchedule:
         self._changed_at = None
 
 
-# -- the command line ------------------------------------------------------------------
-
-
-def cli_backup(args: Any, _open_journal: Any = None, journal_path: str | os.PathLike[str] | None = None) -> int:
-    """`trial-journal backup [--list]`: make a verified backup now, or list the backups. Returns the exit status."""
-    from journal.opening import open_access_for_cli
-
-    path = Path(journal_path if journal_path is not None else args.journal)
-    if getattr(args, "list", False):
-        found = list_backups(path)
-        if not found:
-            print(f"There are no backups of {path} yet.")
-        for b in found:
-            print(f"{b.path}\t{b.describe()}\t{_size_words(b.size)}")
-        return 0
-    if not path.exists():
-        raise JournalError(f"There is no journal at {path} to back up.")
-    access = open_access_for_cli(path, getattr(args, "passphrase_file", None), create=False)
-    try:
-        made = access.backup("manual")
-    finally:
-        access.close(backup=False)
-    print(f"Backup written and checked: {made.path}")
-    return 0
-
-
-def cli_restore(args: Any, _open_journal: Any = None, journal_path: str | os.PathLike[str] | None = None) -> int:
-    """`trial-journal restore BACKUP`: replace the journal with a backup, keeping the current one as a backup first."""
-    from journal.safekeeping.keystore import read_passphrase
-    from journal.opening import restore_journal
-
-    path = Path(journal_path if journal_path is not None else args.journal)
-    passphrase_file = getattr(args, "passphrase_file", None)
-    passphrase = read_passphrase(passphrase_file) if passphrase_file is not None else None
-    from journal.safekeeping.wrong_tries import WrongTries
-
-    safety = restore_journal(path, args.backup, passphrase=passphrase, tries=WrongTries(path))
-    print(f"Restored {Path(args.backup).name} into {path}.")
-    if safety is not None:
-        print(f"The journal as it was is kept in {safety.path}")
-    return 0
-
-
-def _size_words(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
-
-
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _connect(path: Path, key: bytes | None, *, readonly: bool = False) -> Any:
+def _connect(path: Path, key: bytes | bytearray | None, *, readonly: bool = False) -> Any:
     """A DB-API connection to a journal or backup file, keyed when it is encrypted."""
     uri = f"file:{_uri_path(path)}" + ("?mode=ro" if readonly else "")
     if key is None:
@@ -575,7 +533,7 @@ def _uri_path(path: Path) -> str:
 
 
 def _unused_name(folder: Path, stem: str, now: datetime, reason: str) -> tuple[Path, datetime]:
-    now = now.astimezone(timezone.utc)
+    now = now.astimezone(UTC)
     while True:
         candidate = folder / f"{stem}-{_stamp(now)}-{reason}.db"
         if not any(b.made_at == now for b in _same_stamp(folder, stem, now)) and not candidate.exists():
@@ -589,7 +547,7 @@ def _same_stamp(folder: Path, stem: str, when: datetime) -> list[Backup]:
 
 
 def _stamp(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime(_STAMP)
+    return when.astimezone(UTC).strftime(_STAMP)
 
 
 def _copy_file(src: Path, dst: Path) -> None:
@@ -617,7 +575,8 @@ def _remove(*paths: Path) -> None:
             pass  # a leftover temporary file is harmless; the error that matters is already raised
 
 
-def _failure_words(what: str, exc: Exception) -> str:
+def failure_words(what: str, exc: Exception) -> str:
+    """What went wrong writing a copy, in plain words: a full disk said as such, anything else as it came."""
     text = str(exc).lower()
     errno_full = isinstance(exc, OSError) and exc.errno == 28
     if errno_full or any(w in text for w in _DISK_FULL_WORDS):

@@ -36,16 +36,12 @@ import sys
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO, TypeGuard
 
 from argon2.low_level import Type, hash_secret_raw
 
-from journal.files.atomic import atomic_write
 from journal.errors import JournalError, WrongPassphraseError
-
-if TYPE_CHECKING:
-    from journal.facade import Journal
-    from journal.safekeeping.rekey import KeyChange
+from journal.files.atomic import atomic_write
 
 __all__ = [
     "KdfParams",
@@ -58,7 +54,6 @@ __all__ = [
     "create_keys",
     "unlock",
     "unlock_with_recovery_code",
-    "change_passphrase",
     "set_passphrase",
     "unlock_both",
     "begin_key_change",
@@ -73,7 +68,6 @@ __all__ = [
     "passphrase_problems",
     "read_passphrase",
     "normalise_recovery_code",
-    "open_journal_for_cli",
     "HONEST_LIMITS",
 ]
 
@@ -146,8 +140,8 @@ def create_keys(
     *,
     recovery_code: bool = False,
     kdf: KdfParams = DEFAULT_KDF,
-    data_key: bytes | None = None,
-) -> tuple[bytes, str | None]:
+    data_key: bytes | bytearray | None = None,
+) -> tuple[bytes | bytearray, str | None]:
     """Make a new data key (or use `data_key`) and its header; returns (data key, recovery code or None).
 
     The recovery code is shown once and never stored in the clear. An existing header is
@@ -159,20 +153,19 @@ def create_keys(
     path = keyfile_path(journal_path)
     if path.exists():
         raise KeyFileError(f"{path.name} already exists; this journal already has a passphrase.")
-    if data_key is None:
-        data_key = bytearray(secrets.token_bytes(DATA_KEY_BYTES))
-    elif len(data_key) != DATA_KEY_BYTES:
+    key = bytearray(secrets.token_bytes(DATA_KEY_BYTES)) if data_key is None else data_key
+    if len(key) != DATA_KEY_BYTES:
         raise ValueError(f"a data key is {DATA_KEY_BYTES} bytes")
     slots = {
-        "_key_check": _key_check(data_key),
-        "passphrase": _wrap(data_key, _passphrase_bytes(passphrase), "passphrase", kdf),
+        "_key_check": _key_check(key),
+        "passphrase": _wrap(key, _passphrase_bytes(passphrase), "passphrase", kdf),
     }
     code = None
     if recovery_code:
         code = _new_recovery_code()
-        slots["recovery"] = _wrap(data_key, normalise_recovery_code(code).encode(), "recovery", kdf)
+        slots["recovery"] = _wrap(key, normalise_recovery_code(code).encode(), "recovery", kdf)
     _write_header(path, slots)
-    return data_key, code
+    return key, code
 
 
 def unlock(journal_path: str | os.PathLike[str], passphrase: str) -> bytearray:
@@ -211,10 +204,12 @@ def unlock_both(
     Outside a passphrase change the second is always None. During one, the new passphrase
     (or new recovery code) opens both keys, the old one only the old key.
     """
-    if (passphrase is None) == (recovery_code is None):
+    if passphrase is not None and recovery_code is None:
+        name, secret = "passphrase", _passphrase_bytes(passphrase)
+    elif recovery_code is not None and passphrase is None:
+        name, secret = "recovery", normalise_recovery_code(recovery_code).encode()
+    else:
         raise ValueError("give a passphrase or a recovery code")
-    name = "passphrase" if passphrase is not None else "recovery"
-    secret = _passphrase_bytes(passphrase) if passphrase is not None else normalise_recovery_code(recovery_code).encode()
     slots = _read_slots(journal_path)
     replacing = slots.get("_replacing")
     old_slot = replacing["slots"].get(name) if replacing else None
@@ -239,7 +234,7 @@ def set_passphrase(
     """Wrap the same data key under a new passphrase, in the header only; the recovery code, if any, still works.
 
     This alone leaves every earlier copy of the header (beside each backup) opening with the
-    old passphrase. A person's passphrase change goes through `change_passphrase`, which
+    old passphrase. A person's passphrase change goes through `journal.safekeeping.rekey.change_passphrase`, which
     changes the key itself.
     """
     problems = passphrase_problems(new_passphrase)
@@ -249,20 +244,6 @@ def set_passphrase(
     _check_key_matches(slots, data_key)
     slots["passphrase"] = _wrap(data_key, _passphrase_bytes(new_passphrase), "passphrase", kdf)
     _write_header(keyfile_path(journal_path), slots)
-
-
-def change_passphrase(
-    journal_path: str | os.PathLike[str], old_passphrase: str, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF
-) -> "KeyChange":
-    """Replace the passphrase after checking the old one, with a new data key (see `journal.safekeeping.rekey.change_key`).
-
-    The journal must not be open. Its backups are re-encrypted under the new key, so the old
-    passphrase opens none of them; a recovery code, if there was one, is replaced by a new one.
-    """
-    from journal.safekeeping.rekey import change_key
-
-    old_key = unlock(journal_path, old_passphrase)
-    return change_key(journal_path, old_key, new_passphrase, kdf=kdf)
 
 
 def begin_key_change(
@@ -369,10 +350,13 @@ def _settled_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
     return slots
 
 
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+
+
 def normalise_recovery_code(code: str) -> str:
     """The code as compared: capitals, no spaces or dashes, and look-alikes (O, I, L) read as digits."""
     text = "".join(ch for ch in code.upper() if ch.isalnum())
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return text.translate(_LOOK_ALIKES)
 
 
 def read_passphrase(path_or_dash: str | os.PathLike[str], *, stdin: TextIO | None = None) -> str:
@@ -402,15 +386,6 @@ def read_passphrase(path_or_dash: str | os.PathLike[str], *, stdin: TextIO | Non
     if not passphrase:
         raise JournalError(f"No passphrase was found in {where}: its first line is empty.")
     return passphrase
-
-
-def open_journal_for_cli(
-    path: str | os.PathLike[str], passphrase_file: str | os.PathLike[str] | None, create: bool
-) -> "Journal":
-    """Open the journal for a command: see `journal.opening.open_journal_for_cli`."""
-    from journal.opening import open_journal_for_cli as _open
-
-    return _open(path, passphrase_file, create)
 
 
 # -- the header file -----------------------------------------------------------------------
@@ -454,7 +429,7 @@ def _wrap(data_key: bytes | bytearray, secret: bytes, slot_name: str, kdf: KdfPa
     salt = secrets.token_bytes(_SALT_BYTES)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     enc_key, mac_key = _derive(secret, salt, kdf)
-    wrapped = bytes(a ^ b for a, b in zip(data_key, _keystream(enc_key, nonce)))
+    wrapped = bytes(a ^ b for a, b in zip(data_key, _keystream(enc_key, nonce), strict=False))
     return {
         "kdf": "argon2id",
         **asdict(kdf),
@@ -476,7 +451,7 @@ def _unwrap(slot: dict[str, Any], secret: bytes, slot_name: str) -> bytearray | 
         raise KeyFileError(_damaged(None, f"its {_SLOT_WORDS.get(slot_name, 'key')} entry cannot be used")) from None
     if not hmac.compare_digest(tag, _tag(mac_key, slot_name, kdf, salt, nonce, wrapped)):
         return None
-    return bytearray(a ^ b for a, b in zip(wrapped, _keystream(enc_key, nonce)))
+    return bytearray(a ^ b for a, b in zip(wrapped, _keystream(enc_key, nonce), strict=False))
 
 
 def _check_key_matches(slots: dict[str, Any], data_key: bytes | bytearray) -> None:
@@ -538,7 +513,7 @@ def _damaged(path: Path | None, what: str) -> str:
     )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

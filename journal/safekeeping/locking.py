@@ -25,8 +25,10 @@ The lock file holds only the owner's process id (for the message) and is created
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 from journal.errors import JournalLockedError
@@ -40,7 +42,7 @@ _WINDOWS_LOCK_OFFSET = 1 << 30  # lock a byte far past the pid, so the pid stays
 _WINDOWS_FILE_LOCK_OFFSET = 1 << 46
 
 # The journal files (device, inode) this process holds a lock on, and the lock holding each.
-_HELD: dict[tuple[int, int], "JournalLock"] = {}
+_HELD: dict[tuple[int, int], JournalLock] = {}
 
 
 def lock_path(journal_path: str | os.PathLike[str]) -> Path:
@@ -74,7 +76,7 @@ class JournalLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> "JournalLock":
+    def acquire(self) -> JournalLock:
         """Take the lock without waiting; a second holder gets a clear JournalLockedError.
 
         Called again while held, it follows the journal file: if the file was made or replaced
@@ -169,16 +171,14 @@ class JournalLock:
         finally:
             os.close(fd)  # closing the descriptor drops the lock
         if remove and os.name == "nt":  # pragma: no cover - Windows cannot remove a file still open
-            try:
+            with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
-            except OSError:
-                pass
 
     def discard(self) -> None:
         """Release, and remove the lock file if this lock made it: an open that failed leaves nothing behind."""
         self.release(remove=self.created)
 
-    def __enter__(self) -> "JournalLock":
+    def __enter__(self) -> JournalLock:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:
@@ -187,10 +187,8 @@ class JournalLock:
 
     def __del__(self) -> None:
         # A lock dropped without release() (say, by an exception) must not outlive its owner object.
-        try:
+        with contextlib.suppress(Exception):
             self.release()
-        except Exception:
-            pass
 
     def _held_elsewhere_message(self, fd: int | None) -> str:
         pid = _read_pid(fd) if fd is not None else None
@@ -210,7 +208,7 @@ class JournalLock:
         )
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fd: int, offset: int = _WINDOWS_LOCK_OFFSET) -> bool:

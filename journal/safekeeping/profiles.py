@@ -16,6 +16,7 @@ label is visible without the passphrase. Folders are 0700, files 0600.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -23,13 +24,13 @@ import shutil
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from journal.files.atomic import atomic_write
-from journal.safekeeping.backups import copy_files_aside
 from journal.errors import JournalError, JournalLockedError, NotFoundError
+from journal.files.atomic import atomic_write
 from journal.files.hygiene import apply_private_umask, make_private_dir
+from journal.safekeeping.backups import copy_files_aside
 from journal.safekeeping.keystore import is_encrypted
 from journal.safekeeping.locking import JournalLock
 
@@ -165,7 +166,7 @@ class ProfileStore:
         (`delete_final_copy`).
         """
         entry = self.get(profile_id)
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         lock = JournalLock(entry.journal_path)
         try:
             lock.acquire()
@@ -174,7 +175,7 @@ class ProfileStore:
                 f"\"{entry.label}\" is open in a window or program; close it there before removing it."
             ) from None
         try:
-            final = self.removed_folder / f"{entry.id}-{now.astimezone(timezone.utc):%Y%m%d-%H%M%S}"
+            final = self.removed_folder / f"{entry.id}-{now.astimezone(UTC):%Y%m%d-%H%M%S}"
             make_private_dir(self.removed_folder)
             copy_files_aside(entry.journal_path, final)
             backups = entry.folder / "backups"
@@ -190,7 +191,7 @@ class ProfileStore:
         shutil.rmtree(entry.folder)
         return final
 
-    def final_copies(self) -> list[Path]:
+    def final_copies(self) -> builtins.list[Path]:  # `list` here is ProfileStore.list
         """Folders holding the final copies of removed profiles, newest first."""
         try:
             found = [p for p in self.removed_folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
@@ -242,7 +243,7 @@ class ProfileStore:
         make_private_dir(self.folder)
         atomic_write(self._index, (json.dumps(body, indent=1, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o600)
 
-    def _index_lock(self) -> "_IndexLock":
+    def _index_lock(self) -> _IndexLock:
         return _IndexLock(self.folder / "index.json")
 
 

@@ -30,14 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal.safekeeping import keystore
 from journal import storage
-from journal.files.atomic import atomic_write
 from journal.errors import JournalError, WrongPassphraseError
+from journal.files.atomic import atomic_write
 from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
+from journal.safekeeping import keystore
+from journal.safekeeping.backups import failure_words, list_backups, verify_backup
 from journal.safekeeping.keystore import DEFAULT_KDF, KdfParams
 
-__all__ = ["KeyChange", "change_key", "settle_key_change"]
+__all__ = ["KeyChange", "change_key", "change_passphrase", "settle_key_change"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,18 @@ def change_key(
     return KeyChange(code, done, left, plain)
 
 
+def change_passphrase(
+    journal_path: str | os.PathLike[str], old_passphrase: str, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF
+) -> KeyChange:
+    """Replace the passphrase after checking the old one, with a new data key (see `change_key`).
+
+    The journal must not be open. Its backups are re-encrypted under the new key, so the old
+    passphrase opens none of them; a recovery code, if there was one, is replaced by a new one.
+    """
+    old_key = keystore.unlock(journal_path, old_passphrase)
+    return change_key(journal_path, old_key, new_passphrase, kdf=kdf)
+
+
 def settle_key_change(
     journal_path: str | os.PathLike[str], *, passphrase: str | None = None, recovery_code: str | None = None
 ) -> bytearray:
@@ -169,15 +182,13 @@ def _rekey_journal(path: Path, old_key: bytes | bytearray, new_key: bytes | byte
     except JournalError:
         raise
     except Exception as exc:
-        raise JournalError(_failure("The journal could not be re-encrypted", exc)) from None
+        raise JournalError(failure_words("The journal could not be re-encrypted", exc)) from None
     if not storage.opens_with(path, new_key):
         raise JournalError("The journal did not open with its new key after re-encrypting; the old passphrase still opens it.")
 
 
 def _reencrypt_backups(path: Path, old_key: bytes | bytearray, new_key: bytes | bytearray) -> tuple[int, int, int]:
     """Re-encrypt every backup holding the old key; returns (re-encrypted, left as they were, unencrypted)."""
-    from journal.safekeeping.backups import list_backups
-
     header = keystore.finished_header(path, new_key)
     done = left = plain = 0
     for backup in list_backups(path):
@@ -205,8 +216,6 @@ def _reencrypt_backups(path: Path, old_key: bytes | bytearray, new_key: bytes | 
 
 def _reencrypt_file(path: Path, old_key: bytes | bytearray, new_key: bytes | bytearray) -> None:
     """Write an encrypted copy of `path` under `new_key` beside it, check it, and rename it over the file."""
-    from journal.safekeeping.backups import verify_backup
-
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.reencrypting")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     os.close(fd)
@@ -222,10 +231,4 @@ def _reencrypt_file(path: Path, old_key: bytes | bytearray, new_key: bytes | byt
         tmp.unlink(missing_ok=True)
         if isinstance(exc, JournalError):
             raise
-        raise JournalError(_failure("A backup could not be re-encrypted", exc)) from None
-
-
-def _failure(what: str, exc: Exception) -> str:
-    from journal.safekeeping.backups import _failure_words
-
-    return _failure_words(what, exc)
+        raise JournalError(failure_words("A backup could not be re-encrypted", exc)) from None

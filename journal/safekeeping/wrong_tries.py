@@ -12,6 +12,7 @@ checked. A right passphrase removes the file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -90,7 +91,5 @@ class WrongTries:
 
     def right(self) -> None:
         """The passphrase was right: start counting afresh."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        except FileNotFoundError:
-            pass

@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
+from journal.errors import JournalError
 from journal.files import atomic
 from journal.files.atomic import atomic_directory, atomic_write
-from journal.errors import JournalError
 
 
 def _mode(path) -> int:
@@ -85,9 +85,8 @@ def test_directory_refuses_a_folder_holding_other_files(tmp_path):
     target = tmp_path / "Documents"
     target.mkdir()
     (target / "thesis.docx").write_text("precious")
-    with pytest.raises(JournalError, match="other files"):
-        with atomic_directory(target, replaceable=lambda p: False):
-            pass
+    with pytest.raises(JournalError, match="other files"), atomic_directory(target, replaceable=lambda p: False):
+        pass
     assert (target / "thesis.docx").read_text() == "precious"
 
 
@@ -95,9 +94,8 @@ def test_directory_failure_keeps_the_earlier_export(tmp_path):
     target = tmp_path / "export"
     target.mkdir()
     (target / "old.csv").write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_directory(target, replaceable=lambda p: True) as staging:
-            (staging / "new.csv").write_text("new")
-            raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError), atomic_directory(target, replaceable=lambda p: True) as staging:
+        (staging / "new.csv").write_text("new")
+        raise RuntimeError("disk full")
     assert sorted(p.name for p in target.iterdir()) == ["old.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from journal.safekeeping import backups
 from journal.opening import open_journal
+from journal.safekeeping import backups
 from tests.journal.test_backups import KEY, _make_journal, _rows
 
-NOW = datetime(2026, 6, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 
 
 def test_mood_db_and_mood_sqlite_each_list_and_thin_only_their_own(tmp_path):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from journal.safekeeping import backups
-from journal.safekeeping import keystore
-from journal.safekeeping.backups import Backup, BackupError, BackupSchedule
 from journal.errors import WrongPassphraseError
+from journal.safekeeping import backups, keystore
+from journal.safekeeping.backups import Backup, BackupError, BackupSchedule
 from journal.storage import head_revision
 from tests.journal.tiny_disk import tiny_disk as _tiny_disk
 
@@ -102,7 +101,7 @@ def test_the_backup_list_says_when_and_why_in_plain_words(journal):
     assert "before an import" in b.describe()
 
 
-NOW = datetime(2026, 6, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 
 
 def test_thinning_keeps_two_days_then_daily_weekly_monthly():
@@ -111,20 +110,20 @@ def test_thinning_keeps_two_days_then_daily_weekly_monthly():
         hours(1), hours(30), hours(47),                       # under 2 days: all kept
         hours(24 * 3 + 1), hours(24 * 3 + 5),                 # one day, 3 days ago: the newer kept
         hours(24 * 4 + 2),                                    # another day: kept
-        datetime(2026, 6, 8, 9, tzinfo=timezone.utc),         # 22 days: ISO week 24 ...
-        datetime(2026, 6, 9, 9, tzinfo=timezone.utc),         # ... its newest kept
-        datetime(2026, 5, 20, 9, tzinfo=timezone.utc),        # week 21: kept
-        datetime(2026, 3, 3, tzinfo=timezone.utc),            # March: two, the newer kept
-        datetime(2026, 3, 28, tzinfo=timezone.utc),
-        datetime(2025, 12, 1, tzinfo=timezone.utc),           # December: kept
+        datetime(2026, 6, 8, 9, tzinfo=UTC),         # 22 days: ISO week 24 ...
+        datetime(2026, 6, 9, 9, tzinfo=UTC),         # ... its newest kept
+        datetime(2026, 5, 20, 9, tzinfo=UTC),        # week 21: kept
+        datetime(2026, 3, 3, tzinfo=UTC),            # March: two, the newer kept
+        datetime(2026, 3, 28, tzinfo=UTC),
+        datetime(2025, 12, 1, tzinfo=UTC),           # December: kept
     ]
     kept = backups.kept_backups(times, NOW)
     dropped = set(times) - kept
-    assert dropped == {hours(24 * 3 + 5), datetime(2026, 6, 8, 9, tzinfo=timezone.utc), datetime(2026, 3, 3, tzinfo=timezone.utc)}
+    assert dropped == {hours(24 * 3 + 5), datetime(2026, 6, 8, 9, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC)}
 
 
 def test_the_newest_backup_is_kept_however_old():
-    old = [datetime(2020, 1, d, tzinfo=timezone.utc) for d in (1, 2, 3)]
+    old = [datetime(2020, 1, d, tzinfo=UTC) for d in (1, 2, 3)]
     assert backups.kept_backups(old, NOW) == {old[2]}
 
 

@@ -13,6 +13,7 @@ import pytest
 from journal import records as r
 from journal.errors import JournalError, NotFoundError, ValidationError, WrongPassphraseError
 from journal.facade import KINDS, Change, Journal
+from journal.opening import open_file
 
 D = date
 
@@ -95,7 +96,7 @@ SAMPLES: dict[str, tuple[object, object]] = {
 
 @pytest.fixture
 def journal(tmp_path):
-    with Journal.open(tmp_path / "journal.db") as j:
+    with open_file(tmp_path / "journal.db") as j:
         yield j
 
 
@@ -131,9 +132,9 @@ def test_each_kind_of_record_comes_back_exactly_as_entered_and_can_be_changed_an
 def test_records_survive_closing_and_reopening_the_journal(tmp_path, kind):
     path = tmp_path / "journal.db"
     original = SAMPLES[kind][0]
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         getattr(j, kind).add(original)
-    with Journal.open(path, create=False) as j:
+    with open_file(path, create=False) as j:
         assert getattr(j, kind).list() == [original]
 
 
@@ -272,11 +273,11 @@ def test_records_come_sorted_by_date_then_id(journal):
 
 def test_settings_start_at_the_defaults_and_change_only_the_named_keys(tmp_path):
     path = tmp_path / "journal.db"
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         assert j.settings() == r.Settings()
         assert j.update_settings(adequate_weeks=8) == r.Settings(adequate_weeks=8)
         j.update_settings(primary_scale="MADRS", count_augmentation=True)
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         assert j.settings() == r.Settings(adequate_weeks=8, count_augmentation=True, primary_scale="MADRS")
 
 
@@ -365,10 +366,10 @@ def test_an_imported_journal_reads_back_the_same(journal):
 
 def test_an_import_with_one_bad_record_writes_nothing_at_all(tmp_path):
     path = tmp_path / "journal.db"
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         j.notes.add(r.Note(id="mine", date=D(2025, 1, 1), text="already here"))
     before_bytes = _digest(path)
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         before = j.contents()
         late_bad = r.Note(id="n2", date=D(2025, 3, 1), text="")
         with pytest.raises(ValidationError) as caught:
@@ -398,7 +399,7 @@ def test_the_same_id_twice_in_one_import_is_refused(journal):
 
 def test_an_import_that_breaks_off_after_writing_records_leaves_nothing_behind(tmp_path, monkeypatch):
     path = tmp_path / "journal.db"
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         j.notes.add(r.Note(id="mine", date=D(2025, 1, 1), text="kept"))
     before_bytes = _digest(path)
 
@@ -407,7 +408,7 @@ def test_an_import_that_breaks_off_after_writing_records_leaves_nothing_behind(t
 
     # Settings are written after every record, so this fails with the records already sent.
     monkeypatch.setattr(Journal, "_write_settings", disk_full)
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         before = j.contents()
         with pytest.raises(JournalError, match="disk is full"):
             j.import_contents(_contents(), {"adequate_weeks": 4})
@@ -443,7 +444,7 @@ def test_a_checked_file_imports_exactly_as_it_would_with_every_record_checked_ag
     result = load_file(_file_of(tmp_path, _contents()))
     stored = []
     for name, again in (("checked.db", {"validated": True}), ("rechecked.db", {})):
-        with Journal.open(tmp_path / name) as j:
+        with open_file(tmp_path / name) as j:
             j.import_contents(result.contents, {"adequate_weeks": 8}, **again)
             stored.append(j.contents())
     assert stored[0] == stored[1] == r.replace(_contents(), settings=r.Settings(adequate_weeks=8))
@@ -459,7 +460,7 @@ def test_a_record_dated_after_today_is_refused_even_from_a_file_exported_in_a_la
     result = load_file(_file_of(tmp_path, r.JournalContents(notes=(note,)), exported))
     assert result.contents.notes == (note,)
     for again in ({"validated": True}, {}):
-        with Journal.open(tmp_path / "journal.db") as j:
+        with open_file(tmp_path / "journal.db") as j:
             with pytest.raises(ValidationError) as caught:
                 j.import_contents(result.contents, **again)
             assert caught.value.for_field("notes[n-tomorrow].date")
@@ -482,7 +483,7 @@ def test_records_said_to_be_checked_are_still_refused_for_what_the_journal_canno
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_a_new_journal_and_its_new_folder_are_private_to_their_owner(tmp_path):
     path = tmp_path / "new-folder" / "journal.db"
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         j.notes.add(r.Note(id="n1", date=D(2025, 1, 1), text="private"))
         for p in tmp_path.glob("new-folder/journal.db*"):
             assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
@@ -493,7 +494,7 @@ def test_a_new_journal_and_its_new_folder_are_private_to_their_owner(tmp_path):
 def test_opening_a_missing_journal_without_create_says_so_and_makes_nothing(tmp_path):
     path = tmp_path / "nowhere.db"
     with pytest.raises(JournalError, match="no journal at"):
-        Journal.open(path, create=False)
+        open_file(path, create=False)
     assert not path.exists()
 
 
@@ -519,7 +520,7 @@ def test_a_file_that_is_not_a_journal_is_named_and_left_untouched(tmp_path, make
     make(path)
     before = _digest(path)
     with pytest.raises(JournalError, match=says) as caught:
-        Journal.open(path)
+        open_file(path)
     assert str(path) in str(caught.value)
     assert _digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["something.db"]
@@ -548,7 +549,7 @@ def test_a_change_while_another_program_writes_says_the_journal_is_busy_and_chan
 
 
 def test_a_closed_journal_says_so_instead_of_reading(tmp_path):
-    j = Journal.open(tmp_path / "journal.db")
+    j = open_file(tmp_path / "journal.db")
     j.close()
     with pytest.raises(JournalError, match="closed"):
         j.notes.list()
@@ -562,17 +563,17 @@ KEY = bytes(range(32))
 
 def test_an_encrypted_journal_opens_with_its_key_only(tmp_path):
     path = tmp_path / "secret.db"
-    with Journal.open(path, key=KEY) as j:
+    with open_file(path, key=KEY) as j:
         j.notes.add(r.Note(id="n1", date=D(2025, 1, 1), text="Ask about thyroid panel"))
 
-    with Journal.open(path, key=KEY) as j:
+    with open_file(path, key=KEY) as j:
         assert [n.text for n in j.notes.list()] == ["Ask about thyroid panel"]
 
     before = _digest(path)
     with pytest.raises(WrongPassphraseError, match="does not open"):
-        Journal.open(path, key=bytes(32))
+        open_file(path, key=bytes(32))
     with pytest.raises(JournalError):
-        Journal.open(path)
+        open_file(path)
     assert _digest(path) == before
 
     assert b"thyroid" not in path.read_bytes()
@@ -591,7 +592,7 @@ def test_every_connection_overwrites_deleted_entries_and_keeps_temporary_data_in
     # journal asks for it itself: a deleted entry must not linger in a free page of the file.
     from journal import storage
 
-    with Journal.open(tmp_path / "journal.db", key=key):
+    with open_file(tmp_path / "journal.db", key=key):
         pass
     engine = storage.make_engine(tmp_path / "journal.db", key)
     try:
@@ -613,13 +614,13 @@ def test_a_new_journal_that_cannot_be_set_up_leaves_no_file_behind(tmp_path, mon
 
     monkeypatch.setattr(storage, "upgrade", broken_upgrade)
     with pytest.raises(JournalError, match="schema could not be made"):
-        Journal.open(tmp_path / "journal.db")
+        open_file(tmp_path / "journal.db")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_damaged_journal_is_reported_as_damaged_and_left_for_recovery(tmp_path):
     path = tmp_path / "journal.db"
-    with Journal.open(path) as j:
+    with open_file(path) as j:
         notes = tuple(r.Note(id=f"n{i}", date=D(2025, 1, 1), text="x" * 200) for i in range(400))
         j.import_contents(r.JournalContents(notes=notes))
     data = bytearray(path.read_bytes())
@@ -627,7 +628,7 @@ def test_a_damaged_journal_is_reported_as_damaged_and_left_for_recovery(tmp_path
         data[4096 * page : 4096 * page + 12] = b"\xff" * 12
     path.write_bytes(bytes(data))
     with pytest.raises(JournalError, match="is damaged") as caught:
-        Journal.open(path)
+        open_file(path)
     assert str(path) in str(caught.value)
     assert path.read_bytes() == bytes(data)
 

@@ -330,10 +330,10 @@ def test_questionnaire_items_and_total(items, total, give_total):
 @pytest.fixture(scope="module")
 def template_journal(tmp_path_factory) -> Path:
     """A journal already holding the full fixture, closed, to be copied for each example."""
-    from journal.facade import Journal
+    from journal.opening import open_file
 
     path = tmp_path_factory.mktemp("template") / "journal.db"
-    journal = Journal.open(path)
+    journal = open_file(path)
     try:
         result = parse_contents(copy.deepcopy(VALID), today=TODAY)
         journal.import_contents(result.contents, result.settings_changes)
@@ -447,14 +447,14 @@ def _apply(contents: Any, settings_changes: dict, mistakes: list[tuple[str, int,
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutated_files(), st.frozensets(st.sampled_from(ALL_IDS), max_size=2), record_mistakes())
 def test_the_journal_takes_all_of_an_import_or_none_of_it(template_journal, data, colliding, mistakes):
-    from journal.facade import Journal
+    from journal.opening import open_file
 
     result = _accepted(data, colliding)
     contents, settings_changes, applied = _apply(result.contents, result.settings_changes, mistakes)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "journal.db"
         shutil.copy(template_journal, path)
-        journal = Journal.open(path, create=False)
+        journal = open_file(path, create=False)
         try:
             before = journal.contents()
             try:
@@ -489,10 +489,10 @@ def test_the_journal_takes_all_of_an_import_or_none_of_it(template_journal, data
 
 
 def test_a_file_reads_in_the_order_the_journal_lists_its_records(tmp_path):
-    from journal.facade import Journal
+    from journal.opening import open_file
 
     result = parse_contents(_reversed_lists(VALID), today=TODAY)
-    journal = Journal.open(tmp_path / "journal.db")
+    journal = open_file(tmp_path / "journal.db")
     try:
         journal.import_contents(result.contents, result.settings_changes)
         held = journal.contents()

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.safekeeping import keystore
 from journal import storage
 from journal.errors import JournalError, WrongPassphraseError
+from journal.safekeeping import keystore, rekey
 from journal.safekeeping.keystore import KdfParams
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)  # the real cost is tested once below
@@ -77,7 +77,7 @@ def test_a_new_passphrase_replaces_the_old_and_changes_the_data_key(journal_path
     # beside an old backup opened today's journal with the old passphrase.
     key, _ = _made_journal(journal_path)
     old_header = keystore.keyfile_path(journal_path).read_bytes()
-    keystore.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
+    rekey.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
     new_key = keystore.unlock(journal_path, "a brand new passphrase")
     assert new_key != key
     assert storage.opens_with(journal_path, new_key) and not storage.opens_with(journal_path, key)
@@ -93,7 +93,7 @@ def test_a_new_passphrase_replaces_the_old_and_changes_the_data_key(journal_path
 def test_changing_the_passphrase_needs_the_current_one(journal_path):
     keystore.create_keys(journal_path, PASS, kdf=FAST)
     with pytest.raises(WrongPassphraseError):
-        keystore.change_passphrase(journal_path, "not it at all", "a brand new passphrase", kdf=FAST)
+        rekey.change_passphrase(journal_path, "not it at all", "a brand new passphrase", kdf=FAST)
     assert keystore.unlock(journal_path, PASS)
 
 
@@ -120,7 +120,7 @@ def test_a_passphrase_change_replaces_the_recovery_code_and_the_header_can_repla
     # Deliberately changed (issue 9): the old code used to go on working after a passphrase change,
     # but the new key is never wrapped under it, so a new code is made and shown instead.
     _, code = _made_journal(journal_path, recovery_code=True)
-    change = keystore.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
+    change = rekey.change_passphrase(journal_path, PASS, "a brand new passphrase", kdf=FAST)
     assert change.recovery_code and change.recovery_code != code
     with pytest.raises(WrongPassphraseError):
         keystore.unlock_with_recovery_code(journal_path, code)

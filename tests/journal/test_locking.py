@@ -82,21 +82,21 @@ def test_the_window_channel_name_is_per_journal_and_names_no_one(tmp_path):
 
 
 def test_a_hard_link_to_an_open_journal_does_not_get_a_second_writer(tmp_path):
-    from journal.facade import Journal
+    from journal.opening import open_file
 
     journal = tmp_path / "journal.db"
-    first = Journal.open(journal, create=True)
+    first = open_file(journal, create=True)
     other_folder = tmp_path / "elsewhere"
     other_folder.mkdir()
     os.link(journal, other_folder / "same-file.db")
     try:
         with pytest.raises(JournalLockedError, match="already open in another window of this program"):
-            Journal.open(other_folder / "same-file.db", create=False)
+            open_file(other_folder / "same-file.db", create=False)
         with pytest.raises(JournalLockedError):
             JournalLock(other_folder / "same-file.db").acquire()
     finally:
         first.close()
-    with Journal.open(other_folder / "same-file.db", create=False):  # free once the first lets go
+    with open_file(other_folder / "same-file.db", create=False):  # free once the first lets go
         pass
 
 
@@ -127,13 +127,12 @@ def test_a_symbolic_link_meets_the_same_lock(tmp_path):
 
 
 def test_journal_open_takes_the_lock_itself(tmp_path):
-    from journal.facade import Journal
-    from journal.opening import open_journal
+    from journal.opening import open_file, open_journal
 
     journal = tmp_path / "journal.db"
-    with Journal.open(journal, create=True):
+    with open_file(journal, create=True):
         with pytest.raises(JournalLockedError):
-            Journal.open(journal, create=False)
+            open_file(journal, create=False)
         with pytest.raises(JournalLockedError):
             open_journal(journal)
     open_journal(journal).close(backup=False)  # closing let go
@@ -144,11 +143,11 @@ def test_a_refused_second_opener_does_not_disturb_the_first_journal(tmp_path):
     # a refused opener in the same program must be turned away without opening the file.
     from datetime import date
 
-    from journal.facade import Journal
+    from journal.opening import open_file
     from journal.records import Note
 
     journal = tmp_path / "journal.db"
-    first = Journal.open(journal, create=True)
+    first = open_file(journal, create=True)
     link = tmp_path / "link.db"  # another name: its own lock file, so only the file lock can refuse it
     os.link(journal, link)
     opened = []
@@ -173,8 +172,7 @@ def test_a_refused_second_opener_does_not_disturb_the_first_journal(tmp_path):
 
 
 def test_behind_the_lock_screen_the_file_is_free_of_us_and_unlocking_refuses_a_writer_that_came_in_meanwhile(tmp_path):
-    from journal.facade import Journal
-    from journal.opening import open_journal
+    from journal.opening import open_file, open_journal
 
     journal = tmp_path / "journal.db"
     access = open_journal(journal, create=True)
@@ -182,7 +180,7 @@ def test_behind_the_lock_screen_the_file_is_free_of_us_and_unlocking_refuses_a_w
     with pytest.raises(JournalLockedError):  # the same name stays refused
         open_journal(journal)
     os.link(journal, tmp_path / "link.db")
-    intruder = Journal.open(tmp_path / "link.db", create=False)
+    intruder = open_file(tmp_path / "link.db", create=False)
     with pytest.raises(JournalLockedError):
         access.unlock()
     assert access.locked

@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 
 from journal import storage
 from journal.errors import JournalError
-from journal.facade import Journal
+from journal.opening import open_file
 from journal.storage.models import Base
 from journal.records import Note
 
@@ -36,7 +36,7 @@ def test_the_revisions_build_exactly_the_schema_the_models_describe(tmp_path):
 
 
 def test_a_new_journal_is_stamped_with_the_newest_revision(tmp_path):
-    with Journal.open(tmp_path / "j.db") as journal:
+    with open_file(tmp_path / "j.db") as journal:
         path = journal.path
     con = sqlite3.connect(path)
     try:
@@ -68,7 +68,7 @@ def _schema(path: Path) -> list[tuple]:
 
 
 def test_a_new_journal_is_the_very_file_the_migration_scripts_would_have_made(tmp_path):
-    with Journal.open(tmp_path / "new.db"):
+    with open_file(tmp_path / "new.db"):
         pass
     scripted = tmp_path / "scripted.db"
     storage.create_file(scripted)
@@ -84,9 +84,9 @@ def test_a_new_journal_is_the_very_file_the_migration_scripts_would_have_made(tm
 _USE_AND_REPORT_LOADED = """
 import sys
 from datetime import date
-from journal.facade import Journal
+from journal.opening import open_file
 from journal.records import JournalContents, Note
-with Journal.open(sys.argv[1]) as journal:
+with open_file(sys.argv[1]) as journal:
     added = journal.notes.add(Note(id="", date=date(2025, 1, 2), text="more")).record
     journal.notes.update(Note(id=added.id, date=date(2025, 1, 3), text="more, edited"))
     journal.set_author(added.id, "caregiver")
@@ -108,7 +108,7 @@ def test_using_a_journal_at_the_newest_revision_never_loads_alembic_nor_for_an_e
 
     path = tmp_path / "j.db"
     if which == "existing":
-        with Journal.open(path) as journal:
+        with open_file(path) as journal:
             journal.notes.add(Note(id="n1", date=date(2025, 1, 1), text="kept"))
     repo = Path(__file__).resolve().parents[2]
     done = subprocess.run(
@@ -130,7 +130,7 @@ def test_every_table_is_read_and_written_by_the_columns_the_models_give_it():
 
 def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
     path = tmp_path / "j.db"
-    with Journal.open(path):
+    with open_file(path):
         pass
     con = sqlite3.connect(path)
     con.execute("UPDATE alembic_version SET version_num = '9999'")
@@ -139,7 +139,7 @@ def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
     before = _digest(path)
 
     with pytest.raises(JournalError, match="newer version of Trial Journal"):
-        Journal.open(path)
+        open_file(path)
 
     assert _digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["j.db"]
@@ -147,7 +147,7 @@ def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
 
 def test_migration_scripts_are_found_without_an_ini_file_in_the_working_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with Journal.open(tmp_path / "j.db") as journal:
+    with open_file(tmp_path / "j.db") as journal:
         assert journal.counts()["trials"] == 0
     assert not (tmp_path / "alembic.ini").exists()
 
@@ -224,7 +224,7 @@ def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_ev
     path = tmp_path / "journal" / "j.db"
     _journal_made_at_0001(path)
 
-    with Journal.open(path) as journal:
+    with open_file(path) as journal:
         assert journal.labs.list() == [Lab(id="l1", date=date(2025, 2, 1), test="TSH", value=2.5, unit="mIU/L")]
         assert journal.notes.list() == [
             Note(id="n1", date=date(2025, 2, 2), text="Ask about thyroid panel", for_appointment=True)
@@ -251,8 +251,8 @@ def test_a_journal_already_at_the_newest_revision_opens_without_a_backup(tmp_pat
     from journal.safekeeping.backups import list_backups
 
     path = tmp_path / "j.db"
-    with Journal.open(path):
+    with open_file(path):
         pass
-    with Journal.open(path):
+    with open_file(path):
         pass
     assert list_backups(path) == []

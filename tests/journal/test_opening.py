@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from journal.safekeeping import backups
-from journal.safekeeping import keystore
 from journal import storage
+from journal.cli import _cmd_backup, _cmd_restore, open_journal_for_cli
 from journal.errors import JournalError, JournalLockedError, WrongPassphraseError
-from journal.safekeeping.keystore import KdfParams
-from journal.opening import PassphraseNeededError, open_journal, open_journal_for_cli, restore_journal
+from journal.opening import PassphraseNeededError, open_journal, restore_journal
 from journal.records import Note
+from journal.safekeeping import backups, keystore
+from journal.safekeeping.keystore import KdfParams
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 PASS = "a long enough passphrase"
@@ -218,17 +218,17 @@ def test_the_backup_and_restore_commands(path, tmp_path, capsys):
     journal.close()
 
     args = argparse.Namespace(journal=path, passphrase_file=str(pass_file), list=False)
-    assert backups.cli_backup(args, None, path) == 0
+    assert _cmd_backup(args) == 0
     made = backups.list_backups(path)[0]
     assert str(made.path) in capsys.readouterr().out
     args.list = True
-    assert backups.cli_backup(args, None, path) == 0
+    assert _cmd_backup(args) == 0
     assert "made by hand" in capsys.readouterr().out
 
     with open_journal(path, passphrase=PASS) as access:
         access.journal.notes.add(_note("after the backup"))
     args = argparse.Namespace(journal=path, passphrase_file=str(pass_file), backup=made.path)
-    assert backups.cli_restore(args, None, path) == 0
+    assert _cmd_restore(args) == 0
     assert "is kept in" in capsys.readouterr().out
     with open_journal(path, passphrase=PASS) as access:
         assert _texts(access.journal) == ["backed up"]

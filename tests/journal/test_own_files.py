@@ -16,7 +16,9 @@ def journal(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("name", ["mood.db", "mood.db-wal", "mood.db-shm", "mood.db-journal", "mood.db.keys", "mood.db.lock", "mood.db.tries"])
+@pytest.mark.parametrize(
+    "name", ["mood.db", "mood.db-wal", "mood.db-shm", "mood.db-journal", "mood.db.keys", "mood.db.lock", "mood.db.tries"]
+)
 def test_the_journal_and_every_file_beside_it_are_its_own(journal, name):
     assert own_file_problem(journal.parent / name, journal) is not None
 

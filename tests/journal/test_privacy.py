@@ -18,7 +18,7 @@ from journal.files import hygiene
 from journal.safekeeping import keystore
 from journal.safekeeping.backups import list_backups
 from journal.errors import JournalError, WrongPassphraseError
-from journal.facade import Journal
+from journal.opening import open_file
 from journal.safekeeping.keystore import KdfParams
 from journal.opening import PassphraseNeededError, open_journal
 from journal.records import Condition, DoseStep, Episode, Lab, Note, Trial
@@ -84,9 +84,9 @@ def test_the_journal_does_not_open_without_its_passphrase_and_stays_unchanged(tm
     with pytest.raises(PassphraseNeededError, match="protected by a passphrase"):
         open_journal(path)
     with pytest.raises(WrongPassphraseError):
-        Journal.open(path, create=False, key=secrets.token_bytes(32))
+        open_file(path, create=False, key=secrets.token_bytes(32))
     with pytest.raises(JournalError):
-        Journal.open(path, create=False)
+        open_file(path, create=False)
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):
         sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
 

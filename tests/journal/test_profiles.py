@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from journal.errors import JournalError, JournalLockedError, NotFoundError
-from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
-from journal.safekeeping.profiles import ProfileStore, label_problems
 from journal.records import Note
+from journal.safekeeping.keystore import KdfParams
+from journal.safekeeping.profiles import ProfileStore, label_problems
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 
@@ -63,7 +63,9 @@ def test_rename_changes_only_the_label(store):
     assert [e.label for e in ProfileStore(store.root).list()] == ["New name"]
 
 
-@pytest.mark.parametrize("label, words", [("", "Give the journal a name"), ("x" * 41, "keep it to 40"), ("two\nlines", "control character")])
+@pytest.mark.parametrize(
+    "label, words", [("", "Give the journal a name"), ("x" * 41, "keep it to 40"), ("two\nlines", "control character")]
+)
 def test_a_bad_label_is_refused_with_a_reason(store, label, words):
     assert words in label_problems(label)[0]
     with pytest.raises(JournalError, match=words):
@@ -85,7 +87,7 @@ def test_removing_keeps_a_final_copy_of_the_journal_its_key_and_its_backups(stor
     entry = store.create("To remove")
     with open_journal(entry.journal_path, passphrase="a long enough passphrase", create=True, kdf=FAST) as access:
         access.journal.notes.add(Note("", date(2025, 3, 1), "keep me"))
-    when = datetime(2026, 11, 27, 10, 15, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 27, 10, 15, tzinfo=UTC)
     final = store.remove(entry.id, now=when)
     assert not entry.folder.exists()
     assert store.list() == []

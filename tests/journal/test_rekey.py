@@ -10,13 +10,12 @@ from datetime import date
 
 import pytest
 
-from journal.safekeeping import backups
-from journal.safekeeping import keystore
 from journal import storage
 from journal.errors import JournalError, WrongPassphraseError
-from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
 from journal.records import Note
+from journal.safekeeping import backups, keystore
+from journal.safekeeping.keystore import KdfParams
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 OLD = "the old long passphrase"

@@ -6,9 +6,10 @@ import stat
 
 import pytest
 
+from journal.cli import open_access_for_cli
 from journal.errors import WrongPassphraseError
+from journal.opening import open_journal, restore_journal
 from journal.safekeeping.keystore import KdfParams
-from journal.opening import open_access_for_cli, open_journal, restore_journal
 from journal.safekeeping.wrong_tries import WrongTries, delay_after, tries_path
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
-from journal.facade import Journal
+from journal.opening import open_file
 
 from ui.main_window import MainWindow
 from ui.session import JournalSession
@@ -35,7 +35,7 @@ def days_ago(n: int) -> date:
 
 @pytest.fixture
 def journal(tmp_path):
-    j = Journal.open(tmp_path / "journal.db", create=True)
+    j = open_file(tmp_path / "journal.db", create=True)
     yield j
     j.close()
 

@@ -224,11 +224,11 @@ def test_locking_hides_the_name_and_unlocking_keeps_the_caregiver(qtbot, window,
 
 
 def test_another_journal_starts_with_its_owner(qtbot, window, entering_as, tmp_path, qapp):
-    from journal.facade import Journal
+    from journal.opening import open_file
 
     entering_as.then(type_new_name(qtbot, "Sam"))
     window.caregiver.choose()
-    other = Journal.open(tmp_path / "other" / "journal.db", create=True)
+    other = open_file(tmp_path / "other" / "journal.db", create=True)
     try:
         window.set_session(JournalSession(other))
         window.caregiver.refresh()
