@@ -765,9 +765,7 @@ class MainWindow(QMainWindow):
     def clear_views(self) -> None:
         """Empty every view of health data (when the journal locks); set_session() fills them again."""
         for panel in self.lists.values():
-            panel.model.beginResetModel()
-            panel.model._records = ()
-            panel.model.endResetModel()
+            panel.model.clear()
         if self.assessment_panel is not None:
             self.assessment_panel.clear()
         self.timeline_panel.clear()
