@@ -33,6 +33,13 @@ from ui.timeline import WAITING_TEXT, TimelinePanel
 # and journal.clinical.scales) are imported when first wanted, not before the window's first paint: every
 # module and every Qt class a module names costs start-up time.
 if TYPE_CHECKING:
+    from ui.assessment_panel import AssessmentPanel
+    from ui.caregiver import CaregiverControl
+    from ui.crisis import CrisisPanel
+    from ui.help import HelpDialog
+    from ui.lock import AutoLock
+    from ui.passphrase_dialog import _PassphraseActions
+    from ui.startup_profiles import JournalSwitcher
     from ui.tables import RecordListPanel
 
 APP_TITLE = "Trial Journal"
@@ -120,6 +127,18 @@ class MainWindow(QMainWindow):
     chart_ready = Signal()
     # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
     own_journal_requested = Signal()
+
+    # The pieces start-up adds to the window (ui/app.py installs them); None until installed.
+    caregiver: CaregiverControl  # who is entering records: the owner or a caregiver (always there)
+    auto_lock: AutoLock | None = None  # ui.lock.install_auto_lock: locks after the idle time, Ctrl+Shift+K
+    passphrase_actions: _PassphraseActions | None = None  # ui.passphrase_dialog.install_passphrase_actions
+    backups_action: QAction | None = None  # ui.backups_dialog.install_backup_actions
+    report_actions: dict[str, QAction] | None = None  # ui.report_dialog.install_report_actions: report, csv, fhir
+    journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
+    # Made when first wanted, after the first paint.
+    assessment_panel: AssessmentPanel | None
+    crisis_banner: CrisisPanel | None
+    help_dialog: HelpDialog | None
 
     def __init__(
         self,
@@ -740,6 +759,10 @@ class MainWindow(QMainWindow):
         access = self.session.access if self.session is not None else None
         if access is None:
             return
+        from ui.worker import journal_work_running
+
+        if journal_work_running():
+            return  # a backup, restore or import is at work on the file: the next tick makes the periodic one
         try:
             access.backup_if_due()
         except (JournalError, OSError) as exc:
