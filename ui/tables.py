@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal import words as vocab
 from journal.records import DAILY_FIELDS
+from journal.words import words_for
 from ui import formatting as f
 from ui.session import JournalSession
 
@@ -74,7 +76,7 @@ def _outcome_text(trial, ctx: _Context) -> str:
     verdict = ctx.verdicts.get(trial.id)
     if verdict is None:
         return ""
-    words = f.OUTCOME_LABELS.get(verdict.outcome, verdict.outcome)
+    words = words_for(vocab.OUTCOME, verdict.outcome, form=True)
     if verdict.failed:
         words += ": failed, counts" if verdict.counts else ": failed, does not count"
     return words
@@ -120,8 +122,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Doses", lambda r, c: _doses_text(r), lambda r, c: _highest_dose(r)),
         Column("Adequate?", _adequacy_text),
         Column("Outcome", _outcome_text),
-        Column("Stopped because", lambda r, c: f.label(f.STOP_REASON_LABELS, r.stop_reason)),
-        Column("Adherence", lambda r, c: f.label({"good": "good", "poor": "poor"}, r.adherence, "not recorded")),
+        Column("Stopped because", lambda r, c: words_for(vocab.STOP_REASON, r.stop_reason, form=True)),
+        Column("Adherence", lambda r, c: words_for(vocab.ADHERENCE, r.adherence, empty="not recorded")),
         Column("Side effects", lambda r, c: ", ".join(s.name for s in r.side_effects)),
     ),
     "scores": (
@@ -133,19 +135,19 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "checkins": (
         _date_col(),
-        *(_num_col(f.DAILY_LABELS[name], name) for name in DAILY_FIELDS),
+        *(_num_col(vocab.DAILY[name].form, name) for name in DAILY_FIELDS),
         _num_col("Hours slept", "hours_slept"),
         Column("Note", lambda r, c: r.note),
     ),
     "episodes": (
         _date_col("Started", "start"),
         Column("Ended", lambda r, c: f.fmt_date(r.end, "ongoing"), lambda r, c: r.end.toordinal() if r.end else 10**7),
-        Column("Severity", lambda r, c: f.label(f.EPISODE_SEVERITY_LABELS, r.severity, "not recorded")),
+        Column("Severity", lambda r, c: words_for(vocab.EPISODE_SEVERITY, r.severity, form=True, empty="not recorded")),
         Column("Note", lambda r, c: r.note),
     ),
     "sessions": (
         Column("Date and time", lambda r, c: f.fmt_datetime(r.datetime), lambda r, c: r.datetime.timestamp()),
-        Column("Treatment", lambda r, c: f.label(f.TREATMENT_LABELS, r.treatment)),
+        Column("Treatment", lambda r, c: words_for(vocab.TREATMENT, r.treatment, form=True)),
         _num_col("Dose (mg)", "dose_mg"),
         _num_col("No. in course", "number_in_course"),
         Column("BP before", lambda r, c: f.fmt_bp(r.bp_before)),
@@ -165,7 +167,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "conditions": (
         Column("Condition", lambda r, c: r.name),
-        Column("Status", lambda r, c: f.label(f.CONDITION_STATUS_LABELS, r.status, "not recorded")),
+        Column("Status", lambda r, c: words_for(vocab.CONDITION_STATUS, r.status, form=True, empty="not recorded")),
         _date_col("Since", "since"),
         Column("Note", lambda r, c: r.note),
     ),
