@@ -163,3 +163,28 @@ def test_the_held_contents_stay_those_of_the_journal(window, journal):
     assert session.contents() == journal.contents()
     assert all(not c.everything for c in changes)
     assert {kind for c in changes for kind in c.kinds} == {"notes", "labs"}
+
+
+def test_one_edit_keeps_the_lists_order_search_and_selection(qtbot, window, rebuilds):
+    session = window.session
+    notes = window.lists["notes"]
+    old = session.add("notes", Note(id="", date=days_ago(20), text="thyroid panel"))
+    resets: list[int] = []
+    notes.model.modelReset.connect(lambda: resets.append(1))  # from here on each edit changes rows, not the whole list
+    mid = session.add("notes", Note(id="", date=days_ago(10), text="sleep"))
+    new = session.add("notes", Note(id="", date=days_ago(1), text="thyroid again"))
+    assert notes.visible_ids() == [new.id, mid.id, old.id]  # newest first
+    notes.select_id(mid.id)
+    session.update("notes", replace(old, date=days_ago(0)))  # now the newest: it moves to the top
+    assert notes.visible_ids() == [old.id, new.id, mid.id]
+    assert notes.selected_id() == mid.id
+    qtbot.keyClicks(notes.search, "thyroid")
+    assert notes.visible_ids() == [old.id, new.id]
+    session.add("notes", Note(id="", date=days_ago(5), text="thyroid dose question"))
+    session.add("notes", Note(id="", date=days_ago(4), text="nothing to do with it"))
+    assert [notes.cell_text(i, "Text") for i in notes.visible_ids()] == ["thyroid panel", "thyroid again", "thyroid dose question"]
+    assert notes.count_text() == "3 of 5 notes shown"
+    session.delete("notes", new.id)
+    assert [notes.cell_text(i, "Text") for i in notes.visible_ids()] == ["thyroid panel", "thyroid dose question"]
+    assert rebuilds.take() == {"notes": 7}
+    assert resets == []
