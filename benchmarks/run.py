@@ -161,6 +161,12 @@ def _memory(ctx: Context, bj: BenchJournal) -> Figure:
     return Figure(value=app.maxrss_median, baseline=bare.maxrss_median, runs=app.maxrss_mb, baseline_runs=bare.maxrss_mb)
 
 
+def _edit(ctx: Context, bj: BenchJournal) -> Figure:
+    from benchmarks import edit
+
+    return _from_timing(edit.edit(bj, ctx.runs, ctx.folder))
+
+
 SPECS = (
     Spec("first_paint", "process start to first painted window", "ms", "a bare PySide6 window",
          "<= 2x baseline", "ratio", 2.0, _first_paint),
@@ -179,6 +185,8 @@ SPECS = (
          "<= 4x baseline", "ratio", 4.0, lambda c, bj: _from_timing(benches.import_file(bj, c.runs, c.folder))),
     Spec("report", "PDF report", "ms", None, "< 3000 ms", "abs", 3000.0,
          lambda c, bj: _from_timing(benches.report(bj, max(3, c.runs // 2), c.folder))),
+    Spec("edit", "one edit in the window to every view updated", "ms", "reading the journal again and rebuilding every view",
+         "<= 0.2x baseline", "ratio", 0.2, _edit),
     Spec("memory", "peak memory with the journal open", "MB", "a bare PySide6 window",
          "< 150 MB over baseline", "delta", 150.0, _memory),
 )

@@ -1,4 +1,5 @@
-"""The assessment panel: the verdict in plain words, the rule and its settings (changeable here), each trial's reasons, the Maudsley score."""
+"""The assessment panel: the verdict in plain words, the rule and its settings (changeable here),
+each trial's reasons, the Maudsley score."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal import words as vocab
 from journal.clinical.assessment import Assessment, TrialVerdict
 from journal.clinical.verdict_words import PERSON, headline_sentences, trial_name
-
+from journal.words import words_for
 from ui import formatting as f
 from ui.forms import set_combo_value
 from ui.session import JournalSession
@@ -41,7 +43,7 @@ def _bullets(items) -> str:
 
 
 def _trial_html(v: TrialVerdict, name: str) -> str:
-    outcome = f.OUTCOME_LABELS.get(v.outcome, v.outcome)
+    outcome = words_for(vocab.OUTCOME, v.outcome, form=True)
     if v.failed:
         status = "failed, counts toward the rule" if v.counts else "failed, does not count"
     elif v.adequate:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,8 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.errors import JournalError
 from ui.fit import FitsScreen
+from ui.worker import Progress, Worker
+
+if TYPE_CHECKING:
+    from journal.opening import JournalAccess
+    from journal.safekeeping.backups import Backup
+    from ui.main_window import MainWindow
 
 __all__ = ["BackupsDialog", "Confirm", "install_backup_actions"]
 
@@ -33,33 +38,15 @@ class Confirm:
         return QMessageBox.question(parent, title, text) == QMessageBox.Yes
 
 
-class _Worker(QThread):
-    """Runs one backup or check off the window's thread, so the window never freezes."""
-
-    done = Signal(object, object)  # result, error
-
-    def __init__(self, work: Callable[[], Any], parent: QWidget | None = None):
-        super().__init__(parent)
-        self._work = work
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except Exception as exc:  # shown to the person; the journal is untouched by a failed backup
-            self.done.emit(None, exc)
-        else:
-            self.done.emit(result, None)
-
-
 class BackupsDialog(FitsScreen, QDialog):
     """Lists the journal's backups (newest first) with why each was made; back up, restore, check."""
 
     restored = Signal()
 
-    def __init__(self, access: Any, parent: QWidget | None = None):
+    def __init__(self, access: JournalAccess, parent: QWidget | None = None):
         super().__init__(parent)
         self.access = access
-        self._worker: _Worker | None = None
+        self._worker: Worker | None = None
         self.setWindowTitle("Backups")
         self.resize(560, 420)
         layout = QVBoxLayout(self)
@@ -122,6 +109,8 @@ class BackupsDialog(FitsScreen, QDialog):
     def _on_check_button_clicked(self) -> None:
         self._run("Backing up, then checking the journal…", self.access.check, self._on_check_done)
 
+    # each of these runs off the window's thread (see _run); the window keeps painting meanwhile
+
     def _on_restore_button_clicked(self) -> None:
         backup = self.selected_backup()
         if backup is None:
@@ -133,10 +122,12 @@ class BackupsDialog(FitsScreen, QDialog):
             "journal, but nothing is lost: the journal as it is now is backed up first and stays in this list.",
         ):
             return
-        try:
-            safety = self.access.restore(backup)
-        except JournalError as exc:
-            self.status_label.setText(str(exc))
+        self._run("Restoring the backup…", lambda: self.access.restore(backup), self._on_restore_done)
+
+    def _on_restore_done(self, safety: Backup | None, error: Exception | None) -> None:
+        if error is not None:
+            self.status_label.setText(str(error))
+            self.refresh()
             return
         self.restored.emit()
         self.refresh()
@@ -152,18 +143,27 @@ class BackupsDialog(FitsScreen, QDialog):
         self.refresh()
 
     def _run(self, busy_text: str, work: Callable[[], Any], then: Callable[[Any, Exception | None], None]) -> None:
+        """Run a backup, check or restore off the window's thread; `then(result, error)` on the window's thread after."""
         if self._worker is not None:
             return
         self.status_label.setText(busy_text)
         for button in (self.backup_button, self.check_button, self.restore_button):
             button.setEnabled(False)
-        worker = _Worker(work, self)
-        worker.done.connect(lambda result, error: self._on_worker_done(worker, then, result, error))
+        # each reads or replaces the journal's file: the periodic backup and the auto-lock wait for it
+        worker = Worker(lambda progress: work(), self, uses_journal=True)
+        outcome: list[tuple[Any, Exception | None]] = []
+        worker.progressed.connect(self._on_worker_progressed)
+        worker.succeeded.connect(lambda result: outcome.append((result, None)))
+        worker.failed.connect(lambda error: outcome.append((None, error)))
+        worker.finished.connect(lambda: self._on_worker_finished(worker, then, *outcome[0]))
         self._worker = worker
         worker.start()
 
-    def _on_worker_done(self, worker: _Worker, then: Callable, result: Any, error: Exception | None) -> None:
-        worker.wait()
+    def _on_worker_progressed(self, progress: Progress) -> None:
+        if progress.phrase:
+            self.status_label.setText(progress.phrase)
+
+    def _on_worker_finished(self, worker: Worker, then: Callable, result: Any, error: Exception | None) -> None:
         worker.deleteLater()
         self._worker = None
         self.backup_button.setEnabled(True)
@@ -176,7 +176,7 @@ class BackupsDialog(FitsScreen, QDialog):
         super().done(result)
 
 
-def install_backup_actions(window: Any) -> QAction:
+def install_backup_actions(window: MainWindow) -> QAction:
     """Add "Backups and Check journal…" to the window's Journal menu; a restore reloads every view."""
     action = QAction("&Backups and Check journal…", window)
     action.setObjectName("backupsAction")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from ui.fit import FitsScreen
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 __all__ = [
     "NAME_MAX",
@@ -269,6 +273,6 @@ class CaregiverControl(QObject):
         return self.window.session is not None and central is not None and central.isEnabled()
 
 
-def install_caregiver_control(window: Any) -> CaregiverControl:
-    """Give a main window the "Entering as" control (status bar, Journal menu, Ctrl+Shift+W); returns it."""
+def install_caregiver_control(window: MainWindow) -> CaregiverControl:
+    """Give a main window the "Entering as" control (status bar, Journal menu, Ctrl+Shift+W); returns it, for the window to keep."""
     return CaregiverControl(window)

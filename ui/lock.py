@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,6 +23,10 @@ from journal.errors import JournalError, WrongPassphraseError
 from journal.safekeeping import wrong_tries
 from journal.safekeeping.wrong_tries import delay_after
 from ui.fit import FitsScreen
+from ui.worker import journal_work_running
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 __all__ = [
     "DEFAULT_IDLE_MINUTES",
@@ -246,10 +250,10 @@ class AutoLock(QObject):
     locked = Signal()
     unlocked = Signal()
 
-    def __init__(self, window: Any, *, idle_minutes: float | None = None, settings: QSettings | None = None):
+    def __init__(self, window: MainWindow, *, idle_minutes: float | None = None, settings: QSettings | None = None):
         super().__init__(window)
         self.window = window
-        self.settings = settings if settings is not None else getattr(window, "qsettings", None)
+        self.settings = settings if settings is not None else window.qsettings
         if idle_minutes is None:
             idle_minutes = self._stored_minutes()
         self.watcher = IdleWatcher(_ms(idle_minutes), self)
@@ -291,7 +295,7 @@ class AutoLock(QObject):
             return
         self.watcher.pause()
         self.last_warning = self.window.lock()
-        if self.last_warning and hasattr(self.window, "statusBar"):
+        if self.last_warning:
             self.window.statusBar().showMessage(self.last_warning)
         self.locked.emit()
         self._ask_to_unlock()
@@ -316,6 +320,10 @@ class AutoLock(QObject):
             self.window.close()
 
     def _on_watcher_idle(self) -> None:
+        if journal_work_running():
+            # a backup, restore or import is at work on the file: locking would close it under that work
+            self.watcher.resume()  # so count the idle time again, and lock once the work is done
+            return
         self.lock_now()
 
     def _on_idle_action_triggered(self) -> None:
@@ -338,11 +346,11 @@ class AutoLock(QObject):
         return minutes if minutes >= 0 else DEFAULT_IDLE_MINUTES
 
     def _access(self) -> Any:
-        session = getattr(self.window, "session", None)
-        return getattr(session, "access", None)
+        session = self.window.session
+        return session.access if session is not None else None
 
 
-def install_auto_lock(window: Any, *, idle_minutes: float | None = None) -> AutoLock:
+def install_auto_lock(window: MainWindow, *, idle_minutes: float | None = None) -> AutoLock:
     """Give a main window auto-lock and a "Lock the journal now" action (Ctrl+Shift+K); returns the AutoLock.
 
     `idle_minutes` None reads the person's choice (default 5); 0 is off.
@@ -356,7 +364,7 @@ def _ms(minutes: float) -> int:
     return max(0, int(round(minutes * 60_000)))
 
 
-def install_privacy_pieces(window: Any, *, idle_minutes: float | None = None) -> AutoLock:
+def install_privacy_pieces(window: MainWindow, *, idle_minutes: float | None = None) -> AutoLock:
     """Everything this piece adds to a main window in one call: auto-lock, the passphrase entries, Backups and Check journal."""
     from ui.backups_dialog import install_backup_actions
     from ui.passphrase_dialog import install_passphrase_actions

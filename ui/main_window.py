@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -22,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal import kinds as record_kinds
 from journal.errors import JournalError, ValidationError
-
 from ui.caregiver import install_caregiver_control
 from ui.fit import fit_to_screen
-from ui.session import KINDS, JournalSession
+from ui.session import KINDS, Changes, JournalSession
 from ui.theme import TEXT_SCALES, THEME_LABELS, THEMES, Look
 from ui.timeline import WAITING_TEXT, TimelinePanel
 
@@ -34,47 +33,59 @@ from ui.timeline import WAITING_TEXT, TimelinePanel
 # and journal.clinical.scales) are imported when first wanted, not before the window's first paint: every
 # module and every Qt class a module names costs start-up time.
 if TYPE_CHECKING:
+    from ui.assessment_panel import AssessmentPanel
+    from ui.caregiver import CaregiverControl
+    from ui.crisis import CrisisPanel
+    from ui.help import HelpDialog
+    from ui.lock import AutoLock
+    from ui.passphrase_dialog import _PassphraseActions
+    from ui.startup_profiles import JournalSwitcher
     from ui.tables import RecordListPanel
 
 APP_TITLE = "Trial Journal"
 CHART_TEXT_SCALE_MAX = 1.25  # the chart's text grows with the window's up to this
 # The record lists' tab titles (Alt+letter goes to a list).
-TAB_TITLES = {
-    "trials": "&Trials",
-    "scores": "&Scores",
-    "checkins": "Check-&ins",
-    "episodes": "E&pisodes",
-    "sessions": "Sessi&ons",
-    "labs": "&Labs",
-    "conditions": "Co&nditions",
-    "notes": "No&tes",
-}
+TAB_TITLES = {name: record_kinds.kind(name).tab for name in KINDS}
 READY_TEXT = "Everything stays on this computer. Ctrl+Z undoes any change."
 # while locked the status bar says only this: never the name of a report or export just written
 LOCKED_TEXT = "The journal is locked."
 DEMO_BANNER = "Demo journal — made-up data. Nothing you change here is kept: it is deleted when you close the window."
 
-# The dialog that edits each kind, as (module, class) (scores pick theirs by scale, see _dialog_for).
-_DIALOGS = {
-    "trials": ("ui.trial_dialog", "TrialDialog"),
-    "checkins": ("ui.checkin_dialog", "CheckInDialog"),
-    "episodes": ("ui.record_dialogs", "EpisodeDialog"),
-    "sessions": ("ui.record_dialogs", "SessionDialog"),
-    "labs": ("ui.record_dialogs", "LabDialog"),
-    "conditions": ("ui.record_dialogs", "ConditionDialog"),
-    "notes": ("ui.record_dialogs", "NoteDialog"),
-    "phq9": ("ui.questionnaire_dialog", "Phq9Dialog"),
-    "gad7": ("ui.questionnaire_dialog", "Gad7Dialog"),
-    "questionnaire": ("ui.questionnaire_dialog", "QuestionnaireDialog"),
-    "totals": ("ui.record_dialogs", "ScoreTotalDialog"),
-}
+# How a status message names one record of each kind ("Trial added.").
+_ADDED_WORDS = {name: record_kinds.kind(name).title for name in KINDS}
 
 
-def _dialog_class(name: str):
-    module, cls = _DIALOGS[name]
-    return getattr(importlib.import_module(module), cls)
-_ADDED_WORDS = {"trials": "Trial", "scores": "Score", "checkins": "Check-in", "episodes": "Episode",
-                "sessions": "Session", "labs": "Lab result", "conditions": "Condition", "notes": "Note"}
+def _dialog_class(name: str) -> type:
+    """The dialog that edits each kind (scores pick theirs by scale, see _dialog_for).
+
+    Imported when first wanted, not before the window's first paint; plain imports, so the
+    import checks see them.
+    """
+    if name == "trials":
+        from ui.trial_dialog import TrialDialog
+
+        return TrialDialog
+    if name == "checkins":
+        from ui.checkin_dialog import CheckInDialog
+
+        return CheckInDialog
+    if name in ("phq9", "gad7", "questionnaire"):
+        from ui import questionnaire_dialog
+
+        return {"phq9": questionnaire_dialog.Phq9Dialog, "gad7": questionnaire_dialog.Gad7Dialog}.get(
+            name, questionnaire_dialog.QuestionnaireDialog
+        )
+    from ui import record_dialogs
+
+    others: dict[str, type] = {
+        "episodes": record_dialogs.EpisodeDialog,
+        "sessions": record_dialogs.SessionDialog,
+        "labs": record_dialogs.LabDialog,
+        "conditions": record_dialogs.ConditionDialog,
+        "notes": record_dialogs.NoteDialog,
+        "totals": record_dialogs.ScoreTotalDialog,
+    }
+    return others[name]
 
 
 class FileChooser:
@@ -116,6 +127,18 @@ class MainWindow(QMainWindow):
     chart_ready = Signal()
     # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
     own_journal_requested = Signal()
+
+    # The pieces start-up adds to the window (ui/app.py installs them); None until installed.
+    caregiver: CaregiverControl  # who is entering records: the owner or a caregiver (always there)
+    auto_lock: AutoLock | None = None  # ui.lock.install_auto_lock: locks after the idle time, Ctrl+Shift+K
+    passphrase_actions: _PassphraseActions | None = None  # ui.passphrase_dialog.install_passphrase_actions
+    backups_action: QAction | None = None  # ui.backups_dialog.install_backup_actions
+    report_actions: dict[str, QAction] | None = None  # ui.report_dialog.install_report_actions: report, csv, fhir
+    journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
+    # Made when first wanted, after the first paint.
+    assessment_panel: AssessmentPanel | None
+    crisis_banner: CrisisPanel | None
+    help_dialog: HelpDialog | None
 
     def __init__(
         self,
@@ -194,7 +217,6 @@ class MainWindow(QMainWindow):
         self.caregiver = install_caregiver_control(self)  # who is entering records: owner or a caregiver
         if session is not None:
             session.changed.connect(self._on_session_changed)
-            session.assessment_changed.connect(self._on_session_assessment_changed)
 
         # the periodic backup (journal.opening's schedule says when one is due)
         self._backup_timer = QTimer(self)
@@ -257,10 +279,14 @@ class MainWindow(QMainWindow):
             "gad7": self._action("&GAD-7 (anxiety)…", lambda: self.add_record("scores", _dialog_class("gad7")), "Ctrl+G"),
             "checkins": self._action("&Daily check-in…", lambda: self.add_record("checkins"), "Ctrl+D"),
             "totals": self._action(
-                "&Clinician-rated score (QIDS-SR16, MADRS, HAMD-17)…", lambda: self.add_record("scores", _dialog_class("totals")), "Ctrl+Shift+R"
+                "&Clinician-rated score (QIDS-SR16, MADRS, HAMD-17)…",
+                lambda: self.add_record("scores", _dialog_class("totals")),
+                "Ctrl+Shift+R",
             ),
             "episodes": self._action("&Episode…", lambda: self.add_record("episodes"), "Ctrl+Shift+E"),
-            "sessions": self._action("Treatment &session (esketamine, ketamine, ECT, rTMS)…", lambda: self.add_record("sessions"), "Ctrl+K"),
+            "sessions": self._action(
+                "Treatment &session (esketamine, ketamine, ECT, rTMS)…", lambda: self.add_record("sessions"), "Ctrl+K"
+            ),
             "labs": self._action("&Lab result…", lambda: self.add_record("labs"), "Ctrl+L"),
             "conditions": self._action("C&ondition…", lambda: self.add_record("conditions"), "Ctrl+Shift+O"),
             "notes": self._action("&Note for the next appointment…", lambda: self.add_record("notes"), "Ctrl+N"),
@@ -629,14 +655,16 @@ class MainWindow(QMainWindow):
 
     # -- refreshing what changed -------------------------------------------------------------------
 
-    def _on_session_changed(self, kind: str) -> None:
-        if kind in self.lists:
-            self.lists[kind].refresh()
-
-    def _on_session_assessment_changed(self) -> None:
-        self.assessment_panel.refresh()
-        self.lists["trials"].refresh()  # adequacy and outcome at a glance
-        if self.timeline_panel.timeline is not None:
+    def _on_session_changed(self, changes: Changes) -> None:
+        """Update only the views that one step changed: that kind's list, and the assessment and chart when it moves them."""
+        if not self.lists:
+            return  # the lists are not made yet: they read the journal when they are
+        for kind, panel in self.lists.items():
+            if changes.touches(kind):  # the trials list also follows the assessment (adequacy and outcome)
+                panel.refresh()
+        if changes.assessment and self.assessment_panel is not None:
+            self.assessment_panel.refresh()
+        if changes.chart and self.timeline_panel.timeline is not None:
             self.timeline_panel.rebuild()
 
     # -- journal file actions ----------------------------------------------------------------------
@@ -731,6 +759,10 @@ class MainWindow(QMainWindow):
         access = self.session.access if self.session is not None else None
         if access is None:
             return
+        from ui.worker import journal_work_running
+
+        if journal_work_running():
+            return  # a backup, restore or import is at work on the file: the next tick makes the periodic one
         try:
             access.backup_if_due()
         except (JournalError, OSError) as exc:
@@ -756,9 +788,7 @@ class MainWindow(QMainWindow):
     def clear_views(self) -> None:
         """Empty every view of health data (when the journal locks); set_session() fills them again."""
         for panel in self.lists.values():
-            panel.model.beginResetModel()
-            panel.model._records = ()
-            panel.model.endResetModel()
+            panel.model.clear()
         if self.assessment_panel is not None:
             self.assessment_panel.clear()
         self.timeline_panel.clear()
@@ -776,8 +806,7 @@ class MainWindow(QMainWindow):
         """Show another open journal (after unlocking, say, or the one start-up opened): every view is rebuilt from it."""
         old = self.session
         if old is not None:
-            for signal, slot in ((old.changed, self._on_session_changed), (old.assessment_changed, self._on_session_assessment_changed)):
-                signal.disconnect(slot)
+            old.changed.disconnect(self._on_session_changed)
         self._build_journal_views()  # the lists and the assessment panel come with the first journal shown
         self.session = session
         for panel in self.lists.values():
@@ -785,7 +814,6 @@ class MainWindow(QMainWindow):
         self.assessment_panel.session = session
         self.timeline_panel.session = session
         session.changed.connect(self._on_session_changed)
-        session.assessment_changed.connect(self._on_session_assessment_changed)
         self._rewire_undo(session)
         self._journal_shown = True
         self._enable_journal_views(True)

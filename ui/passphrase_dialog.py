@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFontDatabase
@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from journal.errors import JournalError, WrongPassphraseError
 from journal.safekeeping.keystore import HONEST_LIMITS, passphrase_problems
-
 from ui.fit import FitsScreen
 from ui.forms import LeaveBox
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 __all__ = [
     "NewPassphrase",
@@ -403,8 +405,8 @@ class CurrentPassphrase:
         return text if ok and text else None
 
 
-def install_passphrase_actions(window: Any) -> Any:
-    """Add the passphrase entries to the window's Journal menu (shown only for an encrypted journal)."""
+def install_passphrase_actions(window: MainWindow) -> _PassphraseActions:
+    """Add the passphrase entries to the window's Journal menu (shown only for an encrypted journal); the window keeps them."""
     actions = _PassphraseActions(window)
     window.passphrase_actions = actions
     return actions

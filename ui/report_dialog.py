@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,8 +31,13 @@ from PySide6.QtWidgets import (
 from journal.reports.facts import SECTIONS, outline, report_facts
 from ui.fit import FitsScreen
 from ui.save_target import confirm_save_target, journal_path_of
+from ui.worker import Worker
 
-__all__ = ["ReportDialog", "PathChooser", "BackgroundJob", "install_report_actions", "RANGES"]
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from ui.session import JournalSession
+
+__all__ = ["ReportDialog", "PathChooser", "install_report_actions", "RANGES"]
 
 # What the "Covers" box offers; "episode" is the current episode of the assessment.
 RANGES = (
@@ -66,34 +70,15 @@ class PathChooser:
         return ask_save_path(parent, title, filter_, suggested)
 
 
-class BackgroundJob(QThread):
-    """Runs one slow write (report, export) off the window's thread; says how it went by signal."""
-
-    succeeded = Signal(str)
-    failed = Signal(str)
-
-    def __init__(self, job: Callable[[], Path], parent: QWidget | None = None):
-        super().__init__(parent)
-        self._job = job
-
-    def run(self) -> None:  # runs in the worker thread: touches no widget
-        try:
-            path = self._job()
-        except Exception as exc:  # noqa: BLE001 - whatever went wrong is shown, and nothing was overwritten
-            self.failed.emit(str(exc) or exc.__class__.__name__)
-        else:
-            self.succeeded.emit(str(path))
-
-
 class ReportDialog(FitsScreen, QDialog):
     """Choose what the appointment report covers, read what it will say, and save it as a PDF."""
 
     saved = Signal(str)
 
-    def __init__(self, session: Any, parent: QWidget | None = None):
+    def __init__(self, session: JournalSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.job: BackgroundJob | None = None
+        self.job: Worker | None = None
         self.setWindowTitle("Appointment report")
         self.setObjectName("reportDialog")
 
@@ -286,28 +271,29 @@ class ReportDialog(FitsScreen, QDialog):
             return
         self.save(path)
 
-    def save(self, path: str) -> BackgroundJob:
+    def save(self, path: str) -> Worker:
         """Write the report to `path` off the window's thread; `saved` is emitted when it is there."""
         from journal.reports.pdf import build_report
 
         contents = self.session.contents()  # an immutable snapshot: safe to hand to the worker
         opts = self.options()
         settings = self.session.settings()
-        job = BackgroundJob(lambda: build_report(contents, path, assessment_settings=settings, **opts), self)
+        # the report reads the snapshot, never the journal's file (uses_journal stays False)
+        job = Worker(lambda progress: build_report(contents, path, assessment_settings=settings, **opts), self)
         job.succeeded.connect(self._on_job_succeeded)
         job.failed.connect(self._on_job_failed)
         job.finished.connect(self._on_job_finished)
         self.job = job
         self.save_button.setEnabled(False)
         self.status.setText("Writing the report…")
-        job.start()
-        return job
+        return job.start()
 
-    def _on_job_succeeded(self, path: str) -> None:
+    def _on_job_succeeded(self, path: Any) -> None:
         self.status.setText(f"Saved {Path(path).name}. {PRIVATE_FILE_NOTE}")
-        self.saved.emit(path)
+        self.saved.emit(str(path))
 
-    def _on_job_failed(self, message: str) -> None:
+    def _on_job_failed(self, error: BaseException) -> None:
+        message = _said(error)
         self.status.setText(f"The report was not saved: {message}. Any earlier file of that name is unchanged.")
 
     def _on_job_finished(self) -> None:
@@ -328,7 +314,12 @@ def _record_days(contents) -> list[date]:
     return days
 
 
-def _export(window: Any, kind: str) -> BackgroundJob | None:
+def _said(error: BaseException) -> str:
+    """An error in words for the person: its own message, or its kind when it has none."""
+    return str(error) or error.__class__.__name__
+
+
+def _export(window: MainWindow, kind: str) -> Worker | None:
     """Ask where, then write the CSV or FHIR export off the window's thread."""
     from journal.exchange.exports import write_csv, write_fhir
 
@@ -349,23 +340,22 @@ def _export(window: Any, kind: str) -> BackgroundJob | None:
     if not confirm_save_target(window, path, journal_path_of(window.session)):
         return None
     contents = window.session.contents()
-    job = BackgroundJob(lambda: write(contents, path), window)
+    job = Worker(lambda progress: write(contents, path), window)
 
-    def _on_succeeded(written: str) -> None:
+    def _on_succeeded(written: Any) -> None:
         window.statusBar().showMessage(f"Exported to {Path(written).name}. {PRIVATE_FILE_NOTE}")
 
-    def _on_failed(message: str) -> None:
-        QMessageBox.warning(window, "Export not written", f"The export was not written: {message}")
+    def _on_failed(error: BaseException) -> None:
+        QMessageBox.warning(window, "Export not written", f"The export was not written: {_said(error)}")
 
     job.succeeded.connect(_on_succeeded)
     job.failed.connect(_on_failed)
     job.finished.connect(job.deleteLater)
     window.statusBar().showMessage("Exporting…")
-    job.start()
-    return job
+    return job.start()
 
 
-def install_report_actions(window: Any) -> dict[str, QAction]:
+def install_report_actions(window: MainWindow) -> dict[str, QAction]:
     """Add "Appointment report…" and the CSV and FHIR exports to the window's Journal menu."""
     report = QAction("Appointment &report (PDF)…", window)
     report.setObjectName("reportAction")

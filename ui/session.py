@@ -3,36 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from journal import kinds as _kinds
 from journal.errors import JournalError
 
 if TYPE_CHECKING:  # names for the type hints only: the window paints before these modules load
     from journal.clinical.assessment import Assessment
+    from journal.facade import Change, Journal
+    from journal.opening import JournalAccess
     from journal.records import JournalContents, Profile, Settings
 
 # The record kinds the facade has a manager for, in the order the window lists them.
-KINDS = ("trials", "scores", "checkins", "episodes", "sessions", "labs", "conditions", "notes")
+KINDS = _kinds.WINDOW_ORDER
 
 # Kinds whose changes can move the assessment or the timeline; labs, conditions and notes cannot.
-_ASSESSED_KINDS = frozenset({"trials", "scores", "checkins", "episodes", "sessions"})
+_ASSESSED_KINDS = _kinds.ASSESSED
 
 # How each kind is named in an undo entry ("Undo add trial").
-RECORD_NOUNS = {
-    "trials": "trial",
-    "scores": "score",
-    "checkins": "check-in",
-    "episodes": "episode",
-    "sessions": "session",
-    "labs": "lab result",
-    "conditions": "condition",
-    "notes": "note",
-}
+RECORD_NOUNS = {name: _kinds.kind(name).singular for name in KINDS}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one step changed, so the window updates only that (as Anki's OpChanges does).
+
+    `kinds` are the record lists that changed; `assessment` says the assessment (its panel, and
+    the trials' adequacy and outcome) may have moved; `chart` that the timeline must be drawn
+    again; `everything` that the whole journal was read again (unlocking, an import, a restore).
+    """
+
+    kinds: frozenset[str] = frozenset()
+    settings: bool = False
+    profile: bool = False
+    assessment: bool = False
+    chart: bool = False
+    everything: bool = False
+
+    def touches(self, kind: str) -> bool:
+        """Whether the list of `kind` must be shown again."""
+        return self.everything or kind in self.kinds or (kind == "trials" and self.assessment)
+
+
+EVERYTHING = Changes(kinds=frozenset(KINDS), settings=True, profile=True, assessment=True, chart=True, everything=True)
 
 # Caregiver mode: who is entering records in each journal open in this process, by the journal's
 # file, and the names typed this run but not used yet. In memory only: a caregiver's name is
@@ -51,18 +69,16 @@ class JournalSession(QObject):
     nothing is pushed), then an already-done command lands on the undo stack.
     """
 
-    # kind of record that changed ("trials", ...), or "settings"
-    changed = Signal(str)
-    # the assessment (and so the timeline) may have moved
-    assessment_changed = Signal()
+    # what one step changed (a Changes): the window updates those views and no others
+    changed = Signal(object)
 
     def __init__(
         self,
-        journal: Any,
+        journal: Journal,
         *,
         today: date | None = None,
         demo: bool = False,
-        access: Any = None,
+        access: JournalAccess | None = None,
         assess: Callable[..., Assessment] | None = None,
         parent: QObject | None = None,
     ):
@@ -96,7 +112,7 @@ class JournalSession(QObject):
         if self._assessment is None:
             assess = self._assess
             if assess is None:
-                from journal.clinical.assessment import assess  # the lead's function, looked up late
+                from journal.clinical.assessment import assess  # looked up late: start-up paints before it loads
             self._assessment = assess(self.contents(), self.settings(), as_of=self.today)
         return self._assessment
 
@@ -147,7 +163,7 @@ class JournalSession(QObject):
         if author:
             _mark_author(self, kind, change.record.id, author)
         self.undo_stack.push(_AddCommand(self, kind, change.record, author))
-        self._after_change(kind)
+        self._after_change(kind, change, author)
         return change.record
 
     def update(self, kind: str, record):
@@ -158,13 +174,13 @@ class JournalSession(QObject):
         old = self._manager(kind).get(record.id)
         change = self._manager(kind).update(record)
         self.undo_stack.push(_UpdateCommand(self, kind, old, change.record))
-        self._after_change(kind)
+        self._after_change(kind, change)
         return change.record
 
     def delete(self, kind: str, record_id: str):
         change = self._manager(kind).delete(record_id)
         self.undo_stack.push(_DeleteCommand(self, kind, change.record, change.author))
-        self._after_change(kind)
+        self._after_change(kind, change)
         return change.record
 
     def change_settings(self, **changes) -> Settings:
@@ -173,7 +189,7 @@ class JournalSession(QObject):
         new = self.journal.update_settings(**changes)
         if new != old:
             self.undo_stack.push(_SettingsCommand(self, old, new))
-        self._after_change("settings")
+        self._after_change("settings", new)
         return new
 
     def profile(self) -> Profile:
@@ -186,7 +202,7 @@ class JournalSession(QObject):
         new = self.journal.set_profile(profile)
         if new != old:
             self.undo_stack.push(_ProfileCommand(self, old, new))
-        self._after_change("profile")
+        self._after_change("profile", new)
         return new
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -196,24 +212,69 @@ class JournalSession(QObject):
             raise ValueError(f"unknown record kind {kind!r}")
         return getattr(self.journal, kind)
 
-    def _after_change(self, kind: str) -> None:
-        self._contents = None
+    def _after_change(self, kind: str, done: Change | Settings | Profile | None = None, author: str | None = None) -> None:
+        """Bring the held contents up to date with one step and tell the window what changed.
+
+        `done` is what the journal returned: a facade Change for a record, the new Settings or
+        Profile. The one record is put in, replaced or taken out of the held contents, in the
+        journal's order; the assessment is worked out again only when the kind can move it.
+        Without `done` the held contents are read again from the journal when next wanted.
+        """
         if self.access is not None:
             self.access.note_change()  # the periodic backup knows there is something new
+        self._take(kind, done, author)
+        moved = False
         if kind in _ASSESSED_KINDS or kind == "settings":
-            self._assessment = None
-        self.changed.emit(kind)
-        if kind in _ASSESSED_KINDS or kind == "settings":
-            self.assessment_changed.emit()
+            before, self._assessment = self._assessment, None
+            moved = before is None or kind == "settings" or self.assessment() != before
+        self.changed.emit(
+            Changes(
+                kinds=frozenset({kind}) if kind in KINDS else frozenset(),
+                settings=kind == "settings",
+                profile=kind == "profile",
+                assessment=moved,
+                chart=kind in _ASSESSED_KINDS or kind == "settings",
+            )
+        )
+
+    def _take(self, kind: str, done: Change | Settings | Profile | None, author: str | None) -> None:
+        """Apply one step to the held contents (nothing held yet: nothing to do, it is read when wanted)."""
+        held = self._contents
+        if held is None:
+            return
+        if done is None:
+            self._contents = None
+        elif kind == "settings":
+            self._contents = replace(held, settings=done)
+        elif kind == "profile":
+            self._contents = replace(held, profile=done)
+        else:
+            self._contents = _with_change(held, done, author)  # type: ignore[arg-type]
 
     def reload(self) -> None:
-        """Forget cached contents (after an import, say) and tell every view to refresh."""
+        """Read the whole journal again (unlocking, an import, a restore) and tell every view to refresh."""
         self._contents = None
         self._assessment = None
-        for kind in KINDS:
-            self.changed.emit(kind)
-        self.changed.emit("settings")
-        self.assessment_changed.emit()
+        self.changed.emit(EVERYTHING)
+
+
+def _with_change(held: JournalContents, change: Change, author: str | None = None) -> JournalContents:
+    """The held contents with one record added, replaced or removed, each list in the journal's order."""
+    from journal.records import EntryBy, JournalContents, in_journal_order
+
+    record = change.record
+    kept = [r for r in getattr(held, change.kind) if r.id != record.id]
+    entries = held.entries_by
+    if change.action == "deleted":
+        entries = tuple(e for e in entries if e.record != record.id)  # the journal lets go of who entered it
+    else:
+        kept.append(record)
+        author = author or change.author
+        if change.action == "added" and author:
+            entries = (*(e for e in entries if e.record != record.id), EntryBy(record.id, author))
+    # in_journal_order is the journal's own order; sorting only this one list (and who entered what)
+    ordered = in_journal_order(JournalContents(**{change.kind: tuple(kept)}, entries_by=entries))
+    return replace(held, **{change.kind: getattr(ordered, change.kind)}, entries_by=ordered.entries_by)
 
 
 def _mark_author(session: JournalSession, kind: str, record_id: str, author: str) -> None:
@@ -238,17 +299,16 @@ class _DoneCommand(QUndoCommand):
         if self._done:
             self._done = False
             return
-        self._apply()
-        self._session._after_change(self._kind)
+        self._session._after_change(self._kind, self._apply())
 
     def undo(self) -> None:
-        self._revert()
-        self._session._after_change(self._kind)
+        self._session._after_change(self._kind, self._revert())
 
-    def _apply(self) -> None:
+    # each returns what the journal did (a Change, Settings or Profile), which the session takes in
+    def _apply(self):
         raise NotImplementedError
 
-    def _revert(self) -> None:
+    def _revert(self):
         raise NotImplementedError
 
 
@@ -258,15 +318,16 @@ class _AddCommand(_DoneCommand):
         self._record = record
         self._author = author
 
-    def _apply(self) -> None:
+    def _apply(self) -> Change:
         # re-adding keeps the id, so a later command that names this record still finds it
-        self._session._manager(self._kind).add(self._record)
+        change = self._session._manager(self._kind).add(self._record)
         if self._author:
             _mark_author(self._session, self._kind, self._record.id, self._author)
+        return replace(change, author=self._author)
 
-    def _revert(self) -> None:
+    def _revert(self) -> Change:
         # the facade lets go of who entered it along with the record
-        self._session._manager(self._kind).delete(self._record.id)
+        return self._session._manager(self._kind).delete(self._record.id)
 
 
 class _UpdateCommand(_DoneCommand):
@@ -275,11 +336,11 @@ class _UpdateCommand(_DoneCommand):
         self._old = old
         self._new = new
 
-    def _apply(self) -> None:
-        self._session._manager(self._kind).update(self._new)
+    def _apply(self) -> Change:
+        return self._session._manager(self._kind).update(self._new)
 
-    def _revert(self) -> None:
-        self._session._manager(self._kind).update(self._old)
+    def _revert(self) -> Change:
+        return self._session._manager(self._kind).update(self._old)
 
 
 class _DeleteCommand(_DoneCommand):
@@ -288,14 +349,15 @@ class _DeleteCommand(_DoneCommand):
         self._record = record
         self._author = author
 
-    def _apply(self) -> None:
-        self._session._manager(self._kind).delete(self._record.id)
+    def _apply(self) -> Change:
+        return self._session._manager(self._kind).delete(self._record.id)
 
-    def _revert(self) -> None:
-        self._session._manager(self._kind).add(self._record)
+    def _revert(self) -> Change:
+        change = self._session._manager(self._kind).add(self._record)
         if self._author:
             # caregiver mode: the record comes back with who entered it
             self._session.journal.set_author(self._record.id, self._author)
+        return replace(change, author=self._author)
 
 
 class _SettingsCommand(_DoneCommand):
@@ -304,11 +366,11 @@ class _SettingsCommand(_DoneCommand):
         self._old = old
         self._new = new
 
-    def _apply(self) -> None:
-        self._session.journal.update_settings(**asdict(self._new))
+    def _apply(self) -> Settings:
+        return self._session.journal.update_settings(**asdict(self._new))
 
-    def _revert(self) -> None:
-        self._session.journal.update_settings(**asdict(self._old))
+    def _revert(self) -> Settings:
+        return self._session.journal.update_settings(**asdict(self._old))
 
 
 class _ProfileCommand(_DoneCommand):
@@ -317,8 +379,8 @@ class _ProfileCommand(_DoneCommand):
         self._old = old
         self._new = new
 
-    def _apply(self) -> None:
-        self._session.journal.set_profile(self._new)
+    def _apply(self) -> Profile:
+        return self._session.journal.set_profile(self._new)
 
-    def _revert(self) -> None:
-        self._session.journal.set_profile(self._old)
+    def _revert(self) -> Profile:
+        return self._session.journal.set_profile(self._old)

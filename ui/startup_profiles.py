@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,8 +27,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from journal.errors import JournalError
 from journal.safekeeping.profiles import ProfileEntry, ProfileStore
-
 from ui.profiles_dialog import Ask, ProfilesDialog
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 __all__ = [
     "DEFAULT_ID",
@@ -334,6 +336,8 @@ class JournalSwitcher(QObject):
             print(f"trial-journal: {warning}", file=sys.stderr)
 
 
-def install_journal_switch(window: Any, **options: Any) -> JournalSwitcher:
-    """Give a main window "Switch journal…" (Journal menu, Ctrl+O); returns the switcher."""
-    return JournalSwitcher(window, **options)
+def install_journal_switch(window: MainWindow, **options: Any) -> JournalSwitcher:
+    """Give a main window "Switch journal…" (Journal menu, Ctrl+O); the window keeps the switcher, which is returned too."""
+    switcher = JournalSwitcher(window, **options)
+    window.journal_switch = switcher
+    return switcher

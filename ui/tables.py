@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal import words as vocab
 from journal.records import DAILY_FIELDS
-
+from journal.words import words_for
 from ui import formatting as f
 from ui.session import JournalSession
 
@@ -28,8 +29,10 @@ if TYPE_CHECKING:
     from journal.clinical.assessment import Assessment, TrialVerdict
 
 ID_ROLE = int(Qt.UserRole) + 1
+MAX_COLUMN_WIDTH = 360  # long notes must not push every other column off screen
 _DISPLAY = int(Qt.DisplayRole)
 _TOOLTIP = int(Qt.ToolTipRole)
+_ROOT = QModelIndex()  # the table's rows hang from no parent
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ class Column:
     """A list column: its header, the text a cell shows, and (when the words sort badly, as numbers do) a sort key."""
 
     header: str
-    text: Callable[[Any, "_Context"], str]
-    sort: Callable[[Any, "_Context"], Any] | None = None
+    text: Callable[[Any, _Context], str]
+    sort: Callable[[Any, _Context], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def _outcome_text(trial, ctx: _Context) -> str:
     verdict = ctx.verdicts.get(trial.id)
     if verdict is None:
         return ""
-    words = f.OUTCOME_LABELS.get(verdict.outcome, verdict.outcome)
+    words = words_for(vocab.OUTCOME, verdict.outcome, form=True)
     if verdict.failed:
         words += ": failed, counts" if verdict.counts else ": failed, does not count"
     return words
@@ -119,8 +122,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Doses", lambda r, c: _doses_text(r), lambda r, c: _highest_dose(r)),
         Column("Adequate?", _adequacy_text),
         Column("Outcome", _outcome_text),
-        Column("Stopped because", lambda r, c: f.label(f.STOP_REASON_LABELS, r.stop_reason)),
-        Column("Adherence", lambda r, c: f.label({"good": "good", "poor": "poor"}, r.adherence, "not recorded")),
+        Column("Stopped because", lambda r, c: words_for(vocab.STOP_REASON, r.stop_reason, form=True)),
+        Column("Adherence", lambda r, c: words_for(vocab.ADHERENCE, r.adherence, empty="not recorded")),
         Column("Side effects", lambda r, c: ", ".join(s.name for s in r.side_effects)),
     ),
     "scores": (
@@ -132,19 +135,19 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "checkins": (
         _date_col(),
-        *(_num_col(f.DAILY_LABELS[name], name) for name in DAILY_FIELDS),
+        *(_num_col(vocab.DAILY[name].form, name) for name in DAILY_FIELDS),
         _num_col("Hours slept", "hours_slept"),
         Column("Note", lambda r, c: r.note),
     ),
     "episodes": (
         _date_col("Started", "start"),
         Column("Ended", lambda r, c: f.fmt_date(r.end, "ongoing"), lambda r, c: r.end.toordinal() if r.end else 10**7),
-        Column("Severity", lambda r, c: f.label(f.EPISODE_SEVERITY_LABELS, r.severity, "not recorded")),
+        Column("Severity", lambda r, c: words_for(vocab.EPISODE_SEVERITY, r.severity, form=True, empty="not recorded")),
         Column("Note", lambda r, c: r.note),
     ),
     "sessions": (
         Column("Date and time", lambda r, c: f.fmt_datetime(r.datetime), lambda r, c: r.datetime.timestamp()),
-        Column("Treatment", lambda r, c: f.label(f.TREATMENT_LABELS, r.treatment)),
+        Column("Treatment", lambda r, c: words_for(vocab.TREATMENT, r.treatment, form=True)),
         _num_col("Dose (mg)", "dose_mg"),
         _num_col("No. in course", "number_in_course"),
         Column("BP before", lambda r, c: f.fmt_bp(r.bp_before)),
@@ -164,7 +167,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "conditions": (
         Column("Condition", lambda r, c: r.name),
-        Column("Status", lambda r, c: f.label(f.CONDITION_STATUS_LABELS, r.status, "not recorded")),
+        Column("Status", lambda r, c: words_for(vocab.CONDITION_STATUS, r.status, form=True, empty="not recorded")),
         _date_col("Since", "since"),
         Column("Note", lambda r, c: r.note),
     ),
@@ -177,6 +180,32 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 # every list ends with who entered each record (caregiver mode)
 COLUMNS = {kind: (*columns, Column(ENTERED_BY, _author)) for kind, columns in COLUMNS.items()}
 
+
+
+# One row's record, its cells' words and its search text.
+_Words = tuple[Any, tuple[str, ...], str]
+# More changed rows than this and the list is put in anew (cheaper for Qt than so many row signals).
+_MOST_CHANGED_ROWS = 400
+
+
+def _changed_span(old: list[_Words], new: list[_Words]) -> tuple[int, int, int] | None:
+    """Where `new` differs from `old`: (first row, last row in old, last row in new); None when it is not one small change.
+
+    Rows are compared by identity (the same words object means the same record and words);
+    one row more or less is one insert or remove at the first changed row.
+    """
+    if not old or abs(len(old) - len(new)) > 1:
+        return None
+    first, shortest = 0, min(len(old), len(new))
+    while first < shortest and old[first] is new[first]:
+        first += 1
+    last_old, last_new = len(old) - 1, len(new) - 1
+    while last_old >= first and last_new >= first and old[last_old] is new[last_new]:
+        last_old -= 1
+        last_new -= 1
+    if max(last_old, last_new) - first >= _MOST_CHANGED_ROWS:
+        return None
+    return first, last_old, last_new
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -192,35 +221,84 @@ class RecordTableModel(QAbstractTableModel):
         self._search: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._ctx = _Context({}, session)
+        # record id -> (the record, its cells' words, its search text), kept from the last refresh:
+        # after one edit only the record that changed is put into words again (the session hands
+        # back the very same objects for the records that did not change)
+        self._words: dict[str, _Words] = {}
+        self._shown: list[_Words] = []  # the rows as shown, in order
 
-    def refresh(self) -> None:
-        self.beginResetModel()
+    def refresh(self) -> range | None:
+        """Show the session's records again; returns the rows that changed, or None when every row was put in anew.
+
+        One record added, changed or removed (the usual edit) changes only the rows between it
+        and where it now sorts, so only those rows are told to the view: the other 7,000
+        check-ins of a long journal are neither put into words again nor laid out again.
+        """
         records = self.session.records(self.kind)
         verdicts: dict[str, TrialVerdict] = {}
         if self.kind == "trials":
             assessment: Assessment = self.session.assessment()
             verdicts = {v.id: v for v in assessment.trials}
         authors = {e.record: e.author for e in self.session.contents().entries_by}
-        self._ctx = _Context(verdicts, self.session, authors)
-        self._set_rows(list(records), [tuple(c.text(r, self._ctx) for c in self.columns) for r in records])
+        ctx = _Context(verdicts, self.session, authors)
+        kept = self._words if (ctx.verdicts, ctx.authors) == (self._ctx.verdicts, self._ctx.authors) else {}
+        self._ctx = ctx
+        words: dict[str, _Words] = {}
+        for record in records:
+            known = kept.get(record.id)
+            if known is None or known[0] is not record:
+                texts = tuple(c.text(record, ctx) for c in self.columns)
+                known = (record, texts, "\t".join(texts).casefold())
+            words[record.id] = known
+        self._words = words
+        rows = [words[r.id] for r in records]
         if self._sort is not None:
-            self._apply_sort(*self._sort)
+            rows = self._sorted(rows, *self._sort)
+        span = _changed_span(self._shown, rows)
+        if span is None:
+            self.beginResetModel()
+            self._show(rows)
+            self.endResetModel()
+            return None
+        return self._show_changed(rows, *span)
+
+    def _show_changed(self, rows: list[_Words], first: int, last_old: int, last_new: int) -> range:
+        """Tell the view of one row inserted or removed at `first` and of new words in the rows after it up to `last_new`."""
+        grown = len(rows) - len(self._shown)
+        if grown > 0:
+            self.beginInsertRows(QModelIndex(), first, first)
+            self._show(rows)
+            self.endInsertRows()
+        elif grown < 0:
+            self.beginRemoveRows(QModelIndex(), first, first)
+            self._show(rows)
+            self.endRemoveRows()
+        else:
+            self._show(rows)
+        redrawn = range(first + (grown > 0), last_new + 1)
+        if redrawn:
+            self.dataChanged.emit(self.index(redrawn.start, 0), self.index(redrawn.stop - 1, len(self.columns) - 1))
+        return range(first, last_new + 1)
+
+    def clear(self) -> None:
+        """Show no rows and forget every record's words (the journal is locked)."""
+        self.beginResetModel()
+        self._words = {}
+        self._show([])
         self.endResetModel()
 
-    def _set_rows(self, records: list, texts: list[tuple[str, ...]]) -> None:
+    def _show(self, rows: list[_Words]) -> None:
         # every cell's words once: painting, sorting and searching 7,000 check-ins then only look them up
-        self._records = records
-        self._texts = texts
-        self._search = ["\t".join(t).casefold() for t in texts]
+        self._shown = rows
+        self._records = [w[0] for w in rows]
+        self._texts = [w[1] for w in rows]
+        self._search = [w[2] for w in rows]
 
-    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
+    def _sorted(self, rows: list[_Words], column: int, order: Qt.SortOrder) -> list[_Words]:
         col = self.columns[column]
-        if col.sort is not None:
-            keys = [col.sort(r, self._ctx) for r in self._records]
-        else:
-            keys = [t[column].casefold() for t in self._texts]
-        rows = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.DescendingOrder)
-        self._set_rows([self._records[i] for i in rows], [self._texts[i] for i in rows])
+        keys = [col.sort(w[0], self._ctx) for w in rows] if col.sort is not None else [w[1][column].casefold() for w in rows]
+        order_of = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.DescendingOrder)
+        return [rows[i] for i in order_of]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
@@ -229,9 +307,9 @@ class RecordTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         ids = [self._records[i.row()].id for i in before]
-        self._apply_sort(column, order)
+        self._show(self._sorted(self._shown, column, order))
         row_of = {r.id: n for n, r in enumerate(self._records)}
-        self.changePersistentIndexList(before, [self.index(row_of[i], p.column()) for i, p in zip(ids, before)])
+        self.changePersistentIndexList(before, [self.index(row_of[i], p.column()) for i, p in zip(ids, before, strict=True)])
         self.layoutChanged.emit()
 
     def has_caregiver_entries(self) -> bool:
@@ -245,10 +323,10 @@ class RecordTableModel(QAbstractTableModel):
     def record_at(self, row: int):
         return self._records[row]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._records)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
@@ -258,7 +336,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         # plain ints: a view asks for a dozen roles per cell, and enum comparisons add up on long lists
-        if role == _DISPLAY or role == _TOOLTIP:
+        if role in (_DISPLAY, _TOOLTIP):
             return self._texts[index.row()][index.column()]
         if role == ID_ROLE:
             return self._records[index.row()].id
@@ -388,25 +466,40 @@ class RecordListPanel(QWidget):
     def refresh(self) -> None:
         """Show the journal's records again, keeping the selection, sort order and search."""
         selected = self.selected_id()
-        self.model.refresh()
+        changed = self.model.refresh()
         # an always-empty column is noise in the many journals kept by their owner alone
         entered_by = [c.header for c in self.model.columns].index(ENTERED_BY)
         # out of the list (not merely hidden, which a screen reader would still walk through)
+        columns_before = self.proxy.columnCount()
         self.proxy.set_hidden_columns(() if self.model.has_caregiver_entries() else (entered_by,))
-        self.table.resizeColumnsToContents()
+        if changed is None or self.proxy.columnCount() != columns_before:
+            self.table.resizeColumnsToContents()
+        else:
+            self._widen_for(changed)  # one edit: the other rows' columns already fit
         for column in range(self.proxy.columnCount()):
             # long notes must not push every other column off screen
-            if self.table.columnWidth(column) > 360:
-                self.table.setColumnWidth(column, 360)
+            if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
         if self.model.rowCount() == 0:
             self.empty_label.setText("Nothing here yet. Use “Add…” to write the first one.")
             self.empty_label.show()
         else:
             self.empty_label.hide()
-        if selected:
+        if selected and self.selected_id() != selected:
             self.select_id(selected)
         self._update_buttons()
         self._show_count(announce_it=False)
+
+    def _widen_for(self, rows: range) -> None:
+        """Widen a column where one of these (source) rows needs more room than the column has."""
+        for row in rows:
+            shown = self.proxy.mapFromSource(self.model.index(row, 0))
+            if not shown.isValid():
+                continue  # left out by the search
+            for column in range(self.proxy.columnCount()):
+                needed = self.table.sizeHintForIndex(shown.siblingAtColumn(column)).width()
+                if needed > self.table.columnWidth(column):
+                    self.table.setColumnWidth(column, min(needed, MAX_COLUMN_WIDTH))
 
     def column_shown(self, header: str) -> bool:
         """Whether the list shows (and a screen reader is offered) the column under `header`."""

@@ -156,7 +156,7 @@ def test_backups_check_and_restore_from_the_window(qtbot, access, qsettings, loo
     monkeypatch.setattr(backups_dialog.Confirm, "ask", classmethod(lambda cls, parent, title, text: True))
     dialog.list_widget.setCurrentRow(1)  # the older one: before the second note
     _click(qtbot, dialog.restore_button)
-    assert "The backup was restored" in dialog.status_label.text()
+    qtbot.waitUntil(lambda: "The backup was restored" in dialog.status_label.text(), timeout=10_000)  # off the window's thread
     assert [n.text for n in window.session.journal.notes.list()] == ["first note"]
     assert sum(panel.model.rowCount() for panel in window.lists.values()) == 1
     assert dialog.list_widget.count() == 3  # the journal as it was is a backup too
