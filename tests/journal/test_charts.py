@@ -636,27 +636,27 @@ def test_a_rebuilt_chart_shows_its_own_lane_names_and_legend_never_the_last_ones
 
 
 def test_forgetting_the_saved_pixels_keeps_nothing_of_the_chart():
-    from journal import charts
+    from journal.charts import fast
 
     tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
     _on_screen(FigureCanvasAgg(tl.figure))
-    assert charts._SAVED_PIXELS  # the axis names and the legend, kept for the next draw
-    charts.forget_saved_pixels()
-    assert not charts._SAVED_PIXELS
+    assert fast._SAVED_PIXELS  # the axis names and the legend, kept for the next draw
+    fast.forget_saved_pixels()
+    assert not fast._SAVED_PIXELS
 
 
 def test_the_legend_columns_are_as_wide_as_their_own_labels_so_it_takes_few_rows():
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from journal.charts import _LegendSlot
+    from journal.charts.fast import LegendSlot
 
     labels = [
         "PHQ-9", "mood (7-day mean)", "episode", "antidepressant (taller = higher dose)", "augmentation (add-on)",
         "adequate dose", "6 weeks at an adequate dose reached", "esketamine sessions", "TRD criteria appear met",
     ]
     figure = Figure(figsize=(9.7, 3.0))  # the chart's width on a 1366x768 laptop beside the assessment panel
-    slot = _LegendSlot(figure, [Line2D([], [], label=text) for text in labels], 8.5 * 1.25, "black")  # chart text at 150 %
+    slot = LegendSlot(figure, [Line2D([], [], label=text) for text in labels], 8.5 * 1.25, "black")  # chart text at 150 %
     # every column as wide as the longest label would give 2 columns and 5 rows
     assert slot.rows == 3
     assert slot.legend._ncols == 3
