@@ -10,11 +10,15 @@ SVG, PNG) always draws them for real.
 from __future__ import annotations
 
 import inspect
+import math
+import types
 from collections import OrderedDict
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends import backend_agg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
@@ -37,8 +41,10 @@ _SAVED_PIXELS_MAX = 8
 
 
 def forget_saved_pixels() -> None:
-    """Drop every saved piece of a drawn chart (they show drug names)."""
+    """Drop every saved piece of a drawn chart (they show drug names), and the text kept for drawing it."""
     _SAVED_PIXELS.clear()
+    _TEXT_LAYOUTS.clear()
+    _GLYPHS.clear()
 
 
 def _saved_pixels(key: tuple):
@@ -63,6 +69,84 @@ def _keeps_pixels(figure: Figure, renderer) -> bool:
         and inspect.ismethod(getattr(renderer, "draw_text", None))
         and not figure.canvas.is_saving()
     )
+
+
+# Text drawn by Agg is laid out (glyphs and their places) and every glyph rasterised by FreeType on
+# each draw, though a zoom or pan draws the same words again, mostly at the same pixels: about a
+# third of a redraw. Kept here instead, for on-screen draws only: each string's layout, and each
+# glyph's bitmap at each fraction of a pixel it was drawn at (a glyph moved by whole pixels is the
+# same bitmap moved), so a kept glyph is pasted exactly as FreeType drew it. In memory only, bounded,
+# dropped by forget_saved_pixels() (the layouts are keyed by the words, drug names among them).
+_TEXT_LAYOUTS: OrderedDict = OrderedDict()
+_TEXT_LAYOUTS_MAX = 2048
+_GLYPHS: OrderedDict = OrderedDict()
+_GLYPHS_MAX = 8192
+
+
+def _kept(store: OrderedDict, key: tuple, most: int, make):
+    value = store.get(key)
+    if value is None:
+        value = store[key] = make()
+        while len(store) > most:
+            store.popitem(last=False)
+    return value
+
+
+def _draw_text_kept(renderer, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+    """RendererAgg.draw_text for one line of plain text, with its layout and glyph bitmaps kept between draws.
+
+    Follows RendererAgg.draw_text and _draw_text_glyphs_and_boxes step for step, so the pixels are
+    the same; mathtext goes to Agg's own drawing."""
+    if ismath:
+        return type(renderer).draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    size = prop.get_size_in_points()
+    load_flags = backend_agg.get_hinting_flag()
+
+    def lay_out() -> list:
+        font = renderer._prepare_font(prop)
+        items = font._layout(s, flags=load_flags, features=features, language=language)
+        return [(item.ft_object, item.glyph_index, item.x, item.y) for item in items]
+
+    key = (s, hash(prop), size, renderer.dpi, repr(features), repr(language), load_flags)
+    items = _kept(_TEXT_LAYOUTS, key, _TEXT_LAYOUTS_MAX, lay_out)
+    cos = math.cos(math.radians(angle))
+    sin = math.sin(math.radians(angle))
+    antialiased = gc.get_antialiased()
+    height = renderer.height
+    for font, glyph_index, dx, dy in items:  # dy is upwards.
+        # FreeType's places are in 64ths of a pixel; its y is upwards.
+        tx = round(0x40 * (x + dx * cos - dy * sin))
+        ty = round(0x40 * (height - y + dx * sin + dy * cos))
+
+        def render(font=font, glyph_index=glyph_index, fx=tx % 0x40, fy=ty % 0x40) -> tuple:
+            font.set_size(size, renderer.dpi)
+            font._set_transform((0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int), [fx, fy])
+            bitmap = font._render_glyph(
+                glyph_index, load_flags, backend_agg.RenderMode.NORMAL if antialiased else backend_agg.RenderMode.MONO
+            )
+            buffer = np.array(bitmap.buffer, copy=True)
+            if not antialiased:
+                buffer *= 0xFF
+            return buffer, bitmap.left, bitmap.top
+
+        glyph_key = (font.fname, size, renderer.dpi, glyph_index, angle, tx % 0x40, ty % 0x40, antialiased, load_flags)
+        buffer, left, top = _kept(_GLYPHS, glyph_key, _GLYPHS_MAX, render)
+        # draw_text_image's y is downwards & the bitmap bottom side.
+        renderer._renderer.draw_text_image(
+            buffer, left + tx // 0x40, int(height) - (top + ty // 0x40) + buffer.shape[0], 0, gc
+        )
+    return None
+
+
+def _keep_text(renderer, on: bool) -> None:
+    """Draw text with its layout and glyphs kept (an on-screen Agg draw), or as Agg draws it (anything else)."""
+    if on and hasattr(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes") and isinstance(renderer, backend_agg.RendererAgg):
+        if renderer.__dict__.get("draw_text") is None:
+            renderer.draw_text = types.MethodType(_draw_text_kept, renderer)
+    elif getattr(renderer.__dict__.get("draw_text"), "__func__", None) is _draw_text_kept:
+        del renderer.draw_text
 
 
 def _canvas_key(figure: Figure, renderer) -> tuple:
@@ -216,6 +300,8 @@ class StillYAxes(Artist):
         return Bbox.from_extents(0, 0, max(right, 0), round(self.chart.bbox.height))
 
     def draw(self, renderer) -> None:
+        # Drawn first of all (zorder -1), so this also sets how the rest of the chart's text is drawn.
+        _keep_text(renderer, self.get_visible() and _keeps_pixels(self.chart, renderer))
         if not self.get_visible() or self.chart.canvas.is_saving():
             return
         usable = _keeps_pixels(self.chart, renderer)

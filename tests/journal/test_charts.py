@@ -662,3 +662,26 @@ def test_the_legend_columns_are_as_wide_as_their_own_labels_so_it_takes_few_rows
     assert slot.legend._ncols == 3
     # and it still never runs wider than the figure
     assert slot._width_pt(slot.legend._ncols) <= 9.7 * 72.0
+
+
+def test_forgetting_the_saved_pixels_also_forgets_the_words_kept_for_drawing_text():
+    from journal.charts import fast
+
+    tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    _on_screen(FigureCanvasAgg(tl.figure))
+    assert any("sertraline" in key[0] for key in fast._TEXT_LAYOUTS)  # laid out once, drawn again on each zoom
+    assert fast._GLYPHS
+    fast.forget_saved_pixels()
+    assert not fast._TEXT_LAYOUTS and not fast._GLYPHS
+
+
+def test_text_is_drawn_as_agg_draws_it_when_the_chart_is_saved():
+    from journal.charts import fast
+
+    tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    canvas = FigureCanvasAgg(tl.figure)
+    _on_screen(canvas)
+    assert "draw_text" in canvas.get_renderer().__dict__  # on screen: layouts and glyphs kept between draws
+    _saved_rgba(tl.figure)
+    assert "draw_text" not in canvas.get_renderer().__dict__
+    fast.forget_saved_pixels()
