@@ -144,7 +144,7 @@ def _keep_text(renderer, on: bool) -> None:
     """Draw text with its layout and glyphs kept (an on-screen Agg draw), or as Agg draws it (anything else)."""
     if on and hasattr(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes") and isinstance(renderer, backend_agg.RendererAgg):
         if renderer.__dict__.get("draw_text") is None:
-            renderer.draw_text = types.MethodType(_draw_text_kept, renderer)
+            renderer.draw_text = types.MethodType(_draw_text_kept, renderer)  # type: ignore[method-assign]  # this renderer only
     elif getattr(renderer.__dict__.get("draw_text"), "__func__", None) is _draw_text_kept:
         del renderer.draw_text
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.records import DailyCheckIn, DoseStep, Episode, ScaleScore, Trial
-
 from tests.ui.conftest import TODAY, days_ago, shortcut
 
 
