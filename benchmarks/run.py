@@ -156,6 +156,16 @@ def _first_paint(ctx: Context, bj: BenchJournal) -> Figure:
     return Figure(value=app.paint_median, baseline=bare.paint_median, runs=app.paint_ms, baseline_runs=bare.paint_ms)
 
 
+def _first_chart(ctx: Context, bj: BenchJournal) -> Figure:
+    """Process start to the timeline drawn with data, against a bare window whose matplotlib canvas plots the same points."""
+    if ctx.env is None:
+        ctx.env = window.child_env(ctx.folder / "child")
+    points = window.chart_points(bj.db_path, ctx.folder)
+    bare = window.probe(["bare-chart", str(points)], ctx.env, runs=ctx.probe_runs, settle_s=0.0, marker="CHART_DRAWN")
+    app = window.probe(["app", str(bj.db_path), "--chart"], ctx.env, runs=ctx.probe_runs, settle_s=0.0, marker="CHART_DRAWN")
+    return Figure(value=app.paint_median, baseline=bare.paint_median, runs=app.paint_ms, baseline_runs=bare.paint_ms)
+
+
 def _memory(ctx: Context, bj: BenchJournal) -> Figure:
     app, bare = ctx.window_runs(bj)
     return Figure(value=app.maxrss_median, baseline=bare.maxrss_median, runs=app.maxrss_mb, baseline_runs=bare.maxrss_mb)
@@ -170,6 +180,9 @@ def _edit(ctx: Context, bj: BenchJournal) -> Figure:
 SPECS = (
     Spec("first_paint", "process start to first painted window", "ms", "a bare PySide6 window",
          "<= 2x baseline", "ratio", 2.0, _first_paint),
+    Spec("first_chart", "process start to the timeline drawn with data", "ms",
+         "a bare PySide6 window with a matplotlib canvas plotting the same points", "<= 1.5x baseline", "ratio", 1.5,
+         _first_chart),
     Spec("timeline", "timeline build and draw", "ms", "bare matplotlib line plot of the same points",
          "<= 3x baseline", "ratio", 3.0, lambda c, bj: _from_timing(benches.timeline(bj, c.runs))),
     Spec("timeline_all", "timeline build and draw, all years in view", "ms",

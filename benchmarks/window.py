@@ -1,4 +1,4 @@
-"""The window benchmarks: process start to first paint, and peak memory, each against a bare PySide6 window."""
+"""The window benchmarks, each against a bare PySide6 window: start to first paint, to the timeline drawn with data, and peak memory."""
 
 from __future__ import annotations
 
@@ -52,9 +52,9 @@ def child_env(scratch: Path) -> dict[str, str]:
     return env
 
 
-def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[float, float, list[str]]:
-    """One child process: milliseconds from spawn to its first paint, its peak memory in MB, and
-    the heavy libraries it had loaded by its first paint."""
+def probe_once(args: list[str], env: dict[str, str], settle_s: float, marker: str = "FIRST_PAINT") -> tuple[float, float, list[str]]:
+    """One child process: milliseconds from spawn to its `marker` line (its first paint, or CHART_DRAWN when the
+    timeline has been drawn with data), its peak memory in MB, and the heavy libraries it had loaded by its first paint."""
     cmd = [sys.executable, "-m", "benchmarks.window_probe", *args, "--settle", str(settle_s)]
     paint_ms = rss_kb = None
     loaded: list[str] = []
@@ -67,7 +67,7 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[f
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
-                if line.startswith("FIRST_PAINT") and paint_ms is None:
+                if line.startswith(marker) and paint_ms is None:
                     paint_ms = (time.perf_counter() - start) * 1000.0
                     parts = line.split()
                     loaded = parts[1].split(",") if len(parts) > 1 else []
@@ -83,19 +83,47 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float) -> tuple[f
         if paint_ms is None or rss_kb is None:
             err.seek(0)
             raise RuntimeError(
-                f"window probe {' '.join(args)} did not report a first paint (exit {proc.returncode}):\n{err.read()[-2000:]}"
+                f"window probe {' '.join(args)} did not report {marker} (exit {proc.returncode}):\n{err.read()[-2000:]}"
             )
     return paint_ms, rss_kb / 1024.0, loaded
 
 
-def probe(args: list[str], env: dict[str, str], *, runs: int, settle_s: float, warmup: int = 1) -> ProbeRuns:
+def probe(args: list[str], env: dict[str, str], *, runs: int, settle_s: float, warmup: int = 1,
+          marker: str = "FIRST_PAINT") -> ProbeRuns:
     """Median over several fresh processes; the warm-up run fills the OS file cache as a second launch would."""
     for _ in range(warmup):
-        probe_once(args, env, settle_s)
+        probe_once(args, env, settle_s, marker)
     out = ProbeRuns()
     for _ in range(runs):
-        ms, mb, loaded = probe_once(args, env, settle_s)
+        ms, mb, loaded = probe_once(args, env, settle_s, marker)
         out.paint_ms.append(round(ms, 1))
         out.maxrss_mb.append(round(mb, 1))
         out.loaded_before_paint = loaded
     return out
+
+
+def chart_points(db_path: Path, scratch: Path) -> Path:
+    """The points the chart's baseline plots, written as JSON in the scratch folder: the journal's last year of
+    PHQ-9 totals and daily mood, with that year as the x range. Made-up data, removed with the scratch folder."""
+    import json
+    from datetime import date
+
+    from matplotlib import dates as mdates
+
+    from journal.charts.model import months_before
+    from journal.facade import Journal
+
+    with Journal.open(db_path) as journal:
+        contents = journal.contents()
+    today = date.today()
+    start = months_before(today, 12)
+
+    def x(d: date) -> float:
+        return float(mdates.date2num(d))
+
+    phq = sorted((s.date, s.total) for s in contents.scores if s.scale == "PHQ-9" and start <= s.date <= today)
+    mood = sorted((c.date, c.mood) for c in contents.checkins if c.mood is not None and start <= c.date <= today)
+    series = [[[x(d) for d, _ in pts], [float(v) for _, v in pts]] for pts in (phq, mood)]
+    path = scratch / f"chart-points-{db_path.stem}.json"
+    path.write_text(json.dumps({"series": series, "xlim": [x(start), x(today) + 1]}), encoding="utf-8")
+    return path

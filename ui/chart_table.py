@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from journal import words
 from journal.charts.choices import MARKER_LABEL
-
 from ui import formatting as f
 
 if TYPE_CHECKING:
     from journal import charts
 
 HEADERS = ("Date", "What", "Value")
+_TOP = QModelIndex()  # the table's root: a table model's rows and columns hang from it
 
 
 def chart_rows(timeline: charts.Timeline, start: date | None = None, end: date | None = None) -> list[tuple[date, str, str]]:
@@ -39,7 +40,7 @@ def chart_rows(timeline: charts.Timeline, start: date | None = None, end: date |
                 band = ""
             rows.append((day, 1, f"{scale} score", f"{total}{band}"))
     for name, points in timeline.daily_points.items():
-        label = f.DAILY_LABELS.get(name, name)
+        label = words.words_for(words.DAILY, name, form=True)
         for day, value in points:
             rows.append((day, 2, f"Check-in: {label}", f.fmt_number(value)))
     for lane in timeline.lanes:
@@ -76,10 +77,10 @@ class ChartTableModel(QAbstractTableModel):
     def rows(self) -> list[tuple[str, str, str]]:
         return list(self._rows)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=_TOP) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=_TOP) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802

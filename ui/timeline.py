@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 
 # Only the words and choices here: matplotlib (journal.charts, ui.timeline_canvas) loads when the
 # chart is first drawn, after the window is on screen, and journal.records with the series menus.
+from journal import words
 from journal.charts.choices import MARKER_LABEL, PRESETS
-
-from ui import formatting as f
 from ui.fit import WrapLayout
 from ui.session import JournalSession
 
@@ -61,7 +60,7 @@ class TimelinePanel(QWidget):
         self.preset_actions: dict[str, QAction] = {}
         self.preset_group = QActionGroup(self)
         self.preset_group.setExclusive(True)
-        for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3")):
+        for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3"), strict=True):
             action = QAction(f"Show {PRESET_TEXT[preset].replace('&', '')}", self)
             # what the button says, beside "Show:"; a button takes it again from the action whenever the action changes
             action.setIconText(PRESET_TEXT[preset].replace("&", ""))
@@ -164,7 +163,7 @@ class TimelinePanel(QWidget):
             action.toggled.connect(lambda on, n=name: self._on_series_toggled("scale", n, on))
             self.scale_actions[name] = action
         for name in DAILY_FIELDS:
-            action = self.daily_menu.addAction(f.DAILY_LABELS[name])
+            action = self.daily_menu.addAction(words.words_for(words.DAILY, name, form=True))
             action.setCheckable(True)
             action.setChecked(name in DEFAULT_DAILY)
             action.toggled.connect(lambda on, n=name: self._on_series_toggled("daily", n, on))

@@ -1,4 +1,7 @@
-"""What the timeline can be asked to show, importable without matplotlib (or the records): the range presets, the extra scales, the marker's words."""
+"""What the timeline can be asked to show, importable without matplotlib (or the records).
+
+The range presets, the extra scales, the marker's words.
+"""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from journal.clinical.assessment import Assessment, EpisodeRef, Maudsley, TrialVerdict
 from journal.charts import (
     MARKER_LABEL,
     TimelineOptions,
@@ -24,8 +23,9 @@ from journal.charts import (
     rolling_mean_7,
     set_range,
 )
-from journal.records import DailyCheckIn, DoseStep, Episode, JournalContents, ScaleScore, Session, Settings, Trial
+from journal.clinical.assessment import Assessment, EpisodeRef, Maudsley, TrialVerdict
 from journal.clinical.scales import get_scale
+from journal.records import DailyCheckIn, DoseStep, Episode, JournalContents, ScaleScore, Session, Settings, Trial
 
 AS_OF = date(2025, 6, 1)
 
@@ -113,7 +113,7 @@ def assessment(*, met: bool = True, sertraline_min: float = 100) -> Assessment:
 
 
 def lane(timeline, trial_id):
-    return next(l for l in timeline.lanes if l.trial_id == trial_id)
+    return next(lane for lane in timeline.lanes if lane.trial_id == trial_id)
 
 
 def rect_x(verts) -> tuple[float, float]:
@@ -145,7 +145,7 @@ def test_phq9_line_plots_every_phq9_score_at_its_date():
 def test_phq9_is_shown_even_when_no_extra_scale_is_switched_on_and_gad7_is_not():
     tl = build_timeline(contents(), None)
     assert list(tl.series) == ["PHQ-9"]
-    assert [l.get_label() for l in tl.score_ax.lines if not l.get_label().startswith("_")] == ["PHQ-9"]
+    assert [line.get_label() for line in tl.score_ax.lines if not line.get_label().startswith("_")] == ["PHQ-9"]
 
 
 def test_severity_bands_are_shaded_at_the_phq9_totals_they_cover_and_labelled():
@@ -153,7 +153,7 @@ def test_severity_bands_are_shaded_at_the_phq9_totals_they_cover_and_labelled():
     bands = get_scale("PHQ-9").bands
     assert [(b.low, b.high, b.label) for b in tl.bands] == [(b.low, b.high, b.label) for b in bands]
     assert len(tl.artists.band_patches) == len(bands)
-    for band, patch in zip(bands, tl.artists.band_patches):
+    for band, patch in zip(bands, tl.artists.band_patches, strict=True):
         assert patch in tl.score_ax.patches
         y0, y1 = patch.get_y(), patch.get_y() + patch.get_height()
         # Every whole total of the band lies inside the patch, and no total of a neighbouring band does.
@@ -181,7 +181,7 @@ def test_in_the_dark_theme_each_phq9_band_is_told_from_the_next_at_a_glance():
     for patch in tl.artists.band_patches:
         colour, alpha = np.array(to_rgb(patch.get_facecolor())), patch.get_alpha()
         seen.append(_lightness(alpha * colour + (1 - alpha) * background))
-    steps = [b - a for a, b in zip(seen, seen[1:])]
+    steps = [b - a for a, b in zip(seen, seen[1:], strict=False)]
     # each band at least 3 L* lighter than the one below it (about the least difference seen on a dim screen)
     assert min(steps) >= 3.0, [round(s, 1) for s in steps]
 
@@ -200,7 +200,7 @@ def test_switching_gad7_on_adds_its_line_and_switching_it_off_removes_it():
 
     tl_off = build_timeline(contents(), None, on.with_scale("GAD-7", False))
     assert "GAD-7" not in tl_off.series
-    assert all(l.get_label() != "GAD-7" for l in tl_off.score_ax.lines)
+    assert all(line.get_label() != "GAD-7" for line in tl_off.score_ax.lines)
     assert "GAD-7" not in legend_labels(tl_off)
 
 
@@ -317,7 +317,7 @@ def test_a_dose_below_the_minimum_in_the_middle_splits_the_adequate_portion():
 
 def test_without_an_assessment_nothing_is_marked_adequate_and_there_is_no_marker():
     tl = build_timeline(contents(), None)
-    assert all(l.adequate_spans == () for l in tl.lanes)
+    assert all(lane.adequate_spans == () for lane in tl.lanes)
     assert tl.artists.adequate_collection is None
     assert "adequate dose" not in legend_labels(tl)
     assert tl.marker is None and tl.artists.marker_lines == []
@@ -338,7 +338,7 @@ def test_a_stopped_trial_says_why_at_the_end_of_its_bar_and_an_ongoing_one_runs_
 
 def test_lanes_are_in_chronological_order_earliest_on_top():
     tl = build_timeline(contents(), assessment())
-    rows = {l.trial_id: l.row for l in tl.lanes}
+    rows = {lane.trial_id: lane.row for lane in tl.lanes}
     rows.update({s.treatment: s.row for s in tl.session_lanes})
     assert rows["t2"] < rows["t1"] < rows["esketamine"] < rows["ect"]
     bottom, top = tl.trial_ax.get_ylim()
@@ -385,7 +385,7 @@ def test_the_marker_is_a_labelled_line_at_the_threshold_date_across_both_panels(
     assert tl.marker is not None
     assert (tl.marker.date, tl.marker.label) == (date(2025, 3, 20), "TRD criteria appear met")
     assert len(tl.artists.marker_lines) == 2
-    for line, ax in zip(tl.artists.marker_lines, (tl.score_ax, tl.trial_ax)):
+    for line, ax in zip(tl.artists.marker_lines, (tl.score_ax, tl.trial_ax), strict=True):
         assert line in ax.lines
         assert list(line.get_xdata()) == [num(date(2025, 3, 20))] * 2
     text = tl.artists.marker_text.get_text()
@@ -636,29 +636,52 @@ def test_a_rebuilt_chart_shows_its_own_lane_names_and_legend_never_the_last_ones
 
 
 def test_forgetting_the_saved_pixels_keeps_nothing_of_the_chart():
-    from journal import charts
+    from journal.charts import fast
 
     tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
     _on_screen(FigureCanvasAgg(tl.figure))
-    assert charts._SAVED_PIXELS  # the axis names and the legend, kept for the next draw
-    charts.forget_saved_pixels()
-    assert not charts._SAVED_PIXELS
+    assert fast._SAVED_PIXELS  # the axis names and the legend, kept for the next draw
+    fast.forget_saved_pixels()
+    assert not fast._SAVED_PIXELS
 
 
 def test_the_legend_columns_are_as_wide_as_their_own_labels_so_it_takes_few_rows():
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from journal.charts import _LegendSlot
+    from journal.charts.fast import LegendSlot
 
     labels = [
         "PHQ-9", "mood (7-day mean)", "episode", "antidepressant (taller = higher dose)", "augmentation (add-on)",
         "adequate dose", "6 weeks at an adequate dose reached", "esketamine sessions", "TRD criteria appear met",
     ]
     figure = Figure(figsize=(9.7, 3.0))  # the chart's width on a 1366x768 laptop beside the assessment panel
-    slot = _LegendSlot(figure, [Line2D([], [], label=text) for text in labels], 8.5 * 1.25, "black")  # chart text at 150 %
+    slot = LegendSlot(figure, [Line2D([], [], label=text) for text in labels], 8.5 * 1.25, "black")  # chart text at 150 %
     # every column as wide as the longest label would give 2 columns and 5 rows
     assert slot.rows == 3
     assert slot.legend._ncols == 3
     # and it still never runs wider than the figure
     assert slot._width_pt(slot.legend._ncols) <= 9.7 * 72.0
+
+
+def test_forgetting_the_saved_pixels_also_forgets_the_words_kept_for_drawing_text():
+    from journal.charts import fast
+
+    tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    _on_screen(FigureCanvasAgg(tl.figure))
+    assert any("sertraline" in key[0] for key in fast._TEXT_LAYOUTS)  # laid out once, drawn again on each zoom
+    assert fast._GLYPHS
+    fast.forget_saved_pixels()
+    assert not fast._TEXT_LAYOUTS and not fast._GLYPHS
+
+
+def test_text_is_drawn_as_agg_draws_it_when_the_chart_is_saved():
+    from journal.charts import fast
+
+    tl = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
+    canvas = FigureCanvasAgg(tl.figure)
+    _on_screen(canvas)
+    assert "draw_text" in canvas.get_renderer().__dict__  # on screen: layouts and glyphs kept between draws
+    _saved_rgba(tl.figure)
+    assert "draw_text" not in canvas.get_renderer().__dict__
+    fast.forget_saved_pixels()

@@ -1,4 +1,7 @@
-"""The chart's table alternative: what it plots by date (scores, trials and doses, sessions, the marker), by keyboard; range changes are spoken."""
+"""The chart's table alternative: what it plots by date (scores, trials and doses, sessions, the marker), by keyboard.
+
+Range changes are spoken.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from journal.charts.choices import MARKER_LABEL
 from journal.exchange.jsonfile import parse_contents
 from journal.synthetic import demo_journal
-
 from tests.ui.conftest import TODAY
 from ui import formatting as f
 from ui.chart_table import chart_rows

@@ -10,7 +10,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.records import DailyCheckIn, DoseStep, Episode, ScaleScore, Trial
-
 from tests.ui.conftest import TODAY, days_ago, shortcut
 
 
@@ -173,12 +172,12 @@ def test_the_chart_waits_for_the_first_paint(qtbot, session, qsettings, look):
 
 
 def test_locking_leaves_no_piece_of_the_chart_in_memory(qtbot, filled):
-    from journal import charts
+    from journal.charts import fast
 
     filled.timeline_panel.canvas.draw()
-    assert charts._SAVED_PIXELS  # lane names and legend kept for quick redraws while the journal is shown
+    assert fast._SAVED_PIXELS  # lane names and legend kept for quick redraws while the journal is shown
     filled.clear_views()  # what locking the journal does to the window
-    assert not charts._SAVED_PIXELS
+    assert not fast._SAVED_PIXELS
     assert filled.timeline_panel.timeline is None
 
 

@@ -1,0 +1,127 @@
+"""Where the timeline's panels sit: fixed margins in inches, measured once from the text they hold.
+
+The panels stretch between the margins; zoom and pan never change them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Protocol
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import LayoutEngine
+from matplotlib.textpath import TextToPath
+from matplotlib.transforms import ScaledTranslation
+
+from journal.charts.model import TimelineOptions
+
+__all__ = ["TimelineLayout", "text_pt", "lay_out"]
+
+
+class _Wrapping(Protocol):
+    """The legend under the panels, as the layout sees it: it wraps to a width and says how tall it then is."""
+
+    def fit(self, width_in: float) -> None: ...
+
+    def height_pt(self) -> float: ...
+
+
+class TimelineLayout(LayoutEngine):
+    """Keeps fixed margins in inches (measured once, at build) and stretches the two panels between them.
+
+    Constrained layout measures every tick label and legend entry on every draw, which costs
+    more than drawing the data; zooming and panning never change the margins, and a resize
+    only needs the panels stretched.
+    """
+
+    _adjust_compatible = False
+    _colorbar_gridspec = False
+
+    def __init__(
+        self,
+        score_ax: Axes,
+        trial_ax: Axes,
+        daily_ax: Axes | None,
+        ratios: tuple[float, float],
+        margins: tuple[float, float, float, float, float],
+        legend: _Wrapping | None = None,
+    ) -> None:
+        super().__init__()
+        self.legend = legend
+        self.score_ax = score_ax
+        self.trial_ax = trial_ax
+        self.daily_ax = daily_ax
+        self.ratios = ratios
+        self.margins = margins  # left, right, top, bottom (without the legend), gap between the panels (inches)
+
+    def execute(self, fig) -> None:
+        left, right, top, bottom, gap = self.margins
+        width, height = fig.get_size_inches()
+        if self.legend is not None:
+            self.legend.fit(width)  # a narrower window wraps the legend onto more rows
+            bottom += self.legend.height_pt() / 72.0
+        panel_w = max(0.2, width - left - right)
+        panels_h = max(0.4, height - top - bottom - gap)
+        score_h = panels_h * self.ratios[0] / (self.ratios[0] + self.ratios[1])
+        trial_h = panels_h - score_h
+        x0 = min(left, max(0.0, width - panel_w)) / width
+        w = panel_w / width
+        bottom = min(bottom, max(0.0, height - panels_h - gap))
+        score_rect = (x0, (bottom + trial_h + gap) / height, w, score_h / height)
+        self.score_ax.set_position(score_rect)
+        if self.daily_ax is not None:
+            self.daily_ax.set_position(score_rect)
+        self.trial_ax.set_position((x0, bottom / height, w, trial_h / height))
+
+
+_TEXT_PATH = TextToPath()
+
+
+@lru_cache(maxsize=1024)
+def text_pt(text: str, size_pt: float) -> tuple[float, float]:
+    """Width and height (with descent) of one line of text in points, without needing a renderer."""
+    if not text:
+        return 0.0, 0.0
+    w, h, _ = _TEXT_PATH.get_text_width_height_descent(text, FontProperties(size=size_pt), ismath=False)
+    return float(w), float(h)
+
+
+def lay_out(
+    figure: Figure,
+    score_ax: Axes,
+    trial_ax: Axes,
+    daily_ax: Axes | None,
+    ratios: tuple[float, float],
+    row_labels: list[str],
+    options: TimelineOptions,
+    legend: _Wrapping | None,
+) -> None:
+    """Measure the margins once from the text they must hold and fix them; zoom and pan only move the limits."""
+    tick_pt, label_pt = options.fs(9), options.fs(10)
+    widest = sorted(set(row_labels), key=len, reverse=True)[:4] + ["00"]
+    tick_w = max(text_pt(label, tick_pt)[0] for label in widest)
+    label_h = text_pt("score (total)", label_pt)[1]
+    line_h = text_pt("Ag", tick_pt)[1]
+    tick_room = 7.0  # tick length and pad, in points
+    left = 6.0 + label_h + 4.0 + tick_w + tick_room
+    # a daily axis has its numbers and name on the right; without one, the last date label overhangs the panel
+    right = 6.0 + tick_room + text_pt("10", tick_pt)[0] + 4.0 + label_h if daily_ax is not None else 8.0 + text_pt("2025", tick_pt)[0] / 2.0
+    bottom = 4.0 + tick_room + 2 * line_h + 6.0  # the dates and the year under them; the legend adds its own
+    margins = (left / 72.0, right / 72.0, 8.0 / 72.0, bottom / 72.0, 6.0 / 72.0)
+    layout = TimelineLayout(score_ax, trial_ax, daily_ax, ratios, margins, legend)
+    # Axis labels at fixed offsets beside the tick labels: left to matplotlib, every axis measures
+    # all its tick labels and the panel's frame on each draw just to place its label.
+    numbers_w = text_pt("00", tick_pt)[0] + tick_room + 3.0
+    score_ax.yaxis.set_label_coords(
+        0.0, 0.5, transform=score_ax.transAxes + ScaledTranslation(-numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
+    )
+    if daily_ax is not None:
+        daily_ax.yaxis.set_label_coords(
+            1.0, 0.5, transform=daily_ax.transAxes + ScaledTranslation(numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
+        )
+    for axis in (score_ax.xaxis, trial_ax.xaxis, trial_ax.yaxis):
+        axis.set_label_coords(0.5, 0.5)  # unlabelled; this only turns the measuring off
+    figure.set_layout_engine(layout)
+    layout.execute(figure)

@@ -1,0 +1,424 @@
+"""Drawing the timeline: scale scores above, one lane per trial below, on one shared date axis.
+
+build_timeline works out what to show (journal.charts.model), then draws it panel by panel, in
+the order the pieces overlap: scores and the PHQ-9 bands, daily check-ins, episodes, trial lanes
+and session rows, the threshold marker, the legend; then fixes the margins (journal.charts.layout)
+and puts the days asked for in view (journal.charts.view).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import NullFormatter
+
+from journal import words
+from journal.charts.choices import MARKER_LABEL
+from journal.charts.fast import LegendSlot, StillYAxes
+from journal.charts.layout import lay_out
+from journal.charts.model import ChartData, SessionLane, SessionMarker, TimelineOptions, TrialLane, chart_data
+from journal.charts.style import BAR_BOTTOM, BAR_MAX_H, BAR_MIN_H, DAILY_STYLE, SCALE_STYLE, SESSION_MARKERS, STRIP, Theme, theme_for
+from journal.charts.view import Timeline, TimelineArtists, ord_offset, set_range
+from journal.clinical.assessment import Assessment
+from journal.records import JournalContents
+
+__all__ = ["build_timeline"]
+
+
+@dataclass
+class _Drawing:
+    """What every drawing step needs: the theme, the options, where the days sit on the x axis, and what has been drawn."""
+
+    theme: Theme
+    options: TimelineOptions
+    offset: float  # a day's x is its ordinal plus this
+    artists: TimelineArtists = field(default_factory=TimelineArtists)
+    legend_handles: list = field(default_factory=list)
+    hover_points: list = field(default_factory=list)  # (axes, xs, ys, words) for each series the pointer can find
+
+    def x(self, d: date) -> float:
+        return d.toordinal() + self.offset
+
+
+def build_timeline(
+    contents: JournalContents,
+    assessment: Assessment | None,
+    options: TimelineOptions | None = None,
+    figure: Figure | None = None,
+) -> Timeline:
+    """Draw the whole timeline onto `figure` (cleared first; a new one when None) and return what was drawn."""
+    options = options or TimelineOptions()
+    data = chart_data(contents, assessment, options)
+    d = _Drawing(theme_for(options.dark), options, ord_offset())
+    if figure is None:
+        figure = Figure(figsize=(10, 6.5), dpi=100)
+    ratios = (3.0, min(3.0, max(1.4, 0.45 * data.lane_weight)))
+    score_ax, trial_ax = _panels(figure, d, ratios)
+
+    _draw_scores(score_ax, data, d)
+    _draw_bands(score_ax, data, d)
+    daily_ax = _draw_daily(score_ax, data, d) if options.daily else None
+    _draw_episodes(score_ax, trial_ax, data, d)
+    _draw_lanes(trial_ax, data.lanes, d, assessment)
+    _draw_sessions(trial_ax, data.session_lanes, data.sessions, d)
+    _draw_row_texts(trial_ax, data, d)
+    _draw_marker(score_ax, trial_ax, data, d)
+    if d.legend_handles:
+        d.artists.legend_slot = LegendSlot(figure, d.legend_handles, options.fs(8.5), d.theme.text)
+        figure.add_artist(d.artists.legend_slot)
+    lay_out(figure, score_ax, trial_ax, daily_ax, ratios, data.row_labels, options, d.artists.legend_slot)
+    figure.add_artist(StillYAxes(figure, (score_ax, trial_ax)))
+
+    timeline = Timeline(
+        figure=figure,
+        score_ax=score_ax,
+        trial_ax=trial_ax,
+        daily_ax=daily_ax,
+        options=options,
+        as_of=data.as_of,
+        series=data.series,
+        daily_points=data.daily_points,
+        daily_mean7=data.daily_mean7,
+        lanes=data.lanes,
+        session_lanes=data.session_lanes,
+        sessions=data.sessions,
+        episodes=data.episodes,
+        marker=data.marker,
+        bands=data.bands,
+        full_range=data.full_range,
+        artists=d.artists,
+        _theme=d.theme,
+        _hover_points=d.hover_points,
+        _row_count=data.row_count,
+        _row_labels=data.row_labels,
+    )
+    set_range(timeline, options.start, options.end)
+    return timeline
+
+
+def _style_axes(ax: Axes, theme: Theme, options: TimelineOptions) -> None:
+    ax.set_facecolor(theme.axes_bg)
+    for spine in ax.spines.values():
+        spine.set_color(theme.muted)
+    ax.tick_params(colors=theme.text, labelsize=options.fs(9), which="both")
+    ax.yaxis.label.set_color(theme.text)
+    ax.xaxis.label.set_color(theme.text)
+    ax.yaxis.label.set_fontsize(options.fs(10))
+
+
+def _panels(figure: Figure, d: _Drawing, ratios: tuple[float, float]) -> tuple[Axes, Axes]:
+    """The score panel above and the lane panel below, sharing their date ticks."""
+    figure.clear()
+    figure.set_facecolor(d.theme.figure_bg)
+    grid = figure.add_gridspec(2, 1, height_ratios=ratios)
+    score_ax = figure.add_subplot(grid[0])
+    # Not shared with sharex: matplotlib then measures both panels' date labels on every draw.
+    # journal.charts.view keeps the two in step instead.
+    trial_ax = figure.add_subplot(grid[1])
+    for ax in (score_ax, trial_ax):
+        _style_axes(ax, d.theme, d.options)
+        ax.grid(True, axis="x", color=d.theme.grid, linewidth=0.6, zorder=0)
+        ax.set_axisbelow(True)
+    score_ax.tick_params(labelbottom=False)
+    # Same locator settings on both panels, so their grid lines meet; only the lower one is labelled.
+    score_ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    score_ax.xaxis.set_major_formatter(NullFormatter())
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    trial_ax.xaxis.set_major_locator(locator)
+    trial_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return score_ax, trial_ax
+
+
+# --------------------------------------------------------------------------- the score panel
+
+
+def _draw_scores(ax: Axes, data: ChartData, d: _Drawing) -> None:
+    for name, points in data.series.items():
+        xs = np.array([d.x(day) for day, _ in points], dtype=float)
+        ys = np.array([float(total) for _, total in points], dtype=float)
+        marker, style, width = SCALE_STYLE[name]
+        (line,) = ax.plot(
+            xs,
+            ys,
+            marker=marker,
+            linestyle=style,
+            linewidth=width,
+            markersize=d.options.fs(5),
+            color=d.theme.scale_colours[name],
+            label=name,
+            zorder=4 if name == "PHQ-9" else 3,
+        )
+        d.artists.score_lines[name] = line
+        d.legend_handles.append(line)
+        if points:
+            d.hover_points.append((ax, xs, ys, data.score_texts[name]))
+    ax.set_ylim(-0.6, data.score_top + 0.6)
+    ax.set_ylabel("score (total)")
+
+
+def _draw_bands(ax: Axes, data: ChartData, d: _Drawing) -> None:
+    last = len(data.bands) - 1
+    for i, band in enumerate(data.bands):
+        alpha = d.theme.band_alpha + d.theme.band_alpha_step * i
+        patch = ax.axhspan(band.y0, band.y1, facecolor=d.theme.band, alpha=alpha, linewidth=0, zorder=0.5)
+        d.artists.band_patches.append(patch)
+        text = ax.text(
+            0.995,
+            (band.low + band.high) / 2.0,
+            f"PHQ-9 {band.label}" if i == last else band.label,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=d.options.fs(7.5),
+            color=d.theme.muted,
+            zorder=1,
+            clip_on=True,
+            in_layout=False,
+        )
+        d.artists.band_texts.append(text)
+
+
+def _broken_mean_line(means: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
+    # A week with no check-in breaks the line rather than drawing a slope through days nobody rated.
+    xs: list[float] = []
+    ys: list[float] = []
+    previous: date | None = None
+    for day, m in means:
+        if previous is not None and (day - previous).days > 6:
+            xs.append(math.nan)
+            ys.append(math.nan)
+        xs.append(day.toordinal() + offset)
+        ys.append(m)
+        previous = day
+    return np.array(xs, dtype=float), np.array(ys, dtype=float)
+
+
+def _draw_daily(score_ax: Axes, data: ChartData, d: _Drawing) -> Axes:
+    """The daily check-ins on their own 0-10 axis, behind the scale lines (the scales are what the assessment reads)."""
+    theme, options = d.theme, d.options
+    daily_ax = score_ax.twinx()
+    _style_axes(daily_ax, theme, options)
+    daily_ax.set_zorder(score_ax.get_zorder() - 1)
+    daily_ax.patch.set_visible(True)
+    daily_ax.patch.set_facecolor(theme.axes_bg)
+    score_ax.patch.set_visible(False)
+    daily_ax.set_ylim(-0.3, 10.3)
+    daily_ax.set_ylabel("daily check-in (0-10)")
+    for name in options.daily:
+        points = data.daily_points[name]
+        colour = theme.daily_colours[name]
+        xs = np.array([d.x(day) for day, _ in points], dtype=float)
+        ys = np.array([v for _, v in points], dtype=float)
+        (dots,) = daily_ax.plot(xs, ys, linestyle="none", marker=".", markersize=options.fs(4), alpha=0.35, color=colour, zorder=2)
+        d.artists.daily_point_lines[name] = dots
+        mx, my = _broken_mean_line(data.daily_mean7[name], d.offset)
+        (mean_line,) = daily_ax.plot(
+            mx,
+            my,
+            linestyle=DAILY_STYLE[name],
+            linewidth=1.5,
+            color=colour,
+            label=f"{words.words_for(words.DAILY, name)} (7-day mean)",
+            zorder=2.5,
+        )
+        d.artists.daily_mean_lines[name] = mean_line
+        d.legend_handles.append(mean_line)
+        if points:
+            d.hover_points.append((daily_ax, xs, ys, data.daily_texts[name]))
+    return daily_ax
+
+
+def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -> None:
+    """Each episode as a light span across both panels, its name at the top of the score panel."""
+    if not data.episodes:
+        return
+    theme = d.theme
+    verts = [[(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)] for ep in data.episodes for x0, x1 in [(d.x(ep.start), d.x(ep.end) + 1)]]
+    for ax in (score_ax, trial_ax):
+        coll = PolyCollection(
+            verts,
+            transform=ax.get_xaxis_transform(),
+            facecolors=theme.episode,
+            alpha=theme.episode_alpha,
+            edgecolors="none",
+            zorder=0.2,
+        )
+        ax.add_collection(coll, autolim=False)
+        d.artists.episode_collections.append(coll)
+    for ep in data.episodes:
+        d.artists.episode_texts.append(
+            score_ax.text(
+                d.x(ep.start),
+                0.985,
+                " " + ep.label,
+                transform=score_ax.get_xaxis_transform(),
+                ha="left",
+                va="top",
+                fontsize=d.options.fs(8),
+                color=theme.muted,
+                zorder=5,
+                clip_on=True,
+                in_layout=False,
+            )
+        )
+    d.legend_handles.append(Patch(facecolor=theme.episode, alpha=min(1.0, theme.episode_alpha * 2.5), label="episode"))
+
+
+# --------------------------------------------------------------------------- the lane panel
+
+
+def _bar_shapes(lanes: Sequence[TrialLane], d: _Drawing) -> tuple[list, list, list, list, list, set]:
+    """Every dose bar (taller = higher dose), adequate-dose strip and adequacy tick of the lanes, as plain shapes."""
+    bar_verts: list = []
+    bar_colours: list[str] = []
+    strip_verts: list = []
+    adequacy_x: list[float] = []
+    adequacy_y: list[float] = []
+    kinds_seen: set[str] = set()
+    for lane in lanes:
+        r = float(lane.row)
+        top_mg = max((s.mg for s in lane.segments), default=0.0)
+        kind = "augmentation" if lane.augmentation else "antidepressant"
+        kinds_seen.add(kind)
+        for seg in lane.segments:
+            x0 = d.x(seg.start)
+            x1 = d.x(seg.end) + 1  # the last day is covered all day
+            frac = seg.mg / top_mg if top_mg > 0 else 0.0
+            h = BAR_MIN_H + (BAR_MAX_H - BAR_MIN_H) * max(0.0, min(1.0, frac))
+            y0, y1 = r + BAR_BOTTOM - h, r + BAR_BOTTOM
+            bar_verts.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+            bar_colours.append(d.theme.bar_colours[kind])
+        for s, e in lane.adequate_spans:
+            x0, x1 = d.x(s), d.x(e) + 1
+            strip_verts.append([(x0, r + STRIP[0]), (x1, r + STRIP[0]), (x1, r + STRIP[1]), (x0, r + STRIP[1])])
+        if lane.adequacy_date is not None:
+            adequacy_x.append(d.x(lane.adequacy_date) + 0.5)
+            adequacy_y.append(r + (STRIP[0] + STRIP[1]) / 2.0)
+    return bar_verts, bar_colours, strip_verts, adequacy_x, adequacy_y, kinds_seen
+
+
+def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: Assessment | None) -> None:
+    if not lanes:
+        return
+    theme, options, artists = d.theme, d.options, d.artists
+    bar_verts, bar_colours, strip_verts, adequacy_x, adequacy_y, kinds_seen = _bar_shapes(lanes, d)
+    bars = PolyCollection(bar_verts, facecolors=bar_colours, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
+    ax.add_collection(bars, autolim=False)
+    artists.dose_collection = bars
+    ongoing = [lane for lane in lanes if lane.ongoing]
+    if ongoing:
+        # The arrow is drawn even at the panel's edge, where the word "ongoing" has no room.
+        (arrows,) = ax.plot(
+            [d.x(lane.end) + 1 for lane in ongoing],
+            [lane.row + BAR_BOTTOM - BAR_MIN_H / 2 for lane in ongoing],
+            linestyle="none",
+            marker=">",
+            markersize=options.fs(6),
+            color=theme.text,
+            zorder=5,
+            clip_on=False,
+        )
+        artists.ongoing_arrows = arrows
+    said = {"antidepressant": "antidepressant (taller = higher dose)", "augmentation": "augmentation (add-on)"}
+    for kind in ("antidepressant", "augmentation"):
+        if kind in kinds_seen:
+            d.legend_handles.append(Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind]))
+    if strip_verts:
+        strip = PolyCollection(strip_verts, facecolors="none", edgecolors=theme.text, linewidths=0.9, hatch="////", zorder=3)
+        ax.add_collection(strip, autolim=False)
+        artists.adequate_collection = strip
+        d.legend_handles.append(Patch(facecolor="none", edgecolor=theme.text, hatch="////", label="adequate dose"))
+    if adequacy_x:
+        weeks = assessment.settings.adequate_weeks if assessment is not None else None
+        (tick,) = ax.plot(
+            adequacy_x,
+            adequacy_y,
+            linestyle="none",
+            marker="|",
+            markersize=options.fs(12),
+            markeredgewidth=2.5,
+            color=theme.marker,
+            zorder=5,
+            label=f"{weeks} weeks at an adequate dose reached" if weeks else "adequate duration reached",
+        )
+        artists.adequacy_line = tick
+        d.legend_handles.append(tick)
+
+
+def _draw_sessions(ax: Axes, session_lanes: Sequence[SessionLane], markers: Sequence[SessionMarker], d: _Drawing) -> None:
+    for lane in session_lanes:
+        mine = [m for m in markers if m.treatment == lane.treatment]
+        xs = np.array([mdates.date2num(m.when.replace(tzinfo=None)) for m in mine], dtype=float)
+        ys = np.full(len(mine), float(lane.row))
+        (line,) = ax.plot(
+            xs,
+            ys,
+            linestyle="none",
+            marker=SESSION_MARKERS.get(lane.treatment, "X"),
+            markersize=d.options.fs(7),
+            markeredgecolor=d.theme.axes_bg,
+            markeredgewidth=0.6,
+            color=d.theme.session_colours.get(lane.treatment, d.theme.text),
+            zorder=4,
+            label=lane.label,
+        )
+        d.artists.session_lines[lane.treatment] = line
+        d.legend_handles.append(line)
+        d.hover_points.append((ax, xs, ys, [m.text for m in mine]))
+
+
+def _draw_row_texts(ax: Axes, data: ChartData, d: _Drawing) -> None:
+    """The hint shown when the rows are too thin to name, and the words of an empty lane panel."""
+    ax.tick_params(axis="y", length=0)
+    ax.set_yticks([])
+    d.artists.rows_hint = ax.text(
+        0.005, 0.98, "", transform=ax.transAxes, ha="left", va="top",
+        color=d.theme.muted, fontsize=d.options.fs(8), zorder=7, in_layout=False,
+    )
+    if not data.row_count:
+        d.artists.empty_text = ax.text(
+            0.5, 0.5, "No trials or sessions recorded yet", transform=ax.transAxes,
+            ha="center", va="center", color=d.theme.muted, fontsize=d.options.fs(9), in_layout=False,
+        )
+
+
+def _draw_marker(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -> None:
+    """The threshold marker across both panels, its words on a plate at the top of the score panel."""
+    marker = data.marker
+    if marker is None:
+        return
+    theme = d.theme
+    x = d.x(marker.date)
+    for ax in (score_ax, trial_ax):
+        d.artists.marker_lines.append(
+            # Drawn in the text colour: no series uses it, so the line cannot be mistaken for data.
+            ax.axvline(x, color=theme.text, linestyle=(0, (6, 2)), linewidth=2.0, zorder=6, label=MARKER_LABEL)
+        )
+    on_right = data.marker_on_right
+    d.artists.marker_text = score_ax.annotate(
+        marker.text,
+        xy=(x, 0.97),
+        xycoords=score_ax.get_xaxis_transform(),
+        xytext=(6 if on_right else -6, 0),
+        textcoords="offset points",
+        ha="left" if on_right else "right",
+        va="top",
+        multialignment="left",
+        fontsize=d.options.fs(9),
+        fontweight="bold",
+        color=theme.text,
+        bbox={"boxstyle": "round,pad=0.25", "facecolor": theme.axes_bg, "edgecolor": theme.text, "linewidth": 0.8, "alpha": 0.92},
+        zorder=8,
+        annotation_clip=True,
+        in_layout=False,
+    )
+    d.legend_handles.append(d.artists.marker_lines[0])

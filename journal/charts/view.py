@@ -1,0 +1,352 @@
+"""The drawn timeline as the window uses it: the Timeline and its artists, the days in view and what lies under the pointer.
+
+Moving the view never rebuilds the chart: it sets the panels' limits, fits the lane rows and
+their names to what is in view, and shows the labels that have room.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from journal.charts.choices import MARKER_LABEL
+from journal.charts.fast import LegendSlot
+from journal.charts.model import (
+    Band,
+    EpisodeSpan,
+    SessionLane,
+    SessionMarker,
+    ThresholdMarker,
+    TimelineOptions,
+    TrialLane,
+    episode_hover,
+    format_day,
+    mg_text,
+)
+from journal.charts.style import BAR_BOTTOM, BAR_MIN_H, LIGHT, MIN_ROWS, Theme
+
+__all__ = ["Timeline", "TimelineArtists", "set_range", "pan", "ord_offset", "day_num"]
+
+
+@dataclass
+class TimelineArtists:
+    """The matplotlib artists behind the model, for tests and for cheap updates on zoom."""
+
+    score_lines: dict[str, Line2D] = field(default_factory=dict)
+    daily_point_lines: dict[str, Line2D] = field(default_factory=dict)
+    daily_mean_lines: dict[str, Line2D] = field(default_factory=dict)
+    band_patches: list[Rectangle] = field(default_factory=list)
+    band_texts: list[Text] = field(default_factory=list)
+    episode_collections: list[PolyCollection] = field(default_factory=list)
+    episode_texts: list[Text] = field(default_factory=list)
+    dose_collection: PolyCollection | None = None
+    adequate_collection: PolyCollection | None = None
+    adequacy_line: Line2D | None = None
+    # Made when first in view (a long journal has hundreds of steps, most never looked at closely).
+    dose_texts: dict[tuple[str, int], Text] = field(default_factory=dict)  # (trial id, step index)
+    end_texts: dict[str, Text] = field(default_factory=dict)  # by trial id
+    session_lines: dict[str, Line2D] = field(default_factory=dict)
+    marker_lines: list[Line2D] = field(default_factory=list)
+    marker_text: Text | None = None
+    empty_text: Text | None = None
+    rows_hint: Text | None = None
+    ongoing_arrows: Line2D | None = None
+    legend_slot: LegendSlot | None = None
+
+    @property
+    def legend(self) -> Legend | None:
+        return self.legend_slot.legend if self.legend_slot is not None else None
+
+
+@dataclass
+class Timeline:
+    """A built timeline: the figure, its axes, everything plotted as plain data, and hover look-up."""
+
+    figure: Figure
+    score_ax: Axes
+    trial_ax: Axes
+    daily_ax: Axes | None
+    options: TimelineOptions
+    as_of: date
+    series: dict[str, list[tuple[date, int]]]
+    daily_points: dict[str, list[tuple[date, int]]]
+    daily_mean7: dict[str, list[tuple[date, float]]]
+    lanes: list[TrialLane]
+    session_lanes: list[SessionLane]
+    sessions: list[SessionMarker]
+    episodes: list[EpisodeSpan]
+    marker: ThresholdMarker | None
+    bands: list[Band]
+    full_range: tuple[date, date]
+    artists: TimelineArtists
+    range: tuple[date, date] | None = None
+    _theme: Theme = field(default=LIGHT, repr=False)
+    _hover_points: list = field(default_factory=list, repr=False)
+    _row_count: int = 0
+    _row_labels: list[str] = field(default_factory=list, repr=False)
+    _ticks_shown: tuple | None = field(default=None, repr=False)
+
+    @property
+    def xlim(self) -> tuple[float, float]:
+        lo, hi = self.trial_ax.get_xlim()
+        return float(lo), float(hi)
+
+    def hover_text(self, x: date | datetime | float, y: float, axes: Axes | None) -> str:
+        """Plain words for what lies under the pointer at (x, y) in `axes` data coordinates; "" for nothing."""
+        if axes is None or x is None or y is None:
+            return ""
+        xnum = day_num(x)
+        if not (math.isfinite(xnum) and math.isfinite(float(y))):
+            return ""
+        radius = _hover_radius(self)
+        px, py = axes.transData.transform((xnum, float(y)))
+        hits: list[tuple[float, str]] = []
+        if axes is self.trial_ax:
+            hits.extend(_trial_hits(self, xnum, float(y), px, radius))
+        elif axes is self.score_ax or (self.daily_ax is not None and axes is self.daily_ax):
+            hits.extend(_point_hits(self, px, py, radius))
+        else:
+            return ""
+        if self.marker is not None:
+            mx = axes.transData.transform((day_num(self.marker.date), 0.0))[0]
+            if abs(mx - px) <= radius:
+                hits.append((abs(mx - px) + 0.5, f"{MARKER_LABEL} on {format_day(self.marker.date)}"))
+        hits.sort(key=lambda h: h[0])
+        lines = list(dict.fromkeys(text for _, text in hits))[:6]
+        if not lines:
+            day = _day_of(xnum)
+            for ep in self.episodes:
+                if ep.start <= day <= ep.end:
+                    lines.append(episode_hover(ep))
+        return "\n".join(lines)
+
+
+
+def ord_offset() -> float:
+    # date2num of a day is its ordinal plus a constant (which depends on matplotlib's epoch setting);
+    # plain integer arithmetic is much faster than date2num over thousands of dates.
+    ref = date(2000, 1, 1)
+    return float(mdates.date2num(ref)) - ref.toordinal()
+
+
+def day_num(x: date | datetime | float) -> float:
+    if isinstance(x, datetime):
+        return float(mdates.date2num(x.replace(tzinfo=None)))
+    if isinstance(x, date):
+        return x.toordinal() + ord_offset()
+    return float(x)
+
+
+def _day_of(xnum: float) -> date:
+    return date.fromordinal(int(math.floor(xnum - ord_offset())))
+
+
+def _hover_radius(timeline: Timeline) -> float:
+    return max(6.0, 5.0 * timeline.options.font_scale) * timeline.figure.dpi / 72.0
+
+
+
+# --------------------------------------------------------------------------- zoom and pan
+
+
+def set_range(timeline: Timeline, start: date | None, end: date | None) -> None:
+    """Show the days from `start` to `end` (None: the journal's first or last day); moves the view, never rebuilds."""
+    first, last = timeline.full_range
+    start = start if start is not None else first
+    end = end if end is not None else last
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValueError(f"The chart's range {name} must be a day, not {value!r}.")
+    if start > end:
+        raise ValueError(f"The chart's range starts on {format_day(start)}, after it ends on {format_day(end)}.")
+    timeline.range = (start, end)
+    x0, x1 = day_num(start), day_num(end) + 1
+    # A little room at both ends keeps a point on the first or last day whole, not cut in half.
+    pad = max(0.5, (x1 - x0) * 0.015)
+    _apply_xlim(timeline, x0 - pad, x1 + pad)
+
+
+def pan(timeline: Timeline, days: float) -> None:
+    """Slide the view by `days` (negative: back in time), keeping its width; for dragging the chart."""
+    if not isinstance(days, (int, float)) or isinstance(days, bool) or not math.isfinite(days):
+        raise ValueError(f"The chart can only move by a number of days, not {days!r}.")
+    x0, x1 = timeline.xlim
+    _apply_xlim(timeline, x0 + days, x1 + days)
+    timeline.range = (_day_of(x0 + days), _day_of(x1 + days - 1))
+
+
+def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
+    timeline.score_ax.set_xlim(x0, x1)  # the daily axis is its twin and follows
+    timeline.trial_ax.set_xlim(x0, x1)
+    _fit_rows(timeline, x0, x1)
+    _show_fitting_labels(timeline, x0, x1)
+    offset = ord_offset()
+    # Keep each episode's label in view while enough of the episode is to hold it.
+    days_per_px = (x1 - x0) / max(1.0, timeline.score_ax.bbox.width)
+    font_px = timeline.options.fs(8) * timeline.figure.dpi / 72.0
+    for ep, text in zip(timeline.episodes, timeline.artists.episode_texts, strict=True):
+        e0 = max(ep.start.toordinal() + offset, x0)
+        e1 = min(ep.end.toordinal() + offset + 1, x1)
+        text.set_x(e0)
+        text.set_visible(e1 - e0 >= (len(ep.label) + 1) * 0.6 * font_px * days_per_px)
+
+
+def _fit_rows(timeline: Timeline, x0: float, x1: float) -> None:
+    # Only the rows with something in view take up the lane panel, so a 20-year journal
+    # zoomed to 3 months shows a few readable lanes rather than eighty slivers.
+    offset = ord_offset()
+    lanes: list[TrialLane | SessionLane] = [*timeline.lanes, *timeline.session_lanes]
+    visible = [
+        lane.row
+        for lane in lanes
+        if lane.start.toordinal() + offset < x1 and lane.end.toordinal() + offset + 1 > x0
+    ]
+    if timeline._row_count == 0:
+        lo, hi = 0, MIN_ROWS - 1
+    elif visible:
+        lo, hi = min(visible), max(visible)
+    else:
+        lo, hi = 0, timeline._row_count - 1
+    hi = max(hi, lo + MIN_ROWS - 1)
+    ax = timeline.trial_ax
+    ax.set_ylim(hi + 0.5, lo - 0.5)
+    # Names for the rows in view only: matplotlib formats every tick it is given, seen or not.
+    rows = range(lo, min(hi, timeline._row_count - 1) + 1)
+    row_px = max(1.0, ax.bbox.height) / (hi - lo + 1)
+    tick_pt = timeline.options.fs(9)
+    fits_pt = row_px * 0.8 * 72.0 / timeline.figure.dpi
+    hint = timeline.artists.rows_hint
+    if fits_pt >= min(tick_pt, 6.0):
+        ticks = (tuple(rows), round(min(tick_pt, fits_pt), 1))
+        message = ""
+    else:
+        ticks = ((), tick_pt)
+        message = f"{len(rows)} rows: zoom in, or point at a bar, to read its name"
+    if ticks != timeline._ticks_shown:
+        timeline._ticks_shown = ticks
+        ax.set_yticks(list(ticks[0]), [timeline._row_labels[r] for r in ticks[0]])
+        ax.tick_params(axis="y", labelsize=ticks[1])
+    if hint is not None:
+        hint.set_text(message)
+
+
+def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
+    ax = timeline.trial_ax
+    artists = timeline.artists
+    options, theme = timeline.options, timeline._theme
+    lo, hi = sorted(ax.get_ylim())
+    rows_in_view = max(1.0, hi - lo)
+    width_px = max(1.0, ax.bbox.width)
+    row_px = max(1.0, ax.bbox.height) / rows_in_view
+    days_per_px = (x1 - x0) / width_px
+    label_pt = options.fs(7.5)
+    font_px = label_pt * timeline.figure.dpi / 72.0
+    rows_fit = row_px >= 2.2 * font_px
+    ends_fit = row_px >= 1.3 * font_px
+    offset = ord_offset()
+    for hidden in (*artists.dose_texts.values(), *artists.end_texts.values()):
+        hidden.set_visible(False)
+    for lane in timeline.lanes:
+        if not lo - 1 < lane.row < hi + 1:
+            continue
+        r = float(lane.row)
+        for i, seg in enumerate(lane.segments):
+            # Centre the label on the part of the step in view, and show it only if it fits there.
+            s0 = max(seg.start.toordinal() + offset, x0)
+            s1 = min(seg.end.toordinal() + offset + 1, x1)
+            needed = (len(seg.label) * 0.6 * font_px + 6) * days_per_px
+            if not (rows_fit and s1 - s0 >= needed):
+                continue
+            text = artists.dose_texts.get((lane.trial_id, i))
+            if text is None:
+                text = ax.text(
+                    0.0, r, seg.label, ha="center", va="center", fontsize=label_pt, color=theme.bar_text,
+                    zorder=4, clip_on=True, in_layout=False,
+                )
+                artists.dose_texts[(lane.trial_id, i)] = text
+            text.set_x((s0 + s1) / 2.0)
+            text.set_visible(True)
+        end_x = lane.end.toordinal() + offset + 1
+        if ends_fit and x0 <= end_x < x1:
+            text = artists.end_texts.get(lane.trial_id)
+            if text is None:
+                text = ax.annotate(
+                    lane.end_text,
+                    xy=(end_x, r + BAR_BOTTOM - BAR_MIN_H / 2),
+                    xytext=(9 if lane.ongoing else 3, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=label_pt,
+                    color=theme.text,
+                    fontstyle="italic",
+                    zorder=4,
+                    annotation_clip=False,
+                    clip_on=True,
+                    in_layout=False,
+                )
+                artists.end_texts[lane.trial_id] = text
+            text.set_visible(True)
+
+
+# --------------------------------------------------------------------------- hover
+
+
+def _point_hits(timeline: Timeline, px: float, py: float, radius: float) -> list[tuple[float, str]]:
+    hits: list[tuple[float, str]] = []
+    for ax, xs, ys, texts in timeline._hover_points:
+        if ax is timeline.trial_ax or len(xs) == 0:
+            continue
+        pts = ax.transData.transform(np.column_stack([xs, ys]))
+        dist = np.hypot(pts[:, 0] - px, pts[:, 1] - py)
+        i = int(np.argmin(dist))
+        if dist[i] <= radius:
+            # Several entries on one day and value (two PHQ-9s of 16) read as one line.
+            hits.append((float(dist[i]), texts[i]))
+    return hits
+
+
+def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: float) -> list[tuple[float, str]]:
+    row = int(round(y))
+    if abs(y - row) > 0.5:
+        return []
+    offset = ord_offset()
+    hits: list[tuple[float, str]] = []
+    for lane in timeline.lanes:
+        if lane.row != row:
+            continue
+        for seg in lane.segments:
+            if seg.start.toordinal() + offset <= xnum < seg.end.toordinal() + offset + 1:
+                hits.append((1.0, f"{lane.drug} {seg.label}/day from {format_day(seg.start)}"))
+                day = _day_of(xnum)
+                if any(s <= day <= e for s, e in lane.adequate_spans):
+                    minimum = f"{mg_text(lane.min_adequate_mg)}/day" if lane.min_adequate_mg is not None else ""
+                    source = f", {lane.min_source}" if lane.min_source and minimum else ""
+                    hits.append((1.1, f"adequate dose (minimum {minimum}{source})" if minimum else "adequate dose"))
+        end_x = lane.end.toordinal() + offset + 1
+        end_px = timeline.trial_ax.transData.transform((end_x, 0.0))[0]
+        if xnum >= end_x and px - end_px <= 12 * radius:
+            if lane.ongoing:
+                hits.append((2.0, f"{lane.drug} ongoing as of {format_day(timeline.as_of)}"))
+            else:
+                hits.append((2.0, f"{lane.drug} {lane.end_text} ({format_day(lane.end)})"))
+    for ax, xs, ys, texts in timeline._hover_points:
+        if ax is not timeline.trial_ax or len(xs) == 0 or int(ys[0]) != row:
+            continue
+        sx = ax.transData.transform(np.column_stack([xs, ys]))[:, 0]
+        dist = np.abs(sx - px)
+        for i in np.argsort(dist, kind="stable")[:3]:
+            if dist[i] <= radius:
+                hits.append((float(dist[i]), texts[int(i)]))
+    return hits
