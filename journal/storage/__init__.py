@@ -268,7 +268,7 @@ def _revision_graph(folder: Path) -> tuple[frozenset[str], str]:
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in sorted((folder / "versions").glob("*.py")):
-        found = dict(m.groups() for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8")))
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8"))}
         if "revision" not in found:
             continue  # the package's __init__.py
         revisions.add(ast.literal_eval(found["revision"]))

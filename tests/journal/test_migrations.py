@@ -119,13 +119,13 @@ def test_using_a_journal_at_the_newest_revision_never_loads_alembic_nor_for_an_e
 
 
 def test_every_table_is_read_and_written_by_the_columns_the_models_give_it():
-    from journal.storage.rows import TABLES
+    from journal.storage.tables import ROWS
 
-    assert sorted(t.NAME for t in TABLES) == sorted(name for name in Base.metadata.tables if name != "alembic_version")
-    for table in TABLES:
-        columns = [c.name for c in Base.metadata.tables[table.NAME].columns]
-        assert list(table.WRITE) == columns, table.NAME
-        assert set(table.COLUMNS) <= set(columns), table.NAME
+    assert sorted(ROWS) == sorted(name for name in Base.metadata.tables if name != "alembic_version")
+    for name, rows in ROWS.items():
+        columns = [c.name for c in Base.metadata.tables[name].columns]
+        assert list(rows.write) == columns, name
+        assert set(rows.read) <= set(columns), name
 
 
 def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
