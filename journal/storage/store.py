@@ -258,8 +258,13 @@ def count(conn: Connection, kind: str) -> int:
 
 def insert_records(conn: Connection, kind: str, records: Sequence[Any]) -> None:
     """Store records already checked: one executemany per table (a trial's steps and side effects too)."""
-    values = _values(kind)
-    _run_many(conn, _insert(kind), [values(record) for record in records])
+    many = tb.ROWS[kind].many
+    if many is not None:
+        rows = many(records)
+    else:
+        values = _values(kind)
+        rows = [values(record) for record in records]
+    _run_many(conn, _insert(kind), rows)
     if kind == "trials":
         doses, effects = tb.trial_child_values(records)
         _run_many(conn, _insert("dose_steps"), doses)

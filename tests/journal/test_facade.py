@@ -17,7 +17,10 @@ from journal.facade import KINDS, Change, Journal
 D = date
 
 
-def _trial(id: str = "t1", start: date = D(2025, 1, 10), end: date | None = D(2025, 4, 1), **kw) -> r.Trial:
+_TRIAL_START, _TRIAL_END = D(2025, 1, 10), D(2025, 4, 1)
+
+
+def _trial(id: str = "t1", start: date = _TRIAL_START, end: date | None = _TRIAL_END, **kw) -> r.Trial:
     return r.Trial(
         id=id,
         drug=kw.pop("drug", "sertraline"),
