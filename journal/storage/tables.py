@@ -427,7 +427,8 @@ def _scores(rows: Sequence[tuple]) -> list[r.ScaleScore]:
 
 
 def _score_values(s: r.ScaleScore) -> tuple:
-    items = None if s.items is None else json.dumps([int(i) for i in s.items])
+    # The JSON list json.dumps writes ("[1, 0, 3]"), written directly: a tenth of the time.
+    items = None if s.items is None else f"[{', '.join([str(int(i)) for i in s.items])}]"
     return (s.id, text_day(s.date), s.scale, s.total, items, s.difficulty)
 
 
