@@ -1,4 +1,11 @@
-"""The one place a journal file is opened: file hygiene, encryption, SQLite settings and schema upgrades."""
+"""The one place a journal file is opened: file hygiene, encryption, SQLite settings and schema upgrades.
+
+The package holds all of the journal's SQL:
+- here: the engine on a file, its key, the check that it is a journal, and schema upgrades;
+- `tables`: the schema, written once as Core tables, and how each table's rows become records and back;
+- `store`: every statement the journal sends, built from those tables, for `journal.facade`;
+- `models`: ORM classes mapped onto the same tables, only for Alembic and for building a new file.
+"""
 
 from __future__ import annotations
 
