@@ -8,21 +8,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from journal import kinds
 from journal import records as r
-from journal.storage import rows as tb
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
+from journal.kinds import Kind
 from journal.safekeeping.locking import JournalLock
+from journal.storage import store
 
 __all__ = ["Journal", "Change", "RecordManager", "KINDS"]
 
-KINDS = ("episodes", "trials", "scores", "checkins", "labs", "conditions", "sessions", "notes")
+# The record kinds a journal holds, in the order it stores and lists them (journal.kinds).
+KINDS = kinds.KIND_NAMES
+_Kind = Kind  # the name the record checks below were written with
 
 R = TypeVar("R")
 
@@ -41,144 +44,20 @@ class Change:
     author: str | None = None
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """How one record kind is stored, listed and named."""
-
-    name: str
-    table: type[tb.Table]
-    record: type
-    prefix: str  # fresh ids read like "t-3f9a2c"; the prefix keeps ids unique across kinds too
-    singular: str
-    order: tuple[str, ...]  # columns to sort by: date first, then id
-    # Kinds whose sort columns are never empty and are read by `table.from_row` are sorted here, by
-    # the stored text, after a plain read: SQLite would walk the date index row by row and then
-    # sort each day's ids apart, a third slower for the thousands of daily check-ins. Stored
-    # dates are ISO text and SQLite compares text by its UTF-8 bytes, in code point order as
-    # Python does, so the order is the same.
-    sort_here: bool = False
-
-
-def _kinds() -> dict[str, _Kind]:
-    return {
-        "episodes": _Kind("episodes", tb.EpisodeTable, r.Episode, "e", "episode", ("start", "id"), sort_here=True),
-        "trials": _Kind("trials", tb.TrialTable, r.Trial, "t", "trial", ("start", "id")),
-        "scores": _Kind("scores", tb.ScoreTable, r.ScaleScore, "s", "score", ("date", "id"), sort_here=True),
-        "checkins": _Kind(
-            "checkins", tb.CheckInTable, r.DailyCheckIn, "d", "check-in", ("date", "id"), sort_here=True
-        ),
-        "labs": _Kind("labs", tb.LabTable, r.Lab, "l", "lab result", ("date", "id"), sort_here=True),
-        "conditions": _Kind("conditions", tb.ConditionTable, r.Condition, "c", "condition", ("since", "id")),
-        # Same-day sessions follow their time as written, then id, so the order never wobbles.
-        "sessions": _Kind("sessions", tb.SessionTable, r.Session, "k", "session", ("day", "at", "id")),
-        "notes": _Kind("notes", tb.NoteTable, r.Note, "n", "note", ("date", "id"), sort_here=True),
-    }
-
-
-_KINDS = _kinds()
-
-
-def _bind_day(value: date) -> str:
-    """A date as the journal stores it (what SQLAlchemy's SQLite Date type writes, so comparisons match)."""
-    if not isinstance(value, date):
-        raise TypeError(f"a date is needed here, not {type(value).__name__}")
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-
-
-def _range_filter(kind: _Kind, start: date | None, end: date | None) -> tuple[list[str], list[str]]:
-    """SQL conditions (and their parameters) for "overlaps start..end, both ends included" for this kind."""
-    t = f'"{kind.table.NAME}"'
-    conds: list[str] = []
-    params: list[str] = []
-    if kind.name in ("episodes", "trials"):
-        # A span from its start to its end, or on and on while ongoing.
-        if end is not None:
-            conds.append(f'{t}."start" <= ?')
-            params.append(_bind_day(end))
-        if start is not None:
-            conds.append(f'({t}."end" IS NULL OR {t}."end" >= ?)')
-            params.append(_bind_day(start))
-    elif kind.name == "conditions":
-        # A condition holds from `since` on; one with no `since` is always part of the picture.
-        if end is not None:
-            conds.append(f'({t}."since" IS NULL OR {t}."since" <= ?)')
-            params.append(_bind_day(end))
-    else:
-        column = f'{t}."day"' if kind.name == "sessions" else f'{t}."date"'
-        if start is not None:
-            conds.append(f"{column} >= ?")
-            params.append(_bind_day(start))
-        if end is not None:
-            conds.append(f"{column} <= ?")
-            params.append(_bind_day(end))
-    return conds, params
-
-
-def _rows(conn: Connection, sql: str, params: tuple | list = ()) -> list[tuple]:
-    """Run one statement with the driver's own cursor, in the connection's transaction; its rows as tuples.
-
-    No ORM object and no SQLAlchemy row per row (nine tenths of the time of listing a long
-    journal); Journal._connection turns the driver's own errors into JournalErrors.
-    """
-    if not conn.in_transaction():
-        conn.begin()  # the engine's begin hook sends BEGIN: each facade call is one real transaction
-    return conn.connection.driver_connection.execute(sql, tuple(params)).fetchall()
-
-
-def _write(conn: Connection, sql: str, rows: list[tuple]) -> None:
-    """Many rows with one statement (executemany), in the connection's transaction."""
-    if rows:
-        conn.exec_driver_sql(sql, rows)
-
-
-def _read(conn: Connection, kind: _Kind, conds: list[str] = [], params: tuple | list = ()) -> list:  # noqa: B006
-    """The records of this kind matching every SQL condition in `conds`, by date then id."""
-    where = f" WHERE {' AND '.join(conds)}" if conds else ""
-    table = kind.table
-    if kind.sort_here:
-        rows = _rows(conn, f"{table.select_sql()}{where}", params)
-        rows.sort(key=itemgetter(*(table.COLUMNS.index(c) for c in kind.order)))
-    else:
-        order = ", ".join(f'"{c}"' for c in kind.order)
-        rows = _rows(conn, f"{table.select_sql()}{where} ORDER BY {order}", params)
-    if kind.name != "trials":
-        build = table.from_row
-        return [build(row) for row in rows]
-    if not rows:
-        return []
-    # Each trial's steps and side effects: one query each for all the listed trials, grouped here.
-    picked = f' WHERE "trial_id" IN (SELECT "id" FROM "trials"{where})' if conds else ""
-    doses = _children(conn, tb.DoseStepTable, picked, params)
-    effects = _children(conn, tb.SideEffectTable, picked, params)
-    return [tb.TrialTable.from_row(row, doses.get(row[0], ()), effects.get(row[0], ())) for row in rows]
-
-
-def _children(conn: Connection, table: type[tb.Table], where: str, params: tuple | list) -> dict[str, tuple]:
-    grouped: dict[str, list] = {}
-    build = table.from_row
-    for child in _rows(conn, f"{table.select_sql()}{where} ORDER BY {table.ORDER}", params):
-        grouped.setdefault(child[0], []).append(build(child))
-    return {trial: tuple(items) for trial, items in grouped.items()}
-
-
-def _held(conn: Connection, kind: _Kind, record_id: str) -> bool:
-    return bool(_rows(conn, f'SELECT 1 FROM "{kind.table.NAME}" WHERE "id" = ?', (record_id,)))
-
-
-def _author(conn: Connection, record_id: str) -> str | None:
-    found = _rows(conn, 'SELECT "author" FROM "entries_by" WHERE "record" = ?', (record_id,))
-    return found[0][0] if found else None
-
-
-def _forget_author(conn: Connection, record_id: str) -> None:
-    _rows(conn, 'DELETE FROM "entries_by" WHERE "record" = ?', (record_id,))
-
-
-def _new_id(kind: _Kind, taken: Callable[[str], bool]) -> str:
+def _new_id(kind: Kind, taken: Callable[[str], bool]) -> str:
     while True:
         candidate = f"{kind.prefix}-{secrets.token_hex(3)}"
         if not taken(candidate):
             return candidate
+
+
+def _author_problems(author: Any, where: str = "author") -> list[Problem]:
+    """What is wrong with a caregiver's name (None, the journal's owner, is always right)."""
+    if author is None:
+        return []
+    if not isinstance(author, str) or not author.strip():
+        return [Problem(where, "must be a name, or empty for the journal's owner")]
+    return _storable_problems(author, where)
 
 
 def _validate(kind: str, record: Any) -> list[Problem]:
@@ -275,7 +154,7 @@ class RecordManager(Generic[R]):
 
     def __init__(self, journal: Journal, kind: str):
         self._journal = journal
-        self._kind = _KINDS[kind]
+        self._kind = kinds.kind(kind)
 
     @property
     def kind(self) -> str:
@@ -283,9 +162,8 @@ class RecordManager(Generic[R]):
 
     def list(self, start: date | None = None, end: date | None = None) -> list[R]:
         """Records overlapping `start`..`end` (both included; None leaves that side open), by date then id."""
-        conds, params = _range_filter(self._kind, start, end)
         with self._journal._connection() as conn:
-            return _read(conn, self._kind, conds, params)
+            return store.read(conn, self._kind.name, start, end)
 
     def get(self, record_id: str) -> R:
         """The record with this id; NotFoundError if the journal holds none."""
@@ -294,50 +172,44 @@ class RecordManager(Generic[R]):
 
     def count(self) -> int:
         with self._journal._connection() as conn:
-            return _rows(conn, f'SELECT count(*) FROM "{self._kind.table.NAME}"')[0][0]
+            return store.count(conn, self._kind.name)
 
     def _load(self, conn: Connection, record_id: str) -> Any:
-        found = _read(conn, self._kind, [f'"{self._kind.table.NAME}"."id" = ?'], (record_id,))
-        if not found:
+        found = store.read_one(conn, self._kind.name, record_id)
+        if found is None:
             raise NotFoundError(f"The journal holds no {self._kind.singular} with id {record_id!r}.")
-        return found[0]
+        return found
 
-    def add(self, record: R) -> Change:
-        """Store a new record (an empty id gets a fresh one); ValidationError names each wrong field."""
+    def add(self, record: R, *, author: str | None = None) -> Change:
+        """Store a new record (an empty id gets a fresh one); ValidationError names each wrong field.
+
+        `author` marks it as entered by a caregiver, in the same transaction: the record and
+        who entered it are stored together or not at all.
+        """
+        return self._add(record, author)
+
+    def _add(self, record: Any, author: str | None) -> Change:
         kind = self._kind
         _check_record_type(kind, record)
         with self._journal._connection() as conn:
             if record.id == "":
-                record = r.replace(record, id=_new_id(kind, lambda i: _held(conn, kind, i)))
-            problems = _validate(kind.name, record)
-            if _held(conn, kind, record.id):
+                record = r.replace(record, id=_new_id(kind, lambda i: store.held(conn, kind.name, i)))
+            problems = _validate(kind.name, record) + _author_problems(author)
+            if store.held(conn, kind.name, record.id):
                 problems.append(Problem("id", "the journal already holds a record with this id"))
             if problems:
                 raise ValidationError(problems)
-            self._insert(conn, [record])
+            store.insert_records(conn, kind.name, [record])
+            if author is not None:
+                store.set_author(conn, record.id, author.strip())
             conn.commit()
-            return Change(kind.name, "added", self._load(conn, record.id))
-
-    def _insert(self, conn: Connection, records: list) -> None:
-        # The rows are already checked and in stored form: one executemany per table.
-        table = self._kind.table
-        _write(conn, table.insert_sql(), [table.values(rec) for rec in records])
-        if self._kind.name == "trials":
-            doses: list[tuple] = []
-            effects: list[tuple] = []
-            for rec in records:
-                d, e = tb.TrialTable.child_values(rec)
-                doses.extend(d)
-                effects.extend(e)
-            _write(conn, tb.DoseStepTable.insert_sql(), doses)
-            _write(conn, tb.SideEffectTable.insert_sql(), effects)
-
-    def _remove(self, conn: Connection, record_id: str) -> None:
-        # Its dose steps and side effects go with it (ON DELETE CASCADE).
-        _rows(conn, f'DELETE FROM "{self._kind.table.NAME}" WHERE "id" = ?', (record_id,))
+            return Change(kind.name, "added", self._load(conn, record.id), author=author and author.strip())
 
     def update(self, record: R) -> Change:
         """Replace the stored record that has this id; NotFoundError if there is none."""
+        return self._update(record)
+
+    def _update(self, record: Any) -> Change:
         kind = self._kind
         _check_record_type(kind, record)
         problems = _validate(kind.name, record)
@@ -346,8 +218,8 @@ class RecordManager(Generic[R]):
             if problems:
                 raise ValidationError(problems)
             # Replacing the row outright keeps one code path with add.
-            self._remove(conn, record.id)
-            self._insert(conn, [record])
+            store.remove(conn, kind.name, record.id)
+            store.insert_records(conn, kind.name, [record])
             conn.commit()
             return Change(kind.name, "updated", self._load(conn, record.id))
 
@@ -356,10 +228,10 @@ class RecordManager(Generic[R]):
         kind = self._kind
         with self._journal._connection() as conn:
             old = self._load(conn, record_id)
-            author = _author(conn, record_id)
-            self._remove(conn, record_id)
-            if author is not None and not self._journal._id_held(conn, record_id):
-                _forget_author(conn, record_id)
+            author = store.author(conn, record_id)
+            store.remove(conn, kind.name, record_id)
+            if author is not None and not store.held_anywhere(conn, record_id):
+                store.set_author(conn, record_id, None)
             conn.commit()
             return Change(kind.name, "deleted", old, author=author)
 
@@ -425,8 +297,8 @@ class Journal:
         except IntegrityError as exc:
             raise JournalError(f"The journal refused the change: {exc.orig}") from None
         except DBAPIError as exc:
-            raise database_error(self._path, exc.orig) from None
-        except self._driver_error as exc:  # from the plain reads and writes of _rows
+            raise database_error(self._path, exc.orig if exc.orig is not None else exc) from None
+        except self._driver_error as exc:  # from the plain reads and writes of journal.storage.store
             if isinstance(exc, self._driver_integrity_error):
                 raise JournalError(f"The journal refused the change: {exc}") from None
             raise database_error(self._path, exc) from None
@@ -435,7 +307,7 @@ class Journal:
 
     def profile(self) -> r.Profile:
         with self._connection() as conn:
-            return _profile(conn)
+            return store.profile(conn)
 
     def set_profile(self, profile: r.Profile) -> r.Profile:
         """Replace the profile; the display name and birth year are both optional."""
@@ -443,13 +315,13 @@ class Journal:
         if problems:
             raise ValidationError(problems)
         with self._connection() as conn:
-            _write(conn, _REPLACE_PROFILE, [tb.ProfileTable.values(profile)])
+            store.write_profile(conn, profile)
             conn.commit()
         return profile
 
     def settings(self) -> r.Settings:
         with self._connection() as conn:
-            return _settings(conn)
+            return store.settings(conn)
 
     def update_settings(self, **changes: Any) -> r.Settings:
         """Change the named settings only (trd-rules.md); ValidationError names any wrong key or value."""
@@ -462,55 +334,47 @@ class Journal:
             return settings
 
     def _write_settings(self, conn: Connection, changes: dict[str, Any]) -> r.Settings:
-        new = r.replace(_settings(conn), **changes)
-        _write(conn, _REPLACE_SETTINGS, [tb.SettingsTable.values(new)])
+        new = r.replace(store.settings(conn), **changes)
+        store.write_settings(conn, new)
         return new
 
     def set_author(self, record_id: str, author: str | None) -> None:
         """Mark a record as entered by `author` (caregiver mode), or by the owner again with None."""
-        if author is not None and (not isinstance(author, str) or not author.strip()):
-            raise ValidationError(Problem("author", "must be a name, or empty for the journal's owner"))
-        if author is not None and _storable_problems(author, "author"):
-            raise ValidationError(_storable_problems(author, "author"))
+        problems = _author_problems(author)
+        if problems:
+            raise ValidationError(problems)
         with self._connection() as conn:
-            if not self._id_held(conn, record_id):
+            if not store.held_anywhere(conn, record_id):
                 raise NotFoundError(f"The journal holds no record with id {record_id!r}.")
-            if author is None:
-                _forget_author(conn, record_id)
-            else:
-                _write(conn, _REPLACE_AUTHOR, [(record_id, author.strip())])
+            store.set_author(conn, record_id, None if author is None else author.strip())
             conn.commit()
 
     def author_of(self, record_id: str) -> str | None:
         with self._connection() as conn:
-            return _author(conn, record_id)
-
-    def _id_held(self, conn: Connection, record_id: str) -> bool:
-        return any(_held(conn, k, record_id) for k in _KINDS.values())
+            return store.author(conn, record_id)
 
     # ------------------------------------------------------------------ everything at once
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the journal holds."""
         with self._connection() as conn:
-            return {
-                name: _rows(conn, f'SELECT count(*) FROM "{kind.table.NAME}"')[0][0] for name, kind in _KINDS.items()
-            }
+            return {name: store.count(conn, name) for name in KINDS}
 
     def ids(self) -> dict[str, set[str]]:
         """Every id held, by kind (what the importer checks a file against)."""
         with self._connection() as conn:
-            return {name: _ids(conn, kind) for name, kind in _KINDS.items()}
+            return {name: store.ids(conn, name) for name in KINDS}
 
     def contents(self) -> r.JournalContents:
         """Everything the journal holds, each list sorted by date (or start) then id."""
         with self._connection() as conn:
-            lists = {name: tuple(_read(conn, kind)) for name, kind in _KINDS.items()}
-            entries = tuple(
-                r.EntryBy(record=record, author=author)
-                for record, author in _rows(conn, f'{tb.EntryByTable.select_sql()} ORDER BY "record"')
+            lists = {name: tuple(store.read(conn, name)) for name in KINDS}
+            return r.JournalContents(
+                profile=store.profile(conn),
+                settings=store.settings(conn),
+                entries_by=tuple(store.entries_by(conn)),
+                **lists,
             )
-            return r.JournalContents(profile=_profile(conn), settings=_settings(conn), entries_by=entries, **lists)
 
     def import_contents(
         self,
@@ -536,81 +400,74 @@ class Journal:
         problems += [Problem(f"profile.{p.field}", p.message) for p in _profile_problems(contents.profile)]
         today = date.today()
         with self._connection() as conn:
-            held = {name: _ids(conn, kind) for name, kind in _KINDS.items()}
-            every_id = set().union(*held.values())
-            batches: dict[str, list] = {}
-            for name, kind in _KINDS.items():
-                seen: set[str] = set()
-                batch: list = []
-                taken = held[name]
-                for record in getattr(contents, name):
-                    _check_record_type(kind, record)
-                    if record.id == "":
-                        record = r.replace(record, id=_new_id(kind, lambda i: i in taken or i in seen))
-                    rid = record.id
-                    if rid in taken:
-                        problems.append(Problem(f"{name}[{rid}].id", "the journal already holds a record with this id"))
-                    elif rid in seen:
-                        problems.append(Problem(f"{name}[{rid}].id", f"is given twice in {name}"))
-                    # A check-in from the reader holds only small numbers and real text: its date is all
-                    # that can still be off (thousands of them in a long journal, so the walk is skipped).
-                    plain = (
-                        record.date <= today if validated and type(record) is r.DailyCheckIn
-                        else validated and _plainly_storable(record, today)
-                    )
-                    if not plain:
-                        where = f"{name}[{rid}]"
-                        for p in _validate(name, record):
-                            problems.append(Problem(f"{where}.{p.field}" if p.field else where, p.message))
-                    seen.add(rid)
-                    batch.append(record)
-                batches[name] = batch
-                every_id |= seen
-            authors: dict[str, str] = {}
-            for i, entry in enumerate(contents.entries_by):
-                where = f"entries_by[{i}]"
-                if entry.record not in every_id:
-                    problems.append(Problem(f"{where}.record", f"no record has the id {entry.record!r}"))
-                elif not isinstance(entry.author, str) or not entry.author.strip():
-                    problems.append(Problem(f"{where}.author", "must be a name"))
-                elif _storable_problems(entry.author):
-                    problems += _storable_problems(entry.author, f"{where}.author")
-                else:
-                    authors[entry.record] = entry.author.strip()
+            held = {name: store.ids(conn, name) for name in KINDS}
+            batches = {
+                name: _import_batch(contents, kinds.kind(name), held[name], validated, today, problems) for name in KINDS
+            }
+            every_id = set().union(*held.values(), *({rec.id for rec in batch} for batch in batches.values()))
+            authors = _import_authors(contents.entries_by, every_id, problems)
             if problems:
                 raise ValidationError(problems)
 
             for name, batch in batches.items():
-                getattr(self, name)._insert(conn, batch)
+                store.insert_records(conn, name, batch)
             # A record's earlier author (if any) gives way to the file's.
-            _write(conn, _REPLACE_AUTHOR, list(authors.items()))
+            store.set_authors(conn, authors.items())
             if settings_changes:
                 self._write_settings(conn, settings_changes)
             given = {k: v for k, v in vars(contents.profile).items() if v is not None}
             if given:
-                new = r.replace(_profile(conn), **given)
-                _write(conn, _REPLACE_PROFILE, [tb.ProfileTable.values(new)])
+                store.write_profile(conn, r.replace(store.profile(conn), **given))
             conn.commit()
 
 
-# The profile and the settings are one row each (id 1); a record has at most one author.
-_REPLACE_PROFILE = tb.ProfileTable.insert_sql().replace("INSERT", "INSERT OR REPLACE", 1)
-_REPLACE_SETTINGS = tb.SettingsTable.insert_sql().replace("INSERT", "INSERT OR REPLACE", 1)
-_REPLACE_AUTHOR = tb.EntryByTable.insert_sql().replace("INSERT", "INSERT OR REPLACE", 1)
+def _import_batch(
+    contents: r.JournalContents, kind: Kind, taken: set[str], validated: bool, today: date, problems: list[Problem]
+) -> list:
+    """The records of one kind to import, each given an id when it has none; what is wrong goes to `problems`."""
+    name = kind.name
+    seen: set[str] = set()
+    batch: list = []
+    exact = kind.record
+    for record in getattr(contents, name):
+        if type(record) is not exact:  # the check itself only for what may be another class
+            _check_record_type(kind, record)
+        if record.id == "":
+            record = r.replace(record, id=_new_id(kind, lambda i: i in taken or i in seen))
+        rid = record.id
+        if rid in taken:
+            problems.append(Problem(f"{name}[{rid}].id", "the journal already holds a record with this id"))
+        elif rid in seen:
+            problems.append(Problem(f"{name}[{rid}].id", f"is given twice in {name}"))
+        # A check-in from the reader holds only small numbers and real text: its date is all
+        # that can still be off (thousands of them in a long journal, so the walk is skipped).
+        plain = (
+            record.date <= today if validated and type(record) is r.DailyCheckIn
+            else validated and _plainly_storable(record, today)
+        )
+        if not plain:
+            where = f"{name}[{rid}]"
+            for p in _validate(name, record):
+                problems.append(Problem(f"{where}.{p.field}" if p.field else where, p.message))
+        seen.add(rid)
+        batch.append(record)
+    return batch
 
 
-def _ids(conn: Connection, kind: _Kind) -> set[str]:
-    return {row[0] for row in _rows(conn, f'SELECT "id" FROM "{kind.table.NAME}"')}
-
-
-def _profile(conn: Connection) -> r.Profile:
-    found = _rows(conn, f'{tb.ProfileTable.select_sql()} WHERE "id" = 1')
-    return tb.ProfileTable.from_row(found[0]) if found else r.Profile()
-
-
-def _settings(conn: Connection) -> r.Settings:
-    found = _rows(conn, f'{tb.SettingsTable.select_sql()} WHERE "id" = 1')
-    return tb.SettingsTable.from_row(found[0]) if found else r.Settings()
+def _import_authors(entries: tuple[r.EntryBy, ...], every_id: set[str], problems: list[Problem]) -> dict[str, str]:
+    """Who entered which imported record, by record id; what is wrong goes to `problems`."""
+    authors: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        where = f"entries_by[{i}]"
+        if entry.record not in every_id:
+            problems.append(Problem(f"{where}.record", f"no record has the id {entry.record!r}"))
+        elif not isinstance(entry.author, str) or not entry.author.strip():
+            problems.append(Problem(f"{where}.author", "must be a name"))
+        elif _storable_problems(entry.author):
+            problems += _storable_problems(entry.author, f"{where}.author")
+        else:
+            authors[entry.record] = entry.author.strip()
+    return authors
 
 
 # ---------------------------------------------------------------------- checks of the journal's own values
@@ -625,10 +482,8 @@ def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
         if allowed is None:
             problems.append(Problem(key, f"is not a setting (the settings are {', '.join(SETTINGS_ALLOWED)})"))
             continue
-        if key == "count_augmentation":
-            ok = isinstance(value, bool)
-        else:
-            ok = not isinstance(value, bool) and value in allowed
+        # a flag is true or false; every other setting is a number from its list, never a flag
+        ok = isinstance(value, bool) if key == "count_augmentation" else not isinstance(value, bool) and value in allowed
         if not ok:
             shown = ", ".join("true" if a is True else "false" if a is False else str(a) for a in allowed)
             problems.append(Problem(key, f"must be one of {shown}, got {value!r}"))

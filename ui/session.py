@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from journal import kinds as _kinds
-from journal.errors import JournalError
 
 if TYPE_CHECKING:  # names for the type hints only: the window paints before these modules load
     from journal.clinical.assessment import Assessment
@@ -157,11 +156,12 @@ class JournalSession(QObject):
     # -- what the window does (each an undoable step) ---------------------------------------
 
     def add(self, kind: str, record):
-        """Store a new record, marked with who entered it in caregiver mode; raises ValidationError (nothing stored) when a field is wrong."""
+        """Store a new record, marked with who entered it in caregiver mode, in one step.
+
+        Raises ValidationError (nothing stored) when a field or the caregiver's name is wrong.
+        """
         author = self.author
-        change = self._manager(kind).add(record)
-        if author:
-            _mark_author(self, kind, change.record.id, author)
+        change = self._manager(kind).add(record, author=author)  # the record and its author in one step
         self.undo_stack.push(_AddCommand(self, kind, change.record, author))
         self._after_change(kind, change, author)
         return change.record
@@ -277,15 +277,6 @@ def _with_change(held: JournalContents, change: Change, author: str | None = Non
     return replace(held, **{change.kind: getattr(ordered, change.kind)}, entries_by=ordered.entries_by)
 
 
-def _mark_author(session: JournalSession, kind: str, record_id: str, author: str) -> None:
-    """Mark a just-added record with its author; if that fails, take the record out again (all or nothing)."""
-    try:
-        session.journal.set_author(record_id, author)
-    except JournalError:
-        session._manager(kind).delete(record_id)
-        raise
-
-
 class _DoneCommand(QUndoCommand):
     """A command whose first redo already happened through the facade (when it was pushed)."""
 
@@ -320,10 +311,7 @@ class _AddCommand(_DoneCommand):
 
     def _apply(self) -> Change:
         # re-adding keeps the id, so a later command that names this record still finds it
-        change = self._session._manager(self._kind).add(self._record)
-        if self._author:
-            _mark_author(self._session, self._kind, self._record.id, self._author)
-        return replace(change, author=self._author)
+        return self._session._manager(self._kind).add(self._record, author=self._author)
 
     def _revert(self) -> Change:
         # the facade lets go of who entered it along with the record
@@ -353,11 +341,8 @@ class _DeleteCommand(_DoneCommand):
         return self._session._manager(self._kind).delete(self._record.id)
 
     def _revert(self) -> Change:
-        change = self._session._manager(self._kind).add(self._record)
-        if self._author:
-            # caregiver mode: the record comes back with who entered it
-            self._session.journal.set_author(self._record.id, self._author)
-        return replace(change, author=self._author)
+        # caregiver mode: the record comes back with who entered it, in the same transaction
+        return self._session._manager(self._kind).add(self._record, author=self._author)
 
 
 class _SettingsCommand(_DoneCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from journal.storage.models import Base
+from journal.storage.tables import metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -13,7 +13,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,  # the schema as journal/storage/tables.py describes it
     # SQLite alters tables by copying them; later revisions use op.batch_alter_table.
     render_as_batch=True,
 )

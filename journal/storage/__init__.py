@@ -1,4 +1,11 @@
-"""The one place a journal file is opened: file hygiene, encryption, SQLite settings and schema upgrades."""
+"""The one place a journal file is opened: file hygiene, encryption, SQLite settings and schema upgrades.
+
+The package holds all of the journal's SQL:
+- here: the engine on a file, its key, the check that it is a journal, and schema upgrades;
+- `tables`: the schema, written once as Core tables, and how each table's rows become records and back;
+- `store`: every statement the journal sends, built from those tables, for `journal.facade`;
+- `models`: ORM classes mapped onto the same tables, only for Alembic and for building a new file.
+"""
 
 from __future__ import annotations
 
@@ -268,7 +275,7 @@ def _revision_graph(folder: Path) -> tuple[frozenset[str], str]:
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in sorted((folder / "versions").glob("*.py")):
-        found = dict(m.groups() for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8")))
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8"))}
         if "revision" not in found:
             continue  # the package's __init__.py
         revisions.add(ast.literal_eval(found["revision"]))

@@ -18,7 +18,10 @@ from journal.opening import open_file
 D = date
 
 
-def _trial(id: str = "t1", start: date = D(2025, 1, 10), end: date | None = D(2025, 4, 1), **kw) -> r.Trial:
+_TRIAL_START, _TRIAL_END = D(2025, 1, 10), D(2025, 4, 1)
+
+
+def _trial(id: str = "t1", start: date = _TRIAL_START, end: date | None = _TRIAL_END, **kw) -> r.Trial:
     return r.Trial(
         id=id,
         drug=kw.pop("drug", "sertraline"),
@@ -330,6 +333,40 @@ def test_a_caregivers_entry_is_marked_and_the_mark_comes_back_with_an_undone_del
     assert journal.contents().author_of("s1") == "caregiver"
     journal.set_author("s1", None)
     assert journal.contents().entries_by == ()
+
+
+def test_a_caregivers_add_stores_the_record_and_who_entered_it_together(journal):
+    change = journal.notes.add(r.Note(id="", date=D(2025, 3, 1), text="slept badly"), author="  Sam ")
+    assert change.author == "Sam"
+    assert journal.author_of(change.record.id) == "Sam"
+
+    journal.notes.delete(change.record.id)
+    again = journal.notes.add(change.record, author=change.author)  # what undoing the delete does
+    assert again.record == change.record and journal.author_of(change.record.id) == "Sam"
+
+    owners = journal.notes.add(r.Note(id="n-owner", date=D(2025, 3, 2), text="mine"))
+    assert owners.author is None and journal.author_of("n-owner") is None
+
+
+@pytest.mark.parametrize("author, field", [("   ", "author"), ("Sam\udc00", "author")])
+def test_a_caregivers_add_with_a_name_that_cannot_be_stored_stores_nothing(journal, author, field):
+    with pytest.raises(ValidationError) as caught:
+        journal.notes.add(r.Note(id="n1", date=D(2025, 3, 1), text="slept badly"), author=author)
+    assert [p.field for p in caught.value.problems] == [field]
+    assert journal.counts()["notes"] == 0 and journal.contents().entries_by == ()
+
+
+def test_a_caregivers_add_that_fails_half_way_leaves_neither_the_record_nor_the_name(journal, monkeypatch):
+    from journal.storage import store
+
+    def broken(*_args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "set_author", broken)
+    with pytest.raises(JournalError):
+        journal.notes.add(r.Note(id="n1", date=D(2025, 3, 1), text="slept badly"), author="Sam")
+    monkeypatch.undo()
+    assert journal.counts()["notes"] == 0 and journal.contents().entries_by == ()
 
 
 def test_marking_the_author_of_a_missing_record_is_refused(journal):

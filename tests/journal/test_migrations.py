@@ -14,8 +14,8 @@ from alembic.migration import MigrationContext
 from journal import storage
 from journal.errors import JournalError
 from journal.opening import open_file
-from journal.storage.models import Base
 from journal.records import Note
+from journal.storage.models import Base
 
 
 def _digest(path: Path) -> str:
@@ -54,7 +54,7 @@ def test_the_revisions_read_without_alembic_are_the_ones_alembic_finds():
     assert storage.known_revisions() == {s.revision for s in scripts.walk_revisions()}
     assert storage.head_revision() == scripts.get_current_head()
     # A new journal is built from the models and stamped with this revision: they must describe the newest.
-    assert storage.MODELS_REVISION == scripts.get_current_head()
+    assert scripts.get_current_head() == storage.MODELS_REVISION
 
 
 def _schema(path: Path) -> list[tuple]:
@@ -119,13 +119,13 @@ def test_using_a_journal_at_the_newest_revision_never_loads_alembic_nor_for_an_e
 
 
 def test_every_table_is_read_and_written_by_the_columns_the_models_give_it():
-    from journal.storage.rows import TABLES
+    from journal.storage.tables import ROWS
 
-    assert sorted(t.NAME for t in TABLES) == sorted(name for name in Base.metadata.tables if name != "alembic_version")
-    for table in TABLES:
-        columns = [c.name for c in Base.metadata.tables[table.NAME].columns]
-        assert list(table.WRITE) == columns, table.NAME
-        assert set(table.COLUMNS) <= set(columns), table.NAME
+    assert sorted(ROWS) == sorted(name for name in Base.metadata.tables if name != "alembic_version")
+    for name, rows in ROWS.items():
+        columns = [c.name for c in Base.metadata.tables[name].columns]
+        assert list(rows.write) == columns, name
+        assert set(rows.read) <= set(columns), name
 
 
 def test_a_journal_from_a_newer_version_is_refused_and_left_as_it_was(tmp_path):
@@ -218,8 +218,8 @@ def _journal_made_at_0001(path: Path) -> None:
 
 
 def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_every_entry(tmp_path, later_version):
-    from journal.safekeeping.backups import list_backups
     from journal.records import Lab
+    from journal.safekeeping.backups import list_backups
 
     path = tmp_path / "journal" / "j.db"
     _journal_made_at_0001(path)
@@ -243,6 +243,41 @@ def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_ev
     try:
         assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         assert con.execute("SELECT text FROM notes").fetchall() == [("Ask about thyroid panel",)]
+    finally:
+        con.close()
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RELEASE_JOURNALS = sorted(FIXTURES.glob("journal-*.db"))
+
+
+def test_a_journal_of_this_release_is_kept_for_the_upgrade_tests_of_later_ones():
+    from journal import __version__
+
+    assert FIXTURES / f"journal-{__version__}.db" in RELEASE_JOURNALS, (
+        "make it with: PYTHONPATH=. python tests/fixtures/make_release_journal.py"
+    )
+
+
+@pytest.mark.parametrize("made_by", RELEASE_JOURNALS, ids=lambda p: p.stem)
+def test_a_journal_made_by_each_release_opens_with_every_entry_it_was_given(tmp_path, made_by):
+    import shutil
+
+    from journal.exchange.jsonfile import load_file
+    from journal.records import Settings, in_journal_order, replace
+
+    path = tmp_path / made_by.name
+    shutil.copyfile(made_by, path)  # the committed file itself is never opened (nor upgraded)
+    given = load_file(FIXTURES / "full_journal.json")
+
+    with open_file(path, create=False) as journal:
+        held = journal.contents()
+
+    expected = in_journal_order(replace(given.contents, settings=replace(Settings(), **given.settings_changes)))
+    assert held == expected
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(storage.head_revision(),)]
     finally:
         con.close()
 
