@@ -12,7 +12,7 @@ import pytest
 from journal.errors import ValidationError
 from journal.exchange.jsonfile import contents_to_json, dumps, load_file, parse_contents
 from journal.records import DoseStep, Trial
-from journal.validation import validate_record, warnings_for
+from journal import rules
 
 FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
 TODAY = date(2026, 11, 27)
@@ -403,14 +403,14 @@ def test_a_lab_value_too_big_for_a_float_is_a_plain_problem():
 
 def test_a_form_record_is_checked_by_the_same_rules():
     t = Trial(id="", drug="sertraline", doses=(DoseStep(date(2025, 1, 10), 50.0), DoseStep(date(2025, 2, 1), -50.0)))
-    found = {p.field: p.message for p in validate_record("trials", t, today=TODAY)}
+    found = {p.field: p.message for p in rules.problems(t, today=TODAY)}
     assert "greater than 0" in found["doses[1].mg_per_day"]
 
 
 def test_a_form_record_above_the_typical_maximum_only_warns():
     t = Trial(id="", drug="escitalopram", doses=(DoseStep(date(2025, 1, 10), 30.0),))
-    assert validate_record("trials", t, today=TODAY) == []
-    assert any("20" in w for w in warnings_for("trials", t, today=TODAY))
+    assert rules.problems(t, today=TODAY) == []
+    assert any("20" in w for w in rules.warnings(t, today=TODAY))
 
 
 # --------------------------------------------------------------------------- a key written twice
@@ -511,7 +511,7 @@ def test_text_at_its_limit_is_kept_whole():
 def test_a_form_is_held_to_the_same_limits():
     from journal.records import Note
 
-    found = {p.field: p.message for p in validate_record("notes", Note(id="", date=date(2025, 3, 1), text="x" * 25_000), today=TODAY)}
+    found = {p.field: p.message for p in rules.problems(Note(id="", date=date(2025, 3, 1), text="x" * 25_000), today=TODAY)}
     assert found == {"text": "is too long: a note may have at most 20,000 characters, this one has 25,000"}
     t = Trial(id="", drug="x" * 300, doses=(DoseStep(date(2025, 1, 10), 50.0),))
-    assert [p.field for p in validate_record("trials", t, today=TODAY)] == ["drug"]
+    assert [p.field for p in rules.problems(t, today=TODAY)] == ["drug"]
