@@ -360,7 +360,8 @@ def check_trial(c: Check, t: Trial, where: str) -> Trial | None:
     doses, doses_ok = _check_doses(c, t, where)
     end = c.day(t.end, where, "end")
     if end and doses and end < doses[-1].start:
-        c.problem(join(where, "end"), f"must be on or after the last dose step's start ({doses[-1].start.isoformat()}), got {end.isoformat()}")
+        last = doses[-1].start.isoformat()
+        c.problem(join(where, "end"), f"must be on or after the last dose step's start ({last}), got {end.isoformat()}")
     stop_reason = c.choice(t.stop_reason, where, "stop_reason", STOP_REASONS)
     adherence = c.choice(t.adherence, where, "adherence", ADHERENCE)
     rating = _check_rating(c, t.rating, where)
@@ -583,10 +584,7 @@ def plainly_storable(value: Any, latest: date) -> bool:
     after `latest`. False sends it to the full checks, which name each problem (and are far slower);
     a value of any unexpected type gets False too, so the quick look never lets through what they would not.
     """
-    for v in vars(value).values():
-        if not _plain_value(v, latest):
-            return False
-    return True
+    return all(_plain_value(v, latest) for v in vars(value).values())
 
 
 def _plain_value(v: Any, latest: date) -> bool:

@@ -425,9 +425,8 @@ def _read_heading(c: _Reader, data: dict, today: date) -> datetime | None:
     version = data.get("version")
     if isinstance(version, bool) or version != FORMAT_VERSION:
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-            c.problem(
-                "version", f"this file is version {version}; this Trial Journal reads version {FORMAT_VERSION} (a newer Trial Journal made it)"
-            )
+            newer = f"this file is version {version}; this Trial Journal reads version {FORMAT_VERSION} (a newer Trial Journal made it)"
+            c.problem("version", newer)
         else:
             c.problem("version", f"must be {FORMAT_VERSION}, got {describe(version)}")
 
@@ -435,9 +434,8 @@ def _read_heading(c: _Reader, data: dict, today: date) -> datetime | None:
     if data.get("exported_at") is not None:
         exported_at = _Reader(date.max).read_moment(data["exported_at"], "exported_at")
         if exported_at is None:
-            c.problem(
-                "exported_at", f"must be a date and time with its offset, like 2026-11-27T10:00:00+00:00, got {describe(data['exported_at'])}"
-            )
+            shown = describe(data["exported_at"])
+            c.problem("exported_at", f"must be a date and time with its offset, like 2026-11-27T10:00:00+00:00, got {shown}")
         elif exported_at.date() > date.fromordinal(today.toordinal() + 1):
             c.problem("exported_at", f"is in the future ({exported_at.isoformat()})")
         else:
@@ -648,69 +646,113 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _write_episode(record: Episode) -> dict:
+    return {"id": record.id, "start": _day(record.start), "end": _day(record.end), "severity": record.severity, "note": record.note}
+
+
+def _write_trial(record: Trial) -> dict:
+    rating = record.rating
+    return {
+        "id": record.id,
+        "drug": record.drug,
+        "augmentation": record.augmentation,
+        "min_adequate_mg": _num(record.min_adequate_mg),
+        "doses": [{"start": _day(s.start), "mg_per_day": _num(s.mg_per_day)} for s in record.doses],
+        "end": _day(record.end),
+        "stop_reason": record.stop_reason,
+        "adherence": record.adherence,
+        "rating": None
+        if rating is None
+        else {"response": rating.response, "improvement_pct": _num(rating.improvement_pct), "date": _day(rating.date)},
+        "side_effects": [{"name": s.name, "severity": s.severity, "start": _day(s.start), "end": _day(s.end)} for s in record.side_effects],
+        "note": record.note,
+    }
+
+
+def _write_score(record: ScaleScore) -> dict:
+    out: dict[str, Any] = {"id": record.id, "date": _day(record.date), "scale": record.scale}
+    if record.scale in QUESTIONNAIRE_SCALES:
+        out["items"] = list(record.items) if record.items is not None else None
+        out["difficulty"] = record.difficulty
+    out["total"] = record.total
+    return out
+
+
+def _write_checkin(record: DailyCheckIn) -> dict:
+    out: dict[str, Any] = {"id": record.id, "date": _day(record.date), "scale": "daily"}
+    for f in DAILY_FIELDS:
+        out[f] = getattr(record, f)
+    out["hours_slept"] = _num(record.hours_slept)
+    out["note"] = record.note
+    return out
+
+
+def _write_lab(record: Lab) -> dict:
+    return {
+        "id": record.id,
+        "date": _day(record.date),
+        "test": record.test,
+        "value": _num(record.value),
+        "unit": record.unit,
+        "note": record.note,
+    }
+
+
+def _write_condition(record: Condition) -> dict:
+    return {"id": record.id, "name": record.name, "status": record.status, "since": _day(record.since), "note": record.note}
+
+
+def _write_session(record: Session) -> dict:
+    return {
+        "id": record.id,
+        "datetime": record.datetime.isoformat(),
+        "treatment": record.treatment,
+        "dose_mg": _num(record.dose_mg),
+        "number_in_course": record.number_in_course,
+        "bp_before": list(record.bp_before) if record.bp_before else None,
+        "bp_after": list(record.bp_after) if record.bp_after else None,
+        "dissociation": record.dissociation,
+        "sedation": record.sedation,
+        "nausea": record.nausea,
+        "transport_arranged": record.transport_arranged,
+        "note": record.note,
+    }
+
+
+def _write_note(record: Note) -> dict:
+    return {"id": record.id, "date": _day(record.date), "text": record.text, "for_appointment": record.for_appointment}
+
+
+# How each kind of record is written (keys in the spec's order), by the kind's record class.
+_WRITERS: dict[type, Callable[[Any], dict]] = {
+    Episode: _write_episode,
+    Trial: _write_trial,
+    ScaleScore: _write_score,
+    DailyCheckIn: _write_checkin,
+    Lab: _write_lab,
+    Condition: _write_condition,
+    Session: _write_session,
+    Note: _write_note,
+}
+assert set(_WRITERS) == {k.record for k in KINDS.values()}, "every kind of record has its writer"
+_KIND_INDEX = {k.record: i for i, k in enumerate(KINDS.values())}
+
+
 def record_to_json(record: Any) -> dict:
     """One record as the file writes it (keys in the spec's order)."""
-    if isinstance(record, Episode):
-        return {"id": record.id, "start": _day(record.start), "end": _day(record.end), "severity": record.severity, "note": record.note}
-    if isinstance(record, Trial):
-        return {
-            "id": record.id,
-            "drug": record.drug,
-            "augmentation": record.augmentation,
-            "min_adequate_mg": _num(record.min_adequate_mg),
-            "doses": [{"start": _day(s.start), "mg_per_day": _num(s.mg_per_day)} for s in record.doses],
-            "end": _day(record.end),
-            "stop_reason": record.stop_reason,
-            "adherence": record.adherence,
-            "rating": None
-            if record.rating is None
-            else {"response": record.rating.response, "improvement_pct": _num(record.rating.improvement_pct), "date": _day(record.rating.date)},
-            "side_effects": [
-                {"name": s.name, "severity": s.severity, "start": _day(s.start), "end": _day(s.end)} for s in record.side_effects
-            ],
-            "note": record.note,
-        }
-    if isinstance(record, ScaleScore):
-        out: dict[str, Any] = {"id": record.id, "date": _day(record.date), "scale": record.scale}
-        if record.scale in QUESTIONNAIRE_SCALES:
-            out["items"] = list(record.items) if record.items is not None else None
-            out["difficulty"] = record.difficulty
-        out["total"] = record.total
-        return out
-    if isinstance(record, DailyCheckIn):
-        out = {"id": record.id, "date": _day(record.date), "scale": "daily"}
-        for f in DAILY_FIELDS:
-            out[f] = getattr(record, f)
-        out["hours_slept"] = _num(record.hours_slept)
-        out["note"] = record.note
-        return out
-    if isinstance(record, Lab):
-        return {"id": record.id, "date": _day(record.date), "test": record.test, "value": _num(record.value), "unit": record.unit, "note": record.note}
-    if isinstance(record, Condition):
-        return {"id": record.id, "name": record.name, "status": record.status, "since": _day(record.since), "note": record.note}
-    if isinstance(record, Session):
-        return {
-            "id": record.id,
-            "datetime": record.datetime.isoformat(),
-            "treatment": record.treatment,
-            "dose_mg": _num(record.dose_mg),
-            "number_in_course": record.number_in_course,
-            "bp_before": list(record.bp_before) if record.bp_before else None,
-            "bp_after": list(record.bp_after) if record.bp_after else None,
-            "dissociation": record.dissociation,
-            "sedation": record.sedation,
-            "nausea": record.nausea,
-            "transport_arranged": record.transport_arranged,
-            "note": record.note,
-        }
-    if isinstance(record, Note):
-        return {"id": record.id, "date": _day(record.date), "text": record.text, "for_appointment": record.for_appointment}
-    raise TypeError(f"not a journal record: {type(record).__name__}")
+    write = _WRITERS.get(type(record))
+    if write is None:
+        raise TypeError(f"not a journal record: {type(record).__name__}")
+    return write(record)
 
 
-def _score_sort_key(record: Any) -> tuple:
-    # Scores and check-ins share the file's `scores` list, by date then id.
-    return (record.date, record.id or "", isinstance(record, DailyCheckIn))
+def _file_list(contents: JournalContents, list_name: str) -> list[dict]:
+    """One list of the file: the records of every kind it holds (scores and check-ins share `scores`, by date then id)."""
+    kinds = [k for k in KINDS.values() if k.file_list == list_name]
+    records = [r for k in kinds for r in getattr(contents, k.name)]
+    if len(kinds) > 1:
+        records.sort(key=lambda r: (r.date, r.id or "", _KIND_INDEX[type(r)]))
+    return [record_to_json(r) for r in records]
 
 
 def contents_to_json(contents: JournalContents, exported_at: datetime | None = None) -> dict:
@@ -718,7 +760,6 @@ def contents_to_json(contents: JournalContents, exported_at: datetime | None = N
     exported_at = exported_at or datetime.now(UTC).replace(microsecond=0)
     contents = in_journal_order(contents)
     s = contents.settings
-    scores = sorted([*contents.scores, *contents.checkins], key=_score_sort_key)
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -730,13 +771,7 @@ def contents_to_json(contents: JournalContents, exported_at: datetime | None = N
             "count_augmentation": s.count_augmentation,
             "primary_scale": s.primary_scale,
         },
-        "episodes": [record_to_json(r) for r in contents.episodes],
-        "trials": [record_to_json(r) for r in contents.trials],
-        "scores": [record_to_json(r) for r in scores],
-        "labs": [record_to_json(r) for r in contents.labs],
-        "conditions": [record_to_json(r) for r in contents.conditions],
-        "sessions": [record_to_json(r) for r in contents.sessions],
-        "notes": [record_to_json(r) for r in contents.notes],
+        **{name: _file_list(contents, name) for name in RECORD_LISTS},
         "entries_by": [{"record": e.record, "author": e.author} for e in contents.entries_by],
     }
 
