@@ -9,6 +9,7 @@ range) is journal.rules' question, asked of every record the same way a form's r
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -577,7 +578,7 @@ def parse_contents(
     return ImportResult(contents=contents, settings_changes=settings_changes, warnings=c.warnings, exported_at=exported_at)
 
 
-def load_file(path: str | Path, *, today: date | None = None, existing_ids: dict[str, set[str]] | None = None) -> ImportResult:
+def load_file(path: str | os.PathLike[str], *, today: date | None = None, existing_ids: dict[str, set[str]] | None = None) -> ImportResult:
     """Reads a version-1 file from disk; every problem, including unreadable JSON, comes as a ValidationError."""
     path = Path(path)
     try:
