@@ -164,18 +164,13 @@ def _run_demo_window(app, look):
         window.own_journal_requested.connect(lambda: wanted.append(True))
 
         def open_demo() -> None:
-            from journal.facade import Journal
-            from journal.exchange.jsonfile import parse_contents
-            from journal.synthetic import demo_journal
+            from journal.demo import open_demo_journal
 
             from ui.report_dialog import install_report_actions
             from ui.session import JournalSession
 
-            today = date.today()
-            journal = Journal.open(folder / "demo-journal.db", create=True)
+            journal = open_demo_journal(folder, today=date.today())
             opened.append(journal)
-            result = parse_contents(demo_journal(today), today=today)
-            journal.import_contents(result.contents, result.settings_changes)
             window.set_session(JournalSession(journal, demo=True))
             install_report_actions(window)  # the demo shows what a report looks like, too
 

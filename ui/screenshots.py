@@ -24,7 +24,7 @@ def take(out: Path) -> list[Path]:
 
     from journal.facade import Journal
     from journal.exchange.jsonfile import parse_contents
-    from journal.synthetic import demo_journal
+    from journal.demo import demo_journal
 
     from ui.main_window import MainWindow
     from ui.questionnaire_dialog import Phq9Dialog

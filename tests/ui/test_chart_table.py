@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from journal.charts.choices import MARKER_LABEL
 from journal.exchange.jsonfile import parse_contents
-from journal.synthetic import demo_journal
+from journal.demo import demo_journal
 
 from tests.ui.conftest import TODAY
 from ui import formatting as f
