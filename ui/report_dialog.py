@@ -330,17 +330,13 @@ def _record_days(contents) -> list[date]:
 
 def _export(window: Any, kind: str) -> BackgroundJob | None:
     """Ask where, then write the CSV or FHIR export off the window's thread."""
-    from journal.exchange.exports import write_csv, write_fhir
+    from journal.exchange.exporting import export_contents
 
     today = window.session.today.isoformat()
     if kind == "csv":
-        title, filter_, suggested, write = (
-            "Export for spreadsheets (CSV files in a ZIP)", "ZIP files (*.zip)", f"trial-journal-{today}.zip", write_csv
-        )
+        title, filter_, suggested = ("Export for spreadsheets (CSV files in a ZIP)", "ZIP files (*.zip)", f"trial-journal-{today}.zip")
     else:
-        title, filter_, suggested, write = (
-            "Export for health records (FHIR R4)", "FHIR JSON (*.json)", f"trial-journal-{today}.fhir.json", write_fhir
-        )
+        title, filter_, suggested = ("Export for health records (FHIR R4)", "FHIR JSON (*.json)", f"trial-journal-{today}.fhir.json")
     path = PathChooser.save_path(window, title, filter_, suggested)
     if not path:
         return None
@@ -349,7 +345,7 @@ def _export(window: Any, kind: str) -> BackgroundJob | None:
     if not confirm_save_target(window, path, journal_path_of(window.session)):
         return None
     contents = window.session.contents()
-    job = BackgroundJob(lambda: write(contents, path), window)
+    job = BackgroundJob(lambda: export_contents(contents, path, kind), window)
 
     def _on_succeeded(written: str) -> None:
         window.statusBar().showMessage(f"Exported to {Path(written).name}. {PRIVATE_FILE_NOTE}")
