@@ -501,14 +501,22 @@ def _read_records(c: _Reader, data: dict, existing_ids: dict[str, set[str]]) -> 
         seen: set[str] = set()
         read = _READERS[name]
         existing: set[str] | frozenset[str] = existing_ids.get(name, frozenset())
-        for index, raw in enumerate(raw_list):
-            where, id_ok, held = _record_place(c, name, index, raw, seen, existing)
-            rec = c.mapping(raw, where)
-            if rec is None:
-                continue
-            if held:
-                all_ids.add(rec["id"])  # held by the file, so entries_by may name it even if it collides
-            record = _fast_checkin(c, rec) if name == "scores" and rec.get("scale") == "daily" else None
+        daily = name == "scores"
+        for index, rec in enumerate(raw_list):
+            rid: Any = rec.get("id") if type(rec) is dict else None
+            usual = type(rid) is str and 0 < len(rid) <= ID_LIMIT and rid not in seen and rid not in existing
+            if usual and rid.strip() and is_real_text(rid):
+                # the usual record: an object with an id of its own, new to the journal
+                where, id_ok = f"{name}[{rid}]", True
+                seen.add(rid)
+                all_ids.add(rid)
+            else:
+                where, id_ok, held = _record_place(c, name, index, rec, seen, existing)
+                if c.mapping(rec, where) is None:
+                    continue
+                if held:
+                    all_ids.add(rec["id"])  # held by the file, so entries_by may name it even if it collides
+            record = _fast_checkin(c, rec) if daily and rec.get("scale") == "daily" else None
             if record is None:
                 unread_from = len(c.unread)
                 record = c.ask_rules(read(c, rec, where), where, unread_from)
