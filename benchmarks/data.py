@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from journal.synthetic import synthetic_journal
+from benchmarks.generator import synthetic_journal
+from journal.kinds import FILE_LISTS
 
 SEED = 1
 
@@ -26,17 +27,16 @@ class BenchJournal:
 
 def make_journal(years: int, folder: Path, *, end: date | None = None) -> BenchJournal:
     """Writes the JSON file and imports it into a new journal the way `trial-journal import` does."""
+    from journal.exchange.importing import import_file
     from journal.opening import open_file
-    from journal.exchange.jsonfile import load_file
 
     data = synthetic_journal(years, seed=SEED, end=end)
     json_path = folder / f"journal-{years}y.json"
     json_path.write_text(json.dumps(data), encoding="utf-8")
     db_path = folder / f"journal-{years}y.db"
-    result = load_file(json_path)
     with open_file(db_path) as journal:
-        journal.import_contents(result.contents, result.settings_changes, validated=True)
-    counts = {name: len(data.get(name, [])) for name in ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes")}
+        import_file(journal, json_path)
+    counts = {name: len(data.get(name, [])) for name in FILE_LISTS}
     return BenchJournal(years=years, data=data, json_path=json_path, db_path=db_path, counts=counts)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import contextlib
 import json
 import os
 import re
@@ -299,51 +300,35 @@ def _passphrase_from_file(path: Path, passphrase_file: str | os.PathLike[str] | 
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from journal.exchange.jsonfile import RECORD_LISTS, load_file
+    """The one import (journal.exchange.importing): the file is read and checked whole, the journal backed up, then stored."""
+    from journal.exchange.importing import read_import, store_import
+    from journal.opening import open_access_for_cli
 
     path = _journal_path(args)
     existed = path.exists()
-    journal = open_journal(args, create=False) if existed else None
+    held_data = existed and path.stat().st_size > 0
+    access = open_access_for_cli(path, args.passphrase_file, False) if existed else None
     try:
-        existing: dict[str, set[str]] = {}
-        if journal is not None:
-            contents = journal.contents()
-            for name in RECORD_LISTS:
-                ids = {r.id for r in getattr(contents, name)}
-                if name == "scores":
-                    ids |= {r.id for r in contents.checkins}
-                existing[name] = ids
-        result = load_file(args.file, existing_ids=existing)
+        result = read_import(args.file, access.journal if access else None)
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        if journal is None:
-            journal = open_journal(args, create=True)
+        if access is None:
+            access = open_access_for_cli(path, args.passphrase_file, True)
+        opened = access
         try:
-            journal.import_contents(result.contents, result.settings_changes, validated=True)
+            outcome = store_import(opened.journal, result, backup=(lambda: opened.backup("import")) if held_data else None)
         except BaseException:
             if not existed:
-                journal.close()
-                journal = None
+                opened.close(backup=False)
+                access = None
                 _remove_new_journal(path)
             raise
-        c = result.contents
-        counts = [
-            (len(c.episodes), "episode"),
-            (len(c.trials), "trial"),
-            (len(c.scores), "score"),
-            (len(c.checkins), "daily check-in"),
-            (len(c.labs), "lab result"),
-            (len(c.conditions), "condition"),
-            (len(c.sessions), "session"),
-            (len(c.notes), "note"),
-        ]
-        said = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
-        print(f"Imported {said or 'no records'} into {path}.")
+        print(f"Imported {outcome.summary()} into {path}.")
         _warn_about_folder(path)
         return EXIT_OK
     finally:
-        if journal is not None:
-            journal.close()
+        if access is not None:
+            access.close(backup=False)
 
 
 def _warn_about_folder(path: Path) -> None:
@@ -358,10 +343,8 @@ def _warn_about_folder(path: Path) -> None:
 def _remove_new_journal(path: Path) -> None:
     """A journal made only for an import that failed is removed, so nothing is left behind."""
     for suffix in ("", "-wal", "-shm", "-journal", ".keys", ".lock"):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.remove(f"{path}{suffix}")
-        except FileNotFoundError:
-            pass
 
 
 def _check_out(args: argparse.Namespace) -> None:
@@ -376,23 +359,12 @@ def _check_out(args: argparse.Namespace) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from journal.exchange.exporting import export_contents
+
     _check_out(args)
     with open_journal(args) as journal:
         contents = journal.contents()
-    out: Path = args.out
-    if args.format == "json":
-        from journal.files.atomic import atomic_write
-        from journal.exchange.jsonfile import dumps
-
-        atomic_write(out, dumps(contents).encode("utf-8"))
-    elif args.format == "csv":
-        from journal.exchange.exports import write_csv
-
-        out = write_csv(contents, out)
-    else:
-        from journal.exchange.exports import write_fhir
-
-        out = write_fhir(contents, out)
+    out = export_contents(contents, args.out, args.format)
     print(f"Wrote {out}. It is not encrypted: keep it somewhere private.")
     return EXIT_OK
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, is_dataclass
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from journal import kinds
+from journal import kinds, rules
 from journal import records as r
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
 from journal.kinds import Kind
@@ -51,6 +50,12 @@ def _new_id(kind: Kind, taken: Callable[[str], bool]) -> str:
             return candidate
 
 
+# The rules a record follows live in journal.rules (the forms, the file reader and the command line ask
+# them too); the journal asks them before it stores anything.
+_plainly_storable = rules.plainly_storable
+_storable_problems = rules.storable_problems
+
+
 def _author_problems(author: Any, where: str = "author") -> list[Problem]:
     """What is wrong with a caregiver's name (None, the journal's owner, is always right)."""
     if author is None:
@@ -61,92 +66,12 @@ def _author_problems(author: Any, where: str = "author") -> list[Problem]:
 
 
 def _validate(kind: str, record: Any) -> list[Problem]:
-    from journal.validation import validate_record
-
-    # Field names are relative to the record ("doses[1].mg_per_day"); trim any stray leading dot.
-    unstorable = [] if _plainly_storable(record, date.max) else _storable_problems(record)
-    problems = [Problem(p.field.lstrip("."), p.message) for p in validate_record(kind, record)]
-    named = {p.field for p in problems}
-    return problems + [p for p in unstorable if p.field not in named]
-
-
-_SQLITE_INT = 2**63
-_RECORD_PARTS = (r.DoseStep, r.SideEffect, r.Rating)
-
-
-def _plainly_storable(value: Any, latest: date) -> bool:
-    """A quick look at a record: True when it holds only plain values SQLite can store and no date
-    after `latest`. False sends it to the full checks, which name each problem (and are far slower);
-    a value of any unexpected type gets False too, so the quick look never lets through what they would not.
-    """
-    for v in vars(value).values():
-        t = type(v)
-        if t is str:
-            # A lone surrogate is never ASCII; other non-ASCII text must encode to be storable.
-            if not v.isascii():
-                try:
-                    v.encode("utf-8")
-                except UnicodeEncodeError:
-                    return False
-        elif v is None or t is bool:
-            continue
-        elif t is int:
-            if not -_SQLITE_INT <= v < _SQLITE_INT:
-                return False
-        elif t is float:
-            if not math.isfinite(v):
-                return False
-        elif t is date:
-            if v > latest:
-                return False
-        elif t is datetime:
-            if v.date() > latest:
-                return False
-        elif t is tuple:
-            for item in v:
-                ti = type(item)
-                if ti is int:
-                    if not -_SQLITE_INT <= item < _SQLITE_INT:
-                        return False
-                elif ti in _RECORD_PARTS:
-                    if not _plainly_storable(item, latest):
-                        return False
-                else:
-                    return False
-        elif t in _RECORD_PARTS:
-            if not _plainly_storable(v, latest):
-                return False
-        else:
-            return False
-    return True
-
-
-def _storable_problems(value: Any, where: str = "") -> list[Problem]:
-    """What SQLite itself cannot hold, whatever the rules allow: text that is not valid Unicode
-    (a lone surrogate), integers beyond 64 bits, numbers that are not finite."""
-    if is_dataclass(value) and not isinstance(value, type):
-        problems: list[Problem] = []
-        for f in fields(value):
-            problems += _storable_problems(getattr(value, f.name), f"{where}.{f.name}" if where else f.name)
-        return problems
-    if isinstance(value, (tuple, list)):
-        return [p for i, item in enumerate(value) for p in _storable_problems(item, f"{where}[{i}]")]
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return [Problem(where, f"holds a character that is not valid text (at position {exc.start + 1})")]
-    elif isinstance(value, int) and not isinstance(value, bool):
-        if not -_SQLITE_INT <= value < _SQLITE_INT:
-            return [Problem(where, "is too large a number to store")]
-    elif isinstance(value, float) and not math.isfinite(value):
-        return [Problem(where, f"must be a finite number, got {value}")]
-    return []
+    """What keeps `record` out of the journal: the rules' problems and what SQLite cannot hold."""
+    return rules.journal_problems(record)
 
 
 def _check_record_type(kind: _Kind, record: Any) -> None:
-    if not isinstance(record, kind.record):
-        raise TypeError(f"journal.{kind.name} holds {kind.record.__name__} records, not {type(record).__name__}")
+    rules.check_record_type(kind.name, kind.record, record)
 
 
 class RecordManager(Generic[R]):
@@ -474,7 +399,7 @@ def _import_authors(entries: tuple[r.EntryBy, ...], every_id: set[str], problems
 
 
 def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
-    from journal.exchange.jsonfile import SETTINGS_ALLOWED
+    from journal.rules import SETTINGS_ALLOWED
 
     problems = []
     for key, value in changes.items():

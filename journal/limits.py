@@ -3,8 +3,8 @@
 The limits are generous for anything a person writes by hand (a name of 200 characters, a
 note of 20,000, about 3,000 words: a long letter), and keep out what only a damaged or
 hostile file holds (a two-megabyte drug name), which would make the lists and the
-appointment report crawl. Every reader of typed records (journal.exchange.jsonfile, through which
-journal.validation and the forms check) applies them, so a form and a file are refused
+appointment report crawl. The rules of typed records (journal.rules, which the forms, the file
+reader and the command line all ask) apply them, so a form and a file are refused
 alike, with a message naming the field and its limit.
 """
 

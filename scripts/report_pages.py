@@ -3,7 +3,7 @@
     python scripts/report_pages.py --out shots/report [--today 2026-05-01] [--page-size Letter] [--dpi 110]
 
 Writes report.pdf and page-1.png, page-2.png ... into the --out folder. The demo journal is
-made-up data (journal.synthetic.demo_journal). Page images need `pdftoppm` (poppler-utils).
+made-up data (journal.demo.demo_journal). Page images need `pdftoppm` (poppler-utils).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from journal.demo import demo_journal  # noqa: E402
 from journal.exchange.jsonfile import parse_contents  # noqa: E402
 from journal.records import replace  # noqa: E402
 from journal.reports.pdf import PAGE_SIZES, build_report  # noqa: E402
-from journal.synthetic import demo_journal  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -164,18 +164,12 @@ def _run_demo_window(app, look):
         window.own_journal_requested.connect(lambda: wanted.append(True))
 
         def open_demo() -> None:
-            from journal.opening import open_file
-            from journal.exchange.jsonfile import parse_contents
-            from journal.synthetic import demo_journal
-
+            from journal.demo import open_demo_journal
             from ui.report_dialog import install_report_actions
             from ui.session import JournalSession
 
-            today = date.today()
-            journal = open_file(folder / "demo-journal.db", create=True)
+            journal = open_demo_journal(folder, today=date.today())
             opened.append(journal)
-            result = parse_contents(demo_journal(today), today=today)
-            journal.import_contents(result.contents, result.settings_changes)
             window.set_session(JournalSession(journal, demo=True))
             install_report_actions(window)  # the demo shows what a report looks like, too
 
@@ -189,7 +183,6 @@ def _run_demo_window(app, look):
 
 def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool = False) -> int:
     from journal.cli import default_journal_path
-
     from ui.main_window import MainWindow, Notice
 
     path = Path(journal_path).expanduser() if journal_path else default_journal_path()
@@ -227,7 +220,6 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         from PySide6.QtCore import QTimer
 
         from journal.errors import JournalError, JournalLockedError
-
         from ui.lock import install_privacy_pieces
         from ui.passphrase_dialog import RecoveryCodeDialog
         from ui.report_dialog import install_report_actions
@@ -305,10 +297,9 @@ def _open_access(path: Path, passphrase_file: str | None, new, parent=None):
 
     `new` is the choice made for a journal that does not exist yet (journal.opening makes it).
     """
-    from journal.safekeeping import keystore
     from journal.errors import WrongPassphraseError
     from journal.opening import open_journal
-
+    from journal.safekeeping import keystore
     from ui.passphrase_dialog import OpenPassphraseDialog
 
     if passphrase_file:
@@ -349,7 +340,6 @@ def _open_or_offer_backup(path: Path, parent, *, passphrase: str | None = None, 
     """
     from journal.errors import DamagedJournalError
     from journal.opening import open_journal, restore_journal
-
     from ui.main_window import Notice
 
     try:

@@ -458,10 +458,10 @@ class RecordDialog(QDialog):
         """The journal's own checks of the fields that could be read, beside those that could not."""
         if record is None:
             return []
-        from journal.validation import validate_record
+        from journal import rules
 
         try:
-            found = validate_record(self.kind, record, today=self.session.today)
+            found = rules.problems(record, today=self.session.today)
         except (TypeError, ValueError, AttributeError):
             return []  # a value left unread; its own message already says what to type
         taken = {self._slot_for(p.field) or p.field for p in read}

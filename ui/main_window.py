@@ -673,14 +673,12 @@ class MainWindow(QMainWindow):
         path = FileChooser.open_path(self, "Import a journal file", "Journal files (*.json)")
         if not path:
             return
-        from journal.exchange.jsonfile import load_file
+        from journal.exchange.importing import import_file
 
         access = self.session.access
         try:
-            result = load_file(path, existing_ids=self.session.journal.ids())
-            if access is not None:
-                access.backup("import")  # an import is a big change: the journal as it was is kept first
-            self.session.journal.import_contents(result.contents, result.settings_changes)
+            # an import is a big change: the journal as it was is kept first
+            outcome = import_file(self.session.journal, path, backup=(lambda: access.backup("import")) if access is not None else None)
         except ValidationError as exc:
             shown = "\n".join(f"• {p}" for p in exc.problems[:30])
             more = f"\n… and {len(exc.problems) - 30} more." if len(exc.problems) > 30 else ""
@@ -694,7 +692,7 @@ class MainWindow(QMainWindow):
         if access is not None:
             access.note_change()
         self.session.reload()
-        warnings = "\n".join(f"• {w}" for w in result.warnings[:20])
+        warnings = "\n".join(f"• {w}" for w in outcome.warnings[:20])
         self.statusBar().showMessage("The file was imported.")
         if warnings:
             Notice.show(self, "Imported, with notes", f"The file was imported. Worth a look:\n\n{warnings}")
@@ -703,8 +701,7 @@ class MainWindow(QMainWindow):
         path = FileChooser.save_path(self, "Export the journal", "Journal files (*.json)")
         if not path:
             return
-        from journal.files.atomic import atomic_write
-        from journal.exchange.jsonfile import dumps
+        from journal.exchange.exporting import export_contents
 
         if not path.endswith(".json"):
             path += ".json"
@@ -713,7 +710,7 @@ class MainWindow(QMainWindow):
         if not confirm_save_target(self, path, journal_path_of(self.session)):
             return
         try:
-            atomic_write(path, dumps(self.session.journal.contents()).encode("utf-8"))
+            export_contents(self.session.journal.contents(), path, "json")
         except JournalError as exc:  # names the file and why (journal.files.atomic), never a temporary file
             Notice.show(self, "Not exported", f"{exc} Nothing else changed.", warning=True)
             return

@@ -321,17 +321,13 @@ def _said(error: BaseException) -> str:
 
 def _export(window: MainWindow, kind: str) -> Worker | None:
     """Ask where, then write the CSV or FHIR export off the window's thread."""
-    from journal.exchange.exports import write_csv, write_fhir
+    from journal.exchange.exporting import export_contents
 
     today = window.session.today.isoformat()
     if kind == "csv":
-        title, filter_, suggested, write = (
-            "Export for spreadsheets (CSV files in a ZIP)", "ZIP files (*.zip)", f"trial-journal-{today}.zip", write_csv
-        )
+        title, filter_, suggested = ("Export for spreadsheets (CSV files in a ZIP)", "ZIP files (*.zip)", f"trial-journal-{today}.zip")
     else:
-        title, filter_, suggested, write = (
-            "Export for health records (FHIR R4)", "FHIR JSON (*.json)", f"trial-journal-{today}.fhir.json", write_fhir
-        )
+        title, filter_, suggested = ("Export for health records (FHIR R4)", "FHIR JSON (*.json)", f"trial-journal-{today}.fhir.json")
     path = PathChooser.save_path(window, title, filter_, suggested)
     if not path:
         return None
@@ -340,7 +336,7 @@ def _export(window: MainWindow, kind: str) -> Worker | None:
     if not confirm_save_target(window, path, journal_path_of(window.session)):
         return None
     contents = window.session.contents()
-    job = Worker(lambda progress: write(contents, path), window)
+    job = Worker(lambda progress: export_contents(contents, path, kind), window)
 
     def _on_succeeded(written: Any) -> None:
         window.statusBar().showMessage(f"Exported to {Path(written).name}. {PRIVATE_FILE_NOTE}")

@@ -22,10 +22,7 @@ def take(out: Path) -> list[Path]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from journal.opening import open_file
-    from journal.exchange.jsonfile import parse_contents
-    from journal.synthetic import demo_journal
-
+    from journal.demo import open_demo_journal
     from ui.main_window import MainWindow
     from ui.questionnaire_dialog import Phq9Dialog
     from ui.session import JournalSession
@@ -37,11 +34,9 @@ def take(out: Path) -> list[Path]:
     look = Look(app)
     folder = Path(tempfile.mkdtemp(prefix="trial-journal-shots-"))
     written: list[Path] = []
-    journal = open_file(folder / "demo.db", create=True)
+    today = date.today()
+    journal = open_demo_journal(folder, today=today)
     try:
-        today = date.today()
-        result = parse_contents(demo_journal(today), today=today)
-        journal.import_contents(result.contents, result.settings_changes)
         session = JournalSession(journal, demo=True, today=today)
         def shot(widget, name: str) -> None:
             _settle(app)

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from journal.files.atomic import atomic_directory, atomic_write
 from journal.clinical.catalog import load_catalog
+from journal.files.atomic import atomic_directory, atomic_write
 from journal.records import DAILY_FIELDS, JournalContents, Trial
 
 __all__ = [
@@ -124,7 +124,7 @@ def csv_tables(contents: JournalContents) -> dict[str, tuple[Sequence[str], list
         [
             (t.id, n, step.start, end, step.mg_per_day)
             for t in contents.trials
-            for n, (step, end) in enumerate(zip(t.doses, _step_ends(t)), start=1)
+            for n, (step, end) in enumerate(zip(t.doses, _step_ends(t), strict=False), start=1)
         ],
     )
     tables["side_effects"] = (
@@ -307,7 +307,7 @@ def _medication_statements(b: _BundleBuilder) -> None:
         generic = catalog.generic_name(trial.drug)
         ends = _step_ends(trial)
         last = len(trial.doses)
-        for n, (step, end) in enumerate(zip(trial.doses, ends), start=1):
+        for n, (step, end) in enumerate(zip(trial.doses, ends, strict=False), start=1):
             mg = _num(step.mg_per_day)
             period: dict[str, str] = {"start": step.start.isoformat()}
             if end is not None:
@@ -383,7 +383,7 @@ def _observations(b: _BundleBuilder) -> None:
                     "code": {"coding": [{"system": LOINC, "code": item.loinc}], "text": item.text},
                     "valueInteger": answer,
                 }
-                for item, answer in zip(scale.items, score.items)
+                for item, answer in zip(scale.items, score.items, strict=False)
             ]
             if score.difficulty is not None and scale.difficulty is not None:
                 components.append(
@@ -512,7 +512,7 @@ def _sessions(b: _BundleBuilder) -> None:
         components: list[dict[str, Any]] = []
         for label, reading in (("before", s.bp_before), ("after", s.bp_after)):
             if reading:
-                for part, value in zip(("systolic", "diastolic"), reading):
+                for part, value in zip(("systolic", "diastolic"), reading, strict=False):
                     components.append(
                         {
                             "code": {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import FULL, REPO, run_cli
+from tests.cli.helpers import FULL, run_cli
 
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -47,7 +47,9 @@ def test_the_fixture_holds_every_record_kind_and_field():
     assert any(s["bp_before"] and s["bp_after"] and s["dissociation"] is not None for s in data["sessions"])
     every_key = {
         "episodes": {"id", "start", "end", "severity", "note"},
-        "trials": {"id", "drug", "augmentation", "min_adequate_mg", "doses", "end", "stop_reason", "adherence", "rating", "side_effects", "note"},
+        "trials": {
+            "id", "drug", "augmentation", "min_adequate_mg", "doses", "end", "stop_reason", "adherence", "rating", "side_effects", "note",
+        },
         "labs": {"id", "date", "test", "value", "unit", "note"},
         "conditions": {"id", "name", "status", "since", "note"},
         "sessions": {"id", "datetime", "treatment", "dose_mg", "number_in_course", "bp_before", "bp_after",
@@ -78,7 +80,7 @@ def test_first_export_equals_the_imported_file(exports):
     assert without_exported_at(exported) == without_exported_at(given)
     for name in ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes"):
         assert [r["id"] for r in exported[name]] == [r["id"] for r in given[name]], name
-        for got, want in zip(exported[name], given[name]):
+        for got, want in zip(exported[name], given[name], strict=False):
             assert list(got) == list(want), f"{name}[{want['id']}] key order"
     # Number formatting: 0.025 mg liothyronine stays 0.025, 50 stays 50 (not 50.0).
     text = exports["a_json"].read_text(encoding="utf-8")
@@ -92,7 +94,9 @@ def test_both_journals_assess_the_same(exports):
     a = ok(run_cli(home, "assess", "--json", "--as-of", "2026-10-01", "--journal", exports["a_db"])).stdout
     b = ok(run_cli(home, "assess", "--json", "--as-of", "2026-10-01", "--journal", exports["b_db"])).stdout
     assert json.loads(a) == json.loads(b)
-    assert json.loads(a)["settings"] == {"adequate_weeks": 8, "failure_threshold_pct": 25, "count_augmentation": True, "primary_scale": "QIDS-SR16"}
+    assert json.loads(a)["settings"] == {
+        "adequate_weeks": 8, "failure_threshold_pct": 25, "count_augmentation": True, "primary_scale": "QIDS-SR16",
+    }
 
 
 def test_a_minimal_file_comes_back_with_its_defaults_filled_in(tmp_path):

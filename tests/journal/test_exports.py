@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from journal.files import atomic
 from journal.errors import JournalError
 from journal.exchange.exports import CSV_TABLES, LOCAL_SCALE_SYSTEM, fhir_bundle, write_csv, write_fhir
+from journal.files import atomic
 from journal.records import JournalContents
 from tests.journal.report_sample import PHQ9_ITEMS, UNICODE_NAME, sample_contents
 
@@ -202,7 +202,7 @@ def test_scale_scores_use_the_loinc_codes_of_scales_md():
     panel = by_id["score/s1/answers"]
     assert _codes(panel["code"]) == [("http://loinc.org", PHQ9_PANEL)]
     items = [(c["code"]["coding"][0]["code"], c["valueInteger"]) for c in panel["component"]]
-    assert items[:9] == list(zip(PHQ9_ITEM_CODES, PHQ9_ITEMS["s1"]))
+    assert items[:9] == list(zip(PHQ9_ITEM_CODES, PHQ9_ITEMS["s1"], strict=False))
     assert items[9] == ("69722-7", 2)
 
     gad = by_id["score/s2/answers"]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from journal import rules
 from journal.errors import ValidationError
 from journal.exchange.jsonfile import contents_to_json, dumps, load_file, parse_contents
 from journal.records import DoseStep, Trial
-from journal.validation import validate_record, warnings_for
 
 FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
 TODAY = date(2026, 11, 27)
@@ -49,17 +48,19 @@ def test_the_full_fixture_is_read_whole():
     c = result.contents
     assert (len(c.episodes), len(c.trials), len(c.scores), len(c.checkins)) == (2, 5, 8, 2)
     assert (len(c.labs), len(c.conditions), len(c.sessions), len(c.notes), len(c.entries_by)) == (3, 2, 3, 2, 2)
-    assert result.settings_changes == {"adequate_weeks": 8, "failure_threshold_pct": 25, "count_augmentation": True, "primary_scale": "QIDS-SR16"}
+    assert result.settings_changes == {
+        "adequate_weeks": 8, "failure_threshold_pct": 25, "count_augmentation": True, "primary_scale": "QIDS-SR16",
+    }
     assert c.profile.display_name == "Sam Rivera"
     assert result.warnings == []
 
 
 def test_written_contents_read_back_the_same():
     contents = parse(json.loads(FULL.read_text(encoding="utf-8"))).contents
-    written = contents_to_json(contents, datetime(2026, 10, 16, tzinfo=timezone.utc))
+    written = contents_to_json(contents, datetime(2026, 10, 16, tzinfo=UTC))
     again = parse(written).contents
     assert again == contents
-    assert json.loads(dumps(contents, datetime(2026, 10, 16, tzinfo=timezone.utc))) == written
+    assert json.loads(dumps(contents, datetime(2026, 10, 16, tzinfo=UTC))) == written
 
 
 def test_unknown_top_level_key_is_a_warning_not_an_error():
@@ -80,7 +81,8 @@ def test_unknown_key_in_a_dose_step_is_named_by_its_place():
 
 
 def test_every_problem_is_reported_together():
-    found = problems(base(episodes=[episode(severity="awful")], trials=[trial(stop_reason="bored")], notes=[{"id": "n1", "date": "2025-01-01"}]))
+    data = base(episodes=[episode(severity="awful")], trials=[trial(stop_reason="bored")], notes=[{"id": "n1", "date": "2025-01-01"}])
+    found = problems(data)
     assert {"episodes[e1].severity", "trials[t1].stop_reason", "notes[n1].text"} <= set(found)
 
 
@@ -202,7 +204,9 @@ def test_a_custom_drug_is_accepted_without_a_warning():
     assert result.warnings == []
 
 
-@pytest.mark.parametrize(("mg", "words"), [(-50, "greater than 0"), (0, "greater than 0"), (10001, "10000"), ("50", "number"), (None, "required")])
+@pytest.mark.parametrize(
+    ("mg", "words"), [(-50, "greater than 0"), (0, "greater than 0"), (10001, "10000"), ("50", "number"), (None, "required")]
+)
 def test_a_bad_dose_is_refused(mg, words):
     found = problems(base(trials=[trial(doses=[{"start": "2025-01-10", "mg_per_day": mg}])]))
     assert words in found["trials[t1].doses[0].mg_per_day"]
@@ -387,7 +391,8 @@ def test_an_unreadable_file_is_one_plain_problem(tmp_path, raw, words):
 def test_a_huge_number_is_a_plain_problem(tmp_path):
     # JSON allows any length of digits; Python refuses to read more than 4300 of them.
     p = tmp_path / "big.json"
-    p.write_text('{"format": "trial-journal", "version": 1, "scores": [{"id": "s1", "date": "2025-01-01", "scale": "MADRS", "total": 1' + "0" * 5000 + "}]}")
+    head = '{"format": "trial-journal", "version": 1, "scores": [{"id": "s1", "date": "2025-01-01", "scale": "MADRS", "total": 1'
+    p.write_text(head + "0" * 5000 + "}]}")
     with pytest.raises(ValidationError):
         load_file(p, today=TODAY)
 
@@ -403,14 +408,14 @@ def test_a_lab_value_too_big_for_a_float_is_a_plain_problem():
 
 def test_a_form_record_is_checked_by_the_same_rules():
     t = Trial(id="", drug="sertraline", doses=(DoseStep(date(2025, 1, 10), 50.0), DoseStep(date(2025, 2, 1), -50.0)))
-    found = {p.field: p.message for p in validate_record("trials", t, today=TODAY)}
+    found = {p.field: p.message for p in rules.problems(t, today=TODAY)}
     assert "greater than 0" in found["doses[1].mg_per_day"]
 
 
 def test_a_form_record_above_the_typical_maximum_only_warns():
     t = Trial(id="", drug="escitalopram", doses=(DoseStep(date(2025, 1, 10), 30.0),))
-    assert validate_record("trials", t, today=TODAY) == []
-    assert any("20" in w for w in warnings_for("trials", t, today=TODAY))
+    assert rules.problems(t, today=TODAY) == []
+    assert any("20" in w for w in rules.warnings(t, today=TODAY))
 
 
 # --------------------------------------------------------------------------- a key written twice
@@ -488,9 +493,17 @@ def test_a_two_megabyte_drug_name_is_refused_naming_the_field_and_its_limit(tmp_
         (base(notes=[{"id": "n1", "date": "2025-03-01", "text": "a" * 20_001}]), "notes[n1].text", "a note may have at most 20,000"),
         (base(episodes=[episode(note="b" * 20_001)]), "episodes[e1].note", "a note may have at most 20,000"),
         (base(trials=[trial(side_effects=[{"name": "c" * 201}])]), "trials[t1].side_effects[0].name", "a side effect may have at most 200"),
-        (base(labs=[{"id": "l1", "date": "2025-02-01", "test": "CRP", "value": 4.2, "unit": "m" * 41}]), "labs[l1].unit", "a unit may have at most 40"),
+        (
+            base(labs=[{"id": "l1", "date": "2025-02-01", "test": "CRP", "value": 4.2, "unit": "m" * 41}]),
+            "labs[l1].unit",
+            "a unit may have at most 40",
+        ),
         (base(conditions=[{"id": "c1", "name": "d" * 201}]), "conditions[c1].name", "a condition name may have at most 200"),
-        (base(scores=[{"id": "d1", "date": "2025-03-21", "scale": "daily", "mood": 3, "note": "e" * 20_001}]), "scores[d1].note", "at most 20,000"),
+        (
+            base(scores=[{"id": "d1", "date": "2025-03-21", "scale": "daily", "mood": 3, "note": "e" * 20_001}]),
+            "scores[d1].note",
+            "at most 20,000",
+        ),
         (base(profile={"display_name": "f" * 201}), "profile.display_name", "a name may have at most 200"),
         (base(episodes=[episode(id="g" * 201)]), "episodes[#1].id", "an id may have at most 200"),
     ],
@@ -511,7 +524,7 @@ def test_text_at_its_limit_is_kept_whole():
 def test_a_form_is_held_to_the_same_limits():
     from journal.records import Note
 
-    found = {p.field: p.message for p in validate_record("notes", Note(id="", date=date(2025, 3, 1), text="x" * 25_000), today=TODAY)}
+    found = {p.field: p.message for p in rules.problems(Note(id="", date=date(2025, 3, 1), text="x" * 25_000), today=TODAY)}
     assert found == {"text": "is too long: a note may have at most 20,000 characters, this one has 25,000"}
     t = Trial(id="", drug="x" * 300, doses=(DoseStep(date(2025, 1, 10), 50.0),))
-    assert [p.field for p in validate_record("trials", t, today=TODAY)] == ["drug"]
+    assert [p.field for p in rules.problems(t, today=TODAY)] == ["drug"]

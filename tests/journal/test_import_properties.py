@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
 VALID: dict = json.loads(FULL.read_text(encoding="utf-8"))
 TODAY = date(2026, 11, 27)
 # Late enough for anything `parse_contents(today=TODAY)` accepts (an export may be dated up to a day ahead).
-REWRITE_AT = datetime(2026, 11, 28, 23, 0, tzinfo=timezone.utc)
+REWRITE_AT = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
 
 RECORD_LISTS = ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes")
 
@@ -97,7 +97,7 @@ def mutated_files(draw) -> Any:
                 doses = t.get("doses")
                 if isinstance(doses, list) and all(isinstance(d, dict) and "start" in d for d in doses):
                     starts = draw(st.permutations([d["start"] for d in doses]))
-                    for d, s in zip(doses, starts):
+                    for d, s in zip(doses, starts, strict=False):
                         d["start"] = s
         elif action == "duplicate":
             lists = [p for p in every if isinstance(get(data, p), list) and get(data, p)]
@@ -129,9 +129,9 @@ def _resolves(node: Any, rest: str, top: bool) -> bool:
                 return False
             rest = rest[1:]
         for key in node:
-            if rest == key or rest.startswith(key + ".") or rest.startswith(key + "["):
-                if _resolves(node[key], rest[len(key):], top=False):
-                    return True
+            inside = rest == key or rest.startswith(key + ".") or rest.startswith(key + "[")
+            if inside and _resolves(node[key], rest[len(key):], top=False):
+                return True
         # A required key that is missing is named where it should have been.
         return bool(_PLAIN_NAME.fullmatch(rest))
     if isinstance(node, list):

@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from benchmarks.generator import synthetic_journal
 from journal.clinical.catalog import load_catalog
+from journal.demo import DEMO_DISPLAY_NAME, demo_journal
 from journal.exchange.jsonfile import parse_contents
-from journal.synthetic import DEMO_DISPLAY_NAME, demo_journal, synthetic_journal
 
 END = date(2026, 3, 15)
 

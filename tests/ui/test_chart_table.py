@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.charts.choices import MARKER_LABEL
+from journal.demo import demo_journal
 from journal.exchange.jsonfile import parse_contents
-from journal.synthetic import demo_journal
 from tests.ui.conftest import TODAY
 from ui import formatting as f
 from ui.chart_table import chart_rows

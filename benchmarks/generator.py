@@ -1,4 +1,9 @@
-"""Made-up journals: a seeded generator of any length (tests, benchmarks) and the hand-shaped demo story."""
+"""Made-up journals of any length for the benchmarks and the tests: a seeded generator of version-1 journal files.
+
+The same seed and end date always give the same journal. The hand-shaped story the demo shows
+is journal/demo.py; the small helpers (questionnaire answers, the default settings) are shared
+with it.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Protocol
 
-__all__ = ["synthetic_journal", "demo_journal", "DEMO_DISPLAY_NAME", "SYNTHETIC_DISPLAY_NAME"]
+from journal.demo import DEFAULT_SETTINGS, clamp, exported_at, items_for_total
 
-DEMO_DISPLAY_NAME = "Demo — made-up data"
+__all__ = ["synthetic_journal", "SYNTHETIC_DISPLAY_NAME"]
+
 SYNTHETIC_DISPLAY_NAME = "Synthetic journal — made-up data"
 
-# Default settings written out explicitly so a reader of the file sees the rule in force.
-_DEFAULT_SETTINGS = {
-    "adequate_weeks": 6,
-    "failure_threshold_pct": 50,
-    "count_augmentation": False,
-    "primary_scale": "PHQ-9",
-}
 
 # Antidepressants the generator rotates through; doses come from the catalog, never from here.
 _ANTIDEPRESSANTS = (
@@ -87,33 +86,16 @@ class _CatalogLike(Protocol):
 # small helpers
 
 
+
 def _num(value: float) -> int | float:
     """Whole milligrams print as integers (50, not 50.0) the way a person writes them."""
     rounded = round(value, 3)
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+
 def _iso(day: date) -> str:
     return day.isoformat()
-
-
-def _exported_at(end: date) -> str:
-    return datetime.combine(end, time(12, 0), tzinfo=timezone.utc).isoformat()
-
-
-def _items_for_total(rng: random.Random, total: int, count: int, *, item9_zero: bool = False) -> list[int]:
-    """Answers 0-3 that sum exactly to `total`, spread the way real questionnaires are."""
-    slots = list(range(count - 1)) if item9_zero else list(range(count))
-    total = max(0, min(total, 3 * len(slots)))
-    items = [0] * count
-    for _ in range(total):
-        open_slots = [i for i in slots if items[i] < 3]
-        items[rng.choice(open_slots)] += 1
-    return items
-
-
-def _clamp(value: float, low: int, high: int) -> int:
-    return max(low, min(high, int(round(value))))
 
 
 def _ladder(catalog: _CatalogLike, name: str) -> tuple[list[float], float | None]:
@@ -217,9 +199,9 @@ def synthetic_journal(
     return {
         "format": "trial-journal",
         "version": 1,
-        "exported_at": _exported_at(end),
+        "exported_at": exported_at(end),
         "profile": {"display_name": SYNTHETIC_DISPLAY_NAME, "birth_year": end.year - 30 - rng.randint(0, 25)},
-        "settings": dict(_DEFAULT_SETTINGS),
+        "settings": dict(DEFAULT_SETTINGS),
         "episodes": episodes,
         "trials": [p.trial for p in plans],
         "scores": scores,
@@ -281,7 +263,9 @@ def _synthetic_trials(
     return plans
 
 
-def _steps(rng: random.Random, ladder: list[float], start: date, stop: date, first_index: int, top_index: int, gap: tuple[int, int]) -> list[dict]:
+def _steps(
+    rng: random.Random, ladder: list[float], start: date, stop: date, first_index: int, top_index: int, gap: tuple[int, int]
+) -> list[dict]:
     """Titration: up one ladder rung every few weeks until the target rung or the trial's last day."""
     steps = [{"start": _iso(start), "mg_per_day": _num(ladder[first_index])}]
     day = start
@@ -394,27 +378,27 @@ def _synthetic_scores(rng: random.Random, ids: _Ids, first: date, n_days: int, l
         x = level[i]
         day = _iso(first + timedelta(days=i))
         if i % 14 == 0:
-            phq_total = _clamp(x * 25 + gauss(0, 1.5), 0, 27)
+            phq_total = clamp(x * 25 + gauss(0, 1.5), 0, 27)
             # Item 9 is rare and never the only answer: it appears at most once or twice a year.
             item9 = 1 if phq_total >= 12 and rand() < 0.06 else 0
-            items = _items_for_total(rng, phq_total - item9, 9, item9_zero=True)
+            items = items_for_total(rng, phq_total - item9, 9, item9_zero=True)
             items[8] = item9
             scores.append({
                 "id": ids.next("s"), "date": day, "scale": "PHQ-9", "items": items,
-                "difficulty": _clamp(x * 3.2, 0, 3), "total": sum(items),
+                "difficulty": clamp(x * 3.2, 0, 3), "total": sum(items),
             })
-            gad_total = _clamp(x * 15 + 3 + gauss(0, 1.5), 0, 21)
-            items = _items_for_total(rng, gad_total, 7)
+            gad_total = clamp(x * 15 + 3 + gauss(0, 1.5), 0, 21)
+            items = items_for_total(rng, gad_total, 7)
             scores.append({"id": ids.next("s"), "date": day, "scale": "GAD-7", "items": items, "total": sum(items)})
         checkin = {
             "id": ids.next("d"),
             "date": day,
             "scale": "daily",
-            "mood": _clamp(9 - 7 * x + gauss(0, 0.9), 0, 10),
-            "anxiety": _clamp(2 + 6 * x + gauss(0, 1.0), 0, 10),
-            "sleep_quality": _clamp(8 - 5 * x + gauss(0, 1.2), 0, 10),
-            "energy": _clamp(8 - 6 * x + gauss(0, 1.0), 0, 10),
-            "pain": _clamp(1 + 3 * x + gauss(0, 1.0), 0, 10),
+            "mood": clamp(9 - 7 * x + gauss(0, 0.9), 0, 10),
+            "anxiety": clamp(2 + 6 * x + gauss(0, 1.0), 0, 10),
+            "sleep_quality": clamp(8 - 5 * x + gauss(0, 1.2), 0, 10),
+            "energy": clamp(8 - 6 * x + gauss(0, 1.0), 0, 10),
+            "pain": clamp(1 + 3 * x + gauss(0, 1.0), 0, 10),
             "hours_slept": min(12.0, max(3.0, round((7.5 - 2 * x + gauss(0, 0.8)) * 2) / 2)),
         }
         if rand() < 0.06:
@@ -453,8 +437,8 @@ def _synthetic_esketamine(rng: random.Random, ids: _Ids, episodes: list[dict], f
             "number_in_course": n,
             "bp_before": [sys_before, dia_before],
             "bp_after": [sys_before + rng.randint(4, 22), dia_before + rng.randint(2, 12)],
-            "dissociation": _clamp(rng.uniform(3, 8) * fading, 0, 10),
-            "sedation": _clamp(rng.uniform(1, 6) * fading, 0, 10),
+            "dissociation": clamp(rng.uniform(3, 8) * fading, 0, 10),
+            "sedation": clamp(rng.uniform(1, 6) * fading, 0, 10),
             "nausea": rng.randint(0, 3),
             "transport_arranged": True,
             "note": "",
@@ -512,186 +496,3 @@ _DEMO_PHQ9_PATH = (
     (75, 9), (0, 8),
 )
 
-
-def _demo_phq9_level(days_before: int) -> float:
-    path = _DEMO_PHQ9_PATH
-    for (d0, v0), (d1, v1) in zip(path, path[1:]):
-        if d1 <= days_before <= d0:
-            share = (d0 - days_before) / (d0 - d1) if d0 != d1 else 0.0
-            return v0 + (v1 - v0) * share
-    return float(path[-1][1])
-
-
-def demo_journal(today: date | None = None) -> dict:
-    """The demo's two-year story of one person's treatment, clearly labelled as made-up data.
-
-    One moderate episode began about 22 months ago; sertraline (12 weeks, rated no response)
-    and escitalopram (10 weeks, about 30 % better by PHQ-9) both failed at adequate doses, so
-    under the default settings the TRD criteria appear met from escitalopram's last score on.
-    Venlafaxine stopped for side effects too early to count; aripiprazole was added to
-    escitalopram; an esketamine course runs over the last four months.
-    """
-    today = today or date.today()
-    rng = random.Random(20240601)  # fixed: the demo must look the same on every machine
-
-    def ago(days: int) -> date:
-        return today - timedelta(days=days)
-
-    def d(days: int) -> str:
-        return _iso(ago(days))
-
-    episodes = [{"id": "e1", "start": d(670), "end": None, "severity": "moderate",
-                 "note": "Low mood and poor sleep since the job change"}]
-
-    sertraline = {
-        "id": "t1", "drug": "sertraline", "augmentation": False, "min_adequate_mg": None,
-        "doses": [{"start": d(650), "mg_per_day": 50}, {"start": d(622), "mg_per_day": 100},
-                  {"start": d(594), "mg_per_day": 150}],
-        "end": d(567), "stop_reason": "ineffective", "adherence": "good",
-        "rating": {"response": "none", "improvement_pct": 10, "date": d(567)},
-        "side_effects": [{"name": "nausea", "severity": 1, "start": d(648), "end": d(630)},
-                         {"name": "sexual dysfunction", "severity": 2, "start": d(620), "end": d(560)}],
-        "note": "Twelve weeks; no real change",
-    }
-    escitalopram = {
-        "id": "t2", "drug": "escitalopram", "augmentation": False, "min_adequate_mg": None,
-        "doses": [{"start": d(552), "mg_per_day": 10}, {"start": d(531), "mg_per_day": 20}],
-        "end": d(483), "stop_reason": "ineffective", "adherence": "good", "rating": None,
-        "side_effects": [{"name": "emotional blunting", "severity": 1, "start": d(530), "end": None}],
-        "note": "A little better, not enough",
-    }
-    venlafaxine = {
-        "id": "t3", "drug": "venlafaxine", "augmentation": False, "min_adequate_mg": None,
-        "doses": [{"start": d(470), "mg_per_day": 75}, {"start": d(456), "mg_per_day": 150}],
-        "end": d(436), "stop_reason": "side_effects", "adherence": "good", "rating": None,
-        "side_effects": [{"name": "sweating", "severity": 2, "start": d(458), "end": d(430)},
-                         {"name": "nausea", "severity": 2, "start": d(468), "end": d(436)},
-                         {"name": "insomnia", "severity": 3, "start": d(455), "end": d(432)}],
-        "note": "Plan was to go up to 225 mg; stopped after three weeks at 150 mg because of night sweats and sleeplessness",
-    }
-    escitalopram_again = {
-        "id": "t4", "drug": "escitalopram", "augmentation": False, "min_adequate_mg": None,
-        "doses": [{"start": d(425), "mg_per_day": 10}, {"start": d(411), "mg_per_day": 20}],
-        "end": None, "stop_reason": None, "adherence": "good", "rating": None,
-        "side_effects": [], "note": "Back on the one that was best tolerated",
-    }
-    aripiprazole = {
-        "id": "t5", "drug": "aripiprazole", "augmentation": True, "min_adequate_mg": None,
-        "doses": [{"start": d(380), "mg_per_day": 2}, {"start": d(352), "mg_per_day": 5}],
-        "end": d(260), "stop_reason": "ineffective", "adherence": "good",
-        "rating": {"response": "none", "improvement_pct": 15, "date": d(260)},
-        "side_effects": [{"name": "restlessness (akathisia)", "severity": 1, "start": d(350), "end": d(270)}],
-        "note": "Added to escitalopram",
-    }
-    trials = [sertraline, escitalopram, venlafaxine, escitalopram_again, aripiprazole]
-
-    scores: list[dict] = []
-    phq_days = list(range(728, -1, -14))
-    # Escitalopram's verdict rests on two scores: the baseline (latest in the 28 days up to its
-    # first day) and the outcome (latest from its adequacy date to its last day): 19 -> 13, 31.6 %.
-    esc_first, esc_last = 552, 483
-    esc_adequate = esc_first - 41
-    baseline_day = min(x for x in phq_days if esc_first <= x <= esc_first + 28)
-    outcome_day = min(x for x in phq_days if esc_last <= x <= esc_adequate)
-    for n, days_before in enumerate(phq_days, 1):
-        if days_before == baseline_day:
-            total = 19
-        elif days_before == outcome_day:
-            total = 13
-        else:
-            total = _clamp(_demo_phq9_level(days_before) + rng.choice((-1, 0, 0, 1)), 0, 27)
-        items = _items_for_total(rng, total, 9, item9_zero=True)
-        scores.append({"id": f"p{n}", "date": d(days_before), "scale": "PHQ-9", "items": items,
-                       "difficulty": 2 if total >= 15 else 1, "total": total})
-        gad = _clamp(_demo_phq9_level(days_before) * 0.7 + 2 + rng.choice((-1, 0, 1)), 0, 21)
-        scores.append({"id": f"g{n}", "date": d(days_before), "scale": "GAD-7",
-                       "items": _items_for_total(rng, gad, 7), "total": gad})
-
-    daily_notes = {
-        640: "Couldn't face work", 600: "Nausea gone, mood the same", 545: "Started escitalopram",
-        500: "Bit more able to get things done", 450: "Soaked the sheets again", 440: "Slept 3 hours",
-        300: "Walked by the river", 118: "First esketamine session; glad of the lift home",
-        95: "Noticeably lighter this week", 30: "Cooked for friends",
-    }
-    caregiver_days = {449, 445, 441}
-    entries_by = []
-    for days_before in range(730, -1, -1):
-        level = _demo_phq9_level(days_before) / 27
-        rid = f"d{731 - days_before}"
-        checkin: dict[str, Any] = {
-            "id": rid, "date": d(days_before), "scale": "daily",
-            "mood": _clamp(9 - 8 * level + rng.gauss(0, 0.8), 0, 10),
-            "anxiety": _clamp(2 + 7 * level + rng.gauss(0, 0.8), 0, 10),
-            "sleep_quality": _clamp(8 - 6 * level + rng.gauss(0, 1.0), 0, 10),
-            "energy": _clamp(8 - 7 * level + rng.gauss(0, 0.8), 0, 10),
-            "pain": _clamp(1 + 2 * level + rng.gauss(0, 0.6), 0, 10),
-            "hours_slept": min(10.0, max(3.0, round((7.5 - 3 * level + rng.gauss(0, 0.6)) * 2) / 2)),
-        }
-        if days_before in daily_notes:
-            checkin["note"] = daily_notes[days_before]
-        if days_before in caregiver_days:
-            # During the worst of venlafaxine a partner filled in the check-in.
-            checkin["note"] = "Entered by partner: a very bad night"
-            entries_by.append({"record": rid, "author": "caregiver"})
-        scores.append(checkin)
-
-    labs = [
-        {"id": "l1", "date": d(600), "test": "CRP", "value": 3.8, "unit": "mg/L", "note": ""},
-        {"id": "l2", "date": d(600), "test": "TSH", "value": 2.1, "unit": "mIU/L", "note": ""},
-        {"id": "l3", "date": d(300), "test": "CRP", "value": 4.6, "unit": "mg/L", "note": ""},
-        {"id": "l4", "date": d(300), "test": "TSH", "value": 1.9, "unit": "mIU/L", "note": ""},
-    ]
-    conditions = [
-        {"id": "c1", "name": "generalised anxiety", "status": "diagnosed", "since": d(2400), "note": ""},
-        {"id": "c2", "name": "sleep disorder", "status": "suspected", "since": d(240),
-         "note": "Early waking most nights"},
-    ]
-
-    course_start = ago(120) - timedelta(days=ago(120).weekday())
-    session_days = [course_start + timedelta(weeks=w, days=k) for w in range(4) for k in (0, 3)]
-    session_days += [course_start + timedelta(weeks=w) for w in range(4, 8)]
-    session_days += [course_start + timedelta(weeks=w) for w in range(10, 18, 2)]
-    sessions = []
-    for n, day in enumerate((s for s in session_days if s < today), 1):
-        fading = max(0.35, 1 - n / 14)
-        sys_before, dia_before = 124 + rng.randint(-6, 6), 80 + rng.randint(-4, 4)
-        sessions.append({
-            "id": f"k{n}",
-            "datetime": datetime.combine(day, time(9, 30), tzinfo=_SESSION_OFFSET).isoformat(),
-            "treatment": "esketamine",
-            "dose_mg": 56 if n == 1 else 84,
-            "number_in_course": n,
-            "bp_before": [sys_before, dia_before],
-            "bp_after": [sys_before + rng.randint(8, 18), dia_before + rng.randint(3, 9)],
-            "dissociation": _clamp(7 * fading, 0, 10),
-            "sedation": _clamp(4 * fading, 0, 10),
-            "nausea": 2 if n <= 2 else rng.randint(0, 1),
-            "transport_arranged": True,
-            "note": "Partner drove home" if n == 1 else "",
-        })
-
-    notes = [
-        {"id": "n1", "date": d(660), "text": "Ask about a thyroid panel", "for_appointment": True},
-        {"id": "n2", "date": d(570), "text": "Tell the doctor sertraline has done nothing after 12 weeks", "for_appointment": True},
-        {"id": "n3", "date": d(437), "text": "Mention the night sweats and sleeplessness on venlafaxine", "for_appointment": True},
-        {"id": "n4", "date": d(250), "text": "Ask what options there are after two medicines that did not help", "for_appointment": True},
-        {"id": "n5", "date": d(200), "text": "Read about esketamine; no driving after sessions", "for_appointment": False},
-        {"id": "n6", "date": d(20), "text": "Ask about a sleep assessment: still waking at 4 most nights", "for_appointment": True},
-        {"id": "n7", "date": d(10), "text": "Ask how long the esketamine sessions will continue", "for_appointment": True},
-    ]
-
-    return {
-        "format": "trial-journal",
-        "version": 1,
-        "exported_at": _exported_at(today),
-        "profile": {"display_name": DEMO_DISPLAY_NAME, "birth_year": today.year - 39},
-        "settings": dict(_DEFAULT_SETTINGS),
-        "episodes": episodes,
-        "trials": trials,
-        "scores": scores,
-        "labs": labs,
-        "conditions": conditions,
-        "sessions": sessions,
-        "notes": notes,
-        "entries_by": entries_by,
-    }
