@@ -302,7 +302,6 @@ def _passphrase_from_file(path: Path, passphrase_file: str | os.PathLike[str] | 
 def _cmd_import(args: argparse.Namespace) -> int:
     """The one import (journal.exchange.importing): the file is read and checked whole, the journal backed up, then stored."""
     from journal.exchange.importing import read_import, store_import
-    from journal.opening import open_access_for_cli
 
     path = _journal_path(args)
     existed = path.exists()
