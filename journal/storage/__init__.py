@@ -5,6 +5,7 @@ to date runs on the database driver alone; SQLAlchemy (and Alembic) load only to
 file or to upgrade an older one.
 - here: the journal's `Database` on a file, its key, the check that it is a journal, and schema upgrades;
 - `connection`: the `Database` and its connections, each set up the same way (the key, WAL, ...);
+- `keys`: how a raw key reaches SQLCipher (never as SQL text) and is wiped;
 - `tables`: the schema, written once as Core tables, and which columns each table reads;
 - `rows`: how each table's rows become records and back (plain Python);
 - `statements`: every statement the journal sends, built with Core from the tables and compiled
@@ -21,11 +22,16 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from journal.errors import JournalError, WrongPassphraseError
 from journal.files.hygiene import PRIVATE_FILE_MODE, make_private_dir
-from journal.storage.connection import Database, connect_driver, set_up
+from journal.storage.connection import Database, connect_driver, engine_on
+
+# The key calls, for journal.safekeeping too (re-exported here).
+from journal.storage.keys import apply_key, attach_encrypted
+from journal.storage.keys import change_key as change_key
+from journal.storage.keys import wipe_key as wipe_key
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -58,80 +64,6 @@ def make_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engin
 def _check_key(key: bytes | bytearray | None) -> None:
     if key is not None and (not isinstance(key, (bytes, bytearray)) or len(key) != KEY_BYTES):
         raise ValueError(f"a journal key is {KEY_BYTES} raw bytes")
-
-
-def engine_on(path: Path, key: bytes | bytearray | None) -> Engine:
-    """A SQLAlchemy engine whose connections are set up as the `Database`'s are (for building and upgrading the schema)."""
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import QueuePool
-
-    url = f"sqlite+pysqlite:///{path}"
-    options: dict[str, Any] = {"creator": lambda: connect_driver(path, key), "poolclass": QueuePool}
-    if key is not None:
-        # Lets SQLAlchemy recognise sqlcipher3's own exception classes.
-        from sqlcipher3 import dbapi2
-
-        options["module"] = dbapi2
-    engine = create_engine(url, **options)
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
-    return engine
-
-
-_HEX_DIGITS = b"0123456789abcdef"
-
-
-def _key_literal(key: bytes | bytearray) -> bytearray:
-    """SQLCipher's raw-key form `x'<64 hex digits>'`, built in a bytearray the caller zeroes.
-
-    No `str` (which Python cannot wipe) and no `bytes` copy is made from the key: each digit
-    is written into the bytearray one small integer at a time.
-    """
-    buf = bytearray(3 + 2 * len(key))
-    buf[0], buf[1], buf[-1] = ord("x"), ord("'"), ord("'")
-    for i, b in enumerate(key):
-        buf[2 + 2 * i] = _HEX_DIGITS[b >> 4]
-        buf[3 + 2 * i] = _HEX_DIGITS[b & 15]
-    return buf
-
-
-def _wipe(buf: bytearray) -> None:
-    buf[:] = bytes(len(buf))
-
-
-def wipe_key(key: bytes | bytearray | None) -> None:
-    """Zero a key held in a bytearray (a `bytes` key cannot be zeroed; it is only dropped)."""
-    if isinstance(key, bytearray):
-        _wipe(key)
-
-
-def apply_key(conn: Any, key: bytes | bytearray) -> None:
-    """Key a fresh sqlcipher3 connection through the driver's raw key call (sqlite3_key), not a PRAGMA string."""
-    literal = _key_literal(key)
-    try:
-        conn.set_key(literal)
-    finally:
-        _wipe(literal)
-
-
-def change_key(conn: Any, new_key: bytes | bytearray) -> None:
-    """Re-encrypt every page of the keyed connection's database under `new_key` (sqlite3_rekey), in one transaction."""
-    literal = _key_literal(new_key)
-    try:
-        conn.reset_key(literal)
-    finally:
-        _wipe(literal)
-
-
-def attach_encrypted(conn: Any, path: Path, alias: str, key: bytes | bytearray) -> None:
-    """ATTACH the file at `path` as `alias`, encrypted with `key` (given as a bound value, never as SQL text)."""
-    if not alias.isidentifier():
-        raise ValueError("an attached database's name is a plain identifier")
-    literal = _key_literal(key)
-    try:
-        conn.execute(f"ATTACH DATABASE ? AS {alias} KEY ?", (str(path), literal))
-    finally:
-        _wipe(literal)
 
 
 def export_encrypted(path: Path, into: Path, new_key: bytes | bytearray, *, key: bytes | bytearray | None = None) -> None:
@@ -178,15 +110,6 @@ def _uri_path(path: Path) -> str:
     from urllib.parse import quote
 
     return quote(str(Path(path).absolute()), safe="/")
-
-
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    set_up(dbapi_connection)
-
-
-def _on_begin(conn: Any) -> None:
-    # As `Connection.driver` does: each call is one real transaction, begun explicitly.
-    conn.exec_driver_sql("BEGIN")
 
 
 def probe_file(path: Path, key: bytes | bytearray | None) -> None:

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal.storage.keys import apply_key
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["Database", "Connection", "connect_driver", "set_up"]
+__all__ = ["Database", "Connection", "connect_driver", "set_up", "engine_on"]
 
 
 def connect_driver(path: Path, key: bytes | bytearray | None) -> Any:
@@ -28,8 +30,6 @@ def connect_driver(path: Path, key: bytes | bytearray | None) -> Any:
     if key is None:
         return sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     from sqlcipher3 import dbapi2
-
-    from journal.storage import apply_key
 
     conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
     # The key must be given first on the connection, before anything reads a page.
@@ -137,6 +137,31 @@ class Database:
 
     def engine(self) -> Engine:
         """A SQLAlchemy engine on the same file with the same setup (loads SQLAlchemy: only to build or upgrade the schema)."""
-        from journal.storage import engine_on
-
         return engine_on(self.path, self._key)
+
+
+def engine_on(path: Path, key: bytes | bytearray | None) -> Engine:
+    """A SQLAlchemy engine whose connections are set up as the `Database`'s are (for building and upgrading the schema)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
+    url = f"sqlite+pysqlite:///{path}"
+    options: dict[str, Any] = {"creator": lambda: connect_driver(path, key), "poolclass": QueuePool}
+    if key is not None:
+        # Lets SQLAlchemy recognise sqlcipher3's own exception classes.
+        from sqlcipher3 import dbapi2
+
+        options["module"] = dbapi2
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    set_up(dbapi_connection)
+
+
+def _on_begin(conn: Any) -> None:
+    # As `Connection.driver` does: each call is one real transaction, begun explicitly.
+    conn.exec_driver_sql("BEGIN")
