@@ -166,6 +166,7 @@ def create_file(path: Path) -> None:
     os.close(fd)
 
 
+@lru_cache(maxsize=1)
 def migrations_dir() -> Path:
     """Where the Alembic scripts live inside the installed package."""
     return Path(str(resources.files("journal.migrations")))

@@ -55,8 +55,11 @@ class _Statement:
 
 
 _STATEMENTS: dict[tuple, _Statement] = {key: _Statement(*value) for key, value in compiled.STATEMENTS.items()}
-# The kinds whose rows are sorted here after a plain read (see tables.Stored.sort_here), by their sort columns.
-_SORT_KEYS: dict[str, Callable[[tuple], Any]] = {kind: itemgetter(*at) for kind, at in compiled.SORT_COLUMNS.items()}
+# The kinds whose rows are sorted here after a plain read (see tables.Stored.sort_here): one stable sort per
+# column, the last column first, orders them as one sort by all the columns would, without a tuple per row.
+_SORT_KEYS: dict[str, tuple[Callable[[tuple], Any], ...]] = {
+    kind: tuple(itemgetter(i) for i in reversed(at)) for kind, at in compiled.SORT_COLUMNS.items()
+}
 
 
 def _run(conn: Connection, statement: _Statement, **given: Any) -> list[tuple]:
@@ -140,8 +143,7 @@ def read_one(conn: Connection, kind: str, record_id: str) -> Any | None:
 
 def _read(conn: Connection, kind: str, start: bool, end: bool, by_id: bool, given: dict[str, Any]) -> list:
     rows = _run(conn, _select(kind, start, end, by_id), **given)
-    sort_key = _SORT_KEYS.get(kind)
-    if sort_key is not None:
+    for sort_key in _SORT_KEYS.get(kind, ()):
         rows.sort(key=sort_key)
     if kind != "trials":
         return CONVERT[kind].from_rows(rows)
