@@ -10,15 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
-
 from journal import kinds, rules
 from journal import records as r
 from journal.errors import JournalError, JournalLockedError, NotFoundError, Problem, ValidationError
 from journal.kinds import Kind
 from journal.safekeeping.locking import JournalLock
 from journal.storage import store
+from journal.storage.connection import Connection, Database
 
 __all__ = ["Journal", "Change", "RecordManager", "KINDS"]
 
@@ -173,13 +171,13 @@ class Journal:
     sessions: RecordManager[r.Session]
     notes: RecordManager[r.Note]
 
-    def __init__(self, path: Path, engine: Engine, lock: JournalLock | None = None, *, own_lock: bool = False):
+    def __init__(self, path: Path, database: Database, lock: JournalLock | None = None, *, own_lock: bool = False):
         self._path = path
-        self._engine: Engine | None = engine
+        self._database: Database | None = database
         self._lock = lock
         self._own_lock = own_lock
-        self._driver_error = engine.dialect.loaded_dbapi.Error
-        self._driver_integrity_error = engine.dialect.loaded_dbapi.IntegrityError
+        self._driver_error = database.error
+        self._driver_integrity_error = database.integrity_error
         for kind in KINDS:
             setattr(self, kind, RecordManager(self, kind))
 
@@ -191,13 +189,13 @@ class Journal:
 
     @property
     def closed(self) -> bool:
-        return self._engine is None
+        return self._database is None
 
     def close(self) -> None:
         """Let go of the file; the last connection to close folds the write-ahead log back into it."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
         if self._own_lock and self._lock is not None:
             self._lock.discard()  # only after every connection is closed (see journal.safekeeping.locking)
         self._lock = None
@@ -214,16 +212,12 @@ class Journal:
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
         """A connection for one action; what it has not committed is rolled back when it ends."""
-        if self._engine is None:
+        if self._database is None:
             raise JournalError("This journal is closed (locked); open it again to go on.")
         try:
-            with self._engine.connect() as conn:
+            with self._database.connect() as conn:
                 yield conn
-        except IntegrityError as exc:
-            raise JournalError(f"The journal refused the change: {exc.orig}") from None
-        except DBAPIError as exc:
-            raise database_error(self._path, exc.orig if exc.orig is not None else exc) from None
-        except self._driver_error as exc:  # from the plain reads and writes of journal.storage.store
+        except self._driver_error as exc:  # from the reads and writes of journal.storage.store
             if isinstance(exc, self._driver_integrity_error):
                 raise JournalError(f"The journal refused the change: {exc}") from None
             raise database_error(self._path, exc) from None

@@ -3,7 +3,7 @@
 This module is the one way a journal is opened, by the window and the command line alike.
 `open_journal()` takes it in order: the folder and the one-writer lock, what an interrupted
 backup or encryption left behind, the key (from a passphrase, a recovery code, or a new key
-header for a new journal), then `open_file()`: the file itself (made when new), its engine,
+header for a new journal), then `open_file()`: the file itself (made when new), its connections,
 and an upgrade of an older journal after a backup of it. It returns a `JournalAccess`: the
 open `Journal` (`access.journal`) together with what only the opener should hold: the
 one-writer lock and the data key. The window keeps the access object; it locks
@@ -21,10 +21,6 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import cast
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
 
 from journal import storage
 from journal.errors import DamagedJournalError, JournalError, WrongPassphraseError
@@ -44,6 +40,7 @@ from journal.safekeeping.keystore import DEFAULT_KDF, KdfParams
 from journal.safekeeping.locking import JournalLock
 from journal.safekeeping.rekey import KeyChange, change_key, settle_key_change
 from journal.safekeeping.wrong_tries import WrongTries
+from journal.storage.connection import Database
 
 __all__ = [
     "JournalAccess",
@@ -491,34 +488,34 @@ def open_file(
     held = JournalLock(path) if lock is None else lock
     held.acquire()
     try:
-        engine = _engine_for(path, create=create, key=key, lock=held)
+        database = _database_for(path, create=create, key=key, lock=held)
     except BaseException:
         if own_lock:
             held.discard()
         raise
-    return Journal(path, engine, held, own_lock=own_lock)
+    return Journal(path, database, held, own_lock=own_lock)
 
 
-def _engine_for(path: Path, *, create: bool, key: bytes | bytearray | None, lock: JournalLock) -> Engine:
-    """The engine of the journal at `path` (made now when missing and `create`), upgraded to this version's schema."""
+def _database_for(path: Path, *, create: bool, key: bytes | bytearray | None, lock: JournalLock) -> Database:
+    """The journal file at `path` (made now when missing and `create`), upgraded to this version's schema."""
     made = _make_file_if_missing(path, create=create, lock=lock)
     try:
-        engine = storage.make_engine(path, cast("bytes | None", key))  # a bytearray too, so that it can be wiped
+        database = storage.open_database(path, key)  # a bytearray key too, so that it can be wiped
     except BaseException:
         if made:
             _remove_new_file(path)
         raise
     try:
-        _bring_up_to_date(engine, path, key, create=create)
+        _bring_up_to_date(database, path, key, create=create)
     except BaseException as exc:
-        engine.dispose()
+        database.dispose()
         if made:
             # A half-made new journal would only confuse the next open; nothing of the person's is in it.
             _remove_new_file(path)
-        if isinstance(exc, DBAPIError):
-            raise database_error(path, exc.orig) from None
+        if isinstance(exc, database.error):
+            raise database_error(path, exc) from None
         raise
-    return engine
+    return database
 
 
 def _make_file_if_missing(path: Path, *, create: bool, lock: JournalLock) -> bool:
@@ -540,17 +537,17 @@ def _make_file_if_missing(path: Path, *, create: bool, lock: JournalLock) -> boo
     return True
 
 
-def _bring_up_to_date(engine: Engine, path: Path, key: bytes | bytearray | None, *, create: bool) -> None:
-    """Give a new journal its schema, or upgrade an older one after backing it up."""
-    revision = storage.current_revision(engine)
+def _bring_up_to_date(database: Database, path: Path, key: bytes | bytearray | None, *, create: bool) -> None:
+    """Give a new journal its schema, or upgrade an older one after backing it up (only these load SQLAlchemy)."""
+    revision = storage.current_revision(database)
     if revision is None and not create:
         raise JournalError(f"There is no journal at {path}: the file is empty.")
     if revision is not None and revision != storage.head_revision():
         # An older schema: copy the file aside before touching it, and stop if that fails.
-        engine.dispose()
+        database.dispose()
         _backup_before_upgrade(path, key)
     if revision != storage.head_revision():
-        storage.upgrade(engine)
+        storage.upgrade(database)
 
 
 def _backup_before_upgrade(path: Path, key: bytes | bytearray | None) -> None:

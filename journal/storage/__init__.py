@@ -1,9 +1,16 @@
 """The one place a journal file is opened: file hygiene, encryption, SQLite settings and schema upgrades.
 
-The package holds all of the journal's SQL:
-- here: the engine on a file, its key, the check that it is a journal, and schema upgrades;
-- `tables`: the schema, written once as Core tables, and how each table's rows become records and back;
-- `store`: every statement the journal sends, built from those tables, for `journal.facade`;
+The package holds all of the journal's SQL. Opening, reading and writing a journal that is up
+to date runs on the database driver alone; SQLAlchemy (and Alembic) load only to build a new
+file or to upgrade an older one.
+- here: the journal's `Database` on a file, its key, the check that it is a journal, and schema upgrades;
+- `connection`: the `Database` and its connections, each set up the same way (the key, WAL, ...);
+- `keys`: how a raw key reaches SQLCipher (never as SQL text) and is wiped;
+- `tables`: the schema, written once as Core tables, and which columns each table reads;
+- `rows`: how each table's rows become records and back (plain Python);
+- `statements`: every statement the journal sends, built with Core from the tables and compiled
+  ahead of time into `compiled` (generated; a test recompiles and compares);
+- `store`: those statements run with the driver's cursor, for `journal.facade`;
 - `models`: ORM classes mapped onto the same tables, only for Alembic and for building a new file.
 """
 
@@ -12,112 +19,51 @@ from __future__ import annotations
 import ast
 import os
 import re
-import sqlite3
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING
 
 from journal.errors import JournalError, WrongPassphraseError
 from journal.files.hygiene import PRIVATE_FILE_MODE, make_private_dir
+from journal.storage.connection import Database, connect_driver, engine_on
+
+# The key calls, for journal.safekeeping too (re-exported here).
+from journal.storage.keys import apply_key, attach_encrypted
+from journal.storage.keys import change_key as change_key
+from journal.storage.keys import wipe_key as wipe_key
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 KEY_BYTES = 32
 # Tables any journal holds; a database with other tables and none of these is someone else's file.
 _VERSION_TABLE = "alembic_version"
 
 
-def make_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engine:
-    """An engine on the journal file at `path` (encrypted with the raw 256-bit `key` when given).
+def open_database(path: str | os.PathLike[str], key: bytes | bytearray | None = None) -> Database:
+    """The journal file at `path` (encrypted with the raw 256-bit `key` when given), on the driver alone.
 
     Checks first, without changing the file, that it opens, is readable with this key, passes
     SQLite's quick check and is not some other program's database or a newer journal's.
     """
     path = Path(path)
+    _check_key(key)
+    probe_file(path, key)
+    return Database(path, key)
+
+
+def make_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engine:
+    """A SQLAlchemy engine on the journal file at `path`, after the same checks as `open_database` (loads SQLAlchemy)."""
+    path = Path(path)
+    _check_key(key)
+    probe_file(path, key)
+    return engine_on(path, key)
+
+
+def _check_key(key: bytes | bytearray | None) -> None:
     if key is not None and (not isinstance(key, (bytes, bytearray)) or len(key) != KEY_BYTES):
         raise ValueError(f"a journal key is {KEY_BYTES} raw bytes")
-    probe_file(path, key)
-    url = f"sqlite+pysqlite:///{path}"
-    options: dict[str, Any] = {"creator": lambda: _connect(path, key), "poolclass": QueuePool}
-    if key is not None:
-        # Lets SQLAlchemy recognise sqlcipher3's own exception classes.
-        from sqlcipher3 import dbapi2
-
-        options["module"] = dbapi2
-    engine = create_engine(url, **options)
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
-    return engine
-
-
-def _connect(path: Path, key: bytes | None) -> Any:
-    """A DB-API connection to `path`, keyed when the journal is encrypted."""
-    if key is None:
-        return sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    from sqlcipher3 import dbapi2
-
-    conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
-    # The key must be given first on the connection, before anything reads a page.
-    apply_key(conn, key)
-    return conn
-
-
-_HEX_DIGITS = b"0123456789abcdef"
-
-
-def _key_literal(key: bytes | bytearray) -> bytearray:
-    """SQLCipher's raw-key form `x'<64 hex digits>'`, built in a bytearray the caller zeroes.
-
-    No `str` (which Python cannot wipe) and no `bytes` copy is made from the key: each digit
-    is written into the bytearray one small integer at a time.
-    """
-    buf = bytearray(3 + 2 * len(key))
-    buf[0], buf[1], buf[-1] = ord("x"), ord("'"), ord("'")
-    for i, b in enumerate(key):
-        buf[2 + 2 * i] = _HEX_DIGITS[b >> 4]
-        buf[3 + 2 * i] = _HEX_DIGITS[b & 15]
-    return buf
-
-
-def _wipe(buf: bytearray) -> None:
-    buf[:] = bytes(len(buf))
-
-
-def wipe_key(key: bytes | bytearray | None) -> None:
-    """Zero a key held in a bytearray (a `bytes` key cannot be zeroed; it is only dropped)."""
-    if isinstance(key, bytearray):
-        _wipe(key)
-
-
-def apply_key(conn: Any, key: bytes | bytearray) -> None:
-    """Key a fresh sqlcipher3 connection through the driver's raw key call (sqlite3_key), not a PRAGMA string."""
-    literal = _key_literal(key)
-    try:
-        conn.set_key(literal)
-    finally:
-        _wipe(literal)
-
-
-def change_key(conn: Any, new_key: bytes | bytearray) -> None:
-    """Re-encrypt every page of the keyed connection's database under `new_key` (sqlite3_rekey), in one transaction."""
-    literal = _key_literal(new_key)
-    try:
-        conn.reset_key(literal)
-    finally:
-        _wipe(literal)
-
-
-def attach_encrypted(conn: Any, path: Path, alias: str, key: bytes | bytearray) -> None:
-    """ATTACH the file at `path` as `alias`, encrypted with `key` (given as a bound value, never as SQL text)."""
-    if not alias.isidentifier():
-        raise ValueError("an attached database's name is a plain identifier")
-    literal = _key_literal(key)
-    try:
-        conn.execute(f"ATTACH DATABASE ? AS {alias} KEY ?", (str(path), literal))
-    finally:
-        _wipe(literal)
 
 
 def export_encrypted(path: Path, into: Path, new_key: bytes | bytearray, *, key: bytes | bytearray | None = None) -> None:
@@ -166,30 +112,10 @@ def _uri_path(path: Path) -> str:
     return quote(str(Path(path).absolute()), safe="/")
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # WAL and FULL sync: a committed entry survives a crash or power cut.
-    cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    # Sorts and indexes SQLite builds on the side stay in memory: no health data in temp files
-    # (SQLCipher does not encrypt them).
-    cur.execute("PRAGMA temp_store=MEMORY")
-    # A deleted entry is overwritten in the file, not left readable in a free page.
-    cur.execute("PRAGMA secure_delete=ON")
-    cur.close()
-
-
-def _on_begin(conn: Any) -> None:
-    # The driver's own implicit transactions start late and skip reads; begin explicitly instead
-    # so each facade call is one real transaction (import is all or nothing).
-    conn.exec_driver_sql("BEGIN")
-
-
-def probe_file(path: Path, key: bytes | None) -> None:
+def probe_file(path: Path, key: bytes | bytearray | None) -> None:
     """Raise a JournalError naming the file unless it is empty or a journal this version can open."""
     try:
-        conn = _connect(path, key)
+        conn = connect_driver(path, key)
     except Exception as exc:  # the driver's errors differ between sqlite3 and sqlcipher3
         raise JournalError(f"{path} could not be opened: {exc}") from None
     try:
@@ -240,6 +166,7 @@ def create_file(path: Path) -> None:
     os.close(fd)
 
 
+@lru_cache(maxsize=1)
 def migrations_dir() -> Path:
     """Where the Alembic scripts live inside the installed package."""
     return Path(str(resources.files("journal.migrations")))
@@ -310,31 +237,43 @@ _VERSION_TABLE_SQL = (
 )
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The schema revision stamped in the file, or None for an empty file."""
-    with engine.connect() as conn:
-        held = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_VERSION_TABLE,)
-        ).first()
+def current_revision(db: Database) -> str | None:
+    """The schema revision stamped in the file, or None for an empty file (read with the driver)."""
+    with db.connect() as conn:
+        driver = conn.driver()
+        held = driver.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_VERSION_TABLE,)).fetchone()
         if held is None:
             return None
-        rows = conn.exec_driver_sql(f"SELECT version_num FROM {_VERSION_TABLE}").fetchall()
+        rows = driver.execute(f"SELECT version_num FROM {_VERSION_TABLE}").fetchall()
     if len(rows) > 1:
         raise JournalError("The journal's schema version is unclear: it names more than one revision.")
     return rows[0][0] if rows else None
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision (creates it in an empty file), in one transaction.
 
     An empty file gets its tables straight from the models when they describe the newest
     revision: the very tables Alembic would make (a test compares the two files), in a fraction
     of the time and without loading Alembic. Everything else goes through the Alembic scripts.
+    Either way SQLAlchemy is loaded, on an engine of its own; the driver's error stands for
+    SQLAlchemy's, as for every other action.
     """
-    if current_revision(engine) is None and head_revision() == MODELS_REVISION:
-        _create_from_models(engine)
-    else:
-        migrate(engine)
+    from sqlalchemy.exc import DBAPIError
+
+    new = current_revision(db) is None
+    engine = db.engine()
+    try:
+        if new and head_revision() == MODELS_REVISION:
+            _create_from_models(engine)
+        else:
+            migrate(engine)
+    except DBAPIError as exc:
+        if exc.orig is None:
+            raise
+        raise exc.orig from None
+    finally:
+        engine.dispose()
 
 
 def migrate(engine: Engine) -> None:

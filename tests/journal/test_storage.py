@@ -13,6 +13,7 @@ import pytest
 
 from journal import records as r
 from journal.kinds import KINDS
+from journal.storage import rows as rw
 from journal.storage import tables as tb
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,9 +102,9 @@ def test_answers_stored_in_any_other_form_are_read_by_the_json_parser(text):
         expected = tuple(json.loads(text))
     except ValueError:
         with pytest.raises(ValueError):
-            tb._items(text)
+            rw._items(text)
     else:
-        assert tb._items(text) == expected
+        assert rw._items(text) == expected
 
 
 def test_the_statements_are_compiled_once_and_read_the_tables_columns():
@@ -113,3 +114,105 @@ def test_the_statements_are_compiled_once_and_read_the_tables_columns():
     assert store._select("checkins", True, False, False) is first
     assert first.names == ("start",)
     assert store._insert("profile", replace=True).sql.startswith("INSERT OR REPLACE INTO profile ")
+
+
+def test_the_generated_statements_are_the_ones_the_tables_compile_to_now():
+    # The Core tables are the one description of the schema: after changing them (or a statement
+    # in journal/storage/statements.py), run `python -m journal.storage.statements`.
+    from journal.storage import statements
+
+    assert statements.COMPILED_PATH.read_text(encoding="utf-8") == statements.render(), (
+        "journal/storage/compiled.py is out of date: run `python -m journal.storage.statements`"
+    )
+
+
+def test_every_generated_statement_is_one_the_store_sends_and_reads_the_columns_it_converts():
+    from journal.storage import compiled, statements, store
+
+    assert set(compiled.STATEMENTS) == {key for key, _ in statements.every_statement()}
+    for name, kind in tb.STORED.items():
+        sql = store._select(name, False, False, False).sql
+        assert sql.startswith("SELECT " + ", ".join(f"{name}.{c}" if c != "end" else f'{name}."end"' for c in kind.rows.read))
+        if kind.sort_here:
+            assert compiled.SORT_COLUMNS[name] == tuple(kind.rows.read.index(c) for c in KINDS[name].order)
+        else:
+            assert name not in compiled.SORT_COLUMNS
+    for name, rows in tb.ROWS.items():
+        assert rows.from_rows is rw.CONVERT[name].from_rows and rows.values is rw.CONVERT[name].values, name
+
+
+_USE_WITHOUT_SQLALCHEMY = """
+import sys
+from datetime import date
+from journal.opening import open_journal
+from journal.records import JournalContents, Note, Profile
+with open_journal(sys.argv[1]) as access:
+    journal = access.journal
+    contents = journal.contents()
+    for kind in ("episodes", "trials", "scores", "checkins", "labs", "conditions", "sessions", "notes"):
+        manager = getattr(journal, kind)
+        manager.list(), manager.list(date(2025, 1, 1), date(2025, 12, 31)), manager.count()
+    journal.counts(), journal.ids(), journal.notes.get("n1")
+    added = journal.notes.add(Note(id="", date=date(2025, 1, 2), text="more"), author="Sam").record
+    journal.notes.update(Note(id=added.id, date=date(2025, 1, 3), text="more, edited"))
+    journal.set_author(added.id, None)
+    journal.update_settings(adequate_weeks=8)
+    journal.set_profile(Profile(display_name="Alex"))
+    journal.import_contents(JournalContents(notes=(Note(id="n2", date=date(2025, 1, 4), text="imported"),)))
+    journal.notes.delete("n2")
+    assert [n.text for n in journal.contents().notes] == ["kept", "more, edited"]
+print(" ".join(sorted(name for name in sys.modules if name.split(".")[0] in ("sqlalchemy", "alembic"))))
+"""
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32], ids=["plain", "encrypted"])
+def test_opening_reading_and_writing_a_journal_that_is_up_to_date_never_loads_sqlalchemy(tmp_path, key):
+    # SQLAlchemy is about 25 MB and a wait at every start: only building a new file and upgrading
+    # an older one need it; everything else runs on the database driver (journal.storage.connection).
+    import subprocess
+    import sys
+
+    from journal.opening import open_file
+
+    path = tmp_path / "j.db"
+    with open_file(path, key=key) as journal:
+        journal.notes.add(r.Note(id="n1", date=date(2025, 1, 1), text="kept"))
+    script = _USE_WITHOUT_SQLALCHEMY
+    if key is not None:  # the key at hand, as the window has it once the passphrase is checked
+        script = script.replace("open_journal(sys.argv[1])", f"open_journal(sys.argv[1], key={key!r})")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32], ids=["plain", "encrypted"])
+def test_every_connection_of_an_open_journal_is_set_up_for_safety_and_privacy(tmp_path, key):
+    from journal.opening import open_file
+
+    with open_file(tmp_path / "j.db", key=key) as journal:
+        assert journal._database is not None
+        with journal._database.connect() as conn:
+            driver = conn.driver()
+            assert driver.execute("PRAGMA secure_delete").fetchone()[0] == 1
+            assert driver.execute("PRAGMA temp_store").fetchone()[0] == 2  # memory
+            assert driver.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert driver.execute("PRAGMA synchronous").fetchone()[0] == 2  # full
+            assert driver.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_what_an_action_has_not_committed_is_rolled_back_and_its_connection_kept_for_the_next(tmp_path):
+    from journal.opening import open_file
+    from journal.storage import store
+
+    with open_file(tmp_path / "j.db") as journal:
+        database = journal._database
+        assert database is not None
+        with database.connect() as conn:
+            store.insert_records(conn, "notes", [r.Note(id="n1", date=date(2025, 1, 1), text="not kept")])
+            first = conn.driver()
+        assert journal.counts()["notes"] == 0
+        with database.connect() as conn:
+            assert conn.driver() is first and conn.driver().in_transaction
+        database.dispose()
+        with database.connect() as conn:
+            assert conn.driver() is not first
