@@ -41,14 +41,14 @@ def edit(bj: BenchJournal, runs: int, folder: Path) -> Timing:
     app = _application(folder)
     from PySide6.QtCore import QSettings
 
-    from journal.facade import Journal
+    from journal.opening import open_file
     from ui.main_window import MainWindow
     from ui.session import JournalSession
 
     # A copy: the edits must not change the journal the other benchmarks read.
     path = folder / f"edit-{bj.years}y.db"
     shutil.copyfile(bj.db_path, path)
-    journal = Journal.open(path, create=False)
+    journal = open_file(path, create=False)
     window = None
     try:
         session = JournalSession(journal)

@@ -111,9 +111,9 @@ def chart_points(db_path: Path, scratch: Path) -> Path:
     from matplotlib import dates as mdates
 
     from journal.charts.model import months_before
-    from journal.facade import Journal
+    from journal.opening import open_file
 
-    with Journal.open(db_path) as journal:
+    with open_file(db_path, create=False) as journal:
         contents = journal.contents()
     today = date.today()
     start = months_before(today, 12)
