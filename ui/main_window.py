@@ -665,7 +665,7 @@ class MainWindow(QMainWindow):
         if changes.assessment and self.assessment_panel is not None:
             self.assessment_panel.refresh()
         if changes.chart and self.timeline_panel.timeline is not None:
-            self.timeline_panel.rebuild()
+            self.timeline_panel.show_changes(changes)  # new points on the lines drawn, or the chart drawn again
 
     # -- journal file actions ----------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from journal import words
 from journal.charts.choices import MARKER_LABEL, PRESETS
 from ui.fit import WrapLayout
-from ui.session import JournalSession
+from ui.session import Changes, JournalSession
 
 if TYPE_CHECKING:
     from journal import charts
@@ -219,9 +219,32 @@ class TimelinePanel(QWidget):
 
         self._ensure_canvas()
         keep = self.timeline.range if self.timeline is not None and self.preset is None else None
-        self.timeline = charts.build_timeline(
-            self.session.contents(), self.session.assessment(), self.options(), figure=self.figure
+        self._show(
+            charts.build_timeline(self.session.contents(), self.session.assessment(), self.options(), figure=self.figure),
+            keep,
         )
+
+    def show_changes(self, changes: Changes) -> None:
+        """Bring the drawn chart up to date with one step: where only the changed kinds' points moved, the lines
+        get their new points; anything else (a new lane, the marker, other settings) draws it again."""
+        from journal import charts
+
+        if self.timeline is None or changes.everything or changes.settings:
+            self.rebuild()
+            return
+        keep = self.timeline.range if self.preset is None else None
+        self._show(
+            charts.update_timeline(
+                self.timeline, self.session.contents(), self.session.assessment(), self.options(), changed=changes.kinds
+            ),
+            keep,
+        )
+
+    def _show(self, timeline: charts.Timeline, keep: tuple[date, date] | None) -> None:
+        """Put the dates in view on a chart just drawn or updated (`keep`, or the preset's), and say what it shows."""
+        from journal import charts
+
+        self.timeline = timeline
         if keep is not None:
             charts.set_range(self.timeline, *keep)
         else:
