@@ -450,12 +450,13 @@ class MainWindow(QMainWindow):
         if had_session:
             self._draw_chart()  # matplotlib is loaded only now, so opening never waits for the chart
 
-    def _draw_chart(self) -> None:
+    def _draw_chart(self, *, ready: bool = True) -> None:
         if self.session is None or not self._journal_shown:
             return  # locked (or closed) before the chart's turn came: it is drawn on unlocking
         self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
         self.timeline_panel.rebuild()
-        self.chart_ready.emit()
+        if ready:
+            self.chart_ready.emit()
 
     def build_chart_now(self) -> None:
         """Draw the chart without waiting for the first paint (screenshots and tests)."""
@@ -817,15 +818,33 @@ class MainWindow(QMainWindow):
         self._rewire_undo(session)
         self._journal_shown = True
         self._enable_journal_views(True)
-        session.reload()
-        if self.timeline_panel.canvas is not None:
-            self.timeline_panel.rebuild()
-        elif self._first_paint_done:
-            # the lists and the assessment are painted first; matplotlib loads on the next turn
-            self.timeline_panel.set_waiting_text("Drawing the chart…")
-            QTimer.singleShot(0, self, self._draw_chart)
+        if self.timeline_panel.canvas is None and self._first_paint_done:
+            # Start-up: the chart with its data is what the person waits for, so it is drawn first;
+            # the lists and the assessment fill once it is on screen, one at a time (_fill_views).
+            self._draw_chart(ready=False)
+            self.timeline_panel.when_painted(lambda: self._fill_views(session, list(self.lists.values())))
+        else:
+            session.reload()
+            if self.timeline_panel.canvas is not None:
+                self.timeline_panel.rebuild()
         if old is None:
             self.statusBar().showMessage(READY_TEXT)
+
+    def _fill_views(self, session: JournalSession, panels: list[RecordListPanel]) -> None:
+        """Fill the lists of the journal start-up opened, the one on show first, then the assessment panel:
+        one piece per turn of the event loop, so the window answers the keyboard and mouse in between."""
+        if session is not self.session or not self._journal_shown:
+            return  # locked or replaced meanwhile: set_session fills the next one
+        current = self.tabs.currentWidget()
+        if panels:
+            panel = next((p for p in panels if p is current), panels[0])
+            panels.remove(panel)
+            panel.refresh()
+            QTimer.singleShot(0, self, lambda: self._fill_views(session, panels))
+            return
+        if self.assessment_panel is not None:
+            self.assessment_panel.refresh()
+        self.chart_ready.emit()
 
     def _enable_journal_views(self, on: bool) -> None:
         """Let the person see and change the journal, or not (while it is being opened, or locked)."""
