@@ -398,8 +398,9 @@ class MainWindow(QMainWindow):
         # should a platform never paint the frame itself, the journal still opens
         QTimer.singleShot(1000, self, self._on_first_paint_done)
 
-    def _build_journal_views(self) -> None:
-        """Put the record lists in their tabs and the assessment in its panel, in place of the empty pages the window first paints."""
+    def _build_journal_views(self, *, fill: bool = True) -> None:
+        """Put the record lists in their tabs and the assessment in its panel, in place of the empty pages the window first paints;
+        filled from the journal shown, unless `fill` is False."""
         if self.lists:
             return
         from ui.assessment_panel import AssessmentPanel
@@ -422,7 +423,7 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.tabs.setCurrentIndex(current)
         self._crisis_panel()
-        if self.session is not None and self._journal_shown:
+        if fill and self.session is not None and self._journal_shown:
             for panel in self.lists.values():
                 panel.refresh()
             self.assessment_panel.refresh()
@@ -594,6 +595,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{_ADDED_WORDS[kind]} deleted. Ctrl+Z brings it back.")
 
     def _after_saved(self, kind: str, saved, message: str) -> None:
+        self._build_journal_views()  # (saved in the moment between the chart's first paint and the lists)
         self.tabs.setCurrentWidget(self.lists[kind])
         self.lists[kind].select_id(saved.id)
         self.statusBar().showMessage(f"{message} Ctrl+Z undoes it.")
@@ -808,21 +810,24 @@ class MainWindow(QMainWindow):
         old = self.session
         if old is not None:
             old.changed.disconnect(self._on_session_changed)
-        self._build_journal_views()  # the lists and the assessment panel come with the first journal shown
+        # Start-up: the chart with its data is what the person waits for, so it is drawn first; the
+        # lists and the assessment panel are made and filled once it is on screen (_fill_views).
+        chart_first = self.timeline_panel.canvas is None and self._first_paint_done
+        if not chart_first:
+            self._build_journal_views()  # the lists and the assessment panel come with the first journal shown
         self.session = session
         for panel in self.lists.values():
             panel.model.session = session
-        self.assessment_panel.session = session
+        if self.assessment_panel is not None:
+            self.assessment_panel.session = session
         self.timeline_panel.session = session
         session.changed.connect(self._on_session_changed)
         self._rewire_undo(session)
         self._journal_shown = True
         self._enable_journal_views(True)
-        if self.timeline_panel.canvas is None and self._first_paint_done:
-            # Start-up: the chart with its data is what the person waits for, so it is drawn first;
-            # the lists and the assessment fill once it is on screen, one at a time (_fill_views).
+        if chart_first:
             self._draw_chart(ready=False)
-            self.timeline_panel.when_painted(lambda: self._fill_views(session, list(self.lists.values())))
+            self.timeline_panel.when_painted(lambda: self._fill_views(session))
         else:
             session.reload()
             if self.timeline_panel.canvas is not None:
@@ -830,11 +835,16 @@ class MainWindow(QMainWindow):
         if old is None:
             self.statusBar().showMessage(READY_TEXT)
 
-    def _fill_views(self, session: JournalSession, panels: list[RecordListPanel]) -> None:
-        """Fill the lists of the journal start-up opened, the one on show first, then the assessment panel:
-        one piece per turn of the event loop, so the window answers the keyboard and mouse in between."""
+    def _fill_views(self, session: JournalSession, panels: list[RecordListPanel] | None = None) -> None:
+        """Make the lists and the assessment panel for the journal start-up opened, then fill them, the list on show
+        first: one piece per turn of the event loop, so the window answers the keyboard and mouse in between."""
         if session is not self.session or not self._journal_shown:
             return  # locked or replaced meanwhile: set_session fills the next one
+        if panels is None:
+            self._build_journal_views(fill=False)
+            panels = list(self.lists.values())
+            QTimer.singleShot(0, self, lambda: self._fill_views(session, panels))
+            return
         current = self.tabs.currentWidget()
         if panels:
             panel = next((p for p in panels if p is current), panels[0])
