@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
 
     # the window is on screen: start-up opens the journal now (so the window never waits for it)
     first_painted = Signal()
-    # the chart is drawn once the window has been painted (start-up never waits for matplotlib)
+    # the chart is drawn once the window has been painted (start-up never waits for matplotlib); when start-up
+    # opened the journal, the chart is drawn first and this comes once the lists and the assessment are filled too
     chart_ready = Signal()
     # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
     own_journal_requested = Signal()
