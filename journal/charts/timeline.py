@@ -198,24 +198,17 @@ def _draw_bands(ax: Axes, data: ChartData, d: _Drawing) -> None:
 
 def day_values(points: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
     """The x (a day's ordinal plus `offset`) and y of each (day, value), as the chart plots them."""
-    xs = np.array([day.toordinal() + offset for day, _ in points], dtype=float)
-    ys = np.array([float(v) for _, v in points], dtype=float)
+    xs = np.fromiter((day.toordinal() for day, _ in points), dtype=float, count=len(points)) + offset
+    ys = np.fromiter((v for _, v in points), dtype=float, count=len(points))
     return xs, ys
 
 
 def broken_mean_line(means: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
-    # A week with no check-in breaks the line rather than drawing a slope through days nobody rated.
-    xs: list[float] = []
-    ys: list[float] = []
-    previous: date | None = None
-    for day, m in means:
-        if previous is not None and (day - previous).days > 6:
-            xs.append(math.nan)
-            ys.append(math.nan)
-        xs.append(day.toordinal() + offset)
-        ys.append(m)
-        previous = day
-    return np.array(xs, dtype=float), np.array(ys, dtype=float)
+    """The 7-day mean's line: a week with no check-in breaks it rather than drawing a slope through days nobody rated."""
+    xs, ys = day_values(means, offset)
+    # a gap (nan) before each day more than 6 days after the one before it
+    breaks = np.flatnonzero(np.diff(xs) > 6) + 1
+    return np.insert(xs, breaks, math.nan), np.insert(ys, breaks, math.nan)
 
 
 def _draw_daily(score_ax: Axes, data: ChartData, d: _Drawing) -> Axes:
