@@ -161,8 +161,8 @@ def _first_chart(ctx: Context, bj: BenchJournal) -> Figure:
     if ctx.env is None:
         ctx.env = window.child_env(ctx.folder / "child")
     points = window.chart_points(bj.db_path, ctx.folder)
-    bare = window.probe(["bare-chart", str(points)], ctx.env, runs=ctx.probe_runs, settle_s=0.0, marker="CHART_DRAWN")
-    app = window.probe(["app", str(bj.db_path), "--chart"], ctx.env, runs=ctx.probe_runs, settle_s=0.0, marker="CHART_DRAWN")
+    app, bare = window.probe_pair(["bare-chart", str(points)], ["app", str(bj.db_path), "--chart"], ctx.env,
+                                  runs=ctx.probe_runs, settle_s=0.0, marker="CHART_DRAWN")
     return Figure(value=app.paint_median, baseline=bare.paint_median, runs=app.paint_ms, baseline_runs=bare.paint_ms)
 
 

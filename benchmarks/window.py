@@ -88,6 +88,23 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float, marker: st
     return paint_ms, rss_kb / 1024.0, loaded
 
 
+def probe_pair(baseline_args: list[str], args: list[str], env: dict[str, str], *, runs: int, settle_s: float,
+               warmup: int = 1, marker: str = "FIRST_PAINT") -> tuple[ProbeRuns, ProbeRuns]:
+    """As `probe`, for a measured child and its baseline taking turns (baseline, measured, baseline, ...), so a busy
+    moment of a shared machine slows both alike; returns (measured, baseline)."""
+    for _ in range(warmup):
+        probe_once(baseline_args, env, settle_s, marker)
+        probe_once(args, env, settle_s, marker)
+    measured, baseline = ProbeRuns(), ProbeRuns()
+    for _ in range(runs):
+        for these, out in ((baseline_args, baseline), (args, measured)):
+            ms, mb, loaded = probe_once(these, env, settle_s, marker)
+            out.paint_ms.append(round(ms, 1))
+            out.maxrss_mb.append(round(mb, 1))
+            out.loaded_before_paint = loaded
+    return measured, baseline
+
+
 def probe(args: list[str], env: dict[str, str], *, runs: int, settle_s: float, warmup: int = 1,
           marker: str = "FIRST_PAINT") -> ProbeRuns:
     """Median over several fresh processes; the warm-up run fills the OS file cache as a second launch would."""
@@ -113,7 +130,7 @@ def chart_points(db_path: Path, scratch: Path) -> Path:
     from journal.charts.model import months_before
     from journal.opening import open_file
 
-    with open_file(db_path) as journal:
+    with open_file(db_path, create=False) as journal:
         contents = journal.contents()
     today = date.today()
     start = months_before(today, 12)

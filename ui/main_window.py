@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
 
     # the window is on screen: start-up opens the journal now (so the window never waits for it)
     first_painted = Signal()
-    # the chart is drawn once the window has been painted (start-up never waits for matplotlib)
+    # the chart is drawn once the window has been painted (start-up never waits for matplotlib); when start-up
+    # opened the journal, the chart is drawn first and this comes once the lists and the assessment are filled too
     chart_ready = Signal()
     # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
     own_journal_requested = Signal()
@@ -398,8 +399,9 @@ class MainWindow(QMainWindow):
         # should a platform never paint the frame itself, the journal still opens
         QTimer.singleShot(1000, self, self._on_first_paint_done)
 
-    def _build_journal_views(self) -> None:
-        """Put the record lists in their tabs and the assessment in its panel, in place of the empty pages the window first paints."""
+    def _build_journal_views(self, *, fill: bool = True) -> None:
+        """Put the record lists in their tabs and the assessment in its panel, in place of the empty pages the window first paints;
+        filled from the journal shown, unless `fill` is False."""
         if self.lists:
             return
         from ui.assessment_panel import AssessmentPanel
@@ -422,7 +424,7 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.tabs.setCurrentIndex(current)
         self._crisis_panel()
-        if self.session is not None and self._journal_shown:
+        if fill and self.session is not None and self._journal_shown:
             for panel in self.lists.values():
                 panel.refresh()
             self.assessment_panel.refresh()
@@ -450,12 +452,13 @@ class MainWindow(QMainWindow):
         if had_session:
             self._draw_chart()  # matplotlib is loaded only now, so opening never waits for the chart
 
-    def _draw_chart(self) -> None:
+    def _draw_chart(self, *, ready: bool = True) -> None:
         if self.session is None or not self._journal_shown:
             return  # locked (or closed) before the chart's turn came: it is drawn on unlocking
         self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
         self.timeline_panel.rebuild()
-        self.chart_ready.emit()
+        if ready:
+            self.chart_ready.emit()
 
     def build_chart_now(self) -> None:
         """Draw the chart without waiting for the first paint (screenshots and tests)."""
@@ -593,6 +596,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{_ADDED_WORDS[kind]} deleted. Ctrl+Z brings it back.")
 
     def _after_saved(self, kind: str, saved, message: str) -> None:
+        self._build_journal_views()  # (saved in the moment between the chart's first paint and the lists)
         self.tabs.setCurrentWidget(self.lists[kind])
         self.lists[kind].select_id(saved.id)
         self.statusBar().showMessage(f"{message} Ctrl+Z undoes it.")
@@ -665,7 +669,7 @@ class MainWindow(QMainWindow):
         if changes.assessment and self.assessment_panel is not None:
             self.assessment_panel.refresh()
         if changes.chart and self.timeline_panel.timeline is not None:
-            self.timeline_panel.rebuild()
+            self.timeline_panel.show_changes(changes)  # new points on the lines drawn, or the chart drawn again
 
     # -- journal file actions ----------------------------------------------------------------------
 
@@ -804,25 +808,51 @@ class MainWindow(QMainWindow):
         old = self.session
         if old is not None:
             old.changed.disconnect(self._on_session_changed)
-        self._build_journal_views()  # the lists and the assessment panel come with the first journal shown
+        # Start-up: the chart with its data is what the person waits for, so it is drawn first; the
+        # lists and the assessment panel are made and filled once it is on screen (_fill_views).
+        chart_first = self.timeline_panel.canvas is None and self._first_paint_done
+        if not chart_first:
+            self._build_journal_views()  # the lists and the assessment panel come with the first journal shown
         self.session = session
         for panel in self.lists.values():
             panel.model.session = session
-        self.assessment_panel.session = session
+        if self.assessment_panel is not None:
+            self.assessment_panel.session = session
         self.timeline_panel.session = session
         session.changed.connect(self._on_session_changed)
         self._rewire_undo(session)
         self._journal_shown = True
         self._enable_journal_views(True)
-        session.reload()
-        if self.timeline_panel.canvas is not None:
-            self.timeline_panel.rebuild()
-        elif self._first_paint_done:
-            # the lists and the assessment are painted first; matplotlib loads on the next turn
-            self.timeline_panel.set_waiting_text("Drawing the chart…")
-            QTimer.singleShot(0, self, self._draw_chart)
+        if chart_first:
+            self._draw_chart(ready=False)
+            self.timeline_panel.when_painted(lambda: self._fill_views(session))
+        else:
+            session.reload()
+            if self.timeline_panel.canvas is not None:
+                self.timeline_panel.rebuild()
         if old is None:
             self.statusBar().showMessage(READY_TEXT)
+
+    def _fill_views(self, session: JournalSession, panels: list[RecordListPanel] | None = None) -> None:
+        """Make the lists and the assessment panel for the journal start-up opened, then fill them, the list on show
+        first: one piece per turn of the event loop, so the window answers the keyboard and mouse in between."""
+        if session is not self.session or not self._journal_shown:
+            return  # locked or replaced meanwhile: set_session fills the next one
+        if panels is None:
+            self._build_journal_views(fill=False)
+            panels = list(self.lists.values())
+            QTimer.singleShot(0, self, lambda: self._fill_views(session, panels))
+            return
+        current = self.tabs.currentWidget()
+        if panels:
+            panel = next((p for p in panels if p is current), panels[0])
+            panels.remove(panel)
+            panel.refresh()
+            QTimer.singleShot(0, self, lambda: self._fill_views(session, panels))
+            return
+        if self.assessment_panel is not None:
+            self.assessment_panel.refresh()
+        self.chart_ready.emit()
 
     def _enable_journal_views(self, on: bool) -> None:
         """Let the person see and change the journal, or not (while it is being opened, or locked)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCursor
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from journal import words
 from journal.charts.choices import MARKER_LABEL, PRESETS
 from ui.fit import WrapLayout
-from ui.session import JournalSession
+from ui.session import Changes, JournalSession
 
 if TYPE_CHECKING:
     from journal import charts
@@ -33,6 +34,35 @@ PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All"}
 WAITING_TEXT = "Opening your journal…"
 # shown on the chart until the person switches it off: how the days feel between questionnaires
 DEFAULT_DAILY = ("mood",)
+
+
+# how long what waits for the chart's first paint waits, at most, should no paint come
+PAINT_WAIT_MS = 1000
+
+
+class _PaintWatch(QObject):
+    """Calls back once `widget` has finished its next paint, or after PAINT_WAIT_MS, whichever comes first."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(PAINT_WAIT_MS, self, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            # the filter sees the paint before the widget does it: the zero timer runs once it is done
+            QTimer.singleShot(0, self, self._call)
+        return False
+
+    def _call(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is None:
+            return
+        self._widget.removeEventFilter(self)
+        self.deleteLater()
+        callback()
 
 
 class TimelinePanel(QWidget):
@@ -194,9 +224,13 @@ class TimelinePanel(QWidget):
         if had_focus:
             canvas.setFocus(Qt.OtherFocusReason)
 
-    def set_waiting_text(self, text: str) -> None:
-        """What the place of the chart says before the chart is first drawn."""
-        self.waiting_label.setText(text)
+    def when_painted(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the chart, as drawn now, has been painted on screen (or after a second,
+        should no paint come: a window opened minimised)."""
+        if self.canvas is None:
+            callback()
+            return
+        _PaintWatch(self.canvas, callback)
 
     def focus_chart(self) -> None:
         (self.canvas or self.waiting_label).setFocus(Qt.ShortcutFocusReason)
@@ -219,9 +253,32 @@ class TimelinePanel(QWidget):
 
         self._ensure_canvas()
         keep = self.timeline.range if self.timeline is not None and self.preset is None else None
-        self.timeline = charts.build_timeline(
-            self.session.contents(), self.session.assessment(), self.options(), figure=self.figure
+        self._show(
+            charts.build_timeline(self.session.contents(), self.session.assessment(), self.options(), figure=self.figure),
+            keep,
         )
+
+    def show_changes(self, changes: Changes) -> None:
+        """Bring the drawn chart up to date with one step: where only the changed kinds' points moved, the lines
+        get their new points; anything else (a new lane, the marker, other settings) draws it again."""
+        from journal import charts
+
+        if self.timeline is None or changes.everything or changes.settings:
+            self.rebuild()
+            return
+        keep = self.timeline.range if self.preset is None else None
+        self._show(
+            charts.update_timeline(
+                self.timeline, self.session.contents(), self.session.assessment(), self.options(), changed=changes.kinds
+            ),
+            keep,
+        )
+
+    def _show(self, timeline: charts.Timeline, keep: tuple[date, date] | None) -> None:
+        """Put the dates in view on a chart just drawn or updated (`keep`, or the preset's), and say what it shows."""
+        from journal import charts
+
+        self.timeline = timeline
         if keep is not None:
             charts.set_range(self.timeline, *keep)
         else:

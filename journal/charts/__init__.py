@@ -5,6 +5,7 @@ One idea per module, top to bottom:
 - `style`: colours, line styles, markers and the lanes' geometry;
 - `model`: what the chart shows, as plain data worked out from the journal (no matplotlib);
 - `timeline`: `build_timeline`, drawing that data onto a matplotlib figure;
+- `update`: `update_timeline`, the drawn chart brought up to date after a change (new points, or drawn again);
 - `view`: the drawn `Timeline`, the days in view (`set_range`, `pan`) and hover words;
 - `layout`: fixed margins and the panels stretched between them;
 - `fast`: pixels of the legend and y axes kept between draws, so a zoom or pan redraws little.
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     )
     from journal.charts.style import SESSION_MARKERS
     from journal.charts.timeline import build_timeline
+    from journal.charts.update import update_timeline
     from journal.charts.view import Timeline, TimelineArtists, pan, set_range
 
 # each name others import, and the module it lives in
@@ -57,6 +59,7 @@ _HOMES = {
     "range_for_preset": "model",
     "rolling_mean_7": "model",
     "build_timeline": "timeline",
+    "update_timeline": "update",
     "Timeline": "view",
     "TimelineArtists": "view",
     "set_range": "view",
@@ -81,6 +84,7 @@ __all__ = [
     "range_for_preset",
     "rolling_mean_7",
     "build_timeline",
+    "update_timeline",
     "Timeline",
     "TimelineArtists",
     "set_range",

@@ -7,7 +7,7 @@ imports matplotlib. journal.charts.timeline draws this data; journal.charts.view
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -31,6 +31,8 @@ __all__ = [
     "EpisodeSpan",
     "ThresholdMarker",
     "ChartData",
+    "DailyWords",
+    "SERIES_KINDS",
     "chart_data",
     "format_day",
     "range_for_preset",
@@ -184,7 +186,7 @@ class ChartData:
     bands: list[Band]
     daily_points: dict[str, list[tuple[date, int]]]
     daily_mean7: dict[str, list[tuple[date, float]]]
-    daily_texts: dict[str, list[str]]
+    daily_texts: dict[str, Sequence[str]]
     episodes: list[EpisodeSpan]
     lanes: list[TrialLane]
     session_lanes: list[SessionLane]
@@ -330,10 +332,35 @@ def _bands() -> list[Band]:
     return bands
 
 
+class DailyWords(Sequence[str]):
+    """The hover words of one daily field's check-ins, in the points' order, each worked out when first asked for.
+
+    Twenty years of check-ins are thousands of points the pointer mostly never rests on; their
+    words cost more to write than the points do to draw.
+    """
+
+    def __init__(self, said: str, points: Sequence[tuple[date, int]], means: Sequence[tuple[date, float]]) -> None:
+        self._said = said
+        self._points = points
+        self._means = means
+        self._mean_at: dict[date, float] | None = None
+
+    def __len__(self) -> int:
+        return len(self._points)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if self._mean_at is None:
+            self._mean_at = dict(self._means)
+        d, v = self._points[i]
+        return f"{self._said} {v}/10 on {format_day(d)} (7-day mean {self._mean_at[d]:.1f})"
+
+
 def _daily_series(contents: JournalContents, options: TimelineOptions) -> tuple[dict, dict, dict]:
     points_by: dict[str, list[tuple[date, int]]] = {}
     means_by: dict[str, list[tuple[date, float]]] = {}
-    texts_by: dict[str, list[str]] = {}
+    texts_by: dict[str, Sequence[str]] = {}
     if not options.daily:
         return points_by, means_by, texts_by
     checkins: list[DailyCheckIn] = sorted(contents.checkins, key=lambda c: (c.date, c.id))
@@ -342,9 +369,7 @@ def _daily_series(contents: JournalContents, options: TimelineOptions) -> tuple[
         means = rolling_mean_7(points)
         points_by[name] = points
         means_by[name] = means
-        said = words.words_for(words.DAILY, name)
-        mean_at = dict(means)
-        texts_by[name] = [f"{said} {v}/10 on {format_day(d)} (7-day mean {mean_at[d]:.1f})" for d, v in points]
+        texts_by[name] = DailyWords(words.words_for(words.DAILY, name), points, means)
     return points_by, means_by, texts_by
 
 
@@ -498,11 +523,33 @@ def _marker(contents: JournalContents, assessment: Assessment | None) -> tuple[T
     return marker, right_room >= left_room
 
 
-def chart_data(contents: JournalContents, assessment: Assessment | None, options: TimelineOptions) -> ChartData:
-    """Work out everything the timeline shows from the journal and its assessment."""
+# The parts of ChartData that read one kind of record only, and that kind: after a change to
+# another kind they are what they were (journal.charts.update keeps them).
+SERIES_KINDS = {"scores": ("series", "score_texts", "score_top"), "checkins": ("daily_points", "daily_mean7", "daily_texts")}
+
+
+def chart_data(
+    contents: JournalContents,
+    assessment: Assessment | None,
+    options: TimelineOptions,
+    *,
+    kept: ChartData | None = None,
+    changed: Collection[str] = (),
+) -> ChartData:
+    """Work out everything the timeline shows from the journal and its assessment.
+
+    With `kept` (worked out earlier from the same options), the series of a kind not in `changed`
+    are taken from it rather than read again (see SERIES_KINDS); everything else is worked out anew.
+    """
     as_of = options.as_of or (assessment.as_of if assessment is not None else None) or date.today()
-    series, score_texts, top = _score_series(contents, options)
-    daily_points, daily_mean7, daily_texts = _daily_series(contents, options)
+    if kept is not None and "scores" not in changed:
+        series, score_texts, top = kept.series, kept.score_texts, kept.score_top
+    else:
+        series, score_texts, top = _score_series(contents, options)
+    if kept is not None and "checkins" not in changed:
+        daily_points, daily_mean7, daily_texts = kept.daily_points, kept.daily_mean7, kept.daily_texts
+    else:
+        daily_points, daily_mean7, daily_texts = _daily_series(contents, options)
     rows = _rows(contents, assessment, as_of)
     marker, on_right = _marker(contents, assessment)
     days = record_days(contents)

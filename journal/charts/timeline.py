@@ -31,7 +31,7 @@ from journal.charts.view import Timeline, TimelineArtists, ord_offset, set_range
 from journal.clinical.assessment import Assessment
 from journal.records import JournalContents
 
-__all__ = ["build_timeline"]
+__all__ = ["build_timeline", "draw_timeline", "day_values", "broken_mean_line", "adequate_weeks_of"]
 
 
 @dataclass
@@ -57,7 +57,11 @@ def build_timeline(
 ) -> Timeline:
     """Draw the whole timeline onto `figure` (cleared first; a new one when None) and return what was drawn."""
     options = options or TimelineOptions()
-    data = chart_data(contents, assessment, options)
+    return draw_timeline(chart_data(contents, assessment, options), assessment, options, figure)
+
+
+def draw_timeline(data: ChartData, assessment: Assessment | None, options: TimelineOptions, figure: Figure | None = None) -> Timeline:
+    """Draw what `data` (worked out with `options`) holds onto `figure`, cleared first; a new one when None."""
     d = _Drawing(theme_for(options.dark), options, ord_offset())
     if figure is None:
         figure = Figure(figsize=(10, 6.5), dpi=100)
@@ -100,9 +104,15 @@ def build_timeline(
         _hover_points=d.hover_points,
         _row_count=data.row_count,
         _row_labels=data.row_labels,
+        data=data,
+        adequate_weeks=adequate_weeks_of(assessment),
     )
     set_range(timeline, options.start, options.end)
     return timeline
+
+
+def adequate_weeks_of(assessment: Assessment | None) -> int | None:
+    return assessment.settings.adequate_weeks if assessment is not None else None
 
 
 def _style_axes(ax: Axes, theme: Theme, options: TimelineOptions) -> None:
@@ -143,8 +153,7 @@ def _panels(figure: Figure, d: _Drawing, ratios: tuple[float, float]) -> tuple[A
 
 def _draw_scores(ax: Axes, data: ChartData, d: _Drawing) -> None:
     for name, points in data.series.items():
-        xs = np.array([d.x(day) for day, _ in points], dtype=float)
-        ys = np.array([float(total) for _, total in points], dtype=float)
+        xs, ys = day_values(points, d.offset)
         marker, style, width = SCALE_STYLE[name]
         (line,) = ax.plot(
             xs,
@@ -187,19 +196,19 @@ def _draw_bands(ax: Axes, data: ChartData, d: _Drawing) -> None:
         d.artists.band_texts.append(text)
 
 
-def _broken_mean_line(means: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
-    # A week with no check-in breaks the line rather than drawing a slope through days nobody rated.
-    xs: list[float] = []
-    ys: list[float] = []
-    previous: date | None = None
-    for day, m in means:
-        if previous is not None and (day - previous).days > 6:
-            xs.append(math.nan)
-            ys.append(math.nan)
-        xs.append(day.toordinal() + offset)
-        ys.append(m)
-        previous = day
-    return np.array(xs, dtype=float), np.array(ys, dtype=float)
+def day_values(points: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
+    """The x (a day's ordinal plus `offset`) and y of each (day, value), as the chart plots them."""
+    xs = np.fromiter((day.toordinal() for day, _ in points), dtype=float, count=len(points)) + offset
+    ys = np.fromiter((v for _, v in points), dtype=float, count=len(points))
+    return xs, ys
+
+
+def broken_mean_line(means: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
+    """The 7-day mean's line: a week with no check-in breaks it rather than drawing a slope through days nobody rated."""
+    xs, ys = day_values(means, offset)
+    # a gap (nan) before each day more than 6 days after the one before it
+    breaks = np.flatnonzero(np.diff(xs) > 6) + 1
+    return np.insert(xs, breaks, math.nan), np.insert(ys, breaks, math.nan)
 
 
 def _draw_daily(score_ax: Axes, data: ChartData, d: _Drawing) -> Axes:
@@ -216,11 +225,10 @@ def _draw_daily(score_ax: Axes, data: ChartData, d: _Drawing) -> Axes:
     for name in options.daily:
         points = data.daily_points[name]
         colour = theme.daily_colours[name]
-        xs = np.array([d.x(day) for day, _ in points], dtype=float)
-        ys = np.array([v for _, v in points], dtype=float)
+        xs, ys = day_values(points, d.offset)
         (dots,) = daily_ax.plot(xs, ys, linestyle="none", marker=".", markersize=options.fs(4), alpha=0.35, color=colour, zorder=2)
         d.artists.daily_point_lines[name] = dots
-        mx, my = _broken_mean_line(data.daily_mean7[name], d.offset)
+        mx, my = broken_mean_line(data.daily_mean7[name], d.offset)
         (mean_line,) = daily_ax.plot(
             mx,
             my,

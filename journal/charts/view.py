@@ -24,6 +24,7 @@ from journal.charts.choices import MARKER_LABEL
 from journal.charts.fast import LegendSlot
 from journal.charts.model import (
     Band,
+    ChartData,
     EpisodeSpan,
     SessionLane,
     SessionMarker,
@@ -96,6 +97,9 @@ class Timeline:
     _row_count: int = 0
     _row_labels: list[str] = field(default_factory=list, repr=False)
     _ticks_shown: tuple | None = field(default=None, repr=False)
+    # what the drawing was made from, so an update after a change can tell what moved (journal.charts.update)
+    data: ChartData | None = field(default=None, repr=False)
+    adequate_weeks: int | None = None
 
     @property
     def xlim(self) -> tuple[float, float]:

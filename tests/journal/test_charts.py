@@ -685,3 +685,105 @@ def test_text_is_drawn_as_agg_draws_it_when_the_chart_is_saved():
     _saved_rgba(tl.figure)
     assert "draw_text" not in canvas.get_renderer().__dict__
     fast.forget_saved_pixels()
+
+
+# --------------------------------------------------------------------------- updating after a change
+
+UPDATE_OPTIONS = TimelineOptions(scales=("GAD-7",), daily=("mood", "anxiety"), as_of=AS_OF)
+
+
+def _pixels(timeline) -> np.ndarray:
+    canvas = timeline.figure.canvas
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def _drawn(journal: JournalContents, judged: Assessment, options: TimelineOptions = UPDATE_OPTIONS):
+    figure = Figure(figsize=(10, 6.5), dpi=60)
+    FigureCanvasAgg(figure)
+    timeline = build_timeline(journal, judged, options, figure=figure)
+    set_range(timeline, date(2024, 9, 1), AS_OF)
+    return timeline
+
+
+def _updated(before: JournalContents, after: JournalContents, changed: set[str], judged_after: Assessment | None = None):
+    from journal.charts import update_timeline
+
+    timeline = _drawn(before, assessment())
+    before_pixels = _pixels(timeline)  # drawn once, as on screen, before the change
+    updated = update_timeline(timeline, after, judged_after or assessment(), UPDATE_OPTIONS, changed=changed)
+    set_range(updated, date(2024, 9, 1), AS_OF)
+    return timeline, updated, before_pixels
+
+
+def _artist_data(timeline) -> dict:
+    a = timeline.artists
+    lines = {**{f"score {k}": v for k, v in a.score_lines.items()}, **{f"dots {k}": v for k, v in a.daily_point_lines.items()},
+             **{f"mean {k}": v for k, v in a.daily_mean_lines.items()}}
+    def plain(values) -> list:  # nan (a gap in the 7-day mean) equals nan here
+        return [None if math.isnan(v) else float(v) for v in values]
+
+    return {name: (plain(line.get_xdata()), plain(line.get_ydata())) for name, line in lines.items()}
+
+
+CHECKINS = contents().checkins
+SCORES = contents().scores
+
+
+@pytest.mark.parametrize(
+    ("after", "changed"),
+    [
+        (contents(checkins=(CHECKINS[0], replace(CHECKINS[1], mood=9), *CHECKINS[2:])), {"checkins"}),
+        (contents(checkins=(*CHECKINS, DailyCheckIn("c6", date(2025, 5, 30), mood=5, anxiety=3))), {"checkins"}),
+        (contents(checkins=CHECKINS[1:]), {"checkins"}),
+        (contents(scores=(*SCORES[:2], replace(SCORES[2], total=20), *SCORES[3:])), {"scores"}),
+        (contents(scores=(*SCORES, ScaleScore("s4", date(2025, 5, 25), "PHQ-9", 8))), {"scores"}),
+    ],
+    ids=["check-in edited", "check-in added", "check-in deleted", "score edited", "score added"],
+)
+def test_an_update_after_a_check_in_or_a_score_moves_the_points_and_draws_what_a_fresh_build_draws(after, changed):
+    timeline, updated, before_pixels = _updated(contents(), after, changed)
+    fresh = _drawn(after, assessment())
+    assert updated is timeline  # the same figure, axes and lines: only their points moved
+    assert updated.score_ax is timeline.score_ax and updated.artists.legend_slot is timeline.artists.legend_slot
+    assert _artist_data(updated) == _artist_data(fresh)
+    assert updated.series == fresh.series and updated.daily_points == fresh.daily_points
+    assert updated.daily_mean7 == fresh.daily_mean7 and updated.full_range == fresh.full_range
+    assert not np.array_equal(before_pixels, _pixels(fresh))  # the change shows
+    assert np.array_equal(_pixels(updated), _pixels(fresh))
+    x, y = num(date(2025, 5, 2)), 4.0 if "checkins" not in changed or after.checkins[1].mood == 4 else 9.0
+    assert updated.hover_text(x, y, updated.daily_ax) == fresh.hover_text(x, y, fresh.daily_ax)
+
+
+@pytest.mark.parametrize(
+    ("after", "changed", "judged"),
+    [
+        (contents(trials=contents().trials[:1]), {"trials"}, None),  # a lane goes
+        (contents(sessions=contents().sessions[:2]), {"sessions"}, None),  # a row of sessions goes
+        (contents(episodes=()), {"episodes"}, None),  # the episode's span and legend entry go
+        (contents(), {"scores"}, assessment(met=False)),  # the marker goes
+        (contents(scores=(*SCORES, ScaleScore("m1", date(2025, 3, 1), "MADRS", 30))), {"scores"}, None),  # not shown
+    ],
+    ids=["trial deleted", "session deleted", "episode deleted", "verdict moved", "hidden scale"],
+)
+def test_an_update_that_changes_more_than_points_draws_what_a_fresh_build_draws(after, changed, judged):
+    judged = judged or assessment()
+    _, updated, _ = _updated(contents(), after, changed, judged)
+    fresh = _drawn(after, judged)
+    assert legend_labels(updated) == legend_labels(fresh)
+    assert [lane.trial_id for lane in updated.lanes] == [lane.trial_id for lane in fresh.lanes]
+    assert updated.marker == fresh.marker
+    assert np.array_equal(_pixels(updated), _pixels(fresh))
+
+
+def test_an_update_with_other_options_or_settings_draws_the_chart_again():
+    from journal.charts import update_timeline
+
+    timeline = _drawn(contents(), assessment())
+    other = TimelineOptions(daily=("mood",), as_of=AS_OF)
+    assert update_timeline(timeline, contents(), assessment(), other, changed={"checkins"}) is not timeline
+    timeline = _drawn(contents(), assessment())
+    stricter = replace(assessment(), settings=Settings(adequate_weeks=8))
+    assert update_timeline(timeline, contents(), stricter, UPDATE_OPTIONS, changed={"checkins"}) is not timeline
+    timeline = _drawn(contents(), assessment())
+    assert update_timeline(timeline, contents(), assessment(), UPDATE_OPTIONS, changed=None) is not timeline

@@ -22,7 +22,8 @@ class Rebuilds:
         for kind, panel in window.lists.items():
             self._count(monkeypatch, panel, "refresh", kind)
         self._count(monkeypatch, window.assessment_panel, "refresh", "assessment")
-        self._count(monkeypatch, window.timeline_panel, "rebuild", "chart")
+        # every change reaches the chart through show_changes (new points, or the chart drawn again)
+        self._count(monkeypatch, window.timeline_panel, "show_changes", "chart")
 
     def _count(self, monkeypatch, target, method: str, name: str) -> None:
         real = getattr(target, method)
@@ -93,6 +94,19 @@ def test_a_check_in_redraws_its_list_and_the_chart_but_not_the_assessment(window
     session.undo_stack.undo()
     assert rebuilds.take() == {"checkins": 1, "chart": 1}
     assert window.lists["checkins"].cell_text(checkin.id, "Mood") == "4"
+
+
+def test_a_check_in_moves_the_chart_s_points_without_drawing_it_again(window):
+    session, panel = window.session, window.timeline_panel
+    checkin = session.add("checkins", DailyCheckIn(id="", date=days_ago(2), mood=4))
+    timeline, lines = panel.timeline, dict(panel.timeline.artists.daily_point_lines)
+    session.update("checkins", replace(checkin, mood=7))
+    assert panel.timeline is timeline and panel.timeline.artists.daily_point_lines == lines  # the same figure and lines
+    assert panel.timeline.daily_points["mood"] == [(days_ago(2), 7)]
+    assert list(lines["mood"].get_ydata()) == [7.0]
+    session.add("trials", Trial(id="", drug="sertraline", doses=(DoseStep(start=days_ago(30), mg_per_day=50.0),)))
+    assert panel.timeline is not timeline  # a new lane: drawn again
+    assert [lane.drug for lane in panel.timeline.lanes] == ["sertraline"]
 
 
 def test_a_trial_moves_the_assessment_its_panel_and_the_chart(window, journal, rebuilds):

@@ -10,12 +10,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
-from journal.records import Trial, DoseStep
-
+from journal.records import DoseStep, Trial
 from tests.ui.conftest import days_ago
 from ui import app as app_module
 from ui.main_window import MainWindow
@@ -196,7 +194,6 @@ def test_the_welcome_offers_the_demo_by_keyboard(qtbot):
 
 def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, tmp_path):
     from journal.safekeeping.locking import JournalLock
-
     from ui.main_window import Notice
 
     shown = []
@@ -287,11 +284,25 @@ def test_the_window_is_on_screen_before_its_journal_and_fills_in_once_opened(qtb
     assert "Everything stays on this computer" in window.statusBar().currentMessage()
 
 
+def test_start_up_draws_the_chart_before_it_makes_and_fills_the_lists(qtbot, journal, session, qsettings, look):
+    journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
+    window = MainWindow(None, settings=qsettings, look=look)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_painted, timeout=10_000):
+        window.show()
+    with qtbot.waitSignal(window.chart_ready, timeout=10_000):
+        window.set_session(session)
+        # the chart is drawn as the journal comes in; the lists wait until it is on screen
+        assert [lane.drug for lane in window.timeline_panel.timeline.lanes] == ["Moodbetterol"]
+        assert window.lists == {} and window.assessment_panel is None
+    assert window.lists["trials"].cell_text(journal.trials.list()[0].id, "Drug") == "Moodbetterol"
+    assert "Failed adequate trials that count" in window.assessment_panel.verdict_label.text()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the probe runs the real command offscreen")
 def test_the_real_window_paints_before_the_journal_chart_and_report_libraries_load(tmp_path):
-    from journal.opening import open_journal
-
     from benchmarks.window import child_env
+    from journal.opening import open_journal
 
     path = tmp_path / "journal.db"
     access = open_journal(path, create=True)
