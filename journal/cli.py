@@ -314,6 +314,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if access is None:
             access = open_access_for_cli(path, args.passphrase_file, True)
         opened = access
+        assert opened.journal is not None  # just opened, so not locked
         try:
             outcome = store_import(opened.journal, result, backup=(lambda: opened.backup("import")) if held_data else None)
         except BaseException:
