@@ -26,8 +26,8 @@ class BenchJournal:
 
 def make_journal(years: int, folder: Path, *, end: date | None = None) -> BenchJournal:
     """Writes the JSON file and imports it into a new journal the way `trial-journal import` does."""
-    from journal.facade import Journal
     from journal.exchange.jsonfile import load_file
+    from journal.facade import Journal
 
     data = synthetic_journal(years, seed=SEED, end=end)
     json_path = folder / f"journal-{years}y.json"

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from journal.exchange.jsonfile import parse_contents  # noqa: E402
-from journal.reports.pdf import PAGE_SIZES, build_report  # noqa: E402
 from journal.records import replace  # noqa: E402
+from journal.reports.pdf import PAGE_SIZES, build_report  # noqa: E402
 from journal.synthetic import demo_journal  # noqa: E402
 
 
