@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 REPO = Path(__file__).resolve().parents[2]
 FULL = REPO / "tests" / "fixtures" / "full_journal.json"
 PASS = "a long enough passphrase"

@@ -15,7 +15,7 @@ import pytest
 from journal.safekeeping import backups
 from journal.opening import open_journal
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX"), pytest.mark.slow]
 
 KEY = bytes.fromhex("5a" * 32)
 KILLS = 12

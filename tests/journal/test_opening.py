@@ -210,6 +210,7 @@ def test_the_command_line_reads_the_passphrase_from_a_file_and_makes_new_journal
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_the_backup_and_restore_commands(path, tmp_path, capsys):
     pass_file = tmp_path / "pass.txt"
     pass_file.write_text(PASS)
