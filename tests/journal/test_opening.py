@@ -188,7 +188,7 @@ def test_a_second_process_is_told_the_journal_is_open_and_takes_it_after_the_fir
             open_journal(path, key=key)
     finally:
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.communicate()  # waits, and closes its output pipe
     access = open_journal(path, key=key)
     access.journal.notes.add(_note("after the crash"))
     access.close(backup=False)
