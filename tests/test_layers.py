@@ -98,3 +98,19 @@ def test_the_scan_sees_imports_wherever_they_hide(tmp_path, source, name):
     fake = tmp_path / "probe.py"
     fake.write_text(source, encoding="utf-8")
     assert name in [n for _, n in imported_modules(fake)]
+
+
+def test_the_records_and_the_public_names_load_light():
+    # `import journal` and the record classes are what a script or a form needs first: they must not
+    # pull in SQLAlchemy (the facade and storage load only when a journal is opened), yet the
+    # public names are all there when asked for.
+    code = (
+        "import sys, journal, journal.records, journal.kinds, journal.words, journal.errors, journal.limits\n"
+        "assert 'sqlalchemy' not in sys.modules, sorted(m for m in sys.modules if m.startswith('journal'))\n"
+        "assert journal.Trial is journal.records.Trial\n"
+        "from journal import Journal, open_journal\n"
+        "assert Journal.__module__ == 'journal.facade' and open_journal.__module__ == 'journal.opening'\n"
+        "assert all(hasattr(journal, name) for name in journal.__all__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

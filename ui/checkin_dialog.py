@@ -1,4 +1,5 @@
-"""The quick daily check-in: 0-10 sliders with their meaning in words (each may be left not rated), hours slept and a note, all by keyboard."""
+"""The quick daily check-in: 0-10 sliders with their meaning in words (each may be left not rated), hours slept and a note,
+all by keyboard."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.records import DAILY_FIELDS, DailyCheckIn
 from journal.clinical.scales import CHECKIN_FIELDS
-
+from journal.records import DAILY_FIELDS, DailyCheckIn
 from ui.forms import DateField, RecordDialog
 from ui.session import JournalSession
 

@@ -7,10 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from itertools import pairwise
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCalendarWidget,
     QComboBox,
     QDialog,
@@ -19,9 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QAbstractButton,
-    QAbstractSlider,
-    QAbstractSpinBox,
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
@@ -32,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import Problem, ValidationError
-
 from ui.fit import fit_to_screen
 from ui.session import JournalSession
 
@@ -368,7 +368,7 @@ class RecordDialog(QDialog):
             else:
                 chain.append(field)
         chain += [self.save_button, self.buttons.button(QDialogButtonBox.Cancel)]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
         self._tab_chain = chain
 
@@ -539,9 +539,9 @@ class RecordDialog(QDialog):
         field = _FIELD_PREFIX.sub("", field)  # "checkins[#1].mood" from the journal is this form's "mood"
         best = None
         for slot in self._error_slots:
-            if field == slot or field.startswith((slot + ".", slot + "[")):
-                if best is None or len(slot) > len(best):
-                    best = slot
+            covers = field == slot or field.startswith((slot + ".", slot + "["))
+            if covers and (best is None or len(slot) > len(best)):
+                best = slot
         return best
 
     @classmethod

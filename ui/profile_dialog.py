@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from journal.errors import ValidationError
 from journal.records import Profile
-
 from ui.forms import FieldError, RecordDialog, parse_int
 from ui.session import JournalSession
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from journal.errors import JournalError, WrongPassphraseError
 from journal.opening import PassphraseNeededError, open_journal
 from journal.safekeeping.profiles import ProfileEntry, ProfileStore
-
 from ui.fit import FitsScreen
 from ui.passphrase_dialog import NewPassphraseDialog, OpenPassphraseDialog, RecoveryCodeDialog
 

@@ -12,10 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.clinical.scales import Answer, Scale, crisis_answer_given, get_scale
 from journal.errors import Problem, ValidationError
 from journal.records import ScaleScore
-from journal.clinical.scales import Answer, Scale, crisis_answer_given, get_scale
-
 from ui.crisis import CrisisPanel
 from ui.fit import WrapLayout
 from ui.forms import DateField, ErrorLabel, RecordDialog
@@ -160,7 +159,7 @@ class QuestionnaireDialog(RecordDialog):
         self.form.addRow(credit)
 
         if record is not None and record.items:
-            for row, value in zip(self.rows, record.items):
+            for row, value in zip(self.rows, record.items, strict=False):
                 row.set_value(value)
             if self.difficulty_row is not None:
                 self.difficulty_row.set_value(record.difficulty)

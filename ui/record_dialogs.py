@@ -8,9 +8,8 @@ from datetime import datetime, time
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTimeEdit, QWidget
 
-from journal.records import TOTAL_ONLY_SCALES, Condition, Episode, Lab, Note, ScaleScore, Session
 from journal.clinical.scales import CONDITION_STATUS_LABELS, WORKUP_CONDITIONS, WORKUP_LABS, get_scale, workup_key_for
-
+from journal.records import TOTAL_ONLY_SCALES, Condition, Episode, Lab, Note, ScaleScore, Session
 from ui import formatting as f
 from ui.checkin_dialog import RatingSlider
 from ui.forms import DateField, RecordDialog, choice_combo, field_problem, now_local, parse_float, parse_int, set_combo_value

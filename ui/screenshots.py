@@ -74,7 +74,7 @@ def take(out: Path) -> list[Path]:
         dialog = Phq9Dialog(session)
         dialog.show()
         dialog.resize(1000, 1180)  # after show: a form fits the (offscreen) screen when first shown
-        for row, value in zip(dialog.rows, (2, 3, 2, 3, 1, 2, 2, 1)):
+        for row, value in zip(dialog.rows, (2, 3, 2, 3, 1, 2, 2, 1), strict=False):
             row.set_value(value)
         shot(dialog, "phq9-form")
         dialog.rows[8].set_value(1)  # item 9 above 0: the crisis panel appears at the top at once
@@ -86,7 +86,7 @@ def take(out: Path) -> list[Path]:
         dialog = Phq9Dialog(session)
         dialog.show()
         dialog.resize(1300, 1500)  # after show: a form fits the (offscreen) screen when first shown
-        for row, value in zip(dialog.rows, (1, 1, 2, 2, 0, 1, 1, 0, 1)):
+        for row, value in zip(dialog.rows, (1, 1, 2, 2, 0, 1, 1, 0, 1), strict=False):
             row.set_value(value)
         shot(dialog, "phq9-form-dark-150")
         dialog.done(0)  # closed as it is: a changed form would otherwise ask about its changes

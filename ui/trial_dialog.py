@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from PySide6.QtCore import Qt, Signal
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from journal.errors import Problem
 from journal.records import DoseStep, Rating, SideEffect, Trial
-
 from ui import formatting as f
 from ui.forms import (
     ConfirmBox,
@@ -104,7 +104,7 @@ class _RowsEditor(QWidget):
             self._name_row(i + 1, row)
 
     def _name_row(self, number: int, row: dict) -> None:
-        for header, w in zip(self.headers, self._row_widgets(row)):
+        for header, w in zip(self.headers, self._row_widgets(row), strict=False):
             w.setAccessibleName(f"{self.row_noun} {number}: {header}")
         row["remove"].setAccessibleName(f"Remove {self.row_noun.lower()} {number}")
 
@@ -387,10 +387,8 @@ class TrialDialog(RecordDialog):
     def _on_doses_changed(self, *_args) -> None:
         drug = self.catalog.resolve(self.drug_edit.text())
         minimum = None
-        try:
+        with contextlib.suppress(FieldError):
             minimum = parse_float(self.own_min_edit.text(), "")
-        except FieldError:
-            pass
         if minimum is None and drug is not None:
             minimum = drug.min_adequate_mg
         doses = self.doses.typed_doses()

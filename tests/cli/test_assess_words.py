@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.helpers import run_cli
+
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
 
 IDS = ("t-d93140", "t-5be0a7", "t-aa01f3", "e-41b7c2")
 

@@ -15,6 +15,8 @@ import pytest
 
 from tests.cli.helpers import FULL, REPO, run_cli
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 
 def refused(result: subprocess.CompletedProcess) -> str:
     """Asserts a plain refusal (exit 2, a message, no traceback) and gives its stderr."""

@@ -11,6 +11,8 @@ from journal.cli import COMMANDS, build_parser
 
 from tests.cli.helpers import FULL, run_cli
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
     top = build_parser()

@@ -12,6 +12,8 @@ import pytest
 from tests.cli.helpers import FULL, run_cli
 from tests.cli.test_cli import ok, refused
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

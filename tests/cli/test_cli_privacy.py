@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 REPO = Path(__file__).resolve().parents[2]
 FULL = REPO / "tests" / "fixtures" / "full_journal.json"
 PASS = "a long enough passphrase"
@@ -110,5 +112,5 @@ def test_a_journal_open_in_another_process_is_refused_then_free_after_a_kill(tmp
         assert "already open" in _refused(run_cli(tmp_path, "assess", "--journal", db, "--passphrase-file", pass_file))
     finally:
         holder.send_signal(signal.SIGKILL)
-        holder.wait()
+        holder.communicate()  # waits, and closes its output pipe
     assert run_cli(tmp_path, "assess", "--journal", db, "--passphrase-file", pass_file).returncode == 0

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "cases"
 CASE_NAMES = sorted(p.name[: -len(".expected.json")] for p in CASES.glob("*.expected.json"))

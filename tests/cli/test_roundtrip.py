@@ -10,6 +10,8 @@ import pytest
 
 from tests.cli.helpers import FULL, run_cli
 
+pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
+
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"

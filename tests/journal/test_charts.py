@@ -415,6 +415,7 @@ def test_range_presets_reach_back_from_today():
         range_for_preset(c, "fortnight", AS_OF)
 
 
+@pytest.mark.slow
 def test_the_three_month_preset_sets_the_x_limits_to_those_months():
     c = contents()
     tl = build_timeline(c, assessment())
@@ -454,6 +455,7 @@ def test_options_start_and_end_set_the_first_view_and_pan_slides_it():
 # --------------------------------------------------------------------------- hover
 
 
+@pytest.mark.slow
 def test_hover_over_a_phq9_point_names_its_total_band_and_date():
     tl = build_timeline(contents(), assessment(met=False))
     assert tl.hover_text(date(2025, 1, 8), 16, tl.score_ax) == "PHQ-9 16 (moderately severe) on 8 Jan 2025"
@@ -538,6 +540,7 @@ def test_format_day():
     assert format_day(date(2025, 1, 8)) == "8 Jan 2025"
 
 
+@pytest.mark.slow
 def test_a_long_journal_uses_a_fixed_number_of_plot_artists_whatever_its_length():
     from journal.exchange.jsonfile import parse_contents
     from benchmarks.generator import synthetic_journal
@@ -554,6 +557,7 @@ def test_a_long_journal_uses_a_fixed_number_of_plot_artists_whatever_its_length(
     assert long == short  # thousands of check-ins and dozens of trials, still a handful of artists
 
 
+@pytest.mark.slow
 def test_the_legend_is_drawn_when_saved_first_and_looks_the_same_when_redrawn():
     import io
 
@@ -594,6 +598,7 @@ def _on_screen(canvas) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [TimelineOptions(), TimelineOptions(dark=True, font_scale=2.0)], ids=["light", "dark-200%"])
 def test_zooming_and_panning_look_exactly_like_a_chart_drawn_afresh(options):
     # Redraws paste the axis names and the legend back from earlier draws; not one pixel may differ.
@@ -620,6 +625,7 @@ def test_zooming_and_panning_look_exactly_like_a_chart_drawn_afresh(options):
     assert len(names_seen) >= 2  # the lane names changed along the way
 
 
+@pytest.mark.slow
 def test_a_rebuilt_chart_shows_its_own_lane_names_and_legend_never_the_last_ones():
     first = build_timeline(contents(), assessment(), figure=Figure(figsize=(10, 5), dpi=100))
     _on_screen(FigureCanvasAgg(first.figure))

@@ -104,7 +104,8 @@ def journal(tmp_path):
 
 
 def _digest(path) -> str:
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+    with open(path, "rb") as file:  # closed at once: an open file left to the collector is a warning
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 # ---------------------------------------------------------------------- add, get, update, delete

@@ -215,6 +215,7 @@ def check_round_trip(result: ImportResult, data: Any) -> None:
     assert parse_contents(_reversed_lists(written), today=TODAY).contents == result.contents
 
 
+@pytest.mark.slow
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_files())
 @example(SAME_DAY_AS_S1)
@@ -258,6 +259,7 @@ def shows_everywhere(result: ImportResult) -> None:
     json.dumps(fhir_bundle(contents, timestamp=REWRITE_AT))
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_files())
 def test_every_accepted_file_makes_a_report_and_fills_the_lists(data):
@@ -290,6 +292,7 @@ def files_with_odd_text(draw) -> dict:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files_with_odd_text())
 def test_long_and_odd_text_within_the_limits_makes_a_report_and_fills_the_lists(data):
@@ -298,12 +301,14 @@ def test_long_and_odd_text_within_the_limits_makes_a_report_and_fills_the_lists(
     shows_everywhere(result)
 
 
+@pytest.mark.slow
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values)
 def test_any_json_value_is_read_or_refused_with_named_problems(data):
     check_outcome(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from([*RECORD_LISTS, "format", "version", "exported_at", "profile", "settings", "entries_by", "x"]),
                        json_values, max_size=6))
@@ -312,6 +317,7 @@ def test_a_file_of_random_parts_is_read_or_refused_with_named_problems(parts):
     check_outcome(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(list(range(9))), min_size=0, max_size=9), st.integers(min_value=-5, max_value=40), st.booleans())
 def test_questionnaire_items_and_total(items, total, give_total):
@@ -444,6 +450,7 @@ def _apply(contents: Any, settings_changes: dict, mistakes: list[tuple[str, int,
     return contents, settings_changes, applied
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutated_files(), st.frozensets(st.sampled_from(ALL_IDS), max_size=2), record_mistakes())
 def test_the_journal_takes_all_of_an_import_or_none_of_it(template_journal, data, colliding, mistakes):

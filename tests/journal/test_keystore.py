@@ -363,6 +363,7 @@ def _replace_at(value, path, new):
     return value
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_headers_never_give_a_traceback_or_an_unbounded_cost(tmp_path, argon2_asked, data):

@@ -61,7 +61,7 @@ def test_another_process_gets_the_message_and_the_lock_comes_back_after_a_kill(t
         assert "close it there" in str(err.value)
     finally:
         holder.send_signal(signal.SIGKILL)
-        holder.wait()
+        holder.communicate()  # waits, and closes its output pipe
     lock = JournalLock(journal).acquire()  # no stale-lock wait: the OS let go with the process
     assert lock.held
     lock.release()
@@ -111,7 +111,7 @@ def test_a_hard_link_held_by_another_process_is_refused_too(tmp_path):
             JournalLock(link).acquire()
     finally:
         holder.send_signal(signal.SIGKILL)
-        holder.wait()
+        holder.communicate()  # waits, and closes its output pipe
     with JournalLock(tmp_path / "link.db") as lock:  # the killed holder's lock on the file went with it
         assert lock.held
 

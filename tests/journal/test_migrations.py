@@ -97,6 +97,7 @@ print(" ".join(name for name in ("alembic", "sqlalchemy.orm") if name in sys.mod
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which, loaded", [("new", "sqlalchemy.orm"), ("existing", "")])
 def test_using_a_journal_at_the_newest_revision_never_loads_alembic_nor_for_an_existing_one_the_orm(
     tmp_path, which, loaded

@@ -188,7 +188,7 @@ def test_a_second_process_is_told_the_journal_is_open_and_takes_it_after_the_fir
             open_journal(path, key=key)
     finally:
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.communicate()  # waits, and closes its output pipe
     access = open_journal(path, key=key)
     access.journal.notes.add(_note("after the crash"))
     access.close(backup=False)
@@ -210,6 +210,7 @@ def test_the_command_line_reads_the_passphrase_from_a_file_and_makes_new_journal
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_the_backup_and_restore_commands(path, tmp_path, capsys):
     pass_file = tmp_path / "pass.txt"
     pass_file.write_text(PASS)

@@ -51,6 +51,7 @@ def _files_holding(root: Path, needle: bytes, since: float) -> list[Path]:
     return found
 
 
+@pytest.mark.slow
 def test_nothing_readable_in_the_journal_its_wal_its_backups_or_the_temporary_folder(tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     started = time.time()

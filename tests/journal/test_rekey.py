@@ -126,6 +126,7 @@ _KILL_AT = textwrap.dedent(
 _STEPS = ["header written", "journal rekeyed, log not yet folded in", "journal re-encrypted", "backup re-encrypted", "finished"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 @pytest.mark.parametrize("first", ["old", "new"])
 @pytest.mark.parametrize("step", _STEPS)

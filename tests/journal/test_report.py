@@ -301,6 +301,7 @@ def test_a_long_note_in_a_table_shows_its_start_there_and_all_of_it_below():
     assert text.count("Taken at 8 am") >= 4  # the start in each table, and again in full
 
 
+@pytest.mark.slow
 def test_every_field_at_its_length_limit_makes_a_report():
     from journal.limits import NAME_LIMIT, NOTE_LIMIT
     from journal.records import EntryBy, Note

@@ -237,6 +237,7 @@ def test_demo_assessment_finds_two_failed_adequate_trials(demo):
 # --- the benchmark command runs on the generator's journals ---------------------------------
 
 
+@pytest.mark.slow
 def test_benchmark_command_prints_and_writes_its_table(tmp_path):
     import subprocess
     import sys

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from matplotlib import dates as mdates
 from PySide6.QtCore import Qt
 
@@ -34,6 +35,7 @@ def _marker_x(window) -> float:
     return float(line.get_xdata()[0])
 
 
+@pytest.mark.slow
 def test_a_second_failed_trial_brings_the_verdict_and_the_marker(qtbot, window, dialogs, journal):
     journal.episodes.add(Episode(id="", start=days_ago(450), severity="moderate"))
     _first_failed_trial(journal)
@@ -70,6 +72,7 @@ def test_a_second_failed_trial_brings_the_verdict_and_the_marker(qtbot, window, 
     assert window.timeline_panel.timeline.marker.label == "TRD criteria appear met"
 
 
+@pytest.mark.slow
 def test_changing_the_weeks_setting_moves_the_marker_at_once(qtbot, window, journal):
     """Rated at week 3, so each trial fails on its adequacy date: start + 7 x weeks - 1."""
     journal.episodes.add(Episode(id="", start=days_ago(450)))

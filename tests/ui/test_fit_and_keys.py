@@ -85,6 +85,7 @@ def _outer_fits(window, area: QRect) -> bool:
 # -- item 14: fit the screen -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
 @pytest.mark.parametrize("dialog_class", (TrialDialog, Phq9Dialog, CheckInDialog, SessionDialog), ids=lambda c: c.__name__)
 def test_each_form_fits_a_laptop_screen_with_save_in_view(qtbot, session, look, laptop, dialog_class, scale):

@@ -152,6 +152,7 @@ def first_run(monkeypatch):
 # -- at start ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_first_run_makes_the_default_journal_where_the_command_line_looks(started, first_run, data, chooser):
     assert app_module.run() == 0
     (window,) = started.windows
@@ -171,6 +172,7 @@ def test_one_journal_opens_directly_the_default_or_the_only_profile(started, dat
     assert chooser.shown == []
 
 
+@pytest.mark.slow
 def test_two_journals_show_the_chooser_and_the_chosen_one_opens(qtbot, started, data, chooser):
     make_journal(data / "journal.db", "in the default journal")
     entry = make_profile(data, "Journal 2", "in journal 2")
@@ -184,6 +186,7 @@ def test_two_journals_show_the_chooser_and_the_chosen_one_opens(qtbot, started, 
     assert "Journal" not in entry.folder.name
 
 
+@pytest.mark.slow
 def test_closing_the_chooser_opens_nothing(started, data, chooser):
     make_journal(data / "journal.db", "default")
     make_profile(data, "Journal 2", "two")
@@ -206,6 +209,7 @@ def test_an_encrypted_profile_asks_for_its_passphrase_after_it_is_chosen(qtbot, 
     assert started.windows[0]["notes"] == ["kept behind a passphrase"]
 
 
+@pytest.mark.slow
 def test_a_new_journal_from_the_chooser_at_start_gets_the_first_run_welcome_and_its_own_folder(qtbot, started, first_run, data, chooser, monkeypatch):
     make_journal(data / "journal.db", "default")
     make_profile(data, "Journal 2", "two")

@@ -126,6 +126,7 @@ def test_the_demo_is_labelled_private_and_removed_on_exit(fake_exec, monkeypatch
     assert not Path(folder).exists()  # removed with everything in it when the window closed
 
 
+@pytest.mark.slow
 def test_the_first_run_makes_the_journal_and_welcomes_once(fake_exec, monkeypatch, tmp_path):
     welcomed = []
 
@@ -146,6 +147,7 @@ def test_the_first_run_makes_the_journal_and_welcomes_once(fake_exec, monkeypatc
     assert welcomed == [True]  # only when the journal was new
 
 
+@pytest.mark.slow
 def test_a_journal_with_a_passphrase_asks_for_it_until_it_is_right(fake_exec, monkeypatch, tmp_path):
     from journal.opening import open_journal
 
@@ -164,6 +166,7 @@ def test_a_journal_with_a_passphrase_asks_for_it_until_it_is_right(fake_exec, mo
     assert len(fake_exec.windows) == 1
 
 
+@pytest.mark.slow
 def test_cancelling_the_passphrase_opens_nothing(fake_exec, monkeypatch, tmp_path):
     from journal.opening import open_journal
 
@@ -174,6 +177,7 @@ def test_cancelling_the_passphrase_opens_nothing(fake_exec, monkeypatch, tmp_pat
     assert fake_exec.windows == []
 
 
+@pytest.mark.slow
 def test_the_first_run_can_look_at_the_demo_first(fake_exec, monkeypatch, tmp_path):
     monkeypatch.setattr(WelcomeDialog, "ask", classmethod(lambda cls, parent=None, *, offer_demo=False: "demo"))
     path = tmp_path / "data" / "journal.db"
@@ -207,6 +211,7 @@ def test_a_journal_open_elsewhere_gets_a_clear_message(fake_exec, monkeypatch, t
     assert fake_exec.windows == []
 
 
+@pytest.mark.slow
 def test_the_window_remembers_its_size_but_no_health_data(qtbot, journal, session, look, tmp_path):
     journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),), note="private words"))
     ini = tmp_path / "window.ini"
@@ -230,6 +235,7 @@ def test_the_window_remembers_its_size_but_no_health_data(qtbot, journal, sessio
     assert fresh.size() != size  # the size came from the settings, not the default
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and folder modes as on Linux")
 def test_the_real_demo_command_cleans_up_when_stopped(tmp_path):
     import signal
@@ -299,6 +305,7 @@ def test_start_up_draws_the_chart_before_it_makes_and_fills_the_lists(qtbot, jou
     assert "Failed adequate trials that count" in window.assessment_panel.verdict_label.text()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the probe runs the real command offscreen")
 def test_the_real_window_paints_before_the_journal_chart_and_report_libraries_load(tmp_path):
     from benchmarks.window import child_env

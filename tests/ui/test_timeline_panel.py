@@ -140,6 +140,7 @@ def test_hovering_a_score_says_its_value_and_date(qtbot, filled):
     assert f"{days_ago(500).day} " in text and str(days_ago(500).year) in text
 
 
+@pytest.mark.slow
 def test_the_chart_follows_a_dark_theme_and_larger_text(qtbot, filled):
     panel = filled.timeline_panel
     light_bg = panel.figure.get_facecolor()

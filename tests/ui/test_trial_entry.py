@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from journal.records import DoseStep, Episode, Rating, Trial
@@ -170,6 +171,7 @@ def _stored_trial(journal) -> Trial:
     return change.record
 
 
+@pytest.mark.slow
 def test_edit_then_undo_and_redo(qtbot, journal, session, dialogs, qsettings, look):
     trial = _stored_trial(journal)
     from ui.main_window import MainWindow
@@ -202,6 +204,7 @@ def test_edit_then_undo_and_redo(qtbot, journal, session, dialogs, qsettings, lo
     assert trials.cell_text(trial.id, "Doses") == "50 → 150 mg/day"
 
 
+@pytest.mark.slow
 def test_delete_then_undo_brings_the_trial_back_with_its_id(qtbot, window, journal):
     trial = _stored_trial(journal)
     window.session.reload()

@@ -24,6 +24,7 @@ def _note() -> sa.Column:
     return sa.Column("note", sa.Text(), nullable=False)
 
 
+# long: the first schema, one table after another as it was released; a migration is never edited afterwards
 def upgrade() -> None:
     op.create_table(
         "profile",
