@@ -64,8 +64,8 @@ def open_and_list(bj: BenchJournal, runs: int) -> Timing:
 def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
     """`trial-journal import` into a new journal (read, check, create, insert, commit) against
     plain sqlite3 creating the same tables and inserting the same rows in one transaction."""
-    from journal.opening import open_file
     from journal.exchange.jsonfile import load_file
+    from journal.opening import open_file
 
     schema, rows = table_rows(bj.db_path)
     counter = iter(range(10**9))

@@ -20,10 +20,10 @@ import platform
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from benchmarks import benches, window
 from benchmarks.data import BenchJournal, make_journal
@@ -93,7 +93,7 @@ class Result:
         """Log-log slope between sizes: 1.0 is linear, below it better than linear."""
         out = {}
         keys = sorted(self.sizes)
-        for a, b in zip(keys, keys[1:]):
+        for a, b in zip(keys, keys[1:], strict=False):  # each size and the next
             va, vb = self.growth_value(self.sizes[a]), self.growth_value(self.sizes[b])
             if va and vb and va > 0 and vb > 0:
                 out[f"{a}-{b}"] = round(math.log(vb / va) / math.log(b / a), 2)
@@ -126,7 +126,7 @@ class Spec:
     target: str
     kind: str
     limit: float
-    measure: Callable[["Context", BenchJournal], Figure] | None = None
+    measure: Callable[[Context, BenchJournal], Figure] | None = None
 
 
 @dataclass
@@ -242,6 +242,14 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+def _score_words(kind: str, score: float | None) -> str:
+    if score is None:
+        return "-"
+    if kind == "ratio":
+        return f"{score:.2f}x"
+    return f"+{score:.0f} MB" if kind == "delta" else ""
+
+
 def table(results: list[Result]) -> str:
     head = ("what (20-year journal unless sized)", "1 y", "5 y", "20 y", "baseline", "ratio/over", "target", "met",
             "growth 1-5-20")
@@ -253,7 +261,7 @@ def table(results: list[Result]) -> str:
         fig = r.judged()
         cells = [_fmt(r.sizes[y].value) if y in r.sizes else "-" for y in SIZES]
         score = r.score(fig) if fig else None
-        score_text = (f"{score:.2f}x" if r.kind == "ratio" else f"+{score:.0f} MB" if r.kind == "delta" else "") if score is not None else "-"
+        score_text = _score_words(r.kind, score)
         met = {True: "yes", False: "NO", None: "-"}[r.met]
         growth = r.growth()
         growth_text = " ".join(f"{v:.2f}" for v in growth.values())
@@ -265,7 +273,7 @@ def table(results: list[Result]) -> str:
     lines = []
     for n, row in enumerate(rows):
         lines.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) if i < 6 else str(c).ljust(w)
-                               for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+                               for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -284,7 +292,7 @@ def to_json(results: list[Result], journals: dict[int, BenchJournal], ctx: Conte
         d["linear_or_better"] = r.linear_or_better
         out.append(d)
     return {
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m benchmarks " + " ".join(sys.argv[1:]),
         "machine": machine(),
         "runs": {"in_process": ctx.runs, "processes": ctx.probe_runs, "settle_s": ctx.settle_s},

@@ -51,7 +51,9 @@ def _date_arg(name: str) -> Callable[[str], date]:
             raise argparse.ArgumentTypeError(f"{name} must be a date written YYYY-MM-DD, got {text!r}")
         year, month, day = (int(part) for part in shape.groups())
         if not 1 <= month <= 12:
-            raise argparse.ArgumentTypeError(f"{text.strip()} is not a day on the calendar: there is no month {month} (months run from 01 to 12)")
+            raise argparse.ArgumentTypeError(
+                f"{text.strip()} is not a day on the calendar: there is no month {month} (months run from 01 to 12)"
+            )
         try:
             return date(year, month, day)
         except ValueError:
@@ -516,7 +518,8 @@ def main(argv: Sequence[str] | None = None, run_window: WindowRunner | None = No
             return _run_window(args, run_window)
         return COMMANDS[args.command](args)
     except ValidationError as exc:
-        print(f"{APP_NAME}: nothing was changed; {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found:", file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{APP_NAME}: nothing was changed; {count} problem{'s' if count != 1 else ''} found:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_PROBLEM

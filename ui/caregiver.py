@@ -1,4 +1,6 @@
-"""Caregiver mode: an "Entering as" control in the status bar and the Journal menu choosing who enters records, the owner or a named caregiver."""
+"""Caregiver mode: an "Entering as" control in the status bar and the Journal menu.
+
+They choose who enters records: the owner or a named caregiver."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAccessibleWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from journal.clinical.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER, CrisisResources
-
 from ui.announce import announce
 
 

@@ -686,7 +686,12 @@ class MainWindow(QMainWindow):
         except ValidationError as exc:
             shown = "\n".join(f"• {p}" for p in exc.problems[:30])
             more = f"\n… and {len(exc.problems) - 30} more." if len(exc.problems) > 30 else ""
-            Notice.show(self, "Nothing was imported", f"The file has {len(exc.problems)} problem(s); the journal is as it was.\n\n{shown}{more}", warning=True)
+            Notice.show(
+                self,
+                "Nothing was imported",
+                f"The file has {len(exc.problems)} problem(s); the journal is as it was.\n\n{shown}{more}",
+                warning=True,
+            )
             return
         except JournalError as exc:
             Notice.show(self, "Nothing was imported", str(exc), warning=True)

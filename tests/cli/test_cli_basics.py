@@ -8,7 +8,6 @@ import pytest
 
 from journal import __version__
 from journal.cli import COMMANDS, build_parser
-
 from tests.cli.helpers import FULL, run_cli
 
 pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process

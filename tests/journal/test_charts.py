@@ -542,8 +542,8 @@ def test_format_day():
 
 @pytest.mark.slow
 def test_a_long_journal_uses_a_fixed_number_of_plot_artists_whatever_its_length():
-    from journal.exchange.jsonfile import parse_contents
     from benchmarks.generator import synthetic_journal
+    from journal.exchange.jsonfile import parse_contents
 
     def artist_count(years: int) -> tuple[int, int]:
         c = parse_contents(synthetic_journal(years, end=AS_OF), today=AS_OF).contents

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from journal.safekeeping import backups
 from journal.opening import open_journal
+from journal.safekeeping import backups
 
 pytestmark = [pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX"), pytest.mark.slow]
 
@@ -110,9 +110,9 @@ def test_a_full_disk_during_a_save_keeps_every_earlier_entry_and_says_so(tmp_pat
 def test_a_full_disk_while_adding_a_passphrase_leaves_the_journal_as_it_was(tmp_path):
     from datetime import date
 
-    from journal.safekeeping import keystore
     from journal.errors import JournalError
     from journal.records import Note
+    from journal.safekeeping import keystore
     from tests.journal.tiny_disk import tiny_disk
 
     with tiny_disk(tmp_path / "disk", size="1m") as disk:

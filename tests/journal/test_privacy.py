@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from journal.errors import JournalError, WrongPassphraseError
 from journal.files import hygiene
+from journal.opening import PassphraseNeededError, open_file, open_journal
+from journal.records import Condition, DoseStep, Episode, Lab, Note, Trial
 from journal.safekeeping import keystore
 from journal.safekeeping.backups import list_backups
-from journal.errors import JournalError, WrongPassphraseError
-from journal.opening import open_file
 from journal.safekeeping.keystore import KdfParams
-from journal.opening import PassphraseNeededError, open_journal
-from journal.records import Condition, DoseStep, Episode, Lab, Note, Trial
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 PASS = "a long enough passphrase"

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from journal.clinical.assessment import assess, assessment_to_json
-from journal.records import DoseStep, Episode, JournalContents, Rating, Settings, Trial
 from journal.clinical.verdict_words import CLINICIAN, PERSON, caveat_lines, headline
+from journal.records import DoseStep, Episode, JournalContents, Rating, Settings, Trial
 
 D = date.fromisoformat
 EP = Episode(id="e1", start=D("2025-01-06"), severity="moderate")

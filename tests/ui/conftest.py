@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
 from journal.opening import open_file
-
 from ui.main_window import MainWindow
 from ui.session import JournalSession
 from ui.theme import Look

@@ -9,7 +9,6 @@ from matplotlib import dates as mdates
 from PySide6.QtCore import Qt
 
 from journal.records import DoseStep, Episode, Rating, Trial
-
 from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
 from ui.forms import set_combo_value
 from ui.trial_dialog import TrialDialog

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from journal.records import DoseStep, Episode, Rating, Trial
-
 from tests.ui.conftest import days_ago
 from ui.assessment_panel import AssessmentPanel
 

@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
 from journal.records import Note
-
+from journal.safekeeping.keystore import KdfParams
 from ui.lock import LOCK_SHORTCUT, UnlockDialog, install_auto_lock
 from ui.main_window import MainWindow
 from ui.session import JournalSession

@@ -9,7 +9,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from journal.records import Note
-
 from tests.ui.conftest import click, days_ago, shortcut, type_into
 from tests.ui.test_questionnaires import answer_by_keyboard
 from ui.caregiver import EnteringAsDialog
@@ -101,7 +100,7 @@ def test_a_caregiver_adds_a_note_it_is_marked_and_undo_takes_it_away(qtbot, wind
     note = only_note(journal, "Mum slept badly all week")
     assert journal.author_of(note.id) == "Sam"
     notes = window.lists["notes"]
-    column = [c.header for c in notes.model.columns].index("Entered by")
+    assert "Entered by" in [c.header for c in notes.model.columns]
     assert notes.column_shown("Entered by")
     assert notes.cell_text(note.id, "Entered by") == "Sam"
 
@@ -242,8 +241,8 @@ def test_another_journal_starts_with_its_owner(qtbot, window, entering_as, tmp_p
 def test_the_report_lists_what_the_caregiver_entered(qtbot, window, dialogs, entering_as, journal):
     from pypdf import PdfReader
 
-    from journal.reports.pdf import report_bytes
     from journal.reports.facts import outline, report_facts
+    from journal.reports.pdf import report_bytes
 
     entering_as.then(type_new_name(qtbot, "Sam"))
     window.caregiver.choose()

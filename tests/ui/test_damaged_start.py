@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from journal.opening import open_journal
 from journal.records import Episode
-from tests.ui.test_startup import _Exec, fake_exec, keep_umask  # noqa: F401 - fixtures
+from tests.ui.test_startup import _Exec, fake_exec, keep_umask  # noqa: F401 - fixtures, used by name
 from ui import app as app_module
 from ui.main_window import Notice
 

@@ -11,10 +11,10 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QComboBox, QDialog, QLabel, QRadioButton
 
+import ui.fit
 from journal.errors import Problem
 from journal.records import DailyCheckIn
 from tests.ui.conftest import click, shortcut, type_into
-import ui.fit
 from ui.checkin_dialog import CheckInDialog, TodayCheckInBox
 from ui.forms import DiscardBox, LeaveBox
 from ui.main_window import MainWindow
@@ -42,9 +42,8 @@ _OPENED: list = []
 def delete_opened_forms():
     """Each form a test opened is deleted when the test ends, not left for the interpreter to collect at exit."""
     yield
-    from PySide6.QtCore import QCoreApplication, QEvent
-
     import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
 
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     while _OPENED:

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 
 from journal.clinical.assessment import rule_text
 from journal.safekeeping.profiles import default_root
-
 from ui.help import HelpDialog
 
 

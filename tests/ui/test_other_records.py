@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.records import Condition, Lab, Note, ScaleScore
-
 from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
 from ui.checkin_dialog import CheckInDialog
 from ui.forms import DiscardBox, set_combo_value
@@ -243,7 +242,6 @@ def test_importing_a_file_from_the_window_and_a_bad_one_changing_nothing(qtbot, 
 
     from journal.exchange.jsonfile import contents_to_json
     from journal.records import DoseStep, JournalContents, Trial
-
     from ui.main_window import FileChooser, Notice
 
     good = tmp_path / "good.json"

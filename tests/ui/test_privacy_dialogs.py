@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from journal.safekeeping import keystore
 from journal.errors import WrongPassphraseError
-from journal.safekeeping.keystore import KdfParams
 from journal.opening import open_journal
-from journal.safekeeping.profiles import ProfileStore
 from journal.records import Note
-
+from journal.safekeeping import keystore
+from journal.safekeeping.keystore import KdfParams
+from journal.safekeeping.profiles import ProfileStore
 from ui import backups_dialog, profiles_dialog
 from ui.backups_dialog import BackupsDialog, install_backup_actions
 from ui.main_window import MainWindow

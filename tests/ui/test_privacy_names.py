@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
 from journal.records import Note
-
 from tests.ui.conftest import days_ago
 from ui import file_names
 from ui.main_window import FileChooser

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from journal.records import Profile
-
 from tests.ui.conftest import click, type_into
 from ui.forms import DiscardBox
 from ui.profile_dialog import ProfileDialog

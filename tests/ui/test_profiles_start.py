@@ -12,12 +12,11 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 import journal.cli
 from journal.errors import JournalError, JournalLockedError
+from journal.opening import open_journal
+from journal.records import Note
 from journal.safekeeping.keystore import KdfParams
 from journal.safekeeping.locking import JournalLock, channel_name
-from journal.opening import open_journal
 from journal.safekeeping.profiles import ProfileStore
-from journal.records import Note
-
 from tests.ui.conftest import click, days_ago, shortcut
 from ui import app as app_module
 from ui import profiles_dialog

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from journal.clinical.scales import CRISIS_RESOURCES, get_scale
-
 from tests.ui.conftest import click, shortcut, type_into
 from ui.forms import DiscardBox
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog, QuestionnaireDialog
@@ -14,7 +13,7 @@ from ui.record_dialogs import ScoreTotalDialog
 
 def answer_by_keyboard(qtbot, dialog, answers) -> None:
     """Answer each question by pressing its digit on the question's first answer, as a keyboard user does."""
-    for row, value in zip(dialog.rows, answers):
+    for row, value in zip(dialog.rows, answers, strict=True):
         row.buttons[0].setFocus()
         qtbot.keyClick(row.buttons[0], str(value))
 

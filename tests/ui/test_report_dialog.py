@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 
 from journal.records import DoseStep, Episode, Note, ScaleScore, Trial
 from tests.ui.conftest import days_ago
-
 from ui.report_dialog import PathChooser, ReportDialog, install_report_actions
 
 

@@ -8,7 +8,6 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocume
 from PySide6.QtWidgets import QApplication
 
 from journal.clinical.scales import CRISIS_RESOURCES, CRISIS_RESOURCES_FOR_CAREGIVER
-
 from tests.ui.conftest import click, shortcut
 from tests.ui.test_questionnaires import answer_by_keyboard
 from ui.questionnaire_dialog import Phq9Dialog
@@ -153,7 +152,6 @@ def test_the_total_is_heard_as_the_total_shown(qtbot, session):
 
 def test_editing_an_answer_already_above_zero_speaks_the_panel_when_the_form_opens(qtbot, session, spoken):
     from journal.records import ScaleScore
-
     from tests.ui.conftest import days_ago
 
     stored = session.add("scores", ScaleScore(id="", date=days_ago(1), scale="PHQ-9", total=1, items=(0,) * 8 + (1,)))

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from journal.records import DoseStep, Episode, Rating, Trial
-
 from tests.ui.conftest import click, days_ago, shortcut, toggle, type_into
 from ui.forms import ConfirmBox, DiscardBox
 from ui.trial_dialog import TrialDialog

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from journal.safekeeping.locking import channel_name
-
 from ui.single_window import WindowChannel, channel_address
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Windows uses named pipes, not socket files")
