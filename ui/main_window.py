@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ui.passphrase_dialog import _PassphraseActions
     from ui.startup_profiles import JournalSwitcher
     from ui.tables import RecordListPanel
+    from ui.worker import Worker
 
 APP_TITLE = "Trial Journal"
 CHART_TEXT_SCALE_MAX = 1.25  # the chart's text grows with the window's up to this
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
     backups_action: QAction | None = None  # ui.backups_dialog.install_backup_actions
     report_actions: dict[str, QAction] | None = None  # ui.report_dialog.install_report_actions: report, csv, fhir
     journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
+    import_worker: Worker | None = None  # an import of a journal file running off the window's thread
     # Made when first wanted, after the first paint.
     assessment_panel: AssessmentPanel | None
     crisis_banner: CrisisPanel | None
@@ -547,6 +549,8 @@ class MainWindow(QMainWindow):
             self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.import_worker is not None:
+            self.import_worker.wait()  # an import half-way is finished (or undone whole) before the window goes
         self.save_view_state()
         super().closeEvent(event)
 
@@ -678,12 +682,34 @@ class MainWindow(QMainWindow):
         if not path:
             return
         from journal.exchange.importing import import_file
+        from ui.worker import Worker
 
         access = self.session.access
-        try:
-            # an import is a big change: the journal as it was is kept first
-            outcome = import_file(self.session.journal, path, backup=(lambda: access.backup("import")) if access is not None else None)
-        except ValidationError as exc:
+        journal = self.session.journal
+        # an import is a big change: the journal as it was is kept first
+        backup = (lambda: access.backup("import")) if access is not None else None
+        # the journal's file is read and written off the window's thread; until it ends nothing
+        # else may change the journal, and the periodic backup and the auto-lock wait for it
+        self._enable_journal_views(False)
+        self.statusBar().showMessage("Importing the file…")
+        worker = Worker(lambda progress: import_file(journal, path, backup=backup, progress=progress), self, uses_journal=True)
+        worker.progressed.connect(self._on_import_progressed)
+        worker.succeeded.connect(self._on_import_done)
+        worker.failed.connect(self._on_import_failed)
+        worker.finished.connect(self._on_import_finished)
+        self.import_worker = worker.start()
+
+    def _on_import_progressed(self, progress) -> None:
+        if progress.done is not None and progress.total:
+            self.statusBar().showMessage(f"Importing the file… {progress.done:,} of {progress.total:,} records")
+
+    def _on_import_finished(self) -> None:
+        self.import_worker = None
+        self._enable_journal_views(True)
+
+    def _on_import_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        if isinstance(exc, ValidationError):
             shown = "\n".join(f"• {p}" for p in exc.problems[:30])
             more = f"\n… and {len(exc.problems) - 30} more." if len(exc.problems) > 30 else ""
             Notice.show(
@@ -692,10 +718,13 @@ class MainWindow(QMainWindow):
                 f"The file has {len(exc.problems)} problem(s); the journal is as it was.\n\n{shown}{more}",
                 warning=True,
             )
-            return
-        except JournalError as exc:
+        elif isinstance(exc, JournalError):
             Notice.show(self, "Nothing was imported", str(exc), warning=True)
-            return
+        else:  # a fault of this program: the import is one transaction, so nothing of it was stored
+            Notice.show(self, "Nothing was imported", "Something went wrong while importing; the journal is as it was.", warning=True)
+
+    def _on_import_done(self, outcome) -> None:
+        access = self.session.access
         # an import is not undoable record by record; the undo history would no longer match
         self.session.undo_stack.clear()
         if access is not None:

@@ -257,10 +257,16 @@ def test_importing_a_file_from_the_window_and_a_bad_one_changing_nothing(qtbot, 
 
     monkeypatch.setattr(FileChooser, "open_path", classmethod(lambda cls, parent, title, filter_: str(good)))
     shortcut(qtbot, window, Qt.Key_I)
+    # the import runs off the window's thread: the journal's views wait for it, then show what came in
+    assert not window.import_action.isEnabled()
+    qtbot.waitUntil(lambda: window.import_worker is None, timeout=10_000)
+    assert window.statusBar().currentMessage() == "The file was imported."
     assert window.lists["trials"].visible_ids() == ["t9"]
+    assert window.import_action.isEnabled()
 
     monkeypatch.setattr(FileChooser, "open_path", classmethod(lambda cls, parent, title, filter_: str(bad)))
     shortcut(qtbot, window, Qt.Key_I)
+    qtbot.waitUntil(lambda: window.import_worker is None, timeout=10_000)
     title, text = notices[-1]
     assert title == "Nothing was imported"
     assert "trials[t10].doses[0].mg_per_day" in text and "-50" in text
