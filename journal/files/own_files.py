@@ -16,7 +16,7 @@ from pathlib import Path
 
 from journal.errors import JournalError
 
-__all__ = ["COMPANION_SUFFIXES", "TRIES_SUFFIX", "journal_own_paths", "is_journal_own_file", "own_file_problem", "refuse_journal_own_file"]
+__all__ = ["COMPANION_SUFFIXES", "TRIES_SUFFIX", "journal_own_paths", "own_file_problem", "refuse_journal_own_file"]
 
 TRIES_SUFFIX = ".tries"
 # What sits beside the database under the database's name with something added.
@@ -39,11 +39,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)  # also a hard link, or a name spelt in another case on macOS or Windows
     except OSError:
         return False
-
-
-def is_journal_own_file(path: str | os.PathLike[str], journal_path: str | os.PathLike[str]) -> bool:
-    """Whether writing to `path` would replace one of the journal's own files, or write into its backups folder."""
-    return own_file_problem(path, journal_path) is not None
 
 
 def own_file_problem(path: str | os.PathLike[str], journal_path: str | os.PathLike[str]) -> str | None:
