@@ -13,7 +13,7 @@ from ui.record_dialogs import ScoreTotalDialog
 
 def answer_by_keyboard(qtbot, dialog, answers) -> None:
     """Answer each question by pressing its digit on the question's first answer, as a keyboard user does."""
-    for row, value in zip(dialog.rows, answers, strict=True):
+    for row, value in zip(dialog.rows, answers, strict=False):  # the answers given so far, from the first question
         row.buttons[0].setFocus()
         qtbot.keyClick(row.buttons[0], str(value))
 
