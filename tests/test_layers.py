@@ -72,6 +72,7 @@ def test_the_journal_core_never_imports_qt_or_the_window():
     assert offences == []
 
 
+@pytest.mark.slow
 def test_the_window_never_imports_sql():
     offences = [
         f"{path.relative_to(REPO)}:{line} imports {name}"

@@ -747,6 +747,7 @@ SCORES = contents().scores
     ],
     ids=["check-in edited", "check-in added", "check-in deleted", "score edited", "score added"],
 )
+@pytest.mark.slow
 def test_an_update_after_a_check_in_or_a_score_moves_the_points_and_draws_what_a_fresh_build_draws(after, changed):
     timeline, updated, before_pixels = _updated(contents(), after, changed)
     fresh = _drawn(after, assessment())
@@ -772,6 +773,7 @@ def test_an_update_after_a_check_in_or_a_score_moves_the_points_and_draws_what_a
     ],
     ids=["trial deleted", "session deleted", "episode deleted", "verdict moved", "hidden scale"],
 )
+@pytest.mark.slow
 def test_an_update_that_changes_more_than_points_draws_what_a_fresh_build_draws(after, changed, judged):
     judged = judged or assessment()
     _, updated, _ = _updated(contents(), after, changed, judged)
@@ -782,6 +784,7 @@ def test_an_update_that_changes_more_than_points_draws_what_a_fresh_build_draws(
     assert np.array_equal(_pixels(updated), _pixels(fresh))
 
 
+@pytest.mark.slow
 def test_an_update_with_other_options_or_settings_draws_the_chart_again():
     from journal.charts import update_timeline
 

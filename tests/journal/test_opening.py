@@ -178,6 +178,7 @@ _HOLDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 def test_a_second_process_is_told_the_journal_is_open_and_takes_it_after_the_first_is_killed(path):
     key = os.urandom(32)

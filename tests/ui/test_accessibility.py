@@ -82,6 +82,7 @@ def test_tab_walks_the_form_from_top_to_bottom(qtbot, session, dialog_class):
         assert y_b >= y_a - a.height(), f"Tab goes back up from {a.accessibleName() or a} to {b.accessibleName() or b}"
 
 
+@pytest.mark.slow
 def test_every_menu_entry_has_a_keyboard_path(window):
     for menu in (window.journal_menu, window.add_menu, window.edit_menu, window.view_menu, window.help_menu):
         assert "&" in menu.title()
@@ -96,6 +97,7 @@ def test_every_menu_entry_has_a_keyboard_path(window):
     assert [a.shortcut().toString() for a in window.timeline_panel.preset_actions.values()] == ["Ctrl+1", "Ctrl+2", "Ctrl+3"]
 
 
+@pytest.mark.slow
 def test_an_appointment_report_entry_can_join_the_journal_menu(qtbot, window):
     from PySide6.QtGui import QAction
 
@@ -110,6 +112,7 @@ def test_an_appointment_report_entry_can_join_the_journal_menu(qtbot, window):
     assert opened == [True]
 
 
+@pytest.mark.slow
 def test_errors_and_the_crisis_panel_speak_in_words_not_only_colour(qtbot, window, session):
     dialog = _open(qtbot, TrialDialog, session)
     click(qtbot, dialog.save_button)
@@ -119,6 +122,7 @@ def test_errors_and_the_crisis_panel_speak_in_words_not_only_colour(qtbot, windo
     assert "⚠" in window.crisis_banner.findChild(QLabel, "crisisSign").text()
 
 
+@pytest.mark.slow
 def test_forms_grow_with_the_text_size(qtbot, window, session):
     small = _open(qtbot, TrialDialog, session)
     small_height = small.drug_edit.sizeHint().height()

@@ -109,6 +109,7 @@ def test_changing_the_weeks_setting_moves_the_marker_at_once(qtbot, window, jour
     assert window.timeline_panel.marker_date() == second_start + timedelta(days=41)
 
 
+@pytest.mark.slow
 def test_counting_augmentation_is_a_setting_the_panel_changes(qtbot, window, journal):
     journal.episodes.add(Episode(id="", start=days_ago(450)))
     _first_failed_trial(journal)

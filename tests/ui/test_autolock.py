@@ -61,6 +61,7 @@ def _type_and_unlock(qtbot, dialog: UnlockDialog, text: str) -> None:
     qtbot.mouseClick(dialog.unlock_button, Qt.LeftButton)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to see which files are open")
 def test_after_the_idle_time_the_views_are_empty_the_file_is_closed_and_the_passphrase_unlocks(qtbot, access, locked_window):
     window = locked_window
@@ -87,6 +88,7 @@ def test_after_the_idle_time_the_views_are_empty_the_file_is_closed_and_the_pass
     assert auto_lock.watcher.active  # counting again towards the next lock
 
 
+@pytest.mark.slow
 def test_the_shortcut_locks_at_once_and_escape_does_not_reveal_the_journal(qtbot, access, locked_window):
     window = locked_window
     auto_lock = install_auto_lock(window, idle_minutes=0)
@@ -103,6 +105,7 @@ def test_the_shortcut_locks_at_once_and_escape_does_not_reveal_the_journal(qtbot
     assert dialog.isVisible() and access.locked
 
 
+@pytest.mark.slow
 def test_the_recovery_code_unlocks_too(qtbot, tmp_path, qsettings, look):
     access = open_journal(tmp_path / "j" / "journal.db", passphrase=PASS, create=True, with_recovery_code=True, kdf=FAST)
     try:
@@ -119,6 +122,7 @@ def test_the_recovery_code_unlocks_too(qtbot, tmp_path, qsettings, look):
         access.close(backup=False)
 
 
+@pytest.mark.slow
 def test_many_wrong_tries_only_slow_down_and_wipe_nothing(qtbot, access, locked_window):
     dialog = UnlockDialog(access, locked_window)
     qtbot.addWidget(dialog)
@@ -146,6 +150,7 @@ def test_the_idle_time_is_remembered_without_anything_about_the_journal(qtbot, a
     assert "thyroid" not in text and str(access.path) not in text
 
 
+@pytest.mark.slow
 def test_a_second_start_brings_the_open_window_forward(qtbot, access, locked_window):
     from ui.single_window import WindowChannel
 

@@ -81,6 +81,7 @@ def only_note(journal, text: str) -> Note:
     return note
 
 
+@pytest.mark.slow
 def test_the_control_is_visible_named_and_in_the_journal_menu(window):
     button = window.caregiver.button
     assert button.isVisible() and button.text() == "Entering as: the owner"
@@ -90,6 +91,7 @@ def test_the_control_is_visible_named_and_in_the_journal_menu(window):
     assert "Entering &as: the owner…" in texts
 
 
+@pytest.mark.slow
 def test_a_caregiver_adds_a_note_it_is_marked_and_undo_takes_it_away(qtbot, window, dialogs, entering_as, journal):
     entering_as.then(type_new_name(qtbot, "Sam"))
     shortcut(qtbot, window, Qt.Key_W, Qt.ControlModifier | Qt.ShiftModifier)
@@ -117,6 +119,7 @@ def test_a_caregiver_adds_a_note_it_is_marked_and_undo_takes_it_away(qtbot, wind
     assert journal.author_of(note.id) == "Sam"
 
 
+@pytest.mark.slow
 def test_the_owners_records_stay_unmarked_and_the_column_stays_out_of_the_way(qtbot, window, dialogs, journal):
     add_note(qtbot, window, dialogs, "ask about sleep")
     note = only_note(journal, "ask about sleep")
@@ -134,6 +137,7 @@ def test_the_owners_records_stay_unmarked_and_the_column_stays_out_of_the_way(qt
     assert sum(header.sectionSize(i) for i in shown) == notes.table.viewport().width()
 
 
+@pytest.mark.slow
 def test_names_are_offered_again_and_switching_back_to_the_owner_works(qtbot, window, dialogs, entering_as, journal, session, look, tmp_path):
     entering_as.then(type_new_name(qtbot, "Sam"))
     window.caregiver.choose()
@@ -161,6 +165,7 @@ def test_names_are_offered_again_and_switching_back_to_the_owner_works(qtbot, wi
     assert "Sam" not in ini.read_text(encoding="utf-8")  # never in the program's settings
 
 
+@pytest.mark.slow
 def test_an_edit_keeps_who_entered_the_record(qtbot, window, dialogs, entering_as, journal):
     entering_as.then(type_new_name(qtbot, "Sam"))
     window.caregiver.choose()
@@ -238,6 +243,7 @@ def test_another_journal_starts_with_its_owner(qtbot, window, entering_as, tmp_p
         other.close()
 
 
+@pytest.mark.slow
 def test_the_report_lists_what_the_caregiver_entered(qtbot, window, dialogs, entering_as, journal):
     from pypdf import PdfReader
 

@@ -46,6 +46,7 @@ def rebuilds(window, monkeypatch):
     return Rebuilds(window, monkeypatch)
 
 
+@pytest.mark.slow
 def test_a_note_added_edited_deleted_and_undone_rebuilds_only_the_notes_list(qtbot, window, dialogs, journal, rebuilds):
     def write(dialog):
         qtbot.keyClicks(dialog.text_edit, "Ask about a thyroid panel")
@@ -83,6 +84,7 @@ def test_a_note_added_edited_deleted_and_undone_rebuilds_only_the_notes_list(qtb
     assert window.session.contents() == journal.contents()
 
 
+@pytest.mark.slow
 def test_a_check_in_redraws_its_list_and_the_chart_but_not_the_assessment(window, journal, rebuilds):
     session = window.session
     checkin = session.add("checkins", DailyCheckIn(id="", date=days_ago(1), mood=4))
@@ -143,11 +145,13 @@ def test_settings_move_the_assessment_and_the_chart_and_no_other_list(window, re
     assert window.session.settings() == window.session.journal.contents().settings
 
 
+@pytest.mark.slow
 def test_reading_the_journal_again_rebuilds_every_view(window, rebuilds):
     window.session.reload()
     assert rebuilds.take() == {**{kind: 1 for kind in KINDS}, "assessment": 1, "chart": 1}
 
 
+@pytest.mark.slow
 def test_the_held_contents_stay_those_of_the_journal(window, journal):
     session = window.session
     changes: list[Changes] = []
@@ -179,6 +183,7 @@ def test_the_held_contents_stay_those_of_the_journal(window, journal):
     assert {kind for c in changes for kind in c.kinds} == {"notes", "labs"}
 
 
+@pytest.mark.slow
 def test_one_edit_keeps_the_lists_order_search_and_selection(qtbot, window, rebuilds):
     session = window.session
     notes = window.lists["notes"]

@@ -26,6 +26,7 @@ def demo(window, journal):
     return window
 
 
+@pytest.mark.slow
 def test_the_table_lists_what_the_chart_plots_by_date_and_is_reached_by_keyboard(qtbot, demo):
     panel = demo.timeline_panel
     qtbot.keyClick(demo, Qt.Key_B, Qt.ControlModifier | Qt.ShiftModifier)
@@ -55,6 +56,7 @@ def test_the_table_lists_what_the_chart_plots_by_date_and_is_reached_by_keyboard
     assert QApplication.focusWidget() is not table
 
 
+@pytest.mark.slow
 def test_the_table_follows_the_dates_shown_and_range_changes_are_spoken(qtbot, demo, spoken):
     panel = demo.timeline_panel
     panel.table_action.trigger()
@@ -70,6 +72,7 @@ def test_the_table_follows_the_dates_shown_and_range_changes_are_spoken(qtbot, d
     assert panel.chart_table.accessibleDescription().startswith(f"{len(panel.chart_table.table_model.rows())} rows")
 
 
+@pytest.mark.slow
 def test_the_table_is_emptied_when_the_journal_locks(qtbot, demo):
     panel = demo.timeline_panel
     panel.table_action.trigger()

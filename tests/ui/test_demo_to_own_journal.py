@@ -48,6 +48,7 @@ def loop(monkeypatch, qapp, tmp_path):
     return seen, steps
 
 
+@pytest.mark.slow
 def test_start_my_own_journal_closes_the_demo_and_makes_the_persons_journal(loop, monkeypatch, tmp_path):
     seen, steps = loop
     welcomed = []
@@ -73,6 +74,7 @@ def test_start_my_own_journal_closes_the_demo_and_makes_the_persons_journal(loop
     assert not Path(folder).exists()  # the demo is gone before the own journal opens
 
 
+@pytest.mark.slow
 def test_closing_the_demo_otherwise_starts_nothing_else(loop, tmp_path):
     seen, steps = loop
     own = tmp_path / "data" / "journal.db"

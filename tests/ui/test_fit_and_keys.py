@@ -97,6 +97,7 @@ def test_each_form_fits_a_laptop_screen_with_save_in_view(qtbot, session, look, 
     assert body.width() <= dialog.scroll.viewport().width()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
 def test_the_phq9_answers_wrap_instead_of_running_off_the_side(qtbot, session, look, laptop, scale):
     look.apply(text_scale=scale)
@@ -118,6 +119,7 @@ def _shown_window(qtbot, session, qsettings, look) -> MainWindow:
     return window
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
 def test_the_window_fits_a_laptop_screen_with_its_status_bar_and_chart(qtbot, laptop, window, scale):
     window.set_text_scale(scale)  # Ctrl++ : the window stays on the screen, its panels share the room
@@ -268,6 +270,7 @@ def test_each_check_in_slider_says_what_its_ends_mean_and_not_rated_is_its_own_s
     assert mood.value() is None and mood.value_label.text() == "not rated"
 
 
+@pytest.mark.slow
 def test_a_second_check_in_today_offers_to_edit_the_first(qtbot, monkeypatch, window, dialogs, journal):
     first = journal.checkins.add(DailyCheckIn(id="", date=window.session.today, mood=3)).record
     window.session.reload()
@@ -287,6 +290,7 @@ def test_a_second_check_in_today_offers_to_edit_the_first(qtbot, monkeypatch, wi
     assert checkin.id == first.id and checkin.mood == 5
 
 
+@pytest.mark.slow
 def test_mood_is_on_the_chart_from_the_start(window):
     assert window.timeline_panel.options().daily == ("mood",)
 
@@ -353,6 +357,7 @@ def test_a_ticked_box_in_the_dark_look_shows_a_tick(qtbot, look):
     assert len(dark) > 8 and len(light) > 8  # a dark tick on the light fill, not a plain filled square
 
 
+@pytest.mark.slow
 def test_the_range_preset_in_use_stands_out_in_the_dark_look(qtbot, window, look):
     window.set_theme("dark")
     panel = window.timeline_panel

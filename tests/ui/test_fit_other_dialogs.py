@@ -23,6 +23,7 @@ MAKERS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
 @pytest.mark.parametrize("name", sorted(MAKERS))
 def test_the_dialog_lies_on_a_laptop_screen(qtbot, monkeypatch, window, look, name, scale):

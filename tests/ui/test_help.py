@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from journal.clinical.assessment import rule_text
@@ -9,6 +10,7 @@ from journal.safekeeping.profiles import default_root
 from ui.help import HelpDialog
 
 
+@pytest.mark.slow
 def test_f1_opens_help_with_the_shortcuts_the_data_folder_and_the_rule(qtbot, window):
     qtbot.keyClick(window, Qt.Key_F1)
     dialog = window.findChild(HelpDialog)
@@ -27,6 +29,7 @@ def test_f1_opens_help_with_the_shortcuts_the_data_folder_and_the_rule(qtbot, wi
     assert "Welcome to Trial Journal" not in text  # not the welcome again
 
 
+@pytest.mark.slow
 def test_help_follows_the_rule_settings_chosen(qtbot, window):
     window.help_action.trigger()
     window.session.change_settings(adequate_weeks=8)
@@ -35,6 +38,7 @@ def test_help_follows_the_rule_settings_chosen(qtbot, window):
     assert "for at least 8 weeks" in dialog.text()
 
 
+@pytest.mark.slow
 def test_help_names_the_entries_other_pieces_add(qtbot, window):
     from ui.report_dialog import install_report_actions
 
@@ -44,6 +48,7 @@ def test_help_names_the_entries_other_pieces_add(qtbot, window):
     assert "Ctrl+Shift+P" in window.findChild(HelpDialog).text()
 
 
+@pytest.mark.slow
 def test_the_welcome_is_still_in_the_help_menu(window):
     texts = [a.text() for a in window.help_menu.actions()]
     assert "&What the journal does" in texts and window.about_action.shortcut().isEmpty()

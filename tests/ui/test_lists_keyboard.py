@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication
@@ -15,6 +16,7 @@ def _scores(session, n: int) -> None:
         session.add("scores", ScaleScore(id="", date=days_ago(7 * i + 1), scale="GAD-7" if i % 3 else "PHQ-9", total=5 + i % 10))
 
 
+@pytest.mark.slow
 def test_arrow_keys_move_inside_the_list_and_tab_leaves_it(qtbot, window, session):
     _scores(session, 6)
     window.tabs.setCurrentWidget(window.lists["scores"])
@@ -31,6 +33,7 @@ def test_arrow_keys_move_inside_the_list_and_tab_leaves_it(qtbot, window, sessio
     assert QApplication.focusWidget() is table
 
 
+@pytest.mark.slow
 def test_a_screen_reader_is_not_offered_the_column_the_list_does_not_show(qtbot, window, session):
     _scores(session, 2)
     table = window.lists["scores"].table
@@ -41,6 +44,7 @@ def test_a_screen_reader_is_not_offered_the_column_the_list_does_not_show(qtbot,
     assert headers[:3] == ["Date", "Scale", "Total"]
 
 
+@pytest.mark.slow
 def test_a_search_says_how_many_rows_it_leaves(qtbot, window, session, spoken):
     _scores(session, 9)  # 3 PHQ-9, 6 GAD-7
     panel = window.lists["scores"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,6 +15,7 @@ from ui.forms import DiscardBox, set_combo_value
 from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, SessionDialog
 
 
+@pytest.mark.slow
 def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -54,6 +56,7 @@ def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
     assert window.lists["checkins"].cell_text(checkin.id, "Mood") == "6"
 
 
+@pytest.mark.slow
 def test_a_check_in_with_nothing_rated_says_so(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
@@ -70,6 +73,7 @@ def test_a_check_in_with_nothing_rated_says_so(qtbot, monkeypatch, window, dialo
     assert journal.checkins.list() == []
 
 
+@pytest.mark.slow
 def test_an_episode_and_its_end_before_its_start(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -126,6 +130,7 @@ def test_a_condition_with_its_status(qtbot, window, dialogs, journal):
     assert (condition.name, condition.status, condition.since.isoformat()) == ("insomnia", "diagnosed", "2019-05-01")
 
 
+@pytest.mark.slow
 def test_an_esketamine_session_with_blood_pressure(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -187,6 +192,7 @@ def test_a_note_past_its_length_limit_says_so_beside_the_text(qtbot, window, dia
     assert note.text == "Questions for Dr Okafor."
 
 
+@pytest.mark.slow
 def test_search_and_sort_a_list(qtbot, window, journal):
     for n, test, value in ((30, "CRP", 4.2), (20, "TSH", 2.1), (10, "CRP", 1.5)):
         journal.labs.add(Lab(id="", date=days_ago(n), test=test, value=value, unit="mg/L"))
@@ -237,6 +243,7 @@ def test_caregiver_authorship_comes_back_when_a_delete_is_undone(qtbot, window, 
     assert journal.author_of(stored.id) == "caregiver"
 
 
+@pytest.mark.slow
 def test_importing_a_file_from_the_window_and_a_bad_one_changing_nothing(qtbot, window, journal, monkeypatch, tmp_path):
     import json
 

@@ -133,6 +133,7 @@ def test_changing_the_passphrase_in_the_window(qtbot, access):
     assert keystore.unlock(access.path, "a new long passphrase")
 
 
+@pytest.mark.slow
 def test_backups_check_and_restore_from_the_window(qtbot, access, qsettings, look, monkeypatch):
     window = MainWindow(JournalSession(access.journal, access=access, today=TODAY), settings=qsettings, look=look)
     qtbot.addWidget(window)
@@ -161,6 +162,7 @@ def test_backups_check_and_restore_from_the_window(qtbot, access, qsettings, loo
     assert dialog.list_widget.count() == 3  # the journal as it was is a backup too
 
 
+@pytest.mark.slow
 def test_passphrase_entries_are_hidden_for_a_journal_without_one(qtbot, tmp_path, qsettings, look):
     plain = open_journal(tmp_path / "plain" / "journal.db", create=True)
     try:
@@ -172,6 +174,7 @@ def test_passphrase_entries_are_hidden_for_a_journal_without_one(qtbot, tmp_path
         plain.close(backup=False)
 
 
+@pytest.mark.slow
 def test_a_journal_without_a_passphrase_is_protected_from_the_menu(qtbot, tmp_path, qsettings, look, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
@@ -209,6 +212,7 @@ def test_the_change_dialog_says_plainly_what_becomes_of_old_backups(qtbot, acces
     assert "recovery code" in note and "stops working" in note
 
 
+@pytest.mark.slow
 def test_changing_the_passphrase_from_the_menu_shows_the_journal_again_and_says_what_became_of_backups(
     qtbot, tmp_path, qsettings, look, monkeypatch
 ):
@@ -243,6 +247,7 @@ def test_changing_the_passphrase_from_the_menu_shows_the_journal_again_and_says_
         a.close(backup=False)
 
 
+@pytest.mark.slow
 def test_a_new_recovery_code_from_the_menu_asks_the_passphrase_and_the_old_code_opens_nothing(
     qtbot, tmp_path, qsettings, look, monkeypatch
 ):

@@ -49,6 +49,7 @@ def qt_file_dialog_that_goes_to(folder: Path, name: str):
     return run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ask", ["report", "import", "export"])
 def test_no_folder_the_file_dialog_visits_reaches_any_settings_file(qtbot, window, tmp_path, config_home, monkeypatch, ask):
     private = tmp_path / "Sams-therapy-notes"
@@ -75,6 +76,7 @@ def test_no_folder_the_file_dialog_visits_reaches_any_settings_file(qtbot, windo
     assert "/home/someone/Pictures" in written
 
 
+@pytest.mark.slow
 def test_the_shared_qt_settings_file_is_not_made_when_it_was_not_there(qtbot, window, tmp_path, config_home, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(qt_file_dialog_that_goes_to(tmp_path, "x.json")))
     FileChooser.save_path(window, "Export the journal", "Journal files (*.json)")

@@ -297,6 +297,7 @@ def switching(qtbot, data, look, tmp_path, monkeypatch):
     access.close(backup=False)
 
 
+@pytest.mark.slow
 def test_switch_journal_locks_this_one_and_shows_the_chosen_one(qtbot, switching, chooser, monkeypatch):
     window, switcher, old, profile = switching
     window.caregiver.set_author("Sam")
@@ -333,6 +334,7 @@ def test_switch_journal_locks_this_one_and_shows_the_chosen_one(qtbot, switching
         pass
 
 
+@pytest.mark.slow
 def test_cancelling_a_switch_leaves_the_journal_locked_until_it_is_unlocked(qtbot, switching, chooser):
     window, switcher, old, profile = switching
     chooser.answers.append(close_it)
@@ -345,6 +347,7 @@ def test_cancelling_a_switch_leaves_the_journal_locked_until_it_is_unlocked(qtbo
     assert window.lists["notes"].model.record_at(0).text == "in the default journal"
 
 
+@pytest.mark.slow
 def test_choosing_the_open_journal_again_goes_back_through_its_lock_screen(qtbot, switching, chooser):
     window, switcher, old, profile = switching
     chooser.answers.append(choose(qtbot, "Default journal"))
@@ -353,6 +356,7 @@ def test_choosing_the_open_journal_again_goes_back_through_its_lock_screen(qtbot
     assert Path(window.session.access.path) == old.path
 
 
+@pytest.mark.slow
 def test_the_journal_open_in_this_window_cannot_be_removed_while_switching(qtbot, switching, chooser):
     window, switcher, old, profile = switching
     other = ProfileStore(profile.folder.parent.parent).create("Third")

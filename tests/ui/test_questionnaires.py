@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from journal.clinical.scales import CRISIS_RESOURCES, get_scale
@@ -18,6 +19,7 @@ def answer_by_keyboard(qtbot, dialog, answers) -> None:
         qtbot.keyClick(row.buttons[0], str(value))
 
 
+@pytest.mark.slow
 def test_phq9_item_9_above_zero_shows_the_crisis_panel_at_once(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -65,6 +67,7 @@ def test_the_crisis_panel_comes_back_every_time_item_9_goes_above_zero(qtbot, se
     assert shown == [True, False, True]
 
 
+@pytest.mark.slow
 def test_unanswered_questions_are_named_and_the_answers_given_are_kept(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
@@ -86,6 +89,7 @@ def test_unanswered_questions_are_named_and_the_answers_given_are_kept(qtbot, mo
     assert journal.scores.list() == []
 
 
+@pytest.mark.slow
 def test_gad7_has_its_own_wording_credit_and_no_crisis_panel(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -106,6 +110,7 @@ def test_gad7_has_its_own_wording_credit_and_no_crisis_panel(qtbot, window, dial
     assert score.scale == "GAD-7" and score.total == 21
 
 
+@pytest.mark.slow
 def test_editing_a_phq9_opens_it_with_its_answers(qtbot, window, dialogs, journal):
     from journal.records import ScaleScore
 
@@ -128,6 +133,7 @@ def test_editing_a_phq9_opens_it_with_its_answers(qtbot, window, dialogs, journa
     assert journal.scores.get(stored.id).total == 7
 
 
+@pytest.mark.slow
 def test_a_clinician_rated_total_is_checked_against_its_scale(qtbot, window, dialogs, journal):
     from ui.forms import set_combo_value
 
@@ -151,6 +157,7 @@ def test_a_clinician_rated_total_is_checked_against_its_scale(qtbot, window, dia
     assert (score.scale, score.total, score.items) == ("MADRS", 31, None)
 
 
+@pytest.mark.slow
 def test_a_date_that_is_not_a_date_is_named_beside_the_date(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 

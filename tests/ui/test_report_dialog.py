@@ -6,6 +6,7 @@ import os
 import stat
 import zipfile
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -22,6 +23,7 @@ def _fill(session) -> None:
     session.add("notes", Note("", days_ago(3), "Ask whether to raise the dose", True))
 
 
+@pytest.mark.slow
 def test_preview_follows_the_sections_chosen(qtbot, window):
     _fill(window.session)
     dialog = ReportDialog(window.session, window)
@@ -35,6 +37,7 @@ def test_preview_follows_the_sections_chosen(qtbot, window):
     assert "PHQ-9 12" in dialog.preview.toPlainText()
 
 
+@pytest.mark.slow
 def test_custom_range_with_start_after_end_cannot_be_saved(qtbot, window):
     dialog = ReportDialog(window.session, window)
     qtbot.addWidget(dialog)
@@ -45,6 +48,7 @@ def test_custom_range_with_start_after_end_cannot_be_saved(qtbot, window):
     assert "start date is after the end date" in dialog.preview.toPlainText()
 
 
+@pytest.mark.slow
 def test_save_writes_a_private_pdf_off_the_window_thread(qtbot, window, tmp_path, monkeypatch):
     _fill(window.session)
     dialog = ReportDialog(window.session, window)
@@ -61,6 +65,7 @@ def test_save_writes_a_private_pdf_off_the_window_thread(qtbot, window, tmp_path
     assert "Saved for-dr-lee.pdf" in dialog.status.text()
 
 
+@pytest.mark.slow
 def test_a_failed_save_says_so_and_keeps_the_dialog_usable(qtbot, window, tmp_path):
     dialog = ReportDialog(window.session, window)
     qtbot.addWidget(dialog)
@@ -71,6 +76,7 @@ def test_a_failed_save_says_so_and_keeps_the_dialog_usable(qtbot, window, tmp_pa
     assert "not saved" in dialog.status.text() and "does not exist" in dialog.status.text()
 
 
+@pytest.mark.slow
 def test_journal_menu_offers_report_and_exports(qtbot, window, tmp_path, monkeypatch):
     _fill(window.session)
     actions = install_report_actions(window)

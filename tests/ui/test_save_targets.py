@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.test_report_dialog import _fill
@@ -17,6 +18,7 @@ def _answers(monkeypatch, replace: bool):
     return asked, refused
 
 
+@pytest.mark.slow
 def test_a_report_over_an_existing_file_is_written_only_when_the_replace_is_confirmed(qtbot, window, tmp_path, monkeypatch):
     _fill(window.session)
     dialog = ReportDialog(window.session, window)
@@ -37,6 +39,7 @@ def test_a_report_over_an_existing_file_is_written_only_when_the_replace_is_conf
     assert mine.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_a_report_into_the_journals_backups_folder_is_refused_without_asking(qtbot, window, monkeypatch):
     journal_path = window.session.journal.path
     backups = journal_path.parent / "backups"
@@ -50,6 +53,7 @@ def test_a_report_into_the_journals_backups_folder_is_refused_without_asking(qtb
     assert dialog.job is None and list(backups.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_exports_never_replace_the_journal_or_its_backups(qtbot, window, monkeypatch):
     journal_path = window.session.journal.path
     before = journal_path.read_bytes()
@@ -65,6 +69,7 @@ def test_exports_never_replace_the_journal_or_its_backups(qtbot, window, monkeyp
     assert journal_path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_the_journal_export_asks_before_replacing_a_file(qtbot, window, tmp_path, monkeypatch):
     mine = tmp_path / "mine.json"
     mine.write_text('{"mine": true}')
@@ -74,6 +79,7 @@ def test_the_journal_export_asks_before_replacing_a_file(qtbot, window, tmp_path
     assert asked == [mine] and mine.read_text() == '{"mine": true}'
 
 
+@pytest.mark.slow
 def test_the_report_range_cannot_reach_past_today(qtbot, window):
     dialog = ReportDialog(window.session, window)
     qtbot.addWidget(dialog)

@@ -39,6 +39,7 @@ def first_in_reading_order(container):
     return iface.child(0).object()
 
 
+@pytest.mark.slow
 def test_item_9_is_spoken_at_once_focused_and_read_first_in_the_form(qtbot, window, dialogs, spoken):
     seen = {}
 
@@ -76,6 +77,7 @@ def test_item_9_is_spoken_at_once_focused_and_read_first_in_the_form(qtbot, wind
     assert first_in_reading_order(window.centralWidget()) is banner
 
 
+@pytest.mark.slow
 def test_the_crisis_lines_from_the_help_menu_are_spoken_too(qtbot, window, spoken):
     window.crisis_action.trigger()
     banner = window.crisis_banner
@@ -83,6 +85,7 @@ def test_the_crisis_lines_from_the_help_menu_are_spoken_too(qtbot, window, spoke
     assert spoken and spoken[-1][1] and CRISIS_RESOURCES.heading in spoken[-1][0]
 
 
+@pytest.mark.slow
 def test_a_caregiver_is_told_what_to_do_for_the_person_and_that_the_answers_are_theirs(qtbot, window, dialogs, spoken):
     window.session.set_author("Sam")
     window.caregiver.refresh()
@@ -118,6 +121,7 @@ def test_the_owner_is_not_told_about_their_own_answers(qtbot, session):
     assert not dialog.crisis_panel.for_caregiver
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, shown", [("caregiver", "Entering as: caregiver"), ("Sam", "Entering as: Sam (caregiver)")])
 def test_a_caregiver_named_caregiver_is_not_called_caregiver_twice(qtbot, window, name, shown):
     window.caregiver.set_author(name)
@@ -127,6 +131,7 @@ def test_a_caregiver_named_caregiver_is_not_called_caregiver_twice(qtbot, window
     assert name in message
 
 
+@pytest.mark.slow
 def test_labels_that_show_words_are_named_by_their_words(qtbot, window):
     panel = window.assessment_panel
     labels = [panel.verdict_label, panel.rule_label, panel.reminder_label, panel.maudsley_label]

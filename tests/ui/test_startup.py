@@ -104,6 +104,7 @@ def fake_exec(monkeypatch, qapp, tmp_path):
     return runner
 
 
+@pytest.mark.slow
 def test_the_demo_is_labelled_private_and_removed_on_exit(fake_exec, monkeypatch):
     made = []
     real_mkdtemp = tempfile.mkdtemp
@@ -265,6 +266,7 @@ def test_the_real_demo_command_cleans_up_when_stopped(tmp_path):
     assert not folder.exists()
 
 
+@pytest.mark.slow
 def test_the_window_is_on_screen_before_its_journal_and_fills_in_once_opened(qtbot, journal, session, qsettings, look):
     from ui.timeline import WAITING_TEXT
 
@@ -290,6 +292,7 @@ def test_the_window_is_on_screen_before_its_journal_and_fills_in_once_opened(qtb
     assert "Everything stays on this computer" in window.statusBar().currentMessage()
 
 
+@pytest.mark.slow
 def test_start_up_draws_the_chart_before_it_makes_and_fills_the_lists(qtbot, journal, session, qsettings, look):
     journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
     window = MainWindow(None, settings=qsettings, look=look)

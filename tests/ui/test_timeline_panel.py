@@ -39,6 +39,7 @@ def filled(window, journal):
     return window
 
 
+@pytest.mark.slow
 def test_the_chart_plots_the_journal(filled):
     timeline = filled.timeline_panel.timeline
     assert timeline.series["PHQ-9"] == [(days_ago(690), 18), (days_ago(600), 16), (days_ago(500), 12), (days_ago(40), 9)]
@@ -55,6 +56,7 @@ def test_the_chart_plots_the_journal(filled):
     assert "GAD-7" not in timeline.series  # only PHQ-9 until another scale is switched on
 
 
+@pytest.mark.slow
 def test_range_presets_zoom_by_keyboard(qtbot, filled):
     panel = filled.timeline_panel
     assert panel.timeline.range == (days_ago(700), TODAY)  # the whole journal at first
@@ -74,6 +76,7 @@ def test_range_presets_zoom_by_keyboard(qtbot, filled):
     assert "–" in panel.range_label.text()
 
 
+@pytest.mark.slow
 def test_pan_moves_the_view_back_and_forth(qtbot, filled):
     panel = filled.timeline_panel
     shortcut(qtbot, filled, Qt.Key_1)
@@ -94,6 +97,7 @@ def test_pan_moves_the_view_back_and_forth(qtbot, filled):
     assert panel.timeline.range == kept
 
 
+@pytest.mark.slow
 def test_dragging_the_chart_pans_it(qtbot, filled):
     panel = filled.timeline_panel
     shortcut(qtbot, filled, Qt.Key_2)
@@ -112,6 +116,7 @@ def test_dragging_the_chart_pans_it(qtbot, filled):
     assert after[0] < before[0]  # dragged to the right: earlier days come into view
 
 
+@pytest.mark.slow
 def test_series_toggles_add_and_remove_what_is_plotted(filled):
     panel = filled.timeline_panel
     panel.scale_actions["GAD-7"].trigger()
@@ -127,6 +132,7 @@ def test_series_toggles_add_and_remove_what_is_plotted(filled):
     assert "mood" in panel.timeline.daily_points  # the other toggle is kept
 
 
+@pytest.mark.slow
 def test_hovering_a_score_says_its_value_and_date(qtbot, filled):
     panel = filled.timeline_panel
     timeline = panel.timeline
@@ -161,6 +167,7 @@ def test_the_chart_follows_a_dark_theme_and_larger_text(qtbot, filled):
     assert panel.timeline.options.font_scale == 1.0
 
 
+@pytest.mark.slow
 def test_the_chart_waits_for_the_first_paint(qtbot, session, qsettings, look):
     from ui.main_window import MainWindow
 
@@ -172,6 +179,7 @@ def test_the_chart_waits_for_the_first_paint(qtbot, session, qsettings, look):
     assert window.timeline_panel.timeline is not None
 
 
+@pytest.mark.slow
 def test_locking_leaves_no_piece_of_the_chart_in_memory(qtbot, filled):
     from journal.charts import fast
 
@@ -182,6 +190,7 @@ def test_locking_leaves_no_piece_of_the_chart_in_memory(qtbot, filled):
     assert filled.timeline_panel.timeline is None
 
 
+@pytest.mark.slow
 def test_at_200_percent_text_nothing_in_the_assessment_panel_runs_past_its_right_edge(qtbot, filled):
     from PySide6.QtWidgets import QScrollArea
 

@@ -26,6 +26,7 @@ def fill_sertraline(qtbot, dialog, *, end: str | None = None) -> None:
         type_into(qtbot, dialog.end_field, end)
 
 
+@pytest.mark.slow
 def test_adding_a_trial_with_two_dose_steps_shows_it_in_the_list(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -54,6 +55,7 @@ def test_adding_a_trial_with_two_dose_steps_shows_it_in_the_list(qtbot, window, 
     assert "Trial added" in window.statusBar().currentMessage()
 
 
+@pytest.mark.slow
 def test_a_validation_error_is_shown_beside_its_field_and_nothing_typed_is_lost(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -139,6 +141,7 @@ def test_a_dose_above_the_typical_maximum_asks_before_saving(qtbot, window, dial
     assert trial.doses[1].mg_per_day == 300.0
 
 
+@pytest.mark.slow
 def test_a_drug_the_catalog_does_not_know_is_kept_as_typed(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -221,6 +224,7 @@ def test_delete_then_undo_brings_the_trial_back_with_its_id(qtbot, window, journ
     assert journal.trials.get(trial.id) == trial
 
 
+@pytest.mark.slow
 def test_a_rating_and_side_effects_are_saved_with_the_trial(qtbot, window, dialogs, journal):
     from ui.forms import set_combo_value
 
@@ -247,6 +251,7 @@ def test_a_rating_and_side_effects_are_saved_with_the_trial(qtbot, window, dialo
     assert window.lists["trials"].cell_text(trial.id, "Side effects") == "nausea"
 
 
+@pytest.mark.slow
 def test_the_episode_makes_the_trials_list_show_adequacy_at_a_glance(qtbot, window, journal):
     journal.episodes.add(Episode(id="", start=days_ago(200)))
     trial = _stored_trial(journal)
