@@ -12,7 +12,6 @@ import json
 import math
 import os
 import re
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
@@ -434,10 +433,15 @@ def _quick_checkins(c: _Reader, recs: list[dict]) -> list[DailyCheckIn] | None:
     ids = _column(recs, "id")
     if not _FILL_CHECKINS:
         return list(map(DailyCheckIn, ids, days, *ratings, hours, notes))
-    columns = zip(ids, days, *ratings, hours, notes, strict=True)
-    # each record's fields filled at once, as in `_fast_checkin`, with no Python call per check-in
-    made = list(map(_new, repeat(DailyCheckIn, len(recs))))
-    deque(map(object.__setattr__, made, repeat("__dict__"), map(dict, map(zip, repeat(_CHECKIN_FIELDS), columns))), maxlen=0)
+    # each record's fields filled at once, as in `_fast_checkin`, with no call per check-in
+    made: list[DailyCheckIn] = []
+    append = made.append
+    for rid, day, mood, anxiety, sleep, energy, pain, slept, note in zip(ids, days, *ratings, hours, notes, strict=True):
+        record = _new(DailyCheckIn)
+        d = record.__dict__
+        d["id"], d["date"], d["mood"], d["anxiety"], d["sleep_quality"] = rid, day, mood, anxiety, sleep
+        d["energy"], d["pain"], d["hours_slept"], d["note"] = energy, pain, slept, note
+        append(record)
     return made
 
 
