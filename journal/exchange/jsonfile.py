@@ -9,13 +9,11 @@ range) is journal.rules' question, asked of every record the same way a form's r
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -377,104 +375,6 @@ def _fast_score(c: _Reader, rec: dict, scale: str) -> ScaleScore | None:
     return ScaleScore(id=rid, date=day, scale=scale, total=total, items=items, difficulty=difficulty)
 
 
-_RATING_VALUES = frozenset({None, *range(11)})
-_RATING_TYPES = frozenset({int, type(None)})
-_HOURS_TYPES = frozenset({int, float, type(None)})
-_NOTE_TYPES = frozenset({str, type(None)})
-_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})*")
-
-
-def _column(recs: list[dict], key: str) -> list:
-    return list(map(dict.get, recs, repeat(key)))
-
-
-def _quick_checkins(c: _Reader, recs: list[dict]) -> list[DailyCheckIn] | None:
-    """Every check-in of a file read a column at once, when each is one `_fast_checkin` would take; None to read them one by one.
-
-    Each test looks at one field of every check-in together (and gives up at the first doubt),
-    so a long journal's thousands of check-ins cost a few passes over lists instead of a walk each.
-    """
-    if not all(map(_DAILY_KEYS.issuperset, recs)):
-        return None
-    ratings = [_column(recs, f) for f in DAILY_FIELDS]
-    for values in ratings:
-        if not (_RATING_TYPES.issuperset(map(type, values)) and _RATING_VALUES.issuperset(values)):
-            return None
-    hours = _column(recs, "hours_slept")
-    kinds = set(map(type, hours))
-    if not _HOURS_TYPES.issuperset(kinds):
-        return None
-    given = [h for h in hours if h is not None]
-    if given and (any(map(math.isnan, given)) or min(given) < 0 or max(given) > 24):
-        return None
-    if int in kinds:
-        hours = [None if h is None else float(h) for h in hours]
-    if (None,) * (len(DAILY_FIELDS) + 1) in set(zip(*ratings, hours, strict=True)):
-        return None  # one without any rating: the rules say so
-    notes = _column(recs, "note")
-    kinds = set(map(type, notes))
-    if not _NOTE_TYPES.issuperset(kinds):
-        return None
-    if str in kinds:
-        texts = [n for n in notes if n is not None]
-        if max(map(len, texts)) > NOTE_LIMIT or not all(n.isascii() or is_real_text(n) for n in texts):
-            return None
-    if type(None) in kinds:
-        notes = ["" if n is None else n for n in notes]
-    raw_days = _column(recs, "date")
-    if set(map(type, raw_days)) != {str} or set(map(len, raw_days)) != {10} or not _DATES.fullmatch("".join(raw_days)):
-        return None
-    try:
-        days = list(map(date.fromisoformat, raw_days))
-    except ValueError:
-        return None
-    if min(days) < EARLIEST or max(days) > c.latest:
-        return None
-    ids = _column(recs, "id")
-    if not _FILL_CHECKINS:
-        return list(map(DailyCheckIn, ids, days, *ratings, hours, notes))
-    # each record's fields filled at once, as in `_fast_checkin`, with no call per check-in
-    made: list[DailyCheckIn] = []
-    append = made.append
-    for rid, day, mood, anxiety, sleep, energy, pain, slept, note in zip(ids, days, *ratings, hours, notes, strict=True):
-        record = _new(DailyCheckIn)
-        d = record.__dict__
-        d["id"], d["date"], d["mood"], d["anxiety"], d["sleep_quality"] = rid, day, mood, anxiety, sleep
-        d["energy"], d["pain"], d["hours_slept"], d["note"] = energy, pain, slept, note
-        append(record)
-    return made
-
-
-def _quick_scores_list(c: _Reader, raw_list: list, existing: set[str] | frozenset[str]) -> dict[str, list] | None:
-    """The file's `scores` list read whole, when every id is new and plain and every record one the quick reads take; None otherwise.
-
-    Then nothing in it has a problem to name, so the records are what the one-by-one reading
-    would make of them, in the same order; on any doubt that reading runs instead, from the start.
-    """
-    if not raw_list or set(map(type, raw_list)) != {dict}:
-        return None
-    ids = _column(raw_list, "id")
-    if set(map(type, ids)) != {str} or len(set(ids)) != len(ids) or not existing.isdisjoint(ids):
-        return None
-    if min(map(len, ids)) == 0 or max(map(len, ids)) > ID_LIMIT or any(map(str.isspace, ids)) or not all(map(str.isascii, ids)):
-        return None
-    daily: list[dict] = []
-    scores: list[ScaleScore] = []
-    for rec in raw_list:
-        scale = rec.get("scale")
-        if scale == "daily":
-            daily.append(rec)
-            continue
-        score = _fast_score(c, rec, scale) if type(scale) is str and scale in SCALE_RANGES else None
-        if score is None:
-            return None
-        scores.append(score)
-    checkins = _quick_checkins(c, daily) if daily else []
-    if checkins is None:
-        return None
-    return {"scores": scores, "checkins": checkins}
-
-
 def _read_checkin(c: _Reader, rec: dict, where: str) -> DailyCheckIn:
     c.keys(rec, where, _DAILY_KEYS, ("id", "date", "scale"))
     return DailyCheckIn(
@@ -664,16 +564,10 @@ def _read_records(c: _Reader, data: dict, existing_ids: dict[str, set[str]]) -> 
         if not isinstance(raw_list, list):
             c.problem(name, f"must be a list, got {describe(raw_list)}")
             continue
-        existing: set[str] | frozenset[str] = existing_ids.get(name, frozenset())
-        daily = name == "scores"
-        whole = _quick_scores_list(c, raw_list, existing) if daily else None
-        if whole is not None:
-            for kind_name, records in whole.items():
-                lists[kind_name].extend(records)
-            all_ids.update(_column(raw_list, "id"))
-            continue
         seen: set[str] = set()
         read = _READERS[name]
+        existing: set[str] | frozenset[str] = existing_ids.get(name, frozenset())
+        daily = name == "scores"
         for index, rec in enumerate(raw_list):
             rid: Any = rec.get("id") if type(rec) is dict else None
             usual = type(rid) is str and 0 < len(rid) <= ID_LIMIT and rid not in seen and rid not in existing
