@@ -344,11 +344,16 @@ def _import_batch(
     contents: r.JournalContents, kind: Kind, taken: set[str], validated: bool, today: date, problems: list[Problem]
 ) -> list:
     """The records of one kind to import, each given an id when it has none; what is wrong goes to `problems`."""
+    records = getattr(contents, kind.name)
+    if validated:
+        quick = _checked_batch(records, kind.record, taken, today)
+        if quick is not None:
+            return quick
     name = kind.name
     seen: set[str] = set()
     batch: list = []
     exact = kind.record
-    for record in getattr(contents, name):
+    for record in records:
         if type(record) is not exact:  # the check itself only for what may be another class
             _check_record_type(kind, record)
         if record.id == "":
@@ -371,6 +376,26 @@ def _import_batch(
         seen.add(rid)
         batch.append(record)
     return batch
+
+
+def _checked_batch(records: tuple, exact: type, taken: set[str], today: date) -> list | None:
+    """The records of a checked file's list as they are, when `_import_batch` would find nothing to say of any; None to go one by one.
+
+    Thousands of check-ins in a long journal: each of their ids is new and distinct, and (as
+    `_import_batch` says) a check-in's date is all that can still be off, so the list is looked
+    at whole. Any doubt sends the list to the walk, which names each problem.
+    """
+    ids = {record.id for record in records}
+    if len(ids) != len(records) or "" in ids or not taken.isdisjoint(ids):
+        return None
+    if any(type(record) is not exact for record in records):
+        return None
+    if exact is r.DailyCheckIn:
+        if any(record.date > today for record in records):
+            return None
+    elif not all(_plainly_storable(record, today) for record in records):
+        return None
+    return list(records)
 
 
 def _import_authors(entries: tuple[r.EntryBy, ...], every_id: set[str], problems: list[Problem]) -> dict[str, str]:

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,8 @@ from journal.records import (
     Trial,
     in_journal_order,
 )
-from journal.rules import EARLIEST, SETTINGS_ALLOWED, Check, check_record, describe, is_real_text, join
+from journal.rules import EARLIEST, ITEM_COUNTS, SCALE_RANGES, SETTINGS_ALLOWED, Check, check_record, describe, is_real_text, join
+from journal.storage.rows import fills_directly
 
 FORMAT_NAME = "trial-journal"
 FORMAT_VERSION = 1
@@ -92,7 +93,7 @@ class _Reader(Check):
         for key, count in getattr(rec, "repeated", {}).items():
             self.problem(join(where, key), f"appears {count} times; a key may appear only once, or all but the last would be lost")
 
-    def keys(self, rec: dict, where: str, allowed: set[str] | tuple, required: tuple = ()) -> None:
+    def keys(self, rec: dict, where: str, allowed: set[str] | frozenset[str] | tuple, required: tuple = ()) -> None:
         self.repeated_keys(rec, where)
         for key in rec:
             if key not in allowed:
@@ -249,7 +250,7 @@ def _read_trial(c: _Reader, rec: dict, where: str) -> Trial:
 
 _QUESTIONNAIRE_KEYS = {"id", "date", "scale", "items", "total", "difficulty"}
 _TOTAL_KEYS = {"id", "date", "scale", "total"}
-_DAILY_KEYS = {"id", "date", "scale", *DAILY_FIELDS, "hours_slept", "note"}
+_DAILY_KEYS = frozenset({"id", "date", "scale", *DAILY_FIELDS, "hours_slept", "note"})
 
 
 def _read_score(c: _Reader, rec: dict, where: str) -> ScaleScore | DailyCheckIn:
@@ -269,44 +270,109 @@ def _read_score(c: _Reader, rec: dict, where: str) -> ScaleScore | DailyCheckIn:
     )
 
 
+def _file_day(raw: Any, latest: date) -> date | None:
+    """A date the reader and the rules both take as it is (YYYY-MM-DD, a real day, 1900-01-01 to `latest`); None otherwise.
+
+    Ten ASCII characters with dashes at 5 and 8 that date.fromisoformat reads are exactly the
+    dates `_DATE_RE` matches and it reads (the other forms it reads, 20250102 or 2025-W01-4, fail the dashes).
+    """
+    if type(raw) is not str or len(raw) != 10 or not raw.isascii() or raw[4] != "-" or raw[7] != "-":
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if EARLIEST <= day <= latest else None
+
+
 def _fast_checkin(c: _Reader, rec: dict) -> DailyCheckIn | None:
     """A well-formed check-in (the usual case, thousands a journal) read at once; None to read it closer.
 
     It takes only what journal.rules.check_checkin accepts as it is (ratings 0-10, hours 0-24,
-    real text, a date in range), so it never lets through what the rules would not.
+    real text, a date in range), so it never lets through what the rules would not; the record
+    it makes equals the one the rules would return (tests/journal/test_fast_paths.py).
     """
-    if type(rec) is not dict or not rec.keys() <= _DAILY_KEYS or rec.get("id") is None:
+    if type(rec) is not dict or not _DAILY_KEYS.issuperset(rec):
         return None  # a key written twice (or anything unusual) is looked at closer
-    values: dict[str, int | None] = {}
-    rated = False
-    for f in DAILY_FIELDS:
-        v = rec.get(f)
-        if v is not None:
-            if type(v) is not int or not 0 <= v <= 10:
-                return None
-            rated = True
-        values[f] = v
-    hours = rec.get("hours_slept")
-    if hours is not None:
-        if type(hours) not in (int, float) or not 0 <= hours <= 24:  # NaN fails the comparison too
+    get = rec.get
+    rid = get("id")
+    if rid is None:
+        return None
+    mood, anxiety, sleep, energy, pain = get("mood"), get("anxiety"), get("sleep_quality"), get("energy"), get("pain")
+    for v in (mood, anxiety, sleep, energy, pain):
+        if v is not None and (type(v) is not int or not 0 <= v <= 10):
             return None
-        hours = float(hours)
-        rated = True
-    note = rec.get("note")
+    hours = get("hours_slept")
+    if hours is not None:
+        if type(hours) is float:
+            if not 0 <= hours <= 24:  # NaN fails the comparison too
+                return None
+        elif type(hours) is int and 0 <= hours <= 24:
+            hours = float(hours)
+        else:
+            return None
+    elif mood is None and anxiety is None and sleep is None and energy is None and pain is None:
+        return None  # no rating at all: the rules say so
+    note = get("note")
     if note is None:
         note = ""
-    elif type(note) is not str or len(note) > NOTE_LIMIT or not is_real_text(note):
+    elif type(note) is not str or len(note) > NOTE_LIMIT or not (note.isascii() or is_real_text(note)):
         return None
-    raw_day = rec.get("date")
-    if not rated or type(raw_day) is not str or not _DATE_RE.match(raw_day):
+    day = _file_day(get("date"), c.latest)
+    if day is None:
         return None
-    try:
-        day = date.fromisoformat(raw_day)
-    except ValueError:
+    if not _FILL_CHECKINS:
+        return DailyCheckIn(rid, day, mood, anxiety, sleep, energy, pain, hours, note)
+    record = _new(DailyCheckIn)
+    # every field filled at once, as the journal's storage fills the check-ins it reads (journal.storage.rows)
+    d = record.__dict__
+    d["id"], d["date"], d["mood"], d["anxiety"], d["sleep_quality"] = rid, day, mood, anxiety, sleep
+    d["energy"], d["pain"], d["hours_slept"], d["note"] = energy, pain, hours, note
+    return record
+
+
+_CHECKIN_FIELDS = ("id", "date", *DAILY_FIELDS, "hours_slept", "note")
+_FILL_CHECKINS = fills_directly(DailyCheckIn) and tuple(f.name for f in fields(DailyCheckIn)) == _CHECKIN_FIELDS
+_new = object.__new__
+
+
+def _fast_score(c: _Reader, rec: dict, scale: str) -> ScaleScore | None:
+    """A well-formed score of one of the scales (answers 0-3 summing to the total, a total in range) read at once; None to read it closer.
+
+    Like `_fast_checkin`, it takes only what journal.rules.check_score accepts as it is.
+    """
+    questionnaire = scale in QUESTIONNAIRE_SCALES
+    if type(rec) is not dict or not rec.keys() <= (_QUESTIONNAIRE_KEYS if questionnaire else _TOTAL_KEYS):
         return None
-    if not EARLIEST <= day <= c.latest:
+    get = rec.get
+    rid, total = get("id"), get("total")
+    low, high = SCALE_RANGES[scale]
+    if rid is None or (total is not None and (type(total) is not int or not low <= total <= high)):
         return None
-    return DailyCheckIn(id=rec["id"], date=day, hours_slept=hours, note=note, **values)
+    items: tuple[int, ...] | None = None
+    difficulty = None
+    if questionnaire:
+        raw_items, difficulty = get("items"), get("difficulty")
+        if difficulty is not None and (type(difficulty) is not int or not 0 <= difficulty <= 3):
+            return None
+        if raw_items is not None:
+            if type(raw_items) is not list or len(raw_items) != ITEM_COUNTS[scale]:
+                return None
+            for v in raw_items:
+                if type(v) is not int or not 0 <= v <= 3:
+                    return None
+            items = tuple(raw_items)
+            answered = sum(items)
+            if total is None:
+                total = answered
+            elif answered != total:
+                return None
+    if total is None:
+        return None
+    day = _file_day(get("date"), c.latest)
+    if day is None:
+        return None
+    return ScaleScore(id=rid, date=day, scale=scale, total=total, items=items, difficulty=difficulty)
 
 
 def _read_checkin(c: _Reader, rec: dict, where: str) -> DailyCheckIn:
@@ -505,9 +571,9 @@ def _read_records(c: _Reader, data: dict, existing_ids: dict[str, set[str]]) -> 
         for index, rec in enumerate(raw_list):
             rid: Any = rec.get("id") if type(rec) is dict else None
             usual = type(rid) is str and 0 < len(rid) <= ID_LIMIT and rid not in seen and rid not in existing
-            if usual and rid.strip() and is_real_text(rid):
-                # the usual record: an object with an id of its own, new to the journal
-                where, id_ok = f"{name}[{rid}]", True
+            if usual and not rid.isspace() and (rid.isascii() or is_real_text(rid)):
+                # the usual record: an object with an id of its own, new to the journal (named only if need be)
+                where, id_ok = "", True
                 seen.add(rid)
                 all_ids.add(rid)
             else:
@@ -516,8 +582,15 @@ def _read_records(c: _Reader, data: dict, existing_ids: dict[str, set[str]]) -> 
                     continue
                 if held:
                     all_ids.add(rec["id"])  # held by the file, so entries_by may name it even if it collides
-            record = _fast_checkin(c, rec) if daily and rec.get("scale") == "daily" else None
+            record: Any = None
+            if daily:  # the thousands of scores and check-ins of a long journal: the usual ones read at once
+                scale = rec.get("scale")
+                if scale == "daily":
+                    record = _fast_checkin(c, rec)
+                elif type(scale) is str and scale in SCALE_RANGES:
+                    record = _fast_score(c, rec, scale)
             if record is None:
+                where = where or f"{name}[{rid}]"
                 unread_from = len(c.unread)
                 record = c.ask_rules(read(c, rec, where), where, unread_from)
             if record is not None and id_ok:

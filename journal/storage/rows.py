@@ -17,7 +17,7 @@ from typing import Any
 
 from journal import records as r
 
-__all__ = ["Convert", "CONVERT", "text_day", "trials_from_rows", "trial_child_values"]
+__all__ = ["Convert", "CONVERT", "fills_directly", "text_day", "trials_from_rows", "trial_child_values"]
 
 # ------------------------------------------------------------------------- values in stored form
 
@@ -57,7 +57,7 @@ def _items(text: str | None) -> tuple[int, ...] | None:
     return tuple(json.loads(text))
 
 
-def _fills_directly(cls: type) -> bool:
+def fills_directly(cls: type) -> bool:
     """Whether records of `cls` may be made by filling a new object's attributes at once.
 
     A frozen dataclass sets each field through object.__setattr__, which is most of the cost of
@@ -71,7 +71,7 @@ def _fills_directly(cls: type) -> bool:
 
 def _maker(cls: type) -> Callable[..., Any]:
     """A quick way to make `cls` records from values read back from the journal (keywords, every field)."""
-    if not _fills_directly(cls):
+    if not fills_directly(cls):
         return cls
     new = object.__new__
     count = len(fields(cls))
@@ -197,7 +197,7 @@ def _side_effects(rows: Sequence[tuple]) -> list[r.SideEffect]:
 
 
 def _scores(rows: Sequence[tuple]) -> list[r.ScaleScore]:
-    if not _fills_directly(r.ScaleScore):
+    if not fills_directly(r.ScaleScore):
         return [
             _make_score(id=i, date=_day(d), scale=s, total=t, items=_items(it), difficulty=df)
             for i, d, s, t, it, df in rows
@@ -222,7 +222,7 @@ def _score_values(s: r.ScaleScore) -> tuple:
 
 
 def _checkins(rows: Sequence[tuple]) -> list[r.DailyCheckIn]:
-    if not _fills_directly(r.DailyCheckIn):
+    if not fills_directly(r.DailyCheckIn):
         return [
             _make_checkin(
                 id=i, date=_day(d), mood=m, anxiety=a, sleep_quality=q, energy=e, pain=p, hours_slept=h, note=n or ""
