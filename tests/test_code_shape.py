@@ -45,6 +45,7 @@ def long_functions(path: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_function_in_the_journal_is_over_100_lines_unless_it_says_why():
     files = sorted((REPO / "journal").rglob("*.py"))
     assert files

@@ -62,6 +62,7 @@ def _files(folder: str) -> list[Path]:
     return files
 
 
+@pytest.mark.slow
 def test_the_journal_core_never_imports_qt_or_the_window():
     offences = [
         f"{path.relative_to(REPO)}:{line} imports {name}"

@@ -141,6 +141,7 @@ def _codes(codeable):
     return [(c.get("system"), c.get("code")) for c in codeable.get("coding", [])]
 
 
+@pytest.mark.slow
 def test_bundle_validates_as_fhir_r4():
     # fhir.resources 8 defaults to R5; its R4B package is the R4-compatible release.
     from fhir.resources.R4B.bundle import Bundle

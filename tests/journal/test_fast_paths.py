@@ -12,6 +12,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -107,6 +108,7 @@ def _same_as_full(fast: Any, rec: dict, read: Any) -> None:
     assert vars(record) == vars(fast)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(checkins())
 @example({"id": "d1", "date": "2025-01-01", "scale": "daily", "mood": 5, "hours_slept": 7})
@@ -122,6 +124,7 @@ def test_a_check_in_read_at_once_is_the_one_the_full_checks_make(rec):
     _same_as_full(fast, rec, jsonfile._read_score)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scores())
 @example({"id": "s1", "date": "2025-01-01", "scale": "PHQ-9", "items": [1, 1, 1, 1, 1, 1, 1, 1, 1], "total": 9, "difficulty": 2})
@@ -182,6 +185,7 @@ score_records = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(checkin_records, max_size=5) | st.lists(score_records, max_size=5))
 def test_a_checked_list_stored_whole_is_what_the_walk_stores_and_only_when_it_finds_nothing(records):

@@ -36,6 +36,7 @@ def pages(full_report) -> list[str]:
     return _pages(full_report)
 
 
+@pytest.mark.slow
 def test_page_one_holds_the_summary_a_clinician_reads_first(pages):
     first = pages[0]
     expected = plain_dates(headline(assess(sample_contents(), None, TODAY), CLINICIAN))

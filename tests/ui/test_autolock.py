@@ -138,6 +138,7 @@ def test_many_wrong_tries_only_slow_down_and_wipe_nothing(qtbot, access, locked_
     assert [n.text for n in access.journal.notes.list()] == ["Ask about the thyroid panel"]
 
 
+@pytest.mark.slow
 def test_the_idle_time_is_remembered_without_anything_about_the_journal(qtbot, access, locked_window, qsettings):
     auto_lock = install_auto_lock(locked_window)
     assert auto_lock.idle_minutes == 5  # the default

@@ -196,6 +196,7 @@ def test_an_edit_keeps_who_entered_the_record(qtbot, window, dialogs, entering_a
         ("Sam\tSmith", "control character"),
     ],
 )
+@pytest.mark.slow
 def test_a_name_that_cannot_be_used_is_named_and_nothing_changes(qtbot, window, entering_as, typed, message):
     seen = {}
 
@@ -214,6 +215,7 @@ def test_a_name_that_cannot_be_used_is_named_and_nothing_changes(qtbot, window, 
     assert window.caregiver.button.text() == "Entering as: the owner"
 
 
+@pytest.mark.slow
 def test_locking_hides_the_name_and_unlocking_keeps_the_caregiver(qtbot, window, entering_as, journal):
     entering_as.then(type_new_name(qtbot, "Sam"))
     window.caregiver.choose()
@@ -227,6 +229,7 @@ def test_locking_hides_the_name_and_unlocking_keeps_the_caregiver(qtbot, window,
     assert journal.author_of(stored.id) == "Sam"
 
 
+@pytest.mark.slow
 def test_another_journal_starts_with_its_owner(qtbot, window, entering_as, tmp_path, qapp):
     from journal.opening import open_file
 

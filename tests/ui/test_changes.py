@@ -98,6 +98,7 @@ def test_a_check_in_redraws_its_list_and_the_chart_but_not_the_assessment(window
     assert window.lists["checkins"].cell_text(checkin.id, "Mood") == "4"
 
 
+@pytest.mark.slow
 def test_a_check_in_moves_the_chart_s_points_without_drawing_it_again(window):
     session, panel = window.session, window.timeline_panel
     checkin = session.add("checkins", DailyCheckIn(id="", date=days_ago(2), mood=4))
@@ -111,6 +112,7 @@ def test_a_check_in_moves_the_chart_s_points_without_drawing_it_again(window):
     assert [lane.drug for lane in panel.timeline.lanes] == ["sertraline"]
 
 
+@pytest.mark.slow
 def test_a_trial_moves_the_assessment_its_panel_and_the_chart(window, journal, rebuilds):
     session = window.session
     trial = session.add(
@@ -137,6 +139,7 @@ def test_a_lab_or_a_condition_never_redraws_the_chart(window, rebuilds):
     assert rebuilds.take() == {"labs": 1}
 
 
+@pytest.mark.slow
 def test_settings_move_the_assessment_and_the_chart_and_no_other_list(window, rebuilds):
     window.session.change_settings(adequate_weeks=8)
     assert rebuilds.take() == {"trials": 1, "assessment": 1, "chart": 1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from journal.opening import open_journal
@@ -23,6 +24,7 @@ def _journal_with_a_backup_then_damaged(tmp_path):
     return path, made
 
 
+@pytest.mark.slow
 def test_a_damaged_journal_offers_its_newest_good_backup_and_opens_with_it(fake_exec, monkeypatch, tmp_path):
     path, made = _journal_with_a_backup_then_damaged(tmp_path)
     offered, notices = [], []

@@ -129,6 +129,7 @@ def test_the_window_fits_a_laptop_screen_with_its_status_bar_and_chart(qtbot, la
     assert window.timeline_panel.height() >= 200  # the chart keeps room to be read
 
 
+@pytest.mark.slow
 def test_a_window_saved_on_a_larger_screen_comes_back_onto_this_one(qtbot, session, qsettings, look, laptop):
     qsettings.setValue("window/geometry", _saved_geometry(qtbot, 1900, 1150, 300, 200))
     window = _shown_window(qtbot, session, qsettings, look)
@@ -317,6 +318,7 @@ def test_ctrl_enter_on_either_enter_key_saves(qtbot, session):
     assert [n.text for n in session.records("notes")] == ["ask about the dose"]
 
 
+@pytest.mark.slow
 def test_the_range_buttons_keep_their_words_after_ctrl_1_2_3(qtbot, window):
     panel = window.timeline_panel
     before = {p: b.text() for p, b in panel.preset_buttons.items()}
@@ -326,6 +328,7 @@ def test_the_range_buttons_keep_their_words_after_ctrl_1_2_3(qtbot, window):
     assert after == before == {"3 months": "3 months", "1 year": "1 year", "all": "All"}
 
 
+@pytest.mark.slow
 def test_the_window_title_never_says_trial_journal_twice(qapp, session, qsettings, look, delete_opened_forms):
     qapp.setApplicationDisplayName("Trial Journal")
     try:

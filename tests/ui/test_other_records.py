@@ -115,6 +115,7 @@ def test_a_lab_result_offers_the_units_of_a_known_test(qtbot, window, dialogs, j
     assert (lab.test, lab.value, lab.unit) == ("CRP", 4.2, "mg/L")
 
 
+@pytest.mark.slow
 def test_a_condition_with_its_status(qtbot, window, dialogs, journal):
     def fill(dialog):
         dialog.name_combo.lineEdit().selectAll()
@@ -158,6 +159,7 @@ def test_an_esketamine_session_with_blood_pressure(qtbot, window, dialogs, journ
     assert session.date == days_ago(2)
 
 
+@pytest.mark.slow
 def test_a_note_for_the_next_appointment(qtbot, window, dialogs, journal):
     def fill(dialog):
         qtbot.keyClicks(dialog.text_edit, "Ask about a thyroid panel")
@@ -171,6 +173,7 @@ def test_a_note_for_the_next_appointment(qtbot, window, dialogs, journal):
     assert window.lists["notes"].cell_text(note.id, "For next appointment") == "yes"
 
 
+@pytest.mark.slow
 def test_a_note_past_its_length_limit_says_so_beside_the_text(qtbot, window, dialogs, journal):
     seen = {}
 
@@ -227,12 +230,14 @@ def test_search_and_sort_a_list(qtbot, window, journal):
     assert labs.selected_id() == ids[days_ago(20)]
 
 
+@pytest.mark.slow
 def test_scores_list_shows_severity_in_words(qtbot, window, journal):
     stored = journal.scores.add(ScaleScore(id="", date=days_ago(3), scale="PHQ-9", total=16)).record
     window.session.reload()
     assert window.lists["scores"].cell_text(stored.id, "Severity") == "moderately severe"
 
 
+@pytest.mark.slow
 def test_caregiver_authorship_comes_back_when_a_delete_is_undone(qtbot, window, journal):
     stored = journal.conditions.add(Condition(id="", name="ADHD")).record
     journal.set_author(stored.id, "caregiver")

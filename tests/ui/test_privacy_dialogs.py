@@ -42,6 +42,7 @@ def _click(qtbot, button):
     qtbot.mouseClick(button, Qt.LeftButton)
 
 
+@pytest.mark.slow
 def test_a_new_journal_is_made_protected_and_its_recovery_code_shown_once(qtbot, store, monkeypatch):
     shown = []
     monkeypatch.setattr(profiles_dialog.Ask, "label", classmethod(lambda cls, parent, title, text="": "Journal 1"))

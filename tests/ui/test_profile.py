@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from journal.records import Profile
@@ -27,6 +28,7 @@ def fill_profile(qtbot, name: str, year: str, seen: dict | None = None):
     return fill
 
 
+@pytest.mark.slow
 def test_the_name_and_birth_year_are_entered_in_the_window_and_reach_the_report(qtbot, window, dialogs, journal):
     texts = [a.text() for a in window.journal_menu.actions()]
     assert "Your na&me and birth year…" in texts
@@ -45,6 +47,7 @@ def test_the_name_and_birth_year_are_entered_in_the_window_and_reach_the_report(
     assert "Sam Rivera" not in report.preview.toPlainText()
 
 
+@pytest.mark.slow
 def test_the_change_is_undone_with_ctrl_z(qtbot, window, dialogs, journal):
     journal.set_profile(Profile(display_name="Sam", birth_year=1990))
     dialogs.on(ProfileDialog, fill_profile(qtbot, "Samantha", "1991"))
@@ -54,6 +57,7 @@ def test_the_change_is_undone_with_ctrl_z(qtbot, window, dialogs, journal):
     assert journal.profile() == Profile(display_name="Sam", birth_year=1990)
 
 
+@pytest.mark.slow
 def test_a_birth_year_the_journal_refuses_is_named_beside_the_field_and_nothing_changes(qtbot, window, dialogs, journal, monkeypatch):
     asked = []
     monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent: asked.append(parent) or True))
@@ -68,6 +72,7 @@ def test_a_birth_year_the_journal_refuses_is_named_beside_the_field_and_nothing_
     assert len(asked) == 1  # the changed form asked before its typing was thrown away
 
 
+@pytest.mark.slow
 def test_a_year_that_is_not_a_number_is_named_too(qtbot, window, dialogs, journal, monkeypatch):
     asked = []
     monkeypatch.setattr(DiscardBox, "ask", classmethod(lambda cls, parent: asked.append(parent) or True))
@@ -79,6 +84,7 @@ def test_a_year_that_is_not_a_number_is_named_too(qtbot, window, dialogs, journa
     assert len(asked) == 1
 
 
+@pytest.mark.slow
 def test_the_report_says_where_to_add_a_name_when_the_journal_has_none(qtbot, window):
     report = ReportDialog(window.session, window)
     qtbot.addWidget(report)

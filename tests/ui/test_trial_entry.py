@@ -94,6 +94,7 @@ def test_a_validation_error_is_shown_beside_its_field_and_nothing_typed_is_lost(
     assert trial.end == days_ago(30) and trial.note == "Felt flat on it"
 
 
+@pytest.mark.slow
 def test_a_dose_that_is_not_a_number_is_named_on_its_own_row(qtbot, monkeypatch, window, dialogs, journal):
     seen = {}
 
@@ -115,6 +116,7 @@ def test_a_dose_that_is_not_a_number_is_named_on_its_own_row(qtbot, monkeypatch,
     assert journal.trials.list() == []
 
 
+@pytest.mark.slow
 def test_a_dose_above_the_typical_maximum_asks_before_saving(qtbot, window, dialogs, journal, monkeypatch):
     questions = []
     answers = iter([False, True])
