@@ -34,7 +34,6 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,6 +45,7 @@ from journal.errors import JournalError, WrongPassphraseError
 from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, make_private, make_private_dir
 from journal.files.hygiene import fsync_file as _fsync_file
 from journal.safekeeping.keystore import KEYFILE_SUFFIX, keyfile_path
+from journal.storage import upkeep
 
 __all__ = [
     "BACKUP_DIRNAME",
@@ -204,13 +204,13 @@ def make_backup(
     final, now = _unused_name(folder, journal_path.name, now, reason)
     tmp = folder / f".{final.name}.{secrets.token_hex(4)}.part"
     own = connection is None
-    conn = _connect(journal_path, key) if own else connection
+    conn = upkeep.connect_file(journal_path, key) if own else connection
     try:
         # VACUUM INTO wants a missing or empty file; making it empty here first fixes its mode at
         # 0600 whatever the umask, so the copy is never readable by others, even for a moment.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
         os.close(fd)
-        conn.execute("VACUUM INTO ?", (str(tmp),))
+        upkeep.copy_into(conn, tmp)
         _fsync_file(tmp)
         if key is not None:
             _copy_file(keyfile_path(journal_path), keyfile_path(final))
@@ -239,11 +239,11 @@ def make_backup(
 def verify_backup(path: str | os.PathLike[str], key: bytes | bytearray | None) -> list[str]:
     """Problems found opening `path` with `key` and running SQLite's integrity check; empty when it is sound."""
     try:
-        conn = _connect(Path(path), key, readonly=True)
+        conn = upkeep.connect_file(Path(path), key, readonly=True)
     except Exception as exc:
         return [f"it cannot be opened ({exc})"]
     try:
-        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        rows = upkeep.integrity_check(conn)
     except Exception as exc:
         if "not a database" in str(exc):
             return ["it does not open with this journal's key" if key else "it needs a passphrase to open"]
@@ -280,21 +280,21 @@ def restorable_problems(path: str | os.PathLike[str], key: bytes | bytearray | N
     problems = verify_backup(path, key)
     if problems:
         return problems
-    conn = _connect(path, key, readonly=True)
+    conn = upkeep.connect_file(path, key, readonly=True)
     try:
-        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = upkeep.table_names(conn)
         if not tables:
             return ["it is an empty database that holds no journal"]
         if "alembic_version" not in tables:
             return ["it is a database from another program, not a Trial Journal"]
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = upkeep.schema_revision(conn)
     except Exception as exc:
         return [f"the check could not run ({exc})"]
     finally:
         conn.close()
-    if row is None:
+    if revision is None:
         return ["it is not a complete Trial Journal: it has no schema version"]
-    if str(row[0]) not in known_revisions():
+    if str(revision) not in known_revisions():
         return ["it was made by a newer version of Trial Journal, which this version cannot open; update Trial Journal first"]
     return []
 
@@ -441,14 +441,14 @@ def check_journal(
         findings.append(str(exc))
     own = connection is None
     try:
-        conn = _connect(Path(journal_path), key) if own else connection
+        conn = upkeep.connect_file(Path(journal_path), key) if own else connection
     except Exception as exc:
         return CheckReport(False, (*findings, f"The journal cannot be opened: {exc}."), backup)
     try:
-        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        rows = upkeep.integrity_check(conn)
         if rows != ["ok"]:
             findings.extend(f"SQLite's integrity check: {r}" for r in rows[:20])
-        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        for table, rowid, parent in upkeep.foreign_key_problems(conn):
             findings.append(f"A {table} row ({rowid}) points to a missing {parent} row.")
     except Exception as exc:
         findings.append(f"The check could not run: {exc}.")
@@ -509,27 +509,6 @@ class BackupSchedule:
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-
-def _connect(path: Path, key: bytes | bytearray | None, *, readonly: bool = False) -> Any:
-    """A DB-API connection to a journal or backup file, keyed when it is encrypted."""
-    uri = f"file:{_uri_path(path)}" + ("?mode=ro" if readonly else "")
-    if key is None:
-        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    from sqlcipher3 import dbapi2
-
-    conn = dbapi2.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported to the person, not to stderr
-    from journal.storage import apply_key
-
-    apply_key(conn, key)
-    return conn
-
-
-def _uri_path(path: Path) -> str:
-    from urllib.parse import quote
-
-    return quote(str(path.absolute()), safe="/")
 
 
 def _unused_name(folder: Path, stem: str, now: datetime, reason: str) -> tuple[Path, datetime]:

@@ -37,6 +37,7 @@ from journal.files.hygiene import PRIVATE_FILE_MODE, fsync_dir, fsync_file
 from journal.safekeeping import keystore
 from journal.safekeeping.backups import failure_words, list_backups, verify_backup
 from journal.safekeeping.keystore import DEFAULT_KDF, KdfParams
+from journal.storage import upkeep
 
 __all__ = ["KeyChange", "change_key", "change_passphrase", "settle_key_change"]
 
@@ -170,13 +171,13 @@ def _rekey_journal(path: Path, old_key: bytes | bytearray, new_key: bytes | byte
     try:
         conn = dbapi2.connect(str(path), isolation_level=None)
         try:
-            conn.execute("PRAGMA cipher_log_level = NONE")
+            upkeep.quiet_cipher(conn)
             storage.apply_key(conn, old_key)
             # Everything into the main file first, so no page under the old key is left in the log.
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            upkeep.fold_log_in(conn)
             storage.change_key(conn, new_key)
             _step("journal rekeyed, log not yet folded in")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            upkeep.fold_log_in(conn)
         finally:
             conn.close()
     except JournalError:

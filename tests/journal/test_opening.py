@@ -20,6 +20,7 @@ from journal.opening import PassphraseNeededError, open_journal, restore_journal
 from journal.records import Note
 from journal.safekeeping import backups, keystore
 from journal.safekeeping.keystore import KdfParams
+from journal.storage import upkeep
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 PASS = "a long enough passphrase"
@@ -298,12 +299,12 @@ def test_an_encrypted_journal_from_the_previous_schema_is_backed_up_encrypted_th
             assert _texts(access.journal) == ["written before the upgrade"]
         (made, *_) = [b for b in backups.list_backups(path) if b.reason == "upgrade"]
         assert made.encrypted and b"written before" not in made.path.read_bytes()
-        conn = backups._connect(made.path, keystore.unlock(made.path, PASS), readonly=True)
+        conn = upkeep.connect_file(made.path, keystore.unlock(made.path, PASS), readonly=True)
         try:
             assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         finally:
             conn.close()
-        conn = backups._connect(path, keystore.unlock(path, PASS), readonly=True)
+        conn = upkeep.connect_file(path, keystore.unlock(path, PASS), readonly=True)
         try:
             assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("9002",)]
         finally:

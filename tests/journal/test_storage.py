@@ -20,10 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 # Where SQL may be written: the storage package and the schema's migration scripts.
 SQL_HOMES = (REPO / "journal" / "storage", REPO / "journal" / "migrations")
 # SQL still sent from elsewhere, to move into journal/storage/ (each file named, so the list only shrinks).
-NOT_YET_MOVED = {
-    "journal/safekeeping/backups.py",  # VACUUM INTO, integrity and foreign key checks, the schema version
-    "journal/safekeeping/rekey.py",  # the cipher's log level and the WAL checkpoint before a new key
-}
 _SQL_START = re.compile(
     r"^[rRbBuUfF]*(\"\"\"|'''|\"|')\s*"
     r"(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA|ATTACH|DETACH|VACUUM|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|WITH)\b"
@@ -47,7 +43,6 @@ def test_no_sql_is_written_outside_journal_storage_and_the_migrations():
     found = [
         f"{p.relative_to(REPO)}:{line}: {text}"
         for p in elsewhere
-        if str(p.relative_to(REPO)) not in NOT_YET_MOVED
         for line, text in _sql_strings(p)
     ]
     assert found == [], "SQL belongs in journal/storage/ (a function there the caller uses):\n" + "\n".join(found)
@@ -59,12 +54,6 @@ def test_the_search_for_sql_finds_what_it_looks_for(tmp_path):
         'a = f"SELECT {x} FROM t"\nb = sql.replace("INSERT", "INSERT OR REPLACE")\nc = "A plain sentence."\n', encoding="utf-8"
     )
     assert [line for line, _text in _sql_strings(sample)] == [1, 2, 2]
-
-
-def test_the_files_not_yet_moved_still_hold_sql():
-    # When one is moved, take it off NOT_YET_MOVED so the check covers it from then on.
-    for name in NOT_YET_MOVED:
-        assert _sql_strings(REPO / name), f"{name} holds no SQL any more: take it off NOT_YET_MOVED"
 
 
 def test_every_record_kind_has_its_table_and_every_table_its_rows():
