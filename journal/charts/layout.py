@@ -5,6 +5,8 @@ The panels stretch between the margins; zoom and pan never change them.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -12,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import LayoutEngine
+from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import ScaledTranslation
 
@@ -47,9 +50,11 @@ class TimelineLayout(LayoutEngine):
         ratios: tuple[float, float],
         margins: tuple[float, float, float, float, float],
         legend: _Wrapping | None = None,
+        fit_height: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__()
         self.legend = legend
+        self.fit_height = fit_height  # told the score panel's height in points, to fit its text to it
         self.score_ax = score_ax
         self.trial_ax = trial_ax
         self.daily_ax = daily_ax
@@ -66,6 +71,8 @@ class TimelineLayout(LayoutEngine):
         panels_h = max(0.4, height - top - bottom - gap)
         score_h = panels_h * self.ratios[0] / (self.ratios[0] + self.ratios[1])
         trial_h = panels_h - score_h
+        if self.fit_height is not None:
+            self.fit_height(score_h * 72.0)
         x0 = min(left, max(0.0, width - panel_w)) / width
         w = panel_w / width
         bottom = min(bottom, max(0.0, height - panels_h - gap))
@@ -97,6 +104,7 @@ def lay_out(
     row_labels: list[str],
     options: TimelineOptions,
     legend: _Wrapping | None,
+    band_texts: Sequence[Text] = (),
 ) -> None:
     """Measure the margins once from the text they must hold and fix them; zoom and pan only move the limits."""
     tick_pt, label_pt = options.fs(9), options.fs(10)
@@ -110,7 +118,8 @@ def lay_out(
     right = 6.0 + tick_room + text_pt("10", tick_pt)[0] + 4.0 + label_h if daily_ax is not None else 8.0 + text_pt("2025", tick_pt)[0] / 2.0
     bottom = 4.0 + tick_room + 2 * line_h + 6.0  # the dates and the year under them; the legend adds its own
     margins = (left / 72.0, right / 72.0, 8.0 / 72.0, bottom / 72.0, 6.0 / 72.0)
-    layout = TimelineLayout(score_ax, trial_ax, daily_ax, ratios, margins, legend)
+    fit_height = _height_fitter(score_ax, daily_ax, band_texts, label_pt, text_pt("Ag", options.fs(7.5))[1])
+    layout = TimelineLayout(score_ax, trial_ax, daily_ax, ratios, margins, legend, fit_height)
     # Axis labels at fixed offsets beside the tick labels: left to matplotlib, every axis measures
     # all its tick labels and the panel's frame on each draw just to place its label.
     numbers_w = text_pt("00", tick_pt)[0] + tick_room + 3.0
@@ -125,3 +134,35 @@ def lay_out(
         axis.set_label_coords(0.5, 0.5)  # unlabelled; this only turns the measuring off
     figure.set_layout_engine(layout)
     layout.execute(figure)
+
+
+def _shorter_forms(label: str) -> list[str]:
+    """An axis title and its shorter forms: without what is in brackets, then its last word ("check-in")."""
+    forms = [label, label.split(" (")[0]]
+    forms.append(forms[-1].split(" ")[-1])
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _height_fitter(
+    score_ax: Axes, daily_ax: Axes | None, band_texts: Sequence[Text], label_pt: float, band_text_h: float
+) -> Callable[[float], None]:
+    """What the score panel does when its height is known: a short panel (a laptop at 150 % text) takes
+    the shorter form of an axis title that would run past its ends, and every other band name when
+    the names would overlap; a taller one shows them all again."""
+    titles = [(ax, _shorter_forms(ax.get_ylabel())) for ax in (score_ax, daily_ax) if ax is not None and ax.get_ylabel()]
+    low, high = score_ax.get_ylim()
+    centres = sorted(text.get_position()[1] for text in band_texts)
+    spacing = min((b - a for a, b in zip(centres, centres[1:], strict=False)), default=0.0)  # each band and the next
+
+    def fit(height_pt: float) -> None:
+        for ax, forms in titles:
+            fitting = [f for f in forms if text_pt(f, label_pt)[0] <= height_pt]
+            ax.set_ylabel(fitting[0] if fitting else forms[-1])
+        if band_texts and spacing > 0 and high > low:
+            spacing_pt = spacing * height_pt / (high - low)
+            step = max(1, math.ceil(band_text_h * 1.5 / spacing_pt))  # half a line between names, or every other one
+            last = len(band_texts) - 1  # the top band, which names the scale, is always shown
+            for i, text in enumerate(band_texts):
+                text.set_visible((last - i) % step == 0)
+
+    return fit

@@ -79,7 +79,7 @@ def draw_timeline(data: ChartData, assessment: Assessment | None, options: Timel
     if d.legend_handles:
         d.artists.legend_slot = LegendSlot(figure, d.legend_handles, options.fs(8.5), d.theme.text)
         figure.add_artist(d.artists.legend_slot)
-    lay_out(figure, score_ax, trial_ax, daily_ax, ratios, data.row_labels, options, d.artists.legend_slot)
+    lay_out(figure, score_ax, trial_ax, daily_ax, ratios, data.row_labels, options, d.artists.legend_slot, d.artists.band_texts)
     figure.add_artist(StillYAxes(figure, (score_ax, trial_ax)))
 
     timeline = Timeline(

@@ -796,3 +796,34 @@ def test_an_update_with_other_options_or_settings_draws_the_chart_again():
     assert update_timeline(timeline, contents(), stricter, UPDATE_OPTIONS, changed={"checkins"}) is not timeline
     timeline = _drawn(contents(), assessment())
     assert update_timeline(timeline, contents(), assessment(), UPDATE_OPTIONS, changed=None) is not timeline
+
+
+def _demo_timeline(height_px: float, font_scale: float):
+    from journal.clinical.assessment import assess
+    from journal.demo import demo_journal
+    from journal.exchange.jsonfile import parse_contents
+
+    today = date(2026, 12, 2)
+    contents = parse_contents(demo_journal(today)).contents
+    figure = Figure(figsize=(970 / 96, height_px / 96), dpi=96)
+    timeline = build_timeline(contents, assess(contents, as_of=today), TimelineOptions(font_scale=font_scale, daily=("mood",)), figure)
+    FigureCanvasAgg(figure).draw()  # the layout fits the panels' text to them as it draws
+    return timeline
+
+
+def test_a_short_score_panel_shortens_its_axis_titles_and_names_every_other_band():
+    # a laptop at 150 % text: the titles would run past the panel's ends and the band names overlap
+    timeline = _demo_timeline(300, 1.25)
+    titles = [ax.get_ylabel() for ax in timeline.figure.axes if ax.get_ylabel()]
+    assert "score" in titles and "check-in" in titles
+    assert "score (total)" not in titles and "daily check-in (0-10)" not in titles
+    shown = [t.get_text() for t in timeline.artists.band_texts if t.get_visible()]
+    assert shown == ["minimal", "moderate", "PHQ-9 severe"]  # the top band, which names the scale, stays
+
+
+def test_a_tall_score_panel_keeps_its_full_titles_and_every_band_name():
+    timeline = _demo_timeline(700, 1.0)
+    titles = [ax.get_ylabel() for ax in timeline.figure.axes if ax.get_ylabel()]
+    assert "score (total)" in titles and "daily check-in (0-10)" in titles
+    assert all(t.get_visible() for t in timeline.artists.band_texts)
+    assert len(timeline.artists.band_texts) == 5
