@@ -38,33 +38,6 @@ if TYPE_CHECKING:
         Trial,
     )
 
-# Each public name and the module it lives in.
-_HOMES: dict[str, str] = {
-    "Journal": "journal.facade",
-    "JournalAccess": "journal.opening",
-    "open_journal": "journal.opening",
-    **{
-        name: "journal.records"
-        for name in (
-            "Profile",
-            "Settings",
-            "Episode",
-            "DoseStep",
-            "SideEffect",
-            "Rating",
-            "Trial",
-            "ScaleScore",
-            "DailyCheckIn",
-            "Lab",
-            "Condition",
-            "Session",
-            "Note",
-            "EntryBy",
-            "JournalContents",
-        )
-    },
-}
-
 __all__ = [
     "__version__",
     "Journal",
@@ -86,7 +59,14 @@ __all__ = [
     "EntryBy",
     "JournalContents",
 ]
-assert set(__all__) == {"__version__", *_HOMES}
+# The module each public name lives in: the journal and its opening, and the records for the rest.
+_HOMES: dict[str, str] = {
+    name: {"Journal": "journal.facade", "JournalAccess": "journal.opening", "open_journal": "journal.opening"}.get(
+        name, "journal.records"
+    )
+    for name in __all__
+    if name != "__version__"
+}
 
 
 def __getattr__(name: str) -> Any:
