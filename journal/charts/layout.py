@@ -155,14 +155,19 @@ def _height_fitter(
     spacing = min((b - a for a, b in zip(centres, centres[1:], strict=False)), default=0.0)  # each band and the next
 
     def fit(height_pt: float) -> None:
+        # runs before every draw (a zoom or pan too): it changes an artist only when the height asks for it
         for ax, forms in titles:
             fitting = [f for f in forms if text_pt(f, label_pt)[0] <= height_pt]
-            ax.set_ylabel(fitting[0] if fitting else forms[-1])
+            title = fitting[0] if fitting else forms[-1]
+            if ax.get_ylabel() != title:
+                ax.set_ylabel(title)
         if band_texts and spacing > 0 and high > low:
             spacing_pt = spacing * height_pt / (high - low)
             step = max(1, math.ceil(band_text_h * 1.5 / spacing_pt))  # half a line between names, or every other one
             last = len(band_texts) - 1  # the top band, which names the scale, is always shown
             for i, text in enumerate(band_texts):
-                text.set_visible((last - i) % step == 0)
+                shown = (last - i) % step == 0
+                if text.get_visible() != shown:
+                    text.set_visible(shown)
 
     return fit
