@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+import calendar
 from datetime import date, datetime
+from datetime import time as TimeOfDay
 
 __all__ = [
     "Profile",
@@ -18,6 +20,9 @@ __all__ = [
     "Lab",
     "Condition",
     "Session",
+    "Therapy",
+    "Origin",
+    "Reminders",
     "Note",
     "EntryBy",
     "JournalContents",
@@ -33,6 +38,14 @@ __all__ = [
     "TOTAL_ONLY_SCALES",
     "ALL_SCALES",
     "DAILY_FIELDS",
+    "PRECISIONS",
+    "SOURCES",
+    "THERAPY_KINDS",
+    "SESSION_PHASES",
+    "latest_day",
+    "date_text",
+    "parse_partial",
+    "partial_from",
 ]
 
 EPISODE_SEVERITIES = ("subsyndromal", "mild", "moderate", "severe", "severe_psychotic")
@@ -45,6 +58,62 @@ QUESTIONNAIRE_SCALES = ("PHQ-9", "GAD-7")
 TOTAL_ONLY_SCALES = ("QIDS-SR16", "MADRS", "HAMD-17")
 ALL_SCALES = QUESTIONNAIRE_SCALES + TOTAL_ONLY_SCALES
 DAILY_FIELDS = ("mood", "anxiety", "sleep_quality", "energy", "pain")
+# Version 2 (spec/journal-json.md): how precisely a date was entered, where a history comes from,
+# the kinds of psychotherapy course, and the phases of an esketamine or ketamine course.
+PRECISIONS = ("day", "month", "year")
+SOURCES = ("memory", "records")
+THERAPY_KINDS = ("cbt", "behavioural_activation", "ipt", "mbct", "psychodynamic", "dbt", "emdr", "other")
+SESSION_PHASES = ("induction", "optimisation", "maintenance")
+
+
+# ---------------------------------------------------------------------------- partial dates
+# A date entered as a month or a year is kept as its earliest day plus its precision, so every
+# reader that wants one day gets the earliest; the latest day and the text as written follow.
+
+
+def latest_day(day: date, precision: str = "day") -> date:
+    """The last day a date entered at `precision` may mean (the day itself for a full date)."""
+    if precision == "year":
+        return date(day.year, 12, 31)
+    if precision == "month":
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def date_text(day: date, precision: str = "day") -> str:
+    """The date as the file writes it: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`."""
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def partial_from(text: str) -> tuple[date, str] | None:
+    """`YYYY-MM-DD`, `YYYY-MM` or `YYYY` as (earliest day, precision); None for anything else."""
+    if not isinstance(text, str):
+        return None
+    parts = text.split("-")
+    if not all(p.isdigit() and p.isascii() for p in parts):
+        return None
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            return date(int(parts[0]), 1, 1), "year"
+        if len(parts) == 2 and (len(parts[0]), len(parts[1])) == (4, 2):
+            return date(int(parts[0]), int(parts[1]), 1), "month"
+        if len(parts) == 3 and (len(parts[0]), len(parts[1]), len(parts[2])) == (4, 2, 2):
+            return date(int(parts[0]), int(parts[1]), int(parts[2])), "day"
+    except ValueError:
+        return None
+    return None
+
+
+def parse_partial(text: str) -> tuple[date, str]:
+    """Like partial_from, raising ValueError for text that is not a date, a month or a year."""
+    found = partial_from(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a date, a month (YYYY-MM) or a year (YYYY)")
+    return found
 
 
 @dataclass(frozen=True)
@@ -56,13 +125,24 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """What the journal reminds of (`settings.reminders`, version 2); never read by the assessment."""
+
+    checkin_time: str | None = None  # "HH:MM", 24-hour; None is off
+    questionnaire_every_days: int | None = None
+    next_appointment: str | None = None  # a date or a date-time with offset, as written
+    next_session: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
-    """The assessment rule's settings (trd-rules.md), stored per journal."""
+    """The assessment rule's settings (trd-rules.md), stored per journal, and its reminders."""
 
     adequate_weeks: int = 6
     failure_threshold_pct: int = 50
     count_augmentation: bool = False
     primary_scale: str = "PHQ-9"
+    reminders: Reminders = field(default_factory=Reminders)
 
 
 @dataclass(frozen=True)
@@ -74,14 +154,21 @@ class Episode:
     end: date | None = None
     severity: str | None = None
     note: str = ""
+    start_precision: str = "day"  # "month" or "year" for a date remembered roughly (version 2)
+    end_precision: str = "day"
 
 
 @dataclass(frozen=True)
 class DoseStep:
     """From `start`, the daily dose in milligrams, until the next step starts."""
 
-    start: date
-    mg_per_day: float
+    start: date  # the earliest day the step may have started (see start_precision)
+    mg_per_day: float | None  # None: the dose is not remembered (version 2)
+    start_precision: str = "day"
+
+    @property
+    def latest_start(self) -> date:
+        return latest_day(self.start, self.start_precision)
 
 
 @dataclass(frozen=True)
@@ -104,6 +191,14 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where an imported record came from: the other app's name and its original values as one line."""
+
+    app: str
+    raw: str = ""
+
+
+@dataclass(frozen=True)
 class Trial:
     """One drug taken over a run of dose steps."""
 
@@ -118,6 +213,9 @@ class Trial:
     rating: Rating | None = None
     side_effects: tuple[SideEffect, ...] = ()
     note: str = ""
+    end_precision: str = "day"  # "month" or "year" for an end remembered roughly (version 2)
+    source: str | None = None  # "memory" or "records" (version 2)
+    origin: Origin | None = None
 
     @property
     def start(self) -> date:
@@ -126,6 +224,11 @@ class Trial:
     @property
     def ongoing(self) -> bool:
         return self.end is None
+
+    @property
+    def approximate(self) -> bool:
+        """Whether any date was entered as a month or a year, or any dose is not remembered."""
+        return self.end_precision != "day" or any(s.start_precision != "day" or s.mg_per_day is None for s in self.doses)
 
 
 @dataclass(frozen=True)
@@ -138,6 +241,8 @@ class ScaleScore:
     total: int
     items: tuple[int, ...] | None = None
     difficulty: int | None = None
+    time: TimeOfDay | None = None  # local time of day, minutes (version 2); never read by the assessment
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +258,8 @@ class DailyCheckIn:
     pain: int | None = None
     hours_slept: float | None = None
     note: str = ""
+    time: TimeOfDay | None = None  # local time of day, so several check-ins a day keep their order (version 2)
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +283,7 @@ class Condition:
     status: str | None = None
     since: date | None = None
     note: str = ""
+    since_precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -194,10 +302,39 @@ class Session:
     nausea: int | None = None
     transport_arranged: bool = False
     note: str = ""
+    # Version 2: the rest of the clinic's monitoring form (ketamine.md).
+    phase: str | None = None  # induction, optimisation, maintenance
+    bp_40min: tuple[int, int] | None = None
+    spo2_min: float | None = None  # lowest pulse oximetry reading, %
+    monitored_minutes: int | None = None
+    ready_to_leave: bool = False
 
     @property
     def date(self) -> date:
         return self.datetime.date()
+
+
+@dataclass(frozen=True)
+class Therapy:
+    """A course of psychotherapy: listed beside the trials, never counted (trd-rules.md v2)."""
+
+    id: str
+    kind: str
+    start: date
+    name: str = ""  # what the person calls it; required when kind is "other"
+    start_precision: str = "day"
+    end: date | None = None
+    end_precision: str = "day"
+    sessions: int | None = None
+    stop_reason: str | None = None
+    rating: Rating | None = None
+    source: str | None = None
+    note: str = ""
+    origin: Origin | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end is None
 
 
 @dataclass(frozen=True)
@@ -208,6 +345,7 @@ class Note:
     date: date
     text: str
     for_appointment: bool = False
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +370,7 @@ class JournalContents:
     conditions: tuple[Condition, ...] = ()
     sessions: tuple[Session, ...] = ()
     notes: tuple[Note, ...] = ()
+    therapies: tuple[Therapy, ...] = ()
     entries_by: tuple[EntryBy, ...] = ()
 
     def author_of(self, record_id: str) -> str | None:
@@ -249,6 +388,11 @@ def _trial_start(trial: Trial) -> tuple[bool, date]:
     return _undated_first(trial.doses[0].start if trial.doses else None)
 
 
+def _timed(day: date, at: TimeOfDay | None, record_id: str | None) -> tuple:
+    # Untimed records of a day come first, then the timed ones by their time, then id.
+    return (day, at is not None, at or TimeOfDay.min, record_id or "")
+
+
 def _session_order(session: Session) -> tuple:
     # Same-day sessions follow their time as written (in the person's own offset), then id.
     when = session.datetime
@@ -258,7 +402,8 @@ def _session_order(session: Session) -> tuple:
 def in_journal_order(contents: JournalContents) -> JournalContents:
     """The same records, each list in the order the journal lists them (Journal.contents()).
 
-    Episodes and trials by start, scores, check-ins, labs and notes by date, conditions by
+    Episodes, trials and therapies by start (a partial date by its earliest day), scores and
+    check-ins by date and time (untimed first), labs and notes by date, conditions by
     "since" (undated first), sessions by their day and time, each then by id; who-entered-what
     by record. A file read in any record order, or written and read again, gives the same contents.
     """
@@ -266,11 +411,12 @@ def in_journal_order(contents: JournalContents) -> JournalContents:
         contents,
         episodes=tuple(sorted(contents.episodes, key=lambda e: (e.start, e.id or ""))),
         trials=tuple(sorted(contents.trials, key=lambda t: (_trial_start(t), t.id or ""))),
-        scores=tuple(sorted(contents.scores, key=lambda s: (s.date, s.id or ""))),
-        checkins=tuple(sorted(contents.checkins, key=lambda d: (d.date, d.id or ""))),
+        scores=tuple(sorted(contents.scores, key=lambda s: _timed(s.date, s.time, s.id))),
+        checkins=tuple(sorted(contents.checkins, key=lambda d: _timed(d.date, d.time, d.id))),
         labs=tuple(sorted(contents.labs, key=lambda lab: (lab.date, lab.id or ""))),
         conditions=tuple(sorted(contents.conditions, key=lambda c: (_undated_first(c.since), c.id or ""))),
         sessions=tuple(sorted(contents.sessions, key=_session_order)),
         notes=tuple(sorted(contents.notes, key=lambda n: (n.date, n.id or ""))),
+        therapies=tuple(sorted(contents.therapies, key=lambda p: (p.start, p.id or ""))),
         entries_by=tuple(sorted(contents.entries_by, key=lambda e: e.record)),
     )

@@ -61,6 +61,31 @@ class TrialVerdict:
     adequate_from: date | None = None
     min_adequate_mg: float | None = None
     min_source: str | None = None
+    # Rules version 2: remembered trials, read two ways (the fields above are the short reading's).
+    approximate: bool = False  # a partial start or end, or a dose not remembered, as of the as-of date
+    could_count: bool = False  # counts in the long reading, not in the short, and its drug counts in neither otherwise
+    to_settle: tuple[str, ...] = ()  # the file paths of the details to look up ("doses[0].mg_per_day", "end", ...)
+    look_up: tuple[str, ...] = ()  # the same in plain words, with the minimum that would make the trial adequate
+    outside_short: bool = False  # listed by the long reading only: may lie outside the episode
+    possible: TrialVerdict | None = None  # the long reading's verdict of an approximate trial
+    partial_dates: bool = False  # a step start or the end entered as a month or a year
+    source: str | None = None  # "memory" or "records", as the person said
+
+
+@dataclass(frozen=True)
+class TherapyVerdict:
+    """A psychotherapy course listed beside the trials (never counted), its outcome from its rating."""
+
+    id: str
+    kind: str
+    name: str
+    start: date
+    start_precision: str
+    end: date | None
+    end_precision: str
+    sessions: int | None
+    outcome: str
+    improvement_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +102,12 @@ class Assessment:
     trials: tuple[TrialVerdict, ...] = ()
     caveats: tuple[str, ...] = ()
     rule: str = ""
+    # Rules version 2.
+    possible_count: int = 0  # the long reading's failed_adequate_count
+    threshold_possible: bool = False  # met in the long reading, not in the short
+    threshold_date_approximate: bool = False  # the threshold date rests on a remembered trial's partial date
+    therapies: tuple[TherapyVerdict, ...] = ()
+    episode_approximate: bool = False  # the current episode's start or end was entered as a month or a year
 
     @property
     def general_caveats(self) -> tuple[str, ...]:
