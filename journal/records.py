@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 import calendar
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as TimeOfDay
 

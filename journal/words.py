@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 __all__ = [
@@ -30,6 +31,10 @@ __all__ = [
     "text_words",
     "report_words",
     "words_for",
+    "date_words",
+    "THERAPY_KIND",
+    "SOURCE",
+    "SESSION_PHASE",
 ]
 
 
@@ -115,6 +120,41 @@ OUTCOME: Mapping[str, Words] = {
     ),
     "not-adequate": Words("not adequate", "not an adequate trial"),
 }
+
+
+# Version 2: psychotherapy courses, where a trial's details come from, a session's phase.
+THERAPY_KIND: Mapping[str, Words] = {
+    "cbt": Words("Cognitive behavioural therapy (CBT)", "CBT", report="CBT"),
+    "behavioural_activation": Words("Behavioural activation", "behavioural activation", report="Behavioural activation"),
+    "ipt": Words("Interpersonal therapy (IPT)", "IPT", report="IPT"),
+    "mbct": Words("Mindfulness-based cognitive therapy (MBCT)", "MBCT", report="MBCT"),
+    "psychodynamic": Words("Psychodynamic therapy", "psychodynamic therapy", report="Psychodynamic therapy"),
+    "dbt": Words("Dialectical behaviour therapy (DBT)", "DBT", report="DBT"),
+    "emdr": Words("EMDR", "EMDR"),
+    "other": Words("Other", "other therapy", report="Other therapy"),
+}
+SOURCE: Mapping[str, Words] = {
+    "memory": Words("From memory (approximate)", "from memory, approximate"),
+    "records": Words("From records (prescriptions, pharmacy, clinic letters)", "from records"),
+}
+SESSION_PHASE: Mapping[str, Words] = {
+    "induction": Words("Induction", "induction"),
+    "optimisation": Words("Optimisation", "optimisation"),
+    "maintenance": Words("Maintenance", "maintenance"),
+}
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_words(day: date | None, precision: str = "day", *, empty: str = "") -> str:
+    """A date at the precision it was entered: "2019-03-14", "Mar 2019" or "2019", never a made-up day."""
+    if day is None:
+        return empty
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return f"{_MONTHS[day.month - 1]} {day.year}"
+    return day.isoformat()
 
 
 _Code = TypeVar("_Code")
