@@ -7,14 +7,14 @@ each reader are made from its result by journal.clinical.verdict_words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from journal.clinical.audiences import PERSON
 from journal.clinical.catalog import Catalog, Drug, custom_drug_key, load_catalog
-from journal.records import JournalContents, Rating, ScaleScore, Settings, Trial
-from journal.words import OUTCOME
+from journal.records import DoseStep, JournalContents, Rating, ScaleScore, Settings, Trial, date_text, latest_day
+from journal.words import OUTCOME, date_words
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def covered_spans(trial: Trial, as_of: date) -> list[_Span]:
     for i, step in enumerate(steps):
         end = steps[i + 1].start - timedelta(days=1) if i + 1 < len(steps) else last_day
         if end >= step.start:
-            spans.append(_Span(step.start, end, step.mg_per_day))
+            spans.append(_Span(step.start, end, step.mg_per_day or 0.0))  # a reading always gives a dose
     return spans
 
 
@@ -249,6 +249,8 @@ class _Work:
     counts: bool = False
     reasons: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    entered: _Entered | None = None
+    still_running: bool = False  # ongoing as of the as-of date in an episode that has not ended
 
     @property
     def first_day(self) -> date:
@@ -269,51 +271,348 @@ def assess(
     as_of: date | None = None,
     catalog: Catalog | None = None,
 ) -> Assessment:
-    """Applies trd-rules.md to the journal as of a date (today unless given)."""
+    """Applies trd-rules.md (rules version 2) to the journal as of a date (today unless given).
+
+    Remembered trials are read twice (trd-rules.md, "Remembered trials"): the short reading makes
+    every adequate run as short as the entries allow, the long one as long. Exact trials read the
+    same both times. Every version-1 field is the short reading's; the long one gives what could be.
+    """
     if catalog is None:
         catalog = load_catalog()
     settings = settings or contents.settings
     as_of = as_of or date.today()
+    entered = {t.id: _entered(t, i, as_of) for i, t in enumerate(contents.trials)}
+    minimums = {t.id: _minimum_of(t, catalog) for t in contents.trials}
+    # With no episode: one from the earliest day any trial's first step could start, in both readings.
+    firsts = [t.doses[0].start for t in contents.trials if t.doses and t.doses[0].start <= as_of]
+    assumed_start = min(firsts, default=None)
+    readings = {}
+    for name in ("short", "long"):
+        trials = tuple(_read_trial(t, name, minimums[t.id], as_of) for t in contents.trials)
+        readings[name] = _run(replace(contents, trials=trials), entered, settings, as_of, catalog, assumed_start)
+    return _merge(readings["short"], readings["long"], contents, entered, settings, as_of)
 
-    # Every trial's covered days as of the date.
+
+# ----------------------------------------------------------------------- the two readings
+
+
+@dataclass(frozen=True)
+class _Entered:
+    """What a trial's entries say as of the as-of date: which details are remembered only roughly."""
+
+    trial: Trial
+    index: int  # its place in the file: the first in the file counts on a tie
+    approximate: bool
+    dates_partial: bool  # a step's start or the end entered as a month or a year
+    paths: tuple[str, ...]  # the approximate fields, in file order ("doses[0].start", ..., "end")
+    date_paths: tuple[str, ...]  # the partial start and end fields only
+
+
+def _entered(trial: Trial, index: int, as_of: date) -> _Entered:
+    paths: list[str] = []
+    date_paths: list[str] = []
+    for i, step in enumerate(trial.doses):
+        if step.start > as_of:  # a step that starts (even at its earliest) after the as-of date is not read
+            continue
+        if step.start_precision != "day":
+            paths.append(f"doses[{i}].start")
+            date_paths.append(f"doses[{i}].start")
+        if step.mg_per_day is None:
+            paths.append(f"doses[{i}].mg_per_day")
+    if trial.end is not None and trial.end_precision != "day" and trial.end <= as_of:
+        paths.append("end")
+        date_paths.append("end")
+    return _Entered(trial, index, bool(paths), bool(date_paths), tuple(paths), tuple(date_paths))
+
+
+def _minimum_of(trial: Trial, catalog: Catalog) -> float | None:
+    """The minimum a trial is judged on: the person's own when given, else the catalog's, else None."""
+    if trial.min_adequate_mg is not None:
+        return trial.min_adequate_mg
+    found = catalog.resolve(trial.drug)
+    return found.min_adequate_mg if found is not None else None
+
+
+def _read_trial(trial: Trial, reading: str, minimum: float | None, as_of: date) -> Trial:
+    """The trial with full dates and known doses as one reading takes its remembered details."""
+    short = reading == "short"
+    steps = [s for s in trial.doses if s.start <= as_of]
+    if not steps:
+        return replace(trial, doses=tuple(DoseStep(s.start, s.mg_per_day or 0.0) for s in trial.doses))
+
+    def dose(step: DoseStep) -> float:
+        if step.mg_per_day is not None:
+            return step.mg_per_day
+        # Not remembered: below any minimum when short, just adequate when long and a minimum is known.
+        return 0.0 if short or minimum is None else minimum
+
+    def adequate(mg: float) -> bool:
+        return minimum is not None and mg >= minimum
+
+    doses = [dose(s) for s in steps]
+    starts: list[date] = []
+    for i, step in enumerate(steps):
+        early, late = step.start, step.latest_start
+        if step.start_precision == "day":
+            starts.append(early)
+            continue
+        if i == 0:
+            starts.append(late if short else early)
+            continue
+        falls = adequate(doses[i - 1]) and not adequate(doses[i])  # the run ends where this step starts
+        starts.append((early if falls else late) if short else (late if falls else early))
+    end = trial.end
+    if end is not None and trial.end_precision != "day":
+        end = end if short else latest_day(end, trial.end_precision)
+    if end is not None:
+        # A step never starts after the trial's end as read; of several on one day the last covers it.
+        starts = [min(day, end) for day in starts]
+    exact = tuple(DoseStep(day, mg) for day, mg in zip(starts, doses, strict=True))
+    return replace(trial, doses=exact, end=end, end_precision="day")
+
+
+@dataclass
+class _Reading:
+    """One reading's result: the episode, each listed trial's working state, the counting trials, the caveats."""
+
+    scope: _Scope
+    works: list[_Work]
+    counted: list[_Work]
+    caveats: list[str]
+    episode_ended: bool
+
+
+def _run(
+    contents: JournalContents, entered: dict[str, _Entered], settings: Settings, as_of: date, catalog: Catalog, assumed_start: date | None
+) -> _Reading:
+    """The rules applied once to a journal whose dates are all full days (one reading)."""
     all_spans = {t.id: covered_spans(t, as_of) for t in contents.trials}
-    scope = _episode_scope(contents, all_spans, as_of)
-    caveats: list[str] = [scope.caveat] if scope.caveat else []
+    scope = _episode_scope(contents, as_of, assumed_start)
+    caveats: list[str] = [c for c in (scope.caveat, scope.approximate_caveat) if c]
+    episode = scope.episode
+    episode_ended = episode is not None and episode.end is not None and episode.end < as_of
     works = _works(contents, all_spans, scope, catalog)
-
     weeks_days = settings.adequate_weeks * 7
     primary = [s for s in contents.scores if s.scale == settings.primary_scale and s.date <= as_of]
     for w in works:
+        w.entered = entered[w.trial.id]
+        w.still_running = not episode_ended and (w.trial.end is None or w.trial.end > as_of)
         _judge_adequacy(w, weeks_days, settings, catalog, as_of)
-        _judge_outcome(w, settings, primary, as_of)
+        _judge_outcome(w, settings, [] if w.entered.dates_partial else primary, as_of)
     _count(works, settings)
+    counted = sorted((w for w in works if w.counts), key=_failure_order)
+    return _Reading(scope, works, counted, caveats, episode_ended)
 
-    counted = sorted((w for w in works if w.counts), key=lambda w: (w.failure_date, w.first_day, w.trial.id))
-    threshold_met = len(counted) >= 2
-    if settings.count_augmentation and any(w.counts and w.is_augmentation for w in works):
+
+def _merge(
+    short: _Reading, long: _Reading, contents: JournalContents, entered: dict[str, _Entered], settings: Settings, as_of: date
+) -> Assessment:
+    """The short reading's verdict, with what the long one says could count and what to look up to settle it."""
+    short_by_id = {w.trial.id: w for w in short.works}
+    long_by_id = {w.trial.id: w for w in long.works}
+    counting_keys = {w.key for w in short.works if w.counts}
+    verdicts: list[TrialVerdict] = []
+    for trial_id in sorted(set(short_by_id) | set(long_by_id), key=lambda i: _listed_order(short_by_id, long_by_id, i)):
+        s, lw = short_by_id.get(trial_id), long_by_id.get(trial_id)
+        e = entered[trial_id]
+        possible = _verdict(lw) if lw is not None and e.approximate else None
+        could = lw is not None and lw.counts and (s is None or not s.counts) and lw.key not in counting_keys
+        settle = _to_settle(e, lw, short, long, contents) if could and lw is not None else ()
+        look = _look_up_words(e, lw, settle, contents, settings) if could and lw is not None else ()
+        if s is None:
+            assert lw is not None
+            verdict = _outside_verdict(lw)
+        else:
+            if could:
+                s.reasons.append("could count if the remembered details are confirmed: look up " + "; ".join(look))
+            if s.counts and e.trial.source == "memory":
+                s.caveats.append("from memory: confirm the details with pharmacy or clinic records")
+            verdict = _verdict(s)
+        verdicts.append(
+            replace(
+                verdict,
+                approximate=e.approximate,
+                could_count=could,
+                to_settle=settle,
+                look_up=look,
+                possible=possible,
+                partial_dates=e.dates_partial,
+                source=e.trial.source,
+            )
+        )
+    return _assessment(short, long, verdicts, contents, settings, as_of)
+
+
+def _assessment(
+    short: _Reading, long: _Reading, verdicts: list[TrialVerdict], contents: JournalContents, settings: Settings, as_of: date
+) -> Assessment:
+    caveats = list(short.caveats)
+    threshold_met = len(short.counted) >= 2
+    if settings.count_augmentation and any(w.counts and w.is_augmentation for w in short.works):
         caveats.append(
             "A failed augmentation (add-on) treatment is counted, as the MGH-ATRQ does; this goes beyond the "
             "FDA/EMA definition, which counts different antidepressants."
         )
-    for w in works:
-        caveats.extend(trial_caveat(w.drug, w.trial.id, c) for c in w.caveats)
-
-    episode = scope.episode
-    episode_ended = episode is not None and episode.end is not None and episode.end < as_of
+    approximate = [v for v in verdicts if v.approximate]
+    if approximate:
+        could = sum(1 for v in approximate if v.could_count)
+        caveats.append(
+            f"{_trials(len(approximate))} remembered (approximate) details; {could} of them could count if those details are confirmed"
+        )
+    for v in verdicts:
+        caveats.extend(trial_caveat(v.drug, v.id, c) for c in v.caveats)
+    threshold_date = short.counted[1].failure_date if threshold_met else None
+    at_threshold = [w for w in short.counted if w.failure_date == threshold_date]
     return Assessment(
         as_of=as_of,
         settings=settings,
-        episode=episode,
-        maudsley=_maudsley(works, scope, contents),
-        failed_adequate_count=len(counted),
+        episode=short.scope.episode,
+        maudsley=_maudsley(short.works, short.scope, contents),
+        failed_adequate_count=len(short.counted),
         threshold_met=threshold_met,
-        threshold_date=counted[1].failure_date if threshold_met else None,
-        trials=tuple(
-            _verdict(w, still_running=not episode_ended and (w.trial.end is None or w.trial.end > as_of)) for w in works
-        ),
+        threshold_date=threshold_date,
+        trials=tuple(verdicts),
         caveats=tuple(caveats),
         rule=rule_text(settings),
+        possible_count=len(long.counted),
+        threshold_possible=len(long.counted) >= 2 and not threshold_met,
+        threshold_date_approximate=threshold_met and all(w.entered is not None and w.entered.dates_partial for w in at_threshold),
+        therapies=_therapies(contents, short.scope, as_of),
+        episode_approximate=short.scope.approximate_caveat is not None,
     )
+
+
+def _trials(n: int) -> str:
+    return "1 trial has" if n == 1 else f"{n} trials have"
+
+
+def _listed_order(short_by_id: dict[str, _Work], long_by_id: dict[str, _Work], trial_id: str) -> tuple:
+    w = short_by_id.get(trial_id) or long_by_id[trial_id]
+    return (w.first_day, trial_id)
+
+
+def _outside_verdict(long_work: _Work) -> TrialVerdict:
+    """A trial the long reading lists and the short does not: as the short reading sees it, with no day inside the episode."""
+    return TrialVerdict(
+        id=long_work.trial.id,
+        drug=long_work.drug,
+        adequate=False,
+        longest_adequate_run_days=0,
+        adequacy_date=None,
+        outcome="not-adequate",
+        improvement_pct=None,
+        failure_date=None,
+        counts=False,
+        reasons=(
+            "may lie outside this episode: with the remembered dates read as late as they allow, it has no day inside it",
+        ),
+        augmentation=long_work.is_augmentation,
+        custom=long_work.catalog_drug is None,
+        outside_short=True,
+        first_day=None,
+        last_day=None,
+        min_adequate_mg=long_work.minimum,
+        min_source=long_work.min_source,
+    )
+
+
+def _to_settle(e: _Entered, lw: _Work, short: _Reading, long: _Reading, contents: JournalContents) -> tuple[str, ...]:
+    """The paths of the details to look up: the trial's own approximate fields, then its partners' dates for an add-on."""
+    paths = list(e.paths)
+    if lw.is_augmentation:
+        sw = next((w for w in short.works if w.trial.id == lw.trial.id), None)
+        with_ad_short = sw is not None and any(_overlap(sw.inside, a.inside) for a in short.works if _is_antidepressant(a))
+        if not with_ad_short:
+            partners = {a.trial.id for a in long.works if _is_antidepressant(a) and _overlap(lw.inside, a.inside)}
+            for trial in contents.trials:
+                if trial.id in partners:
+                    paths += [f"trials[{trial.id}].{p}" for p in _entered(trial, 0, long.scope.as_of).date_paths]
+    return tuple(paths)
+
+
+def _look_up_words(e: _Entered, lw: _Work, settle: tuple[str, ...], contents: JournalContents, settings: Settings) -> tuple[str, ...]:
+    """What to look up in plain words, each with what would make the trial adequate."""
+    trial = e.trial
+    minimum = f"{_mg(lw.minimum)} mg/day or more would be adequate" if lw.minimum is not None else ""
+    length = f"{settings.adequate_weeks} weeks or more at an adequate dose would be adequate"
+    words: list[str] = []
+    by_id = {t.id: t for t in contents.trials}
+    for path in settle:
+        if path.startswith("trials["):
+            other_id, field_path = path[len("trials[") :].split("].", 1)
+            other = by_id[other_id]
+            words.append(
+                f"when {other.drug} {'ended' if field_path == 'end' else 'started'} ({_path_date(other, field_path)}), "
+                "to see whether this add-on was taken with it"
+            )
+            continue
+        if path == "end":
+            words.append(f"the {_finer(trial.end_precision)} it ended (entered as {_path_date(trial, path)}; {length})")
+            continue
+        index = int(path[len("doses[") : path.index("]")])
+        step = trial.doses[index]
+        if path.endswith("mg_per_day"):
+            words.append(f"the dose from {date_words(step.start, step.start_precision)}" + (f": {minimum}" if minimum else ""))
+        elif index == 0:
+            words.append(f"the {_finer(step.start_precision)} it started (entered as {_path_date(trial, path)}; {length})")
+        else:
+            words.append(f"the {_finer(step.start_precision)} the dose changed (entered as {_path_date(trial, path)})")
+    return tuple(words)
+
+
+def _finer(precision: str) -> str:
+    return "month and day" if precision == "year" else "day"
+
+
+def _path_date(trial: Trial, path: str) -> str:
+    if path == "end":
+        return date_words(trial.end, trial.end_precision)
+    step = trial.doses[int(path[len("doses[") : path.index("]")])]
+    return date_words(step.start, step.start_precision)
+
+
+def _is_antidepressant(w: _Work) -> bool:
+    """trd-rules.md v2: a trial of a catalog drug whose role is antidepressant, not marked as augmentation."""
+    return w.catalog_drug is not None and not w.is_augmentation
+
+
+def _therapies(contents: JournalContents, scope: _Scope, as_of: date) -> tuple[TherapyVerdict, ...]:
+    """The psychotherapy courses listed beside the trials: started by the as-of date and overlapping the episode."""
+    episode = scope.episode
+    if episode is None:
+        return ()
+    listed = []
+    for p in contents.therapies:
+        if p.start > as_of:
+            continue
+        last = latest_day(p.end, p.end_precision) if p.end is not None else as_of
+        if last < episode.start or p.start > scope.window_end:
+            continue
+        rating = p.rating if p.rating is not None and (p.rating.date is None or p.rating.date <= as_of) else None
+        listed.append(
+            TherapyVerdict(
+                id=p.id,
+                kind=p.kind,
+                name=p.name,
+                start=p.start,
+                start_precision=p.start_precision,
+                end=p.end,
+                end_precision=p.end_precision,
+                sessions=p.sessions,
+                outcome=_rated_outcome(rating) if rating is not None else "unknown",
+                improvement_pct=None if rating is None or rating.improvement_pct is None else float(rating.improvement_pct),
+            )
+        )
+    return tuple(listed)
+
+
+def _rated_outcome(rating: Rating) -> str:
+    """Step 1 of Outcome: remission wins; else the number's band when given; else the word."""
+    if rating.response == "remission":
+        return "remission"
+    if rating.improvement_pct is not None:
+        return _band(rating.improvement_pct)
+    return _WORD_OUTCOME[rating.response]
 
 
 @dataclass(frozen=True)
@@ -323,25 +622,33 @@ class _Scope:
     episode: EpisodeRef | None
     window_end: date
     severity: str | None
+    as_of: date
     caveat: str | None = None  # said when no episode is recorded
+    approximate_caveat: str | None = None  # said when the episode's dates were entered as months or years
 
 
-def _episode_scope(contents: JournalContents, all_spans: dict[str, list[_Span]], as_of: date) -> _Scope:
-    """The current episode (the latest started by `as_of`), or the whole journal as one when none is recorded."""
+def _episode_scope(contents: JournalContents, as_of: date, assumed_start: date | None) -> _Scope:
+    """The current episode (the latest started by `as_of`), or the whole journal as one when none is recorded.
+
+    A partial start is read as its earliest day and a partial end as its latest, in both readings.
+    """
     started = [e for e in contents.episodes if e.start <= as_of]
     if started:
         current = max(started, key=lambda e: (e.start, e.id))
-        ep_end_recorded = current.end if current.end is not None and current.end <= as_of else None
+        end = latest_day(current.end, current.end_precision) if current.end is not None else None
+        ep_end_recorded = end if end is not None and end <= as_of else None
         episode = EpisodeRef(id=current.id, start=current.start, end=ep_end_recorded, assumed=False)
-        return _Scope(episode, ep_end_recorded or as_of, current.severity)
-    firsts = [spans[0].start for spans in all_spans.values() if spans]
-    assumed = EpisodeRef(id=None, start=min(firsts), end=None, assumed=True) if firsts else None
+        rough = current.start_precision != "day" or (current.end is not None and current.end_precision != "day")
+        approximate = "the episode's dates are approximate (entered as a month or a year)" if rough else None
+        return _Scope(episode, ep_end_recorded or as_of, current.severity, as_of, approximate_caveat=approximate)
+    # No episode: one from the earliest day any trial's first step could start (trd-rules.md v2).
+    assumed = EpisodeRef(id=None, start=assumed_start, end=None, assumed=True) if assumed_start is not None else None
     caveat = (
         "No episode is recorded, so the whole journal is treated as one episode "
-        + (f"from {_day(assumed.start)}, the first day of a recorded trial, " if assumed else "")
+        + (f"from {_day(assumed.start)}, the earliest day a recorded trial could have started, " if assumed else "")
         + "up to the assessment date. Recording your current episode makes the verdict sharper."
     )
-    return _Scope(assumed, as_of, None, caveat)
+    return _Scope(assumed, as_of, None, as_of, caveat)
 
 
 def _works(contents: JournalContents, all_spans: dict[str, list[_Span]], scope: _Scope, catalog: Catalog) -> list[_Work]:
@@ -432,7 +739,8 @@ def _why_not_adequate(
 ) -> None:
     """The outcome and reason of a trial that is not adequate: poor adherence, never at the minimum, stopped early, or still running."""
     trial = w.trial
-    ended = trial.end is not None and trial.end <= as_of
+    # Not still running (it ended, even on the as-of date, or its episode ended): a short run is too short.
+    ended = not w.still_running
     if trial.adherence == "poor":
         w.outcome = "not-adequate"
         w.reasons.append("adherence recorded as poor, so this trial cannot count as adequate")
@@ -459,7 +767,6 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
     """The trial's outcome from the person's own rating, else from the primary scale; and whether it failed."""
     trial = w.trial
     rating = trial.rating if trial.rating is not None and (trial.rating.date is None or trial.rating.date <= as_of) else None
-    ongoing = trial.end is None or trial.end > as_of
     if rating is not None and rating.improvement_pct is not None:
         w.improvement = float(rating.improvement_pct)
     if not w.adequate:
@@ -468,10 +775,14 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
         return
 
     if rating is not None:
-        _rating_evidence(w, rating, ongoing)
+        _rating_evidence(w, rating, as_of)
         if w.improvement is None:
             # The rating gave no number: the improvement shown is the scores' (trd-rules.md), the outcome stays the rating's.
             _score_evidence(w, settings, primary, record=False)
+    elif w.entered is not None and w.entered.dates_partial:
+        # A remembered span cannot be placed against dated scores: only the person's rating judges it.
+        w.outcome = "unknown"
+        w.reasons.append("outcome not recorded: say how well it worked")
     else:
         _score_evidence(w, settings, primary, record=True)
 
@@ -480,13 +791,13 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
         assert w.adequacy_date is not None and w.evidence_date is not None
         w.failed = True
         w.failure_date = max(w.adequacy_date, w.evidence_date)
-        if ongoing:
+        if w.still_running:
             w.caveats.append("judged while still running: a later score can change it")
     elif w.outcome == "partial":
         w.reasons.append("a partial response is not a failure under the stricter 25 % rule")
 
 
-def _rating_evidence(w: _Work, rating: Rating, ongoing: bool) -> None:
+def _rating_evidence(w: _Work, rating: Rating, as_of: date) -> None:
     """The outcome the person's own rating gives (its number wins over its word), and the day it speaks for."""
     word = _WORD_OUTCOME[rating.response]
     if rating.response == "remission":
@@ -505,17 +816,24 @@ def _rating_evidence(w: _Work, rating: Rating, ongoing: bool) -> None:
     else:
         outcome = word
     w.outcome = outcome
+    last = w.last_day_inside
     if rating.date is not None:
-        w.evidence_date = rating.date
+        # A judgement written down after the trial's last day in the episode says how it went, not when it failed.
+        w.evidence_date = min(rating.date, last)
     else:
-        w.evidence_date = w.last_covered
-        if ongoing:
+        w.evidence_date = last
+        if last == as_of:
             w.caveats.append(
                 "your rating has no date, so it is dated to the assessment date while the trial runs; "
                 "the failure date will move"
             )
     pct = f", {_mg(rating.improvement_pct)} % improvement" if rating.improvement_pct is not None else ""
-    dated = _day(rating.date) if rating.date else f"undated, taken as {_day(w.evidence_date)}"
+    if rating.date is None:
+        dated = f"undated, taken as {_day(w.evidence_date)}"
+    elif rating.date > last:
+        dated = f"{_day(rating.date)}, after its last day in this episode, so taken as {_day(last)}"
+    else:
+        dated = _day(rating.date)
     w.reasons.append(f"outcome {outcome} from your own rating (\"{rating.response}\"{pct}; {dated})")
 
 
@@ -561,7 +879,7 @@ def _score_evidence(w: _Work, settings: Settings, primary: list[ScaleScore], *, 
 
 def _count(works: list[_Work], settings: Settings) -> None:
     """Which failed trials count toward the two-trial rule: one per drug, add-ons only when the rule counts them."""
-    antidepressants = [w for w in works if not w.is_augmentation]
+    antidepressants = [w for w in works if _is_antidepressant(w)]
     eligible: list[_Work] = []
     for w in works:
         if w.is_augmentation:
@@ -575,7 +893,8 @@ def _count(works: list[_Work], settings: Settings) -> None:
         if w.failed:
             eligible.append(w)
     first_per_drug: dict[str, _Work] = {}
-    for w in sorted(eligible, key=lambda w: (w.failure_date, w.first_day, w.trial.id)):
+    # Among eligible trials each drug counts once, by the earliest failure date; on one date, the first in the file.
+    for w in sorted(eligible, key=_failure_order):
         if w.key in first_per_drug:
             w.reasons.append("same drug as an earlier failed trial (optimisation, not a new trial)")
             continue
@@ -585,10 +904,16 @@ def _count(works: list[_Work], settings: Settings) -> None:
         w.reasons.append(f"failed on {_day(w.failure_date)}: counts toward the two-trial rule")
         if w.catalog_drug is None:
             w.caveats.append("counted on your own minimum for a drug the catalog does not know")
-    for w in antidepressants:
-        partners = [o.drug for o in antidepressants if o is not w and _overlap(w.inside, o.inside)]
+    taken = [w for w in works if not w.is_augmentation]
+    for w in taken:
+        partners = [o.drug for o in taken if o is not w and _overlap(w.inside, o.inside)]
         if partners:
             w.caveats.append("taken together with " + ", ".join(sorted(set(partners))))
+
+
+def _failure_order(w: _Work) -> tuple[date, int]:
+    assert w.failure_date is not None  # only failed trials are ordered
+    return (w.failure_date, w.entered.index if w.entered is not None else 0)
 
 
 def _overlap(a: list[_Span], b: list[_Span]) -> bool:
@@ -627,7 +952,7 @@ def _maudsley(works: list[_Work], scope: _Scope, contents: JournalContents) -> M
     return Maudsley(score=score, band=band, missing=(), parts=tuple(parts))
 
 
-def _verdict(w: _Work, *, still_running: bool) -> TrialVerdict:
+def _verdict(w: _Work) -> TrialVerdict:
     return TrialVerdict(
         id=w.trial.id,
         drug=w.drug,
@@ -642,7 +967,7 @@ def _verdict(w: _Work, *, still_running: bool) -> TrialVerdict:
         caveats=tuple(w.caveats),
         augmentation=w.is_augmentation,
         custom=w.catalog_drug is None,
-        still_running=still_running,
+        still_running=w.still_running,
         failed=w.failed,
         first_day=w.first_day,
         last_day=w.last_day_inside,
@@ -713,8 +1038,26 @@ def assessment_to_json(a: Assessment) -> dict:
                 "failure_date": _day(t.failure_date) if t.failure_date else None,
                 "counts": t.counts,
                 "reasons": list(t.reasons),
+                "approximate": t.approximate,
+                "could_count": t.could_count,
+                "to_settle": list(t.to_settle),
             }
             for t in a.trials
         ],
         "caveats": list(a.caveats),
+        "possible_count": a.possible_count,
+        "threshold_possible": a.threshold_possible,
+        "threshold_date_approximate": a.threshold_date_approximate,
+        "therapies": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "name": p.name,
+                "start": date_text(p.start, p.start_precision),
+                "end": date_text(p.end, p.end_precision) if p.end is not None else None,
+                "sessions": p.sessions,
+                "outcome": p.outcome,
+            }
+            for p in a.therapies
+        ],
     }

@@ -15,11 +15,11 @@ REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "cases"
 CASE_NAMES = sorted(p.name[: -len(".expected.json")] for p in CASES.glob("*.expected.json"))
 
-# What `assess --json` prints (spec/journal-json.md), key for key.
+# What `assess --json` prints (spec/journal-json.md, with version 2's additions), key for key.
 TOP_KEYS = {"as_of", "settings", "episode", "maudsley", "failed_adequate_count", "threshold_met", "threshold_date",
-            "trials", "caveats"}
+            "trials", "caveats", "possible_count", "threshold_possible", "threshold_date_approximate", "therapies"}
 TRIAL_KEYS = {"id", "drug", "adequate", "longest_adequate_run_days", "adequacy_date", "outcome", "improvement_pct",
-              "failure_date", "counts", "reasons"}
+              "failure_date", "counts", "reasons", "approximate", "could_count", "to_settle"}
 TRIAL_FIELDS = ("drug", "adequate", "longest_adequate_run_days", "adequacy_date", "outcome", "improvement_pct",
                 "failure_date", "counts")
 

@@ -579,14 +579,30 @@ def test_the_same_drug_twice_counts_once():
 
 
 def test_the_earliest_failure_of_a_drug_is_the_one_that_counts():
-    # t1 starts first but the person rated it only on 04-20, after t2 (the same drug at a higher dose) had failed.
-    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], "2025-03-01", rating=rating("none", 0, "2025-04-20"))
-    t2 = trial("t2", "sertraline", [("2025-03-02", 150)], "2025-04-15", rating=rating("none", 0, "2025-04-15"))
+    # t1 starts first but the person judged it only on 04-20, after t2 (the same drug, taken alongside) had failed.
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], "2025-04-30", rating=rating("none", 0, "2025-04-20"))
+    t2 = trial("t2", "sertraline", [("2025-02-01", 150)], "2025-04-15", rating=rating("none", 0, "2025-04-15"))
     out = run([t1, t2])
-    # t1 fails 04-20, t2 (adequate 03-02 + 41 = 04-12) fails 04-15: t2 is the earlier failure.
+    # t1 fails 04-20, t2 (adequate 02-01 + 41 = 03-14) fails 04-15: t2 is the earlier failure.
     assert (verdict(out, "t1")["failure_date"], verdict(out, "t2")["failure_date"]) == ("2025-04-20", "2025-04-15")
     assert (verdict(out, "t1")["counts"], verdict(out, "t2")["counts"]) == (False, True)
     assert NOT_SAME_DRUG in verdict(out, "t1")["reasons"]
+
+
+def test_a_rating_written_down_after_the_trial_ended_dates_the_failure_to_its_last_day():
+    # Rules v2: a judgement written months later says how the trial went, not when it failed.
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], "2025-03-01", rating=rating("none", 0, "2025-09-20"))
+    out = run([t1], as_of="2025-10-01")
+    assert verdict(out, "t1")["failure_date"] == "2025-03-01"
+    assert not any("will move" in c for c in out["caveats"])
+
+
+def test_an_undated_rating_of_a_trial_still_running_says_its_date_will_move():
+    t1 = trial("t1", "sertraline", [("2025-01-10", 100)], None, rating=rating("none", 0, None))
+    out = run([t1], as_of="2025-04-01")
+    assert verdict(out, "t1")["failure_date"] == "2025-04-01"
+    assert any("will move" in c for c in out["caveats"])
+    assert any("still running" in c for c in out["caveats"])
 
 
 @pytest.mark.parametrize("pair", [("citalopram", "escitalopram"), ("venlafaxine", "desvenlafaxine")])
