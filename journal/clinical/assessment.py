@@ -70,6 +70,9 @@ class TrialVerdict:
     possible: TrialVerdict | None = None  # the long reading's verdict of an approximate trial
     partial_dates: bool = False  # a step start or the end entered as a month or a year
     source: str | None = None  # "memory" or "records", as the person said
+    rough_precision: str = "day"  # the coarsest precision of its partial start or end ("month", "year")
+    entered_start: str = ""  # the first step's start as entered, in words ("Mar 2019")
+    entered_end: str = ""  # the end as entered, in words; empty while it goes on
 
 
 @dataclass(frozen=True)
@@ -424,7 +427,7 @@ def _merge(
             verdict = _outside_verdict(lw)
         else:
             if could:
-                s.reasons.append("could count if the remembered details are confirmed: look up " + "; ".join(look))
+                s.reasons.append("could count if the remembered details are confirmed: look up " + _and(list(look)))
             if s.counts and e.trial.source == "memory":
                 s.caveats.append("from memory: confirm the details with pharmacy or clinic records")
             verdict = _verdict(s)
@@ -438,6 +441,9 @@ def _merge(
                 possible=possible,
                 partial_dates=e.dates_partial,
                 source=e.trial.source,
+                rough_precision=_rough_precision(e.trial),
+                entered_start=date_words(e.trial.doses[0].start, e.trial.doses[0].start_precision) if e.trial.doses else "",
+                entered_end=date_words(e.trial.end, e.trial.end_precision),
             )
         )
     return _assessment(short, long, verdicts, contents, settings, as_of)
@@ -531,44 +537,47 @@ def _to_settle(e: _Entered, lw: _Work, short: _Reading, long: _Reading, contents
 
 
 def _look_up_words(e: _Entered, lw: _Work, settle: tuple[str, ...], contents: JournalContents, settings: Settings) -> tuple[str, ...]:
-    """What to look up in plain words, each with what would make the trial adequate."""
+    """What to look up in plain words ("the dose (50 mg/day or more would count)", "the month it ended")."""
     trial = e.trial
-    minimum = f"{_mg(lw.minimum)} mg/day or more would be adequate" if lw.minimum is not None else ""
-    length = f"{settings.adequate_weeks} weeks or more at an adequate dose would be adequate"
+    would = f" ({_mg(lw.minimum)} mg/day or more would count)" if lw.minimum is not None else ""
     words: list[str] = []
+    partners: dict[str, Trial] = {}
     by_id = {t.id: t for t in contents.trials}
     for path in settle:
         if path.startswith("trials["):
-            other_id, field_path = path[len("trials[") :].split("].", 1)
-            other = by_id[other_id]
-            words.append(
-                f"when {other.drug} {'ended' if field_path == 'end' else 'started'} ({_path_date(other, field_path)}), "
-                "to see whether this add-on was taken with it"
-            )
-            continue
-        if path == "end":
-            words.append(f"the {_finer(trial.end_precision)} it ended (entered as {_path_date(trial, path)}; {length})")
-            continue
-        index = int(path[len("doses[") : path.index("]")])
-        step = trial.doses[index]
-        if path.endswith("mg_per_day"):
-            words.append(f"the dose from {date_words(step.start, step.start_precision)}" + (f": {minimum}" if minimum else ""))
-        elif index == 0:
-            words.append(f"the {_finer(step.start_precision)} it started (entered as {_path_date(trial, path)}; {length})")
+            other = by_id[path[len("trials[") :].split("]", 1)[0]]
+            partners[other.id] = other
+        elif path == "end":
+            words.append(f"the {_finer(trial.end_precision)} it ended")
         else:
-            words.append(f"the {_finer(step.start_precision)} the dose changed (entered as {_path_date(trial, path)})")
+            index = int(path[len("doses[") : path.index("]")])
+            step = trial.doses[index]
+            if path.endswith("mg_per_day"):
+                words.append("the dose" + would if index == 0 else f"the dose from {date_words(step.start, step.start_precision)}{would}")
+            elif index == 0:
+                words.append(f"the {_finer(step.start_precision)} it started")
+            else:
+                words.append(f"the {_finer(step.start_precision)} the dose changed")
+    if any(not p.endswith("mg_per_day") and not p.startswith("trials[") for p in settle):
+        words.append(f"{settings.adequate_weeks} weeks or more at an adequate dose would count")
+    for other in partners.values():
+        words.append(f"when {other.drug} started and ended (to see whether this add-on was taken with it)")
     return tuple(words)
 
 
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _finer(precision: str) -> str:
-    return "month and day" if precision == "year" else "day"
+    return "month" if precision == "year" else "day"
 
 
-def _path_date(trial: Trial, path: str) -> str:
-    if path == "end":
-        return date_words(trial.end, trial.end_precision)
-    step = trial.doses[int(path[len("doses[") : path.index("]")])]
-    return date_words(step.start, step.start_precision)
+def _rough_precision(trial: Trial) -> str:
+    rough = {s.start_precision for s in trial.doses} | ({trial.end_precision} if trial.end is not None else set())
+    return "year" if "year" in rough else "month" if "month" in rough else "day"
 
 
 def _is_antidepressant(w: _Work) -> bool:

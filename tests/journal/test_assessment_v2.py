@@ -72,7 +72,8 @@ def test_a_trial_remembered_only_by_its_year_is_certain_in_neither_way_and_could
     assert any("2 trials have" not in c and "1 trial has remembered (approximate) details; 1 of them could count" in c
                for c in out["caveats"])
     # The plain words name the dose with the minimum that would make it adequate.
-    assert any("the dose from 2019: 50 mg/day or more would be adequate" in w for w in a.trials[0].look_up)
+    assert a.trials[0].look_up == ("the month it started", "the dose (50 mg/day or more would count)", "the month it ended",
+                                   "6 weeks or more at an adequate dose would count")
 
 
 def test_an_exact_trial_is_not_approximate_and_reads_the_same_both_ways():
