@@ -796,11 +796,15 @@ def _sessions(b: _BundleBuilder) -> None:
 def fhir_bundle(contents: JournalContents, *, timestamp: datetime | None = None) -> dict[str, Any]:
     """The journal as a FHIR R4 Bundle of type "collection" (a plain JSON-ready dict).
 
-    Patient (the display name only when one is set), a MedicationStatement per dose step,
-    an Observation per scale score (LOINC for PHQ-9 and GAD-7, with a panel Observation
-    holding the item answers; a local code system for the other scales), per daily check-in
-    and per lab; a Condition per condition; a Procedure per session. Notes are not exported:
-    they are the person's own questions, not clinical data.
+    Patient (the display name only when one is set), a MedicationStatement per dose step
+    (dates as entered, a year or a month as a FHIR partial date; a dose not remembered has no
+    doseAndRate), a Procedure per psychotherapy course (named in text only), an Observation
+    per scale score (LOINC for PHQ-9 and GAD-7, with a panel Observation holding the item
+    answers; a local code system for the other scales), per daily check-in and per lab; a
+    Condition per condition; a Procedure per session, with its blood pressure readings and
+    lowest oxygen saturation as vital-signs Observations (scales.md's LOINC codes) and its
+    self-ratings in one more. Notes are not exported: they are the person's own questions,
+    not clinical data. Episodes are not exported either.
     """
     b = _BundleBuilder(contents)
     b.entries.append({"fullUrl": b.patient_ref, "resource": _patient(contents)})
