@@ -10,12 +10,17 @@ import uuid
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from datetime import time as TimeOfDay
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.clinical.catalog import load_catalog
 from journal.files.atomic import atomic_directory, atomic_write
-from journal.records import DAILY_FIELDS, JournalContents, Trial
+from journal.records import DAILY_FIELDS, JournalContents, Origin, Rating, Session, Therapy, Trial, date_text
+from journal.words import RATING, STOP_REASON, words_for
+
+if TYPE_CHECKING:
+    from journal.clinical.scales import ExportCode
 
 __all__ = [
     "CSV_TABLES",
@@ -41,8 +46,16 @@ Trial Journal: spreadsheet export
 
 One CSV file per kind of record, each with a header row. Files are UTF-8 with a byte-order
 mark so spreadsheet programs show accents and other letters correctly. Dates are
-YYYY-MM-DD; session times are ISO 8601 with their UTC offset. Doses are milligrams per day.
-Empty cells mean "not recorded".
+YYYY-MM-DD; a date entered as a month or a year (a trial's start or end, a dose step's start,
+an episode's, a psychotherapy course's, a condition's "since") is written as entered:
+YYYY-MM or YYYY. Session times are ISO 8601 with their UTC offset; a score's or check-in's
+time is the local time of day, HH:MM. Doses are milligrams per day; an empty dose means the
+dose is not remembered. Empty cells mean "not recorded".
+
+A dose step ends the day before the next step starts; when the next step's start was entered
+as a month or a year, the step's end is that month or year (the dose changed during it).
+source is where a trial's or course's details come from (memory or records); origin_app and
+origin_raw name the app a record was imported from and its original values.
 
 Safety: a text cell that begins with =, +, -, @, a tab or a carriage return has a single
 quote (') put in front of it, so a spreadsheet shows it as text and never runs it as a
@@ -53,11 +66,14 @@ Files:
   trials.csv        medication trials (one row per trial)
   dose_steps.csv    each trial's dose steps; trial_id links to trials.csv
   side_effects.csv  each trial's side effects; trial_id links to trials.csv
+  therapies.csv     psychotherapy courses (listed beside the trials, never counted)
   scores.csv        rating-scale scores; PHQ-9 and GAD-7 answers in item_1 .. item_9
   checkins.csv      daily check-ins (0-10 ratings)
   labs.csv          laboratory results
   conditions.csv    other conditions and how far they have been looked into
-  sessions.csv      esketamine, ketamine, ECT and rTMS sessions
+  sessions.csv      esketamine, ketamine, ECT and rTMS sessions; bp_40min is the blood
+                    pressure about 40 minutes after the dose, spo2_min the lowest pulse
+                    oximetry reading (%)
   notes.csv         notes and questions
   entries_by.csv    records entered by someone else (caregiver mode); record_id links to
                     the id column of the other files
@@ -84,10 +100,29 @@ def _cell(value: Any) -> str:
     return text
 
 
-def _step_ends(trial: Trial) -> list[date | None]:
-    """The last day of each dose step: the day before the next step, or the trial's end."""
-    ends: list[date | None] = [nxt.start - timedelta(days=1) for nxt in trial.doses[1:]]
-    ends.append(trial.end)
+# A date as entered: the earliest day and how precisely it was given (records.date_text).
+_Partial = tuple[date, str]
+
+
+def _text(partial: _Partial | None) -> str | None:
+    """A partial date as the person entered it: "2019-03-14", "2019-03" or "2019"."""
+    return date_text(*partial) if partial else None
+
+
+def _step_ends(trial: Trial) -> list[_Partial | None]:
+    """The last day of each dose step, as precisely as the journal knows it.
+
+    A step ends the day before the next one starts. When the next start was entered as a month
+    or a year, the dose changed some time in that month or year, so the step's end is that month
+    or year (a day before it would claim a precision nobody entered). The last step ends with the trial.
+    """
+    ends: list[_Partial | None] = []
+    for nxt in trial.doses[1:]:
+        if nxt.start_precision == "day":
+            ends.append((nxt.start - timedelta(days=1), "day"))
+        else:
+            ends.append((nxt.start, nxt.start_precision))
+    ends.append((trial.end, trial.end_precision) if trial.end is not None else None)
     return ends
 
 
@@ -95,26 +130,36 @@ def _bp(reading: tuple[int, int] | None) -> tuple[int | None, int | None]:
     return (reading[0], reading[1]) if reading else (None, None)
 
 
-def csv_tables(contents: JournalContents) -> dict[str, tuple[Sequence[str], list[Sequence[Any]]]]:
-    """Every CSV table as (header, rows), in file order; values not yet turned into text."""
-    max_items = 9  # PHQ-9 has the most items of the questionnaires the journal records
-    tables: dict[str, tuple[Sequence[str], list[Sequence[Any]]]] = {}
-    tables["episodes"] = (
-        ("id", "start", "end", "severity", "note"),
-        [(e.id, e.start, e.end, e.severity, e.note) for e in contents.episodes],
-    )
+def _hhmm(at: TimeOfDay | None) -> str | None:
+    return at.strftime("%H:%M") if at is not None else None
+
+
+def _origin(origin: Origin | None) -> tuple[str | None, str | None]:
+    return (origin.app, origin.raw) if origin else (None, None)
+
+
+def _rating(rating: Rating | None) -> tuple[Any, Any, Any]:
+    return (rating.response, rating.improvement_pct, rating.date) if rating else (None, None, None)
+
+
+_Tables = dict[str, tuple[Sequence[str], list[Sequence[Any]]]]
+_RATING_COLUMNS = ("rating_response", "rating_improvement_pct", "rating_date")
+_ORIGIN_COLUMNS = ("origin_app", "origin_raw")
+
+
+def _trial_tables(contents: JournalContents, tables: _Tables) -> None:
+    # Columns an earlier export had keep their places; version 2's come after them.
     tables["trials"] = (
         (
             "id", "drug", "augmentation", "min_adequate_mg", "start", "end", "stop_reason", "adherence",
-            "rating_response", "rating_improvement_pct", "rating_date", "note",
+            *_RATING_COLUMNS, "note", "source", *_ORIGIN_COLUMNS,
         ),
         [
             (
-                t.id, t.drug, t.augmentation, t.min_adequate_mg, t.start, t.end, t.stop_reason, t.adherence,
-                t.rating.response if t.rating else None,
-                t.rating.improvement_pct if t.rating else None,
-                t.rating.date if t.rating else None,
-                t.note,
+                t.id, t.drug, t.augmentation, t.min_adequate_mg,
+                _text((t.doses[0].start, t.doses[0].start_precision)) if t.doses else None,
+                _text((t.end, t.end_precision) if t.end else None),
+                t.stop_reason, t.adherence, *_rating(t.rating), t.note, t.source, *_origin(t.origin),
             )
             for t in contents.trials
         ],
@@ -122,7 +167,7 @@ def csv_tables(contents: JournalContents) -> dict[str, tuple[Sequence[str], list
     tables["dose_steps"] = (
         ("trial_id", "step", "start", "end", "mg_per_day"),
         [
-            (t.id, n, step.start, end, step.mg_per_day)
+            (t.id, n, _text((step.start, step.start_precision)), _text(end), step.mg_per_day)
             for t in contents.trials
             for n, (step, end) in enumerate(zip(t.doses, _step_ends(t), strict=False), start=1)
         ],
@@ -131,47 +176,84 @@ def csv_tables(contents: JournalContents) -> dict[str, tuple[Sequence[str], list
         ("trial_id", "name", "severity", "start", "end"),
         [(t.id, s.name, s.severity, s.start, s.end) for t in contents.trials for s in t.side_effects],
     )
+
+
+def _rating_tables(contents: JournalContents, tables: _Tables) -> None:
+    max_items = 9  # PHQ-9 has the most items of the questionnaires the journal records
     tables["scores"] = (
-        ("id", "date", "scale", "total", *(f"item_{i}" for i in range(1, max_items + 1)), "difficulty"),
+        ("id", "date", "scale", "total", *(f"item_{i}" for i in range(1, max_items + 1)), "difficulty", "time", *_ORIGIN_COLUMNS),
         [
             (
                 s.id, s.date, s.scale, s.total,
                 *((list(s.items or ()) + [None] * max_items)[:max_items]),
-                s.difficulty,
+                s.difficulty, _hhmm(s.time), *_origin(s.origin),
             )
             for s in contents.scores
         ],
     )
     tables["checkins"] = (
-        ("id", "date", *DAILY_FIELDS, "hours_slept", "note"),
-        [(c.id, c.date, *(getattr(c, f) for f in DAILY_FIELDS), c.hours_slept, c.note) for c in contents.checkins],
+        ("id", "date", *DAILY_FIELDS, "hours_slept", "note", "time", *_ORIGIN_COLUMNS),
+        [
+            (c.id, c.date, *(getattr(c, f) for f in DAILY_FIELDS), c.hours_slept, c.note, _hhmm(c.time), *_origin(c.origin))
+            for c in contents.checkins
+        ],
     )
-    tables["labs"] = (
-        ("id", "date", "test", "value", "unit", "note"),
-        [(lab.id, lab.date, lab.test, lab.value, lab.unit, lab.note) for lab in contents.labs],
-    )
-    tables["conditions"] = (
-        ("id", "name", "status", "since", "note"),
-        [(c.id, c.name, c.status, c.since, c.note) for c in contents.conditions],
-    )
+
+
+def _session_table(contents: JournalContents, tables: _Tables) -> None:
     tables["sessions"] = (
         (
             "id", "datetime", "treatment", "dose_mg", "number_in_course",
             "bp_before_systolic", "bp_before_diastolic", "bp_after_systolic", "bp_after_diastolic",
             "dissociation", "sedation", "nausea", "transport_arranged", "note",
+            "phase", "bp_40min_systolic", "bp_40min_diastolic", "spo2_min", "monitored_minutes", "ready_to_leave",
         ),
         [
             (
                 s.id, s.datetime, s.treatment, s.dose_mg, s.number_in_course,
                 *_bp(s.bp_before), *_bp(s.bp_after),
                 s.dissociation, s.sedation, s.nausea, s.transport_arranged, s.note,
+                s.phase, *_bp(s.bp_40min), s.spo2_min, s.monitored_minutes, s.ready_to_leave,
             )
             for s in contents.sessions
         ],
     )
+
+
+def csv_tables(contents: JournalContents) -> _Tables:
+    """Every CSV table as (header, rows), in file order; values not yet turned into text."""
+    tables: _Tables = {}
+    tables["episodes"] = (
+        ("id", "start", "end", "severity", "note"),
+        [
+            (e.id, _text((e.start, e.start_precision)), _text((e.end, e.end_precision) if e.end else None), e.severity, e.note)
+            for e in contents.episodes
+        ],
+    )
+    _trial_tables(contents, tables)
+    tables["therapies"] = (
+        ("id", "kind", "name", "start", "end", "sessions", "stop_reason", *_RATING_COLUMNS, "source", "note", *_ORIGIN_COLUMNS),
+        [
+            (
+                p.id, p.kind, p.name, _text((p.start, p.start_precision)), _text((p.end, p.end_precision) if p.end else None),
+                p.sessions, p.stop_reason, *_rating(p.rating), p.source, p.note, *_origin(p.origin),
+            )
+            for p in contents.therapies
+        ],
+    )
+    _rating_tables(contents, tables)
+    tables["labs"] = (
+        ("id", "date", "test", "value", "unit", "note"),
+        [(lab.id, lab.date, lab.test, lab.value, lab.unit, lab.note) for lab in contents.labs],
+    )
+    tables["conditions"] = (
+        ("id", "name", "status", "since", "note"),
+        [(c.id, c.name, c.status, _text((c.since, c.since_precision) if c.since else None), c.note) for c in contents.conditions],
+    )
+    _session_table(contents, tables)
     tables["notes"] = (
-        ("id", "date", "text", "for_appointment"),
-        [(n.id, n.date, n.text, n.for_appointment) for n in contents.notes],
+        ("id", "date", "text", "for_appointment", *_ORIGIN_COLUMNS),
+        [(n.id, n.date, n.text, n.for_appointment, *_origin(n.origin)) for n in contents.notes],
     )
     tables["entries_by"] = (
         ("record_id", "author"),
@@ -301,6 +383,43 @@ def _patient(contents: JournalContents) -> dict[str, Any]:
     return patient
 
 
+def _period(start: _Partial, end: _Partial | None) -> dict[str, str]:
+    """A FHIR Period with dates as entered: FHIR's dateTime takes YYYY and YYYY-MM as they are."""
+    period = {"start": date_text(*start)}
+    if end is not None:
+        period["end"] = date_text(*end)
+    return period
+
+
+_SOURCE_WORDS = {"memory": "from memory", "records": "from records"}
+
+
+def _origin_note(origin: Origin | None) -> list[dict[str, str]]:
+    if origin is None:
+        return []
+    return [{"text": f"Imported from {origin.app}: {origin.raw}" if origin.raw else f"Imported from {origin.app}."}]
+
+
+def _source_note(source: str | None, what: str) -> list[dict[str, str]]:
+    if source is None:
+        return []
+    return [{"text": f"The details of this {what} are {_SOURCE_WORDS.get(source, source)}."}]
+
+
+def _dosage(trial: Trial, mg_per_day: float | None) -> dict[str, Any]:
+    add_on = " (add-on treatment)" if trial.augmentation else ""
+    if mg_per_day is None:
+        # The dose is not remembered: the statement says so and carries no dose at all.
+        return {"text": "Dose not remembered" + add_on}
+    mg = _num(mg_per_day)
+    return {
+        "text": f"{mg:g} mg per day" + add_on,
+        # A daily total, not a single dose: rate is the honest field, since
+        # the journal does not know how the day's dose was split.
+        "doseAndRate": [{"rateQuantity": {"value": mg, "unit": "mg/d", "system": UCUM, "code": "mg/d"}}],
+    }
+
+
 def _medication_statements(b: _BundleBuilder) -> None:
     catalog = load_catalog()
     for trial in b.contents.trials:
@@ -308,27 +427,14 @@ def _medication_statements(b: _BundleBuilder) -> None:
         ends = _step_ends(trial)
         last = len(trial.doses)
         for n, (step, end) in enumerate(zip(trial.doses, ends, strict=False), start=1):
-            mg = _num(step.mg_per_day)
-            period: dict[str, str] = {"start": step.start.isoformat()}
-            if end is not None:
-                period["end"] = end.isoformat()
             statement: dict[str, Any] = {
                 "resourceType": "MedicationStatement",
                 "identifier": [{"system": LOCAL_RECORD_SYSTEM, "value": f"trial/{trial.id}/dose/{n}"}],
                 "status": "completed" if end is not None else "active",
                 "medicationCodeableConcept": {"text": generic},
                 "subject": {"reference": b.patient_ref},
-                "effectivePeriod": period,
-                "dosage": [
-                    {
-                        "text": f"{mg:g} mg per day" + (" (add-on treatment)" if trial.augmentation else ""),
-                        # A daily total, not a single dose: rate is the honest field, since
-                        # the journal does not know how the day's dose was split.
-                        "doseAndRate": [
-                            {"rateQuantity": {"value": mg, "unit": "mg/d", "system": UCUM, "code": "mg/d"}}
-                        ],
-                    }
-                ],
+                "effectivePeriod": _period((step.start, step.start_precision), end),
+                "dosage": [_dosage(trial, step.mg_per_day)],
             }
             if n == last and trial.stop_reason:
                 statement["statusReason"] = [{"text": "Stopped: " + trial.stop_reason.replace("_", " ")}]
@@ -342,9 +448,62 @@ def _medication_statements(b: _BundleBuilder) -> None:
             if n == 1 and trial.side_effects:
                 names = ", ".join(s.name for s in trial.side_effects)
                 notes.append({"text": f"Side effects: {names}."})
+            if n == 1:
+                notes += _source_note(trial.source, "trial") + _origin_note(trial.origin)
             if notes:
                 statement["note"] = notes
             b.add("dose", f"{trial.id}/{n}", statement)
+
+
+# The kinds of psychotherapy course, as the export names them; no code system is checked in for
+# them (../shared/clinical), so a course goes out as text only, never with a made-up code.
+_THERAPY_WORDS = {
+    "cbt": "cognitive behavioural therapy",
+    "behavioural_activation": "behavioural activation",
+    "ipt": "interpersonal psychotherapy",
+    "mbct": "mindfulness-based cognitive therapy",
+    "psychodynamic": "psychodynamic psychotherapy",
+    "dbt": "dialectical behaviour therapy",
+    "emdr": "eye movement desensitisation and reprocessing (EMDR)",
+    "other": "psychotherapy",
+}
+
+
+def _therapy_name(therapy: Therapy) -> str:
+    words = _THERAPY_WORDS.get(therapy.kind, therapy.kind.replace("_", " "))
+    name = therapy.name.strip()
+    if therapy.kind == "other" and name:
+        return name
+    return f"{words} ({name})" if name and name.casefold() != words.casefold() else words
+
+
+def _therapies(b: _BundleBuilder) -> None:
+    # A course of psychotherapy is something done with the person over a period: a Procedure.
+    for p in b.contents.therapies:
+        procedure: dict[str, Any] = {
+            "resourceType": "Procedure",
+            "status": "in-progress" if p.end is None else "completed",
+            "category": {"text": "psychotherapy"},
+            "code": {"text": _therapy_name(p)},
+            "subject": {"reference": b.patient_ref},
+            "performedPeriod": _period((p.start, p.start_precision), (p.end, p.end_precision) if p.end else None),
+        }
+        if p.rating:
+            r = p.rating
+            pct = f", {r.improvement_pct:g}% better" if r.improvement_pct is not None else ""
+            when = f" (rated {r.date.isoformat()})" if r.date else ""
+            procedure["outcome"] = {"text": f"Own rating of the course: {words_for(RATING, r.response)}{pct}{when}."}
+        notes: list[dict[str, str]] = []
+        if p.sessions is not None:
+            notes.append({"text": f"{p.sessions} session{'' if p.sessions == 1 else 's'}."})
+        if p.stop_reason:
+            notes.append({"text": f"Reason for stopping: {words_for(STOP_REASON, p.stop_reason)}."})
+        if p.note:
+            notes.append({"text": p.note})
+        notes += _source_note(p.source, "course") + _origin_note(p.origin)
+        if notes:
+            procedure["note"] = notes
+        b.add("therapy", p.id, procedure)
 
 
 def _scale_code(scale: str, what: str) -> dict[str, Any]:
@@ -358,6 +517,14 @@ def _scale_code(scale: str, what: str) -> dict[str, Any]:
         return {"coding": [{"system": LOINC, "code": code, "display": label}], "text": label}
     return {"coding": [{"system": LOCAL_SCALE_SYSTEM, "code": scale, "display": f"{scale} total score"}],
             "text": f"{scale} total score"}
+
+
+def _time_note(at: TimeOfDay | None) -> list[dict[str, str]]:
+    # The journal keeps a score's or check-in's time as a local time of day with no UTC offset,
+    # and FHIR's dateTime takes hours and minutes only with an offset; guessing one (the
+    # exporting computer's zone) would be wrong after travel or a clock change, so
+    # effectiveDateTime stays the date and the time is said in words.
+    return [{"text": f"Recorded at {at.strftime('%H:%M')} (local time)."}] if at is not None else []
 
 
 def _observations(b: _BundleBuilder) -> None:
@@ -375,6 +542,9 @@ def _observations(b: _BundleBuilder) -> None:
             "effectiveDateTime": score.date.isoformat(),
             "valueInteger": score.total,
         }
+        notes = _time_note(score.time) + _origin_note(score.origin)
+        if notes:
+            total["note"] = notes
         if score.items and score.scale in ("PHQ-9", "GAD-7"):
             scale = get_scale(score.scale)
             panel_url = "urn:uuid:" + _uuid("score-panel", score.id)
@@ -407,11 +577,15 @@ def _observations(b: _BundleBuilder) -> None:
                     "effectiveDateTime": score.date.isoformat(),
                     "hasMember": [{"reference": total_url}],
                     "component": components,
+                    **({"note": _time_note(score.time)} if score.time else {}),
                 },
             )
         else:
             b.add("score", score.id, total)
 
+
+def _checkins_and_labs(b: _BundleBuilder) -> None:
+    survey = [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}]
     for c in b.contents.checkins:
         components = [
             {
@@ -437,8 +611,9 @@ def _observations(b: _BundleBuilder) -> None:
             "effectiveDateTime": c.date.isoformat(),
             "component": components,
         }
-        if c.note:
-            obs["note"] = [{"text": c.note}]
+        notes = ([{"text": c.note}] if c.note else []) + _time_note(c.time) + _origin_note(c.origin)
+        if notes:
+            obs["note"] = notes
         b.add("checkin", c.id, obs)
 
     laboratory = [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "laboratory", "display": "Laboratory"}]}]
@@ -472,7 +647,8 @@ def _conditions(b: _BundleBuilder) -> None:
             code = _VERIFICATION[c.status]
             condition["verificationStatus"] = {"coding": [{"system": CONDITION_VERIFICATION, "code": code}]}
         if c.since:
-            condition["onsetDateTime"] = c.since.isoformat()
+            # As entered: FHIR's dateTime takes a year or a month as a partial date.
+            condition["onsetDateTime"] = date_text(c.since, c.since_precision)
         notes = []
         if c.status:
             notes.append({"text": f"Status in the journal: {c.status}."})
@@ -483,9 +659,95 @@ def _conditions(b: _BundleBuilder) -> None:
         b.add("condition", c.id, condition)
 
 
+_VITAL_SIGNS = [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "vital-signs", "display": "Vital Signs"}]}]
+# A session's blood pressure readings: (field, when it was taken, in words).
+_BP_READINGS = (("bp_before", "before the dose"), ("bp_40min", "about 40 minutes after the dose"), ("bp_after", "after the dose"))
+
+
+def _vital_code(key: str) -> ExportCode | None:
+    """The LOINC codes scales.md gives a vital sign for exports, or None when it gives none."""
+    from journal.clinical.scales import VITAL_SIGNS
+
+    return next((v.code for v in VITAL_SIGNS if v.key == key and v.code.loinc), None)
+
+
+def _session_notes(s: Session, *, bp_as_text: bool, spo2_as_text: bool) -> list[dict[str, str]]:
+    # Phase, minutes watched and being judged ready to leave have no element of their own on a
+    # Procedure (an extension would need a definition nobody else reads), so they are said in words;
+    # so is a vital sign scales.md gives no LOINC code for.
+    notes = []
+    if s.phase:
+        notes.append({"text": f"Phase of the course: {s.phase}."})
+    if s.number_in_course is not None:
+        notes.append({"text": f"Session {s.number_in_course} of the course."})
+    if s.monitored_minutes is not None:
+        notes.append({"text": f"Monitored for {s.monitored_minutes} minutes after the dose."})
+    for field, when in _BP_READINGS if bp_as_text else ():
+        if getattr(s, field):
+            notes.append({"text": "Blood pressure {} {}/{} mmHg.".format(when, *getattr(s, field))})
+    if spo2_as_text and s.spo2_min is not None:
+        notes.append({"text": f"Lowest oxygen saturation (pulse oximetry): {_num(s.spo2_min):g} %."})
+    if s.ready_to_leave:
+        notes.append({"text": "The clinic judged the person ready to leave."})
+    if s.transport_arranged:
+        notes.append({"text": "Transport home was arranged."})
+    if s.note:
+        notes.append({"text": s.note})
+    return notes
+
+
+def _vital_observation(b: _BundleBuilder, s: Session, url: str, what: str, code: dict[str, Any], value: dict[str, Any]) -> None:
+    """An Observation in FHIR R4's vital-signs form, part of the session's Procedure."""
+    b.add(
+        f"session-{what}",
+        s.id,
+        {
+            "resourceType": "Observation",
+            "identifier": [{"system": LOCAL_RECORD_SYSTEM, "value": f"session/{s.id}/{what}"}],
+            "status": "final",
+            "category": _VITAL_SIGNS,
+            "code": code,
+            "subject": {"reference": b.patient_ref},
+            "partOf": [{"reference": url}],
+            # The session's own time: the journal does not keep the minute each reading was taken.
+            "effectiveDateTime": s.datetime.isoformat(),
+            **value,
+        },
+    )
+
+
+def _session_vitals(b: _BundleBuilder, s: Session, url: str, pressure: ExportCode | None, oximetry: ExportCode | None) -> None:
+    parts: dict[str, Any] = {**dict(pressure.components), "panel": pressure.loinc} if pressure else {}
+    for field, when in _BP_READINGS if pressure else ():
+        reading = getattr(s, field)
+        if not reading:
+            continue
+        code = {"coding": [{"system": LOINC, "code": c} for c in parts["panel"]], "text": f"Blood pressure {when}"}
+        components = [
+            {
+                "code": {"coding": [{"system": LOINC, "code": parts[part]}], "text": f"{part} blood pressure"},
+                "valueQuantity": {"value": value, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"},
+            }
+            for part, value in zip(("systolic", "diastolic"), reading, strict=True)
+        ]
+        _vital_observation(b, s, url, field, code, {"component": components})
+    if oximetry is not None and s.spo2_min is not None:
+        code = {
+            "coding": [{"system": LOINC, "code": c} for c in oximetry.loinc],
+            "text": "Lowest oxygen saturation by pulse oximetry while monitored",
+        }
+        value = {"valueQuantity": {"value": _num(s.spo2_min), "unit": "%", "system": UCUM, "code": "%"}}
+        _vital_observation(b, s, url, "spo2_min", code, value)
+
+
 def _sessions(b: _BundleBuilder) -> None:
-    # A session is something done to the person on a date, so a Procedure; its measurements
-    # (blood pressure, self-ratings) go in an Observation that is part of it.
+    # A session is something done to the person on a date, so a Procedure; its blood pressure
+    # and oxygen saturation go out as vital-signs Observations with the LOINC codes of scales.md,
+    # its self-ratings in one Observation with local codes, all part of it.
+    pressure = _vital_code("blood_pressure")
+    oximetry = _vital_code("oxygen_saturation")
+    if pressure is not None and not {"systolic", "diastolic"} <= set(dict(pressure.components)):
+        pressure = None
     for s in b.contents.sessions:
         words = _TREATMENT_WORDS.get(s.treatment, s.treatment)
         procedure: dict[str, Any] = {
@@ -498,30 +760,13 @@ def _sessions(b: _BundleBuilder) -> None:
         if s.dose_mg is not None and s.treatment in ("esketamine", "ketamine_iv"):
             drug = "esketamine" if s.treatment == "esketamine" else "ketamine"
             procedure["usedCode"] = [{"text": f"{drug} {_num(s.dose_mg):g} mg"}]
-        notes = []
-        if s.number_in_course is not None:
-            notes.append({"text": f"Session {s.number_in_course} of the course."})
-        if s.transport_arranged:
-            notes.append({"text": "Transport home was arranged."})
-        if s.note:
-            notes.append({"text": s.note})
+        notes = _session_notes(s, bp_as_text=pressure is None, spo2_as_text=oximetry is None)
         if notes:
             procedure["note"] = notes
         url = b.add("session", s.id, procedure)
+        _session_vitals(b, s, url, pressure, oximetry)
 
         components: list[dict[str, Any]] = []
-        for label, reading in (("before", s.bp_before), ("after", s.bp_after)):
-            if reading:
-                for part, value in zip(("systolic", "diastolic"), reading, strict=False):
-                    components.append(
-                        {
-                            "code": {
-                                "coding": [{"system": LOCAL_SESSION_SYSTEM, "code": f"bp_{label}_{part}"}],
-                                "text": f"{part} blood pressure {label} the dose",
-                            },
-                            "valueQuantity": {"value": value, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"},
-                        }
-                    )
         for rating in ("dissociation", "sedation", "nausea"):
             value = getattr(s, rating)
             if value is not None:
@@ -539,7 +784,7 @@ def _sessions(b: _BundleBuilder) -> None:
                     "resourceType": "Observation",
                     "identifier": [{"system": LOCAL_RECORD_SYSTEM, "value": f"session/{s.id}/measures"}],
                     "status": "final",
-                    "code": {"coding": [{"system": LOCAL_SESSION_SYSTEM, "code": "measures"}], "text": f"{words}: measurements"},
+                    "code": {"coding": [{"system": LOCAL_SESSION_SYSTEM, "code": "measures"}], "text": f"{words}: self-ratings"},
                     "subject": {"reference": b.patient_ref},
                     "partOf": [{"reference": url}],
                     "effectiveDateTime": s.datetime.isoformat(),
@@ -551,16 +796,22 @@ def _sessions(b: _BundleBuilder) -> None:
 def fhir_bundle(contents: JournalContents, *, timestamp: datetime | None = None) -> dict[str, Any]:
     """The journal as a FHIR R4 Bundle of type "collection" (a plain JSON-ready dict).
 
-    Patient (the display name only when one is set), a MedicationStatement per dose step,
-    an Observation per scale score (LOINC for PHQ-9 and GAD-7, with a panel Observation
-    holding the item answers; a local code system for the other scales), per daily check-in
-    and per lab; a Condition per condition; a Procedure per session. Notes are not exported:
-    they are the person's own questions, not clinical data.
+    Patient (the display name only when one is set), a MedicationStatement per dose step
+    (dates as entered, a year or a month as a FHIR partial date; a dose not remembered has no
+    doseAndRate), a Procedure per psychotherapy course (named in text only), an Observation
+    per scale score (LOINC for PHQ-9 and GAD-7, with a panel Observation holding the item
+    answers; a local code system for the other scales), per daily check-in and per lab; a
+    Condition per condition; a Procedure per session, with its blood pressure readings and
+    lowest oxygen saturation as vital-signs Observations (scales.md's LOINC codes) and its
+    self-ratings in one more. Notes are not exported: they are the person's own questions,
+    not clinical data. Episodes are not exported either.
     """
     b = _BundleBuilder(contents)
     b.entries.append({"fullUrl": b.patient_ref, "resource": _patient(contents)})
     _medication_statements(b)
+    _therapies(b)
     _observations(b)
+    _checkins_and_labs(b)
     _conditions(b)
     _sessions(b)
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection"}

@@ -22,7 +22,13 @@ PHQ9_TOTAL, PHQ9_PANEL = "44261-6", "44249-1"
 PHQ9_ITEM_CODES = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"]
 GAD7_TOTAL, GAD7_PANEL = "70274-6", "69737-5"
 GAD7_ITEM_CODES = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
-LOINC_FROM_SCALES_MD = {PHQ9_TOTAL, PHQ9_PANEL, GAD7_TOTAL, GAD7_PANEL, "69722-7", *PHQ9_ITEM_CODES, *GAD7_ITEM_CODES}
+# scales.md's "Codes for exports": the blood pressure panel and its components, pulse oximetry.
+BP_PANEL, BP_SYSTOLIC, BP_DIASTOLIC = "85354-9", "8480-6", "8462-4"
+SPO2_CODES = ["59408-5", "2708-6"]
+LOINC_FROM_SCALES_MD = {
+    PHQ9_TOTAL, PHQ9_PANEL, GAD7_TOTAL, GAD7_PANEL, "69722-7", *PHQ9_ITEM_CODES, *GAD7_ITEM_CODES,
+    BP_PANEL, BP_SYSTOLIC, BP_DIASTOLIC, *SPO2_CODES,
+}
 
 
 def _read_zip_csv(path, name):
@@ -40,7 +46,7 @@ def test_zip_holds_one_csv_per_record_kind_and_a_readme(tmp_path):
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
     expected = {
-        "episodes", "trials", "dose_steps", "side_effects", "scores", "checkins",
+        "episodes", "trials", "dose_steps", "side_effects", "therapies", "scores", "checkins",
         "labs", "conditions", "sessions", "notes", "entries_by",
     }
     assert set(CSV_TABLES) == expected
@@ -243,8 +249,17 @@ def test_labs_conditions_sessions_and_caregiver_entries():
     assert session["usedCode"] == [{"text": "esketamine 56 mg"}]
     assert {"text": "Entered by caregiver (Marta)."} in session["note"]
     measures = by_id["session/k1/measures"]
-    values = {c["code"]["coding"][0]["code"]: c.get("valueInteger", c.get("valueQuantity")) for c in measures["component"]}
-    assert values["bp_before_systolic"]["value"] == 128 and values["dissociation"] == 5
+    values = {c["code"]["coding"][0]["code"]: c["valueInteger"] for c in measures["component"]}
+    assert values == {"dissociation": 5, "sedation": 3, "nausea": 1}
+    # Blood pressure goes out in the vital-signs form scales.md asks for, part of the session.
+    before = by_id["session/k1/bp_before"]
+    assert before["category"][0]["coding"][0]["code"] == "vital-signs"
+    assert _codes(before["code"]) == [("http://loinc.org", BP_PANEL)]
+    readings = {c["code"]["coding"][0]["code"]: c["valueQuantity"] for c in before["component"]}
+    assert readings[BP_SYSTOLIC] == {"value": 128, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}
+    assert readings[BP_DIASTOLIC]["value"] == 82
+    assert before["partOf"] == [{"reference": next(e["fullUrl"] for e in bundle["entry"] if e["resource"] is session)}]
+    assert [c["code"]["coding"][0]["code"] for c in by_id["session/k1/bp_after"]["component"]] == [BP_SYSTOLIC, BP_DIASTOLIC]
     assert {"text": "Entered by caregiver (Marta)."} in by_id["score/s7"]["note"]
 
 
