@@ -387,8 +387,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 def format_assessment(a) -> str:
     """The assessment as a person reads it in a terminal."""
-    from journal.clinical.assessment import NOT_A_DIAGNOSIS, outcome_words
-    from journal.clinical.verdict_words import PERSON, headline, trial_name
+    from journal.clinical.assessment import NOT_A_DIAGNOSIS, outcome_words, therapy_line
+    from journal.clinical.verdict_words import PERSON, headline, look_up_lines, trial_name
 
     lines = [headline(a, PERSON), "", f"Assessed as of {a.as_of.isoformat()}."]
     if a.episode is not None:
@@ -398,19 +398,29 @@ def format_assessment(a) -> str:
         lines.append(f"Current episode: from {ep.start.isoformat()}{ends}{where}.")
     lines += ["", a.rule, ""]
     if a.threshold_met:
-        lines.append(f"Threshold date: {a.threshold_date.isoformat()} (the second failed adequate trial).")
+        about = " (about: it rests on a remembered date)" if a.threshold_date_approximate else ""
+        lines.append(f"Threshold date: {a.threshold_date.isoformat()}{about} (the second failed adequate trial).")
     lines.append(f"Failed adequate trials that count: {a.failed_adequate_count}.")
+    if a.possible_count > a.failed_adequate_count:
+        lines.append(f"Could count once remembered details are confirmed: {a.possible_count} in all.")
     lines.append("")
     for t in a.trials:
         tick = "counts" if t.counts else "does not count"
         adequacy = "adequate" if t.adequate else "not adequate"
-        lines.append(f"- {trial_name(t, a)}: {adequacy}, {outcome_words(t.outcome)}; {tick}.")
+        memory = ", from memory" if t.source == "memory" else ""
+        lines.append(f"- {trial_name(t, a)}{memory}: {adequacy}, {outcome_words(t.outcome)}; {tick}.")
         for reason in t.reasons:
             lines.append(f"    {reason}")
         for caveat in t.caveats:
             lines.append(f"    note: {caveat}")
     if not a.trials:
         lines.append("No trial is recorded in this episode yet.")
+    for p in a.therapies:
+        lines.append(f"- {therapy_line(p)} (psychotherapy: listed, never counted).")
+    look_up = look_up_lines(a)
+    if look_up:
+        lines += ["", "What to look up (pharmacy records, old prescriptions, a clinic letter):"]
+        lines += [f"- {line}" for line in look_up]
     lines.append("")
     m = a.maudsley
     if m.score is not None:

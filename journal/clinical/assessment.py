@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from journal.clinical.audiences import PERSON
 from journal.clinical.catalog import Catalog, Drug, custom_drug_key, load_catalog
 from journal.records import DoseStep, JournalContents, Rating, ScaleScore, Settings, Trial, date_text, latest_day
-from journal.words import OUTCOME, date_words
+from journal.words import OUTCOME, THERAPY_KIND, date_words, words_for
 
 
 @dataclass(frozen=True)
@@ -558,8 +558,9 @@ def _look_up_words(e: _Entered, lw: _Work, settle: tuple[str, ...], contents: Jo
                 words.append(f"the {_finer(step.start_precision)} it started")
             else:
                 words.append(f"the {_finer(step.start_precision)} the dose changed")
-    if any(not p.endswith("mg_per_day") and not p.startswith("trials[") for p in settle):
-        words.append(f"{settings.adequate_weeks} weeks or more at an adequate dose would count")
+    dated = [i for i, p in enumerate(p for p in settle if not p.startswith("trials[")) if not p.endswith("mg_per_day")]
+    if dated:
+        words[dated[-1]] += f" ({settings.adequate_weeks} weeks or more at an adequate dose would count)"
     for other in partners.values():
         words.append(f"when {other.drug} started and ended (to see whether this add-on was taken with it)")
     return tuple(words)
@@ -755,6 +756,11 @@ def _why_not_adequate(
         w.reasons.append("adherence recorded as poor, so this trial cannot count as adequate")
         if adequacy_date is not None:
             w.reasons.append(f"the dose was adequate for {settings.adequate_weeks} weeks by {_day(adequacy_date)}")
+    elif w.longest == 0 and w.entered is not None and any(p.endswith("mg_per_day") for p in w.entered.paths):
+        w.outcome = "not-adequate"
+        w.reasons.append(
+            f"the dose is not recorded, so it is not taken as adequate ({_mg(minimum)} mg/day or more would be, {w.min_source})"
+        )
     elif w.longest == 0:
         w.outcome = "not-adequate"
         w.reasons.append(f"the dose never reached the minimum adequate dose ({_mg(minimum)} mg/day, {w.min_source}) in this episode")
@@ -1004,6 +1010,15 @@ def rule_text(settings: Settings, audience: str = PERSON) -> str:
     else:
         text += " Add-on (augmentation) treatments are not counted, as in the FDA/EMA definition."
     return text
+
+
+def therapy_line(p: TherapyVerdict) -> str:
+    """A psychotherapy course in a line: "CBT, Sep 2021 to Jan 2022, 16 sessions: partial response"."""
+    kind = words_for(THERAPY_KIND, p.kind)
+    name = f" ({p.name})" if p.name and p.name != kind else ""
+    until = f" to {date_words(p.end, p.end_precision)}" if p.end is not None else ", ongoing"
+    sessions = f", {p.sessions} session{'s' if p.sessions != 1 else ''}" if p.sessions is not None else ""
+    return f"{kind}{name}, {date_words(p.start, p.start_precision)}{until}{sessions}: {outcome_words(p.outcome)}"
 
 
 def outcome_words(outcome: str) -> str:

@@ -13,7 +13,19 @@ from datetime import date
 from journal.clinical.assessment import Assessment, TrialVerdict
 from journal.clinical.audiences import AUDIENCES, CLINICIAN, PERSON, check_audience
 
-__all__ = ["PERSON", "CLINICIAN", "AUDIENCES", "headline", "headline_sentences", "trial_group", "trial_name", "caveat_lines"]
+__all__ = [
+    "PERSON",
+    "CLINICIAN",
+    "AUDIENCES",
+    "headline",
+    "headline_sentences",
+    "trial_group",
+    "trial_name",
+    "caveat_lines",
+    "possible_sentence",
+    "look_up_lines",
+    "threshold_when",
+]
 
 _CRITERIA = "the criteria for treatment-resistant depression"
 _ADEQUATE = "taken at an adequate dose for long enough did not work well enough"
@@ -24,6 +36,8 @@ _GROUPS = {
     "other medicine": ("other medicine", "other medicines"),
 }
 _SO_FAR = {"response": "response so far", "remission": "remission so far"}
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
 
 
 def _and(items: list[str]) -> str:
@@ -53,9 +67,44 @@ def trial_group(v: TrialVerdict) -> str:
 def trial_name(v: TrialVerdict, a: Assessment) -> str:
     """A trial as a reader knows it: its drug, with its first day in the episode when another listed trial has the same drug."""
     same = [t for t in a.trials if t.drug.casefold() == v.drug.casefold()]
+    if len(same) > 1 and v.partial_dates and v.entered_start:
+        return f"{v.drug} from {v.entered_start}"  # a remembered start is named as entered, never as a made-up day
     if len(same) > 1 and v.first_day is not None:
         return f"{v.drug} from {v.first_day.isoformat()}"
     return v.drug
+
+
+def threshold_when(a: Assessment) -> str:
+    """"as of 2025-06-28", or for a date resting on a remembered trial "by about March 2018" (at its precision)."""
+    if a.threshold_date is None:
+        return ""
+    if not a.threshold_date_approximate:
+        return f"as of {a.threshold_date.isoformat()}"
+    at = [v for v in a.trials if v.counts and v.failure_date == a.threshold_date]
+    if any(v.rough_precision == "year" for v in at):
+        return f"by about {a.threshold_date.year}"
+    return f"by about {_MONTH_NAMES[a.threshold_date.month - 1]} {a.threshold_date.year}"
+
+
+def possible_sentence(a: Assessment) -> str:
+    """"May be met once remembered details are confirmed: 1 failed trial is certain, 3 more could count." or ""."""
+    more = a.possible_count - a.failed_adequate_count
+    if not a.threshold_possible or more <= 0:
+        return ""
+    n = a.failed_adequate_count
+    certain = f"{n} failed trial is" if n == 1 else f"{n} failed trials are"
+    return f"May be met once remembered details are confirmed: {certain} certain, {more} more could count."
+
+
+def look_up_lines(a: Assessment) -> list[str]:
+    """What to look up, one line per trial that could count: "sertraline, 2019: the dose (50 mg/day or more would count) ..."."""
+    lines = []
+    for v in a.trials:
+        if not v.could_count or not v.look_up:
+            continue
+        when = v.entered_start or (v.first_day.isoformat() if v.first_day else "")
+        lines.append(f"{v.drug}{', ' + when if when else ''}: {_and(list(v.look_up))}")
+    return lines
 
 
 def _what_was_counted(a: Assessment, audience: str) -> tuple[str, str]:
@@ -98,7 +147,7 @@ def headline_sentences(a: Assessment, audience: str = PERSON) -> list[str]:
     which_episode = f" in the episode from {ep.start.isoformat()} to {ep.end.isoformat()}, which has ended" if ep.end and ended else ""
     if a.threshold_met and a.threshold_date is not None:  # a met threshold always has its date
         verb = "appeared to be met" if ended else "appear to be met"
-        first = f"{opening}{_CRITERIA[1:]} {verb} as of {a.threshold_date.isoformat()}{which_episode}"
+        first = f"{opening}{_CRITERIA[1:]} {verb} {threshold_when(a)}{which_episode}"
     else:
         verb = "did not appear to be met" if ended else "do not appear to be met"
         first = f"{opening}{_CRITERIA[1:]} {verb}{which_episode}"
@@ -114,6 +163,9 @@ def headline_sentences(a: Assessment, audience: str = PERSON) -> list[str]:
         sentences.append(f"{first}: no trial {where} was taken at an adequate dose for long enough and then did not work well enough.")
     else:
         sentences.append(f"{first}: no treatment trial is recorded {where}.")
+    possible = possible_sentence(a)
+    if possible:
+        sentences.append(possible)
     if a.threshold_met:
         helping = [f"{trial_name(v, a)}, ongoing, {_SO_FAR[v.outcome]}" for v in a.trials if v.still_running and v.outcome in _SO_FAR]
         if helping:

@@ -72,8 +72,8 @@ def test_a_trial_remembered_only_by_its_year_is_certain_in_neither_way_and_could
     assert any("2 trials have" not in c and "1 trial has remembered (approximate) details; 1 of them could count" in c
                for c in out["caveats"])
     # The plain words name the dose with the minimum that would make it adequate.
-    assert a.trials[0].look_up == ("the month it started", "the dose (50 mg/day or more would count)", "the month it ended",
-                                   "6 weeks or more at an adequate dose would count")
+    assert a.trials[0].look_up == ("the month it started", "the dose (50 mg/day or more would count)",
+                                   "the month it ended (6 weeks or more at an adequate dose would count)")
 
 
 def test_an_exact_trial_is_not_approximate_and_reads_the_same_both_ways():
@@ -221,3 +221,40 @@ def test_on_one_failure_date_the_trial_first_in_the_file_counts():
     b = trial("ta", "sertraline", [("2020-01-01", 150)], "2020-06-01")
     _, out = run([a, b])
     assert (verdict(out, "tz")["counts"], verdict(out, "ta")["counts"]) == (True, False)
+
+
+# ----------------------------------------------------------------------------- the words
+
+
+def test_the_headline_says_may_be_met_with_what_is_certain_and_what_could_count():
+    from journal.clinical.verdict_words import PERSON, headline, look_up_lines
+
+    a, _ = run([REMEMBERED, EXACT])
+    words = headline(a, PERSON)
+    assert "do not appear to be met" in words
+    assert "May be met once remembered details are confirmed: 1 failed trial is certain, 1 more could count." in words
+    assert look_up_lines(a) == [
+        "sertraline, 2019: the month it started, the dose (50 mg/day or more would count) and the month it ended "
+        "(6 weeks or more at an adequate dose would count)"
+    ]
+
+
+def test_a_threshold_date_from_a_remembered_month_is_given_at_that_precision():
+    from journal.clinical.verdict_words import CLINICIAN, headline
+
+    a, _ = run([EXACT, trial("t3", "fluoxetine", [("2021-03", 20)], "2021-09")])
+    assert "appear to be met by about September 2021" in headline(a, CLINICIAN)
+    assert "2021-09-01" not in headline(a, CLINICIAN)
+    a, _ = run([EXACT, trial("t3", "fluoxetine", [("2021", 20)], "2021")])  # short: one day, never adequate
+    assert not a.threshold_met and "May be met" in headline(a)
+
+
+def test_the_command_line_text_lists_what_to_look_up_and_the_therapies():
+    from journal.cli import format_assessment
+
+    cbt = Therapy(id="p1", kind="cbt", start=D("2021-09-01"), start_precision="month", sessions=16, rating=Rating("partial"))
+    a, _ = run([REMEMBERED, EXACT], therapies=[cbt])
+    text = format_assessment(a)
+    assert "What to look up" in text and "- sertraline, 2019: the month it started" in text
+    assert "- CBT, Sep 2021, ongoing, 16 sessions: partial response" in text
+    assert "sertraline, from memory" in text
