@@ -258,9 +258,8 @@ class SessionDialog(RecordDialog):
             self.ratings[key] = slider
             self.add_row(f"{text} (0-10):", slider, key)
         self.phase_combo = choice_combo(words.form_words(words.SESSION_PHASE), record.phase if record else None, none_label="Not recorded")
-        self.add_row(
-            "&Phase of the course:", self.phase_combo, "phase", hint="Esketamine and ketamine courses: induction, optimisation or maintenance."
-        )
+        phase_hint = "Esketamine and ketamine courses: induction, optimisation or maintenance."
+        self.add_row("&Phase of the course:", self.phase_combo, "phase", hint=phase_hint)
         self.bp_40min_edit = QLineEdit(f.fmt_bp(record.bp_40min) if record else "")
         self.bp_40min_edit.setPlaceholderText("e.g. 138/86")
         self.add_row("Blood pressure about &40 minutes after the dose:", self.bp_40min_edit, "bp_40min")
