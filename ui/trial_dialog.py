@@ -45,6 +45,32 @@ def _catalog():
     return load_catalog()
 
 
+def confirm_high_doses(parent: QWidget, catalog, trial: Trial) -> bool:
+    """Asked before a trial with a dose above the catalog's typical maximum is saved; False goes back to the form."""
+    drug = catalog.resolve(trial.drug)
+    if drug is None or drug.typical_max_mg is None:
+        return True
+    high = [s for s in trial.doses if s.mg_per_day is not None and s.mg_per_day > drug.typical_max_mg]
+    if not high:
+        return True
+    doses = ", ".join(f"{f.fmt_number(s.mg_per_day)} mg/day from {words.date_words(s.start, s.start_precision)}" for s in high)
+    return ConfirmBox.ask(
+        parent,
+        "Dose above the typical maximum",
+        f"{doses} is above the typical maximum for {drug.generic} "
+        f"({catalog.maximum_label(drug)}).\n\n"
+        "Is this the dose you take? Choose No to go back and check it.",
+    )
+
+
+def drug_completer(catalog, parent: QWidget) -> QCompleter:
+    """Completion of generic and brand names from the drug catalog, as the trial form offers it."""
+    completer = QCompleter(catalog.completion_names(), parent)
+    completer.setCaseSensitivity(Qt.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchStartsWith)
+    return completer
+
+
 class _RowsEditor(QWidget):
     """Rows of small fields with an Add button and a Remove button per row; errors shown under the row."""
 
@@ -283,10 +309,7 @@ class TrialDialog(RecordDialog):
 
         self.drug_edit = QLineEdit()
         self.drug_edit.setPlaceholderText("Type a generic or brand name, e.g. sertraline or Zoloft")
-        completer = QCompleter(self.catalog.completion_names(), self.drug_edit)
-        completer.setCaseSensitivity(Qt.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchStartsWith)
-        self.drug_edit.setCompleter(completer)
+        self.drug_edit.setCompleter(drug_completer(self.catalog, self.drug_edit))
         self.drug_edit.textChanged.connect(self._on_drug_edit_text_changed)
         self.add_row("&Drug:", self.drug_edit, "drug")
         self.drug_info = QLabel()
@@ -487,20 +510,7 @@ class TrialDialog(RecordDialog):
         )
 
     def confirm_record(self, trial: Trial) -> bool:
-        drug = self.catalog.resolve(trial.drug)
-        if drug is None or drug.typical_max_mg is None:
-            return True
-        high = [s for s in trial.doses if s.mg_per_day is not None and s.mg_per_day > drug.typical_max_mg]
-        if not high:
-            return True
-        doses = ", ".join(f"{f.fmt_number(s.mg_per_day)} mg/day from {words.date_words(s.start, s.start_precision)}" for s in high)
-        return ConfirmBox.ask(
-            self,
-            "Dose above the typical maximum",
-            f"{doses} is above the typical maximum for {drug.generic} "
-            f"({self.catalog.maximum_label(drug)}).\n\n"
-            "Is this the dose you take? Choose No to go back and check it.",
-        )
+        return confirm_high_doses(self, self.catalog, trial)
 
     def show_nested_problems(self, field: str, problems: list[Problem]) -> bool:
         if field == "":
