@@ -240,10 +240,13 @@ class PartialDateField(QWidget):
         *,
         optional: bool = False,
         roughly: bool = False,
+        check_apart: bool = False,
         parent: QWidget | None = None,
     ):
+        """`check_apart`: the owner lays out `rough_check` itself (under the field, in a narrow table) and puts it in its Tab order."""
         super().__init__(parent)
         self.optional = optional
+        self.check_apart = check_apart
         self.line = QLineEdit(self)
         self.line.setMaxLength(20)
         self.line.textEdited.connect(self.edited)
@@ -261,7 +264,8 @@ class PartialDateField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.line, 1)
         layout.addWidget(self.button)
-        layout.addWidget(self.rough_check)
+        if not check_apart:
+            layout.addWidget(self.rough_check)
         self.setFocusProxy(self.line)
         self.set_value(value, precision, roughly=roughly)
 
@@ -290,7 +294,7 @@ class PartialDateField(QWidget):
         return read_partial(self.line.text(), field, roughly=self.roughly, required=not self.optional)
 
     def tab_chain(self) -> list[QWidget]:
-        return [self.line, self.rough_check]
+        return [self.line] if self.check_apart else [self.line, self.rough_check]
 
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt's spelling)
         super().setAccessibleName(name)

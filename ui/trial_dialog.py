@@ -199,9 +199,9 @@ class DoseStepsEditor(_RowsEditor):
 
     def _make_row(self, number: int, value: DoseStep | None = None) -> dict:
         if value is not None:
-            start = PartialDateField(value.start, value.start_precision)
+            start = PartialDateField(value.start, value.start_precision, check_apart=True)
         else:
-            start = PartialDateField(self.session.today if not self.rows else None)
+            start = PartialDateField(self.session.today if not self.rows else None, check_apart=True)
         start.edited.connect(self.changed)
         mg = QLineEdit(f.fmt_number(value.mg_per_day) if value else "")
         mg.setPlaceholderText("e.g. 50")
@@ -214,6 +214,42 @@ class DoseStepsEditor(_RowsEditor):
 
     def _row_widgets(self, row: dict) -> list[QWidget]:
         return [row["start"], row["mg"], row["unknown"]]
+
+    # Each step takes two lines, so the table stays narrow at large text: the start and the dose with Remove,
+    # then under them "I don't remember exactly" and "I don't remember the dose"; Tab reads them in that order.
+    def _all_widgets(self, row: dict) -> list[QWidget]:
+        return [row["start"], row["mg"], row["remove"], row["start"].rough_check, row["unknown"], row["error"]]
+
+    def _relayout(self) -> None:
+        for row in self.rows:
+            for w in self._all_widgets(row):
+                self.grid.removeWidget(w)
+        for i, row in enumerate(self.rows):
+            line = 1 + 3 * i
+            self.grid.addWidget(row["start"], line, 0)
+            self.grid.addWidget(row["mg"], line, 1)
+            self.grid.addWidget(row["remove"], line, 2)
+            self.grid.addWidget(row["start"].rough_check, line + 1, 0)
+            self.grid.addWidget(row["unknown"], line + 1, 1, 1, 2)
+            self.grid.addWidget(row["error"], line + 2, 0, 1, 3)
+            row["remove"].setEnabled(self._can_remove())
+            self._name_row(i + 1, row)
+
+    def tab_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = []
+        for row in self.rows:
+            chain += [row["start"].line, row["mg"], row["remove"], row["start"].rough_check, row["unknown"]]
+        return chain + [self.add_button]
+
+    def _on_remove_clicked(self, row: dict) -> None:
+        if row not in self.rows or not self._can_remove():
+            return
+        self.rows.remove(row)
+        for w in self._all_widgets(row):
+            self.grid.removeWidget(w)
+            w.deleteLater()
+        self._relayout()
+        self.changed.emit()
 
     def _name_row(self, number: int, row: dict) -> None:
         row["start"].setAccessibleName(f"Dose step {number}: start date")
