@@ -84,6 +84,7 @@ class HistoryDialog(RecordDialog):
         self.mg_edit.setAccessibleName("Dose in mg per day")
         self.unknown_check = QCheckBox("I don't &remember the dose")
         self.unknown_check.toggled.connect(self._on_unknown_check_toggled)
+        self.unknown_check.setAccessibleName("I don't remember the dose")
         dose_layout.addWidget(self.mg_edit, 1)
         dose_layout.addWidget(self.unknown_check)
         dose_row.tab_chain = lambda: [self.mg_edit, self.unknown_check]
@@ -112,6 +113,7 @@ class HistoryDialog(RecordDialog):
         self.added_label.setBuddy(self.added_list)
         self.body_layout.insertWidget(self.body_layout.count() - 1, self.added_label)
         self.body_layout.insertWidget(self.body_layout.count() - 1, self.added_list)
+        self._tab_fields.append(self.added_list)  # after the fields, before the buttons: Tab reaches it too
 
         self.save_button.setText("&Add and next")
         self.save_button.setAccessibleName("Add and next")
