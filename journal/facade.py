@@ -170,6 +170,7 @@ class Journal:
     conditions: RecordManager[r.Condition]
     sessions: RecordManager[r.Session]
     notes: RecordManager[r.Note]
+    therapies: RecordManager[r.Therapy]
 
     def __init__(self, path: Path, database: Database, lock: JournalLock | None = None, *, own_lock: bool = False):
         self._path = path
