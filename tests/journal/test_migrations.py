@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from journal import records as r
 from journal import storage
 from journal.errors import JournalError
 from journal.opening import open_file
@@ -291,3 +292,101 @@ def test_a_journal_already_at_the_newest_revision_opens_without_a_backup(tmp_pat
     with open_file(path):
         pass
     assert list_backups(path) == []
+
+
+def _release_journal_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    path = tmp_path / "journal" / "j.db"
+    path.parent.mkdir()
+    shutil.copyfile(FIXTURES / "journal-0.1.0.db", path)  # the committed file itself is never opened
+    return path
+
+
+def test_a_journal_of_release_0_1_0_is_backed_up_then_upgraded_its_old_entries_read_as_full_dates_untimed(tmp_path):
+    from journal.safekeeping.backups import list_backups
+
+    path = _release_journal_copy(tmp_path)
+    con = sqlite3.connect(path)
+    try:
+        before = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("trials", "dose_steps", "checkins", "scores", "episodes", "notes")}
+    finally:
+        con.close()
+    assert all(before.values()), before  # the release's journal holds some of each
+
+    with open_file(path, create=False) as journal:
+        held = journal.contents()
+        assert journal.settings().reminders == r.Reminders()
+
+    assert len(held.trials) == before["trials"] and sum(len(t.doses) for t in held.trials) == before["dose_steps"]
+    assert (len(held.checkins), len(held.scores), len(held.episodes), len(held.notes)) == (
+        before["checkins"], before["scores"], before["episodes"], before["notes"]
+    )
+    assert held.therapies == ()
+    assert all(t.end_precision == "day" and t.source is None and t.origin is None for t in held.trials)
+    assert all(s.start_precision == "day" and s.mg_per_day is not None for t in held.trials for s in t.doses)
+    assert all(c.time is None and c.origin is None for c in held.checkins + held.scores)
+    assert all(e.start_precision == e.end_precision == "day" for e in held.episodes)
+    assert all(c.since_precision == "day" for c in held.conditions)
+    assert all(not s.ready_to_leave and s.phase is None and s.bp_40min is None for s in held.sessions)
+
+    backups = list_backups(path)
+    assert [b.reason for b in backups] == ["upgrade"]
+    con = sqlite3.connect(backups[0].path)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert con.execute("SELECT count(*) FROM checkins").fetchone()[0] == before["checkins"]
+    finally:
+        con.close()
+
+
+def test_an_upgraded_journal_keeps_version_2_entries_exactly_as_saved(tmp_path):
+    from datetime import time, timedelta, timezone
+
+    from journal.storage import store
+
+    path = _release_journal_copy(tmp_path)
+    with open_file(path, create=False):
+        pass  # upgraded here
+    new = {
+        "trials": [
+            r.Trial(
+                id="t-v2",
+                drug="venlafaxine",
+                doses=(r.DoseStep(date(2016, 1, 1), None, "year"), r.DoseStep(date(2017, 3, 1), 150.0, "month")),
+                end=date(2017, 6, 1),
+                end_precision="month",
+                source="memory",
+            )
+        ],
+        "therapies": [r.Therapy(id="p-v2", kind="cbt", start=date(2021, 9, 1), start_precision="month", sessions=16, origin=r.Origin("Daylio", "x"))],
+        "checkins": [r.DailyCheckIn(id="d-v2", date=date(2025, 6, 1), mood=5, time=time(20, 30))],
+        "sessions": [
+            r.Session(
+                id="k-v2",
+                datetime=datetime(2025, 6, 2, 10, 0, tzinfo=timezone(timedelta(hours=1))),
+                treatment="esketamine",
+                phase="optimisation",
+                bp_40min=(140, 90),
+                spo2_min=95.0,
+                monitored_minutes=120,
+                ready_to_leave=True,
+            )
+        ],
+    }
+    reminders = r.Reminders(checkin_time="20:30", questionnaire_every_days=14, next_appointment="2026-12-10")
+    db = storage.open_database(path)
+    try:
+        with db.connect() as conn:
+            for kind, records in new.items():
+                store.insert_records(conn, kind, records)
+            store.write_settings(conn, r.replace(store.settings(conn), reminders=reminders))
+            conn.commit()
+    finally:
+        db.dispose()
+
+    with open_file(path, create=False) as journal:
+        for kind, records in new.items():
+            assert getattr(journal, kind).get(records[0].id) == records[0]
+        assert journal.settings().reminders == reminders
+        assert journal.trials.list(date(2017, 6, 20), date(2017, 6, 20)) == new["trials"]  # the end's month reaches it
