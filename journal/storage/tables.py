@@ -344,11 +344,12 @@ class Stored:
     runs on while its end is empty), on `since` (what holds from a date on, or always when it
     has none) or on `day` (the one column holding the record's date).
 
-    `sort_here`: kinds whose sort columns are never empty and are read back are sorted in Python
-    after a plain read, by the stored text: SQLite would walk the date index row by row and then
-    sort each day's ids apart, a third slower for the thousands of daily check-ins. Stored dates
+    `sort_here`: kinds whose sort columns are read back are sorted in Python after a plain read,
+    by the stored text: SQLite would walk the date index row by row and then sort each day's ids
+    apart, a third slower for the thousands of daily check-ins. Stored dates and times ("HH:MM")
     are ISO text and SQLite compares text by its UTF-8 bytes, in code point order as Python
-    does, so the order is the same.
+    does, so the order is the same; a sort column that may be empty (a check-in's time) puts
+    the empty ones first, as SQLite does with nulls.
     """
 
     kind: str

@@ -299,6 +299,18 @@ def test_settings_start_at_the_defaults_and_change_only_the_named_keys(tmp_path)
         assert j.settings() == r.Settings(adequate_weeks=8, count_augmentation=True, primary_scale="MADRS")
 
 
+def test_reminders_are_kept_with_the_settings_and_the_rule_settings_stay_as_they_were(tmp_path):
+    path = tmp_path / "journal.db"
+    reminders = r.Reminders(checkin_time="20:30", questionnaire_every_days=14, next_session="2026-12-03T10:00:00+01:00")
+    with open_file(path) as j:
+        j.update_settings(adequate_weeks=8)
+        assert j.update_settings(reminders=reminders) == r.Settings(adequate_weeks=8, reminders=reminders)
+    with open_file(path) as j:
+        assert j.settings() == r.Settings(adequate_weeks=8, reminders=reminders)
+        j.update_settings(reminders=r.Reminders())
+        assert j.settings() == r.Settings(adequate_weeks=8)
+
+
 @pytest.mark.parametrize(
     "changes, key",
     [
@@ -308,6 +320,7 @@ def test_settings_start_at_the_defaults_and_change_only_the_named_keys(tmp_path)
         ({"count_augmentation": "yes"}, "count_augmentation"),
         ({"primary_scale": "GAD-7"}, "primary_scale"),
         ({"adequate_week": 6}, "adequate_week"),
+        ({"reminders": "20:30"}, "reminders"),
     ],
 )
 def test_a_wrong_setting_is_refused_by_name_and_nothing_changes(journal, changes, key):
