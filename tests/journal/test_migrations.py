@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -317,6 +317,11 @@ def test_a_journal_of_release_0_1_0_is_backed_up_then_upgraded_its_old_entries_r
     with open_file(path, create=False) as journal:
         held = journal.contents()
         assert journal.settings().reminders == r.Reminders()
+        # an old end is still where a listing by date range finds it
+        for trial in held.trials:
+            if trial.end is not None:
+                assert trial in journal.trials.list(trial.end, trial.end)
+                assert trial not in journal.trials.list(trial.end + timedelta(days=1), None)
 
     assert len(held.trials) == before["trials"] and sum(len(t.doses) for t in held.trials) == before["dose_steps"]
     assert (len(held.checkins), len(held.scores), len(held.episodes), len(held.notes)) == (
@@ -341,7 +346,7 @@ def test_a_journal_of_release_0_1_0_is_backed_up_then_upgraded_its_old_entries_r
 
 
 def test_an_upgraded_journal_keeps_version_2_entries_exactly_as_saved(tmp_path):
-    from datetime import time, timedelta, timezone
+    from datetime import time, timezone
 
     from journal.storage import store
 
@@ -390,3 +395,38 @@ def test_an_upgraded_journal_keeps_version_2_entries_exactly_as_saved(tmp_path):
             assert getattr(journal, kind).get(records[0].id) == records[0]
         assert journal.settings().reminders == reminders
         assert journal.trials.list(date(2017, 6, 20), date(2017, 6, 20)) == new["trials"]  # the end's month reaches it
+
+
+@pytest.mark.parametrize("key", [None, bytes(range(32))], ids=["plain", "encrypted"])
+def test_a_journal_at_revision_0001_upgrades_with_its_dose_steps_kept_and_still_removed_with_their_trial(tmp_path, key):
+    from alembic import command
+
+    from journal.storage import store
+
+    path = tmp_path / "j.db"
+    storage.create_file(path)
+    engine = storage.make_engine(path, key)
+    config = storage.alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+            conn.exec_driver_sql(
+                "INSERT INTO trials (id, drug, start, \"end\", augmentation, note) VALUES ('t1', 'sertraline', '2024-01-01', '2024-04-01', 0, '')"
+            )
+            conn.exec_driver_sql("INSERT INTO dose_steps VALUES ('t1', 0, '2024-01-01', 50.0), ('t1', 1, '2024-02-01', 100.0)")
+    finally:
+        engine.dispose()
+
+    db = storage.open_database(path, key)
+    try:
+        storage.upgrade(db)
+        assert storage.current_revision(db) == storage.head_revision()
+        with db.connect() as conn:
+            (trial,) = store.read(conn, "trials")
+            assert trial.doses == (r.DoseStep(date(2024, 1, 1), 50.0), r.DoseStep(date(2024, 2, 1), 100.0))
+            assert store.read(conn, "trials", date(2024, 4, 1), None) == [trial]
+            store.remove(conn, "trials", "t1")
+            assert conn.driver().execute("SELECT count(*) FROM dose_steps").fetchone() == (0,)
+    finally:
+        db.dispose()
