@@ -170,6 +170,7 @@ class Journal:
     conditions: RecordManager[r.Condition]
     sessions: RecordManager[r.Session]
     notes: RecordManager[r.Note]
+    therapies: RecordManager[r.Therapy]
 
     def __init__(self, path: Path, database: Database, lock: JournalLock | None = None, *, own_lock: bool = False):
         self._path = path
@@ -422,9 +423,15 @@ def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
 
     problems = []
     for key, value in changes.items():
+        if key == "reminders":  # version 2: stored whole; what each reminder may be is the rules' to say
+            if not isinstance(value, r.Reminders):
+                problems.append(Problem(key, f"must be the reminders, got {type(value).__name__}"))
+            else:
+                problems += _storable_problems(value, key)
+            continue
         allowed = SETTINGS_ALLOWED.get(key)
         if allowed is None:
-            problems.append(Problem(key, f"is not a setting (the settings are {', '.join(SETTINGS_ALLOWED)})"))
+            problems.append(Problem(key, f"is not a setting (the settings are {', '.join((*SETTINGS_ALLOWED, 'reminders'))})"))
             continue
         # a flag is true or false; every other setting is a number from its list, never a flag
         ok = isinstance(value, bool) if key == "count_augmentation" else not isinstance(value, bool) and value in allowed
