@@ -202,6 +202,10 @@ def test_a_version_1_file_with_overlapping_episodes_is_still_read():
     # Version 2's rule that episodes may not overlap is not asked of a version-1 file, which is read exactly as before.
     data = v1(episodes=[{"id": "e1", "start": "2019-01-01"}, {"id": "e2", "start": "2019-06-01", "end": "2019-09-01"}])
     assert [e.id for e in parse(data).contents.episodes] == ["e1", "e2"]
+    # Written out (always version 2), the same episodes are refused by name: the person is told which to set right.
+    with pytest.raises(ValidationError) as caught:
+        parse(contents_to_json(parse(data).contents, AT))
+    assert [p.field for p in caught.value.problems] == ["episodes[e1].end"]
 
 
 def test_a_version_1_file_names_a_badly_written_date_as_before():
