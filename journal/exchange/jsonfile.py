@@ -82,7 +82,7 @@ TOP_LEVEL_KEYS = {"format", "version", "exported_at", "profile", "settings", "en
 _VERSION_2_LISTS = frozenset({"therapies"})
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_OR_YEAR_RE = re.compile(r"^\d{4}(-\d{2})?$")
+_MONTH_OR_YEAR_RE = re.compile(r"\d{4}(-\d{2})?", re.ASCII)  # whole text only (fullmatch): no line break after it
 _NEWER = 'a version 2 field; this file is version 1 (a file that gives it says "version": 2)'
 
 
@@ -149,7 +149,7 @@ class _Reader(Check):
         value = rec.get(key)
         if value is None:
             return None, "day"
-        if isinstance(value, str) and _MONTH_OR_YEAR_RE.match(value):
+        if isinstance(value, str) and _MONTH_OR_YEAR_RE.fullmatch(value):
             found = partial_from(value)
             what = "a month (YYYY-MM)" if len(value) == 7 else "a year (YYYY)"
             if found is None:
@@ -405,8 +405,9 @@ def _fast_checkin(c: _Reader, rec: dict) -> DailyCheckIn | None:
     """A well-formed check-in (the usual case, thousands a journal) read at once; None to read it closer.
 
     It takes only what journal.rules.check_checkin accepts as it is (ratings 0-10, hours 0-24,
-    real text, a date in range), so it never lets through what the rules would not; the record
-    it makes equals the one the rules would return (tests/journal/test_fast_paths.py).
+    real text, a date in range, a time written HH:MM in a version-2 file), so it never lets
+    through what the rules would not; the record it makes equals the one the rules would return
+    (tests/journal/test_fast_paths.py). An origin, or any key of a later version, goes the long way.
     """
     if type(rec) is not dict or not c.fast_keys[2].issuperset(rec):
         return None  # a key written twice (or anything unusual) is looked at closer

@@ -234,10 +234,12 @@ def test_partial_dates_are_kept_as_written():
     assert (written["therapies"][0]["start"], written["therapies"][0]["end"]) == ("2019", "2020-02")
 
 
-@pytest.mark.parametrize("bad", ["2019-3", "19-03", "2019/03", "March 2019", "2019-03-1", "201", "2019-", 2019])
+@pytest.mark.parametrize(
+    "bad", ["2019-3", "19-03", "2019/03", "March 2019", "2019-03-1", "201", "2019-", 2019, "2019-03\n", "\u0662\u0660\u0661\u0669"]
+)
 def test_a_badly_written_partial_date_is_named(bad):
     found = problems(v2(trials=[trial("2019-01-07", bad)]))
-    shown = json.dumps(bad)
+    shown = rules.describe(bad)  # the text quoted as written
     assert found["trials[t1].doses[1].start"] == f"{shown} is not a date, a month (YYYY-MM) or a year (YYYY)"
 
 
