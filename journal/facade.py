@@ -419,26 +419,9 @@ def _import_authors(entries: tuple[r.EntryBy, ...], every_id: set[str], problems
 
 
 def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
-    from journal.rules import SETTINGS_ALLOWED
+    from journal.rules import settings_problems
 
-    problems = []
-    for key, value in changes.items():
-        if key == "reminders":  # version 2: stored whole; what each reminder may be is the rules' to say
-            if not isinstance(value, r.Reminders):
-                problems.append(Problem(key, f"must be the reminders, got {type(value).__name__}"))
-            else:
-                problems += _storable_problems(value, key)
-            continue
-        allowed = SETTINGS_ALLOWED.get(key)
-        if allowed is None:
-            problems.append(Problem(key, f"is not a setting (the settings are {', '.join((*SETTINGS_ALLOWED, 'reminders'))})"))
-            continue
-        # a flag is true or false; every other setting is a number from its list, never a flag
-        ok = isinstance(value, bool) if key == "count_augmentation" else not isinstance(value, bool) and value in allowed
-        if not ok:
-            shown = ", ".join("true" if a is True else "false" if a is False else str(a) for a in allowed)
-            problems.append(Problem(key, f"must be one of {shown}, got {value!r}"))
-    return problems
+    return settings_problems(changes)
 
 
 def _profile_problems(profile: r.Profile) -> list[Problem]:
