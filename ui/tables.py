@@ -75,11 +75,11 @@ def _adequacy_text(trial, ctx: _Context) -> str:
         return "not in the current episode"
     if verdict.adequate:
         return f"yes, {verdict.longest_adequate_run_days // 7} weeks at an adequate dose"
-    weeks = verdict.longest_adequate_run_days / 7
-    words = f"no ({weeks:.1f} weeks at an adequate dose)"
     if verdict.possible is not None and verdict.possible.adequate:
-        words += "; may be adequate once the remembered details are confirmed"
-    return words
+        # a remembered trial: not adequate as entered, but the remembered dates or dose allow it (the panel says what to look up)
+        return "no, as entered; could be once confirmed"
+    weeks = verdict.longest_adequate_run_days / 7
+    return f"no ({weeks:.1f} weeks at an adequate dose)"
 
 
 def _outcome_text(trial, ctx: _Context) -> str:
@@ -91,7 +91,7 @@ def _outcome_text(trial, ctx: _Context) -> str:
         words += ": failed, counts" if verdict.counts else ": failed, does not count"
     if verdict.could_count:
         # a remembered trial the entries do not show as counting, that would once its details are confirmed
-        words += "; could count once the remembered details are confirmed"
+        words += "; could count once confirmed"
     return words
 
 

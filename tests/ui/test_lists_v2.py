@@ -221,3 +221,13 @@ def test_the_sessions_list_shows_the_phase_and_the_monitoring(qtbot, phase, word
     assert [panel.cell_text("k1", h) for h in ("BP at 40 min", "Lowest SpO2", "Monitored", "Ready to leave")] == [
         "146/90", "95 %", "120 min", "yes"
     ]
+
+
+def test_a_remembered_trial_that_could_be_adequate_says_so_in_words(qtbot):
+    episode = Episode(id="e1", start=date(2018, 1, 1), start_precision="year")
+    remembered = Trial(id="t1", drug="sertraline", doses=(DoseStep(date(2018, 3, 1), None, "month"),), end=date(2018, 9, 1),
+                       end_precision="month", source="memory", rating=Rating("none"))
+    panel = _panel(qtbot, "trials", "&Trials", episodes=(episode,), trials=(remembered,))
+    # not adequate as entered (the dose is not remembered), but it may have been: the list says both
+    assert panel.cell_text("t1", "Adequate?") == "no, as entered; could be once confirmed"
+    assert panel.cell_text("t1", "Outcome").endswith("could count once confirmed")
