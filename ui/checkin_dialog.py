@@ -194,11 +194,12 @@ class TodayCheckInBox:
         box = QMessageBox(
             QMessageBox.Question,
             "Today already has a check-in",
-            "You have already checked in today. Change that check-in, or add another one for today?",
+            "You have already checked in today. Change your latest check-in, or add another one for today? "
+            "Each check-in keeps its own time.",
             QMessageBox.NoButton,
             parent,
         )
-        edit = box.addButton("&Edit today's check-in", QMessageBox.AcceptRole)
+        edit = box.addButton("&Edit the latest check-in", QMessageBox.AcceptRole)
         add = box.addButton("&Add another", QMessageBox.ActionRole)
         box.addButton(QMessageBox.Cancel)
         box.setDefaultButton(edit)
