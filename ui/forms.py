@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import Problem, ValidationError
-from ui.fit import fit_to_screen
+from ui.fit import WrapLayout, fit_to_screen
 from ui.session import JournalSession
 
 
@@ -260,12 +260,22 @@ class PartialDateField(QWidget):
         self.rough_check.setToolTip("Give a month (YYYY-MM) or just a year (YYYY) instead of a day")
         self.rough_check.toggled.connect(self._on_rough_check_toggled)
         self.rough_check.toggled.connect(lambda _on: self.edited.emit())
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line, 1)
-        layout.addWidget(self.button)
-        if not check_apart:
-            layout.addWidget(self.rough_check)
+        if check_apart:
+            layout = QHBoxLayout(self)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self.line, 1)
+            layout.addWidget(self.button)
+        else:
+            # the box sits beside the date, or under it when a narrow form or large text leaves no room
+            day = QWidget(self)
+            day_layout = QHBoxLayout(day)
+            day_layout.setContentsMargins(0, 0, 0, 0)
+            day_layout.addWidget(self.line, 1)
+            day_layout.addWidget(self.button)
+            wrap = WrapLayout(self, spacing=12, line_spacing=2)
+            wrap.setContentsMargins(0, 0, 0, 0)
+            wrap.addWidget(day)
+            wrap.addWidget(self.rough_check)
         self.setFocusProxy(self.line)
         self.set_value(value, precision, roughly=roughly)
 

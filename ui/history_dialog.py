@@ -53,7 +53,7 @@ class HistoryDialog(RecordDialog):
         self.setWindowTitle("Your history: past trials")
         self.catalog = _catalog()
         self.added: list[Trial] = []
-        self.resize(720, 700)
+        self.resize(760, 720)
 
         intro = QLabel(INTRO)
         intro.setWordWrap(True)

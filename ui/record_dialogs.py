@@ -94,7 +94,7 @@ class EpisodeDialog(RecordDialog):
 
     def __init__(self, session: JournalSession, record: Episode | None = None, parent: QWidget | None = None):
         super().__init__(session, record, parent)
-        self.resize(560, 420)
+        self.resize(600, 440)
         self.start_field = PartialDateField(record.start if record else None, record.start_precision if record else "day")
         self.add_row("&Started:", self.start_field, "start", hint="Your best estimate is fine: a month or just a year will do.")
         self.end_field = PartialDateField(record.end if record else None, record.end_precision if record else "day", optional=True)

@@ -19,7 +19,7 @@ class TherapyDialog(RecordDialog):
 
     def __init__(self, session: JournalSession, record: Therapy | None = None, parent: QWidget | None = None):
         super().__init__(session, record, parent)
-        self.resize(640, 700)
+        self.resize(760, 700)
 
         self.kind_combo = choice_combo(words.form_words(words.THERAPY_KIND), none_label="Choose the kind of therapy")
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)

@@ -231,3 +231,22 @@ def test_the_welcome_from_the_help_menu_offers_the_history(qtbot, monkeypatch, w
     assert WelcomeDialog(window).history_button is None  # the first run's welcome has no journal to add to yet
     dialog.history_button.click()
     assert dialog.choice == "history"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", (1.0, 1.5, 2.0))
+def test_the_history_form_fits_a_laptop_screen_at_every_text_size(qtbot, monkeypatch, session, look, scale):
+    from PySide6.QtCore import QRect
+
+    import ui.fit
+
+    laptop = QRect(0, 0, 1366, 728)
+    monkeypatch.setattr(ui.fit, "available_geometry", lambda widget: QRect(laptop))
+    look.apply(text_scale=scale)
+    dialog = HistoryDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert laptop.contains(dialog.frameGeometry())
+    assert dialog.save_button.isVisible() and dialog.done_button.isVisible()
+    assert dialog.scroll.widget().width() <= dialog.scroll.viewport().width()  # nothing cut off on the right
