@@ -311,9 +311,21 @@ class PartialDateField(QWidget):
         self.line.setAccessibleName(name)
         self.rough_check.setAccessibleName(f"{name}: {ROUGHLY} (give a month or a year)")
 
+    def setProperty(self, name: str, value) -> bool:  # noqa: N802 (Qt's spelling)
+        """A problem marks the date itself (its frame), not the row holding it and its box."""
+        if name == "invalid":
+            self.line.setProperty(name, value)
+            _repolish(self.line)
+            self.updateGeometry()  # the frame may change the date's width: where the box goes is worked out again
+            return True
+        return super().setProperty(name, value)
+
     def _on_rough_check_toggled(self, roughly: bool) -> None:
-        optional = " (optional)" if self.optional else ""
-        self.line.setPlaceholderText(("YYYY-MM or YYYY" if roughly else "YYYY-MM-DD") + optional)
+        shape = "YYYY-MM or YYYY" if roughly else "YYYY-MM-DD"
+        # a month or a year is short: "(optional)" only where there is room for it, beside a day
+        self.line.setPlaceholderText(shape + (" (optional)" if self.optional and not roughly else ""))
+        # wide enough to read what to type, and a month in words ("Sep 2019")
+        self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance("YYYY-MM or YYYY") + 16)
         self.button.setVisible(not roughly)  # a calendar picks days only
 
     def _on_button_clicked(self) -> None:

@@ -42,6 +42,20 @@ def trial_summary(trial: Trial) -> str:
     return ", ".join(parts)
 
 
+class _DoseRow(QWidget):
+    """The dose and its "I don't remember the dose" box; a problem marks the dose field itself."""
+
+    mg_edit: QLineEdit | None = None
+
+    def setProperty(self, name: str, value) -> bool:  # noqa: N802 (Qt's spelling)
+        if name == "invalid" and self.mg_edit is not None:
+            self.mg_edit.setProperty(name, value)
+            self.mg_edit.style().unpolish(self.mg_edit)
+            self.mg_edit.style().polish(self.mg_edit)
+            return True
+        return super().setProperty(name, value)
+
+
 class HistoryDialog(RecordDialog):
     """Past trials, one row at a time; every row saved is a trial in the journal at once."""
 
@@ -76,7 +90,7 @@ class HistoryDialog(RecordDialog):
         self.end_field = PartialDateField(optional=True, roughly=True)
         self.add_row("&Ended:", self.end_field, "end", hint="Leave empty if you still take it.")
 
-        dose_row = QWidget()
+        dose_row = _DoseRow()
         dose_layout = QHBoxLayout(dose_row)
         dose_layout.setContentsMargins(0, 0, 0, 0)
         self.mg_edit = QLineEdit()
@@ -89,6 +103,7 @@ class HistoryDialog(RecordDialog):
         dose_layout.addWidget(self.unknown_check)
         dose_row.tab_chain = lambda: [self.mg_edit, self.unknown_check]
         dose_row.setFocusProxy(self.mg_edit)
+        dose_row.mg_edit = self.mg_edit
         self.add_row("D&ose:", dose_row, "doses[0].mg_per_day", hint="The highest dose you took, if there were several.")
         self._error_slots["doses"] = self._error_slots["doses[0].mg_per_day"]
         dose_row.setAccessibleName("Dose")
@@ -108,6 +123,9 @@ class HistoryDialog(RecordDialog):
 
         self.added_list = QListWidget()
         self.added_list.setAccessibleName("Trials added this time")
+        self.added_list.setWordWrap(True)  # each line read whole at large text, never cut off at the right
+        self.added_list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.added_list.setResizeMode(QListWidget.Adjust)
         self.added_list.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
         self.added_label = QLabel("Added this &time: none yet")
         self.added_label.setBuddy(self.added_list)

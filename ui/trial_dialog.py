@@ -397,7 +397,7 @@ class TrialDialog(RecordDialog):
         self.add_row("&Improvement (%):", self.improvement_edit, "rating.improvement_pct",
                      hint="Your own estimate of how much better you felt, if you have one.")
         self.rating_date = DateField(optional=True)
-        self.add_row("&Rated on:", self.rating_date, "rating.date")
+        self.add_row("&Rated\u00a0on:", self.rating_date, "rating.date")
         self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
 
         self.source_combo = choice_combo(words.form_words(words.SOURCE), none_label="Not said")
