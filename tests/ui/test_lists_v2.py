@@ -251,3 +251,13 @@ def test_a_remembered_trial_and_a_therapy_stored_in_the_journal_read_as_entered_
     ]
     # its tab, reached from the keyboard by its own letter, names the list for a screen reader
     assert therapies.table.accessibleName() == "Therapies list"
+
+
+def test_a_remembered_trial_that_may_lie_outside_the_episode_says_so(qtbot):
+    episode = Episode(id="e1", start=date(2019, 6, 3))
+    # some time in 2019: read early it ended before the episode began, read late it is inside it
+    vague = Trial(id="t1", drug="sertraline", doses=(DoseStep(date(2019, 1, 1), 100.0, "year"),), end=date(2019, 1, 1), end_precision="year",
+                  source="memory")
+    panel = _panel(qtbot, "trials", "&Trials", episodes=(episode,), trials=(vague,))
+    assert panel.cell_text("t1", "Adequate?") == "may lie outside the current episode"
+    assert (panel.cell_text("t1", "Started"), panel.cell_text("t1", "Ended")) == ("2019", "2019")
