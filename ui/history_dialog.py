@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout,
 from journal import words
 from journal.records import DoseStep, Rating, Trial
 from ui import formatting as f
+from ui.announce import announce
 from ui.forms import DiscardBox, PartialDateField, RecordDialog, choice_combo, field_problem, form_state, parse_float, set_combo_value
 from ui.session import JournalSession
 from ui.trial_dialog import _catalog, confirm_high_doses, drug_completer
@@ -208,6 +209,8 @@ class HistoryDialog(RecordDialog):
         self.added_label.setText(f"Added this &time: {count} trial{'s' if count != 1 else ''}")
         self._clear_row()
         self.drug_edit.setFocus(Qt.OtherFocusReason)
+        # the focus jumps back to the top: a screen reader says what happened
+        announce(self.added_list, f"Added {trial.drug}, {count} so far. Next medicine.")
 
     def _clear_row(self) -> None:
         self.clear_problems()

@@ -144,7 +144,7 @@ def test_six_past_trials_by_keyboard_alone(qtbot, monkeypatch, window, journal):
 
 
 @pytest.mark.slow
-def test_a_bad_date_is_named_beside_its_field_and_nothing_typed_is_lost(qtbot, monkeypatch, window, journal):
+def test_a_bad_date_is_named_beside_its_field_and_nothing_typed_is_lost(qtbot, monkeypatch, window, journal, spoken):
     seen = {}
 
     def fill(dialog):
@@ -176,6 +176,7 @@ def test_a_bad_date_is_named_beside_its_field_and_nothing_typed_is_lost(qtbot, m
     assert "not a date, a month or a year: 'March 19'" in seen["error"]
     assert seen["focus"] and seen["kept"] == ("sertraline", "March 19", "100") and seen["stored"] == []
     assert seen["listed"] == 1
+    assert ("Added sertraline, 1 so far. Next medicine.", False) in spoken  # said when the focus jumps back to the top
     assert seen["asked, still open"] == ([1], True, "venlafaxine")
     assert seen["closed"] == (False, QDialog.Accepted)
     (trial,) = journal.trials.list()
