@@ -20,7 +20,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from journal.charts.choices import MARKER_LABEL
 from journal.charts.fast import LegendSlot
 from journal.charts.model import (
     Band,
@@ -28,12 +27,14 @@ from journal.charts.model import (
     EpisodeSpan,
     SessionLane,
     SessionMarker,
+    TherapyLane,
     ThresholdMarker,
     TimelineOptions,
     TrialLane,
     episode_hover,
     format_day,
     mg_text,
+    rough_day,
 )
 from journal.charts.style import BAR_BOTTOM, BAR_MIN_H, LIGHT, MIN_ROWS, Theme
 
@@ -64,6 +65,17 @@ class TimelineArtists:
     rows_hint: Text | None = None
     ongoing_arrows: Line2D | None = None
     legend_slot: LegendSlot | None = None
+    # Version 2: remembered months or years (faded, dotted), doses not remembered (crossed), psychotherapy, phases.
+    episode_rough_collections: list[PolyCollection] = field(default_factory=list)
+    rough_collection: PolyCollection | None = None
+    unknown_dose_collection: PolyCollection | None = None
+    therapy_collection: PolyCollection | None = None
+    therapy_rough_collection: PolyCollection | None = None
+    therapy_arrows: Line2D | None = None
+    therapy_texts: dict[tuple[str, int], Text] = field(default_factory=dict)  # (therapy id, piece index), made when in view
+    session_phase_lines: dict[tuple[str, str], Line2D] = field(default_factory=dict)  # (treatment, phase)
+    phase_texts: list[tuple[Text, float, float]] = field(default_factory=list)  # each run's words, its first and last x
+    possible_text: Text | None = None
 
     @property
     def legend(self) -> Legend | None:
@@ -100,6 +112,8 @@ class Timeline:
     # what the drawing was made from, so an update after a change can tell what moved (journal.charts.update)
     data: ChartData | None = field(default=None, repr=False)
     adequate_weeks: int | None = None
+    therapy_lane: TherapyLane | None = None
+    possible_text: str = ""  # the criteria may be met once remembered details are confirmed: words only, never a date
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -125,7 +139,7 @@ class Timeline:
         if self.marker is not None:
             mx = axes.transData.transform((day_num(self.marker.date), 0.0))[0]
             if abs(mx - px) <= radius:
-                hits.append((abs(mx - px) + 0.5, f"{MARKER_LABEL} on {format_day(self.marker.date)}"))
+                hits.append((abs(mx - px) + 0.5, self.marker.hover))
         hits.sort(key=lambda h: h[0])
         lines = list(dict.fromkeys(text for _, text in hits))[:6]
         if not lines:
@@ -203,14 +217,16 @@ def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
         e0 = max(ep.start.toordinal() + offset, x0)
         e1 = min(ep.end.toordinal() + offset + 1, x1)
         text.set_x(e0)
-        text.set_visible(e1 - e0 >= (len(ep.label) + 1) * 0.6 * font_px * days_per_px)
+        text.set_visible(e1 - e0 >= len(text.get_text()) * 0.6 * font_px * days_per_px)
 
 
 def _fit_rows(timeline: Timeline, x0: float, x1: float) -> None:
     # Only the rows with something in view take up the lane panel, so a 20-year journal
     # zoomed to 3 months shows a few readable lanes rather than eighty slivers.
     offset = ord_offset()
-    lanes: list[TrialLane | SessionLane] = [*timeline.lanes, *timeline.session_lanes]
+    lanes: list[TrialLane | SessionLane | TherapyLane] = [*timeline.lanes, *timeline.session_lanes]
+    if timeline.therapy_lane is not None:
+        lanes.append(timeline.therapy_lane)
     visible = [
         lane.row
         for lane in lanes
@@ -265,17 +281,19 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
         if not lo - 1 < lane.row < hi + 1:
             continue
         r = float(lane.row)
-        for i, seg in enumerate(lane.segments):
+        for i, piece in enumerate(lane.pieces):
             # Centre the label on the part of the step in view, and show it only if it fits there.
-            s0 = max(seg.start.toordinal() + offset, x0)
-            s1 = min(seg.end.toordinal() + offset + 1, x1)
-            needed = (len(seg.label) * 0.6 * font_px + 6) * days_per_px
+            s0 = max(piece.start.toordinal() + offset, x0)
+            s1 = min(piece.end.toordinal() + offset + 1, x1)
+            needed = (len(piece.label) * 0.6 * font_px + 6) * days_per_px
             if not (rows_fit and s1 - s0 >= needed):
                 continue
             text = artists.dose_texts.get((lane.trial_id, i))
             if text is None:
                 text = ax.text(
-                    0.0, r, seg.label, ha="center", va="center", fontsize=label_pt, color=theme.bar_text,
+                    0.0, r, piece.label, ha="center", va="center", fontsize=label_pt,
+                    color=theme.text if piece.rough or piece.mg is None else theme.bar_text,
+                    fontstyle="italic" if piece.rough or piece.mg is None else "normal",
                     zorder=4, clip_on=True, in_layout=False,
                 )
                 artists.dose_texts[(lane.trial_id, i)] = text
@@ -302,6 +320,46 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
                 )
                 artists.end_texts[lane.trial_id] = text
             text.set_visible(True)
+    _show_therapy_labels(timeline, x0, x1, lo, hi, rows_fit, days_per_px, font_px, label_pt)
+    _show_phase_labels(timeline, x0, x1, days_per_px, font_px, rows_fit or ends_fit)
+
+
+def _show_therapy_labels(
+    timeline: Timeline, x0: float, x1: float, lo: float, hi: float, rows_fit: bool, days_per_px: float, font_px: float, label_pt: float
+) -> None:
+    """Each psychotherapy course's kind on its bar, and "~Sep 2021" on a remembered month, where they fit."""
+    lane, artists = timeline.therapy_lane, timeline.artists
+    for hidden in artists.therapy_texts.values():
+        hidden.set_visible(False)
+    if lane is None or not lo - 1 < lane.row < hi + 1:
+        return
+    offset = ord_offset()
+    for course in lane.courses:
+        for i, piece in enumerate(course.pieces):
+            s0 = max(piece.start.toordinal() + offset, x0)
+            s1 = min(piece.end.toordinal() + offset + 1, x1)
+            said = piece.label + (" (ongoing)" if course.ongoing and not piece.rough and i == len(course.pieces) - 1 else "")
+            if not (rows_fit and s1 - s0 >= (len(said) * 0.6 * font_px + 6) * days_per_px):
+                continue
+            key = (course.therapy_id, i)
+            text = artists.therapy_texts.get(key)
+            if text is None:
+                text = timeline.trial_ax.text(
+                    0.0, float(lane.row), said, ha="center", va="center", fontsize=label_pt, color=timeline._theme.bar_text,
+                    fontstyle="italic" if piece.rough else "normal", zorder=4, clip_on=True, in_layout=False,
+                )
+                artists.therapy_texts[key] = text
+            text.set_x((s0 + s1) / 2.0)
+            text.set_visible(True)
+
+
+def _show_phase_labels(timeline: Timeline, x0: float, x1: float, days_per_px: float, font_px: float, fits: bool) -> None:
+    """A session phase's words where its run begins, when there is room before the next run's words."""
+    texts = timeline.artists.phase_texts
+    for i, (text, first, _last) in enumerate(texts):
+        room_to = texts[i + 1][1] if i + 1 < len(texts) and texts[i + 1][0].get_position()[1] == text.get_position()[1] else x1
+        needed = (len(text.get_text()) * 0.6 * font_px + 4) * days_per_px
+        text.set_visible(fits and x0 <= first < x1 and room_to - first >= needed)
 
 
 # --------------------------------------------------------------------------- hover
@@ -332,7 +390,8 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
             continue
         for seg in lane.segments:
             if seg.start.toordinal() + offset <= xnum < seg.end.toordinal() + offset + 1:
-                hits.append((1.0, f"{lane.drug} {seg.label}/day from {format_day(seg.start)}"))
+                dose = f"{seg.label}/day" if seg.mg is not None else f"{seg.label},"
+                hits.append((1.0, f"{lane.drug} {dose} from {seg.start_text}"))
                 day = _day_of(xnum)
                 if any(s <= day <= e for s, e in lane.adequate_spans):
                     minimum = f"{mg_text(lane.min_adequate_mg)}/day" if lane.min_adequate_mg is not None else ""
@@ -343,8 +402,18 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
         if xnum >= end_x and px - end_px <= 12 * radius:
             if lane.ongoing:
                 hits.append((2.0, f"{lane.drug} ongoing as of {format_day(timeline.as_of)}"))
+            elif lane.entered_end is not None and lane.end_precision != "day":
+                hits.append((2.0, f"{lane.drug} {lane.end_text} ({rough_day(lane.entered_end, lane.end_precision)})"))
             else:
                 hits.append((2.0, f"{lane.drug} {lane.end_text} ({format_day(lane.end)})"))
+        for piece in lane.pieces:
+            if piece.rough and piece.start.toordinal() + offset <= xnum < piece.end.toordinal() + offset + 1:
+                hits.append((1.05, f"remembered as {piece.label[1:]}: any day from {format_day(piece.start)} to {format_day(piece.end)}"))
+    therapies = timeline.therapy_lane
+    if therapies is not None and therapies.row == row:
+        for course in therapies.courses:
+            if course.start.toordinal() + offset <= xnum < course.end.toordinal() + offset + 1:
+                hits.append((1.0, f"Psychotherapy: {course.text}"))
     for ax, xs, ys, texts in timeline._hover_points:
         if ax is not timeline.trial_ax or len(xs) == 0 or int(ys[0]) != row:
             continue
