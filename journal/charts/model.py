@@ -553,7 +553,8 @@ def _pieces(
         solid_from, solid_to = start, end
         if precision != "day":
             rough_to = min(latest_day(start, precision), end)
-            pieces.append(BarPiece(start, rough_to, mg, True, rough_day(start, precision)))
+            said = rough_day(start, precision) + (f", {UNKNOWN_DOSE}" if mg is None and label == UNKNOWN_DOSE else "")
+            pieces.append(BarPiece(start, rough_to, mg, True, said))
             solid_from = rough_to + timedelta(days=1)
         rough_end = None
         if i == len(parts) - 1 and end_from is not None and end_precision != "day":
@@ -608,9 +609,11 @@ def _adequate_spans(
 def _end_text(trial: Trial) -> str:
     if trial.end is None:
         return "ongoing"
+    # an end remembered as a month or a year says so beside the bar: "stopped ~Dec 2019: did not work"
+    when = f" {rough_day(trial.end, trial.end_precision)}" if trial.end_precision != "day" else ""
     if trial.stop_reason:
-        return f"stopped: {words.words_for(words.STOP_REASON, trial.stop_reason)}"
-    return "stopped"
+        return f"stopped{when}: {words.words_for(words.STOP_REASON, trial.stop_reason)}"
+    return f"stopped{when}"
 
 
 def _session_text(s: Session) -> str:

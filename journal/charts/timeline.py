@@ -326,8 +326,9 @@ def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing)
                 transform=ax.get_xaxis_transform(),
                 facecolors=to_rgba(theme.episode, theme.episode_alpha * 0.5),
                 edgecolors="none",
-                hatch=".",
-                hatchcolor=to_rgba(theme.muted, 0.45),
+                hatch="..",
+                hatchcolor=to_rgba(theme.muted, 0.4),
+                hatch_linewidth=0.6,
                 zorder=0.2,
             )
             ax.add_collection(faint, autolim=False)

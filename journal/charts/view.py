@@ -23,6 +23,7 @@ from matplotlib.text import Text
 from journal.charts.fast import LegendSlot
 from journal.charts.model import (
     Band,
+    BarPiece,
     ChartData,
     EpisodeSpan,
     SessionLane,
@@ -34,7 +35,6 @@ from journal.charts.model import (
     episode_hover,
     format_day,
     mg_text,
-    rough_day,
 )
 from journal.charts.style import BAR_BOTTOM, BAR_MIN_H, LIGHT, MIN_ROWS, Theme
 
@@ -286,19 +286,19 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
             s0 = max(piece.start.toordinal() + offset, x0)
             s1 = min(piece.end.toordinal() + offset + 1, x1)
             needed = (len(piece.label) * 0.6 * font_px + 6) * days_per_px
-            if not (rows_fit and s1 - s0 >= needed):
+            inside = s1 - s0 >= needed
+            # a first step remembered as a month or a year says so before the bar when the bar has no room for it
+            before = not inside and i == 0 and piece.rough and x0 <= piece.start.toordinal() + offset < x1
+            if not ((rows_fit or (before and ends_fit)) and (inside or before)):
                 continue
-            text = artists.dose_texts.get((lane.trial_id, i))
-            if text is None:
-                text = ax.text(
-                    0.0, r, piece.label, ha="center", va="center", fontsize=label_pt,
-                    color=theme.text if piece.rough or piece.mg is None else theme.bar_text,
-                    fontstyle="italic" if piece.rough or piece.mg is None else "normal",
-                    zorder=4, clip_on=True, in_layout=False,
-                )
-                artists.dose_texts[(lane.trial_id, i)] = text
-            text.set_x((s0 + s1) / 2.0)
-            text.set_visible(True)
+            said = _piece_text(ax, artists.dose_texts, (lane.trial_id, i), piece, r, label_pt, theme)
+            if inside:
+                said.set_x((s0 + s1) / 2.0)
+                said.set_horizontalalignment("center")
+            else:
+                said.set_x(piece.start.toordinal() + offset - 2 * days_per_px)
+                said.set_horizontalalignment("right")
+            said.set_visible(True)
         end_x = lane.end.toordinal() + offset + 1
         if ends_fit and x0 <= end_x < x1:
             text = artists.end_texts.get(lane.trial_id)
@@ -324,6 +324,23 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
     _show_phase_labels(timeline, x0, x1, days_per_px, font_px, rows_fit or ends_fit)
 
 
+def _piece_text(
+    ax: Axes, store: dict, key: tuple, piece: BarPiece, y: float, label_pt: float, theme: Theme, *, dosed: bool = True
+) -> Text:
+    """The words on a part of a bar, made when first shown; on a faded or crossed part, on a plate so they read."""
+    text = store.get(key)
+    if text is None:
+        plain = not piece.rough and (piece.mg is not None or not dosed)
+        text = ax.text(
+            0.0, y, piece.label, ha="center", va="center", fontsize=label_pt,
+            color=theme.bar_text if plain else theme.text, fontstyle="normal" if plain else "italic",
+            bbox=None if plain else {"boxstyle": "square,pad=0.1", "facecolor": theme.axes_bg, "edgecolor": "none", "alpha": 0.85},
+            zorder=4, clip_on=True, in_layout=False,
+        )
+        store[key] = text
+    return text
+
+
 def _show_therapy_labels(
     timeline: Timeline, x0: float, x1: float, lo: float, hi: float, rows_fit: bool, days_per_px: float, font_px: float, label_pt: float
 ) -> None:
@@ -338,17 +355,14 @@ def _show_therapy_labels(
         for i, piece in enumerate(course.pieces):
             s0 = max(piece.start.toordinal() + offset, x0)
             s1 = min(piece.end.toordinal() + offset + 1, x1)
-            said = piece.label + (" (ongoing)" if course.ongoing and not piece.rough and i == len(course.pieces) - 1 else "")
-            if not (rows_fit and s1 - s0 >= (len(said) * 0.6 * font_px + 6) * days_per_px):
+            longer = piece.label + " (ongoing)" if course.ongoing and not piece.rough and i == len(course.pieces) - 1 else piece.label
+            # the kind alone when "(ongoing)" has no room: the arrow after the bar says it goes on
+            said = next((w for w in (longer, piece.label) if s1 - s0 >= (len(w) * 0.6 * font_px + 6) * days_per_px), None)
+            if not rows_fit or said is None:
                 continue
             key = (course.therapy_id, i)
-            text = artists.therapy_texts.get(key)
-            if text is None:
-                text = timeline.trial_ax.text(
-                    0.0, float(lane.row), said, ha="center", va="center", fontsize=label_pt, color=timeline._theme.bar_text,
-                    fontstyle="italic" if piece.rough else "normal", zorder=4, clip_on=True, in_layout=False,
-                )
-                artists.therapy_texts[key] = text
+            text = _piece_text(timeline.trial_ax, artists.therapy_texts, key, piece, lane.row, label_pt, timeline._theme, dosed=False)
+            text.set_text(said)
             text.set_x((s0 + s1) / 2.0)
             text.set_visible(True)
 
@@ -403,7 +417,7 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
             if lane.ongoing:
                 hits.append((2.0, f"{lane.drug} ongoing as of {format_day(timeline.as_of)}"))
             elif lane.entered_end is not None and lane.end_precision != "day":
-                hits.append((2.0, f"{lane.drug} {lane.end_text} ({rough_day(lane.entered_end, lane.end_precision)})"))
+                hits.append((2.0, f"{lane.drug} {lane.end_text}"))  # the words hold the month or year
             else:
                 hits.append((2.0, f"{lane.drug} {lane.end_text} ({format_day(lane.end)})"))
         for piece in lane.pieces:
