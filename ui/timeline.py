@@ -284,10 +284,7 @@ class TimelinePanel(QWidget):
         else:
             self._apply_preset()
         self._after_view_change()
-        marker = self.timeline.marker
-        summary = f"Timeline of scores and trials. {MARKER_LABEL} on {marker.date.isoformat()}." if marker else (
-            "Timeline of scores and trials. The TRD criteria do not appear met."
-        )
+        summary = self.summary()
         self.canvas.setAccessibleDescription(
             f"{summary} {self.range_text()}. {self.table_action.text().replace('&', '')} "
             f"({self.table_action.shortcut().toString()}) lists what it plots, by date."
@@ -444,6 +441,23 @@ class TimelinePanel(QWidget):
         QToolTip.hideText()
 
     # -- what tests and screen readers ask -------------------------------------------------------
+
+    def summary(self) -> str:
+        """What the chart shows in a sentence or two, for screen readers: the marker's date (at the precision it
+        rests on), or that the criteria may be met once remembered details are confirmed (never with a date)."""
+        if self.timeline is None:
+            return ""
+        marker = self.timeline.marker
+        if marker is not None and marker.approximate:
+            said = f"{MARKER_LABEL}, {marker.when_text}."
+        elif marker is not None:
+            said = f"{MARKER_LABEL} on {marker.date.isoformat()}."
+        elif self.timeline.possible_text:
+            said = f"The TRD criteria do not appear met; they {self.timeline.possible_text.removeprefix('TRD criteria ')}."
+        else:
+            said = "The TRD criteria do not appear met."
+        kinds = "scores, trials and psychotherapy" if self.timeline.therapy_lane is not None else "scores and trials"
+        return f"Timeline of {kinds}. {said}"
 
     def marker_date(self) -> date | None:
         """The day the "TRD criteria appear met" marker stands at, or None when it is not drawn."""

@@ -156,12 +156,18 @@ def _canvas_key(figure: Figure, renderer) -> tuple:
 def _handle_look(handle) -> tuple:
     """What a legend entry's symbol looks like (its colours, line, marker, hatch), as plain values."""
     if isinstance(handle, Line2D):
+        # a session phase differs from the next by its marker's fill alone
         return (
             "line", to_rgba(handle.get_color()), handle.get_linestyle(), handle.get_linewidth(), str(handle.get_marker()),
             handle.get_markersize(), str(handle.get_markerfacecolor()), str(handle.get_markeredgecolor()), handle.get_alpha(),
+            handle.get_fillstyle(), str(handle.get_markerfacecoloralt()), handle.get_markeredgewidth(),
         )
     if isinstance(handle, Patch):
-        return ("patch", handle.get_facecolor(), handle.get_edgecolor(), handle.get_hatch(), handle.get_alpha(), handle.get_linewidth())
+        # a remembered month's entry differs from a dose's by its dotted edge and its dots
+        return (
+            "patch", handle.get_facecolor(), handle.get_edgecolor(), handle.get_hatch(), handle.get_alpha(), handle.get_linewidth(),
+            repr(handle.get_linestyle()), repr(getattr(handle, "get_hatchcolor", lambda: None)()),
+        )
     return (type(handle).__name__, repr(handle))
 
 
