@@ -25,7 +25,7 @@ from matplotlib.ticker import NullFormatter
 
 from journal import words
 from journal.charts.choices import MARKER_LABEL
-from journal.charts.fast import LegendSlot, StillYAxes
+from journal.charts.fast import HandlesTogether, LegendSlot, StillYAxes
 from journal.charts.layout import lay_out
 from journal.charts.model import (
     UNKNOWN_DOSE,
@@ -513,8 +513,8 @@ def _draw_therapies(ax: Axes, lane: TherapyLane | None, d: _Drawing) -> None:
     d.artists.therapy_collection = coll
     if rough:
         d.artists.therapy_rough_collection = _draw_rough(ax, rough, [theme.therapy] * len(rough), d)
+    # no legend entry: the row is named "Psychotherapy" and each bar its kind, so the legend keeps its room for the rest
     d.artists.therapy_arrows = _draw_ongoing(ax, [(c.end, lane.row) for c in lane.courses if c.ongoing], d)
-    d.legend_handles.append(Patch(facecolor=theme.therapy, edgecolor="none", label="psychotherapy (kind written on it)"))
 
 
 def _draw_rough_legend(data: ChartData, d: _Drawing) -> None:
@@ -542,6 +542,7 @@ def _draw_sessions(ax: Axes, session_lanes: Sequence[SessionLane], markers: Sequ
         ys = np.full(len(mine), float(lane.row))
         phases = list(dict.fromkeys(m.phase for m in mine))
         colour = d.theme.session_colours.get(lane.treatment, d.theme.text)
+        phase_lines: list[Line2D] = []
         for phase in phases:
             picked = [i for i, m in enumerate(mine) if m.phase == phase] if phase is not None or len(phases) > 1 else None
             label = lane.label if phase is None else f"{lane.label}: {words.words_for(words.SESSION_PHASE, phase)}"
@@ -563,7 +564,13 @@ def _draw_sessions(ax: Axes, session_lanes: Sequence[SessionLane], markers: Sequ
                 d.artists.session_lines[lane.treatment] = line
             if phase is not None:
                 d.artists.session_phase_lines[(lane.treatment, phase)] = line
-            d.legend_handles.append(line)
+                phase_lines.append(line)
+            else:
+                d.legend_handles.append(line)
+        if phase_lines:
+            # one legend entry for the course: its phases' markers side by side, named in the same order
+            said = ", ".join(words.words_for(words.SESSION_PHASE, p) for p in phases if p is not None)
+            d.legend_handles.append(HandlesTogether(phase_lines, f"{lane.label}: {said}"))
         d.hover_points.append((ax, xs, ys, [m.text for m in mine]))
         if any(phases):
             _phase_texts(ax, lane, mine, xs, d)
