@@ -288,7 +288,8 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
             needed = (len(piece.label) * 0.6 * font_px + 6) * days_per_px
             inside = s1 - s0 >= needed
             # a first step remembered as a month or a year says so before the bar when the bar has no room for it
-            before = not inside and i == 0 and piece.rough and x0 <= piece.start.toordinal() + offset < x1
+            bar_x = piece.start.toordinal() + offset
+            before = not inside and i == 0 and piece.rough and x0 + needed <= bar_x < x1  # whole, left of the bar
             if not ((rows_fit or (before and ends_fit)) and (inside or before)):
                 continue
             said = _piece_text(ax, artists.dose_texts, (lane.trial_id, i), piece, r, label_pt, theme)
@@ -321,7 +322,7 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
                 artists.end_texts[lane.trial_id] = text
             text.set_visible(True)
     _show_therapy_labels(timeline, x0, x1, lo, hi, rows_fit, days_per_px, font_px, label_pt)
-    _show_phase_labels(timeline, x0, x1, days_per_px, font_px, rows_fit or ends_fit)
+    _show_phase_labels(timeline, x0, x1, days_per_px, font_px, rows_fit)  # above the markers: only where rows have room
 
 
 def _piece_text(

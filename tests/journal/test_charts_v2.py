@@ -369,3 +369,12 @@ def test_no_none_dose_is_used_as_a_number_anywhere_in_the_drawing():
             assert seg.mg is None and seg.label == UNKNOWN_DOSE
             assert "mg" not in tl.hover_text(x(seg.end), lane_.row, tl.trial_ax).split(" from ")[0]
     assert not any(isinstance(a, Line2D) and a.get_label().startswith("6 weeks") for a in tl.trial_ax.lines)
+
+
+def test_words_beside_a_bar_are_never_cut_at_the_panel_edge_and_phase_words_wait_for_room_above_the_markers():
+    tl = draw(journal())
+    set_range(tl, date(2019, 2, 25), date(2022, 6, 1))  # the bar starts a few days into the view: no room before it
+    assert "~Mar 2019" not in shown_texts(tl.trial_ax)
+    tl.figure.set_size_inches(10, 3.2)  # a short chart: the rows are too thin for words above the markers
+    set_range(tl, date(2026, 5, 20), date(2026, 10, 1))
+    assert not {"induction", "optimisation", "maintenance"} & set(shown_texts(tl.trial_ax))
