@@ -375,7 +375,7 @@ def test_words_beside_a_bar_are_never_cut_at_the_panel_edge_and_phase_words_wait
     tl = draw(journal())
     set_range(tl, date(2019, 2, 25), date(2022, 6, 1))  # the bar starts a few days into the view: no room before it
     assert "~Mar 2019" not in shown_texts(tl.trial_ax)
-    tl.figure.set_size_inches(10, 2.6)  # a short chart: the rows are too thin for words above the markers
+    tl.figure.set_size_inches(10, 3.2)  # a short chart: room for words beside the bars, not above the markers
     tl.figure.canvas.draw()
     set_range(tl, date(2026, 5, 20), date(2026, 10, 1))
     assert not {"induction", "optimisation", "maintenance"} & set(shown_texts(tl.trial_ax))
