@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -352,10 +352,10 @@ class _SettingsCommand(_DoneCommand):
         self._new = new
 
     def _apply(self) -> Settings:
-        return self._session.journal.update_settings(**asdict(self._new))
+        return self._session.journal.update_settings(**vars(self._new))
 
     def _revert(self) -> Settings:
-        return self._session.journal.update_settings(**asdict(self._old))
+        return self._session.journal.update_settings(**vars(self._old))
 
 
 class _ProfileCommand(_DoneCommand):
