@@ -215,6 +215,7 @@ class TimelinePanel(QWidget):
         canvas.mpl_connect("button_press_event", self._on_canvas_press)
         canvas.mpl_connect("button_release_event", self._on_canvas_release)
         canvas.mpl_connect("figure_leave_event", self._on_canvas_leave)
+        canvas.mpl_connect("resize_event", self._on_canvas_resize)
         had_focus = self.waiting_label.hasFocus()
         self._layout.replaceWidget(self.waiting_label, canvas)
         self.waiting_label.hide()
@@ -434,6 +435,14 @@ class TimelinePanel(QWidget):
         self.canvas.unsetCursor()
         if dragged:
             self._announce_range()
+
+    def _on_canvas_resize(self, event) -> None:
+        # the table opened under the chart, or the window resized: the rows' names and the words on the bars
+        # are fitted again to the new height, the same days kept in view
+        if self.timeline is not None:
+            from journal import charts
+
+            charts.refit(self.timeline)
 
     def _on_canvas_leave(self, event) -> None:
         self._drag_x = None

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from journal.charts.style import SESSION_MARKERS
     from journal.charts.timeline import build_timeline
     from journal.charts.update import update_timeline
-    from journal.charts.view import Timeline, TimelineArtists, pan, set_range
+    from journal.charts.view import Timeline, TimelineArtists, pan, refit, set_range
 
 # each name others import, and the module it lives in
 _HOMES = {
@@ -64,6 +64,7 @@ _HOMES = {
     "TimelineArtists": "view",
     "set_range": "view",
     "pan": "view",
+    "refit": "view",
     "forget_saved_pixels": "fast",
 }
 
@@ -89,6 +90,7 @@ __all__ = [
     "TimelineArtists",
     "set_range",
     "pan",
+    "refit",
     "forget_saved_pixels",
 ]
 

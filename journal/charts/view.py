@@ -38,7 +38,7 @@ from journal.charts.model import (
 )
 from journal.charts.style import BAR_BOTTOM, BAR_MIN_H, LIGHT, MIN_ROWS, Theme
 
-__all__ = ["Timeline", "TimelineArtists", "set_range", "pan", "ord_offset", "day_num"]
+__all__ = ["Timeline", "TimelineArtists", "set_range", "pan", "refit", "ord_offset", "day_num"]
 
 
 @dataclass
@@ -202,6 +202,14 @@ def pan(timeline: Timeline, days: float) -> None:
     x0, x1 = timeline.xlim
     _apply_xlim(timeline, x0 + days, x1 + days)
     timeline.range = (_day_of(x0 + days), _day_of(x1 + days - 1))
+
+
+def refit(timeline: Timeline) -> None:
+    """After the figure changed size: the same days in view, the rows, their names and the words fitted to the new size."""
+    engine = timeline.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(timeline.figure)  # the panels' new places, so what fits is measured on them
+    _apply_xlim(timeline, *timeline.xlim)
 
 
 def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:

@@ -283,3 +283,26 @@ def test_a_course_of_psychotherapy_added_through_the_window_gets_its_row(qtbot, 
     lane = panel.timeline.therapy_lane
     assert lane is not None and [(c.label, c.start, c.end, c.ongoing) for c in lane.courses] == [("IPT", days_ago(90), days_ago(10), False)]
     assert "Psychotherapy" in panel.timeline._row_labels
+
+
+@pytest.mark.slow
+def test_opening_the_table_under_the_chart_fits_the_rows_words_to_the_shorter_chart(qtbot, remembered):
+    from journal import charts
+
+    remembered.resize(1366, 768)
+    panel = remembered.timeline_panel
+    charts.set_range(panel.timeline, date(TODAY.year - 7, 1, 1), date(TODAY.year - 4, 12, 31))
+    panel.canvas.draw()
+    before = panel.timeline.trial_ax.bbox.height
+    panel.table_action.trigger()
+    qtbot.waitUntil(lambda: panel.figure.get_size_inches()[1] * panel.figure.dpi < before * 3, timeout=2000)
+    qtbot.wait(50)
+    timeline = panel.timeline
+    ax = timeline.trial_ax
+    lo, hi = sorted(ax.get_ylim())
+    row_px = ax.bbox.height / (hi - lo)
+    font_px = timeline.options.fs(7.5) * panel.figure.dpi / 72.0
+    words_on_rows = [t for t in ax.texts if t.get_visible() and t.get_text() and t is not timeline.artists.rows_hint]
+    # every word on a bar has a row tall enough for it, measured on the chart as it is now
+    assert not words_on_rows or row_px >= 1.3 * font_px
+    assert timeline.range == (date(TODAY.year - 7, 1, 1), date(TODAY.year - 4, 12, 31))  # the same days in view
