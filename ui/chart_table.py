@@ -51,12 +51,15 @@ def chart_rows(timeline: charts.Timeline, start: date | None = None, end: date |
             last = ep.entered_end if ep.entered_end is not None and ep.end_precision != "day" else ep.end
             rows.append((last, 0, 0.0, "Episode ended", ep.label, _on(last, ep.end_precision)))
     for scale, points in timeline.series.items():
-        for day, total in points:
+        for when, total in points:
             try:
                 band = f" ({severity_label(scale, total)})"
             except (KeyError, ValueError):
                 band = ""
-            rows.append((day, 1, 0.0, f"{scale} score", f"{total}{band}", f.fmt_date(day)))
+            if isinstance(when, datetime):  # a score with a time: after the day's untimed ones, in time order
+                rows.append((when.date(), 1, when.hour * 60 + when.minute + 1.0, f"{scale} score", f"{total}{band}", f.fmt_datetime(when)))
+            else:
+                rows.append((when, 1, 0.0, f"{scale} score", f"{total}{band}", f.fmt_date(when)))
     for name, points in timeline.daily_points.items():
         label = words.words_for(words.DAILY, name, form=True)
         for when, value in points:

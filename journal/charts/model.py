@@ -429,11 +429,13 @@ def _score_series(contents: JournalContents, options: TimelineOptions) -> tuple[
             by_scale[s.scale].append(s)
     top = float(scales.get_scale("PHQ-9").max_total)
     for name in options.shown_scales:
-        found = sorted(by_scale[name], key=lambda s: (s.date, s.id))
-        series[name] = [(s.date, int(s.total)) for s in found]
+        # several a day in the journal's order (untimed first, then by time), a timed one at its time of day
+        found = sorted(by_scale[name], key=lambda s: (s.date, s.time is not None, s.time or datetime.min.time(), s.id or ""))
+        whens = [datetime.combine(s.date, s.time) if s.time is not None else s.date for s in found]
+        series[name] = [(w, int(s.total)) for s, w in zip(found, whens, strict=True)]
         texts[name] = [
-            f"{name} {s.total}" + (f" ({lab})" if (lab := _severity(name, s.total)) else "") + f" on {format_day(s.date)}"
-            for s in found
+            f"{name} {s.total}" + (f" ({lab})" if (lab := _severity(name, s.total)) else "") + f" on {when_words(w)}"
+            for s, w in zip(found, whens, strict=True)
         ]
         if found:
             top = max(top, float(scales.get_scale(name).max_total))

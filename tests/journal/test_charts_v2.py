@@ -379,3 +379,15 @@ def test_words_beside_a_bar_are_never_cut_at_the_panel_edge_and_phase_words_wait
     tl.figure.canvas.draw()
     set_range(tl, date(2026, 5, 20), date(2026, 10, 1))
     assert not {"induction", "optimisation", "maintenance"} & set(shown_texts(tl.trial_ax))
+
+
+def test_two_questionnaires_on_one_day_are_two_points_in_time_order_and_say_their_time():
+    day = date(2026, 11, 3)
+    scores = (ScaleScore("q2", day, "PHQ-9", 9, time=time(19, 0)), ScaleScore("q1", day, "PHQ-9", 14, time=time(7, 30)))
+    tl = draw(journal(scores=scores))
+    line = tl.artists.score_lines["PHQ-9"]
+    assert list(line.get_ydata()) == [14, 9]
+    assert list(line.get_xdata()) == pytest.approx([x(day) + 7.5 / 24, x(day) + 19 / 24])
+    set_range(tl, day - timedelta(days=1), day + timedelta(days=1))
+    tl.figure.canvas.draw()
+    assert "PHQ-9 9 (mild) on 3 Nov 2026 at 19:00" in tl.hover_text(x(day) + 19 / 24, 9, tl.score_ax)

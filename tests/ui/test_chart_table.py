@@ -107,7 +107,7 @@ V2_TODAY = date(2026, 12, 1)
 
 
 def _v2_contents(*, possible: bool = False):
-    from journal.records import DailyCheckIn, DoseStep, Episode, JournalContents, Rating, Session, Therapy, Trial
+    from journal.records import DailyCheckIn, DoseStep, Episode, JournalContents, Rating, ScaleScore, Session, Therapy, Trial
 
     venlafaxine = Trial("t0", "venlafaxine", (DoseStep(date(2018, 2, 1), 225),), end=date(2018, 8, 31), rating=Rating("none"))
     sertraline = Trial(
@@ -119,6 +119,7 @@ def _v2_contents(*, possible: bool = False):
         trials=(venlafaxine, sertraline),
         therapies=(Therapy("p1", "cbt", date(2021, 9, 1), start_precision="month", end=date(2022, 1, 1), end_precision="month"),),
         sessions=(Session("k1", datetime(2026, 6, 1, 10, 0), "esketamine", 56, 1, phase="induction"),),
+        scores=(ScaleScore("q2", date(2026, 11, 3), "PHQ-9", 9, time=time(19, 0)), ScaleScore("q1", date(2026, 11, 3), "PHQ-9", 14)),
         checkins=(
             DailyCheckIn("d2", date(2026, 11, 20), mood=7, time=time(20, 30)),
             DailyCheckIn("d1", date(2026, 11, 20), mood=3, time=time(8, 15)),
@@ -151,6 +152,8 @@ def test_the_table_gives_remembered_dates_as_entered_and_check_ins_with_their_ti
     assert ("about Sep 2021", "Psychotherapy: CBT began", "CBT, ~Sep 2021 to ~Jan 2022") in rows
     assert ("about Jan 2022", "Psychotherapy: CBT ended", "CBT, ~Sep 2021 to ~Jan 2022") in rows
     assert ("2026-06-01 10:00", "Session", "esketamine 56 mg session 1 (induction), 1 Jun 2026") in rows
+    phq = [r for r in rows if r[1] == "PHQ-9 score"]
+    assert phq == [("2026-11-03", "PHQ-9 score", "14 (moderate)"), ("2026-11-03 19:00", "PHQ-9 score", "9 (mild)")]  # untimed first
     checkins = [r for r in rows if r[1] == "Check-in: Mood"]
     assert checkins == [("2026-11-20 08:15", "Check-in: Mood", "3"), ("2026-11-20 20:30", "Check-in: Mood", "7")]
     # the threshold rests on the remembered end: its date is given at that month
