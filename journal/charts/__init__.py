@@ -1,5 +1,10 @@
 """The timeline chart: scale scores above, one lane per trial below, on one shared date axis.
 
+Version 2 journals draw as entered: a date remembered as a month or a year is faded and dotted
+over the whole month or year ("~Mar 2019"), a dose not remembered is crossed and named,
+psychotherapy courses share a row of their own, session phases are named, the threshold is
+"by about" a remembered month, and one that may be met is said in words, never at a date.
+
 One idea per module, top to bottom:
 - `choices`: what the chart can be asked to show (presets, extra scales, the marker's words);
 - `style`: colours, line styles, markers and the lanes' geometry;
@@ -25,10 +30,13 @@ if TYPE_CHECKING:
     from journal.charts.model import (
         EXTRA_SCALES,
         Band,
+        BarPiece,
         DoseSegment,
         EpisodeSpan,
         SessionLane,
         SessionMarker,
+        TherapyCourse,
+        TherapyLane,
         ThresholdMarker,
         TimelineOptions,
         TrialLane,
@@ -50,6 +58,9 @@ _HOMES = {
     "TimelineOptions": "model",
     "Band": "model",
     "DoseSegment": "model",
+    "BarPiece": "model",
+    "TherapyCourse": "model",
+    "TherapyLane": "model",
     "TrialLane": "model",
     "SessionLane": "model",
     "SessionMarker": "model",
@@ -76,6 +87,9 @@ __all__ = [
     "TimelineOptions",
     "Band",
     "DoseSegment",
+    "BarPiece",
+    "TherapyCourse",
+    "TherapyLane",
     "TrialLane",
     "SessionLane",
     "SessionMarker",
