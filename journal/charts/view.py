@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 
 from journal.charts.fast import LegendSlot
 from journal.charts.model import (
@@ -60,7 +60,7 @@ class TimelineArtists:
     end_texts: dict[str, Text] = field(default_factory=dict)  # by trial id
     session_lines: dict[str, Line2D] = field(default_factory=dict)
     marker_lines: list[Line2D] = field(default_factory=list)
-    marker_text: Text | None = None
+    marker_text: Annotation | None = None
     empty_text: Text | None = None
     rows_hint: Text | None = None
     ongoing_arrows: Line2D | None = None
@@ -217,6 +217,7 @@ def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
     timeline.trial_ax.set_xlim(x0, x1)
     _fit_rows(timeline, x0, x1)
     _show_fitting_labels(timeline, x0, x1)
+    _turn_marker_words(timeline, x0, x1)
     offset = ord_offset()
     # Keep each episode's label in view while enough of the episode is to hold it.
     days_per_px = (x1 - x0) / max(1.0, timeline.score_ax.bbox.width)
@@ -226,6 +227,18 @@ def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
         e1 = min(ep.end.toordinal() + offset + 1, x1)
         text.set_x(e0)
         text.set_visible(e1 - e0 >= len(text.get_text()) * 0.6 * font_px * days_per_px)
+
+
+def _turn_marker_words(timeline: Timeline, x0: float, x1: float) -> None:
+    """The marker's words on the side of its line with more of the view, so they are never cut at the panel's edge."""
+    text, marker = timeline.artists.marker_text, timeline.marker
+    if text is None or marker is None:
+        return
+    mx = day_num(marker.date)
+    on_right = (x1 - mx) >= (mx - x0)
+    if (text.get_horizontalalignment() == "left") != on_right:
+        text.set_horizontalalignment("left" if on_right else "right")
+        text.xyann = (6 if on_right else -6, 0)
 
 
 def _fit_rows(timeline: Timeline, x0: float, x1: float) -> None:

@@ -391,3 +391,12 @@ def test_two_questionnaires_on_one_day_are_two_points_in_time_order_and_say_thei
     set_range(tl, day - timedelta(days=1), day + timedelta(days=1))
     tl.figure.canvas.draw()
     assert "PHQ-9 9 (mild) on 3 Nov 2026 at 19:00" in tl.hover_text(x(day) + 19 / 24, 9, tl.score_ax)
+
+
+def test_the_markers_words_turn_to_the_side_of_its_line_with_more_of_the_view():
+    tl = draw(journal())
+    when = tl.marker.date
+    set_range(tl, when - timedelta(days=900), when + timedelta(days=30))  # the line near the right edge
+    assert tl.artists.marker_text.get_horizontalalignment() == "right"
+    set_range(tl, when - timedelta(days=30), when + timedelta(days=900))
+    assert tl.artists.marker_text.get_horizontalalignment() == "left"
