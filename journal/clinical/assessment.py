@@ -425,6 +425,9 @@ def _merge(
         if s is None:
             assert lw is not None
             verdict = _outside_verdict(lw)
+            if could:
+                look_words = "could count if the remembered details are confirmed: look up " + _and(list(look))
+                verdict = replace(verdict, reasons=(*verdict.reasons, look_words))
         else:
             if could:
                 s.reasons.append("could count if the remembered details are confirmed: look up " + _and(list(look)))

@@ -166,6 +166,8 @@ def test_a_trial_that_could_lie_before_the_episode_is_listed_as_outside_it_when_
         False, 0, "not-adequate", False, True)
     assert a.trials[0].outside_short
     assert any("outside this episode" in r for r in v["reasons"])
+    assert v["to_settle"] == ["doses[0].start", "end"]
+    assert any(r.startswith("could count if the remembered details are confirmed: look up the month it started") for r in v["reasons"])
 
 
 def test_a_trial_running_on_after_its_episode_ended_is_too_short_not_still_running():
