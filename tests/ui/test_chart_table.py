@@ -41,7 +41,7 @@ def test_the_table_lists_what_the_chart_plots_by_date_and_is_reached_by_keyboard
     assert any(w == "PHQ-9 score" for w in whats)
     first_phq = timeline.series["PHQ-9"][0]
     assert (f.fmt_date(first_phq[0]), "PHQ-9 score") in [(d, w) for d, w, _ in rows]
-    lane = next(l for l in timeline.lanes if l.segments[0].mg is not None)  # a trial whose first dose is known
+    lane = next(t for t in timeline.lanes if t.segments[0].mg is not None)  # a trial whose first dose is known
     assert (f.fmt_date(lane.segments[0].start), f"{lane.label}: started", f"{f.fmt_number(lane.segments[0].mg)} mg/day") in rows
     if timeline.sessions:
         assert "Session" in whats
