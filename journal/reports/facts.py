@@ -540,6 +540,7 @@ def _medication_rows(
             if v.improvement_pct is not None:
                 outcome += f", {v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f", {-v.improvement_pct:g} % worse"
         stop = "ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded")
+        rough = v.rough_precision if v is not None and v.partial_dates else "day"
         effects = ", ".join(
             s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
             for s in t.side_effects
@@ -560,8 +561,8 @@ def _medication_rows(
                 side_effects=effects,
                 counts=bool(v and v.counts),
                 ongoing=ongoing,
-                reasons=tuple(rough_dates(r, v.rough_precision if v.partial_dates else "day") for r in (v.reasons if v else ())),
-                caveats=tuple(rough_dates(c, v.rough_precision if v.partial_dates else "day") for c in (v.caveats if v else ())),
+                reasons=tuple(rough_dates(r, rough) for r in (v.reasons if v else ())),
+                caveats=tuple(rough_dates(c, rough) for c in (v.caveats if v else ())),
                 source=trial_source_words(t, t.approximate),
                 could_count=bool(v and v.could_count),
             )
