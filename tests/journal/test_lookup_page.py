@@ -47,10 +47,11 @@ def _pages(pdf: bytes) -> list[str]:
 def test_the_page_lists_what_to_find_with_the_dates_as_entered_and_a_line_for_the_answer():
     (page,) = _pages(lookup_page_bytes(_contents(), today=TODAY, name_style="full"))
     assert "Treatment details to look up For: Zoë Łukasiewicz-Øster" in page
-    assert "sertraline As I remember it: Started 2019, dose not remembered Ended 2019" in page
+    assert "Medicine, as I remember it Please look up What you found" in page
+    assert "sertraline Started 2019, dose not remembered Ended 2019 • the month it started" in page
     assert "the month it started" in page and "the dose (50 mg/day or more would count)" in page
     assert "the month it ended (6 weeks or more at an adequate dose would count)" in page
-    assert "Found:" in page and "Checked by" in page
+    assert "Checked by (name, place, date)" in page
     assert "Made on 1 Jun 2025" in page and "not a diagnosis" in page
     # nothing to find for a trial that already counts, and no verdict words for the counter
     assert "escitalopram" not in page
