@@ -97,7 +97,8 @@ def _trial_html(v: TrialVerdict, name: str, trial: Trial | None = None) -> str:
     facts = []
     if v.min_adequate_mg is not None:
         facts.append(f"minimum adequate dose {f.fmt_number(v.min_adequate_mg)} mg/day" + (f" ({v.min_source})" if v.min_source else ""))
-    facts.append(f"longest run at an adequate dose: {v.longest_adequate_run_days} days")
+    days = v.longest_adequate_run_days
+    facts.append(f"longest run at an adequate dose: {days} day{'' if days == 1 else 's'}")
     if v.adequacy_date:
         facts.append(_rough(f"adequate from {v.adequacy_date.isoformat()}", v))
     if v.improvement_pct is not None:
@@ -289,7 +290,7 @@ class AssessmentPanel(QWidget):
         self.verdict_label.setText(
             f"<p style='font-size:large'><b>{escape(verdict)}</b></p>"
             + (f"<p>{escape(' '.join(said_more))}</p>" if said_more else "")
-            + (f"<p><b>{escape(possible)}</b> See What to look up below.</p>" if possible else "")
+            + (f"<p><b>{escape(possible)}</b> See \u201cWhat to look up\u201d below.</p>" if possible else "")
             + f"<p>Failed adequate trials that count: <b>{assessment.failed_adequate_count}</b>, "
             f"as of {assessment.as_of.isoformat()}.{marker}</p>"
         )
@@ -320,7 +321,7 @@ class AssessmentPanel(QWidget):
             html += "<p style='margin-bottom:0'><b>Caveats</b></p>" + _bullets(assessment.general_caveats)
         self.details_label.setText(html)
 
-        therapies = [f"{therapy_line(p)} (listed, never counted)" for p in assessment.therapies]
+        therapies = [therapy_line(p) for p in assessment.therapies]  # the heading says they are listed, never counted
         self.therapies_label.setText(_bullets(therapies))
         for widget in (self.therapies_heading, self.therapies_label):
             widget.setVisible(bool(therapies))

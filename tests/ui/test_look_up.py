@@ -91,7 +91,7 @@ def test_a_remembered_trial_is_marked_with_its_dates_as_entered_and_its_unknown_
 
 def test_psychotherapy_courses_are_listed_and_never_counted(panel):
     assert panel.therapies_heading.text() == "Psychotherapy courses (listed, never counted)"
-    assert "CBT, Sep 2021 to Jan 2022, 16 sessions: partial response (25-49 % better) (listed, never counted)" in _plain(
+    assert "CBT, Sep 2021 to Jan 2022, 16 sessions: partial response (25-49 % better)" in _plain(
         panel.therapies_label.text()
     )
 
