@@ -562,7 +562,8 @@ def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
 def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
     if not f.sessions:
         return [_none("No sessions in this range.", st)]
-    widths = [25 * mm, 21 * mm, 11 * mm, 8 * mm, 28 * mm, 22 * mm, 18 * mm, 27 * mm, 0]
+    # the date and time on one line; the monitoring wraps in its own column
+    widths = [28 * mm, 20 * mm, 11 * mm, 8 * mm, 26 * mm, 22 * mm, 17 * mm, 26 * mm, 0]
     widths[8] = width - sum(widths)
     rows = [
         _cells(
@@ -577,7 +578,7 @@ def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
     for r in f.sessions:
         note = "; ".join(x for x in (r.note, f"entered by {r.entered_by}" if r.entered_by else "") if x)
         treatment = f"{r.treatment}, {r.phase}" if r.phase else r.treatment
-        going_home = "; ".join(x for x in (r.monitoring, "transport arranged" if r.transport == "yes" else "transport not arranged") if x)
+        going_home = "; ".join(x for x in (r.monitoring, f"transport home: {r.transport}") if x)
         rows.append(
             _row(
                 [r.when, treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, going_home, note],

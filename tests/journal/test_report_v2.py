@@ -63,7 +63,7 @@ def test_the_session_table_holds_the_monitoring_and_a_score_its_time(text):
     sessions = text[text.index("Sessions: esketamine"):]
     assert "Esketamine, induction" in sessions
     assert "128/82 → 135/85 at 40 min → 141/88" in sessions
-    assert "lowest SpO2 96 %; monitored 120 min; ready to leave; transport arranged" in sessions
+    assert "lowest SpO2 96 %; monitored 120 min; ready to leave; transport home: yes" in sessions
     assert "126/80 → 138/86" in sessions  # a session without the 40-minute reading reads as before
     assert "PHQ-9 19 of 27 25 Aug 2025 08:30" in text  # the latest score, with the time it was written down
     scores = text[text.index("Score history"):text.index("Sessions: esketamine")]
