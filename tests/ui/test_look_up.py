@@ -157,3 +157,29 @@ def test_the_name_box_is_off_when_the_journal_holds_no_name(qtbot, session):
     panel.refresh()
     assert not panel.look_up_name_check.isEnabled()
     assert days_ago(0) == TODAY
+
+
+def test_a_threshold_resting_on_a_remembered_month_is_given_as_about_that_month(qtbot, session):
+    # escitalopram fails on 2020-06-01; fluoxetine, March to September 2021 at 40 mg, fails on its end read as 2021-09-01:
+    # the threshold date rests on a month the person remembered, so it is "by about September 2021", never a day
+    contents = JournalContents(
+        episodes=(Episode("e1", D("2018-01-01"), severity="moderate"),),
+        trials=(
+            _trial("t1", "escitalopram", [("2020-01-01", 10)], "2020-06-01", source="records"),
+            _trial("t2", "fluoxetine", [("2021-03", 40)], "2021-09", source="memory"),
+        ),
+    )
+    _feed(session, contents)
+    panel = AssessmentPanel(session)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.refresh()
+    verdict = _plain(panel.verdict_label.text())
+    assert "appear to be met by about September 2021" in verdict
+    assert "Marked on the timeline by about September 2021." in verdict
+    assert "2021-09-01" not in verdict and "May be met" not in verdict
+    assert not panel.look_up_button.isVisible()  # both trials are certain: nothing to look up
+    details = _plain(panel.details_label.text())
+    fluoxetine = details[details.index("fluoxetine"):]
+    assert "From memory, approximate: started Mar 2021, ended Sep 2021." in fluoxetine
+    assert "failure date about Sep 2021" in fluoxetine and "2021-09-01" not in fluoxetine
