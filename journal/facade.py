@@ -170,6 +170,7 @@ class Journal:
     conditions: RecordManager[r.Condition]
     sessions: RecordManager[r.Session]
     notes: RecordManager[r.Note]
+    therapies: RecordManager[r.Therapy]
 
     def __init__(self, path: Path, database: Database, lock: JournalLock | None = None, *, own_lock: bool = False):
         self._path = path
@@ -418,20 +419,9 @@ def _import_authors(entries: tuple[r.EntryBy, ...], every_id: set[str], problems
 
 
 def _settings_problems(changes: dict[str, Any]) -> list[Problem]:
-    from journal.rules import SETTINGS_ALLOWED
+    from journal.rules import settings_problems
 
-    problems = []
-    for key, value in changes.items():
-        allowed = SETTINGS_ALLOWED.get(key)
-        if allowed is None:
-            problems.append(Problem(key, f"is not a setting (the settings are {', '.join(SETTINGS_ALLOWED)})"))
-            continue
-        # a flag is true or false; every other setting is a number from its list, never a flag
-        ok = isinstance(value, bool) if key == "count_augmentation" else not isinstance(value, bool) and value in allowed
-        if not ok:
-            shown = ", ".join("true" if a is True else "false" if a is False else str(a) for a in allowed)
-            problems.append(Problem(key, f"must be one of {shown}, got {value!r}"))
-    return problems
+    return settings_problems(changes)
 
 
 def _profile_problems(profile: r.Profile) -> list[Problem]:

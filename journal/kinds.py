@@ -32,19 +32,23 @@ class Kind:
 _ALL = (
     Kind("episodes", r.Episode, "e", "episode", "Episode", "E&pisodes", ("start", "id"), "episodes", True),
     Kind("trials", r.Trial, "t", "trial", "Trial", "&Trials", ("start", "id"), "trials", True),
-    Kind("scores", r.ScaleScore, "s", "score", "Score", "&Scores", ("date", "id"), "scores", True),
-    Kind("checkins", r.DailyCheckIn, "d", "check-in", "Check-in", "Check-&ins", ("date", "id"), "scores", True),
+    # Same-day scores and check-ins: untimed first, then by their time of day (version 2), then id.
+    Kind("scores", r.ScaleScore, "s", "score", "Score", "&Scores", ("date", "time", "id"), "scores", True),
+    Kind("checkins", r.DailyCheckIn, "d", "check-in", "Check-in", "Check-&ins", ("date", "time", "id"), "scores", True),
     Kind("labs", r.Lab, "l", "lab result", "Lab result", "&Labs", ("date", "id"), "labs", False),
     Kind("conditions", r.Condition, "c", "condition", "Condition", "Co&nditions", ("since", "id"), "conditions", False),
     # Same-day sessions follow their time as written, then id, so the order never wobbles.
     Kind("sessions", r.Session, "k", "session", "Session", "Sessi&ons", ("day", "at", "id"), "sessions", True),
     Kind("notes", r.Note, "n", "note", "Note", "No&tes", ("date", "id"), "notes", False),
+    # Version 2: courses of psychotherapy, listed beside the trials in the verdict, never counted.
+    # Alt+R: "Thera&py" would take E&pisodes' P; R is no other tab's nor the menu bar's (J A E V H).
+    Kind("therapies", r.Therapy, "p", "therapy", "Therapy", "The&rapies", ("start", "id"), "therapies", True),
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in _ALL}
 KIND_NAMES: tuple[str, ...] = tuple(KINDS)
 # The window's tabs, most used first.
-WINDOW_ORDER: tuple[str, ...] = ("trials", "scores", "checkins", "episodes", "sessions", "labs", "conditions", "notes")
+WINDOW_ORDER: tuple[str, ...] = ("trials", "therapies", "scores", "checkins", "episodes", "sessions", "labs", "conditions", "notes")
 # The record lists of the journal JSON file, in the order the spec lists them.
 FILE_LISTS: tuple[str, ...] = tuple(dict.fromkeys(k.file_list for k in _ALL))
 ASSESSED: frozenset[str] = frozenset(k.name for k in _ALL if k.assessed)

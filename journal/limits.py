@@ -40,6 +40,9 @@ FIELD_LIMITS: dict[str, TextLimit] = {
     "unit": TextLimit("a unit", UNIT_LIMIT),
     "note": TextLimit("a note", NOTE_LIMIT),
     "text": TextLimit("a note", NOTE_LIMIT),
+    # version 2: where an imported record came from
+    "app": TextLimit("an app's name", NAME_LIMIT),
+    "raw": TextLimit("the original values", NOTE_LIMIT),
 }
 
 _ANY_TEXT = TextLimit("this text", NOTE_LIMIT)

@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
+from datetime import time as TimeOfDay
 from typing import Any
 
 from journal.clinical.catalog import load_catalog
@@ -29,21 +30,30 @@ from journal.records import (
     CONDITION_STATUSES,
     DAILY_FIELDS,
     EPISODE_SEVERITIES,
+    PRECISIONS,
     QUESTIONNAIRE_SCALES,
     RATING_RESPONSES,
+    SESSION_PHASES,
     SESSION_TREATMENTS,
+    SOURCES,
     STOP_REASONS,
+    THERAPY_KINDS,
     Condition,
     DailyCheckIn,
     DoseStep,
     Episode,
     Lab,
     Note,
+    Origin,
     Rating,
+    Reminders,
     ScaleScore,
     Session,
     SideEffect,
+    Therapy,
     Trial,
+    date_text,
+    latest_day,
 )
 
 __all__ = [
@@ -55,6 +65,14 @@ __all__ = [
     "plainly_storable",
     "storable_problems",
     "check_record_type",
+    "check_reminders",
+    "settings_problems",
+    "SETTING_NAMES",
+    "REMINDER_KEYS",
+    "TIME_WORDS",
+    "episode_order_problems",
+    "time_text",
+    "read_time",
     "EARLIEST",
     "MAX_MG_PER_DAY",
     "MAX_NUMBER",
@@ -192,6 +210,28 @@ class Check:
             return None
         return value
 
+    def partial(self, value: Any, precision: Any, where: str, key: str, *, required: bool = False) -> tuple[date, str] | None:
+        """A date entered as a day, a month or a year (version 2) as (earliest day, precision); the earliest from 1900-01-01 to `latest`."""
+        if value is None:
+            if required:
+                self.problem(join(where, key), "is required")
+            return None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            self.problem(join(where, key), f"must be a date written YYYY-MM-DD, YYYY-MM or YYYY, got {describe(value)}")
+            return None
+        if precision not in PRECISIONS:
+            self.problem(join(where, key), f"must be given as a day, a month or a year, got the precision {describe(precision)}")
+            return None
+        earliest = date(value.year, 1, 1) if precision == "year" else value.replace(day=1) if precision == "month" else value
+        shown = date_text(earliest, precision)
+        if earliest < EARLIEST:
+            self.problem(join(where, key), f"must be on or after 1900-01-01, got {shown}")
+            return None
+        if earliest > self.latest:
+            self.problem(join(where, key), f"must not be after {self.latest.isoformat()} (the file's export date or today), got {shown}")
+            return None
+        return earliest, precision
+
     def moment(self, value: Any, where: str) -> datetime | None:
         """A date and time with its offset from UTC, on a day between 1900-01-01 and `latest`."""
         if not isinstance(value, datetime):
@@ -286,16 +326,52 @@ def _float(value: float | int | None) -> float | None:
 # file) and returns the record as stored, or None; every problem goes to the Check.
 
 
+def _period(c: Check, start: tuple[date, str] | None, end: tuple[date, str] | None, where: str) -> None:
+    """An end (its latest day) on or after the start (its earliest day): a course of 2019-03 to 2019-03 is allowed."""
+    if start and end and latest_day(*end) < start[0]:
+        c.problem(join(where, "end"), f"must be on or after the start ({date_text(*start)}), got {date_text(*end)}")
+
+
+def _day_of(found: tuple[date, str] | None) -> tuple[date | None, str]:
+    return (None, "day") if found is None else found
+
+
 def check_episode(c: Check, e: Episode, where: str) -> Episode | None:
-    start = c.day(e.start, where, "start", required=True)
-    end = c.day(e.end, where, "end")
-    if start and end and end < start:
-        c.problem(join(where, "end"), f"must be on or after the start ({start.isoformat()}), got {end.isoformat()}")
+    start = c.partial(e.start, e.start_precision, where, "start", required=True)
+    end = c.partial(e.end, e.end_precision, where, "end")
+    _period(c, start, end, where)
     severity = c.choice(e.severity, where, "severity", EPISODE_SEVERITIES)
     note = c.text(e.note, where, "note")
     if start is None:
         return None
-    return Episode(id=e.id, start=start, end=end, severity=severity, note=note or "")
+    end_day, end_precision = _day_of(end)
+    return Episode(
+        id=e.id, start=start[0], end=end_day, severity=severity, note=note or "", start_precision=start[1], end_precision=end_precision
+    )
+
+
+def episode_order_problems(episodes: Any, where_of: Callable[[Episode], str]) -> list[Problem]:
+    """Episodes may not overlap (version 2): by start, each starts after the end of the one before, so only the last may have no end.
+
+    `where_of` names an episode's place (`episodes[e1]`). A check across records, so the file
+    reader asks it of a version-2 file's episodes as a whole.
+    """
+    found: list[Problem] = []
+    ordered = sorted(episodes, key=lambda e: (e.start, e.id or ""))
+    for before, episode in zip(ordered, ordered[1:], strict=False):
+        began = date_text(episode.start, episode.start_precision)
+        if before.end is None:
+            found.append(Problem(
+                join(where_of(before), "end"),
+                f"is not given, but episode {episode.id} starts after this one ({began}); only the last episode may have no end",
+            ))
+        elif episode.start <= latest_day(before.end, before.end_precision):
+            ended = date_text(before.end, before.end_precision)
+            found.append(Problem(
+                join(where_of(episode), "start"),
+                f"must be after the end of the episode before it ({before.id}, ended {ended}), got {began}; episodes may not overlap",
+            ))
+    return found
 
 
 def _check_doses(c: Check, t: Trial, where: str) -> tuple[list[DoseStep], bool]:
@@ -304,22 +380,26 @@ def _check_doses(c: Check, t: Trial, where: str) -> tuple[list[DoseStep], bool]:
     if not t.doses:
         c.problem(join(where, "doses"), "needs at least one dose step")
         return doses, False
-    previous: date | None = None
+    previous: tuple[date, str] | None = None
     for i, step in enumerate(t.doses):
         if not isinstance(step, DoseStep):
             ok = False  # the file reader has named what it holds instead
             continue
         sw = join(where, f"doses[{i}]")
-        start = c.day(step.start, sw, "start", required=True)
-        mg = c.number(step.mg_per_day, sw, "mg_per_day", required=True, low=0, low_exclusive=True, high=MAX_MG_PER_DAY, unit="mg")
-        if start and previous and start <= previous:
-            c.problem(join(sw, "start"), f"must be after the previous step's start ({previous.isoformat()}), got {start.isoformat()}")
+        start = c.partial(step.start, step.start_precision, sw, "start", required=True)
+        # a dose not remembered is None (version 2); any dose given is above zero
+        mg = c.number(step.mg_per_day, sw, "mg_per_day", low=0, low_exclusive=True, high=MAX_MG_PER_DAY, unit="mg")
+        if start and previous and latest_day(*previous) >= start[0]:
+            said = f"must be after the previous step's start ({date_text(*previous)}), got {date_text(*start)}"
+            if previous[1] != start[1]:
+                said += f" (a {previous[1]} then a {start[1]}: give both in days or both in months)"
+            c.problem(join(sw, "start"), said)
             ok = False
-        if start is None or mg is None:
+        if start is None or (mg is None and step.mg_per_day is not None):
             ok = False
             continue
         previous = start
-        doses.append(DoseStep(start=start, mg_per_day=float(mg)))
+        doses.append(DoseStep(start=start[0], mg_per_day=_float(mg), start_precision=start[1]))
     return doses, ok
 
 
@@ -358,31 +438,79 @@ def check_trial(c: Check, t: Trial, where: str) -> Trial | None:
     augmentation = c.flag(t.augmentation, where, "augmentation")
     min_mg = c.number(t.min_adequate_mg, where, "min_adequate_mg", low=0, low_exclusive=True, high=MAX_MG_PER_DAY, unit="mg/day")
     doses, doses_ok = _check_doses(c, t, where)
-    end = c.day(t.end, where, "end")
-    if end and doses and end < doses[-1].start:
-        last = doses[-1].start.isoformat()
-        c.problem(join(where, "end"), f"must be on or after the last dose step's start ({last}), got {end.isoformat()}")
+    end = c.partial(t.end, t.end_precision, where, "end")
+    if end and doses and latest_day(*end) < doses[-1].start:
+        last = date_text(doses[-1].start, doses[-1].start_precision)
+        c.problem(join(where, "end"), f"must be on or after the last dose step's start ({last}), got {date_text(*end)}")
     stop_reason = c.choice(t.stop_reason, where, "stop_reason", STOP_REASONS)
     adherence = c.choice(t.adherence, where, "adherence", ADHERENCE)
     rating = _check_rating(c, t.rating, where)
     side_effects = _check_side_effects(c, t, where)
     note = c.text(t.note, where, "note")
+    source = c.choice(t.source, where, "source", SOURCES)
+    origin = _check_origin(c, t.origin, where)
     if not drug or not doses_ok or not doses:
         return None
     _warn_high_doses(c, where, drug, doses)
+    end_day, end_precision = _day_of(end)
     return Trial(
         id=t.id,
         drug=drug,
         doses=tuple(doses),
         augmentation=augmentation,
         min_adequate_mg=_float(min_mg),
-        end=end,
+        end=end_day,
         stop_reason=stop_reason,
         adherence=adherence,
         rating=rating,
         side_effects=tuple(side_effects),
         note=note or "",
+        end_precision=end_precision,
+        source=source,
+        origin=origin,
     )
+
+
+def _check_origin(c: Check, origin: Any, where: str) -> Origin | None:
+    """Where an imported record came from: the other app's name (required) and its original values as one line."""
+    if not isinstance(origin, Origin):
+        return None  # none given, or the file reader has named what it holds instead
+    ow = join(where, "origin")
+    app = c.text(origin.app, ow, "app", required=True)
+    raw = c.text(origin.raw, ow, "raw")
+    if not app:
+        return None
+    return Origin(app=app.strip(), raw=raw or "")
+
+
+def time_text(at: TimeOfDay) -> str:
+    """A time of day as the file writes it: `HH:MM`, 24-hour."""
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def read_time(text: Any) -> TimeOfDay | None:
+    """`HH:MM` (24-hour, 00:00 to 23:59) as a time of day; None for anything else."""
+    if type(text) is not str or len(text) != 5 or text[2] != ":" or not text.isascii():
+        return None
+    hours, minutes = text[:2], text[3:]
+    if not (hours.isdigit() and minutes.isdigit()):
+        return None
+    h, m = int(hours), int(minutes)
+    return TimeOfDay(h, m) if h < 24 and m < 60 else None
+
+
+TIME_WORDS = "a time of day written HH:MM (24-hour, 00:00 to 23:59)"
+
+
+def _check_time(c: Check, at: Any, where: str) -> TimeOfDay | None:
+    """A score's or check-in's time of day (version 2): hours and minutes, local time, no offset."""
+    if at is None:
+        return None
+    if not isinstance(at, TimeOfDay) or at.tzinfo is not None or at.second or at.microsecond:
+        shown = at.isoformat() if isinstance(at, TimeOfDay) else describe(at)
+        c.problem(join(where, "time"), f"must be {TIME_WORDS}, got {shown}")
+        return None
+    return at
 
 
 def _warn_high_doses(c: Check, where: str, drug: str, doses: list[DoseStep]) -> None:
@@ -391,7 +519,7 @@ def _warn_high_doses(c: Check, where: str, drug: str, doses: list[DoseStep]) -> 
     if found is None or found.typical_max_mg is None:
         return
     for i, step in enumerate(doses):
-        if step.mg_per_day > found.typical_max_mg:
+        if step.mg_per_day is not None and step.mg_per_day > found.typical_max_mg:
             c.warnings.append(
                 f"{join(where, f'doses[{i}]')}.mg_per_day: {fmt(step.mg_per_day)} mg/day is above the typical maximum of "
                 f"{fmt(found.typical_max_mg)} mg/day for {found.generic}; kept as entered"
@@ -439,10 +567,13 @@ def check_score(c: Check, s: ScaleScore, where: str) -> ScaleScore | None:
         return None
     if items is not None and total is None and s.total is None:
         total = sum(items)
+    at = _check_time(c, s.time, where)
+    origin = _check_origin(c, s.origin, where)
     if day is None or total is None or not items_ok:
         return None
     return ScaleScore(
-        id=s.id, date=day, scale=scale, total=int(total), items=items, difficulty=None if difficulty is None else int(difficulty)
+        id=s.id, date=day, scale=scale, total=int(total), items=items, difficulty=None if difficulty is None else int(difficulty),
+        time=at, origin=origin,
     )
 
 
@@ -451,13 +582,15 @@ def check_checkin(c: Check, d: DailyCheckIn, where: str) -> DailyCheckIn | None:
     values = {f: c.number(getattr(d, f), where, f, low=0, high=10, integer=True) for f in DAILY_FIELDS}
     hours = c.number(d.hours_slept, where, "hours_slept", low=0, high=24, unit="hours")
     note = c.text(d.note, where, "note")
+    at = _check_time(c, d.time, where)
+    origin = _check_origin(c, d.origin, where)
     if all(getattr(d, f) is None for f in (*DAILY_FIELDS, "hours_slept")):
         c.problem(where, "a daily check-in needs at least one rating (mood, anxiety, sleep_quality, energy, pain or hours_slept)")
         return None
     if day is None:
         return None
     ratings = {f: None if v is None else int(v) for f, v in values.items()}
-    return DailyCheckIn(id=d.id, date=day, hours_slept=_float(hours), note=note or "", **ratings)
+    return DailyCheckIn(id=d.id, date=day, hours_slept=_float(hours), note=note or "", time=at, origin=origin, **ratings)
 
 
 def check_lab(c: Check, lab: Lab, where: str) -> Lab | None:
@@ -474,11 +607,12 @@ def check_lab(c: Check, lab: Lab, where: str) -> Lab | None:
 def check_condition(c: Check, cond: Condition, where: str) -> Condition | None:
     name = c.text(cond.name, where, "name", required=True, what="a condition name")
     status = c.choice(cond.status, where, "status", CONDITION_STATUSES)
-    since = c.day(cond.since, where, "since")
+    since = c.partial(cond.since, cond.since_precision, where, "since")
     note = c.text(cond.note, where, "note")
     if not name:
         return None
-    return Condition(id=cond.id, name=name.strip(), status=status, since=since, note=note or "")
+    since_day, since_precision = _day_of(since)
+    return Condition(id=cond.id, name=name.strip(), status=status, since=since_day, note=note or "", since_precision=since_precision)
 
 
 def _check_blood_pressure(c: Check, value: Any, where: str, key: str) -> tuple[int, int] | None:
@@ -504,6 +638,12 @@ def check_session(c: Check, k: Session, where: str) -> Session | None:
     ratings = {f: c.number(getattr(k, f), where, f, low=0, high=10, integer=True) for f in ("dissociation", "sedation", "nausea")}
     transport = c.flag(k.transport_arranged, where, "transport_arranged")
     note = c.text(k.note, where, "note")
+    # version 2: the rest of the clinic's monitoring form (ketamine.md)
+    phase = c.choice(k.phase, where, "phase", SESSION_PHASES)
+    bp_40min = _check_blood_pressure(c, k.bp_40min, where, "bp_40min")
+    spo2 = c.number(k.spo2_min, where, "spo2_min", low=50, high=100, unit="%")
+    minutes = c.number(k.monitored_minutes, where, "monitored_minutes", low=0, high=1440, integer=True, unit="minutes")
+    ready = c.flag(k.ready_to_leave, where, "ready_to_leave")
     if when is None or treatment is None:
         return None
     return Session(
@@ -516,6 +656,11 @@ def check_session(c: Check, k: Session, where: str) -> Session | None:
         bp_after=bp_after,
         transport_arranged=transport,
         note=note or "",
+        phase=phase,
+        bp_40min=bp_40min,
+        spo2_min=_float(spo2),
+        monitored_minutes=None if minutes is None else int(minutes),
+        ready_to_leave=ready,
         **{f: None if v is None else int(v) for f, v in ratings.items()},
     )
 
@@ -524,9 +669,46 @@ def check_note(c: Check, n: Note, where: str) -> Note | None:
     day = c.day(n.date, where, "date", required=True)
     text = c.text(n.text, where, "text", required=True)
     for_appointment = c.flag(n.for_appointment, where, "for_appointment")
+    origin = _check_origin(c, n.origin, where)
     if day is None or text is None:
         return None
-    return Note(id=n.id, date=day, text=text, for_appointment=for_appointment)
+    return Note(id=n.id, date=day, text=text, for_appointment=for_appointment, origin=origin)
+
+
+def check_therapy(c: Check, p: Therapy, where: str) -> Therapy | None:
+    """A course of psychotherapy (version 2): its kind, what the person calls it, its period and how it went."""
+    kind = c.choice(p.kind, where, "kind", THERAPY_KINDS, required=True)
+    name = c.text(p.name, where, "name", what="a therapy's name")
+    name = name.strip() if name else ""
+    if kind == "other" and not name and not any(q.field == join(where, "name") for q in c.problems):
+        c.problem(join(where, "name"), "is required when the kind is other: what the therapy is called")
+    start = c.partial(p.start, p.start_precision, where, "start", required=True)
+    end = c.partial(p.end, p.end_precision, where, "end")
+    _period(c, start, end, where)
+    sessions = c.number(p.sessions, where, "sessions", low=0, high=1000, integer=True)
+    stop_reason = c.choice(p.stop_reason, where, "stop_reason", STOP_REASONS)
+    rating = _check_rating(c, p.rating, where)
+    source = c.choice(p.source, where, "source", SOURCES)
+    note = c.text(p.note, where, "note")
+    origin = _check_origin(c, p.origin, where)
+    if kind is None or start is None or (kind == "other" and not name):
+        return None
+    end_day, end_precision = _day_of(end)
+    return Therapy(
+        id=p.id,
+        kind=kind,
+        start=start[0],
+        name=name,
+        start_precision=start[1],
+        end=end_day,
+        end_precision=end_precision,
+        sessions=None if sessions is None else int(sessions),
+        stop_reason=stop_reason,
+        rating=rating,
+        source=source,
+        note=note or "",
+        origin=origin,
+    )
 
 
 _CHECKS: dict[type, Callable[[Check, Any, str], Any]] = {
@@ -538,6 +720,7 @@ _CHECKS: dict[type, Callable[[Check, Any, str], Any]] = {
     Condition: check_condition,
     Session: check_session,
     Note: check_note,
+    Therapy: check_therapy,
 }
 
 
@@ -563,11 +746,91 @@ def warnings(record: Any, *, today: date | None = None) -> list[str]:
     return c.warnings
 
 
+# --------------------------------------------------------------------------- settings and reminders
+
+
+REMINDER_KEYS = tuple(f.name for f in fields(Reminders))
+
+
+def _appointment(c: Check, value: Any, where: str, key: str) -> str | None:
+    """A date (YYYY-MM-DD) or a date and time with its offset, as written; on or after 1900-01-01.
+
+    An appointment is to come, so unlike the records' dates it may lie after the export date.
+    """
+    if value is None:
+        return None
+    words = "must be a date (YYYY-MM-DD) or a date and time with its offset (like 2026-12-03T10:00:00+01:00)"
+    day: date | None = None
+    if isinstance(value, str) and len(value) == 10 and value.isascii():
+        try:
+            day = date.fromisoformat(value) if value[4] == "-" and value[7] == "-" else None
+        except ValueError:
+            day = None
+    elif isinstance(value, str) and "T" in value and value.isascii():
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            c.problem(join(where, key), f"needs its offset from UTC, like +01:00 or Z, got {describe(value)}")
+            return None
+        day = moment.date() if moment is not None else None
+    if day is None:
+        c.problem(join(where, key), f"{words}, got {describe(value)}")
+        return None
+    if day < EARLIEST:
+        c.problem(join(where, key), f"must be on or after 1900-01-01, got {value}")
+        return None
+    return value
+
+
+def check_reminders(c: Check, rem: Any, where: str = "reminders") -> Reminders | None:
+    """The reminders (`settings.reminders`, version 2): each optional; None after naming what is wrong."""
+    if not isinstance(rem, Reminders):
+        c.problem(where, f"must be the reminders ({', '.join(REMINDER_KEYS)}), got {describe(rem)}")
+        return None
+    start = len(c.problems)
+    checkin_time = rem.checkin_time
+    if checkin_time is not None and read_time(checkin_time) is None:
+        c.problem(join(where, "checkin_time"), f"must be {TIME_WORDS}, or null for no reminder, got {describe(checkin_time)}")
+    every = c.number(rem.questionnaire_every_days, where, "questionnaire_every_days", low=1, high=90, integer=True, unit="days")
+    appointment = _appointment(c, rem.next_appointment, where, "next_appointment")
+    session = _appointment(c, rem.next_session, where, "next_session")
+    if len(c.problems) > start:
+        return None
+    return Reminders(
+        checkin_time=checkin_time, questionnaire_every_days=None if every is None else int(every),
+        next_appointment=appointment, next_session=session,
+    )
+
+
+SETTING_NAMES = (*SETTINGS_ALLOWED, "reminders")
+
+
+def settings_problems(changes: dict[str, Any]) -> list[Problem]:
+    """What is wrong with changes to the settings (each named by its key, e.g. `reminders.checkin_time`); [] when none."""
+    c = Check(date.max)
+    for key, value in changes.items():
+        if key == "reminders":
+            check_reminders(c, value, "reminders")
+            continue
+        allowed = SETTINGS_ALLOWED.get(key)
+        if allowed is None:
+            c.problem(key, f"is not a setting (the settings are {', '.join(SETTING_NAMES)})")
+            continue
+        # a flag is true or false; every other setting is a number from its list, never a flag
+        ok = isinstance(value, bool) if key == "count_augmentation" else not isinstance(value, bool) and value in allowed
+        if not ok:
+            shown = ", ".join("true" if a is True else "false" if a is False else str(a) for a in allowed)
+            c.problem(key, f"must be one of {shown}, got {value!r}")
+    return c.problems
+
+
 # --------------------------------------------------------------------------- what the journal can store
 
 
 _SQLITE_INT = 2**63
-_RECORD_PARTS = (DoseStep, SideEffect, Rating)
+_RECORD_PARTS = (DoseStep, SideEffect, Rating, Origin)
 
 
 def journal_problems(record: Any, *, today: date | None = None) -> list[Problem]:
@@ -602,6 +865,8 @@ def _plain_value(v: Any, latest: date) -> bool:
         return v <= latest
     if t is datetime:
         return v.date() <= latest
+    if t is TimeOfDay:
+        return True
     if t is tuple:
         for item in v:
             ti = type(item)

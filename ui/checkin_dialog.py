@@ -1,9 +1,11 @@
-"""The quick daily check-in: 0-10 sliders with their meaning in words (each may be left not rated), hours slept and a note,
-all by keyboard."""
+"""The quick daily check-in: its date and time, 0-10 sliders with their meaning in words (each may be left not rated), hours
+slept and a note, all by keyboard. Several check-ins a day are each their own record, kept in the order of their times."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import time as TimeOfDay
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -18,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from journal.clinical.scales import CHECKIN_FIELDS
 from journal.records import DAILY_FIELDS, DailyCheckIn
-from ui.forms import DateField, RecordDialog
+from ui.formatting import fmt_time, parse_time
+from ui.forms import DateField, RecordDialog, field_problem, now_local
 from ui.session import JournalSession
 
 _HOURS_NOT_RECORDED = -0.5
@@ -134,6 +137,54 @@ class RatingSlider(QWidget):
         self.slider.style().polish(self.slider)
 
 
+class TimeField(QWidget):
+    """A time of day typed as HH:MM, 24-hour ("08:30", "21:00"); empty means no time was noted (an older record)."""
+
+    edited = Signal()
+
+    def __init__(self, value: TimeOfDay | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText("HH:MM")
+        self.line.setMaxLength(5)
+        self.line.textEdited.connect(self.edited)
+        # "08:30" fits with room to spare at any text size; the field need not run the form's width
+        self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance("HH:MM ") + 24)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line)
+        layout.addStretch(1)
+        self.setFocusProxy(self.line)
+        self.set_value(value)
+
+    def set_value(self, value: TimeOfDay | None) -> None:
+        self.line.setText(fmt_time(value))
+
+    def text(self) -> str:
+        return self.line.text()
+
+    def value(self, field: str) -> TimeOfDay | None:
+        try:
+            return parse_time(self.line.text())
+        except ValueError as exc:
+            field_problem(field, str(exc))
+            return None
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt's spelling)
+        super().setAccessibleName(name)
+        self.line.setAccessibleName(name)
+
+
+def time_now() -> TimeOfDay:
+    """The local time now, to the minute: a new check-in's or questionnaire's time unless the person types another."""
+    return now_local().time().replace(tzinfo=None)
+
+
+def initial_time(record) -> TimeOfDay | None:
+    """The time a form opens with: the record's own when editing (none stays none), else now."""
+    return record.time if record is not None else time_now()
+
+
 class TodayCheckInBox:
     """Asked when today already has a check-in: edit it, or add another one; tests replace `ask`."""
 
@@ -143,11 +194,12 @@ class TodayCheckInBox:
         box = QMessageBox(
             QMessageBox.Question,
             "Today already has a check-in",
-            "You have already checked in today. Change that check-in, or add another one for today?",
+            "You have already checked in today. Change your latest check-in, or add another one for today? "
+            "Each check-in keeps its own time.",
             QMessageBox.NoButton,
             parent,
         )
-        edit = box.addButton("&Edit today's check-in", QMessageBox.AcceptRole)
+        edit = box.addButton("&Edit the latest check-in", QMessageBox.AcceptRole)
         add = box.addButton("&Add another", QMessageBox.ActionRole)
         box.addButton(QMessageBox.Cancel)
         box.setDefaultButton(edit)
@@ -172,6 +224,9 @@ class CheckInDialog(RecordDialog):
         self.resize(560, 520)
         self.date_field = DateField(record.date if record else session.today)
         self.add_row("&Date:", self.date_field, "date")
+        self.time_field = TimeField(initial_time(record))
+        self.time_field.line.setAccessibleDescription("24-hour, e.g. 08:30 or 21:00")
+        self.add_row("&Time:", self.time_field, "time")
         hint = QLabel("Move a slider with the arrow keys; tick “Not rated” beside it if you would rather not rate it today.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
@@ -203,7 +258,9 @@ class CheckInDialog(RecordDialog):
         return DailyCheckIn(
             id=self.original.id if self.original is not None else "",
             date=self.date_field.value("date"),
+            time=self.time_field.value("time"),
             hours_slept=None if hours < 0 else hours,
             note=self.note_edit.text().strip(),
+            origin=self.original.origin if self.original is not None else None,
             **{key: slider.value() for key, slider in self.sliders.items()},
         )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from journal.clinical.scales import Answer, Scale, crisis_answer_given, get_scale
 from journal.errors import Problem, ValidationError
 from journal.records import ScaleScore
+from ui.checkin_dialog import TimeField, initial_time
 from ui.crisis import CrisisPanel
 from ui.fit import WrapLayout
 from ui.forms import DateField, ErrorLabel, RecordDialog
@@ -128,6 +129,10 @@ class QuestionnaireDialog(RecordDialog):
 
         self.date_field = DateField(record.date if record else session.today)
         self.add_row("&Date:", self.date_field, "date")
+        # the time it was answered: now for a new one, kept as it was when editing
+        self.time_field = TimeField(initial_time(record))
+        self.time_field.line.setAccessibleDescription("24-hour, e.g. 08:30 or 21:00")
+        self.add_row("&Time:", self.time_field, "time")
 
         question = QLabel(f"<b>{self.scale.question}</b>")
         question.setWordWrap(True)
@@ -204,6 +209,7 @@ class QuestionnaireDialog(RecordDialog):
 
     def build_record(self) -> ScaleScore:
         date = self.date_field.value("date")
+        time = self.time_field.value("time")
         answers = self.answers()
         missing = [
             Problem(f"items[{i}]", "please choose an answer to this question")
@@ -219,6 +225,8 @@ class QuestionnaireDialog(RecordDialog):
             total=sum(answers),
             items=tuple(answers),
             difficulty=self.difficulty_row.value() if self.difficulty_row is not None else None,
+            time=time,
+            origin=self.original.origin if self.original is not None else None,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time as TimeOfDay
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -55,11 +56,17 @@ class _Context:
 
 
 def _highest_dose(trial) -> float:
-    return max(step.mg_per_day for step in trial.doses)
+    # a dose not remembered sorts below every dose written down
+    known = [step.mg_per_day for step in trial.doses if step.mg_per_day is not None]
+    return max(known) if known else -1.0
 
 
-def _doses_text(trial) -> str:
-    return " → ".join(f.fmt_number(step.mg_per_day) for step in trial.doses) + " mg/day"
+def _source_text(record) -> str:
+    """Where a trial's or therapy's details come from, in words; a trial with a rough date or an unknown dose says so too."""
+    said = words_for(vocab.SOURCE, record.source)
+    if getattr(record, "approximate", False) and record.source != "memory":
+        said = f"{said}, approximate" if said else "approximate"
+    return said
 
 
 def _adequacy_text(trial, ctx: _Context) -> str:
@@ -68,6 +75,9 @@ def _adequacy_text(trial, ctx: _Context) -> str:
         return "not in the current episode"
     if verdict.adequate:
         return f"yes, {verdict.longest_adequate_run_days // 7} weeks at an adequate dose"
+    if verdict.possible is not None and verdict.possible.adequate:
+        # a remembered trial: not adequate as entered, but the remembered dates or dose allow it (the panel says what to look up)
+        return "no, as entered; could be once confirmed"
     weeks = verdict.longest_adequate_run_days / 7
     return f"no ({weeks:.1f} weeks at an adequate dose)"
 
@@ -79,6 +89,9 @@ def _outcome_text(trial, ctx: _Context) -> str:
     words = words_for(vocab.OUTCOME, verdict.outcome, form=True)
     if verdict.failed:
         words += ": failed, counts" if verdict.counts else ": failed, does not count"
+    if verdict.could_count:
+        # a remembered trial the entries do not show as counting, that would once its details are confirmed
+        words += "; could count once confirmed"
     return words
 
 
@@ -102,24 +115,82 @@ def _severity(score, ctx: _Context) -> str:
     return severity_label(score.scale, score.total)
 
 
-def _date_col(header: str = "Date", attr: str = "date") -> Column:
-    return Column(header, lambda r, c: f.fmt_date(getattr(r, attr)), lambda r, c: getattr(r, attr).toordinal() if getattr(r, attr) else -1)
+def _day_key(day) -> int:
+    # a date entered as a month or a year sorts by its earliest day (the day it is kept as), never by its words
+    return day.toordinal() if day else -1
 
 
-def _num_col(header: str, attr: str) -> Column:
+def _date_col(header: str = "Date", attr: str = "date", precision: str | None = None, *, empty: str = "") -> Column:
+    """A date shown at the precision it was entered (`precision` names the record's precision field), sorted by date."""
+    if precision is None:
+        return Column(header, lambda r, c: f.fmt_date(getattr(r, attr), empty), lambda r, c: _day_key(getattr(r, attr)))
+
+    def text(r, c) -> str:
+        return f.fmt_partial(getattr(r, attr), getattr(r, precision, "day"), empty)
+
+    return Column(header, text, lambda r, c: _day_key(getattr(r, attr)))
+
+
+def _end_col(header: str, empty: str) -> Column:
+    """An end at its precision; one still going on reads `empty` and sorts after every end."""
+    return Column(
+        header,
+        lambda r, c: f.fmt_partial(r.end, r.end_precision, empty),
+        lambda r, c: r.end.toordinal() if r.end else 10**7,
+    )
+
+
+def _when_key(r, c) -> tuple:
+    # the date, then within a day the untimed records first and the timed ones by their time (the journal's order)
+    return (_day_key(r.date), r.time is not None, r.time or _MIDNIGHT)
+
+
+def _time_key(r, c) -> tuple:
+    # by the time of day (mornings together), then by date; untimed records first
+    return (r.time is not None, r.time or _MIDNIGHT, _day_key(r.date))
+
+
+def _timed_cols() -> tuple[Column, Column]:
+    """A score's or check-in's date and its time ("08:30"); sorting by the date keeps a day's records in time order."""
+    return (
+        Column("Date", lambda r, c: f.fmt_date(r.date), _when_key),
+        Column("Time", lambda r, c: f.fmt_time(r.time), _time_key),
+    )
+
+
+def _num_col(header: str, attr: str, unit: str = "") -> Column:
     def value(r, c):
         v = getattr(r, attr)
         return float("-inf") if v is None else v
 
-    return Column(header, lambda r, c: f.fmt_number(getattr(r, attr)), value)
+    def text(r, c) -> str:
+        v = getattr(r, attr)
+        return f"{f.fmt_number(v)}{unit}" if v is not None else ""
+
+    return Column(header, text, value)
+
+
+def _rating_text(record, ctx: _Context) -> str:
+    """How well a course worked, in the person's own words: "partial improvement (30 % better)"."""
+    rating = record.rating
+    if rating is None:
+        return "not recorded"
+    said = words_for(vocab.RATING, rating.response, form=True)
+    if rating.improvement_pct is not None:
+        said += f" ({f.fmt_number(rating.improvement_pct)} % better)"
+    return said
+
+
+_MIDNIGHT = TimeOfDay(0, 0)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "trials": (
         Column("Drug", lambda r, c: r.drug + (" (add-on)" if r.augmentation else "")),
-        _date_col("Started", "start"),
-        Column("Ended", lambda r, c: f.fmt_date(r.end, "still taking"), lambda r, c: r.end.toordinal() if r.end else 10**7),
-        Column("Doses", lambda r, c: _doses_text(r), lambda r, c: _highest_dose(r)),
+        Column("Started", lambda r, c: f.fmt_partial(r.start, r.doses[0].start_precision), lambda r, c: _day_key(r.start)),
+        _end_col("Ended", "still taking"),
+        Column("Doses", lambda r, c: f.fmt_doses(r.doses), lambda r, c: _highest_dose(r)),
+        Column("Source", lambda r, c: _source_text(r)),
         Column("Adequate?", _adequacy_text),
         Column("Outcome", _outcome_text),
         Column("Stopped because", lambda r, c: words_for(vocab.STOP_REASON, r.stop_reason, form=True)),
@@ -127,34 +198,39 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Side effects", lambda r, c: ", ".join(s.name for s in r.side_effects)),
     ),
     "scores": (
-        _date_col(),
+        *_timed_cols(),
         Column("Scale", lambda r, c: r.scale),
         _num_col("Total", "total"),
         Column("Severity", _severity),
         Column("Flag", _score_flag),
     ),
     "checkins": (
-        _date_col(),
+        *_timed_cols(),
         *(_num_col(vocab.DAILY[name].form, name) for name in DAILY_FIELDS),
         _num_col("Hours slept", "hours_slept"),
         Column("Note", lambda r, c: r.note),
     ),
     "episodes": (
-        _date_col("Started", "start"),
-        Column("Ended", lambda r, c: f.fmt_date(r.end, "ongoing"), lambda r, c: r.end.toordinal() if r.end else 10**7),
+        _date_col("Started", "start", "start_precision"),
+        _end_col("Ended", "ongoing"),
         Column("Severity", lambda r, c: words_for(vocab.EPISODE_SEVERITY, r.severity, form=True, empty="not recorded")),
         Column("Note", lambda r, c: r.note),
     ),
     "sessions": (
         Column("Date and time", lambda r, c: f.fmt_datetime(r.datetime), lambda r, c: r.datetime.timestamp()),
         Column("Treatment", lambda r, c: words_for(vocab.TREATMENT, r.treatment, form=True)),
+        Column("Phase", lambda r, c: words_for(vocab.SESSION_PHASE, r.phase, form=True)),
         _num_col("Dose (mg)", "dose_mg"),
         _num_col("No. in course", "number_in_course"),
         Column("BP before", lambda r, c: f.fmt_bp(r.bp_before)),
         Column("BP after", lambda r, c: f.fmt_bp(r.bp_after)),
+        Column("BP at 40 min", lambda r, c: f.fmt_bp(r.bp_40min)),
+        _num_col("Lowest SpO2", "spo2_min", " %"),
+        _num_col("Monitored", "monitored_minutes", " min"),
         _num_col("Dissociation", "dissociation"),
         _num_col("Sedation", "sedation"),
         _num_col("Nausea", "nausea"),
+        Column("Ready to leave", lambda r, c: "yes" if r.ready_to_leave else ""),
         Column("Transport", lambda r, c: "arranged" if r.transport_arranged else ""),
         Column("Note", lambda r, c: r.note),
     ),
@@ -168,13 +244,25 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "conditions": (
         Column("Condition", lambda r, c: r.name),
         Column("Status", lambda r, c: words_for(vocab.CONDITION_STATUS, r.status, form=True, empty="not recorded")),
-        _date_col("Since", "since"),
+        _date_col("Since", "since", "since_precision"),
         Column("Note", lambda r, c: r.note),
     ),
     "notes": (
         _date_col(),
         Column("For next appointment", lambda r, c: "yes" if r.for_appointment else ""),
         Column("Text", lambda r, c: r.text),
+    ),
+    # Version 2: courses of psychotherapy, listed beside the trials (never counted by the assessment).
+    "therapies": (
+        Column("Therapy", lambda r, c: words_for(vocab.THERAPY_KIND, r.kind, form=True)),
+        Column("Name", lambda r, c: r.name),
+        _date_col("Started", "start", "start_precision"),
+        _end_col("Ended", "still going"),
+        Column("Sessions", lambda r, c: f.fmt_number(r.sessions, "not recorded"), lambda r, c: -1 if r.sessions is None else r.sessions),
+        Column("How well it worked", _rating_text),
+        Column("Stopped because", lambda r, c: words_for(vocab.STOP_REASON, r.stop_reason, form=True)),
+        Column("Source", lambda r, c: _source_text(r)),
+        Column("Note", lambda r, c: r.note),
     ),
 }
 # every list ends with who entered each record (caregiver mode)
@@ -384,6 +472,10 @@ class RecordSearchProxy(QSortFilterProxyModel):
         self.sourceModel().sort(column, order)
 
 
+# The column a list is first sorted by, newest first: its date (the first column unless named here).
+_NEWEST_FIRST_BY = {"trials": 1, "conditions": 2, "therapies": 2}
+
+
 class RecordListPanel(QWidget):
     """One tab of records: a search box, the sortable table, and Add / Edit / Delete buttons."""
 
@@ -415,7 +507,7 @@ class RecordListPanel(QWidget):
         self.table.setAccessibleName(f"{noun.capitalize()} list")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0 if kind not in ("trials", "conditions") else 1, Qt.DescendingOrder)  # newest first
+        self.table.sortByColumn(_NEWEST_FIRST_BY.get(kind, 0), Qt.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -1,7 +1,7 @@
 """Exporting a journal: the one way the window and the command line write the journal out to a file.
 
 Three forms, each written atomically (a failure leaves any earlier file as it was) and readable
-by the owner only: the journal JSON file (spec/journal-json.md, which imports back whole), CSV
+by the owner only: the journal JSON file (spec/journal-json.md, always version 2, which imports back whole), CSV
 tables for a spreadsheet, and a FHIR R4 bundle for another health app. None of them is
 encrypted, which the caller says to the person.
 """

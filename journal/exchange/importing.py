@@ -25,7 +25,15 @@ Progress = Callable[[int, int], None]
 _STEPS = 3  # read and check, back up, store
 
 # How an import counts each kind ("2 trials, 30 daily check-ins"); a check-in is a daily one here.
-_COUNTED_AS = {name: KINDS[name].singular for name in KIND_NAMES} | {"checkins": "daily check-in"}
+# Therapies (version 2) are counted whether or not journal.kinds names them yet.
+_COUNTED = tuple(dict.fromkeys((*KIND_NAMES, "therapies")))
+_COUNTED_AS = {"therapies": "therapy"} | {name: KINDS[name].singular for name in KIND_NAMES} | {"checkins": "daily check-in"}
+
+
+def _plural(word: str, n: int) -> str:
+    if n == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
 
 
 class _Journal(Protocol):
@@ -48,7 +56,7 @@ class ImportOutcome:
 
     def summary(self) -> str:
         """E.g. "2 trials, 1 score, 30 daily check-ins", or "no records"."""
-        said = ", ".join(f"{n} {_COUNTED_AS[name]}{'' if n == 1 else 's'}" for name, n in self.counts.items() if n)
+        said = ", ".join(f"{n} {_plural(_COUNTED_AS[name], n)}" for name, n in self.counts.items() if n)
         return said or "no records"
 
 
@@ -83,7 +91,7 @@ def store_import(
     journal.import_contents(result.contents, result.settings_changes, validated=True)
     if progress is not None:
         progress(3, _STEPS)
-    counts = {name: len(getattr(result.contents, name)) for name in KIND_NAMES}
+    counts = {name: len(getattr(result.contents, name)) for name in _COUNTED}
     return ImportOutcome(counts=counts, settings_changed=dict(result.settings_changes), warnings=list(result.warnings))
 
 

@@ -1,9 +1,13 @@
-"""The version-1 journal file (spec/journal-json.md): JSON read into records, asking journal.rules about them, and records written as JSON.
+"""The journal file, versions 1 and 2 (spec/journal-json.md): JSON read into records the rules judge, and records written as JSON.
 
 The reader checks what only a file can get wrong (its keys, its dates written as text, objects
 and lists where the format has them) and puts the values, as the file gave them, into typed
 records; whether a record makes sense (a dose above zero, an end after its start, a score in
 range) is journal.rules' question, asked of every record the same way a form's record is.
+
+Both versions are read; a version-1 file is read exactly as before, and anything only version 2
+has (a month or a year for a date, a dose not remembered, the therapies, the new fields) is
+refused in it, each named. The writer always writes version 2.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
+from datetime import time as TimeOfDay
 from pathlib import Path
 from typing import Any
 
@@ -32,26 +37,53 @@ from journal.records import (
     JournalContents,
     Lab,
     Note,
+    Origin,
     Profile,
     Rating,
+    Reminders,
     ScaleScore,
     Session,
     Settings,
     SideEffect,
+    Therapy,
     Trial,
+    date_text,
     in_journal_order,
+    partial_from,
 )
-from journal.rules import EARLIEST, ITEM_COUNTS, SCALE_RANGES, SETTINGS_ALLOWED, Check, check_record, describe, is_real_text, join
+from journal.rules import (
+    EARLIEST,
+    ITEM_COUNTS,
+    REMINDER_KEYS,
+    SCALE_RANGES,
+    SETTING_NAMES,
+    SETTINGS_ALLOWED,
+    TIME_WORDS,
+    Check,
+    check_record,
+    check_reminders,
+    describe,
+    episode_order_problems,
+    is_real_text,
+    join,
+    read_time,
+    time_text,
+)
 from journal.storage.rows import fills_directly
 
 FORMAT_NAME = "trial-journal"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what the writer writes
+READ_VERSIONS = (1, 2)  # what the reader reads
 
 # Record lists in the file, in the order the spec lists them; `scores` holds check-ins too.
-RECORD_LISTS = FILE_LISTS
+# `therapies` (version 2) is the file's list of the therapies kind, once journal.kinds names it.
+RECORD_LISTS: tuple[str, ...] = tuple(dict.fromkeys((*FILE_LISTS, "therapies")))
 TOP_LEVEL_KEYS = {"format", "version", "exported_at", "profile", "settings", "entries_by", *RECORD_LISTS}
+_VERSION_2_LISTS = frozenset({"therapies"})
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_OR_YEAR_RE = re.compile(r"\d{4}(-\d{2})?", re.ASCII)  # whole text only (fullmatch): no line break after it
+_NEWER = 'a version 2 field; this file is version 1 (a file that gives it says "version": 2)'
 
 
 @dataclass
@@ -74,9 +106,11 @@ class _Reader(Check):
     nothing; the rules' own words about such a field are then not added to the reader's.
     """
 
-    def __init__(self, latest: date):
+    def __init__(self, latest: date, version: int = FORMAT_VERSION):
         super().__init__(latest)
         self.unread: list[str] = []
+        self.version = version  # the file's version: what it may hold (spec/journal-json.md, "Version 2")
+        self.fast_keys = _FAST_KEYS[version]
 
     def cannot_read(self, where: str, message: str) -> None:
         self.problem(where, message)
@@ -93,14 +127,69 @@ class _Reader(Check):
         for key, count in getattr(rec, "repeated", {}).items():
             self.problem(join(where, key), f"appears {count} times; a key may appear only once, or all but the last would be lost")
 
-    def keys(self, rec: dict, where: str, allowed: set[str] | frozenset[str] | tuple, required: tuple = ()) -> None:
+    def keys(
+        self, rec: dict, where: str, allowed: set[str] | frozenset[str] | tuple, required: tuple = (), newer: frozenset[str] = frozenset()
+    ) -> None:
+        """Every key known (`newer` ones, version 2's, only in a version-2 file) and every required one given."""
         self.repeated_keys(rec, where)
         for key in rec:
             if key not in allowed:
                 self.problem(join(where, _shown_key(key)), "unknown field (a typo? the file format does not have it)")
+            elif key in newer and self.version == 1:
+                self.cannot_read(join(where, key), f"is {_NEWER}")
         for key in required:
             if key not in rec or rec[key] is None:
                 self.cannot_read(join(where, key), "is required")
+
+    def read_partial(self, rec: dict, key: str, where: str) -> tuple[Any, str]:
+        """A date that version 2 may give as a month or a year: (its earliest day, its precision), or (None, "day").
+
+        Its range and order are the rules' to check. In a version-1 file it is a full date, as before.
+        """
+        value = rec.get(key)
+        if value is None:
+            return None, "day"
+        if isinstance(value, str) and _MONTH_OR_YEAR_RE.fullmatch(value):
+            found = partial_from(value)
+            what = "a month (YYYY-MM)" if len(value) == 7 else "a year (YYYY)"
+            if found is None:
+                if self.version == 1:
+                    return self.read_day(rec, key, where), "day"  # as before: not a date written YYYY-MM-DD
+                self.cannot_read(join(where, key), f"is not a real calendar {'month' if len(value) == 7 else 'year'}: {value}")
+                return None, "day"
+            if self.version == 1:
+                self.cannot_read(
+                    join(where, key),
+                    f"{describe(value)} is {what}; version 1 files give full dates (YYYY-MM-DD); version 2 allows months and years",
+                )
+                return None, "day"
+            return found
+        if self.version == 1 or (isinstance(value, str) and _DATE_RE.match(value)):
+            return self.read_day(rec, key, where), "day"
+        self.cannot_read(join(where, key), f"{describe(value)} is not a date, a month (YYYY-MM) or a year (YYYY)")
+        return None, "day"
+
+    def read_time(self, rec: dict, where: str) -> Any:
+        """A score's or check-in's `time` (HH:MM, 24-hour), or None."""
+        value = rec.get("time")
+        if value is None:
+            return None
+        at = read_time(value)
+        if at is None:
+            self.cannot_read(join(where, "time"), f"must be {TIME_WORDS}, got {describe(value)}")
+        return at
+
+    def read_origin(self, rec: dict, where: str) -> Any:
+        """Where an imported record came from: null or {"app": ..., "raw": ...}."""
+        value = rec.get("origin")
+        if value is None:
+            return None
+        ow = join(where, "origin")
+        raw = self.mapping(value, ow)
+        if raw is None:
+            return None
+        self.keys(raw, ow, {"app", "raw"}, ("app",))
+        return Origin(app=_given(raw, "app"), raw=_given(raw, "raw"))
 
     def read_day(self, rec: dict, key: str, where: str) -> Any:
         """A date written YYYY-MM-DD (its range is the rules' to check), or None; Any, as every value the rules judge."""
@@ -183,12 +272,16 @@ def _shown_key(key: Any) -> str:
 
 def _read_episode(c: _Reader, rec: dict, where: str) -> Episode:
     c.keys(rec, where, {"id", "start", "end", "severity", "note"}, ("id", "start"))
+    start, start_precision = c.read_partial(rec, "start", where)
+    end, end_precision = c.read_partial(rec, "end", where)
     return Episode(
         id=_given(rec, "id"),
-        start=c.read_day(rec, "start", where),
-        end=c.read_day(rec, "end", where),
+        start=start,
+        end=end,
         severity=_given(rec, "severity"),
         note=_given(rec, "note"),
+        start_precision=start_precision,
+        end_precision=end_precision,
     )
 
 
@@ -196,8 +289,15 @@ def _read_dose_step(c: _Reader, raw: Any, where: str) -> DoseStep | None:
     step = c.mapping(raw, where)
     if step is None:
         return None
-    c.keys(step, where, {"start", "mg_per_day"}, ("start", "mg_per_day"))
-    return DoseStep(start=c.read_day(step, "start", where), mg_per_day=_given(step, "mg_per_day"))
+    if c.version == 1 and "mg_per_day" in step and step["mg_per_day"] is None:
+        c.keys(step, where, {"start", "mg_per_day"}, ("start",))
+        c.cannot_read(
+            join(where, "mg_per_day"), "is required: version 1 files give every dose (version 2 allows null for a dose not remembered)"
+        )
+    else:  # version 2: a dose left out or null is not remembered
+        c.keys(step, where, {"start", "mg_per_day"}, ("start", "mg_per_day") if c.version == 1 else ("start",))
+    start, precision = c.read_partial(step, "start", where)
+    return DoseStep(start=start, mg_per_day=_given(step, "mg_per_day"), start_precision=precision)
 
 
 def _read_rating(c: _Reader, raw: Any, where: str) -> Rating | None:
@@ -221,36 +321,50 @@ def _read_side_effect(c: _Reader, raw: Any, where: str) -> SideEffect | None:
     )
 
 
+_ORIGIN = frozenset({"origin"})
+_NEW_TRIAL_KEYS = frozenset({"source", "origin"})
 _TRIAL_KEYS = {
     "id", "drug", "augmentation", "min_adequate_mg", "doses", "end", "stop_reason", "adherence", "rating", "side_effects", "note",
+    *_NEW_TRIAL_KEYS,
 }
 
 
 def _read_trial(c: _Reader, rec: dict, where: str) -> Trial:
-    c.keys(rec, where, _TRIAL_KEYS, ("id", "drug", "doses"))
+    c.keys(rec, where, _TRIAL_KEYS, ("id", "drug", "doses"), _NEW_TRIAL_KEYS)
     raw_doses = c.read_list(rec, "doses", where) or []
     raw_effects = c.read_list(rec, "side_effects", where) or []
     # A step or side effect that is not an object keeps its place, as nothing, so the others keep their names.
     doses: list[Any] = [_read_dose_step(c, step, join(where, f"doses[{i}]")) for i, step in enumerate(raw_doses)]
     effects: list[Any] = [_read_side_effect(c, se, join(where, f"side_effects[{i}]")) for i, se in enumerate(raw_effects)]
+    end, end_precision = c.read_partial(rec, "end", where)
     return Trial(
         id=_given(rec, "id"),
         drug=_given(rec, "drug"),
         doses=tuple(doses),
         augmentation=_given(rec, "augmentation"),
         min_adequate_mg=_given(rec, "min_adequate_mg"),
-        end=c.read_day(rec, "end", where),
+        end=end,
         stop_reason=_given(rec, "stop_reason"),
         adherence=_given(rec, "adherence"),
         rating=_read_rating(c, _given(rec, "rating"), where),
         side_effects=tuple(effects),
         note=_given(rec, "note"),
+        end_precision=end_precision,
+        source=_given(rec, "source"),
+        origin=c.read_origin(rec, where),
     )
 
 
-_QUESTIONNAIRE_KEYS = {"id", "date", "scale", "items", "total", "difficulty"}
-_TOTAL_KEYS = {"id", "date", "scale", "total"}
-_DAILY_KEYS = frozenset({"id", "date", "scale", *DAILY_FIELDS, "hours_slept", "note"})
+_NEW_SCORE_KEYS = frozenset({"time", "origin"})
+_QUESTIONNAIRE_KEYS = frozenset({"id", "date", "scale", "items", "total", "difficulty", *_NEW_SCORE_KEYS})
+_TOTAL_KEYS = frozenset({"id", "date", "scale", "total", *_NEW_SCORE_KEYS})
+_DAILY_KEYS = frozenset({"id", "date", "scale", *DAILY_FIELDS, "hours_slept", "note", *_NEW_SCORE_KEYS})
+# The keys a record read at once may have, by the file's version: (questionnaire, total only, check-in).
+# A record with anything else (an origin, a version-2 key in a version-1 file) is read closer.
+_FAST_KEYS = {
+    1: (_QUESTIONNAIRE_KEYS - _NEW_SCORE_KEYS, _TOTAL_KEYS - _NEW_SCORE_KEYS, _DAILY_KEYS - _NEW_SCORE_KEYS),
+    2: (_QUESTIONNAIRE_KEYS - _ORIGIN, _TOTAL_KEYS - _ORIGIN, _DAILY_KEYS - _ORIGIN),
+}
 
 
 def _read_score(c: _Reader, rec: dict, where: str) -> ScaleScore | DailyCheckIn:
@@ -259,7 +373,7 @@ def _read_score(c: _Reader, rec: dict, where: str) -> ScaleScore | DailyCheckIn:
         return _read_checkin(c, rec, where)
     questionnaire = scale in QUESTIONNAIRE_SCALES
     allowed = _QUESTIONNAIRE_KEYS if questionnaire else _TOTAL_KEYS if scale in ALL_SCALES else _QUESTIONNAIRE_KEYS | _DAILY_KEYS
-    c.keys(rec, where, allowed, ("id", "date", "scale"))
+    c.keys(rec, where, allowed, ("id", "date", "scale"), _NEW_SCORE_KEYS)
     return ScaleScore(
         id=_given(rec, "id"),
         date=c.read_day(rec, "date", where),
@@ -267,6 +381,8 @@ def _read_score(c: _Reader, rec: dict, where: str) -> ScaleScore | DailyCheckIn:
         total=_given(rec, "total"),
         items=_given(rec, "items") if questionnaire else None,
         difficulty=_given(rec, "difficulty") if questionnaire else None,
+        time=c.read_time(rec, where),
+        origin=c.read_origin(rec, where),
     )
 
 
@@ -289,10 +405,11 @@ def _fast_checkin(c: _Reader, rec: dict) -> DailyCheckIn | None:
     """A well-formed check-in (the usual case, thousands a journal) read at once; None to read it closer.
 
     It takes only what journal.rules.check_checkin accepts as it is (ratings 0-10, hours 0-24,
-    real text, a date in range), so it never lets through what the rules would not; the record
-    it makes equals the one the rules would return (tests/journal/test_fast_paths.py).
+    real text, a date in range, a time written HH:MM in a version-2 file), so it never lets
+    through what the rules would not; the record it makes equals the one the rules would return
+    (tests/journal/test_fast_paths.py). An origin, or any key of a later version, goes the long way.
     """
-    if type(rec) is not dict or not _DAILY_KEYS.issuperset(rec):
+    if type(rec) is not dict or not c.fast_keys[2].issuperset(rec):
         return None  # a key written twice (or anything unusual) is looked at closer
     get = rec.get
     rid = get("id")
@@ -321,17 +438,20 @@ def _fast_checkin(c: _Reader, rec: dict) -> DailyCheckIn | None:
     day = _file_day(get("date"), c.latest)
     if day is None:
         return None
+    at = get("time")
+    if at is not None and (at := read_time(at)) is None:
+        return None
     if not _FILL_CHECKINS:
-        return DailyCheckIn(rid, day, mood, anxiety, sleep, energy, pain, hours, note)
+        return DailyCheckIn(rid, day, mood, anxiety, sleep, energy, pain, hours, note, at)
     record = _new(DailyCheckIn)
     # every field filled at once, as the journal's storage fills the check-ins it reads (journal.storage.rows)
     d = record.__dict__
     d["id"], d["date"], d["mood"], d["anxiety"], d["sleep_quality"] = rid, day, mood, anxiety, sleep
-    d["energy"], d["pain"], d["hours_slept"], d["note"] = energy, pain, hours, note
+    d["energy"], d["pain"], d["hours_slept"], d["note"], d["time"], d["origin"] = energy, pain, hours, note, at, None
     return record
 
 
-_CHECKIN_FIELDS = ("id", "date", *DAILY_FIELDS, "hours_slept", "note")
+_CHECKIN_FIELDS = ("id", "date", *DAILY_FIELDS, "hours_slept", "note", "time", "origin")
 _FILL_CHECKINS = fills_directly(DailyCheckIn) and tuple(f.name for f in fields(DailyCheckIn)) == _CHECKIN_FIELDS
 _new = object.__new__
 
@@ -342,7 +462,7 @@ def _fast_score(c: _Reader, rec: dict, scale: str) -> ScaleScore | None:
     Like `_fast_checkin`, it takes only what journal.rules.check_score accepts as it is.
     """
     questionnaire = scale in QUESTIONNAIRE_SCALES
-    if type(rec) is not dict or not rec.keys() <= (_QUESTIONNAIRE_KEYS if questionnaire else _TOTAL_KEYS):
+    if type(rec) is not dict or not rec.keys() <= c.fast_keys[0 if questionnaire else 1]:
         return None
     get = rec.get
     rid, total = get("id"), get("total")
@@ -372,16 +492,21 @@ def _fast_score(c: _Reader, rec: dict, scale: str) -> ScaleScore | None:
     day = _file_day(get("date"), c.latest)
     if day is None:
         return None
-    return ScaleScore(id=rid, date=day, scale=scale, total=total, items=items, difficulty=difficulty)
+    at = get("time")
+    if at is not None and (at := read_time(at)) is None:
+        return None
+    return ScaleScore(id=rid, date=day, scale=scale, total=total, items=items, difficulty=difficulty, time=at)
 
 
 def _read_checkin(c: _Reader, rec: dict, where: str) -> DailyCheckIn:
-    c.keys(rec, where, _DAILY_KEYS, ("id", "date", "scale"))
+    c.keys(rec, where, _DAILY_KEYS, ("id", "date", "scale"), _NEW_SCORE_KEYS)
     return DailyCheckIn(
         id=_given(rec, "id"),
         date=c.read_day(rec, "date", where),
         hours_slept=_given(rec, "hours_slept"),
         note=_given(rec, "note"),
+        time=c.read_time(rec, where),
+        origin=c.read_origin(rec, where),
         **{f: _given(rec, f) for f in DAILY_FIELDS},
     )
 
@@ -400,23 +525,26 @@ def _read_lab(c: _Reader, rec: dict, where: str) -> Lab:
 
 def _read_condition(c: _Reader, rec: dict, where: str) -> Condition:
     c.keys(rec, where, {"id", "name", "status", "since", "note"}, ("id", "name"))
+    since, precision = c.read_partial(rec, "since", where)
     return Condition(
         id=_given(rec, "id"),
         name=_given(rec, "name"),
         status=_given(rec, "status"),
-        since=c.read_day(rec, "since", where),
+        since=since,
         note=_given(rec, "note"),
+        since_precision=precision,
     )
 
 
+_NEW_SESSION_KEYS = frozenset({"phase", "bp_40min", "spo2_min", "monitored_minutes", "ready_to_leave"})
 _SESSION_KEYS = {
     "id", "datetime", "treatment", "dose_mg", "number_in_course", "bp_before", "bp_after",
-    "dissociation", "sedation", "nausea", "transport_arranged", "note",
+    "dissociation", "sedation", "nausea", "transport_arranged", "note", *_NEW_SESSION_KEYS,
 }
 
 
 def _read_session(c: _Reader, rec: dict, where: str) -> Session:
-    c.keys(rec, where, _SESSION_KEYS, ("id", "datetime", "treatment"))
+    c.keys(rec, where, _SESSION_KEYS, ("id", "datetime", "treatment"), _NEW_SESSION_KEYS)
     when: Any = c.read_moment(rec["datetime"], join(where, "datetime")) if rec.get("datetime") is not None else None
     return Session(
         id=_given(rec, "id"),
@@ -431,16 +559,47 @@ def _read_session(c: _Reader, rec: dict, where: str) -> Session:
         nausea=_given(rec, "nausea"),
         transport_arranged=_given(rec, "transport_arranged"),
         note=_given(rec, "note"),
+        phase=_given(rec, "phase"),
+        bp_40min=_given(rec, "bp_40min"),
+        spo2_min=_given(rec, "spo2_min"),
+        monitored_minutes=_given(rec, "monitored_minutes"),
+        ready_to_leave=_given(rec, "ready_to_leave"),
     )
 
 
 def _read_note(c: _Reader, rec: dict, where: str) -> Note:
-    c.keys(rec, where, {"id", "date", "text", "for_appointment"}, ("id", "date", "text"))
+    c.keys(rec, where, {"id", "date", "text", "for_appointment", "origin"}, ("id", "date", "text"), _ORIGIN)
     return Note(
         id=_given(rec, "id"),
         date=c.read_day(rec, "date", where),
         text=_given(rec, "text"),
         for_appointment=_given(rec, "for_appointment"),
+        origin=c.read_origin(rec, where),
+    )
+
+
+_THERAPY_KEYS = {"id", "kind", "name", "start", "end", "sessions", "stop_reason", "rating", "source", "note", "origin"}
+
+
+def _read_therapy(c: _Reader, rec: dict, where: str) -> Therapy:
+    """A course of psychotherapy (version 2's `therapies`)."""
+    c.keys(rec, where, _THERAPY_KEYS, ("id", "kind", "start"))
+    start, start_precision = c.read_partial(rec, "start", where)
+    end, end_precision = c.read_partial(rec, "end", where)
+    return Therapy(
+        id=_given(rec, "id"),
+        kind=_given(rec, "kind"),
+        start=start,
+        name=_given(rec, "name"),
+        start_precision=start_precision,
+        end=end,
+        end_precision=end_precision,
+        sessions=_given(rec, "sessions"),
+        stop_reason=_given(rec, "stop_reason"),
+        rating=_read_rating(c, _given(rec, "rating"), where),
+        source=_given(rec, "source"),
+        note=_given(rec, "note"),
+        origin=c.read_origin(rec, where),
     )
 
 
@@ -453,10 +612,13 @@ _READERS: dict[str, Callable[[_Reader, dict, str], Any]] = {
     "conditions": _read_condition,
     "sessions": _read_session,
     "notes": _read_note,
+    "therapies": _read_therapy,
 }
-assert set(_READERS) == set(FILE_LISTS), "every list of the file has its reader"
+assert set(_READERS) == set(RECORD_LISTS), "every list of the file has its reader"
 # The kind a record read from the file belongs to, by its class (the `scores` list holds two).
-_KIND_OF = {k.record: k.name for k in KINDS.values()}
+_KIND_OF = {Therapy: "therapies"} | {k.record: k.name for k in KINDS.values()}
+# Every kind the file holds, in the journal's order (therapies last until journal.kinds names them).
+_FILE_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*KIND_NAMES, "therapies")))
 
 # --------------------------------------------------------------------------- whole files
 
@@ -469,8 +631,13 @@ def read_settings_changes(c: _Reader, raw: Any, where: str = "settings") -> dict
         return changes
     c.repeated_keys(raw, where)
     for key, value in raw.items():
+        if key == "reminders":
+            reminders = _read_reminders(c, value, join(where, key))
+            if reminders is not None:
+                changes[key] = reminders
+            continue
         if key not in SETTINGS_ALLOWED:
-            c.problem(join(where, _shown_key(key)), f"unknown setting (the settings are {', '.join(SETTINGS_ALLOWED)})")
+            c.problem(join(where, _shown_key(key)), f"unknown setting (the settings are {', '.join(SETTING_NAMES)})")
             continue
         allowed = SETTINGS_ALLOWED[key]
         ok = (
@@ -485,17 +652,32 @@ def read_settings_changes(c: _Reader, raw: Any, where: str = "settings") -> dict
     return changes
 
 
+def _read_reminders(c: _Reader, raw: Any, where: str) -> Reminders | None:
+    """`settings.reminders` (version 2): every reminder optional, one missing is off (null)."""
+    if c.version == 1:
+        c.problem(where, f"is {_NEWER}")
+        return None
+    if raw is None:
+        return Reminders()
+    rec = c.mapping(raw, where)
+    if rec is None:
+        return None
+    c.keys(rec, where, REMINDER_KEYS)
+    return check_reminders(c, Reminders(**{key: rec.get(key) for key in REMINDER_KEYS}), where)
+
+
 def _read_heading(c: _Reader, data: dict, today: date) -> datetime | None:
     """The file's format, version and export time; the export time sets the latest date a record may hold."""
     if data.get("format") != FORMAT_NAME:
         c.problem("format", f'must be "{FORMAT_NAME}", got {describe(data.get("format"))}')
     version = data.get("version")
-    if isinstance(version, bool) or version != FORMAT_VERSION:
-        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-            newer = f"this file is version {version}; this Trial Journal reads version {FORMAT_VERSION} (a newer Trial Journal made it)"
-            c.problem("version", newer)
-        else:
-            c.problem("version", f"must be {FORMAT_VERSION}, got {describe(version)}")
+    if type(version) is int and version in READ_VERSIONS:
+        c.version, c.fast_keys = version, _FAST_KEYS[version]
+    elif type(version) is int and version > FORMAT_VERSION:
+        newer = f"this file is version {version}; this Trial Journal reads versions 1 and 2 (a newer Trial Journal made it)"
+        c.problem("version", newer)
+    else:
+        c.problem("version", f"must be 1 or 2, got {describe(version)}")
 
     exported_at = None
     if data.get("exported_at") is not None:
@@ -555,11 +737,14 @@ def _record_place(c: _Reader, name: str, index: int, raw: Any, seen: set[str], e
 
 def _read_records(c: _Reader, data: dict, existing_ids: dict[str, set[str]]) -> tuple[dict[str, list], set[str]]:
     """Every record of the file's lists, by kind; and every id the file holds (which entries_by may name)."""
-    lists: dict[str, list] = {name: [] for name in KIND_NAMES}
+    lists: dict[str, list] = {name: [] for name in _FILE_KINDS}
     all_ids: set[str] = set()
     for name in RECORD_LISTS:
         raw_list = data.get(name)
         if raw_list is None:
+            continue
+        if name in _VERSION_2_LISTS and c.version == 1:
+            c.problem(name, 'is a version 2 list; this file is version 1 (a file that holds it says "version": 2)')
             continue
         if not isinstance(raw_list, list):
             c.problem(name, f"must be a list, got {describe(raw_list)}")
@@ -633,7 +818,7 @@ def parse_contents(
     today: date | None = None,
     existing_ids: dict[str, set[str]] | None = None,
 ) -> ImportResult:
-    """Checks a whole version-1 file (already parsed JSON) and returns its records, or raises with every problem.
+    """Checks a whole version-1 or version-2 file (already parsed JSON) and returns its records, or raises with every problem.
 
     `existing_ids` are the ids the journal already holds, by the file's list (`scores` for check-ins too).
     """
@@ -646,6 +831,9 @@ def parse_contents(
     settings_changes = read_settings_changes(c, data["settings"]) if data.get("settings") is not None else {}
     lists, all_ids = _read_records(c, data, existing_ids or {})
     entries = _read_entries_by(c, data, all_ids)
+    if c.version >= 2:
+        # Version 2's episodes may not overlap; a version-1 file is read as before, which never asked it.
+        c.problems += episode_order_problems(lists["episodes"], lambda e: f"episodes[{e.id}]")
     if c.problems:
         raise ValidationError(c.problems)
     # Records come back in the journal's own order, whatever order the file holds them in, so
@@ -660,7 +848,7 @@ def parse_contents(
 
 
 def load_file(path: str | os.PathLike[str], *, today: date | None = None, existing_ids: dict[str, set[str]] | None = None) -> ImportResult:
-    """Reads a version-1 file from disk; every problem, including unreadable JSON, comes as a ValidationError."""
+    """Reads a version-1 or version-2 file from disk; every problem, including unreadable JSON, comes as a ValidationError."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -728,45 +916,82 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _partial(value: date | None, precision: str) -> str | None:
+    """A date as it was entered: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`."""
+    return date_text(value, precision) if value else None
+
+
+# Version 2's fields are written when they hold something (a time, an origin, a source, a
+# session's monitoring): a journal of version-1 records is written as before, but for the
+# version, the settings' reminders and the therapies list. Left out, each reads back as null
+# (or false), so the round trip is the same either way.
+
+
+def _with_origin(out: dict[str, Any], origin: Origin | None) -> dict[str, Any]:
+    if origin is not None:
+        out["origin"] = {"app": origin.app, "raw": origin.raw}
+    return out
+
+
+def _rating(rating: Rating | None) -> dict | None:
+    if rating is None:
+        return None
+    return {"response": rating.response, "improvement_pct": _num(rating.improvement_pct), "date": _day(rating.date)}
+
+
 def _write_episode(record: Episode) -> dict:
-    return {"id": record.id, "start": _day(record.start), "end": _day(record.end), "severity": record.severity, "note": record.note}
-
-
-def _write_trial(record: Trial) -> dict:
-    rating = record.rating
     return {
         "id": record.id,
-        "drug": record.drug,
-        "augmentation": record.augmentation,
-        "min_adequate_mg": _num(record.min_adequate_mg),
-        "doses": [{"start": _day(s.start), "mg_per_day": _num(s.mg_per_day)} for s in record.doses],
-        "end": _day(record.end),
-        "stop_reason": record.stop_reason,
-        "adherence": record.adherence,
-        "rating": None
-        if rating is None
-        else {"response": rating.response, "improvement_pct": _num(rating.improvement_pct), "date": _day(rating.date)},
-        "side_effects": [{"name": s.name, "severity": s.severity, "start": _day(s.start), "end": _day(s.end)} for s in record.side_effects],
+        "start": _partial(record.start, record.start_precision),
+        "end": _partial(record.end, record.end_precision),
+        "severity": record.severity,
         "note": record.note,
     }
 
 
+def _write_trial(record: Trial) -> dict:
+    out = {
+        "id": record.id,
+        "drug": record.drug,
+        "augmentation": record.augmentation,
+        "min_adequate_mg": _num(record.min_adequate_mg),
+        "doses": [{"start": _partial(s.start, s.start_precision), "mg_per_day": _num(s.mg_per_day)} for s in record.doses],
+        "end": _partial(record.end, record.end_precision),
+        "stop_reason": record.stop_reason,
+        "adherence": record.adherence,
+        "rating": _rating(record.rating),
+        "side_effects": [{"name": s.name, "severity": s.severity, "start": _day(s.start), "end": _day(s.end)} for s in record.side_effects],
+        "note": record.note,
+    }
+    if record.source is not None:
+        out["source"] = record.source
+    return _with_origin(out, record.origin)
+
+
+def _dated(record: ScaleScore | DailyCheckIn, scale: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": record.id, "date": _day(record.date)}
+    if record.time is not None:
+        out["time"] = time_text(record.time)
+    out["scale"] = scale
+    return out
+
+
 def _write_score(record: ScaleScore) -> dict:
-    out: dict[str, Any] = {"id": record.id, "date": _day(record.date), "scale": record.scale}
+    out = _dated(record, record.scale)
     if record.scale in QUESTIONNAIRE_SCALES:
         out["items"] = list(record.items) if record.items is not None else None
         out["difficulty"] = record.difficulty
     out["total"] = record.total
-    return out
+    return _with_origin(out, record.origin)
 
 
 def _write_checkin(record: DailyCheckIn) -> dict:
-    out: dict[str, Any] = {"id": record.id, "date": _day(record.date), "scale": "daily"}
+    out = _dated(record, "daily")
     for f in DAILY_FIELDS:
         out[f] = getattr(record, f)
     out["hours_slept"] = _num(record.hours_slept)
     out["note"] = record.note
-    return out
+    return _with_origin(out, record.origin)
 
 
 def _write_lab(record: Lab) -> dict:
@@ -781,11 +1006,12 @@ def _write_lab(record: Lab) -> dict:
 
 
 def _write_condition(record: Condition) -> dict:
-    return {"id": record.id, "name": record.name, "status": record.status, "since": _day(record.since), "note": record.note}
+    since = _partial(record.since, record.since_precision)
+    return {"id": record.id, "name": record.name, "status": record.status, "since": since, "note": record.note}
 
 
 def _write_session(record: Session) -> dict:
-    return {
+    out = {
         "id": record.id,
         "datetime": record.datetime.isoformat(),
         "treatment": record.treatment,
@@ -799,10 +1025,35 @@ def _write_session(record: Session) -> dict:
         "transport_arranged": record.transport_arranged,
         "note": record.note,
     }
+    more = {
+        "phase": record.phase,
+        "bp_40min": list(record.bp_40min) if record.bp_40min else None,
+        "spo2_min": _num(record.spo2_min),
+        "monitored_minutes": record.monitored_minutes,
+        "ready_to_leave": record.ready_to_leave or None,
+    }
+    return out | {key: value for key, value in more.items() if value is not None}
 
 
 def _write_note(record: Note) -> dict:
-    return {"id": record.id, "date": _day(record.date), "text": record.text, "for_appointment": record.for_appointment}
+    out = {"id": record.id, "date": _day(record.date), "text": record.text, "for_appointment": record.for_appointment}
+    return _with_origin(out, record.origin)
+
+
+def _write_therapy(record: Therapy) -> dict:
+    out = {
+        "id": record.id,
+        "kind": record.kind,
+        "name": record.name,
+        "start": _partial(record.start, record.start_precision),
+        "end": _partial(record.end, record.end_precision),
+        "sessions": record.sessions,
+        "stop_reason": record.stop_reason,
+        "rating": _rating(record.rating),
+        "source": record.source,
+        "note": record.note,
+    }
+    return _with_origin(out, record.origin)
 
 
 # How each kind of record is written (keys in the spec's order), by the kind's record class.
@@ -815,9 +1066,14 @@ _WRITERS: dict[type, Callable[[Any], dict]] = {
     Condition: _write_condition,
     Session: _write_session,
     Note: _write_note,
+    Therapy: _write_therapy,
 }
-assert set(_WRITERS) == {k.record for k in KINDS.values()}, "every kind of record has its writer"
+assert set(_WRITERS) >= {k.record for k in KINDS.values()}, "every kind of record has its writer"
 _KIND_INDEX = {k.record: i for i, k in enumerate(KINDS.values())}
+# The kinds each list of the file holds (`scores` holds check-ins too), in the journal's order.
+_LIST_KINDS: dict[str, tuple[str, ...]] = {
+    name: tuple(k for k in _FILE_KINDS if (KINDS[k].file_list if k in KINDS else k) == name) for name in RECORD_LISTS
+}
 
 
 def record_to_json(record: Any) -> dict:
@@ -830,15 +1086,18 @@ def record_to_json(record: Any) -> dict:
 
 def _file_list(contents: JournalContents, list_name: str) -> list[dict]:
     """One list of the file: the records of every kind it holds (scores and check-ins share `scores`, by date then id)."""
-    kinds = [k for k in KINDS.values() if k.file_list == list_name]
-    records = [r for k in kinds for r in getattr(contents, k.name)]
-    if len(kinds) > 1:
-        records.sort(key=lambda r: (r.date, r.id or "", _KIND_INDEX[type(r)]))
+    kinds = _LIST_KINDS[list_name]
+    records = [r for k in kinds for r in getattr(contents, k)]
+    if len(kinds) > 1:  # by date, the untimed of a day first, then by time, id and kind (as journal.records.in_journal_order)
+        records.sort(key=lambda r: (r.date, r.time is not None, r.time or _MIDNIGHT, r.id or "", _KIND_INDEX[type(r)]))
     return [record_to_json(r) for r in records]
 
 
+_MIDNIGHT = TimeOfDay(0, 0)
+
+
 def contents_to_json(contents: JournalContents, exported_at: datetime | None = None) -> dict:
-    """The whole journal as a version-1 file object."""
+    """The whole journal as a version-2 file object."""
     exported_at = exported_at or datetime.now(UTC).replace(microsecond=0)
     contents = in_journal_order(contents)
     s = contents.settings
@@ -852,6 +1111,7 @@ def contents_to_json(contents: JournalContents, exported_at: datetime | None = N
             "failure_threshold_pct": s.failure_threshold_pct,
             "count_augmentation": s.count_augmentation,
             "primary_scale": s.primary_scale,
+            "reminders": {key: getattr(s.reminders, key) for key in REMINDER_KEYS},
         },
         **{name: _file_list(contents, name) for name in RECORD_LISTS},
         "entries_by": [{"record": e.record, "author": e.author} for e in contents.entries_by],

@@ -228,7 +228,7 @@ def head_revision() -> str:
 
 # The revision the models in journal.storage.models describe (a test keeps it equal to the scripts' newest):
 # a new journal is built straight from the models, stamped with it, without running Alembic.
-MODELS_REVISION = "0001"
+MODELS_REVISION = "0002"
 
 # Exactly the table Alembic makes to remember the revision, so a journal made either way is the same file.
 _VERSION_TABLE_SQL = (

@@ -74,3 +74,9 @@ class EntryByRow(Base):
     """Who entered a record when it was not the journal's owner (caregiver mode)."""
 
     __table__ = tb.entries_by
+
+
+class TherapyRow(Base):
+    """A course of psychotherapy (version 2)."""
+
+    __table__ = tb.therapies

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from journal import records as r
@@ -38,6 +39,48 @@ def text_day(value: dt.date) -> str:
 
 def _text_day_or_none(value: dt.date | None) -> str | None:
     return None if value is None else text_day(value)
+
+
+# A time of day is stored as "HH:MM"; a long journal holds at most 1440 distinct ones, so each is parsed once.
+_time = lru_cache(maxsize=2048)(dt.time.fromisoformat)
+
+
+def _time_or_none(value: str | None) -> dt.time | None:
+    return None if value is None else _time(value)
+
+
+def _text_time(value: dt.time | None) -> str | None:
+    return None if value is None else f"{value.hour:02d}:{value.minute:02d}"
+
+
+_Origin = r.Origin
+
+
+def _origin(app: str | None, raw: str | None) -> r.Origin | None:
+    """An imported record's origin; none when no app is named."""
+    return None if app is None else _Origin(app=app, raw=raw or "")
+
+
+def _origin_values(origin: r.Origin | None) -> tuple[str | None, str | None]:
+    return (None, None) if origin is None else (origin.app, origin.raw)
+
+
+def _latest_or_none(value: dt.date | None, precision: str) -> str | None:
+    """The last day a partial end may mean, as stored for listing by date range."""
+    return None if value is None else text_day(r.latest_day(value, precision))
+
+
+def _rating(response: str | None, improvement: float | None, rated: str | None) -> r.Rating | None:
+    # at most one rating; no response means none was given
+    if response is None:
+        return None
+    return r.Rating(response=response, improvement_pct=improvement, date=_day_or_none(rated))
+
+
+def _rating_values(rating: r.Rating | None) -> tuple:
+    if rating is None:
+        return (None, None, None)
+    return (rating.response, rating.improvement_pct, _text_day_or_none(rating.date))
 
 
 def _items(text: str | None) -> tuple[int, ...] | None:
@@ -102,25 +145,62 @@ def _profile_values(p: r.Profile) -> tuple:
 def _settings(rows: Sequence[tuple]) -> list[r.Settings]:
     return [
         r.Settings(
-            adequate_weeks=weeks, failure_threshold_pct=pct, count_augmentation=bool(augmentation), primary_scale=scale
+            adequate_weeks=weeks,
+            failure_threshold_pct=pct,
+            count_augmentation=bool(augmentation),
+            primary_scale=scale,
+            reminders=r.Reminders(
+                checkin_time=checkin_time,
+                questionnaire_every_days=every_days,
+                next_appointment=appointment,
+                next_session=session,
+            ),
         )
-        for weeks, pct, augmentation, scale in rows
+        for weeks, pct, augmentation, scale, checkin_time, every_days, appointment, session in rows
     ]
 
 
 def _settings_values(s: r.Settings) -> tuple:
-    return (1, s.adequate_weeks, s.failure_threshold_pct, int(bool(s.count_augmentation)), s.primary_scale)
+    reminders = s.reminders
+    return (
+        1,
+        s.adequate_weeks,
+        s.failure_threshold_pct,
+        int(bool(s.count_augmentation)),
+        s.primary_scale,
+        reminders.checkin_time,
+        reminders.questionnaire_every_days,
+        reminders.next_appointment,
+        reminders.next_session,
+    )
 
 
 def _episodes(rows: Sequence[tuple]) -> list[r.Episode]:
     return [
-        r.Episode(id=id_, start=_day(start), end=_day_or_none(end), severity=severity, note=note or "")
-        for id_, start, end, severity, note in rows
+        r.Episode(
+            id=id_,
+            start=_day(start),
+            end=_day_or_none(end),
+            severity=severity,
+            note=note or "",
+            start_precision=start_precision,
+            end_precision=end_precision,
+        )
+        for id_, start, end, severity, note, start_precision, end_precision in rows
     ]
 
 
 def _episode_values(e: r.Episode) -> tuple:
-    return (e.id, text_day(e.start), _text_day_or_none(e.end), e.severity, e.note)
+    return (
+        e.id,
+        text_day(e.start),
+        _text_day_or_none(e.end),
+        e.severity,
+        e.note,
+        e.start_precision,
+        e.end_precision,
+        _latest_or_none(e.end, e.end_precision),
+    )
 
 
 def trials_from_rows(
@@ -128,10 +208,8 @@ def trials_from_rows(
 ) -> list[r.Trial]:
     """Trials from their rows and their dose steps and side effects, grouped by trial id."""
     made = []
-    for id_, drug, end, augmentation, min_mg, stop_reason, adherence, response, improvement, rated, note in rows:
-        rating = None
-        if response is not None:  # a trial has at most one rating; no response means none was given
-            rating = r.Rating(response=response, improvement_pct=improvement, date=_day_or_none(rated))
+    for id_, drug, end, augmentation, min_mg, stop_reason, adherence, response, improvement, rated, note, *rest in rows:
+        end_precision, source, origin_app, origin_raw = rest
         made.append(
             r.Trial(
                 id=id_,
@@ -142,9 +220,12 @@ def trials_from_rows(
                 end=_day_or_none(end),
                 stop_reason=stop_reason,
                 adherence=adherence,
-                rating=rating,
+                rating=_rating(response, improvement, rated),
                 side_effects=effects.get(id_, ()),
                 note=note or "",
+                end_precision=end_precision,
+                source=source,
+                origin=_origin(origin_app, origin_raw),
             )
         )
     return made
@@ -155,7 +236,6 @@ def _trials_alone(rows: Sequence[tuple]) -> list[r.Trial]:
 
 
 def _trial_values(t: r.Trial) -> tuple:
-    rating = t.rating
     return (
         t.id,
         t.drug,
@@ -165,10 +245,12 @@ def _trial_values(t: r.Trial) -> tuple:
         t.min_adequate_mg,
         t.stop_reason,
         t.adherence,
-        rating.response if rating else None,
-        rating.improvement_pct if rating else None,
-        _text_day_or_none(rating.date) if rating else None,
+        *_rating_values(t.rating),
         t.note,
+        t.end_precision,
+        _latest_or_none(t.end, t.end_precision),
+        t.source,
+        *_origin_values(t.origin),
     )
 
 
@@ -177,7 +259,7 @@ def trial_child_values(trials: Iterable[r.Trial]) -> tuple[list[tuple], list[tup
     doses: list[tuple] = []
     effects: list[tuple] = []
     for t in trials:
-        doses.extend((t.id, i, text_day(d.start), d.mg_per_day) for i, d in enumerate(t.doses))
+        doses.extend((t.id, i, text_day(d.start), d.mg_per_day, d.start_precision) for i, d in enumerate(t.doses))
         effects.extend(
             (t.id, i, s.name, s.severity, _text_day_or_none(s.start), _text_day_or_none(s.end))
             for i, s in enumerate(t.side_effects)
@@ -186,7 +268,7 @@ def trial_child_values(trials: Iterable[r.Trial]) -> tuple[list[tuple], list[tup
 
 
 def _dose_steps(rows: Sequence[tuple]) -> list[r.DoseStep]:
-    return [r.DoseStep(start=_day(start), mg_per_day=mg) for _trial, start, mg in rows]
+    return [r.DoseStep(start=_day(start), mg_per_day=mg, start_precision=precision) for _trial, start, mg, precision in rows]
 
 
 def _side_effects(rows: Sequence[tuple]) -> list[r.SideEffect]:
@@ -199,18 +281,22 @@ def _side_effects(rows: Sequence[tuple]) -> list[r.SideEffect]:
 def _scores(rows: Sequence[tuple]) -> list[r.ScaleScore]:
     if not fills_directly(r.ScaleScore):
         return [
-            _make_score(id=i, date=_day(d), scale=s, total=t, items=_items(it), difficulty=df)
-            for i, d, s, t, it, df in rows
+            _make_score(
+                id=i, date=_day(d), scale=s, total=t, items=_items(it), difficulty=df, time=_time_or_none(tm), origin=_origin(a, raw)
+            )
+            for i, d, s, t, it, df, tm, a, raw in rows
         ]
-    new, cls = object.__new__, r.ScaleScore
+    new, cls, time, origin = object.__new__, r.ScaleScore, _time, _Origin
     made: list[r.ScaleScore] = []
     append = made.append
-    for id_, date, scale, total, items, difficulty in rows:
+    for id_, date, scale, total, items, difficulty, at, app, raw in rows:
         record = new(cls)
         # item by item, not update(**fields): no keyword dict per record
         d = record.__dict__
         d["id"], d["date"], d["scale"], d["total"] = id_, _day(date), scale, total
         d["items"], d["difficulty"] = _items(items), difficulty
+        d["time"] = None if at is None else time(at)
+        d["origin"] = None if app is None else origin(app, raw or "")
         append(record)
     return made
 
@@ -218,33 +304,57 @@ def _scores(rows: Sequence[tuple]) -> list[r.ScaleScore]:
 def _score_values(s: r.ScaleScore) -> tuple:
     # The JSON list json.dumps writes ("[1, 0, 3]"), written directly: a tenth of the time.
     items = None if s.items is None else f"[{', '.join([str(int(i)) for i in s.items])}]"
-    return (s.id, text_day(s.date), s.scale, s.total, items, s.difficulty)
+    return (s.id, text_day(s.date), s.scale, s.total, items, s.difficulty, _text_time(s.time), *_origin_values(s.origin))
 
 
 def _checkins(rows: Sequence[tuple]) -> list[r.DailyCheckIn]:
     if not fills_directly(r.DailyCheckIn):
         return [
             _make_checkin(
-                id=i, date=_day(d), mood=m, anxiety=a, sleep_quality=q, energy=e, pain=p, hours_slept=h, note=n or ""
+                id=i,
+                date=_day(d),
+                mood=m,
+                anxiety=a,
+                sleep_quality=q,
+                energy=e,
+                pain=p,
+                hours_slept=h,
+                note=n or "",
+                time=_time_or_none(tm),
+                origin=_origin(app, raw),
             )
-            for i, d, m, a, q, e, p, h, n in rows
+            for i, d, m, a, q, e, p, h, n, tm, app, raw in rows
         ]
     # One loop, no call per row: the thousands of daily check-ins are most of a long journal.
-    new, cls = object.__new__, r.DailyCheckIn
+    new, cls, time, origin = object.__new__, r.DailyCheckIn, _time, _Origin
     made: list[r.DailyCheckIn] = []
     append = made.append
-    for id_, date, mood, anxiety, sleep_quality, energy, pain, hours_slept, note in rows:
+    for id_, date, mood, anxiety, sleep_quality, energy, pain, hours_slept, note, at, app, raw in rows:
         record = new(cls)
         # item by item, not update(**fields): no keyword dict per record, a quarter quicker
         d = record.__dict__
         d["id"], d["date"], d["mood"], d["anxiety"], d["sleep_quality"] = id_, _day(date), mood, anxiety, sleep_quality
         d["energy"], d["pain"], d["hours_slept"], d["note"] = energy, pain, hours_slept, note or ""
+        d["time"] = None if at is None else time(at)
+        d["origin"] = None if app is None else origin(app, raw or "")
         append(record)
     return made
 
 
 def _checkin_values(c: r.DailyCheckIn) -> tuple:
-    return (c.id, text_day(c.date), c.mood, c.anxiety, c.sleep_quality, c.energy, c.pain, c.hours_slept, c.note)
+    return (
+        c.id,
+        text_day(c.date),
+        c.mood,
+        c.anxiety,
+        c.sleep_quality,
+        c.energy,
+        c.pain,
+        c.hours_slept,
+        c.note,
+        _text_time(c.time),
+        *_origin_values(c.origin),
+    )
 
 
 def _checkins_values(checkins: Sequence[r.DailyCheckIn]) -> list[tuple]:
@@ -260,6 +370,9 @@ def _checkins_values(checkins: Sequence[r.DailyCheckIn]) -> list[tuple]:
             c.pain,
             c.hours_slept,
             c.note,
+            None if (at := c.time) is None else f"{at.hour:02d}:{at.minute:02d}",
+            None if (origin := c.origin) is None else origin.app,
+            None if origin is None else origin.raw,
         )
         for c in checkins
     ]
@@ -278,13 +391,15 @@ def _lab_values(lab: r.Lab) -> tuple:
 
 def _conditions(rows: Sequence[tuple]) -> list[r.Condition]:
     return [
-        r.Condition(id=id_, name=name, status=status, since=_day_or_none(since), note=note or "")
-        for id_, name, status, since, note in rows
+        r.Condition(
+            id=id_, name=name, status=status, since=_day_or_none(since), note=note or "", since_precision=since_precision
+        )
+        for id_, name, status, since, note, since_precision in rows
     ]
 
 
 def _condition_values(c: r.Condition) -> tuple:
-    return (c.id, c.name, c.status, _text_day_or_none(c.since), c.note)
+    return (c.id, c.name, c.status, _text_day_or_none(c.since), c.note, c.since_precision)
 
 
 def _pressure(systolic: int | None, diastolic: int | None) -> tuple[int, int] | None:
@@ -294,7 +409,7 @@ def _pressure(systolic: int | None, diastolic: int | None) -> tuple[int, int] | 
 def _sessions(rows: Sequence[tuple]) -> list[r.Session]:
     made = []
     for id_, at, treatment, dose_mg, number, before_sys, before_dia, after_sys, after_dia, *rest in rows:
-        dissociation, sedation, nausea, transport_arranged, note = rest
+        dissociation, sedation, nausea, transport_arranged, note, phase, later_sys, later_dia, spo2, minutes, ready = rest
         made.append(
             r.Session(
                 id=id_,
@@ -309,6 +424,11 @@ def _sessions(rows: Sequence[tuple]) -> list[r.Session]:
                 nausea=nausea,
                 transport_arranged=bool(transport_arranged),
                 note=note or "",
+                phase=phase,
+                bp_40min=_pressure(later_sys, later_dia),
+                spo2_min=spo2,
+                monitored_minutes=minutes,
+                ready_to_leave=bool(ready),
             )
         )
     return made
@@ -317,6 +437,7 @@ def _sessions(rows: Sequence[tuple]) -> list[r.Session]:
 def _session_values(s: r.Session) -> tuple:
     before = s.bp_before or (None, None)
     after = s.bp_after or (None, None)
+    later = s.bp_40min or (None, None)
     return (
         s.id,
         s.datetime.isoformat(),
@@ -333,18 +454,67 @@ def _session_values(s: r.Session) -> tuple:
         s.nausea,
         int(bool(s.transport_arranged)),
         s.note,
+        s.phase,
+        later[0],
+        later[1],
+        s.spo2_min,
+        s.monitored_minutes,
+        int(bool(s.ready_to_leave)),
     )
 
 
 def _notes(rows: Sequence[tuple]) -> list[r.Note]:
     return [
-        r.Note(id=id_, date=_day(date), text=text, for_appointment=bool(for_appointment))
-        for id_, date, text, for_appointment in rows
+        r.Note(id=id_, date=_day(date), text=text, for_appointment=bool(for_appointment), origin=_origin(app, raw))
+        for id_, date, text, for_appointment, app, raw in rows
     ]
 
 
 def _note_values(n: r.Note) -> tuple:
-    return (n.id, text_day(n.date), n.text, int(bool(n.for_appointment)))
+    return (n.id, text_day(n.date), n.text, int(bool(n.for_appointment)), *_origin_values(n.origin))
+
+
+def _therapies(rows: Sequence[tuple]) -> list[r.Therapy]:
+    made = []
+    for id_, kind, name, start, start_precision, end, end_precision, sessions, stop_reason, *rest in rows:
+        response, improvement, rated, source, origin_app, origin_raw, note = rest
+        made.append(
+            r.Therapy(
+                id=id_,
+                kind=kind,
+                start=_day(start),
+                name=name or "",
+                start_precision=start_precision,
+                end=_day_or_none(end),
+                end_precision=end_precision,
+                sessions=sessions,
+                stop_reason=stop_reason,
+                rating=_rating(response, improvement, rated),
+                source=source,
+                note=note or "",
+                origin=_origin(origin_app, origin_raw),
+            )
+        )
+    return made
+
+
+def _therapy_values(p: r.Therapy) -> tuple:
+    return (
+        p.id,
+        p.kind,
+        p.name,
+        text_day(p.start),
+        p.start_precision,
+        _text_day_or_none(p.end),
+        p.end_precision,
+        _latest_or_none(p.end, p.end_precision),
+        p.sessions,
+        p.stop_reason,
+        *_rating_values(p.rating),
+        p.source,
+        *_origin_values(p.origin),
+        p.note,
+    )
 
 
 def _entries(rows: Sequence[tuple]) -> list[r.EntryBy]:
@@ -383,5 +553,6 @@ CONVERT: dict[str, Convert] = {
     "conditions": Convert(_conditions, _condition_values),
     "sessions": Convert(_sessions, _session_values),
     "notes": Convert(_notes, _note_values),
+    "therapies": Convert(_therapies, _therapy_values),
     "entries_by": Convert(_entries, _entry_values),
 }

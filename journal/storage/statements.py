@@ -22,7 +22,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from journal.kinds import KINDS
 from journal.storage import tables as tb
 
-__all__ = ["every_statement", "sort_columns", "render", "write", "COMPILED_PATH"]
+__all__ = ["every_statement", "sort_columns", "sort_columns_may_be_empty", "render", "write", "COMPILED_PATH"]
 
 COMPILED_PATH = Path(__file__).with_name("compiled.py")
 _DIALECT = sqlite.dialect()
@@ -164,6 +164,19 @@ def sort_columns() -> dict[str, tuple[int, ...]]:
     }
 
 
+def sort_columns_may_be_empty() -> dict[str, tuple[int, ...]]:
+    """Of those sort columns, the ones that may be empty (a score's or check-in's time): text sorted with empty first, as SQLite does."""
+    found = {}
+    for name, kind in tb.STORED.items():
+        if not kind.sort_here:
+            continue
+        empty = tuple(kind.rows.read.index(c) for c in KINDS[name].order if kind.table.c[c].nullable)
+        if empty:
+            assert all(kind.table.c[kind.rows.read[i]].type.python_type is str for i in empty), f"{name}: only text sorts empty first"
+            found[name] = empty
+    return found
+
+
 _HEADER = '''"""Every statement the journal sends, as SQLite SQL text: GENERATED from the Core tables, do not edit.
 
 Written by `python -m journal.storage.statements` from journal/storage/statements.py and
@@ -184,6 +197,8 @@ def render() -> str:
         lines.append(f"    {key!r}: ({sql!r}, {names!r}, {fixed!r}),\n")
     lines.append("}\n\n# kind -> where its sort columns are in a row it reads (the kinds sorted in Python)\n")
     lines.append(f"SORT_COLUMNS: dict[str, tuple[int, ...]] = {sort_columns()!r}\n")
+    lines.append("# kind -> which of them may be empty (text, sorted with empty first)\n")
+    lines.append(f"SORT_MAY_BE_EMPTY: dict[str, tuple[int, ...]] = {sort_columns_may_be_empty()!r}\n")
     return "".join(lines)
 
 

@@ -57,8 +57,19 @@ class _Statement:
 _STATEMENTS: dict[tuple, _Statement] = {key: _Statement(*value) for key, value in compiled.STATEMENTS.items()}
 # The kinds whose rows are sorted here after a plain read (see tables.Stored.sort_here): one stable sort per
 # column, the last column first, orders them as one sort by all the columns would, without a tuple per row.
-_SORT_KEYS: dict[str, tuple[Callable[[tuple], Any], ...]] = {
-    kind: tuple(itemgetter(i) for i in reversed(at)) for kind, at in compiled.SORT_COLUMNS.items()
+# A column that may be empty (a check-in's time) sorts its empty rows first, as SQLite would, and is
+# skipped when no row has a value (a journal of untimed check-ins pays nothing for it).
+_SortKey = tuple[Callable[[tuple], Any], Callable[[tuple], Any] | None]  # the key, and for a column that may be empty its value
+
+
+def _sort_key(kind: str, i: int) -> _SortKey:
+    if i in compiled.SORT_MAY_BE_EMPTY.get(kind, ()):
+        return (lambda row: row[i] or ""), itemgetter(i)
+    return itemgetter(i), None
+
+
+_SORT_KEYS: dict[str, tuple[_SortKey, ...]] = {
+    kind: tuple(_sort_key(kind, i) for i in reversed(at)) for kind, at in compiled.SORT_COLUMNS.items()
 }
 
 
@@ -143,7 +154,9 @@ def read_one(conn: Connection, kind: str, record_id: str) -> Any | None:
 
 def _read(conn: Connection, kind: str, start: bool, end: bool, by_id: bool, given: dict[str, Any]) -> list:
     rows = _run(conn, _select(kind, start, end, by_id), **given)
-    for sort_key in _SORT_KEYS.get(kind, ()):
+    for sort_key, value in _SORT_KEYS.get(kind, ()):
+        if value is not None and not any(map(value, rows)):
+            continue
         rows.sort(key=sort_key)
     if kind != "trials":
         return CONVERT[kind].from_rows(rows)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, MetaData, String, Table, Text, text
 
 from journal.storage import rows as rw
 
@@ -44,6 +44,31 @@ def _day_column(name: str, *, nullable: bool = False, index: bool = False) -> Co
     return Column(name, Date, nullable=nullable, index=index)
 
 
+# Version 2 (revision 0002). The columns a later revision adds come after a table's first ones, as
+# SQLite's ALTER TABLE adds them, so a new journal and an upgraded one have their columns in one order.
+
+
+def _precision(name: str) -> Column:
+    """How precisely a date was entered ("day", "month", "year"); rows from before version 2 read as full dates."""
+    return Column(name, String, nullable=False, server_default="day")
+
+
+def _latest_end() -> Column:
+    """The last day a partial end may mean (records.latest_day): what listing by date range matches
+    an end on, so a trial ended "2019-03" still shows in a range from 2019-03-20. Written, not read back."""
+    return Column("end_latest", Date, nullable=True)
+
+
+def _origin() -> tuple[Column, Column]:
+    """Where an imported record came from (records.Origin): the app's name, null for none, and its raw line."""
+    return Column("origin_app", Text), Column("origin_raw", Text)
+
+
+def _time() -> Column:
+    """The local time of day as "HH:MM", or null for none."""
+    return Column("time", String)
+
+
 # ---------------------------------------------------------------------------------- the schema
 
 # The one row naming whose journal this is.
@@ -64,6 +89,11 @@ settings = Table(
     Column("failure_threshold_pct", Integer, nullable=False),
     Column("count_augmentation", Boolean, nullable=False),
     Column("primary_scale", String, nullable=False),
+    # records.Reminders, each null when off (version 2)
+    Column("reminder_checkin_time", String),
+    Column("reminder_questionnaire_every_days", Integer),
+    Column("reminder_next_appointment", String),
+    Column("reminder_next_session", String),
 )
 
 episodes = Table(
@@ -74,6 +104,9 @@ episodes = Table(
     _day_column("end", nullable=True),
     Column("severity", String),
     _note(),
+    _precision("start_precision"),
+    _precision("end_precision"),
+    _latest_end(),
 )
 
 trials = Table(
@@ -93,6 +126,10 @@ trials = Table(
     Column("rating_improvement_pct", Float),
     _day_column("rating_date", nullable=True),
     _note(),
+    _precision("end_precision"),
+    _latest_end(),
+    Column("source", String),
+    *_origin(),
 )
 
 dose_steps = Table(
@@ -101,7 +138,9 @@ dose_steps = Table(
     Column("trial_id", String, ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, primary_key=True),
     _day_column("start"),
-    Column("mg_per_day", Float, nullable=False),
+    # null: the dose is not remembered (version 2)
+    Column("mg_per_day", Float),
+    _precision("start_precision"),
 )
 
 side_effects = Table(
@@ -125,6 +164,8 @@ scores = Table(
     # Questionnaire answers in order, as a JSON list, exactly as given (null for total-only scales).
     Column("items", Text),
     Column("difficulty", Integer),
+    _time(),
+    *_origin(),
 )
 
 checkins = Table(
@@ -139,6 +180,8 @@ checkins = Table(
     Column("pain", Integer),
     Column("hours_slept", Float),
     _note(),
+    _time(),
+    *_origin(),
 )
 
 labs = Table(
@@ -160,6 +203,7 @@ conditions = Table(
     Column("status", String),
     _day_column("since", nullable=True),
     _note(),
+    _precision("since_precision"),
 )
 
 sessions = Table(
@@ -182,6 +226,13 @@ sessions = Table(
     Column("nausea", Integer),
     Column("transport_arranged", Boolean, nullable=False),
     _note(),
+    # the rest of the clinic's monitoring form (ketamine.md, version 2)
+    Column("phase", String),
+    Column("bp_40min_systolic", Integer),
+    Column("bp_40min_diastolic", Integer),
+    Column("spo2_min", Float),
+    Column("monitored_minutes", Integer),
+    Column("ready_to_leave", Boolean, nullable=False, server_default=text("0")),
 )
 
 notes = Table(
@@ -191,6 +242,30 @@ notes = Table(
     _day_column("date", index=True),
     Column("text", Text, nullable=False),
     Column("for_appointment", Boolean, nullable=False),
+    *_origin(),
+)
+
+# Courses of psychotherapy (version 2): listed beside the trials, never counted.
+therapies = Table(
+    "therapies",
+    metadata,
+    _id(),
+    Column("kind", String, nullable=False),
+    Column("name", Text, nullable=False),
+    _day_column("start", index=True),
+    _precision("start_precision"),
+    _day_column("end", nullable=True),
+    _precision("end_precision"),
+    _latest_end(),
+    Column("sessions", Integer),
+    Column("stop_reason", String),
+    # at most one rating; a null response means none was given
+    Column("rating_response", String),
+    Column("rating_improvement_pct", Float),
+    _day_column("rating_date", nullable=True),
+    Column("source", String),
+    *_origin(),
+    _note(),
 )
 
 # Who entered a record when it was not the journal's owner (caregiver mode).
@@ -239,10 +314,11 @@ def _rows(table: Table, read: tuple[str, ...], order: tuple[str, ...] = ()) -> R
 ROWS: dict[str, Rows] = {
     "profile": _rows(profile, _all_but(profile, "id")),
     "settings": _rows(settings, _all_but(settings, "id")),
-    "episodes": _rows(episodes, _all_but(episodes)),
+    # `end_latest` is written for listing by span and not read back (here and below).
+    "episodes": _rows(episodes, _all_but(episodes, "end_latest")),
     # `start` is the first dose step's, written for listing by span and not read back.
-    "trials": _rows(trials, _all_but(trials, "start")),
-    "dose_steps": _rows(dose_steps, ("trial_id", "start", "mg_per_day"), order=("trial_id", "position")),
+    "trials": _rows(trials, _all_but(trials, "start", "end_latest")),
+    "dose_steps": _rows(dose_steps, ("trial_id", "start", "mg_per_day", "start_precision"), order=("trial_id", "position")),
     "side_effects": _rows(side_effects, ("trial_id", "name", "severity", "start", "end"), order=("trial_id", "position")),
     "scores": _rows(scores, _all_but(scores)),
     "checkins": _rows(checkins, _all_but(checkins)),
@@ -251,6 +327,7 @@ ROWS: dict[str, Rows] = {
     # `day` is the calendar date of `at` in its own offset, written for date ranges and not read back.
     "sessions": _rows(sessions, _all_but(sessions, "day")),
     "notes": _rows(notes, _all_but(notes)),
+    "therapies": _rows(therapies, _all_but(therapies, "end_latest")),
     "entries_by": _rows(entries_by, ("record", "author")),
 }
 assert set(ROWS) == set(rw.CONVERT) == set(metadata.tables), "every table is read and written"
@@ -267,11 +344,12 @@ class Stored:
     runs on while its end is empty), on `since` (what holds from a date on, or always when it
     has none) or on `day` (the one column holding the record's date).
 
-    `sort_here`: kinds whose sort columns are never empty and are read back are sorted in Python
-    after a plain read, by the stored text: SQLite would walk the date index row by row and then
-    sort each day's ids apart, a third slower for the thousands of daily check-ins. Stored dates
+    `sort_here`: kinds whose sort columns are read back are sorted in Python after a plain read,
+    by the stored text: SQLite would walk the date index row by row and then sort each day's ids
+    apart, a third slower for the thousands of daily check-ins. Stored dates and times ("HH:MM")
     are ISO text and SQLite compares text by its UTF-8 bytes, in code point order as Python
-    does, so the order is the same.
+    does, so the order is the same; a sort column that may be empty (a check-in's time) puts
+    the empty ones first, as SQLite does with nulls.
     """
 
     kind: str
@@ -289,14 +367,16 @@ class Stored:
 STORED: dict[str, Stored] = {
     s.kind: s
     for s in (
-        Stored("episodes", ROWS["episodes"], span=("start", "end"), sort_here=True),
-        Stored("trials", ROWS["trials"], span=("start", "end")),
+        # A span runs from its start's earliest day to its end's latest (a partial end reaches its month's or year's last day).
+        Stored("episodes", ROWS["episodes"], span=("start", "end_latest"), sort_here=True),
+        Stored("trials", ROWS["trials"], span=("start", "end_latest")),
         Stored("scores", ROWS["scores"], day="date", sort_here=True),
         Stored("checkins", ROWS["checkins"], day="date", sort_here=True),
         Stored("labs", ROWS["labs"], day="date", sort_here=True),
         Stored("conditions", ROWS["conditions"], since="since"),
         Stored("sessions", ROWS["sessions"], day="day"),
         Stored("notes", ROWS["notes"], day="date", sort_here=True),
+        Stored("therapies", ROWS["therapies"], span=("start", "end_latest")),
     )
 }
 

@@ -195,7 +195,7 @@ BAD_FILES = {
     "empty": (lambda t: _text(t / "empty.json", ""), "empty.json"),
     "a JSON array": (lambda t: _text(t / "array.json", "[1, 2, 3]"), "one JSON object"),
     "a JSON string": (lambda t: _text(t / "string.json", '"trial-journal"'), "one JSON object"),
-    "newer version": (lambda t: _text(t / "v2.json", '{"format": "trial-journal", "version": 2}'), "version 2"),
+    "newer version": (lambda t: _text(t / "v3.json", '{"format": "trial-journal", "version": 3}'), "version 3"),
     "another format": (lambda t: _text(t / "other.json", '{"format": "mood-app", "version": 1}'), "format"),
     "a 5000-digit number": (
         lambda t: _text(t / "bignum.json", '{"format": "trial-journal", "version": 1, "labs": [{"id": "l1", "date": "2025-01-01", "test": "CRP", "value": 1' + "0" * 5000 + "}]}"),

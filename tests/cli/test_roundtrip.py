@@ -10,6 +10,9 @@ import pytest
 
 from tests.cli.helpers import FULL, run_cli
 
+FULL_V2 = FULL.parent / "full_journal_v2.json"
+NO_REMINDERS = {"checkin_time": None, "questionnaire_every_days": None, "next_appointment": None, "next_session": None}
+
 pytestmark = pytest.mark.slow  # every test runs the command line in a new Python process
 
 
@@ -21,6 +24,11 @@ def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 
 def without_exported_at(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "exported_at"}
+
+
+def as_version_2(data: dict) -> dict:
+    """A version-1 file as the export (version 2) writes it: the records as they were, no therapies, no reminders."""
+    return {**data, "version": 2, "settings": {**data["settings"], "reminders": NO_REMINDERS}, "therapies": data.get("therapies", [])}
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +82,13 @@ def test_export_of_an_imported_export_is_identical_but_for_the_export_time(expor
 
 def test_first_export_equals_the_imported_file(exports):
     # The fixture is written as the export writes (keys in the spec's order, every key present,
-    # whole numbers without ".0", records sorted by date then id), so the only difference is
-    # `exported_at`, which is the time of the export.
+    # whole numbers without ".0", records sorted by date then id), so the only differences are
+    # `exported_at`, which is the time of the export, and what version 2 adds: the version, the
+    # (empty) reminders and the (empty) therapies. Its records gain no version-2 key.
     given = json.loads(FULL.read_text(encoding="utf-8"))
     exported = json.loads(exports["a_json"].read_text(encoding="utf-8"))
     assert exported["exported_at"] != given["exported_at"]
-    assert without_exported_at(exported) == without_exported_at(given)
+    assert without_exported_at(exported) == without_exported_at(as_version_2(given))
     for name in ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes"):
         assert [r["id"] for r in exported[name]] == [r["id"] for r in given[name]], name
         for got, want in zip(exported[name], given[name], strict=False):
@@ -130,9 +139,12 @@ def test_a_minimal_file_comes_back_with_its_defaults_filled_in(tmp_path):
     exported = without_exported_at(json.loads(out.read_text(encoding="utf-8")))
     assert exported == {
         "format": "trial-journal",
-        "version": 1,
+        "version": 2,
         "profile": {"display_name": None, "birth_year": None},
-        "settings": {"adequate_weeks": 6, "failure_threshold_pct": 50, "count_augmentation": False, "primary_scale": "PHQ-9"},
+        "settings": {
+            "adequate_weeks": 6, "failure_threshold_pct": 50, "count_augmentation": False, "primary_scale": "PHQ-9",
+            "reminders": NO_REMINDERS,
+        },
         "episodes": [{"id": "e1", "start": "2025-01-06", "end": None, "severity": None, "note": ""}],
         "trials": [{
             "id": "t1", "drug": "escitalopram", "augmentation": False, "min_adequate_mg": None,
@@ -153,5 +165,43 @@ def test_a_minimal_file_comes_back_with_its_defaults_filled_in(tmp_path):
             "sedation": None, "nausea": None, "transport_arranged": False, "note": "",
         }],
         "notes": [{"id": "n1", "date": "2025-03-01", "text": "Ask about lithium levels", "for_appointment": False}],
+        "therapies": [],
         "entries_by": [],
     }
+
+
+@pytest.fixture(scope="module")
+def exports_v2(tmp_path_factory) -> dict[str, Path]:
+    """The full version-2 file imported into journal A, exported, that export imported into journal B, exported again."""
+    home = tmp_path_factory.mktemp("home_v2")
+    a_db, b_db = home / "a.db", home / "b.db"
+    a_json, b_json = home / "a.json", home / "b.json"
+    ok(run_cli(home, "import", FULL_V2, "--journal", a_db))
+    ok(run_cli(home, "export", "--format", "json", "--out", a_json, "--journal", a_db))
+    ok(run_cli(home, "import", a_json, "--journal", b_db))
+    ok(run_cli(home, "export", "--format", "json", "--out", b_json, "--journal", b_db))
+    return {"home": home, "a_json": a_json, "b_json": b_json}
+
+
+def test_a_version_2_file_imported_and_exported_is_the_same_file(exports_v2):
+    # Every field version 2 adds (months and years for dates, doses not remembered, sources,
+    # therapies, the session monitoring, times, origins, reminders) comes back as written.
+    given = json.loads(FULL_V2.read_text(encoding="utf-8"))
+    for name in ("a_json", "b_json"):
+        exported = json.loads(exports_v2[name].read_text(encoding="utf-8"))
+        assert without_exported_at(exported) == without_exported_at(given), name
+    a_lines = [ln for ln in exports_v2["a_json"].read_text(encoding="utf-8").splitlines() if '"exported_at"' not in ln]
+    given_lines = [ln for ln in FULL_V2.read_text(encoding="utf-8").splitlines() if '"exported_at"' not in ln]
+    assert a_lines == given_lines
+
+
+def test_a_version_1_file_with_a_month_for_a_date_is_refused_by_the_command(tmp_path):
+    data = json.loads(FULL.read_text(encoding="utf-8"))
+    data["trials"][0]["doses"][1]["start"] = "2019-03"
+    src = tmp_path / "v1.json"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    db = tmp_path / "j.db"
+    result = run_cli(tmp_path, "import", src, "--journal", db)
+    assert result.returncode == 2, result.stderr
+    assert 'trials[t1].doses[1].start: "2019-03" is a month (YYYY-MM); version 1 files give full dates' in result.stderr
+    assert not db.exists() or "Traceback" not in result.stderr

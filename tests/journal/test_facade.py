@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from journal import records as r
+from journal import rules
 from journal.errors import JournalError, NotFoundError, ValidationError, WrongPassphraseError
 from journal.facade import KINDS, Change, Journal
 from journal.opening import open_file
@@ -94,7 +95,20 @@ SAMPLES: dict[str, tuple[object, object]] = {
         r.Note(id="n1", date=D(2025, 3, 1), text="Ask about thyroid panel", for_appointment=True),
         r.Note(id="n1", date=D(2025, 3, 2), text="Asked: ordered TSH and free T4"),
     ),
+    "therapies": (
+        r.Therapy(id="p1", kind="cbt", start=D(2024, 9, 2), sessions=12, rating=r.Rating("partial"), source="records"),
+        r.Therapy(id="p1", kind="cbt", start=D(2024, 9, 2), end=D(2025, 1, 15), sessions=16, stop_reason="other", note="ended"),
+    ),
 }
+
+# Courses of psychotherapy are checked by journal/rules.py's version-2 rules; until those are in,
+# the journal refuses to store a therapy it cannot check, and these tests wait for them.
+_RULES_CHECK_THERAPIES = r.Therapy in getattr(rules, "_CHECKS", {})
+needs_therapy_rules = pytest.mark.skipif(not _RULES_CHECK_THERAPIES, reason="journal/rules.py does not check therapies yet")
+
+
+def _kinds_checked_by_the_rules() -> list:
+    return [pytest.param(k, marks=needs_therapy_rules) if k == "therapies" else k for k in KINDS]
 
 
 @pytest.fixture
@@ -111,7 +125,7 @@ def _digest(path) -> str:
 # ---------------------------------------------------------------------- add, get, update, delete
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", _kinds_checked_by_the_rules())
 def test_each_kind_of_record_comes_back_exactly_as_entered_and_can_be_changed_and_removed(journal, kind):
     manager = getattr(journal, kind)
     original, edited = SAMPLES[kind]
@@ -132,7 +146,7 @@ def test_each_kind_of_record_comes_back_exactly_as_entered_and_can_be_changed_an
         manager.get(original.id)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", _kinds_checked_by_the_rules())
 def test_records_survive_closing_and_reopening_the_journal(tmp_path, kind):
     path = tmp_path / "journal.db"
     original = SAMPLES[kind][0]
@@ -285,6 +299,18 @@ def test_settings_start_at_the_defaults_and_change_only_the_named_keys(tmp_path)
         assert j.settings() == r.Settings(adequate_weeks=8, count_augmentation=True, primary_scale="MADRS")
 
 
+def test_reminders_are_kept_with_the_settings_and_the_rule_settings_stay_as_they_were(tmp_path):
+    path = tmp_path / "journal.db"
+    reminders = r.Reminders(checkin_time="20:30", questionnaire_every_days=14, next_session="2026-12-03T10:00:00+01:00")
+    with open_file(path) as j:
+        j.update_settings(adequate_weeks=8)
+        assert j.update_settings(reminders=reminders) == r.Settings(adequate_weeks=8, reminders=reminders)
+    with open_file(path) as j:
+        assert j.settings() == r.Settings(adequate_weeks=8, reminders=reminders)
+        j.update_settings(reminders=r.Reminders())
+        assert j.settings() == r.Settings(adequate_weeks=8)
+
+
 @pytest.mark.parametrize(
     "changes, key",
     [
@@ -294,6 +320,7 @@ def test_settings_start_at_the_defaults_and_change_only_the_named_keys(tmp_path)
         ({"count_augmentation": "yes"}, "count_augmentation"),
         ({"primary_scale": "GAD-7"}, "primary_scale"),
         ({"adequate_week": 6}, "adequate_week"),
+        ({"reminders": "20:30"}, "reminders"),
     ],
 )
 def test_a_wrong_setting_is_refused_by_name_and_nothing_changes(journal, changes, key):
@@ -334,6 +361,24 @@ def test_a_caregivers_entry_is_marked_and_the_mark_comes_back_with_an_undone_del
     assert journal.contents().author_of("s1") == "caregiver"
     journal.set_author("s1", None)
     assert journal.contents().entries_by == ()
+
+
+@needs_therapy_rules
+def test_a_therapy_deleted_and_undone_comes_back_with_its_caregiver_and_in_the_contents(journal):
+    original, edited = SAMPLES["therapies"]
+    added = journal.therapies.add(original, author="caregiver")
+    assert added == Change("therapies", "added", original, author="caregiver")
+    assert journal.contents().therapies == (original,)
+    journal.therapies.update(edited)
+    change = journal.therapies.delete("p1")
+    assert change == Change("therapies", "deleted", edited, author="caregiver")
+    assert journal.contents().therapies == ()
+    # undo: the record and who entered it are put back
+    journal.therapies.add(change.record, author=change.author)
+    assert journal.contents().therapies == (edited,)
+    assert journal.author_of("p1") == "caregiver"
+    assert journal.therapies.list(D(2025, 1, 15), None) == [edited]
+    assert journal.therapies.list(D(2025, 1, 16), None) == []
 
 
 def test_a_caregivers_add_stores_the_record_and_who_entered_it_together(journal):
@@ -388,6 +433,7 @@ def _contents(**kw) -> r.JournalContents:
         conditions=(SAMPLES["conditions"][0],),
         sessions=(SAMPLES["sessions"][0],),
         notes=(SAMPLES["notes"][0],),
+        therapies=(SAMPLES["therapies"][0],) if _RULES_CHECK_THERAPIES else (),
         entries_by=(r.EntryBy("s1", "caregiver"),),
         profile=r.Profile(display_name="Sam", birth_year=1984),
     )
@@ -399,7 +445,7 @@ def test_an_imported_journal_reads_back_the_same(journal):
     contents = _contents()
     journal.import_contents(contents, {"adequate_weeks": 8})
     assert journal.contents() == r.replace(contents, settings=r.Settings(adequate_weeks=8))
-    assert journal.counts() == {kind: 1 for kind in KINDS}
+    assert journal.counts() == {kind: len(getattr(contents, kind)) for kind in KINDS}
 
 
 def test_an_import_with_one_bad_record_writes_nothing_at_all(tmp_path):
@@ -512,7 +558,7 @@ def test_records_said_to_be_checked_are_still_refused_for_what_the_journal_canno
         journal.import_contents(broken, validated=True)
     assert caught.value.for_field("trials[t2].side_effects[0].name")
     assert caught.value.for_field("notes[n1].id")  # already held
-    assert journal.counts() == {kind: 1 for kind in KINDS}
+    assert journal.counts() == {kind: len(getattr(_contents(), kind)) for kind in KINDS}
 
 
 # ---------------------------------------------------------------------- the file itself

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -37,6 +37,9 @@ ratings = st.none() | st.integers(0, 10) | values
 # Well formed more often than not, so the quick way is taken often enough to be tried at its edges.
 days = st.just("2025-01-01") | st.sampled_from(DAYS) | values
 ids = st.just("x1") | values
+# Version 2's time of day (HH:MM), well and badly written; an origin sends a record the long way.
+times = st.sampled_from(["07:30", "00:00", "23:59", "24:00", "7:30", "12:60", "12:30:00", "\u0661\u0662:30", ""]) | values
+origins = st.sampled_from([None, {"app": "Daylio", "raw": "mood=rad"}, {"app": ""}, "Daylio"])
 items = (
     st.lists(st.integers(0, 3), min_size=7, max_size=7)
     | st.lists(st.integers(0, 3), min_size=9, max_size=9)
@@ -45,7 +48,7 @@ items = (
     | values
 )
 
-CHECKIN_KEYS = ("id", "date", "scale", "mood", "anxiety", "sleep_quality", "energy", "pain", "hours_slept", "note")
+CHECKIN_KEYS = ("id", "date", "scale", "mood", "anxiety", "sleep_quality", "energy", "pain", "hours_slept", "note", "time")
 
 
 @st.composite
@@ -59,6 +62,10 @@ def checkins(draw: Any) -> dict:
         rec["hours_slept"] = draw(st.none() | st.floats(0, 24) | st.integers(0, 24) | values)
     if draw(st.booleans()):
         rec["note"] = draw(st.none() | st.text(max_size=20) | values)
+    if draw(st.booleans()):
+        rec["time"] = draw(times)
+    if draw(st.integers(0, 4)) == 0:
+        rec["origin"] = draw(origins)
     for key in draw(st.lists(st.sampled_from([*CHECKIN_KEYS, "items", "total", "unknown"]), max_size=2)):
         rec.pop(key, None) if draw(st.booleans()) else rec.__setitem__(key, draw(values))
     return rec
@@ -76,6 +83,10 @@ def scores(draw: Any) -> dict:
         rec["total"] = draw(st.just(summed) | st.integers(-1, 61) | values)
     if draw(st.booleans()):
         rec["difficulty"] = draw(st.integers(-1, 4) | values)
+    if draw(st.booleans()):
+        rec["time"] = draw(times)
+    if draw(st.integers(0, 4)) == 0:
+        rec["origin"] = draw(origins)
     for key in draw(st.lists(st.sampled_from(["id", "date", "total", "items", "difficulty", "mood", "unknown"]), max_size=2)):
         rec.pop(key, None) if draw(st.booleans()) else rec.__setitem__(key, draw(values))
     return rec
@@ -90,16 +101,16 @@ def _typed(record: Any) -> list:
     return out
 
 
-def _full(rec: dict, read: Any) -> tuple[Any, list, list]:
+def _full(rec: dict, read: Any, version: int = 2) -> tuple[Any, list, list]:
     """What the full path makes of one record of the `scores` list: the record (or None), problems and warnings."""
-    c = jsonfile._Reader(LATEST)
+    c = jsonfile._Reader(LATEST, version)
     where = "scores[x]"
     record = c.ask_rules(read(c, rec, where), where, 0)
     return record, c.problems, c.warnings
 
 
-def _same_as_full(fast: Any, rec: dict, read: Any) -> None:
-    record, problems, warnings = _full(rec, read)
+def _same_as_full(fast: Any, rec: dict, read: Any, version: int = 2) -> None:
+    record, problems, warnings = _full(rec, read, version)
     if fast is None:
         return  # the full path names the problems (or accepts what the quick look was not sure of)
     assert not problems and not warnings, problems
@@ -118,10 +129,13 @@ def _same_as_full(fast: Any, rec: dict, read: Any) -> None:
 @example({"id": "d1", "date": "2026-11-28", "scale": "daily", "mood": 5})
 @example({"id": "d1", "date": "2025-01-01", "scale": "daily", "hours_slept": math.nan})
 @example({"id": "d1", "date": "2025-01-01", "scale": "daily", "mood": 5, "note": "\ud800"})
+@example({"id": "d1", "date": "2025-01-01", "scale": "daily", "mood": 5, "time": "21:10"})
+@example({"id": "d1", "date": "2025-01-01", "scale": "daily", "mood": 5, "time": "24:00"})
 def test_a_check_in_read_at_once_is_the_one_the_full_checks_make(rec):
     # the reader asks only a record whose scale is "daily" (a mutation may have taken it away)
-    fast = jsonfile._fast_checkin(jsonfile._Reader(LATEST), rec) if rec.get("scale") == "daily" else None
-    _same_as_full(fast, rec, jsonfile._read_score)
+    for version in (1, 2):  # a version-1 file has no time of day: its records with one go the long way, to be refused
+        fast = jsonfile._fast_checkin(jsonfile._Reader(LATEST, version), rec) if rec.get("scale") == "daily" else None
+        _same_as_full(fast, rec, jsonfile._read_score, version)
 
 
 @pytest.mark.slow
@@ -136,10 +150,13 @@ def test_a_check_in_read_at_once_is_the_one_the_full_checks_make(rec):
 @example({"id": "s1", "date": "2025-01-01", "scale": "MADRS", "total": 60})
 @example({"id": "s1", "date": "2025-01-01", "scale": "MADRS", "total": 12, "items": None})
 @example({"id": "s1", "date": "2025-01-01", "scale": "HAMD-17", "total": 12.0})
+@example({"id": "s1", "date": "2025-01-01", "scale": "MADRS", "total": 12, "time": "08:00"})
 def test_a_score_read_at_once_is_the_one_the_full_checks_make(rec):
     scale = rec.get("scale")
-    fast = jsonfile._fast_score(jsonfile._Reader(LATEST), rec, scale) if type(scale) is str and scale in jsonfile.SCALE_RANGES else None
-    _same_as_full(fast, rec, jsonfile._read_score)
+    for version in (1, 2):
+        reader = jsonfile._Reader(LATEST, version)
+        fast = jsonfile._fast_score(reader, rec, scale) if type(scale) is str and scale in jsonfile.SCALE_RANGES else None
+        _same_as_full(fast, rec, jsonfile._read_score, version)
 
 
 def test_the_usual_check_ins_and_scores_do_take_the_quick_way():
@@ -148,6 +165,9 @@ def test_the_usual_check_ins_and_scores_do_take_the_quick_way():
     checkin = {"id": "d1", "date": "2025-01-01", "scale": "daily", "mood": 5, "anxiety": 3, "hours_slept": 7.5, "note": "ok"}
     made = r.DailyCheckIn(id="d1", date=date(2025, 1, 1), mood=5, anxiety=3, hours_slept=7.5, note="ok")
     assert jsonfile._fast_checkin(c, checkin) == made
+    timed = jsonfile._fast_checkin(c, {**checkin, "time": "21:10"})
+    assert timed == r.replace(made, time=time(21, 10))
+    assert jsonfile._fast_checkin(jsonfile._Reader(LATEST, 1), checkin) == made  # a version-1 file's check-in too
     phq = {"id": "s1", "date": "2025-01-01", "scale": "PHQ-9", "items": [1, 2, 0, 0, 1, 1, 1, 1, 0], "total": 7, "difficulty": 1}
     assert jsonfile._fast_score(c, phq, "PHQ-9") == r.ScaleScore(
         id="s1", date=date(2025, 1, 1), scale="PHQ-9", total=7, items=(1, 2, 0, 0, 1, 1, 1, 1, 0), difficulty=1

@@ -1,4 +1,4 @@
-"""The version-1 file's rules (spec/journal-json.md), each as a person importing a file would meet it."""
+"""The version-1 file's rules (spec/journal-json.md), each as a person importing a file would meet it (version 2: test_fileformat_v2.py)."""
 
 from __future__ import annotations
 
@@ -167,11 +167,11 @@ def test_an_episode_ending_before_it_starts_is_refused():
 
 
 def test_a_newer_version_says_so():
-    message = problems({"format": "trial-journal", "version": 2})["version"]
-    assert "2" in message and "newer" in message
+    message = problems({"format": "trial-journal", "version": 3})["version"]
+    assert "3" in message and "newer" in message and "1 and 2" in message
 
 
-@pytest.mark.parametrize("version", [0, "1", 1.5, None, True])
+@pytest.mark.parametrize("version", [0, "1", "2", 1.5, 2.0, None, True])
 def test_a_wrong_version_is_refused(version):
     assert "version" in problems({"format": "trial-journal", "version": version})
 

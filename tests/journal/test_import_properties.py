@@ -18,14 +18,17 @@ from hypothesis import strategies as st
 from journal.errors import JournalError, ValidationError
 from journal.exchange.jsonfile import ImportResult, contents_to_json, dumps, parse_contents
 from journal.records import EntryBy, replace
+from journal.rules import episode_order_problems
 
 FULL = Path(__file__).resolve().parents[1] / "fixtures" / "full_journal.json"
 VALID: dict = json.loads(FULL.read_text(encoding="utf-8"))
+# Version 2: every field version 2 adds (partial dates, doses not remembered, therapies, times, origins, reminders).
+VALID_V2: dict = json.loads((FULL.parent / "full_journal_v2.json").read_text(encoding="utf-8"))
 TODAY = date(2026, 11, 27)
 # Late enough for anything `parse_contents(today=TODAY)` accepts (an export may be dated up to a day ahead).
 REWRITE_AT = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
 
-RECORD_LISTS = ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes")
+RECORD_LISTS = ("episodes", "trials", "scores", "labs", "conditions", "sessions", "notes", "therapies")
 
 # --------------------------------------------------------------------------- strategies
 
@@ -37,6 +40,7 @@ scalars = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
     | st.sampled_from(["", " ", "2025-02-30", "1899-12-31", "1900-01-01", "2026-11-28", "2099-01-01", "2025-01-01",
+                       "2019-03", "2019", "1899", "2019-13", "2019-3", "07:30", "24:00", "memory", "cbt", "induction",
                        "2025-05-02T09:30:00", "2025-05-02T09:30:00+02:00", "PHQ-9", "daily", "esketamine", "t1", "s1",
                        "none", "good", "sertraline", "Zoloft", "Woke at 4 \ud800 again"])
     # Beyond what a float holds: JSON allows it, so a file may carry it.
@@ -68,9 +72,9 @@ def get(node: Any, path: tuple) -> Any:
 
 
 @st.composite
-def mutated_files(draw) -> Any:
+def mutated_files(draw, valid: dict = VALID) -> Any:
     """The full fixture with one to four mistakes: any value replaced, a key deleted or added, dose dates shuffled."""
-    data = copy.deepcopy(VALID)
+    data = copy.deepcopy(valid)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         action = draw(st.sampled_from(["replace", "replace", "delete", "add", "shuffle_doses", "duplicate"]))
         every = paths(data)
@@ -205,8 +209,19 @@ def _reversed_lists(data: dict) -> dict:
 
 
 def check_round_trip(result: ImportResult, data: Any) -> None:
-    """Whatever is accepted is written and read back unchanged, in any record order, to the same text."""
+    """Whatever is accepted is written and read back unchanged, in any record order, to the same text.
+
+    But for one thing: a version-1 file may hold episodes that overlap (read as before), which
+    version 2, the one written, refuses; the written file is then refused naming exactly those.
+    """
     written = contents_to_json(result.contents, REWRITE_AT)
+    overlaps = episode_order_problems(result.contents.episodes, lambda e: f"episodes[{e.id}]")
+    if overlaps:
+        assert data.get("version") == 1, "a version-2 file with overlapping episodes was accepted"
+        with pytest.raises(ValidationError) as caught:
+            parse_contents(written, today=TODAY)
+        assert caught.value.problems == overlaps
+        return
     again = parse_contents(written, today=TODAY)
     assert again.contents == result.contents
     assert dumps(again.contents, REWRITE_AT) == dumps(result.contents, REWRITE_AT)
@@ -223,6 +238,21 @@ def test_a_mutated_file_is_read_or_refused_with_named_problems(data):
     result = check_outcome(data)
     if result is not None:
         check_round_trip(result, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_files(VALID_V2))
+def test_a_mutated_version_2_file_is_read_or_refused_with_named_problems(data):
+    result = check_outcome(data)
+    if result is not None:
+        check_round_trip(result, data)
+
+
+def test_the_version_2_fixture_itself_is_accepted_and_comes_back_the_same():
+    result = check_outcome(copy.deepcopy(VALID_V2))
+    assert result is not None and result.contents.therapies
+    check_round_trip(result, VALID_V2)
 
 
 def test_a_score_sharing_a_day_with_another_survives_the_round_trip():
@@ -311,9 +341,9 @@ def test_any_json_value_is_read_or_refused_with_named_problems(data):
 @pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from([*RECORD_LISTS, "format", "version", "exported_at", "profile", "settings", "entries_by", "x"]),
-                       json_values, max_size=6))
-def test_a_file_of_random_parts_is_read_or_refused_with_named_problems(parts):
-    data = {"format": "trial-journal", "version": 1, **parts}
+                       json_values, max_size=6), st.sampled_from([1, 2]))
+def test_a_file_of_random_parts_is_read_or_refused_with_named_problems(parts, version):
+    data = {"format": "trial-journal", "version": version, **parts}
     check_outcome(data)
 
 
@@ -367,7 +397,7 @@ def _renamed(data: Any, keep: set[str]) -> Any:
     return data
 
 
-ALL_IDS = sorted({r["id"] for name in RECORD_LISTS for r in VALID[name]})
+ALL_IDS = sorted({r["id"] for name in RECORD_LISTS for r in VALID.get(name, [])})
 _VALID_RENAMED = {}
 
 

@@ -42,7 +42,7 @@ def test_an_import_backs_up_first_stores_everything_and_says_what_changed(journa
     outcome = import_file(journal, FULL, backup=backup, today=TODAY, progress=lambda done, total: steps.append((done, total)))
     assert steps == [(1, 3), "backup", (2, 3), (3, 3)]
     assert sum(journal_at_backup[0].values()) == 0  # the journal as it was, before anything was stored
-    assert outcome.counts == journal.counts()
+    assert outcome.counts == {"therapies": 0, **journal.counts()}  # a version-1 file holds no therapies
     assert outcome.summary() == "2 episodes, 5 trials, 8 scores, 2 daily check-ins, 3 lab results, 2 conditions, 3 sessions, 2 notes"
     assert outcome.settings_changed == {
         "adequate_weeks": 8, "failure_threshold_pct": 25, "count_augmentation": True, "primary_scale": "QIDS-SR16",
@@ -81,6 +81,8 @@ def test_the_two_steps_let_a_new_journal_be_made_between_them(tmp_path):
         assert outcome.total == sum(j.counts().values()) == 27
     assert ImportOutcome(counts={"notes": 0}).summary() == "no records"
     assert ImportOutcome(counts={"trials": 1, "labs": 2}).summary() == "1 trial, 2 lab results"
+    assert ImportOutcome(counts={"therapies": 2, "trials": 0}).summary() == "2 therapies"
+    assert ImportOutcome(counts={"therapies": 1}).summary() == "1 therapy"
 
 
 def test_an_export_of_the_journal_file_imports_back_the_same(journal, tmp_path):

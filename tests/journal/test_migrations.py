@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from journal import records as r
 from journal import storage
 from journal.errors import JournalError
 from journal.opening import open_file
@@ -58,27 +59,26 @@ def test_the_revisions_read_without_alembic_are_the_ones_alembic_finds():
 
 
 def _schema(path: Path) -> list[tuple]:
+    """Every table, index and column as SQLite holds them: names, types, NOT NULL, defaults, keys, indexes.
+
+    Compared by what SQLite reports rather than by the CREATE text: an upgraded table's text
+    shows how it was altered (columns added by ALTER TABLE, a table copied to drop a NOT NULL),
+    while the table itself is the same.
+    """
     con = sqlite3.connect(path)
     try:
-        return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall() + [
-            ("version", *row) for row in con.execute("SELECT version_num FROM alembic_version")
-        ]
+        objects = con.execute("SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name").fetchall()
+        described: list[tuple] = list(objects)
+        for kind, name, _table in objects:
+            if kind == "table":
+                described += [("column", name, *row) for row in con.execute(f'PRAGMA table_xinfo("{name}")')]
+                described += [("foreign key", name, *row) for row in con.execute(f'PRAGMA foreign_key_list("{name}")')]
+                described += [("index of", name, *row[1:]) for row in con.execute(f'PRAGMA index_list("{name}")')]
+            elif kind == "index":
+                described += [("indexed", name, *row) for row in con.execute(f'PRAGMA index_xinfo("{name}")')]
+        return described + [("version", *row) for row in con.execute("SELECT version_num FROM alembic_version")]
     finally:
         con.close()
-
-
-def test_a_new_journal_is_the_very_file_the_migration_scripts_would_have_made(tmp_path):
-    with open_file(tmp_path / "new.db"):
-        pass
-    scripted = tmp_path / "scripted.db"
-    storage.create_file(scripted)
-    engine = storage.make_engine(scripted)
-    try:
-        storage.migrate(engine)
-    finally:
-        engine.dispose()
-    assert _schema(tmp_path / "new.db") == _schema(scripted)
-    assert len(_schema(scripted)) > 20  # every table and index, so the comparison means something
 
 
 _USE_AND_REPORT_LOADED = """
@@ -153,17 +153,17 @@ def test_migration_scripts_are_found_without_an_ini_file_in_the_working_folder(t
     assert not (tmp_path / "alembic.ini").exists()
 
 
-_REVISION_0002 = '''"""A later change for the test: labs learn whether the person was fasting.
+_LATER_REVISION = '''"""A later change for the test: labs learn whether the person was fasting.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0099
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0099"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -181,12 +181,12 @@ def downgrade() -> None:
 
 @pytest.fixture
 def later_version(tmp_path, monkeypatch):
-    """This program's migrations plus a made-up revision 0002, as a later release would ship them."""
+    """This program's migrations plus a made-up revision 0099, as a later release would ship them."""
     import shutil
 
     scripts = tmp_path / "later-migrations"
     shutil.copytree(storage.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_fasting.py").write_text(_REVISION_0002)
+    (scripts / "versions" / "0099_fasting.py").write_text(_LATER_REVISION)
     storage.scripts.cache_clear()
     monkeypatch.setattr(storage, "migrations_dir", lambda: scripts)
     yield
@@ -233,7 +233,7 @@ def test_a_journal_from_an_earlier_version_is_backed_up_then_upgraded_keeping_ev
 
     con = sqlite3.connect(path)
     try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0099",)]
         assert "fasting" in {row[1] for row in con.execute("PRAGMA table_info(labs)")}
     finally:
         con.close()
@@ -292,3 +292,141 @@ def test_a_journal_already_at_the_newest_revision_opens_without_a_backup(tmp_pat
     with open_file(path):
         pass
     assert list_backups(path) == []
+
+
+def _release_journal_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    path = tmp_path / "journal" / "j.db"
+    path.parent.mkdir()
+    shutil.copyfile(FIXTURES / "journal-0.1.0.db", path)  # the committed file itself is never opened
+    return path
+
+
+def test_a_journal_of_release_0_1_0_is_backed_up_then_upgraded_its_old_entries_read_as_full_dates_untimed(tmp_path):
+    from journal.safekeeping.backups import list_backups
+
+    path = _release_journal_copy(tmp_path)
+    con = sqlite3.connect(path)
+    try:
+        before = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("trials", "dose_steps", "checkins", "scores", "episodes", "notes")}
+    finally:
+        con.close()
+    assert all(before.values()), before  # the release's journal holds some of each
+
+    with open_file(path, create=False) as journal:
+        held = journal.contents()
+        assert journal.settings().reminders == r.Reminders()
+        # an old end is still where a listing by date range finds it
+        for trial in held.trials:
+            if trial.end is not None:
+                assert trial in journal.trials.list(trial.end, trial.end)
+                assert trial not in journal.trials.list(trial.end + timedelta(days=1), None)
+
+    assert len(held.trials) == before["trials"] and sum(len(t.doses) for t in held.trials) == before["dose_steps"]
+    assert (len(held.checkins), len(held.scores), len(held.episodes), len(held.notes)) == (
+        before["checkins"], before["scores"], before["episodes"], before["notes"]
+    )
+    assert held.therapies == ()
+    assert all(t.end_precision == "day" and t.source is None and t.origin is None for t in held.trials)
+    assert all(s.start_precision == "day" and s.mg_per_day is not None for t in held.trials for s in t.doses)
+    assert all(c.time is None and c.origin is None for c in held.checkins + held.scores)
+    assert all(e.start_precision == e.end_precision == "day" for e in held.episodes)
+    assert all(c.since_precision == "day" for c in held.conditions)
+    assert all(not s.ready_to_leave and s.phase is None and s.bp_40min is None for s in held.sessions)
+
+    backups = list_backups(path)
+    assert [b.reason for b in backups] == ["upgrade"]
+    con = sqlite3.connect(backups[0].path)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert con.execute("SELECT count(*) FROM checkins").fetchone()[0] == before["checkins"]
+    finally:
+        con.close()
+
+
+def test_an_upgraded_journal_keeps_version_2_entries_exactly_as_saved(tmp_path):
+    from datetime import time, timezone
+
+    from journal.storage import store
+
+    path = _release_journal_copy(tmp_path)
+    with open_file(path, create=False):
+        pass  # upgraded here
+    new = {
+        "trials": [
+            r.Trial(
+                id="t-v2",
+                drug="venlafaxine",
+                doses=(r.DoseStep(date(2016, 1, 1), None, "year"), r.DoseStep(date(2017, 3, 1), 150.0, "month")),
+                end=date(2017, 6, 1),
+                end_precision="month",
+                source="memory",
+            )
+        ],
+        "therapies": [r.Therapy(id="p-v2", kind="cbt", start=date(2021, 9, 1), start_precision="month", sessions=16, origin=r.Origin("Daylio", "x"))],
+        "checkins": [r.DailyCheckIn(id="d-v2", date=date(2025, 6, 1), mood=5, time=time(20, 30))],
+        "sessions": [
+            r.Session(
+                id="k-v2",
+                datetime=datetime(2025, 6, 2, 10, 0, tzinfo=timezone(timedelta(hours=1))),
+                treatment="esketamine",
+                phase="optimisation",
+                bp_40min=(140, 90),
+                spo2_min=95.0,
+                monitored_minutes=120,
+                ready_to_leave=True,
+            )
+        ],
+    }
+    reminders = r.Reminders(checkin_time="20:30", questionnaire_every_days=14, next_appointment="2026-12-10")
+    db = storage.open_database(path)
+    try:
+        with db.connect() as conn:
+            for kind, records in new.items():
+                store.insert_records(conn, kind, records)
+            store.write_settings(conn, r.replace(store.settings(conn), reminders=reminders))
+            conn.commit()
+    finally:
+        db.dispose()
+
+    with open_file(path, create=False) as journal:
+        for kind, records in new.items():
+            assert getattr(journal, kind).get(records[0].id) == records[0]
+        assert journal.settings().reminders == reminders
+        assert journal.trials.list(date(2017, 6, 20), date(2017, 6, 20)) == new["trials"]  # the end's month reaches it
+
+
+@pytest.mark.parametrize("key", [None, bytes(range(32))], ids=["plain", "encrypted"])
+def test_a_journal_at_revision_0001_upgrades_with_its_dose_steps_kept_and_still_removed_with_their_trial(tmp_path, key):
+    from alembic import command
+
+    from journal.storage import store
+
+    path = tmp_path / "j.db"
+    storage.create_file(path)
+    engine = storage.make_engine(path, key)
+    config = storage.alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+            conn.exec_driver_sql(
+                "INSERT INTO trials (id, drug, start, \"end\", augmentation, note) VALUES ('t1', 'sertraline', '2024-01-01', '2024-04-01', 0, '')"
+            )
+            conn.exec_driver_sql("INSERT INTO dose_steps VALUES ('t1', 0, '2024-01-01', 50.0), ('t1', 1, '2024-02-01', 100.0)")
+    finally:
+        engine.dispose()
+
+    db = storage.open_database(path, key)
+    try:
+        storage.upgrade(db)
+        assert storage.current_revision(db) == storage.head_revision()
+        with db.connect() as conn:
+            (trial,) = store.read(conn, "trials")
+            assert trial.doses == (r.DoseStep(date(2024, 1, 1), 50.0), r.DoseStep(date(2024, 2, 1), 100.0))
+            assert store.read(conn, "trials", date(2024, 4, 1), None) == [trial]
+            store.remove(conn, "trials", "t1")
+            assert conn.driver().execute("SELECT count(*) FROM dose_steps").fetchone() == (0,)
+    finally:
+        db.dispose()

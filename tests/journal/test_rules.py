@@ -24,7 +24,8 @@ def _in_a_file(record) -> dict[str, str]:
     """The problems of `record` when it comes in a journal file, as {field: message}."""
     name = {r.DailyCheckIn: "checkins"}.get(type(record)) or next(
         k for k, cls in (("episodes", r.Episode), ("trials", r.Trial), ("scores", r.ScaleScore), ("labs", r.Lab),
-                         ("conditions", r.Condition), ("sessions", r.Session), ("notes", r.Note)) if isinstance(record, cls)
+                         ("conditions", r.Condition), ("sessions", r.Session), ("notes", r.Note), ("therapies", r.Therapy))
+        if isinstance(record, cls)
     )
     data = contents_to_json(r.JournalContents(**{name: (record,)}), datetime(2026, 11, 27, 10, tzinfo=UTC))
     with pytest.raises(ValidationError) as caught:
@@ -49,6 +50,22 @@ def _in_a_file(record) -> dict[str, str]:
         (r.Condition(id="c1", name="ADHD", status="maybe"), "status"),
         (r.Session(id="k1", datetime=datetime(2025, 5, 2, 9, 30, tzinfo=PLUS2), treatment="ect", bp_before=(120, 400)), "bp_before[1]"),
         (r.Note(id="n1", date=date(2025, 3, 1), text="x" * 25_000), "text"),
+        # version 2
+        (_trial(doses=(r.DoseStep(date(2019, 3, 1), 50.0, "month"), r.DoseStep(date(2019, 3, 15), 100.0))), "doses[1].start"),
+        (_trial(doses=(r.DoseStep(date(2019, 3, 1), None, "month"),), end=date(2019, 2, 1), end_precision="month"), "end"),
+        (_trial(source="diary"), "source"),
+        (_trial(origin=r.Origin("  ")), "origin.app"),
+        (r.Episode(id="e1", start=date(2019, 3, 1), end=date(2019, 2, 28), start_precision="month"), "end"),
+        (r.Condition(id="c1", name="ADHD", since=date(1899, 1, 1), since_precision="year"), "since"),
+        (r.Therapy(id="p1", kind="yoga", start=date(2021, 9, 1)), "kind"),
+        (r.Therapy(id="p1", kind="other", start=date(2021, 9, 1)), "name"),
+        (r.Therapy(id="p1", kind="cbt", start=date(2021, 9, 1), sessions=1001), "sessions"),
+        (r.Therapy(id="p1", kind="cbt", start=date(2021, 9, 1), start_precision="month", end=date(2021, 8, 1)), "end"),
+        (r.Session(id="k1", datetime=datetime(2025, 5, 2, 9, 30, tzinfo=PLUS2), treatment="esketamine", spo2_min=49.0), "spo2_min"),
+        (r.Session(id="k1", datetime=datetime(2025, 5, 2, 9, 30, tzinfo=PLUS2), treatment="esketamine", phase="x"), "phase"),
+        (r.Session(id="k1", datetime=datetime(2025, 5, 2, 9, 30, tzinfo=PLUS2), treatment="ect", monitored_minutes=1441), "monitored_minutes"),
+        (r.Session(id="k1", datetime=datetime(2025, 5, 2, 9, 30, tzinfo=PLUS2), treatment="ect", bp_40min=(0, 80)), "bp_40min[0]"),
+        (r.Note(id="n1", date=date(2025, 3, 1), text="x", origin=r.Origin("x" * 201)), "origin.app"),
     ],
 )
 def test_a_record_from_a_form_and_the_same_record_in_a_file_have_the_same_problem(record, where):

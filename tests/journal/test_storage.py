@@ -6,7 +6,7 @@ import io
 import json
 import re
 import tokenize
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -69,11 +69,16 @@ def test_many_check_ins_are_written_exactly_as_one_at_a_time():
     checkins = [
         r.DailyCheckIn(id="d1", date=date(2025, 1, 2), mood=3, anxiety=None, hours_slept=7.5, note="ok"),
         r.DailyCheckIn(id="d2", date=datetime(2025, 1, 3, 22, 0), pain=0),  # a datetime keeps only its date
+        r.DailyCheckIn(id="d3", date=date(2025, 1, 4), mood=6, time=time(7, 5), origin=r.Origin("Daylio", "mood=good")),
     ]
     rows = tb.ROWS["checkins"]
     assert rows.many is not None and rows.values is not None
     assert rows.many(checkins) == [rows.values(c) for c in checkins]
     assert rows.many(checkins)[1][1] == "2025-01-03"
+    assert rows.from_rows([row[: len(rows.read)] for row in rows.many(checkins)]) == [
+        r.replace(checkins[1], date=date(2025, 1, 3)) if c.id == "d2" else c for c in checkins
+    ]
+    assert rows.many(checkins)[2][-3:] == ("07:05", "Daylio", "mood=good")
 
 
 @pytest.mark.parametrize("items", [(), (0,), (1, 2, 3, 0, 1, 2, 3, 0, 3), (10, 0), (-1, 2)])

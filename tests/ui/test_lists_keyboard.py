@@ -41,7 +41,7 @@ def test_a_screen_reader_is_not_offered_the_column_the_list_does_not_show(qtbot,
     headers = [iface.child(i).text(QAccessible.Name) for i in range(iface.childCount())
                if iface.child(i).role() == QAccessible.ColumnHeader]
     assert "Entered by" not in headers
-    assert headers[:3] == ["Date", "Scale", "Total"]
+    assert headers[:4] == ["Date", "Time", "Scale", "Total"]
 
 
 @pytest.mark.slow

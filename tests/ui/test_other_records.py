@@ -23,6 +23,8 @@ def test_a_daily_check_in_by_keyboard_alone(qtbot, window, dialogs, journal):
         # focus starts on the date (today); Tab walks down the form in reading order
         assert QApplication.focusWidget() is dialog.date_field.line
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        assert QApplication.focusWidget() is dialog.time_field.line  # the time, now unless changed
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
         mood = QApplication.focusWidget()
         seen["first_slider"] = mood.accessibleName()
         for _ in range(6):  # from 0 ("not rated" until it moves) to 6

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time as TimeOfDay
+
 import pytest
 from PySide6.QtCore import Qt
 
 from journal.clinical.scales import CRISIS_RESOURCES, get_scale
+from journal.records import ScaleScore
 from tests.ui.conftest import click, shortcut, type_into
 from ui.forms import DiscardBox
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog, QuestionnaireDialog
@@ -177,3 +180,26 @@ def test_a_date_that_is_not_a_date_is_named_beside_the_date(qtbot, monkeypatch, 
     assert "not a date" in seen["error"] and "YYYY-MM-DD" in seen["error"]
     assert seen["answers"] == [0] * 9
     assert journal.scores.list() == []
+
+
+@pytest.mark.slow
+def test_a_questionnaire_keeps_its_time_after_an_edit_through_the_window(qtbot, window, dialogs, journal):
+    stored = journal.scores.add(
+        ScaleScore(id="", date=window.session.today, scale="PHQ-9", total=4, items=(1, 1, 1, 1, 0, 0, 0, 0, 0), time=TimeOfDay(7, 15))
+    ).record
+    window.session.reload()
+    seen = {}
+
+    def fill(dialog):
+        seen["time"] = dialog.time_field.text()
+        dialog.rows[4].buttons[0].setFocus()
+        qtbot.keyClick(dialog.rows[4].buttons[0], "2")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(QuestionnaireDialog, fill)
+    window.edit_record("scores", stored.id)
+
+    assert seen["time"] == "07:15"  # its own time, not the time now
+    edited = journal.scores.get(stored.id)
+    assert (edited.total, edited.time) == (6, TimeOfDay(7, 15))
+    assert window.lists["scores"].cell_text(stored.id, "Time") == "07:15"
