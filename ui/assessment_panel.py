@@ -336,7 +336,12 @@ class AssessmentPanel(QWidget):
         )
         for widget in (self.look_up_heading, self.look_up_label, self.look_up_name_check, self.look_up_button):
             widget.setVisible(bool(lines))
-        self.look_up_name_check.setEnabled(bool((self.session.contents().profile.display_name or "").strip()))
+        named = bool((self.session.contents().profile.display_name or "").strip())
+        self.look_up_name_check.setEnabled(named)
+        # the box can only print a name the journal holds: say where one is added
+        self.look_up_name_check.setToolTip(
+            "" if named else "The journal holds no name yet: add one under Journal ▸ Your name and birth year."
+        )
         self.look_up_button.setEnabled(bool(lines) and self.look_up_job is None)
         self.look_up_status.setVisible(bool(lines) and bool(self.look_up_status.text()))
 
