@@ -443,6 +443,8 @@ def _current_sessions(contents: JournalContents, start: date | None, end: date) 
         sessions.sort(key=lambda s: s.datetime)
         last = sessions[-1]
         dose = f", latest {mg(last.dose_mg)} mg" if last.dose_mg is not None else ""
+        if last.phase:
+            dose += f" ({words_for_phase(last.phase)} phase)"
         n = len(sessions)
         span = day(sessions[0].date) if n == 1 else f"{day(sessions[0].date)} to {day(last.date)}"
         lines.append(f"{_TREATMENTS.get(treatment, treatment)}: {n} session{'s' if n != 1 else ''}, {span}{dose}")

@@ -88,3 +88,15 @@ def test_a_current_trial_with_a_dose_not_remembered_says_so():
     now = Trial("t-now", "mirtazapine", (DoseStep(date(2025, 6, 1), None, start_precision="month"),), source="memory")
     facts = report_facts(replace(base, trials=(*base.trials, now)), today=TODAY)
     assert "mirtazapine dose not recorded (NaSSA) since Jun 2025 (from memory, approximate)" in facts.current_medications
+
+
+def test_the_summary_names_the_latest_sessions_phase():
+    from journal.records import replace
+
+    base = sample_v2_contents()
+    facts = report_facts(base, today=TODAY)
+    assert facts.current_sessions == ("Esketamine: 2 sessions, 5 Aug 2025 to 8 Aug 2025, latest 56 mg",)  # the latest has no phase
+    later = replace(base, sessions=tuple(replace(s, phase="maintenance") if s.id == "k2" else s for s in base.sessions))
+    assert report_facts(later, today=TODAY).current_sessions == (
+        "Esketamine: 2 sessions, 5 Aug 2025 to 8 Aug 2025, latest 56 mg (maintenance phase)",
+    )
