@@ -423,7 +423,7 @@ def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
         ]
         out += [
             _p("Latest scores", st.h2),
-            _table([head, *body], [22 * mm, 20 * mm, 25 * mm, 32 * mm, width - 99 * mm], st, zebra=False),
+            _table([head, *body], [22 * mm, 20 * mm, 30 * mm, 32 * mm, width - 104 * mm], st, zebra=False),
         ]
     return out
 
