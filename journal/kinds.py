@@ -48,7 +48,7 @@ _ALL = (
 KINDS: dict[str, Kind] = {k.name: k for k in _ALL}
 KIND_NAMES: tuple[str, ...] = tuple(KINDS)
 # The window's tabs, most used first.
-WINDOW_ORDER: tuple[str, ...] = ("trials", "therapies", "scores", "checkins", "episodes", "sessions", "labs", "conditions", "notes")
+WINDOW_ORDER: tuple[str, ...] = ("trials", "scores", "checkins", "episodes", "therapies", "sessions", "labs", "conditions", "notes")
 # The record lists of the journal JSON file, in the order the spec lists them.
 FILE_LISTS: tuple[str, ...] = tuple(dict.fromkeys(k.file_list for k in _ALL))
 ASSESSED: frozenset[str] = frozenset(k.name for k in _ALL if k.assessed)

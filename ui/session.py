@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -352,15 +352,10 @@ class _SettingsCommand(_DoneCommand):
         self._new = new
 
     def _apply(self) -> Settings:
-        return self._session.journal.update_settings(**_settings_fields(self._new))
+        return self._session.journal.update_settings(**vars(self._new))
 
     def _revert(self) -> Settings:
-        return self._session.journal.update_settings(**_settings_fields(self._old))
-
-
-def _settings_fields(settings: Settings) -> dict:
-    # one level only: the reminders stay a Reminders record (asdict would make them a dict the journal refuses)
-    return {f.name: getattr(settings, f.name) for f in fields(settings)}
+        return self._session.journal.update_settings(**vars(self._old))
 
 
 class _ProfileCommand(_DoneCommand):

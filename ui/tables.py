@@ -73,6 +73,9 @@ def _adequacy_text(trial, ctx: _Context) -> str:
     verdict = ctx.verdicts.get(trial.id)
     if verdict is None:
         return "not in the current episode"
+    if verdict.outside_short:
+        # remembered dates that, read as late as they allow, reach into the episode
+        return "may lie outside the current episode"
     if verdict.adequate:
         return f"yes, {verdict.longest_adequate_run_days // 7} weeks at an adequate dose"
     if verdict.possible is not None and verdict.possible.adequate:

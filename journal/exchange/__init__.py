@@ -1,6 +1,6 @@
 """Files that leave or enter the journal, and the use cases that move them.
 
-- `jsonfile`: the version-1 journal file (spec/journal-json.md): JSON read into records, which
+- `jsonfile`: the journal file, versions 1 and 2 (spec/journal-json.md): JSON read into records, which
   journal.rules judges, and records written back as JSON;
 - `importing`: the one import the window and the command line share (read and check, back up,
   store, say what changed);

@@ -269,7 +269,9 @@ def test_a_journal_made_by_each_release_opens_with_every_entry_it_was_given(tmp_
 
     path = tmp_path / made_by.name
     shutil.copyfile(made_by, path)  # the committed file itself is never opened (nor upgraded)
-    given = load_file(FIXTURES / "full_journal.json")
+    from tests.fixtures.make_release_journal import source_for
+
+    given = load_file(source_for(made_by.stem.removeprefix("journal-")))
 
     with open_file(path, create=False) as journal:
         held = journal.contents()

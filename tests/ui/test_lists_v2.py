@@ -21,6 +21,7 @@ from journal.records import (
     Therapy,
     Trial,
     in_journal_order,
+    replace,
 )
 from ui.session import JournalSession
 from ui.tables import RecordListPanel
@@ -231,3 +232,32 @@ def test_a_remembered_trial_that_could_be_adequate_says_so_in_words(qtbot):
     # not adequate as entered (the dose is not remembered), but it may have been: the list says both
     assert panel.cell_text("t1", "Adequate?") == "no, as entered; could be once confirmed"
     assert panel.cell_text("t1", "Outcome").endswith("could count once confirmed")
+
+
+@pytest.mark.slow
+def test_a_remembered_trial_and_a_therapy_stored_in_the_journal_read_as_entered_in_the_window(qtbot, window, journal):
+    # (a dose not remembered is read by the list above; here the dose is known, the dates remembered)
+    trial = journal.trials.add(replace(_remembered(), doses=(DoseStep(date(2019, 3, 1), 50.0, "month"),))).record
+    therapy = journal.therapies.add(
+        Therapy(id="", kind="ipt", start=date(2017, 1, 1), start_precision="year", end=date(2017, 6, 1), end_precision="month", sessions=12)
+    ).record
+    window.session.reload()
+    trials, therapies = window.lists["trials"], window.lists["therapies"]
+    assert [trials.cell_text(trial.id, h) for h in ("Started", "Ended", "Doses", "Source")] == [
+        "Mar 2019", "2020", "50 mg/day", "from memory, approximate"
+    ]
+    assert [therapies.cell_text(therapy.id, h) for h in ("Therapy", "Started", "Ended", "Sessions")] == [
+        "Interpersonal therapy (IPT)", "2017", "Jun 2017", "12"
+    ]
+    # its tab, reached from the keyboard by its own letter, names the list for a screen reader
+    assert therapies.table.accessibleName() == "Therapies list"
+
+
+def test_a_remembered_trial_that_may_lie_outside_the_episode_says_so(qtbot):
+    episode = Episode(id="e1", start=date(2019, 6, 3))
+    # some time in 2019: read early it ended before the episode began, read late it is inside it
+    vague = Trial(id="t1", drug="sertraline", doses=(DoseStep(date(2019, 1, 1), 100.0, "year"),), end=date(2019, 1, 1), end_precision="year",
+                  source="memory")
+    panel = _panel(qtbot, "trials", "&Trials", episodes=(episode,), trials=(vague,))
+    assert panel.cell_text("t1", "Adequate?") == "may lie outside the current episode"
+    assert (panel.cell_text("t1", "Started"), panel.cell_text("t1", "Ended")) == ("2019", "2019")
