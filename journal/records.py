@@ -185,7 +185,7 @@ class SideEffect:
 class Rating:
     """The person's own judgement of how well a trial worked."""
 
-    response: str
+    response: str | None  # None: a number or a date only, which the assessment reads as no rating (trd-rules.md v2)
     improvement_pct: float | None = None
     date: date | None = None
 

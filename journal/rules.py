@@ -407,10 +407,12 @@ def _check_rating(c: Check, rating: Any, where: str) -> Rating | None:
     if not isinstance(rating, Rating):
         return None  # none given, or the file reader has named what it holds instead
     rw = join(where, "rating")
-    response = c.choice(rating.response, rw, "response", RATING_RESPONSES, required=True)
+    # trd-rules.md v2: a rating with no response word (only a date or a number) is kept, and read as no rating.
+    start = len(c.problems)
+    response = c.choice(rating.response, rw, "response", RATING_RESPONSES)
     pct = c.number(rating.improvement_pct, rw, "improvement_pct", low=0, high=100, unit="%")
     day = c.day(rating.date, rw, "date")
-    if response is None:
+    if len(c.problems) > start or (response is None and pct is None and day is None):
         return None
     return Rating(response=response, improvement_pct=_float(pct), date=day)
 

@@ -425,6 +425,9 @@ def _merge(
         if s is None:
             assert lw is not None
             verdict = _outside_verdict(lw)
+            if could:
+                look_words = "could count if the remembered details are confirmed: look up " + _and(list(look))
+                verdict = replace(verdict, reasons=(*verdict.reasons, look_words))
         else:
             if could:
                 s.reasons.append("could count if the remembered details are confirmed: look up " + _and(list(look)))
@@ -598,7 +601,7 @@ def _therapies(contents: JournalContents, scope: _Scope, as_of: date) -> tuple[T
         last = latest_day(p.end, p.end_precision) if p.end is not None else as_of
         if last < episode.start or p.start > scope.window_end:
             continue
-        rating = p.rating if p.rating is not None and (p.rating.date is None or p.rating.date <= as_of) else None
+        rating = _rating_as_of(p.rating, as_of)
         listed.append(
             TherapyVerdict(
                 id=p.id,
@@ -616,8 +619,16 @@ def _therapies(contents: JournalContents, scope: _Scope, as_of: date) -> tuple[T
     return tuple(listed)
 
 
+def _rating_as_of(rating: Rating | None, as_of: date) -> Rating | None:
+    """The rating the rules read: none when dated after the as-of date or when it gives no response word (trd-rules.md v2)."""
+    if rating is None or rating.response is None or (rating.date is not None and rating.date > as_of):
+        return None
+    return rating
+
+
 def _rated_outcome(rating: Rating) -> str:
     """Step 1 of Outcome: remission wins; else the number's band when given; else the word."""
+    assert rating.response is not None  # _rating_as_of reads a rating without a word as none
     if rating.response == "remission":
         return "remission"
     if rating.improvement_pct is not None:
@@ -781,7 +792,7 @@ def _why_not_adequate(
 def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_of: date) -> None:
     """The trial's outcome from the person's own rating, else from the primary scale; and whether it failed."""
     trial = w.trial
-    rating = trial.rating if trial.rating is not None and (trial.rating.date is None or trial.rating.date <= as_of) else None
+    rating = _rating_as_of(trial.rating, as_of)
     if rating is not None and rating.improvement_pct is not None:
         w.improvement = float(rating.improvement_pct)
     if not w.adequate:
@@ -814,6 +825,7 @@ def _judge_outcome(w: _Work, settings: Settings, primary: list[ScaleScore], as_o
 
 def _rating_evidence(w: _Work, rating: Rating, as_of: date) -> None:
     """The outcome the person's own rating gives (its number wins over its word), and the day it speaks for."""
+    assert rating.response is not None  # _rating_as_of reads a rating without a word as none
     word = _WORD_OUTCOME[rating.response]
     if rating.response == "remission":
         outcome = "remission"

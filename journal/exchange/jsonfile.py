@@ -307,7 +307,8 @@ def _read_rating(c: _Reader, raw: Any, where: str) -> Rating | None:
     r = c.mapping(raw, rw)
     if r is None:
         return None
-    c.keys(r, rw, {"response", "improvement_pct", "date"}, ("response",))
+    # `response` may be left out or null: a number or a date alone, which the assessment reads as no rating.
+    c.keys(r, rw, {"response", "improvement_pct", "date"}, ())
     return Rating(response=_given(r, "response"), improvement_pct=_given(r, "improvement_pct"), date=c.read_day(r, "date", rw))
 
 

@@ -71,8 +71,8 @@ def _latest_or_none(value: dt.date | None, precision: str) -> str | None:
 
 
 def _rating(response: str | None, improvement: float | None, rated: str | None) -> r.Rating | None:
-    # at most one rating; no response means none was given
-    if response is None:
+    # at most one rating; nothing in it means none was given (a number or a date alone is kept)
+    if response is None and improvement is None and rated is None:
         return None
     return r.Rating(response=response, improvement_pct=improvement, date=_day_or_none(rated))
 

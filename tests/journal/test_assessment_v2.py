@@ -7,6 +7,7 @@ is written beside each case. Catalog minimums (drug-catalog.md): sertraline 50, 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from journal.clinical.assessment import assess, assessment_to_json
@@ -165,6 +166,8 @@ def test_a_trial_that_could_lie_before_the_episode_is_listed_as_outside_it_when_
         False, 0, "not-adequate", False, True)
     assert a.trials[0].outside_short
     assert any("outside this episode" in r for r in v["reasons"])
+    assert v["to_settle"] == ["doses[0].start", "end"]
+    assert any(r.startswith("could count if the remembered details are confirmed: look up the month it started") for r in v["reasons"])
 
 
 def test_a_trial_running_on_after_its_episode_ended_is_too_short_not_still_running():
@@ -258,3 +261,14 @@ def test_the_command_line_text_lists_what_to_look_up_and_the_therapies():
     assert "What to look up" in text and "- sertraline, 2019: the month it started" in text
     assert "- CBT, Sep 2021, ongoing, 16 sessions: partial response" in text
     assert "sertraline, from memory" in text
+
+
+def test_a_rating_with_only_a_number_is_read_as_no_rating():
+    # trd-rules.md v2: "A rating with no response word (only a date, or a number) is treated as no rating."
+    t = replace(EXACT, rating=Rating(None, 60, D("2020-06-01")))
+    _, out = run([t])
+    v = verdict(out, "t2")
+    assert (v["outcome"], v["counts"], v["improvement_pct"]) == ("unknown", False, None)
+    p = Therapy(id="p1", kind="cbt", start=D("2020-01-01"), rating=Rating(None, 60))
+    _, out = run([EXACT], therapies=[p])
+    assert out["therapies"][0]["outcome"] == "unknown"

@@ -752,3 +752,18 @@ def test_version_2_contents_written_and_read_again_are_the_same(contents):
     assert result.settings_changes == vars(contents.settings)
     # and through the text of the file, the same again
     assert dumps(r.replace(result.contents, settings=contents.settings), AT) == dumps(contents, AT)
+
+
+@pytest.mark.parametrize("make", [v1, v2])
+def test_a_rating_with_a_number_or_a_date_but_no_word_is_kept_and_written_back(make):
+    # spec: only the listed keys are required, and rating.response is not one of them; trd-rules.md v2
+    # reads such a rating as no rating, but the file keeps what the person gave.
+    data = make(trials=[trial(end="2019-06-30", rating={"improvement_pct": 40, "date": "2019-06-30"})])
+    got = parse(data).contents.trials[0].rating
+    assert got == r.Rating(response=None, improvement_pct=40.0, date=date(2019, 6, 30))
+    written = contents_to_json(parse(data).contents, AT)["trials"][0]["rating"]
+    assert written == {"response": None, "improvement_pct": 40, "date": "2019-06-30"}
+
+
+def test_a_rating_with_a_word_that_is_not_a_rating_is_still_refused():
+    assert "trials[t1].rating.response" in problems(v2(trials=[trial(rating={"response": "better"})]))

@@ -308,3 +308,18 @@ def test_therapies_are_listed_by_start_then_id(tmp_path):
     finally:
         db.dispose()
 
+
+
+def test_a_rating_without_a_word_comes_back_with_its_number_and_date(tmp_path):
+    trial = r.Trial(id="t1", drug="sertraline", doses=(r.DoseStep(date(2019, 3, 1), 100.0),), end=date(2019, 6, 30),
+                    rating=r.Rating(None, 40.0, date(2019, 6, 30)))
+    db = _journal_file(tmp_path / "j.db", None)
+    _store(db, {"trials": (trial,)})
+    db.dispose()
+    again = _reopened(tmp_path / "j.db", None)
+    try:
+        with again.connect() as conn:
+            (back,) = store.read(conn, "trials")
+    finally:
+        again.dispose()
+    assert back.rating == trial.rating
