@@ -1,6 +1,6 @@
 """The demo: a made-up two-year story of one person's treatment, shown by `trial-journal --demo` and the window's welcome.
 
-`demo_journal` is the story as a version-1 journal file (clearly labelled as made-up data);
+`demo_journal` is the story as a version-2 journal file (clearly labelled as made-up data);
 `open_demo_journal` makes a journal of it in a folder the caller owns (the window uses a private
 temporary one, removed when the demo closes). The seeded generator of journals of any length,
 for tests and benchmarks, is benchmarks/generator.py; it shares the small helpers below.
@@ -171,6 +171,8 @@ def _demo_checkins(rng: random.Random, d: Day) -> tuple[list[dict], list[dict]]:
             "energy": clamp(8 - 7 * level + rng.gauss(0, 0.8), 0, 10),
             "pain": clamp(1 + 2 * level + rng.gauss(0, 0.6), 0, 10),
             "hours_slept": min(10.0, max(3.0, round((7.5 - 3 * level + rng.gauss(0, 0.6)) * 2) / 2)),
+            # An evening check-in, at a time that varies a little (no draw from rng: the rest of the story stays as it was).
+            "time": f"{20 + days_before % 3}:{(days_before * 7) % 60:02d}",
         }
         if days_before in daily_notes:
             checkin["note"] = daily_notes[days_before]
@@ -226,8 +228,41 @@ def _demo_sessions(rng: random.Random, today: date) -> list[dict]:
             "nausea": 2 if n <= 2 else rng.randint(0, 1),
             "transport_arranged": True,
             "note": "Partner drove home" if n == 1 else "",
+            # The clinic's monitoring form (ketamine.md); no draw from rng, so the rest stays as it was.
+            "phase": "induction" if n <= 8 else "optimisation" if n <= 12 else "maintenance",
+            "bp_40min": [sys_before + 14 - n % 5, dia_before + 6 - n % 3],
+            "spo2_min": 96 - n % 3,
+            "monitored_minutes": 120,
+            "ready_to_leave": True,
         })
     return sessions
+
+
+def _demo_history(today: date) -> tuple[list[dict], list[dict], list[dict]]:
+    """What came before the journal, entered from memory: an earlier episode, its trial and a course of CBT.
+
+    Dates are months and years as a person remembers them; the fluoxetine dose is not
+    remembered. The earlier episode has ended, so none of it moves the current verdict.
+    """
+    y = today.year
+    episodes = [{"id": "e0", "start": f"{y - 4}", "end": f"{y - 3}-06", "severity": "moderate",
+                 "note": "The first time, after the move (from memory)"}]
+    trials = [{
+        "id": "t0", "drug": "fluoxetine", "augmentation": False, "min_adequate_mg": None,
+        "doses": [{"start": f"{y - 4}-10", "mg_per_day": None}], "end": f"{y - 3}",
+        "stop_reason": "ineffective", "adherence": "good",
+        "rating": {"response": "none", "improvement_pct": None, "date": None},
+        "side_effects": [], "note": "The GP's first try; I don't remember the dose", "source": "memory",
+    }]
+    therapies = [
+        {"id": "p1", "kind": "cbt", "name": "", "start": f"{y - 3}-02", "end": f"{y - 3}-05", "sessions": 12,
+         "stop_reason": "other", "rating": {"response": "partial", "improvement_pct": None, "date": None},
+         "source": "memory", "note": "Through the GP practice"},
+        {"id": "p2", "kind": "behavioural_activation", "name": "", "start": (today - timedelta(days=330)).isoformat()[:7],
+         "end": None, "sessions": 14, "stop_reason": None, "rating": None, "source": "records",
+         "note": "Fortnightly with the practice's therapist"},
+    ]
+    return episodes, trials, therapies
 
 
 def _demo_notes(d: Day) -> list[dict]:
@@ -249,7 +284,9 @@ def demo_journal(today: date | None = None) -> dict:
     and escitalopram (10 weeks, about 30 % better by PHQ-9) both failed at adequate doses, so
     under the default settings the TRD criteria appear met from escitalopram's last score on.
     Venlafaxine stopped for side effects too early to count; aripiprazole was added to
-    escitalopram; an esketamine course runs over the last four months.
+    escitalopram; an esketamine course runs over the last four months. Before all this, an
+    earlier episode is remembered roughly (a fluoxetine trial at a dose not remembered, a course
+    of CBT); behavioural activation runs alongside the current treatment.
     """
     today = today or date.today()
     rng = random.Random(20240601)  # fixed: the demo must look the same on every machine
@@ -263,7 +300,9 @@ def demo_journal(today: date | None = None) -> dict:
     episodes = [{"id": "e1", "start": d(670), "end": None, "severity": "moderate",
                  "note": "Low mood and poor sleep since the job change"}]
 
-    trials = _demo_trials(d)
+    earlier_episodes, earlier_trials, therapies = _demo_history(today)
+    episodes = earlier_episodes + episodes
+    trials = earlier_trials + _demo_trials(d)
     scores = _demo_scores(rng, d)
     checkins, entries_by = _demo_checkins(rng, d)
     labs = _demo_labs(d)
@@ -272,7 +311,7 @@ def demo_journal(today: date | None = None) -> dict:
     notes = _demo_notes(d)
     return {
         "format": "trial-journal",
-        "version": 1,
+        "version": 2,
         "exported_at": exported_at(today),
         "profile": {"display_name": DEMO_DISPLAY_NAME, "birth_year": today.year - 39},
         "settings": dict(DEFAULT_SETTINGS),
@@ -283,6 +322,7 @@ def demo_journal(today: date | None = None) -> dict:
         "conditions": conditions,
         "sessions": sessions,
         "notes": notes,
+        "therapies": therapies,
         "entries_by": entries_by,
     }
 

@@ -215,6 +215,7 @@ class TimelinePanel(QWidget):
         canvas.mpl_connect("button_press_event", self._on_canvas_press)
         canvas.mpl_connect("button_release_event", self._on_canvas_release)
         canvas.mpl_connect("figure_leave_event", self._on_canvas_leave)
+        canvas.mpl_connect("resize_event", self._on_canvas_resize)
         had_focus = self.waiting_label.hasFocus()
         self._layout.replaceWidget(self.waiting_label, canvas)
         self.waiting_label.hide()
@@ -284,10 +285,7 @@ class TimelinePanel(QWidget):
         else:
             self._apply_preset()
         self._after_view_change()
-        marker = self.timeline.marker
-        summary = f"Timeline of scores and trials. {MARKER_LABEL} on {marker.date.isoformat()}." if marker else (
-            "Timeline of scores and trials. The TRD criteria do not appear met."
-        )
+        summary = self.summary()
         self.canvas.setAccessibleDescription(
             f"{summary} {self.range_text()}. {self.table_action.text().replace('&', '')} "
             f"({self.table_action.shortcut().toString()}) lists what it plots, by date."
@@ -438,12 +436,37 @@ class TimelinePanel(QWidget):
         if dragged:
             self._announce_range()
 
+    def _on_canvas_resize(self, event) -> None:
+        # the table opened under the chart, or the window resized: the rows' names and the words on the bars
+        # are fitted again to the new height, the same days kept in view
+        if self.timeline is not None:
+            from journal import charts
+
+            charts.refit(self.timeline)
+
     def _on_canvas_leave(self, event) -> None:
         self._drag_x = None
         self.hover_label.setText(" ")
         QToolTip.hideText()
 
     # -- what tests and screen readers ask -------------------------------------------------------
+
+    def summary(self) -> str:
+        """What the chart shows in a sentence or two, for screen readers: the marker's date (at the precision it
+        rests on), or that the criteria may be met once remembered details are confirmed (never with a date)."""
+        if self.timeline is None:
+            return ""
+        marker = self.timeline.marker
+        if marker is not None and marker.approximate:
+            said = f"{MARKER_LABEL}, {marker.when_text}."
+        elif marker is not None:
+            said = f"{MARKER_LABEL} on {marker.date.isoformat()}."
+        elif self.timeline.possible_text:
+            said = f"The TRD criteria do not appear met; they {self.timeline.possible_text.removeprefix('TRD criteria ')}."
+        else:
+            said = "The TRD criteria do not appear met."
+        kinds = "scores, trials and psychotherapy" if self.timeline.therapy_lane is not None else "scores and trials"
+        return f"Timeline of {kinds}. {said}"
 
     def marker_date(self) -> date | None:
         """The day the "TRD criteria appear met" marker stands at, or None when it is not drawn."""

@@ -1,5 +1,10 @@
 """The timeline chart: scale scores above, one lane per trial below, on one shared date axis.
 
+Version 2 journals draw as entered: a date remembered as a month or a year is faded and dotted
+over the whole month or year ("~Mar 2019"), a dose not remembered is crossed and named,
+psychotherapy courses share a row of their own, session phases are named, the threshold is
+"by about" a remembered month, and one that may be met is said in words, never at a date.
+
 One idea per module, top to bottom:
 - `choices`: what the chart can be asked to show (presets, extra scales, the marker's words);
 - `style`: colours, line styles, markers and the lanes' geometry;
@@ -25,10 +30,13 @@ if TYPE_CHECKING:
     from journal.charts.model import (
         EXTRA_SCALES,
         Band,
+        BarPiece,
         DoseSegment,
         EpisodeSpan,
         SessionLane,
         SessionMarker,
+        TherapyCourse,
+        TherapyLane,
         ThresholdMarker,
         TimelineOptions,
         TrialLane,
@@ -39,7 +47,7 @@ if TYPE_CHECKING:
     from journal.charts.style import SESSION_MARKERS
     from journal.charts.timeline import build_timeline
     from journal.charts.update import update_timeline
-    from journal.charts.view import Timeline, TimelineArtists, pan, set_range
+    from journal.charts.view import Timeline, TimelineArtists, pan, refit, set_range
 
 # each name others import, and the module it lives in
 _HOMES = {
@@ -50,6 +58,9 @@ _HOMES = {
     "TimelineOptions": "model",
     "Band": "model",
     "DoseSegment": "model",
+    "BarPiece": "model",
+    "TherapyCourse": "model",
+    "TherapyLane": "model",
     "TrialLane": "model",
     "SessionLane": "model",
     "SessionMarker": "model",
@@ -64,6 +75,7 @@ _HOMES = {
     "TimelineArtists": "view",
     "set_range": "view",
     "pan": "view",
+    "refit": "view",
     "forget_saved_pixels": "fast",
 }
 
@@ -75,6 +87,9 @@ __all__ = [
     "TimelineOptions",
     "Band",
     "DoseSegment",
+    "BarPiece",
+    "TherapyCourse",
+    "TherapyLane",
     "TrialLane",
     "SessionLane",
     "SessionMarker",
@@ -89,6 +104,7 @@ __all__ = [
     "TimelineArtists",
     "set_range",
     "pan",
+    "refit",
     "forget_saved_pixels",
 ]
 

@@ -22,13 +22,14 @@ from matplotlib.backends import backend_agg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from journal.charts.layout import text_pt
 
-__all__ = ["LegendSlot", "StillYAxes", "forget_saved_pixels"]
+__all__ = ["LegendSlot", "StillYAxes", "HandlesTogether", "forget_saved_pixels"]
 
 
 # Pixels of the parts of the chart that look the same from one draw to the next, and mostly from
@@ -153,15 +154,37 @@ def _canvas_key(figure: Figure, renderer) -> tuple:
     return (getattr(renderer, "width", None), getattr(renderer, "height", None), renderer.dpi, to_rgba(figure.get_facecolor()))
 
 
+class HandlesTogether(tuple):
+    """Several legend symbols in one entry under one label (a session course's phases: filled, half filled, open)."""
+
+    label: str
+
+    def __new__(cls, handles, label: str):
+        made = super().__new__(cls, handles)
+        made.label = label
+        return made
+
+    def get_label(self) -> str:
+        return self.label
+
+
 def _handle_look(handle) -> tuple:
     """What a legend entry's symbol looks like (its colours, line, marker, hatch), as plain values."""
     if isinstance(handle, Line2D):
+        # a session phase differs from the next by its marker's fill alone
         return (
             "line", to_rgba(handle.get_color()), handle.get_linestyle(), handle.get_linewidth(), str(handle.get_marker()),
             handle.get_markersize(), str(handle.get_markerfacecolor()), str(handle.get_markeredgecolor()), handle.get_alpha(),
+            handle.get_fillstyle(), str(handle.get_markerfacecoloralt()), handle.get_markeredgewidth(),
         )
     if isinstance(handle, Patch):
-        return ("patch", handle.get_facecolor(), handle.get_edgecolor(), handle.get_hatch(), handle.get_alpha(), handle.get_linewidth())
+        # a remembered month's entry differs from a dose's by its dotted edge and its dots
+        return (
+            "patch", handle.get_facecolor(), handle.get_edgecolor(), handle.get_hatch(), handle.get_alpha(), handle.get_linewidth(),
+            repr(handle.get_linestyle()), repr(getattr(handle, "get_hatchcolor", lambda: None)()),
+        )
+    if isinstance(handle, tuple):
+        return ("together", *(_handle_look(h) for h in handle))
     return (type(handle).__name__, repr(handle))
 
 
@@ -187,7 +210,9 @@ class LegendSlot(Artist):
         self.colour = colour
         # Each label's width plus the handle, the gap after it and the gap to the next column (legend
         # defaults, in font sizes): the columns are as wide as their own longest label, not all as the longest.
-        self.entry_pt = [text_pt(label, fontsize)[0] + (2.0 + 0.8 + 2.0) * fontsize for label in self.labels]
+        # symbols side by side need a longer handle (legend default 2.0 font sizes)
+        self.handle_length = 2.8 if any(isinstance(h, HandlesTogether) for h in handles) else 2.0
+        self.entry_pt = [text_pt(label, fontsize)[0] + (self.handle_length + 0.8 + 2.0) * fontsize for label in self.labels]
         self.legend: Legend | None = None
         self.rows = 0
         self._ncols: int | None = None
@@ -216,6 +241,8 @@ class LegendSlot(Artist):
             fontsize=self.fontsize,
             frameon=False,
             labelcolor=self.colour,
+            handlelength=self.handle_length,
+            handler_map={HandlesTogether: HandlerTuple(ndivide=None, pad=0.25)},
         )
 
     def _width_pt(self, ncols: int) -> float:

@@ -17,15 +17,18 @@ from journal import words
 from journal.charts.choices import MARKER_LABEL, PRESETS, extra_scales
 from journal.charts.style import SESSION_MARKERS
 from journal.clinical import scales
-from journal.clinical.assessment import Assessment, TrialVerdict
-from journal.records import ALL_SCALES, DAILY_FIELDS, DailyCheckIn, JournalContents, ScaleScore, Session, Trial
+from journal.clinical.assessment import Assessment, TherapyVerdict, TrialVerdict, outcome_words
+from journal.records import ALL_SCALES, DAILY_FIELDS, DailyCheckIn, JournalContents, ScaleScore, Session, Therapy, Trial, latest_day
 
 __all__ = [
     "EXTRA_SCALES",
     "TimelineOptions",
     "Band",
     "DoseSegment",
+    "BarPiece",
     "TrialLane",
+    "TherapyCourse",
+    "TherapyLane",
     "SessionLane",
     "SessionMarker",
     "EpisodeSpan",
@@ -35,6 +38,12 @@ __all__ = [
     "SERIES_KINDS",
     "chart_data",
     "format_day",
+    "rough_day",
+    "about_day",
+    "when_words",
+    "POSSIBLE_TEXT",
+    "UNKNOWN_DOSE",
+    "THERAPY_LABEL",
     "range_for_preset",
     "rolling_mean_7",
 ]
@@ -42,6 +51,10 @@ __all__ = [
 EXTRA_SCALES = extra_scales()
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LABEL_MAX = 26  # a lane's name beside its row, in characters
+# trd-rules.md v2: threshold_possible is said in words and never given a date or a line.
+POSSIBLE_TEXT = "TRD criteria may be met once remembered details are confirmed"
+UNKNOWN_DOSE = "dose not recorded"
+THERAPY_LABEL = "Psychotherapy"
 
 
 @dataclass(frozen=True)
@@ -104,11 +117,29 @@ class Band:
 
 @dataclass(frozen=True)
 class DoseSegment:
-    """One dose step as drawn: from `start` to `end` (both days included) at `mg` a day."""
+    """One dose step: from `start` (its earliest day) to `end` (both days included) at `mg` a day (None: not remembered)."""
 
     start: date
     end: date
-    mg: float
+    mg: float | None
+    label: str
+    start_precision: str = "day"  # "month" or "year": the step began some day of that month or year
+
+    @property
+    def start_text(self) -> str:
+        """When the step began, as entered: "8 Jan 2025", "~Mar 2019" or "~2019"."""
+        return rough_day(self.start, self.start_precision)
+
+
+@dataclass(frozen=True)
+class BarPiece:
+    """A part of a bar as drawn: days at a dose (`mg`, None when not remembered), or, when `rough`, the days a
+    date entered as a month or a year could fall on (from its earliest to its latest day), drawn faded and dotted."""
+
+    start: date
+    end: date
+    mg: float | None
+    rough: bool
     label: str
 
 
@@ -131,6 +162,42 @@ class TrialLane:
     min_source: str | None = None
     stop_reason: str | None = None
     end_text: str = ""
+    pieces: tuple[BarPiece, ...] = ()  # the bar as drawn, the remembered dates' months or years faded
+    end_precision: str = "day"
+    entered_end: date | None = None  # the end's earliest day as entered (`end` is its latest)
+    source: str | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.end_precision != "day" or any(s.start_precision != "day" or s.mg is None for s in self.segments)
+
+
+@dataclass(frozen=True)
+class TherapyCourse:
+    """One psychotherapy course on the Psychotherapy row: its kind in words and its span (open-ended while it goes on)."""
+
+    therapy_id: str
+    kind: str
+    label: str  # "CBT", or the person's own name for it
+    start: date
+    end: date  # last day drawn: the end's latest day, or the as-of date while it goes on
+    ongoing: bool
+    pieces: tuple[BarPiece, ...]
+    text: str  # the hover words: "CBT, Sep 2021 to Jan 2022, 16 sessions: partial response"
+    start_precision: str = "day"
+    end_precision: str = "day"
+    entered_end: date | None = None
+
+
+@dataclass(frozen=True)
+class TherapyLane:
+    """The row holding every psychotherapy course (listed beside the trials, never counted)."""
+
+    label: str
+    row: int
+    start: date
+    end: date
+    courses: tuple[TherapyCourse, ...]
 
 
 @dataclass(frozen=True)
@@ -142,6 +209,7 @@ class SessionMarker:
     treatment: str
     row: int
     text: str
+    phase: str | None = None  # induction, optimisation, maintenance (esketamine and ketamine courses)
 
 
 @dataclass(frozen=True)
@@ -164,6 +232,23 @@ class EpisodeSpan:
     end: date
     ongoing: bool
     label: str
+    start_precision: str = "day"
+    end_precision: str = "day"
+    entered_end: date | None = None  # the end's earliest day as entered (`end` is its latest, or the as-of date)
+
+    @property
+    def rough_spans(self) -> tuple[tuple[date, date], ...]:
+        """The days a start or end entered as a month or a year could fall on."""
+        spans = []
+        if self.start_precision != "day":
+            spans.append((self.start, min(latest_day(self.start, self.start_precision), self.end)))
+        if self.entered_end is not None and self.end_precision != "day":
+            spans.append((max(self.entered_end, self.start), self.end))
+        return tuple(spans)
+
+    @property
+    def start_text(self) -> str:
+        return rough_day(self.start, self.start_precision)
 
 
 @dataclass(frozen=True)
@@ -173,6 +258,12 @@ class ThresholdMarker:
     date: date
     label: str
     text: str
+    approximate: bool = False  # the date rests on a remembered trial's month or year
+    when_text: str = ""  # "8 Jan 2025", or "by about Mar 2018" when approximate
+
+    @property
+    def hover(self) -> str:
+        return f"{self.label} {self.when_text}" if self.approximate else f"{self.label} on {format_day(self.date)}"
 
 
 @dataclass
@@ -196,6 +287,8 @@ class ChartData:
     marker: ThresholdMarker | None
     marker_on_right: bool  # the marker's words go on the side of its line with more of the journal
     full_range: tuple[date, date]
+    therapy_lane: TherapyLane | None = None
+    possible_text: str = ""  # POSSIBLE_TEXT when the criteria may be met once remembered details are confirmed; never dated
 
     @property
     def row_count(self) -> int:
@@ -220,9 +313,31 @@ def clip_text(label: str) -> str:
     return label if len(label) <= _LABEL_MAX else label[: _LABEL_MAX - 1].rstrip() + "\u2026"
 
 
+def rough_day(d: date, precision: str = "day") -> str:
+    """A date on the chart at the precision it was entered: "8 Jan 2025", "~Mar 2019" or "~2019", never a made-up day."""
+    return format_day(d) if precision == "day" else "~" + words.date_words(d, precision)
+
+
+def about_day(d: date, precision: str = "day") -> str:
+    """The same in a table or a sentence: "2025-01-08", "about Mar 2019" or "about 2019"."""
+    return d.isoformat() if precision == "day" else "about " + words.date_words(d, precision)
+
+
+def when_words(when: date) -> str:
+    """A check-in's day, with its time when it has one: "1 May 2025" or "1 May 2025 at 08:15"."""
+    if isinstance(when, datetime):
+        return f"{format_day(when)} at {when.hour:02d}:{when.minute:02d}"
+    return format_day(when)
+
+
 def episode_hover(ep: EpisodeSpan) -> str:
-    until = "ongoing" if ep.ongoing else f"to {format_day(ep.end)}"
-    return f"{ep.label} from {format_day(ep.start)} {until}"
+    if ep.ongoing:
+        until = "ongoing"
+    elif ep.entered_end is not None and ep.end_precision != "day":
+        until = f"to {rough_day(ep.entered_end, ep.end_precision)}"
+    else:
+        until = f"to {format_day(ep.end)}"
+    return f"{ep.label} from {ep.start_text} {until}"
 
 
 def months_before(day: date, months: int) -> date:
@@ -263,11 +378,15 @@ def record_days(contents: JournalContents) -> list[date]:
         for step in t.doses:
             days.append(step.start)
         if t.end is not None:
-            days.append(t.end)
+            days.append(latest_day(t.end, t.end_precision))
     for e in contents.episodes:
         days.append(e.start)
         if e.end is not None:
-            days.append(e.end)
+            days.append(latest_day(e.end, e.end_precision))
+    for p in contents.therapies:
+        days.append(p.start)
+        if p.end is not None:
+            days.append(latest_day(p.end, p.end_precision))
     days.extend(s.date for s in contents.scores)
     days.extend(c.date for c in contents.checkins)
     days.extend(s.date for s in contents.sessions)
@@ -310,11 +429,13 @@ def _score_series(contents: JournalContents, options: TimelineOptions) -> tuple[
             by_scale[s.scale].append(s)
     top = float(scales.get_scale("PHQ-9").max_total)
     for name in options.shown_scales:
-        found = sorted(by_scale[name], key=lambda s: (s.date, s.id))
-        series[name] = [(s.date, int(s.total)) for s in found]
+        # several a day in the journal's order (untimed first, then by time), a timed one at its time of day
+        found = sorted(by_scale[name], key=lambda s: (s.date, s.time is not None, s.time or datetime.min.time(), s.id or ""))
+        whens = [datetime.combine(s.date, s.time) if s.time is not None else s.date for s in found]
+        series[name] = [(w, int(s.total)) for s, w in zip(found, whens, strict=True)]
         texts[name] = [
-            f"{name} {s.total}" + (f" ({lab})" if (lab := _severity(name, s.total)) else "") + f" on {format_day(s.date)}"
-            for s in found
+            f"{name} {s.total}" + (f" ({lab})" if (lab := _severity(name, s.total)) else "") + f" on {when_words(w)}"
+            for s, w in zip(found, whens, strict=True)
         ]
         if found:
             top = max(top, float(scales.get_scale(name).max_total))
@@ -354,7 +475,12 @@ class DailyWords(Sequence[str]):
         if self._mean_at is None:
             self._mean_at = dict(self._means)
         d, v = self._points[i]
-        return f"{self._said} {v}/10 on {format_day(d)} (7-day mean {self._mean_at[d]:.1f})"
+        day = d.date() if isinstance(d, datetime) else d
+        return f"{self._said} {v}/10 on {when_words(d)} (7-day mean {self._mean_at[day]:.1f})"
+
+
+def _checkin_order(c: DailyCheckIn) -> tuple:
+    return (c.date, c.time is not None, c.time or datetime.min.time(), c.id or "")
 
 
 def _daily_series(contents: JournalContents, options: TimelineOptions) -> tuple[dict, dict, dict]:
@@ -363,9 +489,12 @@ def _daily_series(contents: JournalContents, options: TimelineOptions) -> tuple[
     texts_by: dict[str, Sequence[str]] = {}
     if not options.daily:
         return points_by, means_by, texts_by
-    checkins: list[DailyCheckIn] = sorted(contents.checkins, key=lambda c: (c.date, c.id))
+    # Several check-ins a day in the journal's order (untimed first, then by time); a timed one is
+    # plotted at its time of day, so a morning and an evening check-in are two points in order.
+    checkins: list[DailyCheckIn] = sorted(contents.checkins, key=_checkin_order)
+    whens = [datetime.combine(c.date, c.time) if c.time is not None else c.date for c in checkins]
     for name in options.daily:
-        points = [(c.date, int(v)) for c in checkins if (v := getattr(c, name)) is not None]
+        points = [(w, int(v)) for c, w in zip(checkins, whens, strict=True) if (v := getattr(c, name)) is not None]
         means = rolling_mean_7(points)
         points_by[name] = points
         means_by[name] = means
@@ -376,10 +505,17 @@ def _daily_series(contents: JournalContents, options: TimelineOptions) -> tuple[
 def _episodes(contents: JournalContents, as_of: date) -> list[EpisodeSpan]:
     episodes: list[EpisodeSpan] = []
     for e in sorted(contents.episodes, key=lambda e: (e.start, e.id)):
-        end = e.end if e.end is not None else max(as_of, e.start)
+        if e.end is None:
+            end, entered_end = max(as_of, e.start), None
+        else:
+            # an end entered as a month or a year is drawn to its latest day (up to the as-of date when that is inside it)
+            entered_end = e.end
+            end = latest_day(e.end, e.end_precision)
+            if e.end_precision != "day" and e.end <= as_of < end:
+                end = as_of
         severity = words.words_for(words.EPISODE_SEVERITY, e.severity)
         label = f"episode ({severity})" if severity else "episode"
-        episodes.append(EpisodeSpan(e.id, e.start, end, e.end is None, label))
+        episodes.append(EpisodeSpan(e.id, e.start, end, e.end is None, label, e.start_precision, e.end_precision, entered_end))
     return episodes
 
 
@@ -390,21 +526,55 @@ def _segments(trial: Trial, as_of: date) -> list[DoseSegment]:
     steps = sorted(trial.doses, key=lambda s: s.start)
     if not steps:
         return []
-    last_day = trial.end if trial.end is not None else max(as_of, steps[-1].start)
+    last_day = _last_day(trial, as_of)
     out: list[DoseSegment] = []
     for i, step in enumerate(steps):
         seg_end = steps[i + 1].start - timedelta(days=1) if i + 1 < len(steps) else last_day
         seg_end = min(seg_end, last_day)
         if seg_end < step.start:
             continue  # a step the next one replaces on the same day, or one after the trial ended
-        out.append(DoseSegment(step.start, seg_end, float(step.mg_per_day), mg_text(step.mg_per_day)))
+        mg = None if step.mg_per_day is None else float(step.mg_per_day)
+        out.append(DoseSegment(step.start, seg_end, mg, UNKNOWN_DOSE if mg is None else mg_text(mg), step.start_precision))
     return out
 
 
+def _last_day(trial: Trial, as_of: date) -> date:
+    """The last day a trial's bar reaches: its end's latest day, or the as-of date while it goes on."""
+    if trial.end is None:
+        return max(as_of, trial.doses[-1].start if trial.doses else as_of)
+    return latest_day(trial.end, trial.end_precision)
+
+
+def _pieces(
+    parts: Sequence[tuple[date, date, float | None, str, str]], end_from: date | None, end_precision: str
+) -> tuple[BarPiece, ...]:
+    """Each (start, end, mg, start precision, label) part split into the days it surely covers and, faded, the
+    days a start entered as a month or a year could fall on; the last part's end likewise from `end_from`."""
+    pieces: list[BarPiece] = []
+    for i, (start, end, mg, precision, label) in enumerate(parts):
+        solid_from, solid_to = start, end
+        if precision != "day":
+            rough_to = min(latest_day(start, precision), end)
+            said = rough_day(start, precision) + (f", {UNKNOWN_DOSE}" if mg is None and label == UNKNOWN_DOSE else "")
+            pieces.append(BarPiece(start, rough_to, mg, True, said))
+            solid_from = rough_to + timedelta(days=1)
+        rough_end = None
+        if i == len(parts) - 1 and end_from is not None and end_precision != "day":
+            rough_end = BarPiece(max(end_from, solid_from), end, mg, True, rough_day(end_from, end_precision))
+            solid_to = rough_end.start - timedelta(days=1)
+        if solid_from <= solid_to:
+            pieces.append(BarPiece(solid_from, solid_to, mg, False, label))
+        if rough_end is not None and rough_end.start <= rough_end.end:
+            pieces.append(rough_end)
+    return tuple(pieces)
+
+
 def _adequate_spans(
-    segments: Sequence[DoseSegment], verdict: TrialVerdict, assessment: Assessment
+    lane_pieces: Sequence[BarPiece], verdict: TrialVerdict, assessment: Assessment
 ) -> tuple[tuple[date, date], ...]:
-    # Only days inside the verdict's episode count (trd-rules.md), so only they are marked.
+    # Only days inside the verdict's episode count (trd-rules.md), so only they are marked; and only days
+    # the entries show at an adequate dose (the short reading): never a remembered month the trial may not have
+    # started or may have ended in, nor a step whose dose is not remembered.
     ep = assessment.episode
     lo = verdict.first_day or (ep.start if ep is not None else None)
     hi = verdict.last_day or ((ep.end or assessment.as_of) if ep is not None else assessment.as_of)
@@ -416,7 +586,15 @@ def _adequate_spans(
             return ()
         candidates = [(verdict.adequate_from, hi)]
     else:
-        candidates = [(s.start, s.end) for s in segments if s.mg >= minimum]
+        candidates = []
+        for i, p in enumerate(lane_pieces):
+            if p.mg is None or p.mg < minimum:
+                continue
+            before = lane_pieces[i - 1] if i else None
+            # a remembered change between two adequate doses is adequate either way; any other rough month is not sure
+            if p.rough and not (before is not None and before.mg is not None and before.mg >= minimum and i + 1 < len(lane_pieces)):
+                continue
+            candidates.append((p.start, p.end))
     for s, e in candidates:
         if lo is not None:
             s = max(s, lo)
@@ -433,20 +611,25 @@ def _adequate_spans(
 def _end_text(trial: Trial) -> str:
     if trial.end is None:
         return "ongoing"
+    # an end remembered as a month or a year says so beside the bar: "stopped ~Dec 2019: did not work"
+    when = f" {rough_day(trial.end, trial.end_precision)}" if trial.end_precision != "day" else ""
     if trial.stop_reason:
-        return f"stopped: {words.words_for(words.STOP_REASON, trial.stop_reason)}"
-    return "stopped"
+        return f"stopped{when}: {words.words_for(words.STOP_REASON, trial.stop_reason)}"
+    return f"stopped{when}"
 
 
 def _session_text(s: Session) -> str:
     said = words.words_for(words.TREATMENT, s.treatment)
     dose = f" {mg_text(s.dose_mg)}" if s.dose_mg is not None else ""
     number = f" {s.number_in_course}" if s.number_in_course is not None else ""
-    return f"{said}{dose} session{number}, {format_day(s.date)}"
+    phase = f" ({words.words_for(words.SESSION_PHASE, s.phase)})" if s.phase else ""
+    return f"{said}{dose} session{number}{phase}, {format_day(s.date)}"
 
 
 def _trial_lane(t: Trial, row: int, segs: list[DoseSegment], verdict: TrialVerdict | None, assessment: Assessment | None) -> TrialLane:
-    spans = _adequate_spans(segs, verdict, assessment) if verdict is not None and assessment else ()
+    parts = [(seg.start, seg.end, seg.mg, seg.start_precision, seg.label) for seg in segs]
+    pieces = _pieces(parts, t.end, t.end_precision)
+    spans = _adequate_spans(pieces, verdict, assessment) if verdict is not None and assessment else ()
     augmentation = t.augmentation or bool(verdict and verdict.augmentation)
     return TrialLane(
         trial_id=t.id,
@@ -464,6 +647,30 @@ def _trial_lane(t: Trial, row: int, segs: list[DoseSegment], verdict: TrialVerdi
         min_source=verdict.min_source if verdict is not None else None,
         stop_reason=t.stop_reason,
         end_text=_end_text(t),
+        pieces=pieces,
+        end_precision=t.end_precision if t.end is not None else "day",
+        entered_end=t.end,
+        source=t.source,
+    )
+
+
+def _therapy_text(p: Therapy, verdict: TherapyVerdict | None) -> str:
+    kind = words.words_for(words.THERAPY_KIND, p.kind)
+    name = f" ({p.name.strip()})" if p.name.strip() and p.name.strip() != kind else ""
+    until = ", ongoing" if p.end is None else f" to {rough_day(p.end, p.end_precision)}"
+    sessions = f", {p.sessions} session{'s' if p.sessions != 1 else ''}" if p.sessions is not None else ""
+    outcome = f": {outcome_words(verdict.outcome)}" if verdict is not None and verdict.outcome != "unknown" else ""
+    return f"{kind}{name}, {rough_day(p.start, p.start_precision)}{until}{sessions}{outcome}"
+
+
+def _therapy_course(p: Therapy, as_of: date, verdict: TherapyVerdict | None) -> TherapyCourse:
+    end = latest_day(p.end, p.end_precision) if p.end is not None else max(as_of, p.start)
+    kind = words.words_for(words.THERAPY_KIND, p.kind)
+    label = p.name.strip() if p.kind == "other" and p.name.strip() else kind
+    pieces = _pieces([(p.start, end, None, p.start_precision, clip_text(label))], p.end, p.end_precision)
+    return TherapyCourse(
+        p.id, p.kind, clip_text(label), p.start, end, p.end is None, pieces, _therapy_text(p, verdict),
+        p.start_precision, p.end_precision if p.end is not None else "day", p.end,
     )
 
 
@@ -473,10 +680,12 @@ class _Rows:
     session_lanes: list[SessionLane] = field(default_factory=list)
     sessions: list[SessionMarker] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    therapy_lane: TherapyLane | None = None
 
 
 def _rows(contents: JournalContents, assessment: Assessment | None, as_of: date) -> _Rows:
-    """One row per trial with a dose and one per session treatment, in the order they began (the earliest on top)."""
+    """One row per trial with a dose, one per session treatment and one for psychotherapy, in the order they
+    began (the earliest on top)."""
     verdicts = {v.id: v for v in assessment.trials} if assessment is not None else {}
     order_keys: list[tuple[tuple, str, object]] = []
     trial_parts: dict[str, list[DoseSegment]] = {}
@@ -492,30 +701,50 @@ def _rows(contents: JournalContents, assessment: Assessment | None, as_of: date)
     for treatment, group in by_treatment.items():
         group.sort(key=lambda s: (s.datetime, s.id))
         order_keys.append(((group[0].date, 1, str(order.get(treatment, 99)) + treatment), "sessions", treatment))
+    therapies = sorted(contents.therapies, key=lambda p: (p.start, p.id))
+    if therapies:
+        order_keys.append(((therapies[0].start, 2, ""), "therapies", THERAPY_LABEL))
     order_keys.sort(key=lambda r: r[0])  # chronological: the earliest trial on top, the latest at the bottom
 
     out = _Rows()
-    for row, (_, _kind, item) in enumerate(order_keys):
+    for row, (_, kind, item) in enumerate(order_keys):
         if isinstance(item, Trial):
             lane = _trial_lane(item, row, trial_parts[item.id], verdicts.get(item.id), assessment)
             out.lanes.append(lane)
             out.labels.append(clip_text(lane.drug) + (" (add-on)" if lane.augmentation else ""))
+        elif kind == "therapies":
+            listed = {v.id: v for v in assessment.therapies} if assessment is not None else {}
+            courses = tuple(_therapy_course(p, as_of, listed.get(p.id)) for p in therapies)
+            lane_end = max(c.end for c in courses)
+            out.therapy_lane = TherapyLane(THERAPY_LABEL, row, courses[0].start, lane_end, courses)
+            out.labels.append(THERAPY_LABEL)
         else:
             treatment = str(item)
             group = by_treatment[treatment]
             said = words.words_for(words.TREATMENT, treatment)
             out.session_lanes.append(SessionLane(treatment, f"{said} sessions", row, group[0].date, group[-1].date))
             for s in group:
-                out.sessions.append(SessionMarker(s.id, s.datetime, treatment, row, _session_text(s)))
+                out.sessions.append(SessionMarker(s.id, s.datetime, treatment, row, _session_text(s), s.phase))
             out.labels.append(f"{said} sessions")
     return out
+
+
+def _threshold_words(assessment: Assessment, when: date) -> str:
+    """The threshold date as the chart says it: "8 Jan 2025", or "by about Mar 2018" (or "by about 2018") when it
+    rests on a remembered trial's month or year (trd-rules.md v2: at that trial's precision)."""
+    if not assessment.threshold_date_approximate:
+        return format_day(when)
+    at = [v for v in assessment.trials if v.counts and v.failure_date == when]
+    precision = "year" if any(v.rough_precision == "year" for v in at) else "month"
+    return "by about " + words.date_words(when, precision)
 
 
 def _marker(contents: JournalContents, assessment: Assessment | None) -> tuple[ThresholdMarker | None, bool]:
     if assessment is None or not assessment.threshold_met or assessment.threshold_date is None:
         return None, True
     when = assessment.threshold_date
-    marker = ThresholdMarker(when, MARKER_LABEL, f"{MARKER_LABEL}\n{format_day(when)}")
+    said = _threshold_words(assessment, when)
+    marker = ThresholdMarker(when, MARKER_LABEL, f"{MARKER_LABEL}\n{said}", assessment.threshold_date_approximate, said)
     # The marker's words go on the side of the line with more room, so they never sit on the score they mark.
     known = [*(s.date for s in contents.scores), *(st.start for t in contents.trials for st in t.doses)]
     left_room = (when - min(known)).days if known else 0
@@ -569,8 +798,13 @@ def chart_data(
         sessions=rows.sessions,
         row_labels=rows.labels,
         # the lane panel grows with the number of rows, up to the height of the score panel
-        lane_weight=len({t.id for t in contents.trials if t.doses}) + len({s.treatment for s in contents.sessions}),
+        lane_weight=len({t.id for t in contents.trials if t.doses})
+        + len({s.treatment for s in contents.sessions})
+        + (1 if contents.therapies else 0),
         marker=marker,
         marker_on_right=on_right,
         full_range=full_range,
+        therapy_lane=rows.therapy_lane,
+        # never a date: the long reading's threshold rests on details still to be confirmed
+        possible_text=POSSIBLE_TEXT if assessment is not None and assessment.threshold_possible and not assessment.threshold_met else "",
     )

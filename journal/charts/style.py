@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Theme", "LIGHT", "DARK", "theme_for", "SCALE_STYLE", "DAILY_STYLE", "SESSION_MARKERS"]
+__all__ = [
+    "Theme", "LIGHT", "DARK", "theme_for", "SCALE_STYLE", "DAILY_STYLE", "SESSION_MARKERS", "PHASE_FILL",
+    "ROUGH_HATCH", "UNKNOWN_HATCH", "ADEQUATE_HATCH", "ROUGH_LINE", "ROUGH_ALPHA",
+]
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 _OI_ORANGE = "#E69F00"
@@ -36,6 +39,17 @@ DAILY_STYLE: dict[str, str | tuple] = {
 # Each session treatment's marker; the order is also the order of their rows when they start on one day.
 SESSION_MARKERS = {"esketamine": "D", "ketamine_iv": "^", "ect": "s", "rtms": "P", "other": "X"}
 
+# An esketamine or ketamine course's phase is told by the marker's fill as well as by words
+# (legend and labels): filled in induction, half filled in optimisation, open in maintenance.
+PHASE_FILL = {None: "full", "induction": "full", "optimisation": "bottom", "maintenance": "none"}
+# Patterns that say what a stretch of a bar is without colour: the days a date remembered as a month or a
+# year could fall on (faded, dotted), a dose not remembered (crossed, unfilled), the adequate-dose strip.
+ROUGH_HATCH = "...."
+UNKNOWN_HATCH = "xxx"
+ADEQUATE_HATCH = "////"
+ROUGH_LINE: tuple = (0, (1.5, 1.5))  # the dotted outline of a remembered month or year
+ROUGH_ALPHA = 0.35  # how much of the bar's colour a remembered month or year keeps
+
 # Row geometry of the trial lanes (y grows downwards: the axis is inverted so the first row is on top).
 BAR_BOTTOM = 0.15  # every dose bar sits on this line, so taller means a higher dose
 BAR_MIN_H = 0.30
@@ -63,6 +77,7 @@ class Theme:
     # PHQ-9 bands: the lowest band's opacity, and how much more each higher band has (a dark window needs more)
     band_alpha: float = 0.02
     band_alpha_step: float = 0.04
+    therapy: str = _OI_GREEN  # the psychotherapy courses' bars
 
 
 LIGHT = Theme(

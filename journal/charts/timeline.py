@@ -11,22 +11,50 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import NullFormatter
 
 from journal import words
 from journal.charts.choices import MARKER_LABEL
-from journal.charts.fast import LegendSlot, StillYAxes
+from journal.charts.fast import HandlesTogether, LegendSlot, StillYAxes
 from journal.charts.layout import lay_out
-from journal.charts.model import ChartData, SessionLane, SessionMarker, TimelineOptions, TrialLane, chart_data
-from journal.charts.style import BAR_BOTTOM, BAR_MAX_H, BAR_MIN_H, DAILY_STYLE, SCALE_STYLE, SESSION_MARKERS, STRIP, Theme, theme_for
+from journal.charts.model import (
+    UNKNOWN_DOSE,
+    BarPiece,
+    ChartData,
+    SessionLane,
+    SessionMarker,
+    TherapyLane,
+    TimelineOptions,
+    TrialLane,
+    chart_data,
+)
+from journal.charts.style import (
+    ADEQUATE_HATCH,
+    BAR_BOTTOM,
+    BAR_MAX_H,
+    BAR_MIN_H,
+    DAILY_STYLE,
+    PHASE_FILL,
+    ROUGH_ALPHA,
+    ROUGH_HATCH,
+    ROUGH_LINE,
+    SCALE_STYLE,
+    SESSION_MARKERS,
+    STRIP,
+    UNKNOWN_HATCH,
+    Theme,
+    theme_for,
+)
 from journal.charts.view import Timeline, TimelineArtists, ord_offset, set_range
 from journal.clinical.assessment import Assessment
 from journal.records import JournalContents
@@ -73,9 +101,12 @@ def draw_timeline(data: ChartData, assessment: Assessment | None, options: Timel
     daily_ax = _draw_daily(score_ax, data, d) if options.daily else None
     _draw_episodes(score_ax, trial_ax, data, d)
     _draw_lanes(trial_ax, data.lanes, d, assessment)
+    _draw_therapies(trial_ax, data.therapy_lane, d)
+    _draw_rough_legend(data, d)
     _draw_sessions(trial_ax, data.session_lanes, data.sessions, d)
     _draw_row_texts(trial_ax, data, d)
     _draw_marker(score_ax, trial_ax, data, d)
+    _draw_possible(score_ax, data, d)
     if d.legend_handles:
         d.artists.legend_slot = LegendSlot(figure, d.legend_handles, options.fs(8.5), d.theme.text)
         figure.add_artist(d.artists.legend_slot)
@@ -106,6 +137,8 @@ def draw_timeline(data: ChartData, assessment: Assessment | None, options: Timel
         _row_labels=data.row_labels,
         data=data,
         adequate_weeks=adequate_weeks_of(assessment),
+        therapy_lane=data.therapy_lane,
+        possible_text=data.possible_text,
     )
     set_range(timeline, options.start, options.end)
     return timeline
@@ -197,8 +230,13 @@ def _draw_bands(ax: Axes, data: ChartData, d: _Drawing) -> None:
 
 
 def day_values(points: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
-    """The x (a day's ordinal plus `offset`) and y of each (day, value), as the chart plots them."""
-    xs = np.fromiter((day.toordinal() for day, _ in points), dtype=float, count=len(points)) + offset
+    """The x (a day's ordinal plus `offset`, plus the time of day's fraction for a check-in with a time) and y
+    of each (day, value), as the chart plots them."""
+    xs = np.fromiter(
+        (day.toordinal() + ((day.hour * 60 + day.minute) / 1440.0 if type(day) is datetime else 0.0) for day, _ in points),
+        dtype=float,
+        count=len(points),
+    ) + offset
     ys = np.fromiter((v for _, v in points), dtype=float, count=len(points))
     return xs, ys
 
@@ -245,12 +283,32 @@ def _draw_daily(score_ax: Axes, data: ChartData, d: _Drawing) -> Axes:
     return daily_ax
 
 
+def _minus(start: date, end: date, holes: Sequence[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The days from `start` to `end` without those of `holes` (in order, inside the span)."""
+    out: list[tuple[date, date]] = []
+    at = start
+    for h0, h1 in holes:
+        if h0 > at:
+            out.append((at, min(end, date.fromordinal(h0.toordinal() - 1))))
+        at = max(at, date.fromordinal(h1.toordinal() + 1))
+    if at <= end:
+        out.append((at, end))
+    return out
+
+
 def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -> None:
-    """Each episode as a light span across both panels, its name at the top of the score panel."""
+    """Each episode as a light span across both panels, its name at the top of the score panel; a start or end
+    entered as a month or a year is drawn fainter and dotted over the whole month or year it could fall in."""
     if not data.episodes:
         return
     theme = d.theme
-    verts = [[(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)] for ep in data.episodes for x0, x1 in [(d.x(ep.start), d.x(ep.end) + 1)]]
+
+    def box(a: date, b: date) -> list:
+        x0, x1 = d.x(a), d.x(b) + 1
+        return [(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)]
+
+    verts = [box(a, b) for ep in data.episodes for a, b in _minus(ep.start, ep.end, ep.rough_spans)]
+    rough = [box(a, b) for ep in data.episodes for a, b in ep.rough_spans if a <= b]
     for ax in (score_ax, trial_ax):
         coll = PolyCollection(
             verts,
@@ -262,12 +320,26 @@ def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing)
         )
         ax.add_collection(coll, autolim=False)
         d.artists.episode_collections.append(coll)
+        if rough:
+            faint = PolyCollection(
+                rough,
+                transform=ax.get_xaxis_transform(),
+                facecolors=to_rgba(theme.episode, theme.episode_alpha * 0.5),
+                edgecolors="none",
+                hatch="..",
+                hatchcolor=to_rgba(theme.muted, 0.4),
+                hatch_linewidth=0.6,
+                zorder=0.2,
+            )
+            ax.add_collection(faint, autolim=False)
+            d.artists.episode_rough_collections.append(faint)
     for ep in data.episodes:
+        said = ep.label + (f", from {ep.start_text}" if ep.start_precision != "day" else "")
         d.artists.episode_texts.append(
             score_ax.text(
                 d.x(ep.start),
                 0.985,
-                " " + ep.label,
+                " " + said,
                 transform=score_ax.get_xaxis_transform(),
                 ha="left",
                 va="top",
@@ -284,72 +356,115 @@ def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing)
 # --------------------------------------------------------------------------- the lane panel
 
 
-def _bar_shapes(lanes: Sequence[TrialLane], d: _Drawing) -> tuple[list, list, list, list, list, set]:
-    """Every dose bar (taller = higher dose), adequate-dose strip and adequacy tick of the lanes, as plain shapes."""
-    bar_verts: list = []
-    bar_colours: list[str] = []
-    strip_verts: list = []
-    adequacy_x: list[float] = []
-    adequacy_y: list[float] = []
-    kinds_seen: set[str] = set()
+@dataclass
+class _Bars:
+    """Every dose bar (taller = higher dose) of the lanes as plain shapes, by how it is drawn, and the strips and ticks."""
+
+    solid: list = field(default_factory=list)
+    solid_colours: list = field(default_factory=list)
+    rough: list = field(default_factory=list)  # a remembered month or year: faded, dotted
+    rough_colours: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)  # a dose not remembered: crossed, unfilled, at no height that reads as a dose
+    unknown_styles: list = field(default_factory=list)
+    strips: list = field(default_factory=list)
+    adequacy_x: list = field(default_factory=list)
+    adequacy_y: list = field(default_factory=list)
+    kinds_seen: set = field(default_factory=set)
+
+
+def _box(x0: float, x1: float, y0: float, y1: float) -> list:
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def _add_piece(bars: _Bars, piece: BarPiece, r: float, top_mg: float, colour: str, d: _Drawing) -> None:
+    x0, x1 = d.x(piece.start), d.x(piece.end) + 1  # the last day is covered all day
+    if piece.mg is None:
+        # the whole height a bar may take, crossed and unfilled: a dose not remembered is not a low one
+        bars.unknown.append(_box(x0, x1, r + BAR_BOTTOM - BAR_MAX_H, r + BAR_BOTTOM))
+        bars.unknown_styles.append(ROUGH_LINE if piece.rough else "solid")
+        return
+    frac = piece.mg / top_mg if top_mg > 0 else 0.0
+    h = BAR_MIN_H + (BAR_MAX_H - BAR_MIN_H) * max(0.0, min(1.0, frac))
+    verts = _box(x0, x1, r + BAR_BOTTOM - h, r + BAR_BOTTOM)
+    if piece.rough:
+        bars.rough.append(verts)
+        bars.rough_colours.append(colour)
+    else:
+        bars.solid.append(verts)
+        bars.solid_colours.append(colour)
+
+
+def _bar_shapes(lanes: Sequence[TrialLane], d: _Drawing) -> _Bars:
+    """Every dose bar, adequate-dose strip and adequacy tick of the lanes, as plain shapes."""
+    bars = _Bars()
     for lane in lanes:
         r = float(lane.row)
-        top_mg = max((s.mg for s in lane.segments), default=0.0)
+        top_mg = max((s.mg for s in lane.segments if s.mg is not None), default=0.0)
         kind = "augmentation" if lane.augmentation else "antidepressant"
-        kinds_seen.add(kind)
-        for seg in lane.segments:
-            x0 = d.x(seg.start)
-            x1 = d.x(seg.end) + 1  # the last day is covered all day
-            frac = seg.mg / top_mg if top_mg > 0 else 0.0
-            h = BAR_MIN_H + (BAR_MAX_H - BAR_MIN_H) * max(0.0, min(1.0, frac))
-            y0, y1 = r + BAR_BOTTOM - h, r + BAR_BOTTOM
-            bar_verts.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
-            bar_colours.append(d.theme.bar_colours[kind])
+        bars.kinds_seen.add(kind)
+        colour = d.theme.bar_colours[kind]
+        for piece in lane.pieces:
+            _add_piece(bars, piece, r, top_mg, colour, d)
         for s, e in lane.adequate_spans:
-            x0, x1 = d.x(s), d.x(e) + 1
-            strip_verts.append([(x0, r + STRIP[0]), (x1, r + STRIP[0]), (x1, r + STRIP[1]), (x0, r + STRIP[1])])
+            bars.strips.append(_box(d.x(s), d.x(e) + 1, r + STRIP[0], r + STRIP[1]))
         if lane.adequacy_date is not None:
-            adequacy_x.append(d.x(lane.adequacy_date) + 0.5)
-            adequacy_y.append(r + (STRIP[0] + STRIP[1]) / 2.0)
-    return bar_verts, bar_colours, strip_verts, adequacy_x, adequacy_y, kinds_seen
+            bars.adequacy_x.append(d.x(lane.adequacy_date) + 0.5)
+            bars.adequacy_y.append(r + (STRIP[0] + STRIP[1]) / 2.0)
+    return bars
+
+
+def _draw_rough(ax: Axes, verts: list, colours: list, d: _Drawing) -> PolyCollection:
+    """The days a date remembered as a month or a year could fall on: the bar's colour faded, dotted, a dotted edge."""
+    coll = PolyCollection(
+        verts,
+        facecolors=[to_rgba(c, ROUGH_ALPHA) for c in colours],
+        edgecolors=colours,
+        linestyles=ROUGH_LINE,
+        linewidths=1.0,
+        hatch=ROUGH_HATCH,
+        hatchcolor=to_rgba(d.theme.text, 0.55),
+        zorder=2,
+    )
+    ax.add_collection(coll, autolim=False)
+    return coll
 
 
 def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: Assessment | None) -> None:
     if not lanes:
         return
     theme, options, artists = d.theme, d.options, d.artists
-    bar_verts, bar_colours, strip_verts, adequacy_x, adequacy_y, kinds_seen = _bar_shapes(lanes, d)
-    bars = PolyCollection(bar_verts, facecolors=bar_colours, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
-    ax.add_collection(bars, autolim=False)
-    artists.dose_collection = bars
-    ongoing = [lane for lane in lanes if lane.ongoing]
-    if ongoing:
-        # The arrow is drawn even at the panel's edge, where the word "ongoing" has no room.
-        (arrows,) = ax.plot(
-            [d.x(lane.end) + 1 for lane in ongoing],
-            [lane.row + BAR_BOTTOM - BAR_MIN_H / 2 for lane in ongoing],
-            linestyle="none",
-            marker=">",
-            markersize=options.fs(6),
-            color=theme.text,
-            zorder=5,
-            clip_on=False,
+    bars = _bar_shapes(lanes, d)
+    solid = PolyCollection(bars.solid, facecolors=bars.solid_colours, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
+    ax.add_collection(solid, autolim=False)
+    artists.dose_collection = solid
+    if bars.rough:
+        artists.rough_collection = _draw_rough(ax, bars.rough, bars.rough_colours, d)
+    if bars.unknown:
+        unknown = PolyCollection(
+            bars.unknown, facecolors="none", edgecolors=theme.muted, linestyles=bars.unknown_styles, linewidths=1.0,
+            hatch=UNKNOWN_HATCH, hatchcolor=to_rgba(theme.text, 0.6), zorder=2,
         )
-        artists.ongoing_arrows = arrows
+        ax.add_collection(unknown, autolim=False)
+        artists.unknown_dose_collection = unknown
+    artists.ongoing_arrows = _draw_ongoing(ax, [(lane.end, lane.row) for lane in lanes if lane.ongoing], d)
     said = {"antidepressant": "antidepressant (taller = higher dose)", "augmentation": "augmentation (add-on)"}
     for kind in ("antidepressant", "augmentation"):
-        if kind in kinds_seen:
+        if kind in bars.kinds_seen:
             d.legend_handles.append(Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind]))
-    if strip_verts:
-        strip = PolyCollection(strip_verts, facecolors="none", edgecolors=theme.text, linewidths=0.9, hatch="////", zorder=3)
+    if bars.unknown:
+        d.legend_handles.append(
+            Patch(facecolor="none", edgecolor=theme.muted, hatch=UNKNOWN_HATCH, hatchcolor=to_rgba(theme.text, 0.6), label=UNKNOWN_DOSE)
+        )
+    if bars.strips:
+        strip = PolyCollection(bars.strips, facecolors="none", edgecolors=theme.text, linewidths=0.9, hatch=ADEQUATE_HATCH, zorder=3)
         ax.add_collection(strip, autolim=False)
         artists.adequate_collection = strip
-        d.legend_handles.append(Patch(facecolor="none", edgecolor=theme.text, hatch="////", label="adequate dose"))
-    if adequacy_x:
+        d.legend_handles.append(Patch(facecolor="none", edgecolor=theme.text, hatch=ADEQUATE_HATCH, label="adequate dose"))
+    if bars.adequacy_x:
         weeks = assessment.settings.adequate_weeks if assessment is not None else None
         (tick,) = ax.plot(
-            adequacy_x,
-            adequacy_y,
+            bars.adequacy_x,
+            bars.adequacy_y,
             linestyle="none",
             marker="|",
             markersize=options.fs(12),
@@ -362,26 +477,122 @@ def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: A
         d.legend_handles.append(tick)
 
 
+def _draw_ongoing(ax: Axes, ends: list[tuple[date, int]], d: _Drawing) -> Line2D | None:
+    """The arrow after the last day of each bar that goes on (a trial, a psychotherapy course)."""
+    if not ends:
+        return None
+    # The arrow is drawn even at the panel's edge, where the word "ongoing" has no room.
+    (arrows,) = ax.plot(
+        [d.x(end) + 1 for end, _ in ends],
+        [row + BAR_BOTTOM - BAR_MIN_H / 2 for _, row in ends],
+        linestyle="none",
+        marker=">",
+        markersize=d.options.fs(6),
+        color=d.theme.text,
+        zorder=5,
+        clip_on=False,
+    )
+    return arrows
+
+
+def _draw_therapies(ax: Axes, lane: TherapyLane | None, d: _Drawing) -> None:
+    """The Psychotherapy row: each course a full-height bar, its kind in words on it (see journal.charts.view),
+    its remembered months or years faded and dotted, an arrow after one that goes on."""
+    if lane is None:
+        return
+    theme = d.theme
+    r = float(lane.row)
+    solid: list = []
+    rough: list = []
+    for course in lane.courses:
+        for piece in course.pieces:
+            verts = _box(d.x(piece.start), d.x(piece.end) + 1, r + BAR_BOTTOM - BAR_MAX_H, r + BAR_BOTTOM)
+            (rough if piece.rough else solid).append(verts)
+    coll = PolyCollection(solid, facecolors=theme.therapy, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
+    ax.add_collection(coll, autolim=False)
+    d.artists.therapy_collection = coll
+    if rough:
+        d.artists.therapy_rough_collection = _draw_rough(ax, rough, [theme.therapy] * len(rough), d)
+    # no legend entry: the row is named "Psychotherapy" and each bar its kind, so the legend keeps its room for the rest
+    d.artists.therapy_arrows = _draw_ongoing(ax, [(c.end, lane.row) for c in lane.courses if c.ongoing], d)
+
+
+def _draw_rough_legend(data: ChartData, d: _Drawing) -> None:
+    """One legend entry for every faded, dotted stretch: a date remembered as a month or a year."""
+    courses = data.therapy_lane.courses if data.therapy_lane is not None else ()
+    if any(p.rough for lane in data.lanes for p in lane.pieces) or any(p.rough for c in courses for p in c.pieces):
+        d.legend_handles.append(
+            Patch(
+                facecolor=to_rgba(d.theme.bar_colours["antidepressant"], ROUGH_ALPHA),
+                edgecolor=d.theme.bar_colours["antidepressant"],
+                linestyle=ROUGH_LINE,
+                hatch=ROUGH_HATCH,
+                hatchcolor=to_rgba(d.theme.text, 0.55),
+                label="~ remembered month or year (any day in it)",
+            )
+        )
+
+
 def _draw_sessions(ax: Axes, session_lanes: Sequence[SessionLane], markers: Sequence[SessionMarker], d: _Drawing) -> None:
+    """Each treatment's sessions on its row; an esketamine or ketamine course's phases each with their own fill
+    and legend entry, and the phase named in words where each run of a phase begins (see journal.charts.view)."""
     for lane in session_lanes:
         mine = [m for m in markers if m.treatment == lane.treatment]
         xs = np.array([mdates.date2num(m.when.replace(tzinfo=None)) for m in mine], dtype=float)
         ys = np.full(len(mine), float(lane.row))
-        (line,) = ax.plot(
-            xs,
-            ys,
-            linestyle="none",
-            marker=SESSION_MARKERS.get(lane.treatment, "X"),
-            markersize=d.options.fs(7),
-            markeredgecolor=d.theme.axes_bg,
-            markeredgewidth=0.6,
-            color=d.theme.session_colours.get(lane.treatment, d.theme.text),
-            zorder=4,
-            label=lane.label,
-        )
-        d.artists.session_lines[lane.treatment] = line
-        d.legend_handles.append(line)
+        phases = list(dict.fromkeys(m.phase for m in mine))
+        colour = d.theme.session_colours.get(lane.treatment, d.theme.text)
+        phase_lines: list[Line2D] = []
+        for phase in phases:
+            picked = [i for i, m in enumerate(mine) if m.phase == phase] if phase is not None or len(phases) > 1 else None
+            label = lane.label if phase is None else f"{lane.label}: {words.words_for(words.SESSION_PHASE, phase)}"
+            (line,) = ax.plot(
+                xs if picked is None else xs[picked],
+                ys if picked is None else ys[picked],
+                linestyle="none",
+                marker=SESSION_MARKERS.get(lane.treatment, "X"),
+                markersize=d.options.fs(7),
+                fillstyle=PHASE_FILL.get(phase, "full"),
+                markerfacecoloralt=d.theme.axes_bg,
+                markeredgecolor=d.theme.axes_bg if phase is None else colour,
+                markeredgewidth=0.6 if phase is None else 1.2,
+                color=colour,
+                zorder=4,
+                label=label,
+            )
+            if phase is None or lane.treatment not in d.artists.session_lines:
+                d.artists.session_lines[lane.treatment] = line
+            if phase is not None:
+                d.artists.session_phase_lines[(lane.treatment, phase)] = line
+                phase_lines.append(line)
+            else:
+                d.legend_handles.append(line)
+        if phase_lines:
+            # one legend entry for the course: its phases' markers side by side, named in the same order
+            said = ", ".join(words.words_for(words.SESSION_PHASE, p) for p in phases if p is not None)
+            d.legend_handles.append(HandlesTogether(phase_lines, f"{lane.label}: {said}"))
         d.hover_points.append((ax, xs, ys, [m.text for m in mine]))
+        if any(phases):
+            _phase_texts(ax, lane, mine, xs, d)
+
+
+def _phase_texts(ax: Axes, lane: SessionLane, mine: Sequence[SessionMarker], xs: np.ndarray, d: _Drawing) -> None:
+    """The phase in words above the first session of each run of one phase ("induction", "maintenance")."""
+    runs: list[tuple[int, int]] = []  # first and last index of each run
+    for i, m in enumerate(mine):
+        if m.phase is None:
+            continue
+        if runs and mine[runs[-1][1]].phase == m.phase and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    for first, last in runs:
+        said = words.words_for(words.SESSION_PHASE, mine[first].phase)
+        text = ax.text(
+            xs[first], lane.row - 0.22, said, ha="left", va="bottom", fontsize=d.options.fs(7.5), color=d.theme.text,
+            fontstyle="italic", zorder=5, clip_on=True, in_layout=False,
+        )
+        d.artists.phase_texts.append((text, float(xs[first]), float(xs[last])))
 
 
 def _draw_row_texts(ax: Axes, data: ChartData, d: _Drawing) -> None:
@@ -430,3 +641,25 @@ def _draw_marker(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -
         in_layout=False,
     )
     d.legend_handles.append(d.artists.marker_lines[0])
+
+
+def _draw_possible(score_ax: Axes, data: ChartData, d: _Drawing) -> None:
+    """When the criteria may be met once remembered details are confirmed: said in words, in a corner of the score
+    panel that stays put as the days move, and never as a line or at a date (trd-rules.md v2)."""
+    if not data.possible_text:
+        return
+    d.artists.possible_text = score_ax.text(
+        0.008,
+        0.88,
+        data.possible_text,
+        transform=score_ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=d.options.fs(8.5),
+        fontstyle="italic",
+        color=d.theme.text,
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": d.theme.axes_bg, "edgecolor": d.theme.text, "linewidth": 0.8,
+              "linestyle": (0, (3, 2)), "alpha": 0.92},
+        zorder=8,
+        in_layout=False,
+    )

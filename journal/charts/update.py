@@ -4,9 +4,10 @@ A check-in or a score changed moves the points of a line or two; everything else
 (the panels, the lanes, the legend, the marker) stays as it is. `update_timeline` works out
 again only the series of the kinds that changed (journal.charts.model keeps the others), and
 when nothing but those series moved it gives the existing lines their new points. Whenever
-anything else would look different (a new lane or row, the marker or its words moved, a scale's
-first score raising the score axis, other options, other settings), it draws the whole chart
-again. Either way the picture is the one `build_timeline` draws from the same journal.
+anything else would look different (a new lane or row, a psychotherapy course, the marker or
+its words moved, "may be met" said or no longer said, a scale's first score raising the score
+axis, other options, other settings), it draws the whole chart again. A timed check-in or score
+moves to its time of day like any other point. Either way the picture is the one `build_timeline` draws from the same journal.
 """
 
 from __future__ import annotations

@@ -18,16 +18,17 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 
-from journal.charts.choices import MARKER_LABEL
 from journal.charts.fast import LegendSlot
 from journal.charts.model import (
     Band,
+    BarPiece,
     ChartData,
     EpisodeSpan,
     SessionLane,
     SessionMarker,
+    TherapyLane,
     ThresholdMarker,
     TimelineOptions,
     TrialLane,
@@ -37,7 +38,7 @@ from journal.charts.model import (
 )
 from journal.charts.style import BAR_BOTTOM, BAR_MIN_H, LIGHT, MIN_ROWS, Theme
 
-__all__ = ["Timeline", "TimelineArtists", "set_range", "pan", "ord_offset", "day_num"]
+__all__ = ["Timeline", "TimelineArtists", "set_range", "pan", "refit", "ord_offset", "day_num"]
 
 
 @dataclass
@@ -59,11 +60,22 @@ class TimelineArtists:
     end_texts: dict[str, Text] = field(default_factory=dict)  # by trial id
     session_lines: dict[str, Line2D] = field(default_factory=dict)
     marker_lines: list[Line2D] = field(default_factory=list)
-    marker_text: Text | None = None
+    marker_text: Annotation | None = None
     empty_text: Text | None = None
     rows_hint: Text | None = None
     ongoing_arrows: Line2D | None = None
     legend_slot: LegendSlot | None = None
+    # Version 2: remembered months or years (faded, dotted), doses not remembered (crossed), psychotherapy, phases.
+    episode_rough_collections: list[PolyCollection] = field(default_factory=list)
+    rough_collection: PolyCollection | None = None
+    unknown_dose_collection: PolyCollection | None = None
+    therapy_collection: PolyCollection | None = None
+    therapy_rough_collection: PolyCollection | None = None
+    therapy_arrows: Line2D | None = None
+    therapy_texts: dict[tuple[str, int], Text] = field(default_factory=dict)  # (therapy id, piece index), made when in view
+    session_phase_lines: dict[tuple[str, str], Line2D] = field(default_factory=dict)  # (treatment, phase)
+    phase_texts: list[tuple[Text, float, float]] = field(default_factory=list)  # each run's words, its first and last x
+    possible_text: Text | None = None
 
     @property
     def legend(self) -> Legend | None:
@@ -100,6 +112,8 @@ class Timeline:
     # what the drawing was made from, so an update after a change can tell what moved (journal.charts.update)
     data: ChartData | None = field(default=None, repr=False)
     adequate_weeks: int | None = None
+    therapy_lane: TherapyLane | None = None
+    possible_text: str = ""  # the criteria may be met once remembered details are confirmed: words only, never a date
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -125,7 +139,7 @@ class Timeline:
         if self.marker is not None:
             mx = axes.transData.transform((day_num(self.marker.date), 0.0))[0]
             if abs(mx - px) <= radius:
-                hits.append((abs(mx - px) + 0.5, f"{MARKER_LABEL} on {format_day(self.marker.date)}"))
+                hits.append((abs(mx - px) + 0.5, self.marker.hover))
         hits.sort(key=lambda h: h[0])
         lines = list(dict.fromkeys(text for _, text in hits))[:6]
         if not lines:
@@ -190,11 +204,20 @@ def pan(timeline: Timeline, days: float) -> None:
     timeline.range = (_day_of(x0 + days), _day_of(x1 + days - 1))
 
 
+def refit(timeline: Timeline) -> None:
+    """After the figure changed size: the same days in view, the rows, their names and the words fitted to the new size."""
+    engine = timeline.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(timeline.figure)  # the panels' new places, so what fits is measured on them
+    _apply_xlim(timeline, *timeline.xlim)
+
+
 def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
     timeline.score_ax.set_xlim(x0, x1)  # the daily axis is its twin and follows
     timeline.trial_ax.set_xlim(x0, x1)
     _fit_rows(timeline, x0, x1)
     _show_fitting_labels(timeline, x0, x1)
+    _turn_marker_words(timeline, x0, x1)
     offset = ord_offset()
     # Keep each episode's label in view while enough of the episode is to hold it.
     days_per_px = (x1 - x0) / max(1.0, timeline.score_ax.bbox.width)
@@ -203,14 +226,28 @@ def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
         e0 = max(ep.start.toordinal() + offset, x0)
         e1 = min(ep.end.toordinal() + offset + 1, x1)
         text.set_x(e0)
-        text.set_visible(e1 - e0 >= (len(ep.label) + 1) * 0.6 * font_px * days_per_px)
+        text.set_visible(e1 - e0 >= len(text.get_text()) * 0.6 * font_px * days_per_px)
+
+
+def _turn_marker_words(timeline: Timeline, x0: float, x1: float) -> None:
+    """The marker's words on the side of its line with more of the view, so they are never cut at the panel's edge."""
+    text, marker = timeline.artists.marker_text, timeline.marker
+    if text is None or marker is None:
+        return
+    mx = day_num(marker.date)
+    on_right = (x1 - mx) >= (mx - x0)
+    if (text.get_horizontalalignment() == "left") != on_right:
+        text.set_horizontalalignment("left" if on_right else "right")
+        text.xyann = (6 if on_right else -6, 0)
 
 
 def _fit_rows(timeline: Timeline, x0: float, x1: float) -> None:
     # Only the rows with something in view take up the lane panel, so a 20-year journal
     # zoomed to 3 months shows a few readable lanes rather than eighty slivers.
     offset = ord_offset()
-    lanes: list[TrialLane | SessionLane] = [*timeline.lanes, *timeline.session_lanes]
+    lanes: list[TrialLane | SessionLane | TherapyLane] = [*timeline.lanes, *timeline.session_lanes]
+    if timeline.therapy_lane is not None:
+        lanes.append(timeline.therapy_lane)
     visible = [
         lane.row
         for lane in lanes
@@ -265,22 +302,25 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
         if not lo - 1 < lane.row < hi + 1:
             continue
         r = float(lane.row)
-        for i, seg in enumerate(lane.segments):
+        for i, piece in enumerate(lane.pieces):
             # Centre the label on the part of the step in view, and show it only if it fits there.
-            s0 = max(seg.start.toordinal() + offset, x0)
-            s1 = min(seg.end.toordinal() + offset + 1, x1)
-            needed = (len(seg.label) * 0.6 * font_px + 6) * days_per_px
-            if not (rows_fit and s1 - s0 >= needed):
+            s0 = max(piece.start.toordinal() + offset, x0)
+            s1 = min(piece.end.toordinal() + offset + 1, x1)
+            needed = (len(piece.label) * 0.6 * font_px + 6) * days_per_px
+            inside = s1 - s0 >= needed
+            # a first step remembered as a month or a year says so before the bar when the bar has no room for it
+            bar_x = piece.start.toordinal() + offset
+            before = not inside and i == 0 and piece.rough and x0 + needed <= bar_x < x1  # whole, left of the bar
+            if not ((rows_fit or (before and ends_fit)) and (inside or before)):
                 continue
-            text = artists.dose_texts.get((lane.trial_id, i))
-            if text is None:
-                text = ax.text(
-                    0.0, r, seg.label, ha="center", va="center", fontsize=label_pt, color=theme.bar_text,
-                    zorder=4, clip_on=True, in_layout=False,
-                )
-                artists.dose_texts[(lane.trial_id, i)] = text
-            text.set_x((s0 + s1) / 2.0)
-            text.set_visible(True)
+            said = _piece_text(ax, artists.dose_texts, (lane.trial_id, i), piece, r, label_pt, theme)
+            if inside:
+                said.set_x((s0 + s1) / 2.0)
+                said.set_horizontalalignment("center")
+            else:
+                said.set_x(piece.start.toordinal() + offset - 2 * days_per_px)
+                said.set_horizontalalignment("right")
+            said.set_visible(True)
         end_x = lane.end.toordinal() + offset + 1
         if ends_fit and x0 <= end_x < x1:
             text = artists.end_texts.get(lane.trial_id)
@@ -302,6 +342,60 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
                 )
                 artists.end_texts[lane.trial_id] = text
             text.set_visible(True)
+    _show_therapy_labels(timeline, x0, x1, lo, hi, rows_fit, days_per_px, font_px, label_pt)
+    _show_phase_labels(timeline, x0, x1, days_per_px, font_px, rows_fit)  # above the markers: only where rows have room
+
+
+def _piece_text(
+    ax: Axes, store: dict, key: tuple, piece: BarPiece, y: float, label_pt: float, theme: Theme, *, dosed: bool = True
+) -> Text:
+    """The words on a part of a bar, made when first shown; on a faded or crossed part, on a plate so they read."""
+    text = store.get(key)
+    if text is None:
+        plain = not piece.rough and (piece.mg is not None or not dosed)
+        text = ax.text(
+            0.0, y, piece.label, ha="center", va="center", fontsize=label_pt,
+            color=theme.bar_text if plain else theme.text, fontstyle="normal" if plain else "italic",
+            bbox=None if plain else {"boxstyle": "square,pad=0.1", "facecolor": theme.axes_bg, "edgecolor": "none", "alpha": 0.85},
+            zorder=4, clip_on=True, in_layout=False,
+        )
+        store[key] = text
+    return text
+
+
+def _show_therapy_labels(
+    timeline: Timeline, x0: float, x1: float, lo: float, hi: float, rows_fit: bool, days_per_px: float, font_px: float, label_pt: float
+) -> None:
+    """Each psychotherapy course's kind on its bar, and "~Sep 2021" on a remembered month, where they fit."""
+    lane, artists = timeline.therapy_lane, timeline.artists
+    for hidden in artists.therapy_texts.values():
+        hidden.set_visible(False)
+    if lane is None or not lo - 1 < lane.row < hi + 1:
+        return
+    offset = ord_offset()
+    for course in lane.courses:
+        for i, piece in enumerate(course.pieces):
+            s0 = max(piece.start.toordinal() + offset, x0)
+            s1 = min(piece.end.toordinal() + offset + 1, x1)
+            longer = piece.label + " (ongoing)" if course.ongoing and not piece.rough and i == len(course.pieces) - 1 else piece.label
+            # the kind alone when "(ongoing)" has no room: the arrow after the bar says it goes on
+            said = next((w for w in (longer, piece.label) if s1 - s0 >= (len(w) * 0.6 * font_px + 6) * days_per_px), None)
+            if not rows_fit or said is None:
+                continue
+            key = (course.therapy_id, i)
+            text = _piece_text(timeline.trial_ax, artists.therapy_texts, key, piece, lane.row, label_pt, timeline._theme, dosed=False)
+            text.set_text(said)
+            text.set_x((s0 + s1) / 2.0)
+            text.set_visible(True)
+
+
+def _show_phase_labels(timeline: Timeline, x0: float, x1: float, days_per_px: float, font_px: float, fits: bool) -> None:
+    """A session phase's words where its run begins, when there is room before the next run's words."""
+    texts = timeline.artists.phase_texts
+    for i, (text, first, _last) in enumerate(texts):
+        room_to = texts[i + 1][1] if i + 1 < len(texts) and texts[i + 1][0].get_position()[1] == text.get_position()[1] else x1
+        needed = (len(text.get_text()) * 0.6 * font_px + 4) * days_per_px
+        text.set_visible(fits and x0 <= first < x1 and room_to - first >= needed)
 
 
 # --------------------------------------------------------------------------- hover
@@ -332,7 +426,8 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
             continue
         for seg in lane.segments:
             if seg.start.toordinal() + offset <= xnum < seg.end.toordinal() + offset + 1:
-                hits.append((1.0, f"{lane.drug} {seg.label}/day from {format_day(seg.start)}"))
+                dose = f"{seg.label}/day" if seg.mg is not None else f"{seg.label},"
+                hits.append((1.0, f"{lane.drug} {dose} from {seg.start_text}"))
                 day = _day_of(xnum)
                 if any(s <= day <= e for s, e in lane.adequate_spans):
                     minimum = f"{mg_text(lane.min_adequate_mg)}/day" if lane.min_adequate_mg is not None else ""
@@ -343,8 +438,18 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
         if xnum >= end_x and px - end_px <= 12 * radius:
             if lane.ongoing:
                 hits.append((2.0, f"{lane.drug} ongoing as of {format_day(timeline.as_of)}"))
+            elif lane.entered_end is not None and lane.end_precision != "day":
+                hits.append((2.0, f"{lane.drug} {lane.end_text}"))  # the words hold the month or year
             else:
                 hits.append((2.0, f"{lane.drug} {lane.end_text} ({format_day(lane.end)})"))
+        for piece in lane.pieces:
+            if piece.rough and piece.start.toordinal() + offset <= xnum < piece.end.toordinal() + offset + 1:
+                hits.append((1.05, f"remembered as {piece.label[1:]}: any day from {format_day(piece.start)} to {format_day(piece.end)}"))
+    therapies = timeline.therapy_lane
+    if therapies is not None and therapies.row == row:
+        for course in therapies.courses:
+            if course.start.toordinal() + offset <= xnum < course.end.toordinal() + offset + 1:
+                hits.append((1.0, f"Psychotherapy: {course.text}"))
     for ax, xs, ys, texts in timeline._hover_points:
         if ax is not timeline.trial_ax or len(xs) == 0 or int(ys[0]) != row:
             continue

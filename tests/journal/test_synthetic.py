@@ -188,16 +188,27 @@ def test_demo_tells_the_story_of_its_trials(demo):
     at_150 = date.fromisoformat(venlafaxine["doses"][-1]["start"])
     assert (date.fromisoformat(venlafaxine["end"]) - at_150).days + 1 == 21
     assert trials["t5"]["drug"] == "aripiprazole" and trials["t5"]["augmentation"]
-    episode = demo["episodes"][0]
+    episode = demo["episodes"][-1]
     assert episode["severity"] == "moderate" and episode["end"] is None
     assert 640 <= (TODAY - date.fromisoformat(episode["start"])).days <= 700
+
+
+def test_demo_remembers_an_earlier_episode_roughly(demo):
+    # Before the journal: an episode given in years and months, a trial from memory with no dose, a course of CBT.
+    earlier, current = demo["episodes"]
+    assert (len(earlier["start"]), len(earlier["end"])) == (4, 7)
+    fluoxetine = next(t for t in demo["trials"] if t["id"] == "t0")
+    assert fluoxetine["source"] == "memory" and fluoxetine["doses"][0]["mg_per_day"] is None
+    assert len(fluoxetine["end"]) == 4
+    assert [p["kind"] for p in demo["therapies"]] == ["cbt", "behavioural_activation"]
+    assert demo["version"] == 2
 
 
 def test_demo_doses_stay_within_the_catalog_range(demo):
     catalog = load_catalog()
     for trial in demo["trials"]:
         drug = catalog.resolve(trial["drug"])
-        assert all(0 < s["mg_per_day"] <= drug.typical_max_mg for s in trial["doses"])
+        assert all(s["mg_per_day"] is None or 0 < s["mg_per_day"] <= drug.typical_max_mg for s in trial["doses"])
 
 
 def test_demo_escitalopram_improves_about_30_percent_by_phq9(demo):
@@ -214,7 +225,7 @@ def test_demo_escitalopram_improves_about_30_percent_by_phq9(demo):
 def test_demo_is_the_same_each_time_and_moves_with_today():
     assert demo_journal(TODAY) == demo_journal(TODAY)
     later = demo_journal(TODAY + timedelta(days=30))
-    assert later["episodes"][0]["start"] == (TODAY + timedelta(days=30 - 670)).isoformat()
+    assert later["episodes"][-1]["start"] == (TODAY + timedelta(days=30 - 670)).isoformat()
 
 
 def test_demo_assessment_finds_two_failed_adequate_trials(demo):

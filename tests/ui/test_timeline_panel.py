@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from matplotlib import dates as mdates
@@ -202,3 +202,107 @@ def test_at_200_percent_text_nothing_in_the_assessment_panel_runs_past_its_right
     assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
     assert scroll.widget().width() <= scroll.viewport().width()
 
+
+
+# --------------------------------------------------------------------------- a version-2 journal, end to end
+
+
+@pytest.fixture
+def remembered(window, journal):
+    """A history from memory: a month-and-year trial, a year with no dose remembered, a course of CBT, esketamine by phase."""
+    from datetime import datetime, time
+
+    from journal.records import Rating, Session, Therapy
+
+    journal.episodes.add(Episode(id="", start=date(TODAY.year - 8, 1, 1), start_precision="year", severity="severe"))
+    journal.trials.add(
+        Trial(id="", drug="venlafaxine", doses=(DoseStep(date(TODAY.year - 7, 2, 1), 225.0),), end=date(TODAY.year - 7, 8, 31),
+              rating=Rating("none"))
+    )
+    journal.trials.add(
+        Trial(id="", drug="sertraline", doses=(DoseStep(date(TODAY.year - 6, 3, 1), 150.0, "month"),), end=date(TODAY.year - 6, 12, 1),
+              end_precision="month", rating=Rating("none"), source="memory")
+    )
+    journal.trials.add(
+        Trial(id="", drug="mirtazapine", doses=(DoseStep(date(TODAY.year - 5, 1, 1), None, "year"),), end=date(TODAY.year - 5, 1, 1),
+              end_precision="year")
+    )
+    journal.therapies.add(Therapy(id="", kind="cbt", start=date(TODAY.year - 4, 9, 1), start_precision="month", sessions=16))
+    for n, phase in enumerate(("induction", "induction", "maintenance")):
+        journal.sessions.add(Session(id="", datetime=datetime.combine(days_ago(60 - 20 * n), time(10, 0), UTC), treatment="esketamine",
+                                     dose_mg=56.0, number_in_course=n + 1, phase=phase))
+    journal.checkins.add(DailyCheckIn(id="", date=days_ago(2), mood=3, time=time(8, 15)))
+    journal.checkins.add(DailyCheckIn(id="", date=days_ago(2), mood=7, time=time(20, 30)))
+    window.session.reload()
+    return window
+
+
+@pytest.mark.slow
+def test_a_remembered_history_is_charted_as_entered_in_the_window(qtbot, remembered):
+    panel = remembered.timeline_panel
+    timeline = panel.timeline
+    sertraline = next(lane for lane in timeline.lanes if lane.drug == "sertraline")
+    assert [p.label for p in sertraline.pieces if p.rough] == [f"~Mar {TODAY.year - 6}", f"~Dec {TODAY.year - 6}"]
+    assert sertraline.end_text == f"stopped ~Dec {TODAY.year - 6}"
+    mirtazapine = next(lane for lane in timeline.lanes if lane.drug == "mirtazapine")
+    assert [s.label for s in mirtazapine.segments] == ["dose not recorded"]
+    assert timeline.artists.unknown_dose_collection is not None and timeline.artists.rough_collection is not None
+    assert timeline.therapy_lane is not None and [c.label for c in timeline.therapy_lane.courses] == ["CBT"]
+    assert timeline.therapy_lane.courses[0].ongoing
+    assert set(timeline.artists.session_phase_lines) == {("esketamine", "induction"), ("esketamine", "maintenance")}
+    # the morning check-in before the evening one, each at its time of the day
+    dots = timeline.artists.daily_point_lines["mood"]
+    assert list(dots.get_ydata()) == [3, 7] and dots.get_xdata()[0] < dots.get_xdata()[1] < mdates.date2num(days_ago(1))
+    # the threshold rests on the month the sertraline ended in
+    assert timeline.marker is not None and timeline.marker.when_text == f"by about Dec {TODAY.year - 6}"
+    assert f"by about Dec {TODAY.year - 6}" in panel.canvas.accessibleDescription()
+    assert "psychotherapy" in panel.canvas.accessibleDescription()
+
+
+@pytest.mark.slow
+def test_pointing_at_the_psychotherapy_row_says_the_course_in_words(qtbot, remembered):
+    panel = remembered.timeline_panel
+    timeline = panel.timeline
+    row = timeline.therapy_lane.row
+    ax = timeline.trial_ax
+    panel.canvas.draw()
+    x, y = ax.transData.transform((mdates.date2num(date(TODAY.year - 3, 6, 1)), row))
+    ratio = panel.canvas.device_pixel_ratio
+    qtbot.mouseMove(panel.canvas, QPoint(round(x / ratio), round(panel.canvas.height() - y / ratio)))
+    qtbot.waitUntil(lambda: "Psychotherapy: CBT" in panel.hover_label.text(), timeout=2000)
+    assert f"CBT, ~Sep {TODAY.year - 4}, ongoing, 16 sessions" in panel.hover_label.text()
+
+
+@pytest.mark.slow
+def test_a_course_of_psychotherapy_added_through_the_window_gets_its_row(qtbot, filled):
+    from journal.records import Therapy
+
+    panel = filled.timeline_panel
+    assert panel.timeline.therapy_lane is None
+    filled.session.add("therapies", Therapy(id="", kind="ipt", start=days_ago(90), end=days_ago(10)))
+    lane = panel.timeline.therapy_lane
+    assert lane is not None and [(c.label, c.start, c.end, c.ongoing) for c in lane.courses] == [("IPT", days_ago(90), days_ago(10), False)]
+    assert "Psychotherapy" in panel.timeline._row_labels
+
+
+@pytest.mark.slow
+def test_opening_the_table_under_the_chart_fits_the_rows_words_to_the_shorter_chart(qtbot, remembered):
+    from journal import charts
+
+    remembered.resize(1366, 768)
+    panel = remembered.timeline_panel
+    charts.set_range(panel.timeline, date(TODAY.year - 7, 1, 1), date(TODAY.year - 4, 12, 31))
+    panel.canvas.draw()
+    before = panel.timeline.trial_ax.bbox.height
+    panel.table_action.trigger()
+    qtbot.waitUntil(lambda: panel.figure.get_size_inches()[1] * panel.figure.dpi < before * 3, timeout=2000)
+    qtbot.wait(50)
+    timeline = panel.timeline
+    ax = timeline.trial_ax
+    lo, hi = sorted(ax.get_ylim())
+    row_px = ax.bbox.height / (hi - lo)
+    font_px = timeline.options.fs(7.5) * panel.figure.dpi / 72.0
+    words_on_rows = [t for t in ax.texts if t.get_visible() and t.get_text() and t is not timeline.artists.rows_hint]
+    # every word on a bar has a row tall enough for it, measured on the chart as it is now
+    assert not words_on_rows or row_px >= 1.3 * font_px
+    assert timeline.range == (date(TODAY.year - 7, 1, 1), date(TODAY.year - 4, 12, 31))  # the same days in view
