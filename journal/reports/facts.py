@@ -127,7 +127,8 @@ def trial_source_words(trial: Trial | Therapy, approximate: bool) -> str:
     if trial.source == "memory" or (trial.source is None and approximate):
         return SOURCE["memory"].text  # remembered: a partial date or a dose not remembered
     if trial.source == "records":
-        return SOURCE["records"].text + ("; dates or dose approximate" if approximate else "")
+        rough = "dates approximate" if isinstance(trial, Therapy) else "dates or dose approximate"  # a course has no dose
+        return SOURCE["records"].text + (f"; {rough}" if approximate else "")
     return ""
 
 

@@ -13,8 +13,7 @@ from journal.reports.facts import outline, report_facts
 from journal.reports.pdf import SECTION_KEYS, report_bytes
 from tests.journal.report_sample import TODAY, sample_v2_contents
 
-# The chart's lanes are drawn by journal.charts; the words tested here are the report's own.
-WORDS = set(SECTION_KEYS) - {"timeline"}
+WORDS = set(SECTION_KEYS)  # the timeline too: the chart draws remembered dates and doses not recorded
 
 
 def _text(pdf: bytes) -> str:
@@ -57,6 +56,14 @@ def test_a_psychotherapy_course_is_in_the_treatment_history_and_never_counted(te
     assert "Psychotherapy courses (listed, never counted toward the rule)" in history
     assert "CBT Sep 2021 – Jan 2022 16 partial response, 30 % better other reason from memory, approximate" in history
     assert "Behavioural activation 2 Jun 2025 – ongoing 4 outcome not known ongoing" in history
+    # a course from records entered by its month is approximate in its dates only: it has no dose
+    from journal.records import replace
+
+    base = sample_v2_contents()
+    course = replace(base.therapies[1], start_precision="month", source="records")
+    facts = report_facts(replace(base, therapies=(base.therapies[0], course)), today=TODAY)
+    assert facts.therapies[1].source == "from records; dates approximate"
+    assert facts.therapies[1].dates == "Jun 2025 – ongoing"
 
 
 def test_the_session_table_holds_the_monitoring_and_a_score_its_time(text):
