@@ -245,16 +245,16 @@ def _demo_history(today: date) -> tuple[list[dict], list[dict], list[dict]]:
     remembered. The earlier episode has ended, so none of it moves the current verdict.
     """
     y = today.year
-    episodes = [{"id": "e0", "start": f"{y - 4}", "end": f"{y - 3}-06", "severity": "moderate",
+    episodes: list[dict] = [{"id": "e0", "start": f"{y - 4}", "end": f"{y - 3}-06", "severity": "moderate",
                  "note": "The first time, after the move (from memory)"}]
-    trials = [{
+    trials: list[dict] = [{
         "id": "t0", "drug": "fluoxetine", "augmentation": False, "min_adequate_mg": None,
         "doses": [{"start": f"{y - 4}-10", "mg_per_day": None}], "end": f"{y - 3}",
         "stop_reason": "ineffective", "adherence": "good",
         "rating": {"response": "none", "improvement_pct": None, "date": None},
         "side_effects": [], "note": "The GP's first try; I don't remember the dose", "source": "memory",
     }]
-    therapies = [
+    therapies: list[dict] = [
         {"id": "p1", "kind": "cbt", "name": "", "start": f"{y - 3}-02", "end": f"{y - 3}-05", "sessions": 12,
          "stop_reason": "other", "rating": {"response": "partial", "improvement_pct": None, "date": None},
          "source": "memory", "note": "Through the GP practice"},

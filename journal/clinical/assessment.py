@@ -143,6 +143,10 @@ def _day(d: date) -> str:
     return d.isoformat()
 
 
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
 def _mg(value: float) -> str:
     return f"{value:g}"
 
@@ -778,13 +782,13 @@ def _why_not_adequate(
     elif ended:
         w.outcome = "too-short"
         w.reasons.append(
-            f"stopped after {w.longest} days at an adequate dose, short of {settings.adequate_weeks} weeks "
+            f"stopped after {_days(w.longest)} at an adequate dose, short of {settings.adequate_weeks} weeks "
             f"({weeks_days} days); stopping early is never counted as a failure"
         )
     else:
         w.outcome = "not-adequate"
         w.reasons.append(
-            f"still running: {w.longest} days at an adequate dose so far, {settings.adequate_weeks} weeks "
+            f"still running: {_days(w.longest)} at an adequate dose so far, {settings.adequate_weeks} weeks "
             f"({weeks_days} days) needed"
         )
 

@@ -21,17 +21,22 @@ from journal.clinical.scales import (
     severity_label,
     workup_key_for,
 )
-from journal.clinical.verdict_words import caveat_lines, headline
+from journal.clinical.verdict_words import caveat_lines, headline, look_up_lines
 from journal.errors import JournalError
-from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Settings, Trial
+from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Session, Settings, Therapy, Trial, latest_day
 from journal.words import (
     CONDITION_STATUS,
     DAILY,
     EPISODE_SEVERITY,
     OUTCOME,
+    RATING,
+    SESSION_PHASE,
     SIDE_EFFECT_SEVERITY,
+    SOURCE,
     STOP_REASON,
+    THERAPY_KIND,
     TREATMENT,
+    date_words,
     form_words,
     report_words,
     text_words,
@@ -42,6 +47,9 @@ __all__ = [
     "SECTIONS",
     "NOT_A_DIAGNOSIS",
     "day",
+    "entered_day",
+    "trial_source_words",
+    "dose_words",
     "mg",
     "report_name",
     "plain_dates",
@@ -49,6 +57,7 @@ __all__ = [
     "MedicationRow",
     "ScoreRow",
     "SessionRow",
+    "TherapyRow",
     "WorkupItem",
     "ReportFacts",
     "report_facts",
@@ -106,6 +115,39 @@ def day(d: date | None) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+def entered_day(d: date | None, precision: str = "day") -> str:
+    """A date as it was entered: "8 Jan 2025" for a day, "Mar 2019" for a month, "2019" for a year, never a made-up day."""
+    if d is None:
+        return ""
+    return day(d) if precision == "day" else date_words(d, precision)
+
+
+def trial_source_words(trial: Trial | Therapy, approximate: bool) -> str:
+    """Where a remembered history comes from, as the report marks it: "from memory, approximate", "from records" or ""."""
+    if trial.source == "memory" or (trial.source is None and approximate):
+        return SOURCE["memory"].text  # remembered: a partial date or a dose not remembered
+    if trial.source == "records":
+        rough = "dates approximate" if isinstance(trial, Therapy) else "dates or dose approximate"  # a course has no dose
+        return SOURCE["records"].text + (f"; {rough}" if approximate else "")
+    return ""
+
+
+def dose_words(trial: Trial, end: date) -> str:
+    """The doses of a trial's steps up to `end`: "50–100 mg", or "dose not recorded" for a dose not remembered."""
+    steps = [s for s in trial.doses if s.start <= end] or list(trial.doses[:1])
+    known = [s.mg_per_day for s in steps if s.mg_per_day is not None]
+    unknown = [s for s in steps if s.mg_per_day is None]
+    if not known:
+        return "dose not recorded"
+    lo, hi = min(known), max(known)
+    text = f"{mg(lo)} mg" if lo == hi else f"{mg(lo)}–{mg(hi)} mg"
+    if unknown:
+        text += "; dose not recorded " + ", ".join(
+            "at first" if s is steps[0] else f"from {entered_day(s.start, s.start_precision)}" for s in unknown
+        )
+    return text
+
+
 def mg(value: float) -> str:
     """A dose without a trailing ".0" (100, 0.025, 62.5)."""
     return f"{value:g}" if value >= 0.001 else f"{value}"
@@ -114,6 +156,22 @@ def mg(value: float) -> str:
 def plain_dates(text: str) -> str:
     """ISO dates inside a sentence (from the assessment) written the way the rest of the report writes them."""
     return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: day(date(int(m[1]), int(m[2]), int(m[3]))), text)
+
+
+def rough_dates(text: str, precision: str) -> str:
+    """ISO dates inside a remembered trial's reasons, at the precision its dates were entered: "about Jul 2021", "about 2021".
+
+    The assessment works such a trial out on days it chose within the month or year; the report
+    never shows them as days the person gave (trd-rules.md: dates from memory are shown at the
+    precision entered).
+    """
+    if precision not in ("month", "year"):
+        return plain_dates(text)
+
+    def rough(m: re.Match) -> str:
+        return "about " + date_words(date(int(m[1]), int(m[2]), int(m[3])), precision)
+
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", rough, text)
 
 
 def _initials(name: str) -> str:
@@ -155,7 +213,12 @@ def _in_range(d: date, start: date | None, end: date) -> bool:
 
 
 def _trial_last_day(trial: Trial, as_of: date) -> date:
-    return trial.end if trial.end is not None and trial.end <= as_of else as_of
+    last = latest_day(trial.end, trial.end_precision) if trial.end is not None else None
+    return last if last is not None and last <= as_of else as_of
+
+
+def _clock(at: _dt.time | None) -> str:
+    return at.strftime("%H:%M") if at is not None else ""
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -172,6 +235,7 @@ class LatestScore:
     severity: str
     previous_date: _dt.date | None = None  # `date` is a field's name here, so the type is named in full
     previous_total: int | None = None
+    time: str = ""  # the latest score's time of day, when written down
 
     @property
     def change(self) -> int | None:
@@ -205,6 +269,22 @@ class MedicationRow:
     ongoing: bool
     reasons: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
+    source: str = ""  # "from memory, approximate", "from records" or "" (rules version 2)
+    could_count: bool = False  # could count once the remembered details are confirmed
+
+
+@dataclass(frozen=True)
+class TherapyRow:
+    """A psychotherapy course as a line of the treatment history: listed beside the trials, never counted."""
+
+    kind: str
+    dates: str
+    sessions: str
+    outcome: str
+    stop: str
+    source: str
+    note: str
+    ongoing: bool
 
 
 @dataclass(frozen=True)
@@ -217,6 +297,7 @@ class ScoreRow:
     difficulty: str
     crisis: bool
     entered_by: str | None
+    time: str = ""  # "08:30" when the time of day was written down
 
 
 @dataclass(frozen=True)
@@ -231,6 +312,8 @@ class SessionRow:
     transport: str
     note: str
     entered_by: str | None
+    phase: str = ""  # induction, optimisation, maintenance
+    monitoring: str = ""  # "lowest SpO2 96 %; monitored 120 min; ready to leave"
 
 
 @dataclass(frozen=True)
@@ -273,6 +356,8 @@ class ReportFacts:
     caveats: tuple[str, ...] = ()
     maudsley: str = ""
     maudsley_parts: tuple[str, ...] = field(default_factory=tuple)
+    look_up: tuple[str, ...] = ()  # what to look up to settle remembered trials that could count
+    therapies: tuple[TherapyRow, ...] = ()
 
     @property
     def range_text(self) -> str:
@@ -305,18 +390,28 @@ def _episode_line(a: Assessment, contents: JournalContents) -> str:
             f"No episode recorded: the assessment treats the time since {day(ep.start)} "
             "(the first recorded trial) as one episode."
         )
-    severity = next((e.severity for e in contents.episodes if e.id == ep.id), None)
+    record = next((e for e in contents.episodes if e.id == ep.id), None)
+    severity = record.severity if record else None
     at_onset = f"; {_EPISODE_SEVERITY.get(severity, severity)} at onset" if severity else "; severity at onset not recorded"
+    # A remembered start or end is written as entered ("Mar 2019"), its length "about" so long.
+    starts = entered_day(ep.start, record.start_precision) if record else day(ep.start)
+    rough = record is not None and (record.start_precision != "day" or (record.end is not None and record.end_precision != "day"))
+
+    def length(days: int) -> str:
+        words = _length(days)
+        return f"about {words}" if rough and not words.startswith("about") else words
+
     if ep.end is not None:
-        return f"Latest episode: {day(ep.start)} to {day(ep.end)} ({_length((ep.end - ep.start).days + 1)}){at_onset}."
-    return f"Current episode since {day(ep.start)} ({_length((a.as_of - ep.start).days + 1)}){at_onset}."
+        ends = entered_day(record.end, record.end_precision) if record and record.end else day(ep.end)
+        return f"Latest episode: {starts} to {ends} ({length((ep.end - ep.start).days + 1)}){at_onset}."
+    return f"Current episode since {starts} ({length((a.as_of - ep.start).days + 1)}){at_onset}."
 
 
 def _current_medications(contents: JournalContents, as_of: date) -> list[str]:
     catalog = load_catalog()
     lines = []
     for t in sorted(contents.trials, key=lambda t: (t.start, t.id)):
-        if t.start > as_of or (t.end is not None and t.end < as_of):
+        if t.start > as_of or (t.end is not None and latest_day(t.end, t.end_precision) < as_of):
             continue
         steps = [s for s in t.doses if s.start <= as_of]
         step = steps[-1]
@@ -325,12 +420,16 @@ def _current_medications(contents: JournalContents, as_of: date) -> list[str]:
         extra = [drug.drug_class] if drug else []
         if t.augmentation or (drug is not None and drug.is_augmentation):
             extra.append("add-on")
-        text = f"{name} {mg(step.mg_per_day)} mg/day"
+        dose = "dose not recorded" if step.mg_per_day is None else f"{mg(step.mg_per_day)} mg/day"
+        text = f"{name} {dose}"
         if extra:
             text += f" ({', '.join(extra)})"
-        text += f" since {day(step.start)}" if step.start == t.start else f" since {day(step.start)}; started {day(t.start)}"
-        if t.end == as_of:
+        since = entered_day(step.start, step.start_precision)
+        text += f" since {since}" if step is t.doses[0] else f" since {since}; started {entered_day(t.start, t.doses[0].start_precision)}"
+        if t.end == as_of and t.end_precision == "day":
             text += f"; last dose {day(t.end)}"
+        if t.source == "memory" or t.approximate:
+            text += f" ({trial_source_words(t, t.approximate)})"
         lines.append(text)
     return lines
 
@@ -345,6 +444,8 @@ def _current_sessions(contents: JournalContents, start: date | None, end: date) 
         sessions.sort(key=lambda s: s.datetime)
         last = sessions[-1]
         dose = f", latest {mg(last.dose_mg)} mg" if last.dose_mg is not None else ""
+        if last.phase:
+            dose += f" ({words_for_phase(last.phase)} phase)"
         n = len(sessions)
         span = day(sessions[0].date) if n == 1 else f"{day(sessions[0].date)} to {day(last.date)}"
         lines.append(f"{_TREATMENTS.get(treatment, treatment)}: {n} session{'s' if n != 1 else ''}, {span}{dose}")
@@ -375,6 +476,7 @@ def _latest_scores(contents: JournalContents, start: date | None, end: date) -> 
                 severity=severity_label(name, latest.total),
                 previous_date=prev.date if prev else None,
                 previous_total=prev.total if prev else None,
+                time=_clock(latest.time),
             )
         )
     return out
@@ -424,22 +526,24 @@ def _medication_rows(
             continue
         drug = catalog.resolve(t.drug)
         generic = drug.generic if drug else t.drug.strip()
-        doses = [s.mg_per_day for s in t.doses if s.start <= end]
-        lo, hi = min(doses), max(doses)
-        dose_text = f"{mg(lo)} mg" if lo == hi else f"{mg(lo)}–{mg(hi)} mg"
+        dose_text = dose_words(t, end)
         ongoing = t.end is None or t.end > end
-        dates = f"{day(t.start)} – " + ("ongoing" if ongoing else day(t.end))
+        dates = f"{entered_day(t.start, t.doses[0].start_precision)} – " + ("ongoing" if ongoing else entered_day(t.end, t.end_precision))
         v = verdicts.get(t.id)
         augmentation = t.augmentation or (drug is not None and drug.is_augmentation)
         if v is None:
             weeks, adequate, outcome = "", "not judged", "outside any recorded episode"
         else:
             weeks = f"{v.longest_adequate_run_days / 7:.1f}"
-            adequate = "yes" if v.adequate else "no"
+            if v.possible is not None and v.possible.longest_adequate_run_days != v.longest_adequate_run_days:
+                # remembered: the short reading's weeks, with the most the entries allow
+                weeks += f" (up to {v.possible.longest_adequate_run_days / 7:.1f})"
+            adequate = "yes" if v.adequate else ("not certain" if v.could_count else "no")
             outcome = _OUTCOME_SHORT.get(v.outcome, v.outcome)
             if v.improvement_pct is not None:
                 outcome += f", {v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f", {-v.improvement_pct:g} % worse"
         stop = "ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded")
+        rough = v.rough_precision if v is not None and v.partial_dates else "day"
         effects = ", ".join(
             s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
             for s in t.side_effects
@@ -460,8 +564,10 @@ def _medication_rows(
                 side_effects=effects,
                 counts=bool(v and v.counts),
                 ongoing=ongoing,
-                reasons=tuple(plain_dates(r) for r in (v.reasons if v else ())),
-                caveats=tuple(plain_dates(c) for c in (v.caveats if v else ())),
+                reasons=tuple(rough_dates(r, rough) for r in (v.reasons if v else ())),
+                caveats=tuple(rough_dates(c, rough) for c in (v.caveats if v else ())),
+                source=trial_source_words(t, t.approximate),
+                could_count=bool(v and v.could_count),
             )
         )
     return rows
@@ -489,6 +595,7 @@ def _score_rows(contents: JournalContents, start: date | None, end: date) -> lis
                 difficulty=difficulty,
                 crisis=crisis,
                 entered_by=contents.author_of(s.id),
+                time=_clock(s.time),
             )
         )
     return rows
@@ -503,11 +610,7 @@ def _session_rows(contents: JournalContents, start: date | None, end: date) -> l
     for s in sorted(contents.sessions, key=lambda s: s.datetime):
         if not _in_range(s.date, start, end):
             continue
-        bp = ""
-        if s.bp_before or s.bp_after:
-            before = f"{s.bp_before[0]}/{s.bp_before[1]}" if s.bp_before else "?"
-            after = f"{s.bp_after[0]}/{s.bp_after[1]}" if s.bp_after else "?"
-            bp = f"{before} → {after}"
+        bp = _blood_pressure(s)
         ratings = " / ".join("–" if v is None else str(v) for v in (s.dissociation, s.sedation, s.nausea))
         moods = []
         for offset in _MOOD_DAYS_AFTER_SESSION:
@@ -525,6 +628,78 @@ def _session_rows(contents: JournalContents, start: date | None, end: date) -> l
                 transport="yes" if s.transport_arranged else "no",
                 note=s.note,
                 entered_by=contents.author_of(s.id),
+                phase=words_for_phase(s.phase),
+                monitoring=_monitoring(s),
+            )
+        )
+    return rows
+
+
+def _pressure(bp: tuple[int, int] | None) -> str:
+    return f"{bp[0]}/{bp[1]}" if bp else "?"
+
+
+def _blood_pressure(s: Session) -> str:
+    """Before → after, or before → at 40 min → after when the 40-minute reading was written down (ketamine.md)."""
+    if not (s.bp_before or s.bp_after or s.bp_40min):
+        return ""
+    if s.bp_40min is None:
+        return f"{_pressure(s.bp_before)} → {_pressure(s.bp_after)}"
+    return f"{_pressure(s.bp_before)} → {_pressure(s.bp_40min)} at 40 min → {_pressure(s.bp_after)}"
+
+
+def _monitoring(s: Session) -> str:
+    """The rest of the clinic's monitoring form in words: lowest SpO2, minutes monitored, ready to leave."""
+    parts = []
+    if s.spo2_min is not None:
+        parts.append(f"lowest SpO2 {s.spo2_min:g} %")
+    if s.monitored_minutes is not None:
+        parts.append(f"monitored {s.monitored_minutes} min")
+    if s.ready_to_leave:
+        parts.append("ready to leave")
+    return "; ".join(parts)
+
+
+def words_for_phase(phase: str | None) -> str:
+    if not phase:
+        return ""
+    w = SESSION_PHASE.get(phase)
+    return w.text if w is not None else phase.replace("_", " ")
+
+
+def _therapy_rows(contents: JournalContents, a: Assessment, start: date | None, end: date) -> list[TherapyRow]:
+    """The psychotherapy courses in the range, dates as entered; the outcome from the assessment when it lists the course."""
+    listed = {p.id: p for p in a.therapies}
+    rows = []
+    for p in sorted(contents.therapies, key=lambda p: (p.start, p.id)):
+        last = latest_day(p.end, p.end_precision) if p.end is not None else end
+        if p.start > end or (start is not None and last < start):
+            continue
+        ongoing = p.end is None or p.end > end
+        kind = THERAPY_KIND[p.kind].report if p.kind in THERAPY_KIND else p.kind.replace("_", " ")
+        if p.name and p.name.casefold() != kind.casefold():
+            kind = f"{kind} ({p.name})" if p.kind != "other" else p.name
+        verdict = listed.get(p.id)
+        if verdict is not None:
+            outcome = _OUTCOME_SHORT.get(verdict.outcome, verdict.outcome)
+            pct = verdict.improvement_pct
+        elif p.rating is not None and p.rating.response:
+            outcome = RATING[p.rating.response].text if p.rating.response in RATING else p.rating.response
+            pct = p.rating.improvement_pct
+        else:
+            outcome, pct = "outcome not known", None
+        if pct is not None:
+            outcome += f", {pct:g} % better" if pct >= 0 else f", {-pct:g} % worse"
+        rows.append(
+            TherapyRow(
+                kind=kind,
+                dates=f"{entered_day(p.start, p.start_precision)} – " + ("ongoing" if ongoing else entered_day(p.end, p.end_precision)),
+                sessions=str(p.sessions) if p.sessions is not None else "not recorded",
+                outcome=outcome,
+                stop="ongoing" if ongoing else _STOP_WORDS.get(p.stop_reason or "", "not recorded"),
+                source=trial_source_words(p, p.start_precision != "day" or (p.end is not None and p.end_precision != "day")),
+                note=p.note,
+                ongoing=ongoing,
             )
         )
     return rows
@@ -532,6 +707,11 @@ def _session_rows(contents: JournalContents, start: date | None, end: date) -> l
 
 def _value(v: float) -> str:
     return f"{v:g}"
+
+
+def words_for_kind(p: Therapy) -> str:
+    w = THERAPY_KIND.get(p.kind)
+    return p.name if p.kind == "other" and p.name else (w.text if w is not None else p.kind)
 
 
 def _workup(contents: JournalContents, end: date) -> list[WorkupItem]:
@@ -562,7 +742,7 @@ def _workup(contents: JournalContents, end: date) -> list[WorkupItem]:
             details = []
             for c in found:
                 status = _CONDITION_STATUS.get(c.status or "", "status not recorded").lower()
-                since = f" since {day(c.since)}" if c.since else ""
+                since = f" since {entered_day(c.since, c.since_precision)}" if c.since else ""
                 named = "" if c.name.strip().casefold() == kind.name.casefold() else f"{c.name}: "
                 details.append(f"{named}{status}{since}")
             items.append(WorkupItem("Comorbidity assessments", kind.name, True, "; ".join(details)))
@@ -591,7 +771,9 @@ def _entries_by(contents: JournalContents, start: date | None, end: date) -> lis
     for ep in contents.episodes:
         what[ep.id] = ("Episodes", f"from {day(ep.start)}", ep.start)
     for t in contents.trials:
-        what[t.id] = ("Trials", f"{t.drug} from {day(t.start)}", t.start)
+        what[t.id] = ("Trials", f"{t.drug} from {entered_day(t.start, t.doses[0].start_precision)}", t.start)
+    for p in contents.therapies:
+        what[p.id] = ("Psychotherapy courses", f"{words_for_kind(p)} from {entered_day(p.start, p.start_precision)}", p.start)
     for score in contents.scores:
         what[score.id] = ("Scale scores", f"{score.scale} {score.total} on {day(score.date)}", score.date)
     for checkin in contents.checkins:
@@ -668,7 +850,7 @@ def report_facts(
             (
                 c.name,
                 _CONDITION_STATUS.get(c.status or "", "not recorded"),
-                day(c.since) if c.since else "",
+                entered_day(c.since, c.since_precision),
                 c.note,
             )
             for c in sorted(contents.conditions, key=lambda c: c.name.casefold())
@@ -680,7 +862,14 @@ def report_facts(
         caveats=tuple(plain_dates(c) for c in caveat_lines(a)),
         maudsley=maudsley,
         maudsley_parts=tuple(f"{label}: {points}" for label, points in m.parts),
+        look_up=tuple(plain_dates(line) for line in look_up_lines(a)),
+        therapies=tuple(_therapy_rows(contents, a, start, end)),
     )
+
+
+def _per_day(doses: str) -> str:
+    """ "50–100 mg" as "50–100 mg/day"; "dose not recorded" stays as it is."""
+    return doses.replace(" mg", " mg/day", 1) if doses.split(";")[0].endswith(" mg") else doses
 
 
 def outline(facts: ReportFacts, sections: set[str] | None = None) -> list[tuple[str, list[str]]]:
@@ -692,9 +881,13 @@ def outline(facts: ReportFacts, sections: set[str] | None = None) -> list[tuple[
         lines = [facts.episode]
         lines += [f"Taking: {m}" for m in facts.current_medications] or ["No medication recorded as current."]
         lines += [f"Sessions: {s}" for s in facts.current_sessions]
-        lines += [facts.summary, facts.rule, *facts.caveats, f"Maudsley staging score: {facts.maudsley}"]
+        lines += [facts.summary, facts.rule, *facts.caveats]
+        if facts.look_up:
+            lines += ["What to look up (remembered trials that could count):", *(f"  {line}" for line in facts.look_up)]
+        lines.append(f"Maudsley staging score: {facts.maudsley}")
         lines += [
-            f"{s.scale} {s.total} on {day(s.date)} ({s.severity}); {s.change_text}" for s in facts.latest_scores
+            f"{s.scale} {s.total} on {day(s.date)}{' ' + s.time if s.time else ''} ({s.severity}); {s.change_text}"
+            for s in facts.latest_scores
         ]
         if facts.item9_answers:
             lines.append("PHQ-9 question 9 answered above 0: " + "; ".join(facts.item9_answers))
@@ -706,17 +899,34 @@ def outline(facts: ReportFacts, sections: set[str] | None = None) -> list[tuple[
     if "timeline" in wanted:
         out.append((titles["timeline"], ["The timeline chart of scores, trials and sessions."]))
     if "medications" in wanted:
+        lines = [
+            f"{r.drug} ({r.drug_class}), {r.dates}, {_per_day(r.doses)}: {r.outcome}" + (f" ({r.source})" if r.source else "")
+            for r in facts.medications
+        ] or ["None in this range."]
+        lines += [
+            f"{p.kind} (psychotherapy, listed, never counted), {p.dates}, sessions: {p.sessions}: {p.outcome}"
+            + (f" ({p.source})" if p.source else "")
+            for p in facts.therapies
+        ]
+        out.append((titles["medications"], lines))
+    if "scores" in wanted:
         out.append(
             (
-                titles["medications"],
-                [f"{r.drug} ({r.drug_class}), {r.dates}, {r.doses}/day: {r.outcome}" for r in facts.medications]
-                or ["None in this range."],
+                titles["scores"],
+                [f"{day(r.date)}{' ' + r.time if r.time else ''} {r.scale} {r.total} ({r.severity})" for r in facts.scores] or ["None."],
             )
         )
-    if "scores" in wanted:
-        out.append((titles["scores"], [f"{day(r.date)} {r.scale} {r.total} ({r.severity})" for r in facts.scores] or ["None."]))
     if "sessions" in wanted:
-        out.append((titles["sessions"], [f"{r.when} {r.treatment} {r.dose}" for r in facts.sessions] or ["None."]))
+        out.append(
+            (
+                titles["sessions"],
+                [
+                    " ".join(x for x in (r.when, r.treatment, r.phase, r.dose, r.blood_pressure, r.monitoring) if x)
+                    for r in facts.sessions
+                ]
+                or ["None."],
+            )
+        )
     if "labs" in wanted:
         out.append((titles["labs"], [f"{day(d)} {t} {v} {u}".rstrip() for d, t, v, u, _ in facts.labs] or ["None."]))
     if "conditions" in wanted:

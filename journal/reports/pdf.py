@@ -301,6 +301,12 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+def _sentence(text: str) -> str:
+    """A caveat ended with a full stop, so several in a row read apart (a drug's name keeps its own case)."""
+    text = text.strip()
+    return text + ("" if not text or text[-1] in ".!?" else ".")
+
+
 def _heading(text: str, st: _Styles):
     return _p(_esc(text), st.h2)
 
@@ -375,7 +381,7 @@ def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
 
     verdict = [_p(f"<font name='{_BOLD}'>{_esc(f.summary)}</font>", st.body), _p(_esc(f.rule), st.small)]
     if f.caveats:
-        verdict.append(_p("Caveats: " + " ".join(_esc(c) for c in f.caveats), st.small))
+        verdict.append(_p("Caveats: " + " ".join(_esc(_sentence(c)) for c in f.caveats), st.small))
     maudsley = [_p(_esc(f.maudsley), st.body)]
     if f.maudsley_parts:
         maudsley.append(_p(_esc("; ".join(f.maudsley_parts)), st.small))
@@ -387,6 +393,11 @@ def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
     if f.current_sessions:
         rows.append([_p("Sessions", st.cell_bold), lines(f.current_sessions)])
     rows.append([_p("TRD criteria", st.cell_bold), verdict])
+    if f.look_up:
+        # Remembered trials that could count: what would settle each, for the person to look up
+        look = [_p("Remembered trials that could count once these details are confirmed (pharmacy or clinic records):", st.small)]
+        look += [_p("\u2022 " + _esc(line), st.body) for line in f.look_up]
+        rows.append([_p("To look up", st.cell_bold), look])
     rows.append([_p("Maudsley staging", st.cell_bold), maudsley])
     if f.daily_summary:
         rows.append([_p("Check-ins", st.cell_bold), _p(_esc(f.daily_summary), st.body)])
@@ -407,12 +418,12 @@ def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
     if f.latest_scores:
         head = _cells(["Scale", "Latest", "Date", "Severity", "Change"], st.head)
         body = [
-            _cells([s.scale, f"{s.total} of {s.max_total}", day(s.date), s.severity, s.change_text], st.cell)
+            _cells([s.scale, f"{s.total} of {s.max_total}", f"{day(s.date)} {s.time}".rstrip(), s.severity, s.change_text], st.cell)
             for s in f.latest_scores
         ]
         out += [
             _p("Latest scores", st.h2),
-            _table([head, *body], [22 * mm, 20 * mm, 25 * mm, 32 * mm, width - 99 * mm], st, zebra=False),
+            _table([head, *body], [22 * mm, 20 * mm, 30 * mm, 32 * mm, width - 104 * mm], st, zebra=False),
         ]
     return out
 
@@ -459,9 +470,14 @@ def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
         if r.entered_as:
             muted.append(f"entered as {r.entered_as}")
         drug = f"<font name='{_BOLD}'>{_esc(r.drug)}</font><br/><font size='6.8' color='{_MUTED}'>{_esc(', '.join(muted))}</font>"
+        if r.source:
+            # remembered dates and doses are marked in words beside the drug, not by a colour
+            drug += f"<br/><font name='{_ITALIC}' size='6.8'>{_esc(r.source)}</font>"
         outcome = _esc(r.outcome)
         if r.counts:
             outcome = f"<font name='{_BOLD}'>{outcome}</font><br/>counts toward the rule"
+        elif r.could_count:
+            outcome += f"<br/><font name='{_ITALIC}'>could count once the remembered details are confirmed</font>"
         rows.append(
             [
                 _p(drug, st.cell),
@@ -477,7 +493,25 @@ def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
         for r in detail:
             words = "; ".join(_esc(x) for x in (*r.reasons, *(f"caveat: {c}" for c in r.caveats)))
             out.append(_p(f"<font name='{_BOLD}'>{_esc(r.drug)}</font> ({_esc(r.dates)}): {words}.", st.small))
-    return out
+    return out + _therapies(f, st, width)
+
+
+def _therapies(f: ReportFacts, st: _Styles, width: float) -> list:
+    """The psychotherapy courses under the trials: listed, never counted toward the rule (trd-rules.md v2)."""
+    if not f.therapies:
+        return []
+    widths = [36 * mm, 30 * mm, 15 * mm, 34 * mm, 22 * mm, 0]
+    widths[5] = width - sum(widths)
+    rows = [_cells(["Psychotherapy", "Dates", "Sessions", "Outcome", "Stopped", "Where from; note"], st.head)]
+    overflow = _Overflow()
+    for p in f.therapies:
+        note = "; ".join(x for x in (p.source, p.note) if x)
+        rows.append(_row([p.kind, p.dates, p.sessions, p.outcome, p.stop, note], widths, st, overflow, f"{_short(p.kind)}, {p.dates}"))
+    return [
+        _p("Psychotherapy courses (listed, never counted toward the rule)", st.h3),
+        _table(rows, widths, st, long=len(rows) > 30),
+        *overflow.flowables(st),
+    ]
 
 
 def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -511,8 +545,9 @@ def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
                 cells["extra"].append(r.difficulty)
             if r.entered_by:
                 cells["extra"].append(f"{r.scale} entered by {r.entered_by}")
+        times = sorted({r.time for r in scores if r.time})
         row = _row(
-            [day(d), *("\n".join(cells[k]) for k in ("PHQ-9", "PHQ-9 answers", "GAD-7", "GAD-7 answers", "other")),
+            ["\n".join([day(d), *times]), *("\n".join(cells[k]) for k in ("PHQ-9", "PHQ-9 answers", "GAD-7", "GAD-7 answers", "other")),
              "; ".join(cells["extra"])],
             widths,
             st,
@@ -527,13 +562,14 @@ def _scores(f: ReportFacts, st: _Styles, width: float) -> list:
 def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
     if not f.sessions:
         return [_none("No sessions in this range.", st)]
-    widths = [30 * mm, 20 * mm, 12 * mm, 9 * mm, 27 * mm, 22 * mm, 20 * mm, 17 * mm, 0]
+    # the date and time on one line; the monitoring wraps in its own column
+    widths = [28 * mm, 20 * mm, 11 * mm, 8 * mm, 26 * mm, 22 * mm, 17 * mm, 26 * mm, 0]
     widths[8] = width - sum(widths)
     rows = [
         _cells(
             [
-                "Date and time", "Treatment", "Dose", "No.", "Blood pressure before → after",
-                "Dissociation, sedation, nausea (0-10)", "Mood 1, 2, 7 days after (0-10)", "Transport home", "Note",
+                "Date and time", "Treatment, phase", "Dose", "No.", "Blood pressure before → after",
+                "Dissociation, sedation, nausea (0-10)", "Mood 1, 2, 7 days after (0-10)", "Monitoring; transport home", "Note",
             ],
             st.head,
         )
@@ -541,9 +577,11 @@ def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
     overflow = _Overflow()
     for r in f.sessions:
         note = "; ".join(x for x in (r.note, f"entered by {r.entered_by}" if r.entered_by else "") if x)
+        treatment = f"{r.treatment}, {r.phase}" if r.phase else r.treatment
+        going_home = "; ".join(x for x in (r.monitoring, f"transport home: {r.transport}") if x)
         rows.append(
             _row(
-                [r.when, r.treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, r.transport, note],
+                [r.when, treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, going_home, note],
                 widths,
                 st,
                 overflow,

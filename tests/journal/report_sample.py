@@ -94,3 +94,38 @@ def sample_contents(*, name: str | None = UNICODE_NAME) -> JournalContents:
         ),
         entries_by=(EntryBy("s7", "caregiver (Marta)"), EntryBy("k1", "caregiver (Marta)")),
     )
+
+
+def sample_v2_contents(*, name: str | None = UNICODE_NAME) -> JournalContents:
+    """The sample with format version 2's records: remembered trials (a month, a year, a dose not remembered),
+    a psychotherapy course, an esketamine session's full monitoring and a score's time of day."""
+    from datetime import time
+
+    from journal.records import Therapy, replace
+
+    base = sample_contents(name=name)
+    remembered = (
+        # "March 2019 to September 2019, I don't remember the dose": could count once the dose and dates are found
+        Trial("t-r1", "fluoxetine", (DoseStep(date(2019, 3, 1), None, start_precision="month"),),
+              end=date(2019, 9, 1), end_precision="month", stop_reason="ineffective", rating=Rating("none"), source="memory"),
+        # from a clinic letter that gives months only: May to November 2021 at 20 mg, certain either way
+        Trial("t-r2", "citalopram", (DoseStep(date(2021, 5, 1), 20, start_precision="month"),),
+              end=date(2021, 11, 1), end_precision="month", adherence="good", stop_reason="ineffective",
+              rating=Rating("none"), source="records"),
+    )
+    session = replace(
+        base.sessions[0], phase="induction", bp_40min=(135, 85), spo2_min=96, monitored_minutes=120, ready_to_leave=True
+    )
+    scores = tuple(replace(s, time=time(8, 30)) if s.id == "s7" else s for s in base.scores)
+    return replace(
+        base,
+        episodes=(Episode("e1", date(2019, 1, 1), None, "moderate", "", start_precision="year"),),
+        trials=(*remembered, *base.trials),
+        scores=scores,
+        sessions=(session, *base.sessions[1:]),
+        therapies=(
+            Therapy("p1", "cbt", date(2021, 9, 1), start_precision="month", end=date(2022, 1, 1), end_precision="month",
+                    sessions=16, stop_reason="other", rating=Rating("partial", 30), source="memory"),
+            Therapy("p2", "behavioural_activation", date(2025, 6, 2), sessions=4),
+        ),
+    )

@@ -131,3 +131,34 @@ def test_counting_augmentation_is_a_setting_the_panel_changes(qtbot, window, jou
     assert journal.settings().count_augmentation is True
     assert window.timeline_panel.marker_date() == days_ago(316)
     assert window.assessment_panel.augmentation_check.isChecked()
+
+
+@pytest.mark.slow
+def test_remembered_trials_saved_in_the_journal_show_what_may_be_met_and_what_to_look_up(qtbot, window, journal):
+    from datetime import date
+
+    journal.episodes.add(Episode(id="", start=days_ago(3000), severity="moderate"))
+    _first_failed_trial(journal)
+    # "Some time in that year, about 100 mg, it did nothing": could count once the months are found
+    year = days_ago(2000).year
+    journal.trials.add(
+        Trial(
+            id="",
+            drug="escitalopram",
+            doses=(DoseStep(date(year, 1, 1), 20.0, start_precision="year"),),
+            end=date(year, 1, 1),
+            end_precision="year",
+            adherence="good",
+            rating=Rating("none"),
+            source="memory",
+        )
+    )
+    window.session.reload()
+    panel = window.assessment_panel
+    verdict = panel.verdict_label.text()
+    assert "do not appear to be met" in verdict
+    assert "May be met once remembered details are confirmed: 1 failed trial is certain, 1 more could count." in verdict
+    assert window.timeline_panel.marker_date() is None
+    assert f"escitalopram, {year}: the month it started and the month it ended" in panel.look_up_label.text()
+    assert panel.look_up_button.isVisible()
+    assert f"From memory, approximate: started {year}, ended {year}." in panel.details_label.text()

@@ -88,3 +88,21 @@ def test_journal_menu_offers_report_and_exports(qtbot, window, tmp_path, monkeyp
     qtbot.waitUntil(lambda: (tmp_path / "export.zip").exists() and "Exported" in window.statusBar().currentMessage(), timeout=30_000)
     with zipfile.ZipFile(tmp_path / "export.zip") as zf:
         assert "sertraline" in zf.read("trials.csv").decode("utf-8-sig")
+
+
+def test_the_preview_shows_remembered_trials_as_entered_and_what_to_look_up(qtbot, session):
+    from tests.journal.report_sample import sample_v2_contents
+
+    session._contents = sample_v2_contents()  # the journal's contents as the window holds them
+    session._assessment = None
+    dialog = ReportDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.range_box.setCurrentIndex(dialog.range_box.findData("all"))
+    dialog.refresh_preview()
+    text = dialog.preview.toPlainText()
+    assert "fluoxetine (SSRI), Mar 2019 – Sep 2019, dose not recorded: not an adequate trial (from memory, approximate)" in text
+    assert "What to look up (remembered trials that could count):" in text
+    assert "fluoxetine, Mar 2019: the day it started, the dose (20 mg/day or more would count)" in text
+    assert "CBT (psychotherapy, listed, never counted), Sep 2021 – Jan 2022, sessions: 16" in text
+    assert "Esketamine induction 56 mg 128/82 → 135/85 at 40 min → 141/88 lowest SpO2 96 %; monitored 120 min; ready to leave" in text
+    assert "For discussion." in text
