@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QCalendarWidget,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import Problem, ValidationError
-from ui.fit import fit_to_screen
+from ui.fit import WrapLayout, fit_to_screen
 from ui.session import JournalSession
 
 
@@ -161,6 +162,171 @@ class DateField(QWidget):
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt's spelling)
         super().setAccessibleName(name)
         self.line.setAccessibleName(name)
+
+    def _on_button_clicked(self) -> None:
+        calendar = QCalendarWidget()
+        calendar.setWindowFlags(Qt.Popup)
+        calendar.setAttribute(Qt.WA_DeleteOnClose)
+        try:
+            current = date.fromisoformat(self.line.text().strip())
+            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        except ValueError:
+            pass
+        calendar.clicked.connect(lambda qd: self._on_calendar_clicked(qd, calendar))
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+
+    def _on_calendar_clicked(self, qdate: QDate, calendar: QCalendarWidget) -> None:
+        self.line.setText(qdate.toString("yyyy-MM-dd"))
+        self.edited.emit()
+        calendar.close()
+
+
+ROUGHLY = "I don't remember exactly"
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"), 1)}
+_MONTH_NAMES.update({name[:3]: i for name, i in list(_MONTH_NAMES.items())})
+_MONTH_AND_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
+
+
+def read_partial(text: str, field: str, *, roughly: bool, required: bool = False) -> tuple[date, str] | None:
+    """A date typed as a day, or (when `roughly`) a month or a year, as (earliest day, precision) for the records.
+
+    A month may be typed YYYY-MM or as words ("Mar 2019", "March 2019"). Anything else is noted
+    against `field` with what to type instead, and None returned.
+    """
+    from journal.records import partial_from
+
+    text = text.strip()
+    if not text:
+        if required:
+            field_problem(field, "needed: type a month (YYYY-MM) or a year (YYYY)" if roughly else "needed: type a date as YYYY-MM-DD")
+        return None
+    found = partial_from(text)
+    if found is None:
+        words = _MONTH_AND_YEAR.match(text)
+        month = _MONTH_NAMES.get(words.group(1).lower()) if words else None
+        if words and month:
+            found = (date(int(words.group(2)), month, 1), "month")
+    if found is None:
+        if roughly:
+            field_problem(field, f"not a date, a month or a year: {text!r} (type a month as YYYY-MM, e.g. 2019-03, or a year as YYYY)")
+        else:
+            field_problem(field, f"not a date: {text!r} (type it as YYYY-MM-DD, e.g. 2025-01-31)")
+        return None
+    if found[1] != "day" and not roughly:
+        field_problem(
+            field,
+            f"{text!r} is a {'month' if found[1] == 'month' else 'year'}, not a day: type the day as YYYY-MM-DD, "
+            f"or tick “{ROUGHLY}” to keep a month or a year",
+        )
+        return None
+    return found
+
+
+class PartialDateField(QWidget):
+    """A date typed as a day, or, with “I don't remember exactly” ticked, as a month (YYYY-MM) or just a year (YYYY).
+
+    `value()` gives (earliest day, precision), as journal.records keeps a partial date; a date
+    entered as a month or a year is shown as it was entered, never as a made-up day.
+    """
+
+    edited = Signal()
+
+    def __init__(
+        self,
+        value: date | None = None,
+        precision: str = "day",
+        *,
+        optional: bool = False,
+        roughly: bool = False,
+        check_apart: bool = False,
+        parent: QWidget | None = None,
+    ):
+        """`check_apart`: the owner lays out `rough_check` itself (under the field, in a narrow table) and puts it in its Tab order."""
+        super().__init__(parent)
+        self.optional = optional
+        self.check_apart = check_apart
+        self.line = QLineEdit(self)
+        self.line.setMaxLength(20)
+        self.line.textEdited.connect(self.edited)
+        self.button = QToolButton(self)
+        self.button.setText("…")
+        self.button.setToolTip("Choose the date from a calendar")
+        self.button.setAccessibleName("Choose the date from a calendar")
+        self.button.setFocusPolicy(Qt.NoFocus)  # a mouse convenience; keyboard users type the date
+        self.button.clicked.connect(self._on_button_clicked)
+        self.rough_check = QCheckBox(ROUGHLY, self)
+        self.rough_check.setToolTip("Give a month (YYYY-MM) or just a year (YYYY) instead of a day")
+        self.rough_check.toggled.connect(self._on_rough_check_toggled)
+        self.rough_check.toggled.connect(lambda _on: self.edited.emit())
+        if check_apart:
+            layout = QHBoxLayout(self)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self.line, 1)
+            layout.addWidget(self.button)
+        else:
+            # the box sits beside the date, or under it when a narrow form or large text leaves no room
+            day = QWidget(self)
+            day_layout = QHBoxLayout(day)
+            day_layout.setContentsMargins(0, 0, 0, 0)
+            day_layout.addWidget(self.line, 1)
+            day_layout.addWidget(self.button)
+            wrap = WrapLayout(self, spacing=12, line_spacing=2)
+            wrap.setContentsMargins(0, 0, 0, 0)
+            wrap.addWidget(day)
+            wrap.addWidget(self.rough_check)
+        self.setFocusProxy(self.line)
+        self.set_value(value, precision, roughly=roughly)
+
+    def set_value(self, value: date | None, precision: str = "day", *, roughly: bool = False) -> None:
+        """Show a stored date at its precision ("2019-03" for a month), the box ticked for a month or a year."""
+        from journal.records import date_text
+
+        self.rough_check.setChecked(roughly or (value is not None and precision != "day"))
+        self.line.setText(date_text(value, precision) if value is not None else "")
+        self._on_rough_check_toggled(self.rough_check.isChecked())
+
+    def clear(self, *, roughly: bool | None = None) -> None:
+        self.line.clear()
+        if roughly is not None:
+            self.rough_check.setChecked(roughly)
+
+    def text(self) -> str:
+        return self.line.text()
+
+    @property
+    def roughly(self) -> bool:
+        return self.rough_check.isChecked()
+
+    def value(self, field: str) -> tuple[date, str] | None:
+        """(earliest day, precision), None when left empty; an unreadable entry is noted against `field`."""
+        return read_partial(self.line.text(), field, roughly=self.roughly, required=not self.optional)
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.line] if self.check_apart else [self.line, self.rough_check]
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt's spelling)
+        super().setAccessibleName(name)
+        self.line.setAccessibleName(name)
+        self.rough_check.setAccessibleName(f"{name}: {ROUGHLY} (give a month or a year)")
+
+    def setProperty(self, name: str, value) -> bool:  # noqa: N802 (Qt's spelling)
+        """A problem marks the date itself (its frame), not the row holding it and its box."""
+        if name == "invalid":
+            self.line.setProperty(name, value)
+            _repolish(self.line)
+            self.updateGeometry()  # the frame may change the date's width: where the box goes is worked out again
+            return True
+        return super().setProperty(name, value)
+
+    def _on_rough_check_toggled(self, roughly: bool) -> None:
+        shape = "YYYY-MM or YYYY" if roughly else "YYYY-MM-DD"
+        # a month or a year is short: "(optional)" only where there is room for it, beside a day
+        self.line.setPlaceholderText(shape + (" (optional)" if self.optional and not roughly else ""))
+        # wide enough to read what to type, and a month in words ("Sep 2019")
+        self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance("YYYY-MM or YYYY") + 16)
+        self.button.setVisible(not roughly)  # a calendar picks days only
 
     def _on_button_clicked(self) -> None:
         calendar = QCalendarWidget()

@@ -50,6 +50,10 @@ TAB_TITLES = {name: record_kinds.kind(name).tab for name in KINDS}
 READY_TEXT = "Everything stays on this computer. Ctrl+Z undoes any change."
 # while locked the status bar says only this: never the name of a report or export just written
 LOCKED_TEXT = "The journal is locked."
+HISTORY_OFFER = (
+    "No trials in this journal yet. The medicines you took before count too: enter them one after another, "
+    "as you remember them (a month or just a year is fine)."
+)
 DEMO_BANNER = "Demo journal — made-up data. Nothing you change here is kept: it is deleted when you close the window."
 
 # How a status message names one record of each kind ("Trial added.").
@@ -70,6 +74,14 @@ def _dialog_class(name: str) -> type:
         from ui.checkin_dialog import CheckInDialog
 
         return CheckInDialog
+    if name == "therapies":
+        from ui.therapy_dialog import TherapyDialog
+
+        return TherapyDialog
+    if name == "history":
+        from ui.history_dialog import HistoryDialog
+
+        return HistoryDialog
     if name in ("phq9", "gad7", "questionnaire"):
         from ui import questionnaire_dialog
 
@@ -198,11 +210,26 @@ class MainWindow(QMainWindow):
         demo_row.addWidget(self.demo_banner, 1)
         demo_row.addWidget(self.own_journal_button, 0, Qt.AlignVCenter)
         self.crisis_banner = None  # made with the lists, or when first shown
+        # a journal with no trials yet offers the quick way to enter a remembered history
+        self.history_offer = QWidget()
+        self.history_offer.setObjectName("historyOffer")
+        offer_row = QHBoxLayout(self.history_offer)
+        offer_row.setContentsMargins(0, 0, 0, 0)
+        self.history_offer_label = QLabel(HISTORY_OFFER)
+        self.history_offer_label.setWordWrap(True)
+        self.history_offer_button = QPushButton("Enter the medicines you tried &before…")
+        self.history_offer_button.setObjectName("historyOfferButton")
+        self.history_offer_button.setToolTip("Your history: past trials, one after another (Add ▸ Your history)")
+        self.history_offer_button.clicked.connect(self.add_history)
+        offer_row.addWidget(self.history_offer_label, 1)
+        offer_row.addWidget(self.history_offer_button, 0, Qt.AlignVCenter)
+        self.history_offer.hide()
 
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 6)
         column.addLayout(demo_row)
+        column.addWidget(self.history_offer)
         column.addWidget(self.splitter, 1)
         self._column = column
         self.setCentralWidget(central)
@@ -278,6 +305,13 @@ class MainWindow(QMainWindow):
         self.add_menu = bar.addMenu("&Add")
         self.add_actions: dict[str, QAction] = {
             "trials": self._action("&Trial…", lambda: self.add_record("trials"), "Ctrl+T"),
+            "history": self._action(
+                "Your &history (past trials, one after another)…",
+                self.add_history,
+                "Ctrl+Shift+H",
+                tip="Enter the medicines you took before, one after another, as you remember them",
+            ),
+            "therapies": self._action("Ps&ychotherapy course…", lambda: self.add_record("therapies")),
             "phq9": self._action("&PHQ-9 (depression)…", lambda: self.add_record("scores", _dialog_class("phq9")), "Ctrl+P"),
             "gad7": self._action("&GAD-7 (anxiety)…", lambda: self.add_record("scores", _dialog_class("gad7")), "Ctrl+G"),
             "checkins": self._action("&Daily check-in…", lambda: self.add_record("checkins"), "Ctrl+D"),
@@ -296,7 +330,7 @@ class MainWindow(QMainWindow):
         }
         for key, action in self.add_actions.items():
             self.add_menu.addAction(action)
-            if key in ("checkins", "totals"):
+            if key in ("therapies", "checkins", "totals"):
                 self.add_menu.addSeparator()
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -430,6 +464,7 @@ class MainWindow(QMainWindow):
             for panel in self.lists.values():
                 panel.refresh()
             self.assessment_panel.refresh()
+            self._update_history_offer()
 
     def _crisis_panel(self):
         """The crisis resources above the chart: hidden until an answer or Help ▸ Crisis lines calls for them."""
@@ -582,6 +617,21 @@ class MainWindow(QMainWindow):
             self._after_saved(kind, saved, f"{_ADDED_WORDS[kind]} added.")
         return saved
 
+    def add_history(self) -> list:
+        """Your history: past trials entered one after another; each one added is a step Ctrl+Z undoes."""
+        if self.session is None or not self._journal_shown:
+            return []
+        added = _dialog_class("history").ask(self, self.session)
+        if added:
+            self._build_journal_views()
+            self.tabs.setCurrentWidget(self.lists["trials"])
+            self.lists["trials"].select_id(added[-1].id)
+            count = len(added)
+            self.statusBar().showMessage(
+                f"{count} past trial{'s' if count != 1 else ''} added. Ctrl+Z undoes the last one, each press one more."
+            )
+        return added
+
     def edit_record(self, kind: str, record_id: str):
         record = self.session.find(kind, record_id)
         if record is None:
@@ -674,6 +724,13 @@ class MainWindow(QMainWindow):
             self.assessment_panel.refresh()
         if changes.chart and self.timeline_panel.timeline is not None:
             self.timeline_panel.show_changes(changes)  # new points on the lines drawn, or the chart drawn again
+        if changes.touches("trials"):
+            self._update_history_offer()
+
+    def _update_history_offer(self) -> None:
+        """Offer the quick history entry while the journal shown has no trials (hidden once one is added, back on undo)."""
+        empty = self.session is not None and self._journal_shown and not self.session.records("trials")
+        self.history_offer.setVisible(empty)
 
     # -- journal file actions ----------------------------------------------------------------------
 
@@ -783,7 +840,8 @@ class MainWindow(QMainWindow):
     def _on_about_triggered(self) -> None:
         from ui.welcome import WelcomeDialog
 
-        WelcomeDialog.ask(self)
+        if WelcomeDialog.ask(self, offer_history=self._journal_shown) == "history":
+            self.add_history()
 
     def _on_crisis_triggered(self) -> None:
         panel = self._crisis_panel()
@@ -829,6 +887,7 @@ class MainWindow(QMainWindow):
         self.timeline_panel.clear()
         if self.crisis_banner is not None:
             self.crisis_banner.hide()
+        self.history_offer.hide()
         if self.help_dialog is not None:
             self.help_dialog.hide()  # it names the journal's file
         self.session.undo_stack.clear()
@@ -886,6 +945,7 @@ class MainWindow(QMainWindow):
             return
         if self.assessment_panel is not None:
             self.assessment_panel.refresh()
+        self._update_history_offer()
         self.chart_ready.emit()
 
     def _enable_journal_views(self, on: bool) -> None:

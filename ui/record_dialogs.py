@@ -8,11 +8,22 @@ from datetime import datetime, time
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTimeEdit, QWidget
 
+from journal import words
 from journal.clinical.scales import CONDITION_STATUS_LABELS, WORKUP_CONDITIONS, WORKUP_LABS, get_scale, workup_key_for
 from journal.records import TOTAL_ONLY_SCALES, Condition, Episode, Lab, Note, ScaleScore, Session
 from ui import formatting as f
 from ui.checkin_dialog import RatingSlider
-from ui.forms import DateField, RecordDialog, choice_combo, field_problem, now_local, parse_float, parse_int, set_combo_value
+from ui.forms import (
+    DateField,
+    PartialDateField,
+    RecordDialog,
+    choice_combo,
+    field_problem,
+    now_local,
+    parse_float,
+    parse_int,
+    set_combo_value,
+)
 from ui.session import JournalSession
 
 
@@ -83,10 +94,10 @@ class EpisodeDialog(RecordDialog):
 
     def __init__(self, session: JournalSession, record: Episode | None = None, parent: QWidget | None = None):
         super().__init__(session, record, parent)
-        self.resize(560, 420)
-        self.start_field = DateField(record.start if record else None)
-        self.add_row("&Started:", self.start_field, "start", hint="Your best estimate is fine.")
-        self.end_field = DateField(record.end if record else None, optional=True)
+        self.resize(600, 440)
+        self.start_field = PartialDateField(record.start if record else None, record.start_precision if record else "day")
+        self.add_row("&Started:", self.start_field, "start", hint="Your best estimate is fine: a month or just a year will do.")
+        self.end_field = PartialDateField(record.end if record else None, record.end_precision if record else "day", optional=True)
         self.add_row("&Ended:", self.end_field, "end", hint="Leave empty while it goes on.")
         self.severity_combo = choice_combo(f.EPISODE_SEVERITY_LABELS, record.severity if record else None, none_label="Not recorded")
         self.add_row("Se&verity at the start:", self.severity_combo, "severity")
@@ -95,12 +106,16 @@ class EpisodeDialog(RecordDialog):
         self.start_field.setFocus()
 
     def build_record(self) -> Episode:
+        start, start_precision = self.start_field.value("start") or (None, "day")
+        end, end_precision = self.end_field.value("end") or (None, "day")
         return Episode(
             id=self.original.id if self.original is not None else "",
-            start=self.start_field.value("start"),
-            end=self.end_field.value("end"),
+            start=start,
+            end=end,
             severity=self.severity_combo.currentData(),
             note=self.note_edit.toPlainText(),
+            start_precision=start_precision,
+            end_precision=end_precision,
         )
 
 
@@ -174,7 +189,7 @@ class ConditionDialog(RecordDialog):
         self.add_row("&Condition:", self.name_combo, "name")
         self.status_combo = choice_combo(CONDITION_STATUS_LABELS, record.status if record else None, none_label="Not recorded")
         self.add_row("&Status:", self.status_combo, "status")
-        self.since_field = DateField(record.since if record else None, optional=True)
+        self.since_field = PartialDateField(record.since if record else None, record.since_precision if record else "day", optional=True)
         self.add_row("S&ince:", self.since_field, "since")
         self.note_edit = _note_edit(record.note if record else "", 3)
         self.add_row("&Note:", self.note_edit, "note")
@@ -184,12 +199,14 @@ class ConditionDialog(RecordDialog):
         name = self.name_combo.currentText().strip()
         if not name:
             field_problem("name", "needed: the condition's name")
+        since, since_precision = self.since_field.value("since") or (None, "day")
         return Condition(
             id=self.original.id if self.original is not None else "",
             name=name,
             status=self.status_combo.currentData(),
-            since=self.since_field.value("since"),
+            since=since,
             note=self.note_edit.toPlainText(),
+            since_precision=since_precision,
         )
 
 
@@ -240,6 +257,21 @@ class SessionDialog(RecordDialog):
             slider = RatingSlider(text.replace("&", ""), 0, 10, getattr(record, key) if record else None)
             self.ratings[key] = slider
             self.add_row(f"{text} (0-10):", slider, key)
+        self.phase_combo = choice_combo(words.form_words(words.SESSION_PHASE), record.phase if record else None, none_label="Not recorded")
+        phase_hint = "Esketamine and ketamine courses: induction, optimisation or maintenance."
+        self.add_row("&Phase of the course:", self.phase_combo, "phase", hint=phase_hint)
+        self.bp_40min_edit = QLineEdit(f.fmt_bp(record.bp_40min) if record else "")
+        self.bp_40min_edit.setPlaceholderText("e.g. 138/86")
+        self.add_row("Blood pressure about &40 minutes after the dose:", self.bp_40min_edit, "bp_40min")
+        self.spo2_edit = QLineEdit(f.fmt_number(record.spo2_min) if record else "")
+        self.spo2_edit.setPlaceholderText("optional, e.g. 96")
+        self.add_row("&Lowest oxygen saturation (SpO₂, %):", self.spo2_edit, "spo2_min")
+        self.minutes_edit = QLineEdit(f.fmt_number(record.monitored_minutes) if record else "")
+        self.minutes_edit.setPlaceholderText("optional, e.g. 120")
+        self.add_row("&Minutes monitored after the dose:", self.minutes_edit, "monitored_minutes")
+        self.ready_check = QCheckBox("The clinic judged me &ready to leave")
+        self.ready_check.setChecked(bool(record and record.ready_to_leave))
+        self.add_row("", self.ready_check, "ready_to_leave")
         self.transport_check = QCheckBox("Transport home arranged")
         self.transport_check.setChecked(bool(record and record.transport_arranged))
         self.add_row("", self.transport_check, "transport_arranged")
@@ -262,6 +294,11 @@ class SessionDialog(RecordDialog):
             bp_after=_parse_bp(self.bp_after_edit.text(), "bp_after"),
             transport_arranged=self.transport_check.isChecked(),
             note=self.note_edit.toPlainText(),
+            phase=self.phase_combo.currentData(),
+            bp_40min=_parse_bp(self.bp_40min_edit.text(), "bp_40min"),
+            spo2_min=parse_float(self.spo2_edit.text(), "spo2_min"),
+            monitored_minutes=parse_int(self.minutes_edit.text(), "monitored_minutes"),
+            ready_to_leave=self.ready_check.isChecked(),
             **{key: slider.value() for key, slider in self.ratings.items()},
         )
 

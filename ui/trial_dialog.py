@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal import words
 from journal.errors import Problem
 from journal.records import DoseStep, Rating, SideEffect, Trial
 from ui import formatting as f
@@ -26,6 +27,7 @@ from ui.forms import (
     DateField,
     ErrorLabel,
     FieldError,
+    PartialDateField,
     RecordDialog,
     choice_combo,
     field_problem,
@@ -41,6 +43,32 @@ def _catalog():
     from journal.clinical.catalog import load_catalog
 
     return load_catalog()
+
+
+def confirm_high_doses(parent: QWidget, catalog, trial: Trial) -> bool:
+    """Asked before a trial with a dose above the catalog's typical maximum is saved; False goes back to the form."""
+    drug = catalog.resolve(trial.drug)
+    if drug is None or drug.typical_max_mg is None:
+        return True
+    high = [s for s in trial.doses if s.mg_per_day is not None and s.mg_per_day > drug.typical_max_mg]
+    if not high:
+        return True
+    doses = ", ".join(f"{f.fmt_number(s.mg_per_day)} mg/day from {words.date_words(s.start, s.start_precision)}" for s in high)
+    return ConfirmBox.ask(
+        parent,
+        "Dose above the typical maximum",
+        f"{doses} is above the typical maximum for {drug.generic} "
+        f"({catalog.maximum_label(drug)}).\n\n"
+        "Is this the dose you take? Choose No to go back and check it.",
+    )
+
+
+def drug_completer(catalog, parent: QWidget) -> QCompleter:
+    """Completion of generic and brand names from the drug catalog, as the trial form offers it."""
+    completer = QCompleter(catalog.completion_names(), parent)
+    completer.setCaseSensitivity(Qt.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchStartsWith)
+    return completer
 
 
 class _RowsEditor(QWidget):
@@ -115,7 +143,7 @@ class _RowsEditor(QWidget):
         chain = []
         for row in self.rows:
             for w in (*self._row_widgets(row), row["remove"]):
-                chain.append(w.focusProxy() or w)
+                chain.extend(w.tab_chain() if hasattr(w, "tab_chain") else [w.focusProxy() or w])
         return chain + [self.add_button]
 
     def _can_remove(self) -> bool:
@@ -161,42 +189,99 @@ class _RowsEditor(QWidget):
 
 
 class DoseStepsEditor(_RowsEditor):
-    """The dose steps table: from each start date, the daily dose in mg, until the next step starts."""
+    """The dose steps table: from each start (a day, a month or a year), the daily dose in mg or "not remembered", until the next step."""
 
     row_noun = "Dose step"
 
     def __init__(self, session: JournalSession, parent: QWidget | None = None):
-        super().__init__("doses", "Add dose ste&p", ("Start date", "mg per day"), parent)
+        super().__init__("doses", "Add dose ste&p", ("Start date", "mg per day", ""), parent)
         self.session = session
 
     def _make_row(self, number: int, value: DoseStep | None = None) -> dict:
-        start = DateField(value.start if value else (self.session.today if not self.rows else None))
+        if value is not None:
+            start = PartialDateField(value.start, value.start_precision, check_apart=True)
+        else:
+            start = PartialDateField(self.session.today if not self.rows else None, check_apart=True)
+        start.edited.connect(self.changed)
         mg = QLineEdit(f.fmt_number(value.mg_per_day) if value else "")
         mg.setPlaceholderText("e.g. 50")
         mg.textEdited.connect(lambda _t: self.changed.emit())
-        return {"start": start, "mg": mg}
+        unknown = QCheckBox("I don't remember the dose")
+        unknown.toggled.connect(lambda on, m=mg: m.setEnabled(not on))
+        unknown.toggled.connect(lambda _on: self.changed.emit())
+        unknown.setChecked(value is not None and value.mg_per_day is None)
+        return {"start": start, "mg": mg, "unknown": unknown}
 
     def _row_widgets(self, row: dict) -> list[QWidget]:
-        return [row["start"], row["mg"]]
+        return [row["start"], row["mg"], row["unknown"]]
+
+    # Each step takes two lines, so the table stays narrow at large text: the start and the dose with Remove,
+    # then under them "I don't remember exactly" and "I don't remember the dose"; Tab reads them in that order.
+    def _all_widgets(self, row: dict) -> list[QWidget]:
+        return [row["start"], row["mg"], row["remove"], row["start"].rough_check, row["unknown"], row["error"]]
+
+    def _relayout(self) -> None:
+        for row in self.rows:
+            for w in self._all_widgets(row):
+                self.grid.removeWidget(w)
+        for i, row in enumerate(self.rows):
+            line = 1 + 3 * i
+            self.grid.addWidget(row["start"], line, 0)
+            self.grid.addWidget(row["mg"], line, 1)
+            self.grid.addWidget(row["remove"], line, 2)
+            self.grid.addWidget(row["start"].rough_check, line + 1, 0)
+            self.grid.addWidget(row["unknown"], line + 1, 1, 1, 2)
+            self.grid.addWidget(row["error"], line + 2, 0, 1, 3)
+            row["remove"].setEnabled(self._can_remove())
+            self._name_row(i + 1, row)
+
+    def tab_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = []
+        for row in self.rows:
+            chain += [row["start"].line, row["mg"], row["remove"], row["start"].rough_check, row["unknown"]]
+        return chain + [self.add_button]
+
+    def _on_remove_clicked(self, row: dict) -> None:
+        if row not in self.rows or not self._can_remove():
+            return
+        self.rows.remove(row)
+        for w in self._all_widgets(row):
+            self.grid.removeWidget(w)
+            w.deleteLater()
+        self._relayout()
+        self.changed.emit()
+
+    def _name_row(self, number: int, row: dict) -> None:
+        row["start"].setAccessibleName(f"Dose step {number}: start date")
+        row["mg"].setAccessibleName(f"Dose step {number}: mg per day")
+        row["unknown"].setAccessibleName(f"Dose step {number}: I don't remember the dose")
+        row["remove"].setAccessibleName(f"Remove dose step {number}")
 
     def _can_remove(self) -> bool:
         return len(self.rows) > 1
 
     def _field_label(self, field: str) -> str:
-        return {"start": "start date", "mg_per_day": "dose"}.get(field, field)
+        return {"start": "start date", "mg_per_day": "dose", "start_precision": "start date"}.get(field, field)
 
     def steps(self) -> tuple[DoseStep, ...]:
         steps = []
         for i, row in enumerate(self.rows):
-            start = row["start"].value(f"doses[{i}].start")
-            mg = parse_float(row["mg"].text(), f"doses[{i}].mg_per_day", required=True)
-            steps.append(DoseStep(start=start, mg_per_day=mg))
+            start, precision = row["start"].value(f"doses[{i}].start") or (None, "day")
+            mg = None
+            if not row["unknown"].isChecked():
+                mg = parse_float(row["mg"].text(), f"doses[{i}].mg_per_day", required=True)
+            steps.append(DoseStep(start=start, mg_per_day=mg, start_precision=precision))
         return tuple(steps)
 
+    def any_unknown(self) -> bool:
+        return any(row["unknown"].isChecked() for row in self.rows)
+
     def typed_doses(self) -> list[float]:
-        """The doses typed so far that read as numbers (for the live minimum check)."""
+        """The doses typed so far that read as numbers (for the live minimum check); a dose not remembered is left out."""
         doses = []
         for row in self.rows:
+            if row["unknown"].isChecked():
+                continue
             try:
                 value = parse_float(row["mg"].text(), "")
             except FieldError:
@@ -260,10 +345,7 @@ class TrialDialog(RecordDialog):
 
         self.drug_edit = QLineEdit()
         self.drug_edit.setPlaceholderText("Type a generic or brand name, e.g. sertraline or Zoloft")
-        completer = QCompleter(self.catalog.completion_names(), self.drug_edit)
-        completer.setCaseSensitivity(Qt.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchStartsWith)
-        self.drug_edit.setCompleter(completer)
+        self.drug_edit.setCompleter(drug_completer(self.catalog, self.drug_edit))
         self.drug_edit.textChanged.connect(self._on_drug_edit_text_changed)
         self.add_row("&Drug:", self.drug_edit, "drug")
         self.drug_info = QLabel()
@@ -299,8 +381,8 @@ class TrialDialog(RecordDialog):
         self.ongoing_check.setChecked(True)
         self.ongoing_check.toggled.connect(self._on_ongoing_check_toggled)
         self.add_row("", self.ongoing_check)
-        self.end_field = DateField(optional=True)
-        self.add_row("Last day &taken:", self.end_field, "end")
+        self.end_field = PartialDateField(optional=True)
+        self.add_row("Last day &taken:", self.end_field, "end", hint="A month or just a year is fine when you don't remember the day.")
 
         self.adherence_combo = choice_combo(f.ADHERENCE_LABELS, none_label="Not recorded")
         self.add_row("&Adherence:", self.adherence_combo, "adherence")
@@ -315,8 +397,16 @@ class TrialDialog(RecordDialog):
         self.add_row("&Improvement (%):", self.improvement_edit, "rating.improvement_pct",
                      hint="Your own estimate of how much better you felt, if you have one.")
         self.rating_date = DateField(optional=True)
-        self.add_row("&Rated on:", self.rating_date, "rating.date")
+        self.add_row("&Rated\u00a0on:", self.rating_date, "rating.date")
         self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
+
+        self.source_combo = choice_combo(words.form_words(words.SOURCE), none_label="Not said")
+        self.add_row(
+            "Where these details &come from:",
+            self.source_combo,
+            "source",
+            hint="From memory is fine: change it when prescriptions, pharmacy or clinic records confirm them.",
+        )
 
         self.side_effects = SideEffectsEditor()
         self.side_effects.changed.connect(self.fix_tab_order)
@@ -342,7 +432,8 @@ class TrialDialog(RecordDialog):
         self.own_min_edit.setText(f.fmt_number(trial.min_adequate_mg))
         self.doses.set_steps(trial.doses)
         self.ongoing_check.setChecked(trial.end is None)
-        self.end_field.set_value(trial.end)
+        self.end_field.set_value(trial.end, trial.end_precision)
+        set_combo_value(self.source_combo, trial.source)
         set_combo_value(self.adherence_combo, trial.adherence)
         set_combo_value(self.stop_combo, trial.stop_reason)
         if trial.rating is not None:
@@ -392,12 +483,17 @@ class TrialDialog(RecordDialog):
         if minimum is None and drug is not None:
             minimum = drug.min_adequate_mg
         doses = self.doses.typed_doses()
-        if minimum is None or not doses:
+        unknown = self.doses.any_unknown()
+        if minimum is None or not (doses or unknown):
             self.dose_check.clear()
             return
-        highest = max(doses)
-        if highest >= minimum:
+        if doses and max(doses) >= minimum:
             self.dose_check.setText(f"✓ Reaches the minimum adequate dose ({f.fmt_number(minimum)} mg/day).")
+        elif unknown:
+            self.dose_check.setText(
+                f"? A dose you don't remember may or may not reach the minimum adequate dose ({f.fmt_number(minimum)} mg/day): "
+                "the assessment says what could count if it is confirmed."
+            )
         else:
             self.dose_check.setText(f"✗ No step reaches the minimum adequate dose ({f.fmt_number(minimum)} mg/day) yet.")
 
@@ -418,9 +514,12 @@ class TrialDialog(RecordDialog):
         drug = self.catalog.resolve(drug_text)
         own_min = parse_float(self.own_min_edit.text(), "min_adequate_mg")
         doses = self.doses.steps()
-        end = None if self.ongoing_check.isChecked() else self.end_field.value("end")
-        if not self.ongoing_check.isChecked() and end is None and not self.end_field.text().strip():
-            field_problem("end", "needed: the last day you took it (or tick “I am still taking it”)")
+        end, end_precision = (None, "day")
+        if not self.ongoing_check.isChecked():
+            if not self.end_field.text().strip():
+                field_problem("end", "needed: the last day you took it, or the month or year (or tick “I am still taking it”)")
+            else:
+                end, end_precision = self.end_field.value("end") or (None, "day")
         rating = None
         response = self.rating_combo.currentData()
         if response is not None:
@@ -441,23 +540,13 @@ class TrialDialog(RecordDialog):
             rating=rating,
             side_effects=self.side_effects.side_effects(),
             note=self.note_edit.toPlainText(),
+            end_precision=end_precision,
+            source=self.source_combo.currentData(),
+            origin=self.original.origin if self.original is not None else None,
         )
 
     def confirm_record(self, trial: Trial) -> bool:
-        drug = self.catalog.resolve(trial.drug)
-        if drug is None or drug.typical_max_mg is None:
-            return True
-        high = [s for s in trial.doses if s.mg_per_day > drug.typical_max_mg]
-        if not high:
-            return True
-        doses = ", ".join(f"{f.fmt_number(s.mg_per_day)} mg/day from {s.start.isoformat()}" for s in high)
-        return ConfirmBox.ask(
-            self,
-            "Dose above the typical maximum",
-            f"{doses} is above the typical maximum for {drug.generic} "
-            f"({self.catalog.maximum_label(drug)}).\n\n"
-            "Is this the dose you take? Choose No to go back and check it.",
-        )
+        return confirm_high_doses(self, self.catalog, trial)
 
     def show_nested_problems(self, field: str, problems: list[Problem]) -> bool:
         if field == "":

@@ -19,7 +19,10 @@ treatment-resistant depression <b>appear</b> to be met, and explains every step.
 It never diagnoses and never advises doses: take what it shows to your clinician.</p>
 <p><b>Everything stays on this computer.</b> Nothing is sent anywhere: there is no
 account, no cloud and no tracking.</p>
-<p>Start with <b>Add ▸ Trial</b> (Ctrl+T) or <b>Add ▸ PHQ-9</b> (Ctrl+P).
+<p>Most of a long search happened before a journal: start with <b>Add ▸ Your history</b>
+(Ctrl+Shift+H) to enter the medicines you took before, one after another, as you remember them.
+A month or just a year is fine, and so is not remembering the dose; you can make them exact later.</p>
+<p>Then <b>Add ▸ Trial</b> (Ctrl+T) for what you take now, or <b>Add ▸ PHQ-9</b> (Ctrl+P).
 Every change can be undone with Ctrl+Z.</p>
 """
 DEMO_OFFER = (
@@ -31,7 +34,7 @@ DEMO_OFFER = (
 class WelcomeDialog(QDialog):
     """Shown on the first run, before the journal is made (it can offer the demo); Help ▸ What the journal does shows it later."""
 
-    def __init__(self, parent: QWidget | None = None, *, offer_demo: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, offer_demo: bool = False, offer_history: bool = False):
         super().__init__(parent)
         self.choice = "start"
         self.first_run = offer_demo
@@ -48,6 +51,11 @@ class WelcomeDialog(QDialog):
         if offer_demo:
             demo = buttons.addButton("Look at the &demo journal first", QDialogButtonBox.ActionRole)
             demo.clicked.connect(self._on_demo_button_clicked)
+        self.history_button = None
+        if offer_history:
+            # shown from the window: the history can be entered straight away
+            self.history_button = buttons.addButton("Enter your &history (past trials)…", QDialogButtonBox.ActionRole)
+            self.history_button.clicked.connect(self._on_history_button_clicked)
         layout = QVBoxLayout(self)
         # the words scroll on a small screen or at a large text size; the buttons stay in view
         scroll = QScrollArea(self)
@@ -82,10 +90,15 @@ class WelcomeDialog(QDialog):
         self.choice = "demo"
         self.accept()
 
+    def _on_history_button_clicked(self) -> None:
+        self.choice = "history"
+        self.accept()
+
     @classmethod
-    def ask(cls, parent: QWidget | None = None, *, offer_demo: bool = False) -> str:
-        """Show the welcome modally: "demo" for the demo, "quit" when the person chose to close, else "start". Tests replace this hook."""
-        dialog = cls(parent, offer_demo=offer_demo)
+    def ask(cls, parent: QWidget | None = None, *, offer_demo: bool = False, offer_history: bool = False) -> str:
+        """Show the welcome modally: "demo" for the demo, "history" to enter past trials, "quit" when the person chose to close,
+        else "start". Tests replace this hook."""
+        dialog = cls(parent, offer_demo=offer_demo, offer_history=offer_history)
         try:
             dialog.exec()
             return dialog.choice

@@ -285,3 +285,94 @@ def test_importing_a_file_from_the_window_and_a_bad_one_changing_nothing(qtbot, 
     assert title == "Nothing was imported"
     assert "trials[t10].doses[0].mg_per_day" in text and "-50" in text
     assert [t.id for t in journal.trials.list()] == ["t9"]
+
+
+# -- remembered dates and the session's monitoring (version 2) -------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_episode_remembered_by_the_year_and_the_month(qtbot, window, dialogs, journal):
+    from datetime import date
+
+    seen = {}
+
+    def fill(dialog):
+        toggle(qtbot, dialog.start_field.rough_check)
+        type_into(qtbot, dialog.start_field, "2017")
+        toggle(qtbot, dialog.end_field.rough_check)
+        type_into(qtbot, dialog.end_field, "2016-11")  # before the start: the journal refuses it
+        click(qtbot, dialog.save_button)
+        error = dialog._error_slots["end"][0]
+        seen["error"] = error.text() if error.isVisible() else ""
+        type_into(qtbot, dialog.end_field, "2018-11")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(EpisodeDialog, fill)
+    shortcut(qtbot, window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
+
+    assert "must be on or after the start (2017)" in seen["error"]
+    (episode,) = journal.episodes.list()
+    assert (episode.start, episode.start_precision, episode.end, episode.end_precision) == (date(2017, 1, 1), "year", date(2018, 11, 1), "month")
+
+    reopened = EpisodeDialog(window.session, episode)
+    qtbot.addWidget(reopened)
+    assert (reopened.start_field.text(), reopened.start_field.roughly, reopened.end_field.text()) == ("2017", True, "2018-11")
+
+
+@pytest.mark.slow
+def test_a_condition_known_since_a_year(qtbot, window, dialogs, journal):
+    from datetime import date
+
+    seen = {}
+
+    def fill(dialog):
+        dialog.name_combo.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.name_combo, "hypothyroidism")
+        type_into(qtbot, dialog.since_field, "2012")  # a year without the box ticked: named, with what to do
+        click(qtbot, dialog.save_button)
+        error = dialog._error_slots["since"][0]
+        seen["error"] = error.text() if error.isVisible() else ""
+        toggle(qtbot, dialog.since_field.rough_check)
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(ConditionDialog, fill)
+    shortcut(qtbot, window, Qt.Key_O, Qt.ControlModifier | Qt.ShiftModifier)
+
+    assert "'2012' is a year, not a day" in seen["error"]
+    (condition,) = journal.conditions.list()
+    assert (condition.since, condition.since_precision) == (date(2012, 1, 1), "year")
+
+
+@pytest.mark.slow
+def test_an_esketamine_session_with_the_clinics_monitoring(qtbot, window, dialogs, journal):
+    seen = {}
+
+    def fill(dialog):
+        type_into(qtbot, dialog.date_field, days_ago(1).isoformat())
+        set_combo_value(dialog.phase_combo, "induction")
+        qtbot.keyClicks(dialog.bp_before_edit, "128/82")
+        qtbot.keyClicks(dialog.bp_40min_edit, "146-90")
+        qtbot.keyClicks(dialog.spo2_edit, "42")
+        qtbot.keyClicks(dialog.minutes_edit, "120")
+        click(qtbot, dialog.save_button)
+        seen["bp"] = dialog._error_slots["bp_40min"][0].text()
+        seen["spo2"] = dialog._error_slots["spo2_min"][0].text()
+        type_into(qtbot, dialog.bp_40min_edit, "146/90")
+        type_into(qtbot, dialog.spo2_edit, "94")
+        toggle(qtbot, dialog.ready_check)
+        toggle(qtbot, dialog.transport_check)
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(SessionDialog, fill)
+    shortcut(qtbot, window, Qt.Key_K)
+
+    assert "systolic/diastolic" in seen["bp"]
+    assert "50" in seen["spo2"] and "42" in seen["spo2"]  # the allowed range, and what was typed
+    (session,) = journal.sessions.list()
+    assert (session.phase, session.bp_40min, session.spo2_min, session.monitored_minutes) == ("induction", (146, 90), 94.0, 120)
+    assert session.ready_to_leave and session.transport_arranged
+
+    reopened = SessionDialog(window.session, session)
+    qtbot.addWidget(reopened)
+    assert (reopened.phase_combo.currentData(), reopened.bp_40min_edit.text(), reopened.spo2_edit.text()) == ("induction", "146/90", "94")
+    assert reopened.minutes_edit.text() == "120" and reopened.ready_check.isChecked()

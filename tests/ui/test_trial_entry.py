@@ -261,3 +261,140 @@ def test_the_episode_makes_the_trials_list_show_adequacy_at_a_glance(qtbot, wind
     text = window.lists["trials"].cell_text(trial.id, "Adequate?")
     # 50 mg from day 120 to day 10 before today: 111 days at or above sertraline's 50 mg minimum
     assert text == "yes, 15 weeks at an adequate dose"
+
+
+# -- remembered trials (version 2) -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_remembered_trial_with_months_a_year_and_a_dose_not_remembered(qtbot, window, dialogs, journal):
+    from datetime import date
+
+    from ui.forms import set_combo_value
+
+    seen = {}
+
+    def fill(dialog):
+        qtbot.keyClicks(dialog.drug_edit, "venlafaxine")
+        first = dialog.doses.rows[0]
+        toggle(qtbot, first["start"].rough_check)  # "I don't remember exactly"
+        type_into(qtbot, first["start"], "2019-03")
+        toggle(qtbot, first["unknown"])  # "I don't remember the dose"
+        seen["dose field off"] = not first["mg"].isEnabled()
+        seen["hint"] = dialog.dose_check.text()
+        toggle(qtbot, dialog.ongoing_check)
+        toggle(qtbot, dialog.end_field.rough_check)
+        type_into(qtbot, dialog.end_field, "2019")
+        set_combo_value(dialog.source_combo, "memory")
+        set_combo_value(dialog.rating_combo, "none")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(TrialDialog, fill)
+    shortcut(qtbot, window, Qt.Key_T)
+
+    assert seen["dose field off"]
+    assert "don't remember" in seen["hint"] and "150 mg/day" in seen["hint"]
+    (trial,) = journal.trials.list()
+    assert trial.doses == (DoseStep(date(2019, 3, 1), None, "month"),)
+    assert (trial.end, trial.end_precision, trial.source) == (date(2019, 1, 1), "year", "memory")
+    assert window.session.assessment().trials[0].approximate
+
+
+@pytest.mark.slow
+def test_a_month_typed_without_ticking_the_box_says_how_to_keep_it(qtbot, window, dialogs, journal):
+    from datetime import date
+
+    seen = {}
+
+    def fill(dialog):
+        qtbot.keyClicks(dialog.drug_edit, "sertraline")
+        first = dialog.doses.rows[0]
+        type_into(qtbot, first["start"], "2019-03")
+        qtbot.keyClicks(first["mg"], "100")
+        click(qtbot, dialog.save_button)
+        seen["error"] = first["error"].text() if first["error"].isVisible() else ""
+        seen["kept"] = first["start"].text()
+        toggle(qtbot, first["start"].rough_check)
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(TrialDialog, fill)
+    shortcut(qtbot, window, Qt.Key_T)
+
+    assert "Dose step 1: start date" in seen["error"]
+    assert "'2019-03' is a month, not a day" in seen["error"] and "I don't remember exactly" in seen["error"]
+    assert seen["kept"] == "2019-03"
+    (trial,) = journal.trials.list()
+    assert trial.doses == (DoseStep(date(2019, 3, 1), 100.0, "month"),)
+
+
+def test_a_remembered_trial_opens_at_the_precision_it_was_entered(qtbot, session):
+    from datetime import date
+
+    trial = Trial(
+        id="t-1",
+        drug="venlafaxine",
+        doses=(DoseStep(date(2019, 3, 1), None, "month"), DoseStep(date(2020, 1, 1), 225.0, "year")),
+        end=date(2020, 1, 1),
+        end_precision="year",
+        source="records",
+    )
+    dialog = TrialDialog(session, trial)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    first, second = dialog.doses.rows
+    assert (first["start"].text(), first["start"].roughly, first["unknown"].isChecked(), first["mg"].text()) == ("2019-03", True, True, "")
+    assert (second["start"].text(), second["start"].roughly, second["mg"].text()) == ("2020", True, "225")
+    assert (dialog.end_field.text(), dialog.end_field.roughly) == ("2020", True)
+    assert dialog.source_combo.currentData() == "records"
+    # nothing changed: the form gives back the very record it was opened with
+    assert dialog.build_record() == trial
+    assert not dialog.has_changes()
+
+
+@pytest.mark.slow
+def test_making_a_remembered_trial_exact_moves_the_verdict(qtbot, window, dialogs, journal):
+    from datetime import date
+
+    journal.episodes.add(Episode(id="", start=date(2018, 1, 1)))
+    journal.trials.add(
+        Trial(id="", drug="sertraline", doses=(DoseStep(date(2018, 2, 1), 100.0),), end=date(2018, 6, 1), adherence="good",
+              rating=Rating("none"))
+    )
+    remembered = journal.trials.add(
+        Trial(id="", drug="venlafaxine", doses=(DoseStep(date(2019, 3, 1), None, "month"),), end=date(2019, 9, 1),
+              end_precision="month", rating=Rating("none"), source="memory")
+    ).record
+    window.session.reload()
+    before = window.session.assessment()
+    verdict_before = window.assessment_panel.verdict_label.text()
+    assert (before.failed_adequate_count, before.possible_count, before.threshold_met) == (1, 2, False)
+
+    def fill(dialog):
+        step = dialog.doses.rows[0]
+        toggle(qtbot, step["unknown"])  # the pharmacy record arrived: 225 mg/day from 4 March
+        type_into(qtbot, step["mg"], "225")
+        toggle(qtbot, step["start"].rough_check)
+        type_into(qtbot, step["start"], "2019-03-04")
+        toggle(qtbot, dialog.end_field.rough_check)
+        type_into(qtbot, dialog.end_field, "2019-09-20")
+        from ui.forms import set_combo_value
+
+        set_combo_value(dialog.source_combo, "records")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(TrialDialog, fill)
+    trials = window.lists["trials"]
+    trials.table.setFocus()
+    trials.select_id(remembered.id)
+    shortcut(qtbot, window, Qt.Key_E)
+
+    stored = journal.trials.get(remembered.id)
+    assert stored.doses == (DoseStep(date(2019, 3, 4), 225.0),) and (stored.end, stored.end_precision) == (date(2019, 9, 20), "day")
+    assert stored.source == "records" and not stored.approximate
+    after = window.session.assessment()
+    assert (after.failed_adequate_count, after.threshold_met) == (2, True)
+    assert window.assessment_panel.verdict_label.text() != verdict_before
+
+    shortcut(qtbot, window, Qt.Key_Z)  # undo goes back to the remembered trial
+    assert journal.trials.get(remembered.id) == remembered
+    assert window.session.assessment().threshold_met is False
