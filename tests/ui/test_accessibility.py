@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
 
 from tests.ui.conftest import click
 from ui.checkin_dialog import CheckInDialog
+from ui.history_dialog import HistoryDialog
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog
 from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, ScoreTotalDialog, SessionDialog
+from ui.therapy_dialog import TherapyDialog
 from ui.trial_dialog import TrialDialog
 
 ALL_DIALOGS = (TrialDialog, Phq9Dialog, Gad7Dialog, CheckInDialog, ScoreTotalDialog, EpisodeDialog, LabDialog,
-               ConditionDialog, SessionDialog, NoteDialog)
+               ConditionDialog, SessionDialog, NoteDialog, TherapyDialog, HistoryDialog)
 _CONTROLS = (QLineEdit, QComboBox, QAbstractButton, QSlider, QAbstractSpinBox, QPlainTextEdit)
 
 

@@ -17,15 +17,17 @@ from journal.records import DailyCheckIn
 from tests.ui.conftest import click, shortcut, type_into
 from ui.checkin_dialog import CheckInDialog, TodayCheckInBox
 from ui.forms import DiscardBox, LeaveBox
+from ui.history_dialog import HistoryDialog
 from ui.main_window import MainWindow
 from ui.questionnaire_dialog import Gad7Dialog, Phq9Dialog
 from ui.record_dialogs import ConditionDialog, EpisodeDialog, LabDialog, NoteDialog, ScoreTotalDialog, SessionDialog
+from ui.therapy_dialog import TherapyDialog
 from ui.trial_dialog import TrialDialog
 
 # a 1366x768 laptop with a 40-pixel panel along one edge
 LAPTOP = QRect(0, 0, 1366, 728)
 ALL_DIALOGS = (TrialDialog, Phq9Dialog, Gad7Dialog, CheckInDialog, ScoreTotalDialog, EpisodeDialog, LabDialog,
-               ConditionDialog, SessionDialog, NoteDialog)
+               ConditionDialog, SessionDialog, NoteDialog, TherapyDialog, HistoryDialog)
 
 
 @pytest.fixture(autouse=True)
