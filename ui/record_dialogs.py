@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTimeEdit, QWidget
@@ -117,6 +117,32 @@ class EpisodeDialog(RecordDialog):
             start_precision=start_precision,
             end_precision=end_precision,
         )
+
+    def confirm_record(self, record: Episode) -> bool:
+        """Episodes may not overlap (spec, version 2): the dates are refused, naming the episode they run into."""
+        from journal.errors import Problem
+        from journal.records import latest_day
+
+        same = self.original is not None and (self.original.start, self.original.start_precision, self.original.end,
+                                              self.original.end_precision) == (record.start, record.start_precision,
+                                                                               record.end, record.end_precision)
+        if same:
+            return True  # dates untouched: an old journal's overlap is not this edit's to settle
+
+        def last(e: Episode) -> date:
+            return latest_day(e.end, e.end_precision) if e.end is not None else date.max
+
+        for other in self.session.records("episodes"):
+            if self.original is not None and other.id == self.original.id:
+                continue
+            if record.start <= last(other) and other.start <= last(record):
+                began = words.date_words(other.start, other.start_precision)
+                ended = f"to {words.date_words(other.end, other.end_precision)}" if other.end is not None else "and still going on"
+                field = "end" if other.start > record.start else "start"
+                self.show_problems([Problem(field, f"runs into the episode from {began} {ended}: episodes may not overlap "
+                                                   "(only the latest may go on); change these dates or that episode's first")])
+                return False
+        return True
 
 
 class LabDialog(RecordDialog):

@@ -376,3 +376,28 @@ def test_an_esketamine_session_with_the_clinics_monitoring(qtbot, window, dialog
     qtbot.addWidget(reopened)
     assert (reopened.phase_combo.currentData(), reopened.bp_40min_edit.text(), reopened.spo2_edit.text()) == ("induction", "146/90", "94")
     assert reopened.minutes_edit.text() == "120" and reopened.ready_check.isChecked()
+
+
+def test_an_episode_that_runs_into_another_is_refused_naming_it(qtbot, window, dialogs, journal):
+    from datetime import date
+
+    from journal.records import Episode
+
+    window.session.add("episodes", Episode(id="", start=date(2019, 1, 1), start_precision="year", end=date(2020, 6, 1),
+                                           end_precision="month"))
+    seen = {}
+
+    def fill(dialog):
+        toggle(qtbot, dialog.start_field.rough_check)
+        type_into(qtbot, dialog.start_field, "2020-06")  # the month the earlier episode ended in
+        click(qtbot, dialog.save_button)
+        error = dialog._error_slots["start"][0]
+        seen["error"] = error.text() if error.isVisible() else ""
+        type_into(qtbot, dialog.start_field, "2020-07")
+        click(qtbot, dialog.save_button)
+
+    dialogs.on(EpisodeDialog, fill)
+    shortcut(qtbot, window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
+
+    assert "runs into the episode from 2019 to Jun 2020: episodes may not overlap" in seen["error"]
+    assert [(e.start, e.start_precision) for e in journal.episodes.list()] == [(date(2019, 1, 1), "year"), (date(2020, 7, 1), "month")]
