@@ -294,10 +294,12 @@ def assess(
     firsts = [t.doses[0].start for t in contents.trials if t.doses and t.doses[0].start <= as_of]
     assumed_start = min(firsts, default=None)
     readings = {}
-    for name in ("short", "long"):
+    # An exact journal reads the same both ways: it is assessed once.
+    names = ("short", "long") if any(e.approximate for e in entered.values()) else ("short",)
+    for name in names:
         trials = tuple(_read_trial(t, name, minimums[t.id], as_of) for t in contents.trials)
         readings[name] = _run(replace(contents, trials=trials), entered, settings, as_of, catalog, assumed_start)
-    return _merge(readings["short"], readings["long"], contents, entered, settings, as_of)
+    return _merge(readings["short"], readings.get("long", readings["short"]), contents, entered, settings, as_of)
 
 
 # ----------------------------------------------------------------------- the two readings
@@ -343,6 +345,8 @@ def _minimum_of(trial: Trial, catalog: Catalog) -> float | None:
 def _read_trial(trial: Trial, reading: str, minimum: float | None, as_of: date) -> Trial:
     """The trial with full dates and known doses as one reading takes its remembered details."""
     short = reading == "short"
+    if not trial.approximate:
+        return trial  # full days and known doses: both readings are the trial as entered
     steps = [s for s in trial.doses if s.start <= as_of]
     if not steps:
         return replace(trial, doses=tuple(DoseStep(s.start, s.mg_per_day or 0.0) for s in trial.doses))
