@@ -393,6 +393,12 @@ def _timed(day: date, at: TimeOfDay | None, record_id: str | None) -> tuple:
     return (day, at is not None, at or TimeOfDay.min, record_id or "")
 
 
+def _by_day_and_time(records: tuple) -> tuple:
+    if any(x.time is not None for x in records):
+        return tuple(sorted(records, key=lambda x: _timed(x.date, x.time, x.id)))
+    return tuple(sorted(records, key=lambda x: (x.date, x.id or "")))  # no times: the plain order, and quicker
+
+
 def _session_order(session: Session) -> tuple:
     # Same-day sessions follow their time as written (in the person's own offset), then id.
     when = session.datetime
@@ -411,8 +417,8 @@ def in_journal_order(contents: JournalContents) -> JournalContents:
         contents,
         episodes=tuple(sorted(contents.episodes, key=lambda e: (e.start, e.id or ""))),
         trials=tuple(sorted(contents.trials, key=lambda t: (_trial_start(t), t.id or ""))),
-        scores=tuple(sorted(contents.scores, key=lambda s: _timed(s.date, s.time, s.id))),
-        checkins=tuple(sorted(contents.checkins, key=lambda d: _timed(d.date, d.time, d.id))),
+        scores=_by_day_and_time(contents.scores),
+        checkins=_by_day_and_time(contents.checkins),
         labs=tuple(sorted(contents.labs, key=lambda lab: (lab.date, lab.id or ""))),
         conditions=tuple(sorted(contents.conditions, key=lambda c: (_undated_first(c.since), c.id or ""))),
         sessions=tuple(sorted(contents.sessions, key=_session_order)),

@@ -491,7 +491,9 @@ def _daily_series(contents: JournalContents, options: TimelineOptions) -> tuple[
         return points_by, means_by, texts_by
     # Several check-ins a day in the journal's order (untimed first, then by time); a timed one is
     # plotted at its time of day, so a morning and an evening check-in are two points in order.
-    checkins: list[DailyCheckIn] = sorted(contents.checkins, key=_checkin_order)
+    timed = any(c.time is not None for c in contents.checkins)
+    # (untimed check-ins alone keep the journal's order of date then id; only times need sorting)
+    checkins: list[DailyCheckIn] = sorted(contents.checkins, key=_checkin_order) if timed else list(contents.checkins)
     whens = [datetime.combine(c.date, c.time) if c.time is not None else c.date for c in checkins]
     for name in options.daily:
         points = [(w, int(v)) for c, w in zip(checkins, whens, strict=True) if (v := getattr(c, name)) is not None]
