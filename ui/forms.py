@@ -164,22 +164,28 @@ class DateField(QWidget):
         self.line.setAccessibleName(name)
 
     def _on_button_clicked(self) -> None:
-        calendar = QCalendarWidget()
-        calendar.setWindowFlags(Qt.Popup)
-        calendar.setAttribute(Qt.WA_DeleteOnClose)
-        try:
-            current = date.fromisoformat(self.line.text().strip())
-            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
-        except ValueError:
-            pass
-        calendar.clicked.connect(lambda qd: self._on_calendar_clicked(qd, calendar))
-        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
-        calendar.show()
+        _pick_day(self, self.line, self.edited)
 
-    def _on_calendar_clicked(self, qdate: QDate, calendar: QCalendarWidget) -> None:
-        self.line.setText(qdate.toString("yyyy-MM-dd"))
-        self.edited.emit()
+
+def _pick_day(field: QWidget, line: QLineEdit, edited) -> None:
+    """A calendar under `field`, on the day `line` holds; the day clicked goes into `line` (a date field's button)."""
+    calendar = QCalendarWidget()
+    calendar.setWindowFlags(Qt.Popup)
+    calendar.setAttribute(Qt.WA_DeleteOnClose)
+    try:
+        current = date.fromisoformat(line.text().strip())
+        calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+    except ValueError:
+        pass
+
+    def picked(qdate: QDate) -> None:
+        line.setText(qdate.toString("yyyy-MM-dd"))
+        edited.emit()
         calendar.close()
+
+    calendar.clicked.connect(picked)
+    calendar.move(field.mapToGlobal(field.rect().bottomLeft()))
+    calendar.show()
 
 
 ROUGHLY = "I don't remember exactly"
@@ -329,22 +335,7 @@ class PartialDateField(QWidget):
         self.button.setVisible(not roughly)  # a calendar picks days only
 
     def _on_button_clicked(self) -> None:
-        calendar = QCalendarWidget()
-        calendar.setWindowFlags(Qt.Popup)
-        calendar.setAttribute(Qt.WA_DeleteOnClose)
-        try:
-            current = date.fromisoformat(self.line.text().strip())
-            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
-        except ValueError:
-            pass
-        calendar.clicked.connect(lambda qd: self._on_calendar_clicked(qd, calendar))
-        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
-        calendar.show()
-
-    def _on_calendar_clicked(self, qdate: QDate, calendar: QCalendarWidget) -> None:
-        self.line.setText(qdate.toString("yyyy-MM-dd"))
-        self.edited.emit()
-        calendar.close()
+        _pick_day(self, self.line, self.edited)
 
 
 def choice_combo(labels: dict, value=None, *, none_label: str | None = None) -> QComboBox:
