@@ -267,10 +267,6 @@ class _Work:
     def last_day_inside(self) -> date:
         return self.inside[-1].end
 
-    @property
-    def last_covered(self) -> date:
-        return self.spans[-1].end
-
 
 def assess(
     contents: JournalContents,
@@ -390,7 +386,6 @@ class _Reading:
     works: list[_Work]
     counted: list[_Work]
     caveats: list[str]
-    episode_ended: bool
 
 
 def _run(
@@ -412,7 +407,7 @@ def _run(
         _judge_outcome(w, settings, [] if w.entered.dates_partial else primary, as_of)
     _count(works, settings)
     counted = sorted((w for w in works if w.counts), key=_failure_order)
-    return _Reading(scope, works, counted, caveats, episode_ended)
+    return _Reading(scope, works, counted, caveats)
 
 
 def _merge(
