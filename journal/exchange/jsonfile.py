@@ -745,6 +745,10 @@ def _read_records(c: _Reader, data: dict, existing_ids: dict[str, set[str]]) -> 
         if raw_list is None:
             continue
         if name in _VERSION_2_LISTS and c.version == 1:
+            if raw_list == []:
+                # nothing in it is lost: ignored as version 1 ignores any key it does not know
+                c.warnings.append(f"{name}: not part of version 1 of the journal file format; ignored")
+                continue
             c.problem(name, 'is a version 2 list; this file is version 1 (a file that holds it says "version": 2)')
             continue
         if not isinstance(raw_list, list):

@@ -767,3 +767,11 @@ def test_a_rating_with_a_number_or_a_date_but_no_word_is_kept_and_written_back(m
 
 def test_a_rating_with_a_word_that_is_not_a_rating_is_still_refused():
     assert "trials[t1].rating.response" in problems(v2(trials=[trial(rating={"response": "better"})]))
+
+
+def test_an_empty_therapies_list_in_a_version_1_file_is_ignored_with_a_warning_and_a_full_one_refused():
+    # version 1 ignores a top-level key it does not know; a list that holds courses would lose them, so it is refused
+    result = parse(v1(therapies=[]))
+    assert result.contents.therapies == ()
+    assert any(w.startswith("therapies:") for w in result.warnings)
+    assert "therapies" in problems(v1(therapies=[therapy()]))
