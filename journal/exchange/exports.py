@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from journal.clinical.catalog import load_catalog
 from journal.files.atomic import atomic_directory, atomic_write
 from journal.records import DAILY_FIELDS, JournalContents, Origin, Rating, Session, Therapy, Trial, date_text
-from journal.words import RATING, STOP_REASON, words_for
+from journal.words import RATING, SOURCE, STOP_REASON, THERAPY_KIND, words_for
 
 if TYPE_CHECKING:
     from journal.clinical.scales import ExportCode
@@ -391,9 +391,6 @@ def _period(start: _Partial, end: _Partial | None) -> dict[str, str]:
     return period
 
 
-_SOURCE_WORDS = {"memory": "from memory", "records": "from records"}
-
-
 def _origin_note(origin: Origin | None) -> list[dict[str, str]]:
     if origin is None:
         return []
@@ -403,7 +400,7 @@ def _origin_note(origin: Origin | None) -> list[dict[str, str]]:
 def _source_note(source: str | None, what: str) -> list[dict[str, str]]:
     if source is None:
         return []
-    return [{"text": f"The details of this {what} are {_SOURCE_WORDS.get(source, source)}."}]
+    return [{"text": f"The details of this {what} are {words_for(SOURCE, source)}."}]
 
 
 def _dosage(trial: Trial, mg_per_day: float | None) -> dict[str, Any]:
@@ -455,22 +452,10 @@ def _medication_statements(b: _BundleBuilder) -> None:
             b.add("dose", f"{trial.id}/{n}", statement)
 
 
-# The kinds of psychotherapy course, as the export names them; no code system is checked in for
-# them (../shared/clinical), so a course goes out as text only, never with a made-up code.
-_THERAPY_WORDS = {
-    "cbt": "cognitive behavioural therapy",
-    "behavioural_activation": "behavioural activation",
-    "ipt": "interpersonal psychotherapy",
-    "mbct": "mindfulness-based cognitive therapy",
-    "psychodynamic": "psychodynamic psychotherapy",
-    "dbt": "dialectical behaviour therapy",
-    "emdr": "eye movement desensitisation and reprocessing (EMDR)",
-    "other": "psychotherapy",
-}
-
-
+# A course goes out as text only (words.THERAPY_KIND, as the forms offer it): no code system is
+# checked in for the kinds of psychotherapy (../shared/clinical), so never a made-up code.
 def _therapy_name(therapy: Therapy) -> str:
-    words = _THERAPY_WORDS.get(therapy.kind, therapy.kind.replace("_", " "))
+    words = words_for(THERAPY_KIND, therapy.kind, form=True)
     name = therapy.name.strip()
     if therapy.kind == "other" and name:
         return name

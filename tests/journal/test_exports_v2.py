@@ -230,7 +230,7 @@ def test_a_month_end_and_a_year_start_are_fhir_partial_dates(bundle):
     statement = _by_identifier(bundle)["trial/t1/dose/1"]
     assert statement["effectivePeriod"] == {"start": "2019", "end": "2019-03"}
     assert statement["status"] == "completed"
-    assert "The details of this trial are from memory." in _notes(statement)
+    assert "The details of this trial are from memory, approximate." in _notes(statement)
 
 
 def test_a_dose_not_remembered_has_no_dose_but_the_statement_stays(bundle):
@@ -257,11 +257,11 @@ def test_a_therapy_is_a_procedure_named_in_text_with_no_code(bundle):
     by_id = _by_identifier(bundle)
     cbt = by_id["therapy/p1"]
     assert cbt["resourceType"] == "Procedure"
-    assert cbt["code"] == {"text": "cognitive behavioural therapy"}
+    assert cbt["code"] == {"text": "Cognitive behavioural therapy (CBT)"}
     assert cbt["status"] == "completed"
     assert cbt["performedPeriod"] == {"start": "2021-09", "end": "2022-01"}
     assert cbt["outcome"] == {"text": "Own rating of the course: partial improvement."}
-    assert {"16 sessions.", "weekly, with a trainee", "The details of this course are from memory."} <= set(_notes(cbt))
+    assert {"16 sessions.", "weekly, with a trainee", "The details of this course are from memory, approximate."} <= set(_notes(cbt))
     other = by_id["therapy/p2"]
     assert other["code"] == {"text": "Compassion-focused therapy"}
     assert other["status"] == "in-progress" and other["performedPeriod"] == {"start": "2023"}
