@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.errors import Problem, ValidationError
+from ui import formatting
 from ui.fit import WrapLayout, fit_to_screen
 from ui.session import JournalSession
 
@@ -566,6 +567,19 @@ class RecordDialog(QDialog):
         if self.has_changes() and not DiscardBox.ask(self):
             return
         super().reject()
+
+    def add_rating_rows(self, *, none_label: str, improvement_label: str, hint: str = "") -> None:
+        """How well it worked and, when it is said, by how many per cent: as the trial, therapy and history forms ask it."""
+        self.rating_combo = choice_combo(formatting.RATING_LABELS, none_label=none_label)
+        self.rating_combo.currentIndexChanged.connect(self._on_rating_combo_changed)
+        self.add_row("How well did it &work?", self.rating_combo, "rating.response")
+        self.improvement_edit = QLineEdit()
+        self.improvement_edit.setPlaceholderText("optional, 0-100")
+        self.add_row(improvement_label, self.improvement_edit, "rating.improvement_pct", hint=hint)
+        self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
+
+    def _on_rating_combo_changed(self, *_args) -> None:
+        self.improvement_edit.setEnabled(self.rating_combo.currentData() is not None)
 
     def register_error(self, field: str, error: ErrorLabel, widget: QWidget | None = None) -> None:
         self._error_slots[field] = (error, widget)

@@ -110,13 +110,7 @@ class HistoryDialog(RecordDialog):
         dose_row.setAccessibleName("Dose")
         self.mg_edit.setAccessibleName("Dose in mg per day")
 
-        self.rating_combo = choice_combo(f.RATING_LABELS, none_label="Not sure, or not rated")
-        self.rating_combo.currentIndexChanged.connect(self._on_rating_combo_changed)
-        self.add_row("How well did it &work?", self.rating_combo, "rating.response")
-        self.improvement_edit = QLineEdit()
-        self.improvement_edit.setPlaceholderText("optional, 0-100")
-        self.add_row("Im&provement (%):", self.improvement_edit, "rating.improvement_pct")
-        self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
+        self.add_rating_rows(none_label="Not sure, or not rated", improvement_label="Im&provement (%):")
         self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="Not stopped, or not sure")
         self.add_row("Stopped &because:", self.stop_combo, "stop_reason")
         self.source_combo = choice_combo(words.form_words(words.SOURCE), "memory", none_label="Not said")
@@ -162,9 +156,6 @@ class HistoryDialog(RecordDialog):
 
     def _on_unknown_check_toggled(self, unknown: bool) -> None:
         self.mg_edit.setEnabled(not unknown)
-
-    def _on_rating_combo_changed(self, *_args) -> None:
-        self.improvement_edit.setEnabled(self.rating_combo.currentData() is not None)
 
     # -- one row -----------------------------------------------------------------------------------
 

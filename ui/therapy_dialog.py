@@ -35,14 +35,8 @@ class TherapyDialog(RecordDialog):
         self.sessions_edit.setPlaceholderText("optional, e.g. 16")
         self.add_row("Number of sess&ions:", self.sessions_edit, "sessions")
 
-        self.rating_combo = choice_combo(f.RATING_LABELS, none_label="Not rated yet")
-        self.rating_combo.currentIndexChanged.connect(self._on_rating_combo_changed)
-        self.add_row("How well did it &work?", self.rating_combo, "rating.response")
-        self.improvement_edit = QLineEdit()
-        self.improvement_edit.setPlaceholderText("optional, 0-100")
-        self.add_row("Im&provement (%):", self.improvement_edit, "rating.improvement_pct",
-                     hint="Your own estimate of how much better you felt, if you have one.")
-        self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
+        self.add_rating_rows(none_label="Not rated yet", improvement_label="Im&provement (%):",
+                             hint="Your own estimate of how much better you felt, if you have one.")
         self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="Not stopped, or not recorded")
         self.add_row("Stopped &because:", self.stop_combo, "stop_reason")
         self.source_combo = choice_combo(words.form_words(words.SOURCE), none_label="Not said")
@@ -75,9 +69,6 @@ class TherapyDialog(RecordDialog):
     def _on_kind_combo_changed(self, *_args) -> None:
         other = self.kind_combo.currentData() == "other"
         self.name_edit.setPlaceholderText("needed: what the therapy is called" if other else "optional, e.g. the clinic's name for it")
-
-    def _on_rating_combo_changed(self, *_args) -> None:
-        self.improvement_edit.setEnabled(self.rating_combo.currentData() is not None)
 
     def build_record(self) -> Therapy:
         kind = self.kind_combo.currentData()

@@ -389,16 +389,10 @@ class TrialDialog(RecordDialog):
         self.stop_combo = choice_combo(f.STOP_REASON_LABELS, none_label="Not stopped, or not recorded")
         self.add_row("&Stopped because:", self.stop_combo, "stop_reason")
 
-        self.rating_combo = choice_combo(f.RATING_LABELS, none_label="Not rated yet")
-        self.rating_combo.currentIndexChanged.connect(self._on_rating_combo_changed)
-        self.add_row("How well did it &work?", self.rating_combo, "rating.response")
-        self.improvement_edit = QLineEdit()
-        self.improvement_edit.setPlaceholderText("optional, 0-100")
-        self.add_row("&Improvement (%):", self.improvement_edit, "rating.improvement_pct",
-                     hint="Your own estimate of how much better you felt, if you have one.")
+        self.add_rating_rows(none_label="Not rated yet", improvement_label="&Improvement (%):",
+                             hint="Your own estimate of how much better you felt, if you have one.")
         self.rating_date = DateField(optional=True)
         self.add_row("&Rated\u00a0on:", self.rating_date, "rating.date")
-        self.register_error("rating", self._error_slots["rating.response"][0], self.rating_combo)
 
         self.source_combo = choice_combo(words.form_words(words.SOURCE), none_label="Not said")
         self.add_row(
