@@ -32,6 +32,8 @@ __all__ = [
     "report_words",
     "words_for",
     "date_words",
+    "MONTH_NAMES",
+    "MONTH_ABBREVIATIONS",
     "THERAPY_KIND",
     "SOURCE",
     "SESSION_PHASE",
@@ -143,7 +145,9 @@ SESSION_PHASE: Mapping[str, Words] = {
     "maintenance": Words("Maintenance", "maintenance"),
 }
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)  # "Mar 2019" on screens, the chart and the report
 
 
 def date_words(day: date | None, precision: str = "day", *, empty: str = "") -> str:
@@ -153,7 +157,7 @@ def date_words(day: date | None, precision: str = "day", *, empty: str = "") -> 
     if precision == "year":
         return f"{day.year}"
     if precision == "month":
-        return f"{_MONTHS[day.month - 1]} {day.year}"
+        return f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
     return day.isoformat()
 
 

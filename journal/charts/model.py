@@ -49,7 +49,6 @@ __all__ = [
 ]
 
 EXTRA_SCALES = extra_scales()
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LABEL_MAX = 26  # a lane's name beside its row, in characters
 # trd-rules.md v2: threshold_possible is said in words and never given a date or a line.
 POSSIBLE_TEXT = "TRD criteria may be met once remembered details are confirmed"
@@ -300,7 +299,7 @@ class ChartData:
 
 def format_day(d: date) -> str:
     """A date as people write it: 8 Jan 2025 (fixed English month names, whatever the locale)."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {words.MONTH_ABBREVIATIONS[d.month - 1]} {d.year}"
 
 
 def mg_text(mg: float) -> str:

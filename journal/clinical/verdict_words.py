@@ -12,6 +12,7 @@ from datetime import date
 
 from journal.clinical.assessment import Assessment, TrialVerdict
 from journal.clinical.audiences import AUDIENCES, CLINICIAN, PERSON, check_audience
+from journal.words import MONTH_NAMES
 
 __all__ = [
     "PERSON",
@@ -36,8 +37,6 @@ _GROUPS = {
     "other medicine": ("other medicine", "other medicines"),
 }
 _SO_FAR = {"response": "response so far", "remission": "remission so far"}
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
 
 
 def _and(items: list[str]) -> str:
@@ -83,7 +82,7 @@ def threshold_when(a: Assessment) -> str:
     at = [v for v in a.trials if v.counts and v.failure_date == a.threshold_date]
     if any(v.rough_precision == "year" for v in at):
         return f"by about {a.threshold_date.year}"
-    return f"by about {_MONTH_NAMES[a.threshold_date.month - 1]} {a.threshold_date.year}"
+    return f"by about {MONTH_NAMES[a.threshold_date.month - 1]} {a.threshold_date.year}"
 
 
 def possible_sentence(a: Assessment) -> str:
