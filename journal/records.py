@@ -44,6 +44,7 @@ __all__ = [
     "SESSION_PHASES",
     "latest_day",
     "date_text",
+    "time_text",
     "parse_partial",
     "partial_from",
 ]
@@ -87,6 +88,11 @@ def date_text(day: date, precision: str = "day") -> str:
     if precision == "month":
         return f"{day.year:04d}-{day.month:02d}"
     return day.isoformat()
+
+
+def time_text(at: TimeOfDay) -> str:
+    """A time of day as the file, the journal and the lists write it: `HH:MM`, 24-hour."""
+    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 def partial_from(text: str) -> tuple[date, str] | None:

@@ -71,7 +71,6 @@ __all__ = [
     "REMINDER_KEYS",
     "TIME_WORDS",
     "episode_order_problems",
-    "time_text",
     "read_time",
     "EARLIEST",
     "MAX_MG_PER_DAY",
@@ -483,11 +482,6 @@ def _check_origin(c: Check, origin: Any, where: str) -> Origin | None:
     if not app:
         return None
     return Origin(app=app.strip(), raw=raw or "")
-
-
-def time_text(at: TimeOfDay) -> str:
-    """A time of day as the file writes it: `HH:MM`, 24-hour."""
-    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 def read_time(text: Any) -> TimeOfDay | None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from datetime import time as TimeOfDay
 
 from journal import words
+from journal.records import time_text
 from journal.words import date_words, form_words
 
 # The words a form offers for each stored code, in the order the forms offer them, from
@@ -39,7 +40,7 @@ def fmt_partial(value: date | None, precision: str = "day", empty: str = "") -> 
 
 def fmt_time(value: TimeOfDay | None, empty: str = "") -> str:
     """A time of day as the clock reads it, 24-hour: "08:30"."""
-    return value.strftime("%H:%M") if value is not None else empty
+    return time_text(value) if value is not None else empty
 
 
 def parse_time(text: str) -> TimeOfDay | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.clinical.catalog import load_catalog
 from journal.files.atomic import atomic_directory, atomic_write
-from journal.records import DAILY_FIELDS, JournalContents, Origin, Rating, Session, Therapy, Trial, date_text
+from journal.records import DAILY_FIELDS, JournalContents, Origin, Rating, Session, Therapy, Trial, date_text, time_text
 from journal.words import RATING, SOURCE, STOP_REASON, THERAPY_KIND, words_for
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def _bp(reading: tuple[int, int] | None) -> tuple[int | None, int | None]:
 
 
 def _hhmm(at: TimeOfDay | None) -> str | None:
-    return at.strftime("%H:%M") if at is not None else None
+    return time_text(at) if at is not None else None
 
 
 def _origin(origin: Origin | None) -> tuple[str | None, str | None]:

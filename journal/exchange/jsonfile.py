@@ -50,6 +50,7 @@ from journal.records import (
     date_text,
     in_journal_order,
     partial_from,
+    time_text,
 )
 from journal.rules import (
     EARLIEST,
@@ -67,7 +68,6 @@ from journal.rules import (
     is_real_text,
     join,
     read_time,
-    time_text,
 )
 from journal.storage.rows import fills_directly
 

@@ -50,7 +50,7 @@ def _time_or_none(value: str | None) -> dt.time | None:
 
 
 def _text_time(value: dt.time | None) -> str | None:
-    return None if value is None else f"{value.hour:02d}:{value.minute:02d}"
+    return None if value is None else r.time_text(value)
 
 
 _Origin = r.Origin
