@@ -285,7 +285,8 @@ def assess(
     settings = settings or contents.settings
     as_of = as_of or date.today()
     entered = {t.id: _entered(t, i, as_of) for i, t in enumerate(contents.trials)}
-    minimums = {t.id: _minimum_of(t, catalog) for t in contents.trials}
+    # The minimum that decides how a reading takes an unknown dose; exact trials are taken as entered.
+    minimums = {t.id: _minimum_of(t, catalog) for t in contents.trials if t.approximate}
     # With no episode: one from the earliest day any trial's first step could start, in both readings.
     firsts = [t.doses[0].start for t in contents.trials if t.doses and t.doses[0].start <= as_of]
     assumed_start = min(firsts, default=None)
@@ -293,7 +294,7 @@ def assess(
     # An exact journal reads the same both ways: it is assessed once.
     names = ("short", "long") if any(e.approximate for e in entered.values()) else ("short",)
     for name in names:
-        trials = tuple(_read_trial(t, name, minimums[t.id], as_of) for t in contents.trials)
+        trials = tuple(_read_trial(t, name, minimums.get(t.id), as_of) for t in contents.trials)
         readings[name] = _run(replace(contents, trials=trials), entered, settings, as_of, catalog, assumed_start)
     return _merge(readings["short"], readings.get("long", readings["short"]), contents, entered, settings, as_of)
 
