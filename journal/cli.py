@@ -388,7 +388,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def format_assessment(a) -> str:
     """The assessment as a person reads it in a terminal."""
     from journal.clinical.assessment import NOT_A_DIAGNOSIS, outcome_words, therapy_line
-    from journal.clinical.verdict_words import PERSON, headline, look_up_lines, trial_name
+    from journal.clinical.verdict_words import PERSON, headline, look_up_lines, rough_dates, threshold_when, trial_name
 
     lines = [headline(a, PERSON), "", f"Assessed as of {a.as_of.isoformat()}."]
     if a.episode is not None:
@@ -398,8 +398,10 @@ def format_assessment(a) -> str:
         lines.append(f"Current episode: from {ep.start.isoformat()}{ends}{where}.")
     lines += ["", a.rule, ""]
     if a.threshold_met:
-        about = " (about: it rests on a remembered date)" if a.threshold_date_approximate else ""
-        lines.append(f"Threshold date: {a.threshold_date.isoformat()}{about} (the second failed adequate trial).")
+        if a.threshold_date_approximate:  # never a day the person did not give
+            lines.append(f"Threshold reached {threshold_when(a)} (the second failed adequate trial, remembered roughly).")
+        else:
+            lines.append(f"Threshold date: {a.threshold_date.isoformat()} (the second failed adequate trial).")
     lines.append(f"Failed adequate trials that count: {a.failed_adequate_count}.")
     if a.possible_count > a.failed_adequate_count:
         lines.append(f"Could count once remembered details are confirmed: {a.possible_count} in all.")
@@ -410,9 +412,9 @@ def format_assessment(a) -> str:
         memory = ", from memory" if t.source == "memory" else ""
         lines.append(f"- {trial_name(t, a)}{memory}: {adequacy}, {outcome_words(t.outcome)}; {tick}.")
         for reason in t.reasons:
-            lines.append(f"    {reason}")
+            lines.append(f"    {rough_dates(reason, t)}")
         for caveat in t.caveats:
-            lines.append(f"    note: {caveat}")
+            lines.append(f"    note: {rough_dates(caveat, t)}")
     if not a.trials:
         lines.append("No trial is recorded in this episode yet.")
     for p in a.therapies:

@@ -4,8 +4,6 @@ psychotherapy courses listed beside the trials, the Maudsley score."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,15 @@ from PySide6.QtWidgets import (
 
 from journal import words as vocab
 from journal.clinical.assessment import Assessment, TrialVerdict, therapy_line
-from journal.clinical.verdict_words import PERSON, headline_sentences, look_up_lines, possible_sentence, threshold_when, trial_name
+from journal.clinical.verdict_words import (
+    PERSON,
+    headline_sentences,
+    look_up_lines,
+    possible_sentence,
+    rough_dates,
+    threshold_when,
+    trial_name,
+)
 from journal.records import Trial
 from journal.words import date_words, words_for
 from ui import formatting as f
@@ -49,17 +55,6 @@ def _bullets(items) -> str:
     if not items:
         return ""
     return "<ul style='margin-top:0; margin-bottom:0'>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
-
-
-def _rough(text: str, v: TrialVerdict) -> str:
-    """A remembered trial's worked-out days at the precision it was entered ("about Jul 2021"), never as a day the person gave."""
-    if not v.partial_dates or v.rough_precision == "day":
-        return text
-    return re.sub(
-        r"\b(\d{4})-(\d{2})-(\d{2})\b",
-        lambda m: "about " + date_words(date(int(m[1]), int(m[2]), int(m[3])), v.rough_precision),
-        text,
-    )
 
 
 def _remembered_line(v: TrialVerdict, trial: Trial | None) -> str:
@@ -100,20 +95,20 @@ def _trial_html(v: TrialVerdict, name: str, trial: Trial | None = None) -> str:
     days = v.longest_adequate_run_days
     facts.append(f"longest run at an adequate dose: {days} day{'' if days == 1 else 's'}")
     if v.adequacy_date:
-        facts.append(_rough(f"adequate from {v.adequacy_date.isoformat()}", v))
+        facts.append(rough_dates(f"adequate from {v.adequacy_date.isoformat()}", v))
     if v.improvement_pct is not None:
         facts.append(f"improvement {f.fmt_number(round(v.improvement_pct, 1))} %")
     if v.failure_date:
-        facts.append(_rough(f"failure date {v.failure_date.isoformat()}", v))
+        facts.append(rough_dates(f"failure date {v.failure_date.isoformat()}", v))
     kind = " (add-on)" if v.augmentation else ""
     html = f"<p style='margin-bottom:2px'><b>{escape(name)}{kind}</b>: {escape(outcome)}; {escape(status)}.<br>"
     remembered = _remembered_line(v, trial)
     if remembered:  # in words, never by colour alone
         html += f"<i>{escape(remembered)}.</i><br>"
     html += escape("; ".join(facts)) + ".</p>"
-    html += _bullets([_rough(r, v) for r in v.reasons])
+    html += _bullets([rough_dates(r, v) for r in v.reasons])
     if v.caveats:
-        html += "<p style='margin:2px 0 0 0'><i>Caveats:</i></p>" + _bullets([_rough(c, v) for c in v.caveats])
+        html += "<p style='margin:2px 0 0 0'><i>Caveats:</i></p>" + _bullets([rough_dates(c, v) for c in v.caveats])
     return html
 
 

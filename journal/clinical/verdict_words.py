@@ -8,11 +8,12 @@ episode holds two trials of one drug.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from journal.clinical.assessment import Assessment, TrialVerdict
 from journal.clinical.audiences import AUDIENCES, CLINICIAN, PERSON, check_audience
-from journal.words import MONTH_NAMES
+from journal.words import MONTH_NAMES, date_words
 
 __all__ = [
     "PERSON",
@@ -26,6 +27,7 @@ __all__ = [
     "possible_sentence",
     "look_up_lines",
     "threshold_when",
+    "rough_dates",
 ]
 
 _CRITERIA = "the criteria for treatment-resistant depression"
@@ -71,6 +73,21 @@ def trial_name(v: TrialVerdict, a: Assessment) -> str:
     if len(same) > 1 and v.first_day is not None:
         return f"{v.drug} from {v.first_day.isoformat()}"
     return v.drug
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def rough_dates(text: str, v: TrialVerdict) -> str:
+    """A remembered trial's reasons with the days the readings chose written at its precision ("about Jul 2021").
+
+    The assessment works such a trial out on days it picks within the month or year entered;
+    no reader is shown them as days the person gave (trd-rules.md: dates from memory are shown
+    at the precision entered). A trial entered in days is left as it is.
+    """
+    if not v.partial_dates or v.rough_precision == "day":
+        return text
+    return _ISO_DAY.sub(lambda m: "about " + date_words(date(int(m[1]), int(m[2]), int(m[3])), v.rough_precision), text)
 
 
 def threshold_when(a: Assessment) -> str:

@@ -21,7 +21,7 @@ from journal.clinical.scales import (
     severity_label,
     workup_key_for,
 )
-from journal.clinical.verdict_words import caveat_lines, headline, look_up_lines
+from journal.clinical.verdict_words import caveat_lines, headline, look_up_lines, rough_dates
 from journal.errors import JournalError
 from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Session, Settings, Therapy, Trial, latest_day
 from journal.words import (
@@ -156,22 +156,6 @@ def mg(value: float) -> str:
 def plain_dates(text: str) -> str:
     """ISO dates inside a sentence (from the assessment) written the way the rest of the report writes them."""
     return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: day(date(int(m[1]), int(m[2]), int(m[3]))), text)
-
-
-def rough_dates(text: str, precision: str) -> str:
-    """ISO dates inside a remembered trial's reasons, at the precision its dates were entered: "about Jul 2021", "about 2021".
-
-    The assessment works such a trial out on days it chose within the month or year; the report
-    never shows them as days the person gave (trd-rules.md: dates from memory are shown at the
-    precision entered).
-    """
-    if precision not in ("month", "year"):
-        return plain_dates(text)
-
-    def rough(m: re.Match) -> str:
-        return "about " + date_words(date(int(m[1]), int(m[2]), int(m[3])), precision)
-
-    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", rough, text)
 
 
 def _initials(name: str) -> str:
@@ -543,7 +527,6 @@ def _medication_rows(
             if v.improvement_pct is not None:
                 outcome += f", {v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f", {-v.improvement_pct:g} % worse"
         stop = "ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded")
-        rough = v.rough_precision if v is not None and v.partial_dates else "day"
         effects = ", ".join(
             s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
             for s in t.side_effects
@@ -564,8 +547,9 @@ def _medication_rows(
                 side_effects=effects,
                 counts=bool(v and v.counts),
                 ongoing=ongoing,
-                reasons=tuple(rough_dates(r, rough) for r in (v.reasons if v else ())),
-                caveats=tuple(rough_dates(c, rough) for c in (v.caveats if v else ())),
+                # a remembered trial's worked-out days at its precision, the rest as the report writes dates
+                reasons=tuple(plain_dates(rough_dates(r, v)) for r in v.reasons) if v else (),
+                caveats=tuple(plain_dates(rough_dates(c, v)) for c in v.caveats) if v else (),
                 source=trial_source_words(t, t.approximate),
                 could_count=bool(v and v.could_count),
             )

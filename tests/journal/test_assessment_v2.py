@@ -272,3 +272,14 @@ def test_a_rating_with_only_a_number_is_read_as_no_rating():
     p = Therapy(id="p1", kind="cbt", start=D("2020-01-01"), rating=Rating(None, 60))
     _, out = run([EXACT], therapies=[p])
     assert out["therapies"][0]["outcome"] == "unknown"
+
+
+def test_the_command_line_text_gives_a_remembered_trials_worked_out_days_at_its_precision():
+    from journal.cli import format_assessment
+
+    a, _ = run([EXACT, trial("t3", "fluoxetine", [("2021-03", 20)], "2021-09")])
+    text = format_assessment(a)
+    # the short reading adequate on 2021-05-11 and failed on 2021-09-01: days the person never gave
+    assert "reached on about May 2021" in text and "failed on about Sep 2021" in text
+    assert "2021-05-11" not in text and "2021-09-01" not in text
+    assert "Threshold reached by about September 2021" in text
