@@ -18,6 +18,7 @@ from journal.charts.choices import MARKER_LABEL, PRESETS, extra_scales
 from journal.charts.style import SESSION_MARKERS
 from journal.clinical import scales
 from journal.clinical.assessment import Assessment, TherapyVerdict, TrialVerdict, outcome_words
+from journal.clinical.verdict_words import threshold_precision
 from journal.records import ALL_SCALES, DAILY_FIELDS, DailyCheckIn, JournalContents, ScaleScore, Session, Therapy, Trial, latest_day
 
 __all__ = [
@@ -735,9 +736,7 @@ def _threshold_words(assessment: Assessment, when: date) -> str:
     rests on a remembered trial's month or year (trd-rules.md v2: at that trial's precision)."""
     if not assessment.threshold_date_approximate:
         return format_day(when)
-    at = [v for v in assessment.trials if v.counts and v.failure_date == when]
-    precision = "year" if any(v.rough_precision == "year" for v in at) else "month"
-    return "by about " + words.date_words(when, precision)
+    return "by about " + words.date_words(when, threshold_precision(assessment))
 
 
 def _marker(contents: JournalContents, assessment: Assessment | None) -> tuple[ThresholdMarker | None, bool]:

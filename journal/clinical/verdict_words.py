@@ -27,6 +27,7 @@ __all__ = [
     "possible_sentence",
     "look_up_lines",
     "threshold_when",
+    "threshold_precision",
     "rough_dates",
 ]
 
@@ -96,10 +97,18 @@ def threshold_when(a: Assessment) -> str:
         return ""
     if not a.threshold_date_approximate:
         return f"as of {a.threshold_date.isoformat()}"
-    at = [v for v in a.trials if v.counts and v.failure_date == a.threshold_date]
-    if any(v.rough_precision == "year" for v in at):
+    if threshold_precision(a) == "year":
         return f"by about {a.threshold_date.year}"
     return f"by about {MONTH_NAMES[a.threshold_date.month - 1]} {a.threshold_date.year}"
+
+
+def threshold_precision(a: Assessment) -> str:
+    """How precisely the threshold date is known: "day", or the coarsest precision ("month", "year") of the
+    remembered trials it rests on (trd-rules.md v2: the words give the date at that trial's precision)."""
+    if not a.threshold_date_approximate:
+        return "day"
+    at = [v for v in a.trials if v.counts and v.failure_date == a.threshold_date]
+    return "year" if any(v.rough_precision == "year" for v in at) else "month"
 
 
 def possible_sentence(a: Assessment) -> str:
