@@ -360,7 +360,8 @@ def _verdicts(contents: JournalContents, settings: Settings, current: Assessment
     for episode in sorted(contents.episodes, key=lambda e: e.start, reverse=True):
         if episode.end is None or current_start is None or episode.start >= current_start:
             continue
-        for v in assess(contents, settings, episode.end, catalog).trials:
+        # as of its last day: an end entered as a month or a year takes in the whole of it
+        for v in assess(contents, settings, latest_day(episode.end, episode.end_precision), catalog).trials:
             verdicts.setdefault(v.id, v)
     return verdicts
 

@@ -107,3 +107,20 @@ def test_the_summary_names_the_latest_sessions_phase():
     assert report_facts(later, today=TODAY).current_sessions == (
         "Esketamine: 2 sessions, 5 Aug 2025 to 8 Aug 2025, latest 56 mg (maintenance phase)",
     )
+
+
+def test_an_earlier_episode_ended_in_a_remembered_month_is_judged_as_of_that_months_last_day():
+    from datetime import date
+
+    from journal.clinical.assessment import assess
+    from journal.records import DoseStep, Episode, JournalContents, Rating, Settings, Trial
+    from journal.reports.facts import _verdicts
+
+    # an earlier episode "to Jun 2023": a trial ending 2023-06-20 lies inside it, and ended before its end
+    earlier = Episode(id="e0", start=date(2023, 1, 1), end=date(2023, 6, 1), end_precision="month")
+    current = Episode(id="e1", start=date(2025, 1, 1))
+    trial = Trial(id="t0", drug="sertraline", doses=(DoseStep(date(2023, 3, 1), 100.0),), end=date(2023, 6, 20),
+                  rating=Rating("none"))
+    contents = JournalContents(episodes=(earlier, current), trials=(trial,))
+    verdicts = _verdicts(contents, Settings(), assess(contents, as_of=date(2025, 6, 1)), None)
+    assert (verdicts["t0"].failure_date, verdicts["t0"].counts) == (date(2023, 6, 20), True)
