@@ -9,6 +9,8 @@ from datetime import time as TimeOfDay
 
 __all__ = [
     "Profile",
+    "JournalState",
+    "QuestionChoice",
     "Settings",
     "Episode",
     "DoseStep",
@@ -363,6 +365,30 @@ class EntryBy:
 
 
 @dataclass(frozen=True)
+class QuestionChoice:
+    """What the person did with a suggested question (clinical/questions.md): added it to their notes, or dismissed it.
+
+    `fingerprint` is the suggestion's condition when the choice was made: the question is not
+    suggested again until the condition reads differently.
+    """
+
+    key: str  # the suggestion's key, for example "crp" or "condition:adhd"
+    choice: str  # "added" or "dismissed"
+    fingerprint: str
+    on: date
+
+
+@dataclass(frozen=True)
+class JournalState:
+    """What the journal remembers about itself rather than about the person: never in the journal file format."""
+
+    # A random id made once per journal (a UUID): the namespace of its FHIR ids, so no two journals share one.
+    journal_id: str | None = None
+    last_report: date | None = None  # the day the latest appointment report was made
+    question_choices: tuple[QuestionChoice, ...] = ()
+
+
+@dataclass(frozen=True)
 class JournalContents:
     """Everything a journal holds, as plain records: what export, charts and reports read."""
 
@@ -378,6 +404,7 @@ class JournalContents:
     notes: tuple[Note, ...] = ()
     therapies: tuple[Therapy, ...] = ()
     entries_by: tuple[EntryBy, ...] = ()
+    state: JournalState = field(default_factory=JournalState)
 
     def author_of(self, record_id: str) -> str | None:
         for e in self.entries_by:
