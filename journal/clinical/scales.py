@@ -41,6 +41,7 @@ __all__ = [
     "ConditionKind",
     "WORKUP_CONDITIONS",
     "condition_key_for",
+    "condition_kind_of",
     "CONDITION_STATUS_LABELS",
 ]
 
@@ -363,3 +364,17 @@ def condition_key_for(name: str) -> str | None:
     """The workup condition a free-typed name means ("insomnia" -> "sleep_disorder"), or None."""
     key = _match_key(name)
     return _CONDITION_INDEX.get(key) if key else None
+
+
+def condition_kind_of(name: str) -> str | None:
+    """The workup condition a recorded name is about: an exact alias, else a one-word alias
+    standing as a whole word in it ("generalised anxiety" is about anxiety)."""
+    key = condition_key_for(name)
+    if key:
+        return key
+    words = {w.strip("()[],.;:").casefold() for w in name.split()}
+    for kind in WORKUP_CONDITIONS:
+        # Short aliases ("ADD", "GAD") are ordinary words or letters too often to match loosely.
+        if any(len(a) >= 4 and " " not in a and "-" not in a and a.casefold() in words for a in (kind.name, *kind.aliases)):
+            return kind.key
+    return None

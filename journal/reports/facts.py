@@ -16,7 +16,7 @@ from journal.clinical.scales import (
     CRISIS_RESOURCES,
     WORKUP_CONDITIONS,
     WORKUP_LABS,
-    condition_key_for,
+    condition_kind_of,
     get_scale,
     severity_label,
     workup_key_for,
@@ -718,7 +718,7 @@ def _workup(contents: JournalContents, end: date) -> list[WorkupItem]:
             items.append(WorkupItem(group, test.name, False, "not recorded yet"))
     conditions_by_key: dict[str, list] = defaultdict(list)
     for c in contents.conditions:
-        key = _condition_kind(c.name)
+        key = condition_kind_of(c.name)
         if key:
             conditions_by_key[key].append(c)
     for kind in WORKUP_CONDITIONS:
@@ -734,20 +734,6 @@ def _workup(contents: JournalContents, end: date) -> list[WorkupItem]:
         else:
             items.append(WorkupItem("Comorbidity assessments", kind.name, False, "not recorded yet"))
     return items
-
-
-def _condition_kind(name: str) -> str | None:
-    """The workup condition a recorded name is about: an exact alias, else a one-word alias
-    standing as a whole word in it ("generalised anxiety" is about anxiety)."""
-    key = condition_key_for(name)
-    if key:
-        return key
-    words = {w.strip("()[],.;:").casefold() for w in name.split()}
-    for kind in WORKUP_CONDITIONS:
-        # Short aliases ("ADD", "GAD") are ordinary words or letters too often to match loosely.
-        if any(len(a) >= 4 and " " not in a and "-" not in a and a.casefold() in words for a in (kind.name, *kind.aliases)):
-            return kind.key
-    return None
 
 
 def _entries_by(contents: JournalContents, start: date | None, end: date) -> list[tuple[str, str, list[str]]]:
