@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ KINDS = kinds.KIND_NAMES
 _Kind = Kind  # the name the record checks below were written with
 
 R = TypeVar("R")
+_QUESTION_CHOICES = ("added", "dismissed")
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,41 @@ class Journal:
         with self._connection() as conn:
             return store.author(conn, record_id)
 
+    # ------------------------------------------------------------------ what the journal remembers about itself
+
+    def state(self) -> r.JournalState:
+        """The journal's own state; its random id is made the first time it is asked for."""
+        with self._connection() as conn:
+            state = self._state(conn)
+            conn.commit()
+            return state
+
+    def _state(self, conn: Connection) -> r.JournalState:
+        state = store.state(conn)
+        if state.journal_id is None:
+            # A journal made by this version gets its id here, once; an upgraded one got it in revision 0003.
+            state = r.replace(state, journal_id=str(uuid.uuid4()))
+            store.write_state(conn, state)
+        return state
+
+    def choose_question(self, choice: r.QuestionChoice) -> None:
+        """Remember that the person added a suggested question to their notes or dismissed it (replaces an earlier choice for it)."""
+        if choice.choice not in _QUESTION_CHOICES:
+            raise ValidationError([Problem("choice", f"must be one of {', '.join(_QUESTION_CHOICES)}, got {choice.choice!r}")])
+        if not choice.key.strip():
+            raise ValidationError([Problem("key", "a suggested question needs its key")])
+        with self._connection() as conn:
+            state = self._state(conn)
+            kept = tuple(c for c in state.question_choices if c.key != choice.key)
+            store.write_state(conn, r.replace(state, question_choices=(*kept, choice)))
+            conn.commit()
+
+    def report_made(self, on: date) -> None:
+        """Remember the day an appointment report was made: the next report's questions start after it."""
+        with self._connection() as conn:
+            store.write_state(conn, r.replace(self._state(conn), last_report=on))
+            conn.commit()
+
     # ------------------------------------------------------------------ everything at once
 
     def counts(self) -> dict[str, int]:
@@ -289,12 +326,15 @@ class Journal:
         """Everything the journal holds, each list sorted by date (or start) then id."""
         with self._connection() as conn:
             lists = {name: tuple(store.read(conn, name)) for name in KINDS}
-            return r.JournalContents(
+            contents = r.JournalContents(
                 profile=store.profile(conn),
                 settings=store.settings(conn),
                 entries_by=tuple(store.entries_by(conn)),
+                state=self._state(conn),
                 **lists,
             )
+            conn.commit()  # a new journal's id, made just now, is kept
+            return contents
 
     def import_contents(
         self,

@@ -404,7 +404,8 @@ class JournalContents:
     notes: tuple[Note, ...] = ()
     therapies: tuple[Therapy, ...] = ()
     entries_by: tuple[EntryBy, ...] = ()
-    state: JournalState = field(default_factory=JournalState)
+    # Not part of what two journals' records are compared by: the same entries in two journals are equal.
+    state: JournalState = field(default_factory=JournalState, compare=False)
 
     def author_of(self, record_id: str) -> str | None:
         for e in self.entries_by:

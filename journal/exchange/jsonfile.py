@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from datetime import time as TimeOfDay
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from journal.errors import Problem, ValidationError
 from journal.kinds import FILE_LISTS, KIND_NAMES, KINDS
@@ -847,7 +847,8 @@ def parse_contents(
         profile=profile,
         settings=Settings(),
         entries_by=tuple(entries),
-        **{name: tuple(records) for name, records in lists.items()},
+        # the record lists by kind (a file never holds the journal's own state)
+        **cast("dict[str, Any]", {name: tuple(records) for name, records in lists.items()}),
     ))
     return ImportResult(contents=contents, settings_changes=settings_changes, warnings=c.warnings, exported_at=exported_at)
 

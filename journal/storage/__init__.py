@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import uuid
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -228,7 +229,7 @@ def head_revision() -> str:
 
 # The revision the models in journal.storage.models describe (a test keeps it equal to the scripts' newest):
 # a new journal is built straight from the models, stamped with it, without running Alembic.
-MODELS_REVISION = "0002"
+MODELS_REVISION = "0003"
 
 # Exactly the table Alembic makes to remember the revision, so a journal made either way is the same file.
 _VERSION_TABLE_SQL = (
@@ -293,3 +294,8 @@ def _create_from_models(engine: Engine) -> None:
         Base.metadata.create_all(conn, checkfirst=False)
         conn.exec_driver_sql(_VERSION_TABLE_SQL)
         conn.exec_driver_sql(f"INSERT INTO {_VERSION_TABLE} (version_num) VALUES (?)", (MODELS_REVISION,))
+        # the journal's random id, made with it, as revision 0003 makes one for an older journal
+        conn.exec_driver_sql(
+            "INSERT INTO journal_state (id, journal_id, last_report, question_choices) VALUES (1, ?, NULL, '[]')",
+            (str(uuid.uuid4()),),
+        )

@@ -76,6 +76,12 @@ class EntryByRow(Base):
     __table__ = tb.entries_by
 
 
+class JournalStateRow(Base):
+    """The one row of what the journal remembers about itself: its id, the latest report, question choices."""
+
+    __table__ = tb.journal_state
+
+
 class TherapyRow(Base):
     """A course of psychotherapy (version 2)."""
 

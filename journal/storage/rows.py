@@ -525,6 +525,28 @@ def _entry_values(e: r.EntryBy) -> tuple:
     return (e.record, e.author)
 
 
+def _states(rows: Sequence[tuple]) -> list[r.JournalState]:
+    out = []
+    for journal_id, last_report, choices in rows:
+        kept = json.loads(choices) if choices else []
+        out.append(
+            r.JournalState(
+                journal_id=journal_id,
+                last_report=_day_or_none(last_report),
+                question_choices=tuple(
+                    r.QuestionChoice(key=c["key"], choice=c["choice"], fingerprint=c["fingerprint"], on=_day(c["on"]))
+                    for c in kept
+                ),
+            )
+        )
+    return out
+
+
+def _state_values(s: r.JournalState) -> tuple:
+    choices = [{"key": c.key, "choice": c.choice, "fingerprint": c.fingerprint, "on": c.on.isoformat()} for c in s.question_choices]
+    return (1, s.journal_id, _text_day_or_none(s.last_report), json.dumps(choices, ensure_ascii=False))  # the one row
+
+
 @dataclass(frozen=True)
 class Convert:
     """How one table's rows become records and back.
@@ -555,4 +577,5 @@ CONVERT: dict[str, Convert] = {
     "notes": Convert(_notes, _note_values),
     "therapies": Convert(_therapies, _therapy_values),
     "entries_by": Convert(_entries, _entry_values),
+    "journal_state": Convert(_states, _state_values),
 }

@@ -92,7 +92,7 @@ def select_children(child: str, start: bool, end: bool, by_id: bool) -> Compiled
 def insert_rows(table: str, replace: bool = False) -> Compiled:
     rows = tb.ROWS[table]
     statement = insert(rows.table)
-    if replace:  # the profile and the settings are one row each (id 1); a record has at most one author
+    if replace:  # the profile, the settings and the journal's state are one row each (id 1); a record has at most one author
         statement = statement.prefix_with("OR REPLACE")
     compiled = _compile(statement, column_keys=list(rows.write))
     assert compiled[1] == rows.write, f"{table}: rows are written in the table's column order"
@@ -146,7 +146,7 @@ def every_statement() -> Iterator[tuple[tuple, Compiled]]:
         yield ("delete", name, "id"), delete_rows(name, "id")
     for table in tb.ROWS:
         yield ("insert", table, False), insert_rows(table)
-    for table in ("profile", "settings", "entries_by"):
+    for table in ("profile", "settings", "journal_state", "entries_by"):
         yield ("insert", table, True), insert_rows(table, replace=True)
         if table != "entries_by":
             yield ("one_row", table), select_one_row(table)

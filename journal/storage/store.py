@@ -38,6 +38,8 @@ __all__ = [
     "write_profile",
     "settings",
     "write_settings",
+    "state",
+    "write_state",
 ]
 
 
@@ -261,3 +263,12 @@ def settings(conn: Connection) -> r.Settings:
 
 def write_settings(conn: Connection, value: r.Settings) -> None:
     _run_many(conn, _insert("settings", replace=True), [_values("settings")(value)])
+
+
+def state(conn: Connection) -> r.JournalState:
+    found = CONVERT["journal_state"].from_rows(_run(conn, _one_row("journal_state")))
+    return found[0] if found else r.JournalState()
+
+
+def write_state(conn: Connection, value: r.JournalState) -> None:
+    _run_many(conn, _insert("journal_state", replace=True), [_values("journal_state")(value)])

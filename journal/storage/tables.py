@@ -268,6 +268,17 @@ therapies = Table(
     _note(),
 )
 
+# The one row of what the journal remembers about itself (records.JournalState): its random id,
+# the day of the latest report, and the suggested questions the person added or dismissed (JSON).
+journal_state = Table(
+    "journal_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("journal_id", String),
+    Column("last_report", Date),
+    Column("question_choices", Text, nullable=False),
+)
+
 # Who entered a record when it was not the journal's owner (caregiver mode).
 entries_by = Table(
     "entries_by",
@@ -329,6 +340,7 @@ ROWS: dict[str, Rows] = {
     "notes": _rows(notes, _all_but(notes)),
     "therapies": _rows(therapies, _all_but(therapies, "end_latest")),
     "entries_by": _rows(entries_by, ("record", "author")),
+    "journal_state": _rows(journal_state, _all_but(journal_state, "id")),
 }
 assert set(ROWS) == set(rw.CONVERT) == set(metadata.tables), "every table is read and written"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -156,14 +157,14 @@ def test_migration_scripts_are_found_without_an_ini_file_in_the_working_folder(t
 _LATER_REVISION = '''"""A later change for the test: labs learn whether the person was fasting.
 
 Revision ID: 0099
-Revises: 0002
+Revises: HEAD
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0099"
-down_revision = "0002"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -186,7 +187,8 @@ def later_version(tmp_path, monkeypatch):
 
     scripts = tmp_path / "later-migrations"
     shutil.copytree(storage.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0099_fasting.py").write_text(_LATER_REVISION)
+    # the made-up revision follows whatever this version's newest is
+    (scripts / "versions" / "0099_fasting.py").write_text(_LATER_REVISION.replace("HEAD", storage.head_revision()))
     storage.scripts.cache_clear()
     monkeypatch.setattr(storage, "migrations_dir", lambda: scripts)
     yield
@@ -278,6 +280,9 @@ def test_a_journal_made_by_each_release_opens_with_every_entry_it_was_given(tmp_
 
     expected = in_journal_order(replace(given.contents, settings=replace(Settings(), **given.settings_changes)))
     assert held == expected
+    # revision 0003 gave the journal its own random id (its FHIR namespace); nothing else it remembers yet
+    assert uuid.UUID(held.state.journal_id).version == 4
+    assert held.state.last_report is None and held.state.question_choices == ()
     con = sqlite3.connect(path)
     try:
         assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(storage.head_revision(),)]

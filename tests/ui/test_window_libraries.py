@@ -146,6 +146,7 @@ def test_the_real_command_prints_the_packages_and_exits_2_without_a_core_dump(tm
         env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 2, result.stderr
-    assert "sudo apt install libxcb-keysyms1" in result.stderr
+    # the faked one is named among the packages to install (with any this machine really lacks)
+    assert re.search(r"sudo apt install [^\n]*\blibxcb-keysyms1\b", result.stderr), result.stderr
     assert "Traceback" not in result.stderr and "core dumped" not in result.stderr
     assert not (tmp_path / "j.db").exists()
