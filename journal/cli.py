@@ -168,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="start",
         metavar="DATE",
         type=_date_arg("--from"),
-        help="the first day the report covers, written YYYY-MM-DD (default: the first record)",
+        help="the first day the report covers, written YYYY-MM-DD (default: the start of the current episode, "
+        "or 24 months back when none is current)",
     )
     p.add_argument(
         "--to", dest="end", metavar="DATE", type=_date_arg("--to"), help="the last day it covers, written YYYY-MM-DD (default: today)"
@@ -177,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--name", choices=("full", "initials", "none"), default="initials", help="how your name is printed (default: initials)"
     )
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="the paper size (default: A4)")
+    p.add_argument(
+        "--whole-history",
+        action="store_true",
+        help="cover every record and keep every table in full (default: page one for this episode, the earlier history behind it)",
+    )
     p.add_argument("--force", action="store_true", help="replace a file already at --out (default: refuse)")
     _add_journal_options(p)
 
@@ -443,10 +449,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise JournalError(f"--from ({args.start}) is after --to ({args.end})")
     _not_after_today("--from", args.start)
     _not_after_today("--to", args.end)
+    if args.whole_history and args.start:
+        raise JournalError("--whole-history covers every record: give it or --from, not both")
     _check_out(args)
     with open_journal(args) as journal:
         contents = journal.contents()
-    out = build_report(contents, args.out, start=args.start, end=args.end, name_style=args.name, page_size=args.page_size)
+        out = build_report(
+            contents, args.out, start=args.start, end=args.end, name_style=args.name, page_size=args.page_size,
+            whole_history=args.whole_history,
+        )
+        # the next report's questions start after this one (the journal remembers the day)
+        journal.report_made(date.today())
     print(f"Wrote {out}. The PDF is not encrypted: keep it somewhere private.")
     return EXIT_OK
 

@@ -1,6 +1,7 @@
-"""Render the demo journal's appointment report and each of its pages as a PNG, to look at.
+"""Render an appointment report and each of its pages as a PNG, to look at.
 
     python scripts/report_pages.py --out shots/report [--today 2026-05-01] [--page-size Letter] [--dpi 110]
+        [--journal demo|empty|item9|years:20] [--whole-history] [--grey]
 
 Writes report.pdf and page-1.png, page-2.png ... into the --out folder. The demo journal is
 made-up data (journal.demo.demo_journal). Page images need `pdftoppm` (poppler-utils).
@@ -23,6 +24,25 @@ from journal.records import replace  # noqa: E402
 from journal.reports.pdf import PAGE_SIZES, build_report  # noqa: E402
 
 
+def _journal(which: str, today: date) -> dict:
+    if which == "demo":
+        return demo_journal(today)
+    if which == "empty":
+        return {"format": "trial-journal", "version": 2}
+    if which == "item9":
+        data = demo_journal(today)
+        phq = [s for s in data["scores"] if s["scale"] == "PHQ-9" and s.get("items")]
+        for s in (phq[-1], phq[-9], phq[-20]):
+            s["items"][8] = 1
+            s["total"] = sum(s["items"])
+        return data
+    if which.startswith("years:"):
+        from benchmarks.generator import synthetic_journal
+
+        return synthetic_journal(int(which.split(":", 1)[1]), end=today)
+    raise SystemExit(f"--journal must be demo, empty, item9 or years:N, got {which!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, type=Path, help="folder for report.pdf and the page PNGs")
@@ -31,17 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-size", choices=PAGE_SIZES, default="A4")
     parser.add_argument("--name-style", choices=("full", "initials", "none"), default="full")
     parser.add_argument("--dpi", type=int, default=110)
+    parser.add_argument("--journal", default="demo", help="demo, empty, item9 (the demo with question 9 answered) or years:N (synthetic)")
+    parser.add_argument("--whole-history", action="store_true")
+    parser.add_argument("--grey", action="store_true", help="page images in grey scale, as a black-and-white printer prints")
     args = parser.parse_args(argv)
 
     today = args.today or date.today()
-    result = parse_contents(demo_journal(today), today=today)
+    result = parse_contents(_journal(args.journal, today), today=today)
     contents = result.contents
     if result.settings_changes:
         contents = replace(contents, settings=replace(contents.settings, **result.settings_changes))
     args.out.mkdir(parents=True, exist_ok=True)
     pdf = build_report(
         contents, args.out / "report.pdf", start=args.start, today=today,
-        name_style=args.name_style, page_size=args.page_size,
+        name_style=args.name_style, page_size=args.page_size, whole_history=args.whole_history,
     )
     print(f"wrote {pdf}")
     if shutil.which("pdftoppm") is None:
@@ -49,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for old in args.out.glob("page-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), str(pdf), str(args.out / "page")], check=True)
+    grey = ["-gray"] if args.grey else []
+    subprocess.run(["pdftoppm", "-png", *grey, "-r", str(args.dpi), str(pdf), str(args.out / "page")], check=True)
     for png in sorted(args.out.glob("page-*.png")):
         print(f"wrote {png}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.errors import JournalError
 from journal.reports.facts import SECTIONS, outline, report_facts
 from ui.fit import FitsScreen
 from ui.save_target import confirm_save_target, journal_path_of
@@ -44,7 +46,7 @@ RANGES = (
     ("episode", "The current episode"),
     ("3m", "The last 3 months"),
     ("12m", "The last 12 months"),
-    ("all", "Everything in the journal"),
+    ("all", "The whole history (every record, every table in full)"),
     ("custom", "Dates I choose"),
 )
 NAME_CHOICES = (("initials", "Initials only"), ("full", "My name as written in the journal"), ("none", "No name"))
@@ -203,9 +205,13 @@ class ReportDialog(FitsScreen, QDialog):
     def options(self) -> dict[str, Any]:
         """The keyword arguments the report is built with."""
         start, end = self.start_end()
+        key = self.range_box.currentData()
+        if key == "episode":
+            start = None  # the report's own default: the current episode, or the last 24 months when none is current
         return {
             "start": start,
             "end": end,
+            "whole_history": key == "all",
             "today": self.session.today,
             "name_style": self.name_box.currentData(),
             "page_size": self.page_box.currentData(),
@@ -250,6 +256,7 @@ class ReportDialog(FitsScreen, QDialog):
             end=opts["end"],
             today=opts["today"],
             name_style=opts["name_style"],
+            whole_history=opts["whole_history"],
             assessment_settings=self.session.settings(),
         )
         lines = ["Appointment summary" + (f" — {facts.name}" if facts.name else ""), facts.range_text, ""]
@@ -290,6 +297,10 @@ class ReportDialog(FitsScreen, QDialog):
 
     def _on_job_succeeded(self, path: Any) -> None:
         self.status.setText(f"Saved {Path(path).name}. {PRIVATE_FILE_NOTE}")
+        # the next report's questions start after this one; should the journal be locked meanwhile,
+        # the report is saved all the same and only the day it was made is not remembered
+        with contextlib.suppress(JournalError, AttributeError):
+            self.session.journal.report_made(self.session.today)
         self.saved.emit(str(path))
 
     def _on_job_failed(self, error: BaseException) -> None:

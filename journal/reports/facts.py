@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean
 
-from journal.clinical.assessment import Assessment, TrialVerdict, assess, rule_text
+from journal.clinical.assessment import BASELINE_WINDOW_DAYS, Assessment, TrialVerdict, assess, rule_text
 from journal.clinical.audiences import CLINICIAN
 from journal.clinical.catalog import Catalog, load_catalog
 from journal.clinical.scales import (
@@ -25,6 +25,7 @@ from journal.clinical.verdict_words import caveat_lines, headline, look_up_lines
 from journal.errors import JournalError
 from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Session, Settings, Therapy, Trial, latest_day
 from journal.words import (
+    ADHERENCE,
     CONDITION_STATUS,
     DAILY,
     EPISODE_SEVERITY,
@@ -140,7 +141,10 @@ def dose_words(trial: Trial, end: date) -> str:
     if not known:
         return "dose not recorded"
     lo, hi = min(known), max(known)
-    text = f"{mg(lo)} mg" if lo == hi else f"{mg(lo)}–{mg(hi)} mg"
+    if hi < 1:  # micrograms (liothyronine)
+        text = dose_amount(lo) if lo == hi else f"{lo * 1000:g}–{dose_amount(hi)}"
+    else:
+        text = f"{mg(lo)} mg" if lo == hi else f"{mg(lo)}–{mg(hi)} mg"
     if unknown:
         text += "; dose not recorded " + ", ".join(
             "at first" if s is steps[0] else f"from {entered_day(s.start, s.start_precision)}" for s in unknown
@@ -151,6 +155,13 @@ def dose_words(trial: Trial, end: date) -> str:
 def mg(value: float) -> str:
     """A dose without a trailing ".0" (100, 0.025, 62.5)."""
     return f"{value:g}" if value >= 0.001 else f"{value}"
+
+
+def dose_amount(value: float, per_day: bool = False) -> str:
+    """A dose with its unit: "100 mg", and below 1 mg in micrograms ("25 micrograms"), as liothyronine is written
+    (drug-catalog.md: every dose is kept in mg per day; the catalog gives liothyronine's in micrograms too)."""
+    text = f"{value * 1000:g} micrograms" if 0 < value < 1 else f"{mg(value)} mg"
+    return text + "/day" if per_day else text
 
 
 def plain_dates(text: str) -> str:
@@ -298,6 +309,7 @@ class SessionRow:
     entered_by: str | None
     phase: str = ""  # induction, optimisation, maintenance
     monitoring: str = ""  # "lowest SpO2 96 %; monitored 120 min; ready to leave"
+    transport_missing: bool = False  # esketamine without transport home arranged (no driving until the next day, ketamine.md)
 
 
 @dataclass(frozen=True)
@@ -342,6 +354,23 @@ class ReportFacts:
     maudsley_parts: tuple[str, ...] = field(default_factory=tuple)
     look_up: tuple[str, ...] = ()  # what to look up to settle remembered trials that could count
     therapies: tuple[TherapyRow, ...] = ()
+    # the appointment report for a two-minute read (page one), and the appendix behind it
+    whole_history: bool = False
+    made_up: bool = False  # the demo journal: every page says the data is made up
+    dates_note: str = ""
+    treatment: tuple[TreatmentRow, ...] = ()
+    earlier: tuple[EarlierEpisode, ...] = ()
+    recent_primary: tuple[tuple[date, int, str, str], ...] = ()  # (date, total, severity, "08:30" or "")
+    primary_scale: str = "PHQ-9"
+    primary_note: str | None = None  # "Latest PHQ-9 16 months before this report."
+    item9_latest: str | None = None
+    item9_older: int = 0
+    item9_last_positive: str | None = None
+    questions: tuple[Question, ...] = ()
+    questions_heading: str = "Questions and notes for this appointment"
+    earlier_questions: tuple[Question, ...] = ()
+    score_months: tuple[MonthOfScores, ...] = ()
+    lab_grid: LabGrid | None = None
 
     @property
     def range_text(self) -> str:
@@ -405,7 +434,7 @@ def _current_medications(contents: JournalContents, as_of: date) -> list[str]:
         extra = [drug.drug_class] if drug else []
         if t.augmentation or (drug is not None and drug.is_augmentation):
             extra.append("add-on")
-        dose = "dose not recorded" if step.mg_per_day is None else f"{mg(step.mg_per_day)} mg/day"
+        dose = "dose not recorded" if step.mg_per_day is None else dose_amount(step.mg_per_day, per_day=True)
         text = f"{name} {dose}"
         if extra:
             text += f" ({', '.join(extra)})"
@@ -525,8 +554,14 @@ def _medication_rows(
                 weeks += f" (up to {v.possible.longest_adequate_run_days / 7:.1f})"
             adequate = "yes" if v.adequate else ("not certain" if v.could_count else "no")
             outcome = _OUTCOME_SHORT.get(v.outcome, v.outcome)
-            if v.improvement_pct is not None:
-                outcome += f", {v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f", {-v.improvement_pct:g} % worse"
+            if v.improvement_pct is not None and v.first_day is not None:
+                # the scores themselves, never a bare percentage ("280 % worse" from a baseline of 5)
+                scale = contents.settings.primary_scale
+                scores = scores_text(contents, scale, v.first_day, v.last_day or last)
+                pct = f"{v.improvement_pct:g} % better" if v.improvement_pct >= 0 else f"{-v.improvement_pct:g} % worse"
+                if not any(r.startswith(f"outcome {v.outcome} from {scale}:") for r in v.reasons):
+                    pct += " by the person's own rating"
+                outcome += f", {pct}" + (f" ({scores})" if scores.startswith(scale) else "")
         stop = "ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded")
         effects = ", ".join(
             s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
@@ -615,6 +650,7 @@ def _session_rows(contents: JournalContents, start: date | None, end: date) -> l
                 entered_by=contents.author_of(s.id),
                 phase=words_for_phase(s.phase),
                 monitoring=_monitoring(s),
+                transport_missing=s.treatment == "esketamine" and not s.transport_arranged,
             )
         )
     return rows
@@ -766,6 +802,367 @@ def _entries_by(contents: JournalContents, start: date | None, end: date) -> lis
     return [(author, kind, items) for (author, kind), items in groups.items()]
 
 
+# --- page one: the treatment table, the last scores, item 9, the questions ----------------------
+
+_STALE_SCORE_DAYS = 30  # a primary-scale total older than this is flagged on page one
+_RECENT_SCORES = 6
+_PAGE_ONE_QUESTIONS = 8  # "at most a screenful"
+_PAGE_ONE_QUESTION_CHARS = 280  # a longer question is cut there on page one and printed whole in the appendix
+_DEFAULT_MONTHS = 24  # the report's dates when there is no current episode
+
+
+@dataclass(frozen=True)
+class TreatmentRow:
+    """One line of page one's treatment table (the MGH-ATRQ's terms): a trial, a psychotherapy course or a course of sessions."""
+
+    kind: str  # "antidepressant", "add-on", "other medicine", "psychotherapy", "sessions"
+    name: str
+    detail: str  # the class, "entered as ...", the phase
+    dates: str
+    highest: str
+    weeks: str
+    adherence: str
+    scores: str  # "PHQ-9 18 → 9"
+    outcome: str
+    stop: str
+    counts: str  # "yes", or why not in a few words
+    remembered: str = ""  # "from memory" when remembered
+    counted: bool = False
+
+
+@dataclass(frozen=True)
+class EarlierEpisode:
+    """The trials of an earlier episode (or of no recorded episode), for the full medication history."""
+
+    label: str
+    rows: tuple[MedicationRow, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    date: date
+    text: str
+    author: str | None
+    cut: bool = False  # cut short on page one; whole in the appendix
+
+
+@dataclass(frozen=True)
+class MonthOfScores:
+    """One row of the compact score table: a month's totals by scale."""
+
+    month: str  # "Nov 2026"
+    by_scale: tuple[tuple[str, str], ...]  # (scale, "3 scores: 12-18, last 14")
+    item9_positive: int
+
+
+@dataclass(frozen=True)
+class LabGrid:
+    """Lab results as dates x tests: the header names each test with its unit."""
+
+    tests: tuple[str, ...]  # "CRP (mg/L)"
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # (day, one value per test, "" when none)
+
+
+def report_dates(a: Assessment, end: date) -> tuple[date, str]:
+    """The report's first day when none is chosen: the current episode's start, else 24 months back; and in words."""
+    ep = a.episode
+    if ep is not None and (ep.end is None or ep.end >= end):
+        what = "the time since the first recorded trial" if ep.assumed else "the current episode"
+        return ep.start, f"This report covers {what} (from {day(ep.start)})."
+    months_back = end.year * 12 + end.month - 1 - _DEFAULT_MONTHS
+    first = date(months_back // 12, months_back % 12 + 1, 1)
+    return first, f"No current episode is recorded: this report covers the last {_DEFAULT_MONTHS} months (from {day(first)})."
+
+
+def _primary_between(contents: JournalContents, scale: str, first: date, last: date) -> ScaleScore | None:
+    found = [s for s in contents.scores if s.scale == scale and first <= s.date <= last]
+    return _pick(found) if found else None
+
+
+def scores_text(contents: JournalContents, scale: str, first: date, last: date) -> str:
+    """The baseline (28 days up to the first day, trd-rules.md) and the last score of the primary scale during the trial."""
+    baseline = _primary_between(contents, scale, first - timedelta(days=BASELINE_WINDOW_DAYS), first)
+    during = [s for s in contents.scores if s.scale == scale and first < s.date <= last]
+    latest = _pick(during) if during else None
+    if baseline is None and latest is None:
+        return "no scores"
+    b = str(baseline.total) if baseline else "no baseline"
+    return f"{scale} {b} → {latest.total}" if latest else f"{scale} {b}, none after"
+
+
+def _why_not(v: TrialVerdict | None, settings: Settings) -> str:
+    """Whether a trial counts toward the rule, and why not, in a few words."""
+    if v is None:
+        return "no: outside the current episode"
+    if v.counts:
+        return "yes"
+    if v.could_count:
+        return "maybe: remembered details to confirm"
+    if v.augmentation and not settings.count_augmentation:
+        return "no: add-on, not counted by this rule"
+    if v.still_running:
+        return "not yet: still running"
+    if not v.adequate:
+        if v.longest_adequate_run_days == 0:
+            return "no: dose never adequate" if v.min_adequate_mg is not None else "no: no adequate dose known"
+        return f"no: under {settings.adequate_weeks} weeks at an adequate dose"
+    if v.outcome in ("remission", "response"):
+        return f"no: {_OUTCOME_SHORT.get(v.outcome, v.outcome)}"
+    if v.outcome == "unknown":
+        return "no: outcome not recorded"
+    if v.failed:
+        return "no: its drug already counts"
+    return "no"
+
+
+def _treatment_rows(
+    contents: JournalContents, a: Assessment, verdicts: dict[str, TrialVerdict], start: date, end: date
+) -> list[TreatmentRow]:
+    catalog = load_catalog()
+    scale = a.settings.primary_scale
+    rows: list[TreatmentRow] = []
+    for t in sorted(contents.trials, key=lambda t: (t.start, t.id)):
+        last = _trial_last_day(t, end)
+        if t.start > end or last < start:
+            continue
+        drug = catalog.resolve(t.drug)
+        generic = drug.generic if drug else t.drug.strip()
+        augmentation = t.augmentation or (drug is not None and drug.is_augmentation)
+        v = verdicts.get(t.id)
+        known = [s.mg_per_day for s in t.doses if s.start <= end and s.mg_per_day is not None]
+        highest = dose_amount(max(known), per_day=True) if known else "not recorded"
+        if any(s.mg_per_day is None for s in t.doses if s.start <= end) and known:
+            highest += " (a dose not recorded)"
+        ongoing = t.end is None or t.end > end
+        dates = f"{entered_day(t.start, t.doses[0].start_precision)} – " + ("ongoing" if ongoing else entered_day(t.end, t.end_precision))
+        if v is None:
+            weeks, outcome = "", "not judged"
+        else:
+            weeks = f"{v.longest_adequate_run_days / 7:.1f}"
+            if v.possible is not None and v.possible.longest_adequate_run_days != v.longest_adequate_run_days:
+                weeks += f" (up to {v.possible.longest_adequate_run_days / 7:.1f})"
+            outcome = _OUTCOME_SHORT.get(v.outcome, v.outcome)
+        first = v.first_day if v is not None and v.first_day else t.start
+        final = v.last_day if v is not None and v.last_day else last
+        detail = [drug.drug_class] if drug else ["not in the catalog"]
+        if drug and t.drug.strip().casefold() != generic.casefold():
+            detail.append(f"entered as {t.drug.strip()}")
+        rows.append(
+            TreatmentRow(
+                kind="add-on" if augmentation else ("antidepressant" if drug else "other medicine"),
+                name=generic,
+                detail=", ".join(detail),
+                dates=dates,
+                highest=highest,
+                weeks=weeks,
+                adherence=text_words(ADHERENCE).get(t.adherence or "", "not recorded"),
+                scores=scores_text(contents, scale, first, final),
+                outcome=outcome,
+                stop="ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded"),
+                counts=_why_not(v, a.settings),
+                remembered="from memory" if t.source == "memory" or t.approximate else "",
+                counted=bool(v and v.counts),
+            )
+        )
+    for p in _therapy_rows(contents, a, start, end):
+        rows.append(
+            TreatmentRow(
+                kind="psychotherapy", name=p.kind, detail=f"{p.sessions} sessions" if p.sessions != "not recorded" else "",
+                dates=p.dates, highest="", weeks="", adherence="", scores="", outcome=p.outcome, stop=p.stop,
+                counts="listed, never counted", remembered="from memory" if p.source.startswith("from memory") else "",
+            )
+        )
+    by_treatment: dict[str, list[Session]] = defaultdict(list)
+    for s in contents.sessions:
+        if _in_range(s.date, start, end):
+            by_treatment[s.treatment].append(s)
+    for treatment, sessions in by_treatment.items():
+        sessions.sort(key=lambda s: s.datetime)
+        doses = [s.dose_mg for s in sessions if s.dose_mg is not None]
+        phase = words_for_phase(sessions[-1].phase)
+        first_day, last_day = sessions[0].date, sessions[-1].date
+        rows.append(
+            TreatmentRow(
+                kind="sessions",
+                name=_TREATMENTS.get(treatment, treatment),
+                detail=f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}" + (f", {phase} phase" if phase else ""),
+                dates=day(first_day) if first_day == last_day else f"{day(first_day)} – {day(last_day)}",
+                highest=dose_amount(max(doses)) + " a session" if doses else "",
+                weeks="",
+                adherence="",
+                scores=scores_text(contents, scale, first_day, last_day),
+                outcome="",
+                stop="",
+                counts="listed, never counted",
+            )
+        )
+    return rows
+
+
+def _earlier_episodes(
+    contents: JournalContents, verdicts: dict[str, TrialVerdict], start: date, end: date, rows: list[MedicationRow]
+) -> list[EarlierEpisode]:
+    """The trials that ended before the report's dates, grouped by the episode each started in."""
+    by_id = {t.id: t for t in contents.trials}
+    episodes = sorted(contents.episodes, key=lambda e: e.start)
+    groups: dict[str, list[MedicationRow]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for row in rows:
+        t = by_id[row.trial_id]
+        if _trial_last_day(t, end) >= start:
+            continue
+        home = next(
+            (e for e in reversed(episodes) if e.start <= t.start and (e.end is None or t.start <= latest_day(e.end, e.end_precision))),
+            None,
+        )
+        key = home.id if home else ""
+        if home is None:
+            labels[key] = "Outside any recorded episode"
+        else:
+            ends = f" to {entered_day(home.end, home.end_precision)}" if home.end else ""
+            severity = f", {_EPISODE_SEVERITY.get(home.severity, home.severity)} at onset" if home.severity else ""
+            labels[key] = f"Episode from {entered_day(home.start, home.start_precision)}{ends}{severity}"
+        groups[key].append(row)
+    order = sorted(groups, key=lambda k: (k != "", min(by_id[r.trial_id].start for r in groups[k])), reverse=True)
+    return [EarlierEpisode(labels[k], tuple(groups[k])) for k in order]
+
+
+def _recent_primary(contents: JournalContents, scale: str, end: date) -> tuple[list[tuple[date, int, str, str]], str | None]:
+    """The last six totals of the primary scale up to the report's end, newest first, and a flag when the latest is old."""
+    mine = [s for s in contents.scores if s.scale == scale and s.date <= end]
+    by_date: dict[date, list[ScaleScore]] = defaultdict(list)
+    for s in mine:
+        by_date[s.date].append(s)
+    recent = [(d, _pick(by_date[d])) for d in sorted(by_date, reverse=True)[:_RECENT_SCORES]]
+    out = [(d, s.total, severity_label(scale, s.total), _clock(s.time)) for d, s in recent]
+    if not out:
+        return out, f"No {scale} score recorded."
+    age = (end - out[0][0]).days
+    if age <= _STALE_SCORE_DAYS:
+        return out, None
+    months = round(age / 30.44)
+    ago = f"{age // 7} weeks" if months < 2 else f"{months} months"
+    return out, f"Latest {scale} {ago} before this report."
+
+
+def _item9_summary(contents: JournalContents, start: date | None, end: date) -> tuple[str | None, int, str | None]:
+    """Question 9, newest first: the latest answer and its date, and how many earlier answers were above 0 (with the last of them)."""
+    scale = get_scale("PHQ-9")
+    n = scale.crisis_item
+    if n is None:
+        return None, 0, None
+    answers = {a.value: a.text for a in scale.answers}
+    given = sorted(
+        (s for s in contents.scores if s.scale == "PHQ-9" and s.items and len(s.items) >= n and _in_range(s.date, start, end)),
+        key=lambda s: (s.date, s.time or _dt.time.min),
+        reverse=True,
+    )
+    if not any(s.items[n - 1] > 0 for s in given):
+        return None, 0, None
+    latest = given[0]
+    v = latest.items[n - 1]
+    latest_text = f"latest answer \u201c{answers.get(v, v)}\u201d ({v}) on {day(latest.date)}"
+    older = [s for s in given[1:] if s.items[n - 1] > 0]
+    last_positive = None
+    if older:
+        o = older[0]
+        w = o.items[n - 1]
+        last_positive = f"\u201c{answers.get(w, w)}\u201d ({w}) on {day(o.date)}"
+    return latest_text, len(older), last_positive
+
+
+def _questions(
+    contents: JournalContents, start: date | None, end: date, whole: bool
+) -> tuple[list[Question], list[Question], str]:
+    """Page one's questions (since the latest report, else in the report's dates; at most a screenful) and the rest for the appendix."""
+    since = contents.state.last_report
+    marked = sorted((n for n in contents.notes if n.for_appointment and n.date <= end), key=lambda n: (n.date, n.id), reverse=True)
+    if since is not None and (start is None or since >= start):
+        fresh = [n for n in marked if n.date > since]
+        where = f"Questions and notes since the last report ({day(since)})"
+    else:
+        fresh = [n for n in marked if _in_range(n.date, start, end)]
+        where = "Questions and notes for this appointment"
+    shown: list[Question] = []
+    rest: list[Question] = []
+    for n in fresh:
+        author = contents.author_of(n.id)
+        if len(shown) < _PAGE_ONE_QUESTIONS:
+            cut = len(n.text) > _PAGE_ONE_QUESTION_CHARS or n.text.count("\n") > 3
+            shown.append(Question(n.date, n.text, author, cut))
+            if cut:
+                rest.append(Question(n.date, n.text, author))
+        else:
+            rest.append(Question(n.date, n.text, author))
+    fresh_ids = {n.id for n in fresh}
+    rest += [
+        Question(n.date, n.text, contents.author_of(n.id))
+        for n in marked
+        if n.id not in fresh_ids and (whole or _in_range(n.date, start, end))
+    ]
+    return shown, rest, where
+
+
+def _score_months(contents: JournalContents, start: date | None, end: date) -> list[MonthOfScores]:
+    by_month: dict[tuple[int, int], list[ScaleScore]] = defaultdict(list)
+    for s in contents.scores:
+        if _in_range(s.date, start, end):
+            by_month[(s.date.year, s.date.month)].append(s)
+    nine = get_scale("PHQ-9").crisis_item or 9
+    out = []
+    for (year, month) in sorted(by_month, reverse=True):
+        scores = by_month[(year, month)]
+        cells = []
+        for name in [*ALL_SCALES, *sorted({s.scale for s in scores} - set(ALL_SCALES))]:
+            mine = sorted((s for s in scores if s.scale == name), key=lambda s: (s.date, s.time or _dt.time.min))
+            if not mine:
+                continue
+            totals = [s.total for s in mine]
+            if len(mine) == 1:
+                cells.append((name, f"{totals[0]} ({severity_label(name, totals[0])}) on {mine[0].date:%d %b}".replace(" 0", " ")))
+            else:
+                last = f"last {totals[-1]} ({severity_label(name, totals[-1])})"
+                cells.append((name, f"{len(mine)} scores, {min(totals)}–{max(totals)}, {last}"))
+        positive = sum(
+            1 for s in scores if s.scale == "PHQ-9" and s.items and len(s.items) >= nine and s.items[nine - 1] > 0
+        )
+        out.append(MonthOfScores(f"{date(year, month, 1):%b %Y}", tuple(cells), positive))
+    return out
+
+
+def _lab_grid(contents: JournalContents, start: date | None, end: date) -> LabGrid:
+    labs = [lab for lab in contents.labs if _in_range(lab.date, start, end)]
+    tests: dict[str, str] = {}
+    for lab in sorted(labs, key=lambda lab: (lab.date, lab.id)):
+        tests.setdefault(lab.test, lab.unit or "")
+    names = sorted(tests, key=lambda t: (t.casefold()))
+    by_day: dict[date, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for lab in labs:
+        unit = "" if (lab.unit or "") == tests[lab.test] else f" {lab.unit}"
+        by_day[lab.date][lab.test].append(_value(lab.value) + unit)
+    rows = tuple((day(d), tuple(", ".join(by_day[d].get(t, [])) for t in names)) for d in sorted(by_day, reverse=True))
+    return LabGrid(tuple(f"{t} ({tests[t]})" if tests[t] else t for t in names), rows)
+
+
+def maudsley_words(a: Assessment) -> tuple[str, tuple[str, ...]]:
+    """The Maudsley score, as a range when only the severity at onset is missing, and each part with the ECT item shown."""
+    m = a.maudsley
+    parts = [f"{label}: {points}" for label, points in m.parts]
+    labels = " ".join(label for label, _ in m.parts)
+    if a.episode is not None:
+        if "augmentation used" not in labels:
+            parts.append("augmentation used: no (0)")
+        if "ECT used" not in labels:
+            parts.append("ECT used: no (0)")
+    if m.score is not None:
+        return f"{m.score} of 15 ({m.band})", tuple(parts)
+    if tuple(m.missing) == ("severity",):
+        known = sum(p for _, p in m.parts)
+        lo, hi = known + 1, known + 5  # severity at onset scores 1 (subsyndromal) to 5 (severe with psychosis)
+        return f"{lo}–{hi} of 15, severity at onset not recorded", tuple(parts)
+    return ("not computed: " + "; ".join(m.missing) if m.missing else "not computed"), tuple(parts)
+
+
 def report_facts(
     contents: JournalContents,
     *,
@@ -774,8 +1171,14 @@ def report_facts(
     today: date | None = None,
     name_style: str = "initials",
     assessment_settings: Settings | None = None,
+    whole_history: bool = False,
 ) -> ReportFacts:
-    """Everything the report shows, for the records from `start` to `end` (today unless given)."""
+    """Everything the report shows, for the records from `start` to `end` (today unless given).
+
+    With no `start`, the report covers the current episode (or the last 24 months), with the
+    earlier treatment history in full behind page one; `whole_history` covers every record and
+    keeps every table.
+    """
     today = today or date.today()
     end = end or today
     if start is not None and start > end:
@@ -785,11 +1188,20 @@ def report_facts(
     clinician_catalog = load_catalog(CLINICIAN)
     a = assess(contents, settings, end, clinician_catalog)
     verdicts = _verdicts(contents, settings, a, clinician_catalog)
-    m = a.maudsley
-    if m.score is not None:
-        maudsley = f"{m.score} of 15 ({m.band})"
+    maudsley, maudsley_parts = maudsley_words(a)
+    if start is not None:
+        dates_note = f"This report covers {day(start)} to {day(end)}."
+    elif whole_history:
+        dates_note = "The whole history: every record the journal holds, every table in full."
     else:
-        maudsley = "not computed: " + "; ".join(m.missing) if m.missing else "not computed"
+        start, dates_note = report_dates(a, end)
+    first = start or date.min
+    medications = _medication_rows(contents, verdicts, None, end)
+    shown_medications = tuple(r for r in medications if whole_history or _trial_last_day(_by_id(contents, r.trial_id), end) >= first)
+    recent, primary_note = _recent_primary(contents, settings.primary_scale, end)
+    item9_latest, item9_older, item9_last_positive = _item9_summary(contents, None if whole_history else start, end)
+    questions, earlier_questions, questions_heading = _questions(contents, None if whole_history else start, end, whole_history)
+    table_start = None if whole_history else start
     return ReportFacts(
         name=report_name(contents.profile.display_name, name_style),
         start=start,
@@ -809,13 +1221,13 @@ def report_facts(
             for n in sorted(contents.notes, key=lambda n: (n.date, n.id))
             if n.for_appointment and _in_range(n.date, start, end)
         ),
-        medications=tuple(_medication_rows(contents, verdicts, start, end)),
-        scores=tuple(_score_rows(contents, start, end)),
-        sessions=tuple(_session_rows(contents, start, end)),
+        medications=shown_medications,
+        scores=tuple(_score_rows(contents, table_start, end)),
+        sessions=tuple(_session_rows(contents, table_start, end)),
         labs=tuple(
             (lab.date, lab.test, _value(lab.value), lab.unit or "", lab.note)
             for lab in sorted(contents.labs, key=lambda lab: (lab.date, lab.test))
-            if _in_range(lab.date, start, end)
+            if _in_range(lab.date, table_start, end)
         ),
         conditions=tuple(
             (
@@ -827,15 +1239,36 @@ def report_facts(
             for c in sorted(contents.conditions, key=lambda c: c.name.casefold())
         ),
         workup=tuple(_workup(contents, end)),
-        entries=tuple(_entries_by(contents, start, end)),
+        entries=tuple(_entries_by(contents, table_start, end)),
         summary=plain_dates(headline(a, CLINICIAN)),
         rule=plain_dates(rule_text(settings, CLINICIAN)),
         caveats=tuple(plain_dates(c) for c in caveat_lines(a)),
         maudsley=maudsley,
-        maudsley_parts=tuple(f"{label}: {points}" for label, points in m.parts),
+        maudsley_parts=maudsley_parts,
         look_up=tuple(plain_dates(line) for line in look_up_lines(a)),
-        therapies=tuple(_therapy_rows(contents, a, start, end)),
+        therapies=tuple(_therapy_rows(contents, a, table_start, end)),
+        whole_history=whole_history,
+        # the demo's and the benchmarks' journals say so in their name ("Demo — made-up data")
+        made_up="made-up data" in (contents.profile.display_name or "").casefold(),
+        dates_note=dates_note,
+        treatment=tuple(_treatment_rows(contents, a, verdicts, first, end)),
+        earlier=() if whole_history else tuple(_earlier_episodes(contents, verdicts, first, end, list(medications))),
+        recent_primary=tuple(recent),
+        primary_scale=settings.primary_scale,
+        primary_note=primary_note,
+        item9_latest=item9_latest,
+        item9_older=item9_older,
+        item9_last_positive=item9_last_positive,
+        questions=tuple(questions),
+        questions_heading=questions_heading,
+        earlier_questions=tuple(earlier_questions),
+        score_months=tuple(_score_months(contents, table_start, end)),
+        lab_grid=_lab_grid(contents, table_start, end),
     )
+
+
+def _by_id(contents: JournalContents, trial_id: str) -> Trial:
+    return next(t for t in contents.trials if t.id == trial_id)
 
 
 def _per_day(doses: str) -> str:
@@ -856,24 +1289,40 @@ def outline(facts: ReportFacts, sections: set[str] | None = None) -> list[tuple[
         if facts.look_up:
             lines += ["What to look up (remembered trials that could count):", *(f"  {line}" for line in facts.look_up)]
         lines.append(f"Maudsley staging score: {facts.maudsley}")
-        lines += [
-            f"{s.scale} {s.total} on {day(s.date)}{' ' + s.time if s.time else ''} ({s.severity}); {s.change_text}"
-            for s in facts.latest_scores
-        ]
-        if facts.item9_answers:
-            lines.append("PHQ-9 question 9 answered above 0: " + "; ".join(facts.item9_answers))
+        if facts.recent_primary:
+            lines.append(
+                f"Last {facts.primary_scale} totals: "
+                + ", ".join(f"{total} ({day(d)}{' ' + at if at else ''})" for d, total, _, at in facts.recent_primary)
+            )
+        if facts.primary_note:
+            lines.append(facts.primary_note)
+        if facts.item9_latest:
+            more = f"; {facts.item9_older} earlier answers above 0" if facts.item9_older else ""
+            lines.append(f"PHQ-9 question 9 answered above 0: {facts.item9_latest}{more}")
         if facts.daily_summary:
             lines.append(facts.daily_summary)
+        lines.append(facts.dates_note)
         out.append((titles["summary"], lines))
     if "notes" in wanted:
-        out.append((titles["notes"], [f"{day(d)}: {text}" for d, text, _ in facts.appointment_notes] or ["None."]))
+        lines = [f"{day(q.date)}: {q.text}" for q in facts.questions] or ["None."]
+        if facts.earlier_questions:
+            lines.append(f"{len(facts.earlier_questions)} earlier questions and notes in the appendix.")
+        out.append((facts.questions_heading, lines))
     if "timeline" in wanted:
         out.append((titles["timeline"], ["The timeline chart of scores, trials and sessions."]))
     if "medications" in wanted:
         lines = [
-            f"{r.drug} ({r.drug_class}), {r.dates}, {_per_day(r.doses)}: {r.outcome}" + (f" ({r.source})" if r.source else "")
-            for r in facts.medications
-        ] or ["None in this range."]
+            f"{r.name} ({r.kind}), {r.dates}, {r.highest or 'no dose'}: {r.outcome or 'listed'}; counts: {r.counts}"
+            + (f" ({r.remembered})" if r.remembered else "")
+            for r in facts.treatment
+        ] or ["No treatment recorded in this report's dates."]
+        for episode in facts.earlier:
+            lines.append(f"{episode.label}: " + ", ".join(r.drug for r in episode.rows))
+        if facts.whole_history:
+            lines += [
+                f"{r.drug} ({r.drug_class}), {r.dates}, {_per_day(r.doses)}: {r.outcome}" + (f" ({r.source})" if r.source else "")
+                for r in facts.medications
+            ]
         lines += [
             f"{p.kind} (psychotherapy, listed, never counted), {p.dates}, sessions: {p.sessions}: {p.outcome}"
             + (f" ({p.source})" if p.source else "")

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     LongTable,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -66,6 +67,10 @@ _HEAD_BG = "#e6ecf2"
 _ZEBRA = "#f5f7f9"
 _NOTICE_BG = "#fff3d6"
 _NOTICE_EDGE = "#a86b00"
+_DEMO_BG = "#e8eef7"
+_DEMO_EDGE = "#1f3a5f"
+_CHART_SMALLEST = 72 * 2.0  # the shortest timeline that still names every lane of a short episode
+_QUESTION_CUT = 280  # characters of a long question shown on page one
 
 
 @cache
@@ -278,7 +283,8 @@ def _row(values: list[str], widths: list[float], st: _Styles, overflow: _Overflo
         if "\n" not in value and pdfmetrics.stringWidth(value, _FONT, 7.8) <= width - 6.5:
             out.append(value)
         else:
-            out.append(_p(_esc(value), st.cell))
+            # a paragraph joins lines: the line breaks of a cell ("Other scales", times) are kept as breaks
+            out.append(_p(_esc(value).replace("\n", "<br/>"), st.cell))
     return out
 
 
@@ -342,113 +348,6 @@ def _title_block(f: ReportFacts, st: _Styles, width: float) -> list:
 
 def _hex(value: str):
     return colors.HexColor(value)
-
-
-def _item9_notice(f: ReportFacts, st: _Styles, width: float) -> list:
-    if not f.item9_answers:
-        return []
-    scale = get_scale("PHQ-9")
-    item = scale.items[scale.crisis_item - 1].text if scale.crisis_item else "question 9"
-    text = (
-        f"<font name='{_BOLD}'>PHQ-9 question 9 answered above 0</font> (\u201c{_esc(item)}\u201d): "
-        + "; ".join(_esc(a) for a in f.item9_answers)
-        + ". Please ask about it. Question 9 on its own is not a suicide-risk assessment."
-    )
-    lines = " \u00b7 ".join(_esc(line) for line in f.crisis_lines)
-    box = Table(
-        [[_p(text, st.notice)], [_p(f"If you feel unsafe now: {lines}.", st.small)]],
-        colWidths=[width],
-        splitInRow=1,
-    )
-    box.setStyle(
-        _table_style(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), _hex(_NOTICE_BG)),
-                ("BOX", (0, 0), (-1, -1), 1.0, _hex(_NOTICE_EDGE)),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return [box, Spacer(1, 6)]
-
-
-def _summary(f: ReportFacts, st: _Styles, width: float) -> list:
-    def lines(items, style=st.body) -> list:
-        return [_p(_esc(i), style) for i in items]
-
-    verdict = [_p(f"<font name='{_BOLD}'>{_esc(f.summary)}</font>", st.body), _p(_esc(f.rule), st.small)]
-    if f.caveats:
-        verdict.append(_p("Caveats: " + " ".join(_esc(_sentence(c)) for c in f.caveats), st.small))
-    maudsley = [_p(_esc(f.maudsley), st.body)]
-    if f.maudsley_parts:
-        maudsley.append(_p(_esc("; ".join(f.maudsley_parts)), st.small))
-    taking = lines(f.current_medications) or [_p("No medication recorded as current.", st.body)]
-    rows = [
-        [_p("Episode", st.cell_bold), _p(_esc(f.episode), st.body)],
-        [_p("Taking now", st.cell_bold), taking],
-    ]
-    if f.current_sessions:
-        rows.append([_p("Sessions", st.cell_bold), lines(f.current_sessions)])
-    rows.append([_p("TRD criteria", st.cell_bold), verdict])
-    if f.look_up:
-        # Remembered trials that could count: what would settle each, for the person to look up
-        look = [_p("Remembered trials that could count once these details are confirmed (pharmacy or clinic records):", st.small)]
-        look += [_p("\u2022 " + _esc(line), st.body) for line in f.look_up]
-        rows.append([_p("To look up", st.cell_bold), look])
-    rows.append([_p("Maudsley staging", st.cell_bold), maudsley])
-    if f.daily_summary:
-        rows.append([_p("Check-ins", st.cell_bold), _p(_esc(f.daily_summary), st.body)])
-    t = Table(rows, colWidths=[26 * mm, width - 26 * mm], hAlign="LEFT", splitInRow=1)
-    t.setStyle(
-        _table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.3, _hex(_RULE)),
-            ]
-        )
-    )
-    out: list = [t, Spacer(1, 4)]
-    if f.latest_scores:
-        head = _cells(["Scale", "Latest", "Date", "Severity", "Change"], st.head)
-        body = [
-            _cells([s.scale, f"{s.total} of {s.max_total}", f"{day(s.date)} {s.time}".rstrip(), s.severity, s.change_text], st.cell)
-            for s in f.latest_scores
-        ]
-        out += [
-            _p("Latest scores", st.h2),
-            _table([head, *body], [22 * mm, 20 * mm, 30 * mm, 32 * mm, width - 104 * mm], st, zebra=False),
-        ]
-    return out
-
-
-def _notes(f: ReportFacts, st: _Styles, width: float) -> list:
-    if not f.appointment_notes:
-        return [_none("No notes or questions marked for this appointment.", st)]
-    out: list = []
-    rows: list = []
-    room = width - 24 * mm - 6.5
-    for d, text, author in f.appointment_notes:
-        by = f" <font size='7' color='{_MUTED}'>(entered by {_esc(author)})</font>" if author else ""
-        if text.count("\n") < 3 * _CELL_LINES and len(text) * 9 <= room * 3 * _CELL_LINES:
-            rows.append([_p(day(d), st.cell), _p(_esc(text) + by, st.body)])
-            continue
-        # A long note is not squeezed into a table row: it flows across pages in full.
-        if rows:
-            out.append(_table(rows, [24 * mm, width - 24 * mm], st, head_rows=0, zebra=False))
-            rows = []
-        out.append(_p(f"<font name='{_BOLD}'>{day(d)}</font>{by}", st.cell))
-        out.extend(_long_text(text, st.long_text))
-        out.append(Spacer(1, 3))
-    if rows:
-        out.append(_table(rows, [24 * mm, width - 24 * mm], st, head_rows=0, zebra=False))
-    return out
 
 
 def _medications(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -575,20 +474,28 @@ def _sessions(f: ReportFacts, st: _Styles, width: float) -> list:
         )
     ]
     overflow = _Overflow()
+    flagged = []
     for r in f.sessions:
         note = "; ".join(x for x in (r.note, f"entered by {r.entered_by}" if r.entered_by else "") if x)
         treatment = f"{r.treatment}, {r.phase}" if r.phase else r.treatment
         going_home = "; ".join(x for x in (r.monitoring, f"transport home: {r.transport}") if x)
-        rows.append(
-            _row(
-                [r.when, treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, going_home, note],
-                widths,
-                st,
-                overflow,
-                f"session of {r.when}",
-            )
+        row = _row(
+            [r.when, treatment, r.dose, r.number, r.blood_pressure, r.ratings, r.mood_after, going_home, note],
+            widths,
+            st,
+            overflow,
+            f"session of {r.when}",
         )
-    return [_table(rows, widths, st, long=len(rows) > 30), *overflow.flowables(st)]
+        if r.transport_missing:
+            # no driving until the next day after esketamine (ketamine.md): said in words and marked
+            row[7] = _p(_esc(r.monitoring + "; " if r.monitoring else "")
+                        + f"<font name='{_BOLD}'>\u26a0 no transport home arranged</font>", st.cell)
+            flagged.append(len(rows))
+        rows.append(row)
+    table = _table(rows, widths, st, long=len(rows) > 30)
+    if flagged:
+        table.setStyle(TableStyle([("BACKGROUND", (0, i), (-1, i), _hex(_NOTICE_BG)) for i in flagged]))
+    return [table, *overflow.flowables(st)]
 
 
 def _labs(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -623,11 +530,16 @@ def _workup(f: ReportFacts, st: _Styles, width: float) -> list:
     previous = None
     for w in f.workup:
         mark = "\u2713 recorded" if w.recorded else "\u25cb not yet"
+        research = _is_research_marker(w.name)
+        if research and not w.recorded:
+            cell = f"<font color='{_MUTED}'>\u25cb not recorded (a research marker)</font>"
+        else:
+            cell = f"<font name='{_BOLD}'>{mark}</font>" if not w.recorded else mark
         rows.append(
             [
                 _p(_esc(w.group) if w.group != previous else "", st.cell),
-                _p(_esc(w.name), st.cell),
-                _p(f"<font name='{_BOLD}'>{mark}</font>" if not w.recorded else mark, st.cell),
+                _p(_esc(w.name) + (f"<br/><font size='7' color='{_MUTED}'>mostly used in research</font>" if research else ""), st.cell),
+                _p(cell, st.cell),
                 _p(_esc(w.detail if w.recorded else ""), st.cell),
             ]
         )
@@ -637,6 +549,11 @@ def _workup(f: ReportFacts, st: _Styles, width: float) -> list:
            "them this journal holds. A missing item may simply not have been entered.", st.small),
         _table(rows, widths, st, zebra=False),
     ]
+
+
+def _is_research_marker(name: str) -> bool:
+    """IL-6: scales.md and questions.md call it mostly a research marker, so a missing one is not flagged as a gap."""
+    return "il-6" in name.casefold() or "interleukin" in name.casefold()
 
 
 def _entries(f: ReportFacts, st: _Styles, width: float) -> list:
@@ -650,6 +567,251 @@ def _entries(f: ReportFacts, st: _Styles, width: float) -> list:
         _table(rows, [40 * mm, width - 40 * mm], st, long=len(rows) > 30),
         *overflow.flowables(st),
     ]
+
+
+# --- page one, for a two-minute read --------------------------------------------------------------
+
+
+def _made_up_banner(f: ReportFacts, st: _Styles, width: float) -> list:
+    if not f.made_up:
+        return []
+    return [_box([[_p(f"<font name='{_BOLD}'>Demo journal: made-up data.</font> Not a real person's records; "
+                      "nothing here is about anyone.", st.notice)]], width, _DEMO_BG, _DEMO_EDGE), Spacer(1, 4)]
+
+
+def _box(rows: list, width: float, background: str, edge: str) -> Table:
+    box = Table(rows, colWidths=[width], splitInRow=1)
+    box.setStyle(
+        _table_style(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), _hex(background)),
+                ("BOX", (0, 0), (-1, -1), 1.0, _hex(edge)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return box
+
+
+def _item9_box(f: ReportFacts, st: _Styles, width: float) -> list:
+    """Question 9 newest first: the latest answer and its date, earlier answers above 0 as a count; the crisis lines."""
+    if f.item9_latest is None:
+        return []
+    scale = get_scale("PHQ-9")
+    item = scale.items[scale.crisis_item - 1].text if scale.crisis_item else "question 9"
+    text = f"<font name='{_BOLD}'>PHQ-9 question 9 answered above 0</font> (\u201c{_esc(item)}\u201d): {_esc(f.item9_latest)}"
+    if f.item9_older:
+        text += (
+            f"; {f.item9_older} earlier answer{'s' if f.item9_older != 1 else ''} above 0"
+            f" in this report's dates, the most recent {_esc(f.item9_last_positive or '')}"
+        )
+    text += ". Please ask about it. Question 9 on its own is not a suicide-risk assessment."
+    lines = " \u00b7 ".join(_esc(line) for line in f.crisis_lines)
+    return [
+        _box([[_p(text, st.notice)], [_p(f"If you feel unsafe now: {lines}.", st.small)]], width, _NOTICE_BG, _NOTICE_EDGE),
+        Spacer(1, 5),
+    ]
+
+
+def _page_one_summary(f: ReportFacts, st: _Styles, width: float) -> list:
+    def lines(items, style=st.body) -> list:
+        return [_p(_esc(i), style) for i in items]
+
+    verdict = [
+        _p(f"<font name='{_BOLD}'>{_esc(f.summary)}</font>", st.body),
+        _p(_esc(f.rule), st.small),
+    ]
+    verdict += [_p("\u2022 " + _esc(_sentence(c)), st.small) for c in f.caveats]
+    if f.look_up:
+        verdict.append(_p("Remembered trials that could count once these details are confirmed (pharmacy or clinic records):", st.small))
+        verdict += [_p("\u2022 " + _esc(line), st.small) for line in f.look_up]
+    maudsley = [_p(_esc(f.maudsley), st.body)]
+    if f.maudsley_parts:
+        maudsley.append(_p(_esc("; ".join(f.maudsley_parts)), st.small))
+    rows = [
+        [_p("Episode", st.cell_bold), _p(_esc(f.episode), st.body)],
+        [_p("Taking now", st.cell_bold), lines(f.current_medications) or [_p("No medication recorded as current.", st.body)]],
+    ]
+    if f.current_sessions:
+        rows.append([_p("Sessions", st.cell_bold), lines(f.current_sessions)])
+    rows.append([_p("TRD criteria, for discussion", st.cell_bold), verdict])
+    rows.append([_p("Maudsley staging", st.cell_bold), maudsley])
+    scale = f.primary_scale
+    if f.recent_primary:
+        recent = ", ".join(f"{total} ({day(d)}{' ' + at if at else ''})" for d, total, _, at in f.recent_primary)
+        text = f"{_esc(recent)}; newest first"
+        if f.primary_note:
+            text = f"<font name='{_BOLD}'>{_esc(f.primary_note)}</font> " + text
+        rows.append([_p(f"Last {scale} totals", st.cell_bold), _p(text, st.body)])
+    else:
+        rows.append([_p(f"Last {scale} totals", st.cell_bold), _p(_esc(f.primary_note or f"No {scale} score recorded."), st.body)])
+    t = Table(rows, colWidths=[27 * mm, width - 27 * mm], hAlign="LEFT", splitInRow=1)
+    t.setStyle(
+        _table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.3, _hex(_RULE)),
+            ]
+        )
+    )
+    return [t, Spacer(1, 2)]
+
+
+def _treatment_table(f: ReportFacts, st: _Styles, width: float) -> list:
+    """The treatment history of the report's dates in the MGH-ATRQ's terms: one row per trial, course or run of sessions."""
+    if not f.treatment:
+        return [_none("No treatment recorded in this report's dates.", st)]
+    widths = [31 * mm, 22 * mm, 17 * mm, 15 * mm, 17 * mm, 19 * mm, 19 * mm, 16 * mm, 0]
+    widths[-1] = width - sum(widths)
+    scale = f.primary_scale
+    head = _cells(
+        ["Treatment (class)", "Dates", "Highest dose", "Weeks at ade\u00adquate dose", "Adhe\u00adrence", f"{scale} before → last",
+         "Outcome", "Stopped", "Counts toward the rule?"],
+        ParagraphStyle("head_small", parent=st.head, fontSize=6.8, leading=8.2),
+    )
+    rows = [head]
+    style_extra = []
+    for i, r in enumerate(f.treatment, start=1):
+        kind = r.kind if r.kind not in ("antidepressant",) else ""
+        muted = ", ".join(x for x in (kind, r.detail) if x)
+        name = f"<font name='{_BOLD}'>{_esc(r.name)}</font>"
+        if muted:
+            name += f"<br/><font size='7' color='{_MUTED}'>{_esc(muted)}</font>"
+        if r.remembered:
+            name += f"<br/><font name='{_ITALIC}' size='7'>{_esc(r.remembered)}</font>"
+        counts = f"<font name='{_BOLD}'>{_esc(r.counts)}</font>" if r.counted else _esc(r.counts)
+        rows.append([
+            _p(name, st.cell),
+            *_cells([r.dates, r.highest, r.weeks, r.adherence, r.scores, r.outcome, r.stop], st.cell),
+            _p(counts, st.cell),
+        ])
+        if r.kind in ("psychotherapy", "sessions"):
+            style_extra.append(("LINEABOVE", (0, i), (-1, i), 0.3, _hex(_RULE)))
+    table = _table(rows, widths, st, zebra=True)
+    if style_extra:
+        table.setStyle(TableStyle(style_extra))
+    return [table]
+
+
+def _questions(f: ReportFacts, st: _Styles, width: float) -> list:
+    out: list = []
+    if not f.questions:
+        out.append(_none("No questions or notes marked for this appointment.", st))
+    else:
+        rows = []
+        for q in f.questions:
+            by = f" <font size='7' color='{_MUTED}'>(entered by {_esc(q.author)})</font>" if q.author else ""
+            text = q.text
+            if q.cut:
+                text = " ".join(text.split())[:_QUESTION_CUT].rsplit(" ", 1)[0] + " \u2026 (in full in the appendix)"
+            rows.append([_p(day(q.date), st.cell), _p(_esc(text) + by, st.cell)])
+        out.append(_table(rows, [22 * mm, width - 22 * mm], st, head_rows=0, zebra=False))
+    if f.earlier_questions:
+        n = len(f.earlier_questions)
+        out.append(_p(f"{n} earlier question{'s' if n != 1 else ''} and note{'s' if n != 1 else ''} in the appendix.", st.small))
+    return out
+
+
+# --- behind page one --------------------------------------------------------------------------------
+
+
+def _judged(f: ReportFacts, st: _Styles, width: float) -> list:
+    detail = [r for r in f.medications if (r.reasons or r.caveats)]
+    out: list = []
+    for r in detail:
+        words = "; ".join(_esc(x) for x in (*r.reasons, *(f"caveat: {c}" for c in r.caveats)))
+        out.append(_p(f"<font name='{_BOLD}'>{_esc(r.drug)}</font> ({_esc(r.dates)}): {words}.", st.small))
+    return out or [_none("No trial in this report's dates.", st)]
+
+
+def _earlier_history(f: ReportFacts, st: _Styles, width: float) -> list:
+    """Each earlier episode's trials, one line each: what a clinician scans for drugs already tried."""
+    if not f.earlier:
+        return [_none("No treatment recorded before this report's dates.", st)]
+    widths = [38 * mm, 28 * mm, 22 * mm, 17 * mm, 40 * mm, 0]
+    widths[-1] = width - sum(widths)
+    rows = [_cells(["Drug (class)", "Dates", "Doses", "Weeks at an adequate dose", "Outcome", "Stopped; counted in its episode?"], st.head)]
+    spans = []
+    for episode in f.earlier:
+        spans.append(len(rows))
+        rows.append([_p(f"<font name='{_BOLD}'>{_esc(episode.label)}</font>", st.cell), "", "", "", "", ""])
+        for r in episode.rows:
+            drug = f"{r.drug} ({r.drug_class}{', add-on' if r.role == 'add-on' else ''})"
+            if r.source:
+                drug += f", {r.source}"
+            counted = "counted" if r.counts else ("could count" if r.could_count else "not counted")
+            rows.append(_row([drug, r.dates, r.doses, r.weeks_adequate, r.outcome, f"{r.stop}; {counted}"], widths, st))
+    table = _table(rows, widths, st, zebra=False, long=True)
+    table.setStyle(TableStyle([cmd for i in spans for cmd in (("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), _hex(_ZEBRA)))]))
+    return [table]
+
+
+def _score_months(f: ReportFacts, st: _Styles, width: float) -> list:
+    if f.whole_history:
+        return _scores(f, st, width)
+    if not f.score_months:
+        return [_none("No scale scores in this report's dates.", st)]
+    scales = [s for s in ("PHQ-9", "GAD-7") if any(name == s for m in f.score_months for name, _ in m.by_scale)]
+    widths = [18 * mm] + [52 * mm] * len(scales) + [0, 20 * mm]
+    widths[-2] = width - sum(widths)
+    rows = [_cells(["Month", *scales, "Other scales", "Question 9 above 0"], st.head)]
+    for m in f.score_months:
+        cells = dict(m.by_scale)
+        other = "\n".join(f"{name}: {text}" for name, text in m.by_scale if name not in scales)
+        nine = str(m.item9_positive) if m.item9_positive else ""
+        rows.append(_row([m.month, *(cells.get(s, "") for s in scales), other, nine], widths, st))
+    return [_p("One row per month, newest first; the whole-history report lists every score with its answers.", st.small),
+            _table(rows, widths, st, long=len(rows) > 30)]
+
+
+def _checkins(f: ReportFacts, st: _Styles, width: float) -> list:
+    return [_p(_esc(f.daily_summary), st.body)] if f.daily_summary else [_none("No daily check-ins in the last 4 weeks.", st)]
+
+
+def _lab_grid(f: ReportFacts, st: _Styles, width: float) -> list:
+    grid = f.lab_grid
+    if grid is None or not grid.rows:
+        return [_none("No lab results in this report's dates.", st)]
+    out: list = []
+    per_table = 6
+    for first in range(0, len(grid.tests), per_table):
+        tests = grid.tests[first : first + per_table]
+        widths = [22 * mm] + [(width - 22 * mm) / len(tests)] * len(tests)
+        rows = [_cells(["Date", *tests], st.head)]
+        for d, values in grid.rows:
+            chosen = values[first : first + per_table]
+            if any(chosen):
+                rows.append(_row([d, *chosen], widths, st))
+        out.append(_table(rows, widths, st, long=len(rows) > 30))
+    notes = [(d, test, note) for d, test, _, _, note in f.labs if note]
+    if notes:
+        out.append(_p("Notes: " + "; ".join(f"{_esc(test)} on {day(d)}: {_esc(note)}" for d, test, note in notes), st.small))
+    return out
+
+
+def _earlier_questions(f: ReportFacts, st: _Styles, width: float) -> list:
+    rows = []
+    out: list = []
+    for q in f.earlier_questions:
+        by = f" <font size='7' color='{_MUTED}'>(entered by {_esc(q.author)})</font>" if q.author else ""
+        if len(q.text) > 600 or q.text.count("\n") > 6:
+            if rows:
+                out.append(_table(rows, [22 * mm, width - 22 * mm], st, head_rows=0, zebra=False))
+                rows = []
+            out.append(_p(f"<font name='{_BOLD}'>{day(q.date)}</font>{by}", st.cell))
+            out.extend(_long_text(q.text, st.long_text))
+            continue
+        rows.append([_p(day(q.date), st.cell), _p(_esc(q.text) + by, st.cell)])
+    if rows:
+        out.append(_table(rows, [22 * mm, width - 22 * mm], st, head_rows=0, zebra=False))
+    return out
 
 
 # --- the chart --------------------------------------------------------------------------------
@@ -668,10 +830,10 @@ def _chart(contents: JournalContents, f: ReportFacts, width: float) -> _Chart:
         build_timeline(contents, f.assessment, options, figure=figure)
         return figure
 
-    # Room for every lane when the page has it.
-    rows = len(f.medications) + len(f.current_sessions)
-    preferred = 72 * min(5.4, max(3.0, 2.0 + 0.3 * rows))
-    return _Chart(build, width, preferred, smallest=72 * 2.6)
+    # Room for every lane of the report's dates when the page has it.
+    rows = len(f.treatment)
+    preferred = 72 * min(4.6, max(2.6, 1.7 + 0.32 * rows))
+    return _Chart(build, width, preferred, smallest=_CHART_SMALLEST)
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -687,6 +849,7 @@ def report_bytes(
     page_size: str = "A4",
     sections: set[str] | None = None,
     assessment_settings: Settings | None = None,
+    whole_history: bool = False,
 ) -> bytes:
     """The appointment report as PDF bytes (for a preview, or to write with build_report)."""
 
@@ -697,7 +860,8 @@ def report_bytes(
     if unknown:
         raise JournalError(f"Unknown report section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTION_KEYS)}")
     facts = report_facts(
-        contents, start=start, end=end, today=today, name_style=name_style, assessment_settings=assessment_settings
+        contents, start=start, end=end, today=today, name_style=name_style, assessment_settings=assessment_settings,
+        whole_history=whole_history,
     )
     _register_fonts()
     page = _Page(A4 if page_size == "A4" else LETTER)
@@ -751,9 +915,10 @@ def _document(buf: io.BytesIO, page: _Page, facts: ReportFacts) -> BaseDocTempla
         rightMargin=margin_x,
         topMargin=page.margin_top,
         bottomMargin=page.margin_bottom,
-        title="Appointment summary",
-        author="",
-        subject="",
+        title=" \u00b7 ".join(x for x in ("Appointment summary", facts.name) if x),
+        author=facts.name or "",  # as the person chose: full name, initials or none
+        subject=facts.range_text,
+        lang="en",
         creator="Trial Journal",
         producer="Trial Journal",
         # Without this every page would name Helvetica, a font the file does not embed.
@@ -767,29 +932,54 @@ def _document(buf: io.BytesIO, page: _Page, facts: ReportFacts) -> BaseDocTempla
 
 
 def _story(contents: JournalContents, facts: ReportFacts, wanted: set[str], st: _Styles, width: float) -> list:
-    """The report's flowables in print order: the title, the item-9 notice, then each wanted section under its heading."""
-    story: list = [*_title_block(facts, st, width), *_item9_notice(facts, st, width)]
+    """The report's flowables in print order: page one for a two-minute read, then the appendix behind it.
+
+    Page one: the title, the item-9 notice, the summary (episode, medicines now, the verdict for
+    discussion, Maudsley, the last primary-scale totals), the treatment table, the questions
+    kept for this appointment and the timeline. Behind it, each wanted section under its heading.
+    """
+    titles = dict(SECTIONS)
+    story: list = [*_title_block(facts, st, width), *_made_up_banner(facts, st, width), *_item9_box(facts, st, width)]
     if "summary" in wanted:
-        story += _summary(facts, st, width)
-    builders: dict[str, Callable[[ReportFacts, _Styles, float], list]] = {
-        "timeline": lambda f, st_, w: [_chart(contents, f, w)],
-        "notes": _notes,
-        "medications": _medications,
-        "scores": _scores,
-        "sessions": _sessions,
-        "labs": _labs,
-        "conditions": _conditions,
-        "workup": _workup,
-        "entries": _entries,
-    }
-    for key, title in SECTIONS:
-        if key not in builders or key not in wanted:
+        story += _page_one_summary(facts, st, width)
+    if "medications" in wanted:
+        story += [_p("Treatment in this report's dates", st.h2), *_treatment_table(facts, st, width)]
+    if "notes" in wanted:
+        story += [CondPageBreak(20 * mm), _p(_esc(facts.questions_heading), st.h2), *_questions(facts, st, width)]
+    if "timeline" in wanted:
+        story += [CondPageBreak(_CHART_SMALLEST + 16), _heading(titles["timeline"], st), _chart(contents, facts, width)]
+    story.append(PageBreak())
+    story.append(_p("Behind page one", st.title))
+    story.append(_p(_esc(facts.dates_note) + " The medication history of earlier episodes is listed in full; "
+                    + ("every table is kept." if facts.whole_history else "the whole-history report keeps every table."), st.small))
+    builders: list[tuple[str, str, Callable[[ReportFacts, _Styles, float], list]]] = []
+    if facts.whole_history:
+        # the full table says why each trial was judged as it was, under it
+        builders.append(("medications", "Medication history, every trial", _medications))
+    else:
+        builders.append(("medications", "Why each trial in this report's dates was judged as it was", _judged))
+        builders.append(("medications", "Medication history of earlier episodes", _earlier_history))
+        if facts.therapies:
+            builders.append(("medications", "Psychotherapy courses", _therapies))
+    builders += [
+        ("scores", titles["scores"], _score_months),
+        ("scores", "Daily check-ins", _checkins),
+        ("sessions", titles["sessions"], _sessions),
+        ("labs", titles["labs"], _lab_grid),
+        ("conditions", titles["conditions"], _conditions),
+        ("workup", titles["workup"], _workup),
+        ("notes", "Earlier questions and notes", _earlier_questions),
+        ("entries", titles["entries"], _entries),
+    ]
+    for key, title, build in builders:
+        if key not in wanted:
             continue
         if key == "entries" and not facts.entries:
             continue
-        # A heading never sits alone at the foot of a page (nor the chart's, above no chart).
-        room = 72 * 2.6 + 20 if key == "timeline" else 28 * mm
-        story += [CondPageBreak(room), _heading(title, st), *builders[key](facts, st, width), Spacer(1, 2)]
+        if title.startswith("Earlier questions") and not facts.earlier_questions:
+            continue
+        # A heading never sits alone at the foot of a page.
+        story += [CondPageBreak(28 * mm), _heading(title, st), *build(facts, st, width), Spacer(1, 2)]
     return story
 
 
@@ -804,6 +994,7 @@ def build_report(
     page_size: str = "A4",
     sections: set[str] | None = None,
     assessment_settings: Settings | None = None,
+    whole_history: bool = False,
 ) -> Path:
     """Write the appointment report to `out_path` atomically, readable by its owner only (0600)."""
     pdf = report_bytes(
@@ -815,5 +1006,6 @@ def build_report(
         page_size=page_size,
         sections=sections,
         assessment_settings=assessment_settings,
+        whole_history=whole_history,
     )
     return atomic_write(Path(out_path), pdf)

@@ -46,8 +46,11 @@ def test_page_one_holds_the_summary_a_clinician_reads_first(pages):
     assert "Maudsley" in first and "6 of 15 (mild)" in first
     assert "Current episode since 6 Jan 2025" in first
     assert "bupropion 300 mg/day" in first and "aripiprazole 2 mg/day" in first
-    # The latest PHQ-9 is 19 (25 Aug 2025), with its severity and the change since the one before.
-    assert "PHQ-9 19 of 27 25 Aug 2025 moderately severe +4 since 25 Jun 2025 (15)" in first
+    # The last PHQ-9 totals, newest first, with their dates; the latest is recent, so not flagged as old.
+    assert "Last PHQ-9 totals 19 (25 Aug 2025), 15 (25 Jun 2025), 14 (28 Mar 2025), 16 (8 Jan 2025)" in first
+    assert "before this report" not in first
+    # the treatment table of the episode, in the MGH-ATRQ's terms, is on page one too
+    assert "PHQ-9 16 → 14" in first and "no: add-on, not counted by this rule" in first
     assert "Ask about a thyroid panel" in first
     # A note not marked for the appointment stays out of the report.
     assert not any("brighter after the second spray" in p for p in pages)
@@ -63,10 +66,10 @@ def test_item_9_above_zero_is_flagged_on_page_one_with_crisis_lines(pages):
 
 def test_every_trial_appears_with_its_outcome(pages):
     text = " ".join(pages)
-    history = text[text.index("Medication history"):text.index("Score history")]
+    history = text[text.index("Treatment in this report's dates"):text.index("Score history")]
     for drug, outcome in (
-        ("sertraline", "no response, 10 % better"),
-        ("venlafaxine", "no response, 15 % better"),
+        ("sertraline", "no response"),
+        ("venlafaxine", "no response"),
         ("bupropion", "outcome not known"),
         ("aripiprazole", "not an adequate trial"),
     ):
@@ -75,8 +78,10 @@ def test_every_trial_appears_with_its_outcome(pages):
         assert outcome in row[:400], f"{drug}: {outcome!r} not beside it"
     assert "entered as Effexor XR" in history
     assert "SSRI" in history and "SNRI" in history
-    assert "nausea (mild)" in history
-    assert "counts toward the rule" in history
+    assert "yes" in history[history.index("sertraline"):][:300]
+    whole = " ".join(_pages(report_bytes(sample_contents(), today=TODAY, whole_history=True)))
+    assert "nausea (mild)" in whole  # side effects are in the whole history's table
+    assert "no response, 10 % better" in whole
 
 
 def test_detail_sections_are_all_there(pages):
@@ -100,7 +105,8 @@ def test_workup_checklist_says_what_is_recorded_and_what_is_not(pages):
     text = " ".join(pages)
     workup = text[text.index("Workup checklist"):]
     assert re.search(r"C-reactive protein \(CRP\) ✓ recorded latest 4\.2 mg/L on 1 Feb 2025", workup)
-    assert re.search(r"Interleukin-6 \(IL-6\) ○ not yet", workup)
+    # IL-6 is mostly a research marker: not flagged as a gap
+    assert re.search(r"Interleukin-6 \(IL-6\) mostly used in research ○ not recorded \(a research marker\)", workup)
     assert re.search(r"Morning cortisol ○ not yet", workup)
     # "generalised anxiety" is recorded, so the anxiety assessment counts as looked into.
     assert re.search(r"Anxiety ✓ recorded", workup)
@@ -136,7 +142,7 @@ def test_the_timeline_is_vector_with_text_labels(full_report, pages):
     reader = PdfReader(io.BytesIO(full_report))
     assert all(len(page.images) == 0 for page in reader.pages), "the chart must not be a bitmap"
     first = pages[0]
-    # Labels only the chart draws, found as text: the chart is vector shapes and real words.
+    # Labels only the chart draws, found as text on page one: the chart is vector shapes and real words.
     assert "esketamine sessions" in first
     assert "adequate dose" in first
     assert "stopped: side effects" in first
@@ -185,8 +191,9 @@ def test_date_range_limits_what_is_listed():
     text = " ".join(_pages(pdf))
     assert "Records from 1 Jun 2025 to 31 Aug 2025" in text
     assert "MADRS" not in text  # its only score is from March
-    assert "sertraline" not in text.split("Medication history")[1]  # ended in April
-    assert "venlafaxine" in text.split("Medication history")[1]
+    treatment = text[text.index("Treatment in this report's dates"):text.index("Behind page one")]
+    assert "sertraline" not in treatment  # ended in April: listed with the earlier history instead
+    assert "venlafaxine" in treatment
 
 
 def test_a_trial_of_an_earlier_episode_is_judged_in_that_episode():
@@ -200,15 +207,17 @@ def test_a_trial_of_an_earlier_episode_is_judged_in_that_episode():
         trials=(old, *sample_contents().trials),
     )
     text = " ".join(_pages(report_bytes(contents, today=TODAY, sections={"medications"})))
-    row = text[text.index("citalopram"):]
-    assert "no response, 5 % better" in row[:300]
+    earlier = text[text.index("Medication history of earlier episodes"):]
+    assert "Episode from 1 Feb 2022 to 1 Dec 2022, mild at onset" in earlier
+    row = earlier[earlier.index("citalopram"):]
+    assert "no response" in row[:300] and "5 % better" in row[:300]
 
 
 def test_an_empty_journal_still_makes_a_clear_report():
     text = " ".join(_pages(report_bytes(JournalContents(), today=TODAY)))
     assert "do not appear to be met" in text
     assert "No medication recorded as current." in text
-    assert "No medication trial in this range." in text
+    assert "No treatment recorded in this report's dates." in text
     assert "page 1 of" in text
 
 
@@ -256,7 +265,7 @@ def test_records_a_caregiver_entered_are_listed_only_within_the_reports_dates():
         notes=(*base.notes, early, late),
         entries_by=(EntryBy(record="n-early", author="Alex"), EntryBy(record="n-late", author="Alex")),
     )
-    everything = report_facts(contents, today=TODAY)
+    everything = report_facts(contents, today=TODAY, whole_history=True)
     recent = report_facts(contents, start=date(TODAY.year, 1, 1), today=TODAY)
     listed_all = [which for author, kind, items in everything.entries if author == "Alex" for which in items]
     listed_recent = [which for author, kind, items in recent.entries if author == "Alex" for which in items]
@@ -298,8 +307,8 @@ def test_a_long_note_in_a_table_shows_its_start_there_and_all_of_it_below():
     text = " ".join(_pages(report_bytes(contents, today=TODAY, sections={"sessions", "labs"})))
     assert text.count("w0899") == 2  # once for the session, once for the lab, each in full
     assert "(in full below: session of" in text
-    assert "(in full below: IL-6 on 1 Feb 2025)" in text
-    assert text.count("Taken at 8 am") >= 4  # the start in each table, and again in full
+    assert "IL-6 on 1 Feb 2025: Taken at 8 am" in text  # a lab's note under the grid, whole
+    assert text.count("Taken at 8 am") >= 3  # the session's start in its table and in full, and the lab's
 
 
 @pytest.mark.slow

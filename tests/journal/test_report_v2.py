@@ -22,7 +22,8 @@ def _text(pdf: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return _text(report_bytes(sample_v2_contents(), today=TODAY, name_style="full", sections=WORDS))
+    # the whole history keeps every table as it was; page one is checked on its own below
+    return _text(report_bytes(sample_v2_contents(), today=TODAY, name_style="full", sections=WORDS, whole_history=True))
 
 
 def _history(text: str) -> str:
@@ -43,8 +44,8 @@ def test_a_remembered_trial_reads_as_entered_and_marked_from_memory(text):
 
 
 def test_the_summary_lists_what_to_look_up_for_the_clinician(text):
-    first = text[: text.index("Latest scores")]
-    assert "To look up" in first
+    first = text[: text.index("Treatment in this report's dates")]
+    assert "Remembered trials that could count once these details are confirmed" in first
     assert "fluoxetine, Mar 2019: the day it started, the dose (20 mg/day or more would count)" in first
     assert "For discussion." in first
     assert "discuss with your clinician" not in text.lower() and "talk it through with your clinician" not in text.lower()
@@ -72,14 +73,16 @@ def test_the_session_table_holds_the_monitoring_and_a_score_its_time(text):
     assert "128/82 → 135/85 at 40 min → 141/88" in sessions
     assert "lowest SpO2 96 %; monitored 120 min; ready to leave; transport home: yes" in sessions
     assert "126/80 → 138/86" in sessions  # a session without the 40-minute reading reads as before
-    assert "PHQ-9 19 of 27 25 Aug 2025 08:30" in text  # the latest score, with the time it was written down
+    assert "Last PHQ-9 totals 19 (25 Aug 2025 08:30)" in text  # the latest score, with the time it was written down
     scores = text[text.index("Score history"):text.index("Sessions: esketamine")]
     assert "25 Aug 2025 08:30 19 moderately severe" in scores
 
 
 def test_the_preview_lines_say_the_same():
-    facts = report_facts(sample_v2_contents(), today=TODAY, name_style="full")
+    facts = report_facts(sample_v2_contents(), today=TODAY, name_style="full", whole_history=True)
     lines = [line for _, items in outline(facts) for line in items]
+    page_one = [line for _, items in outline(report_facts(sample_v2_contents(), today=TODAY)) for line in items]
+    assert any(line.startswith("fluoxetine (antidepressant), Mar 2019 – Sep 2019") and "(from memory)" in line for line in page_one)
     assert "fluoxetine (SSRI), Mar 2019 – Sep 2019, dose not recorded: not an adequate trial (from memory, approximate)" in lines
     assert any(line.startswith("CBT (psychotherapy, listed, never counted), Sep 2021 – Jan 2022, sessions: 16") for line in lines)
     assert any("fluoxetine, Mar 2019: the day it started" in line for line in lines)
