@@ -1053,20 +1053,19 @@ def _item9_summary(contents: JournalContents, start: date | None, end: date) -> 
         return None, 0, None
     answers = {a.value: a.text for a in scale.answers}
     given = sorted(
-        (s for s in contents.scores if s.scale == "PHQ-9" and s.items and len(s.items) >= n and _in_range(s.date, start, end)),
-        key=lambda s: (s.date, s.time or _dt.time.min),
+        ((s, s.items[n - 1]) for s in contents.scores
+         if s.scale == "PHQ-9" and s.items and len(s.items) >= n and _in_range(s.date, start, end)),
+        key=lambda pair: (pair[0].date, pair[0].time or _dt.time.min),
         reverse=True,
     )
-    if not any(s.items[n - 1] > 0 for s in given):
+    if not any(answer > 0 for _, answer in given):
         return None, 0, None
-    latest = given[0]
-    v = latest.items[n - 1]
+    latest, v = given[0]
     latest_text = f"latest answer \u201c{answers.get(v, v)}\u201d ({v}) on {day(latest.date)}"
-    older = [s for s in given[1:] if s.items[n - 1] > 0]
+    older = [(s, answer) for s, answer in given[1:] if answer > 0]
     last_positive = None
     if older:
-        o = older[0]
-        w = o.items[n - 1]
+        o, w = older[0]
         last_positive = f"\u201c{answers.get(w, w)}\u201d ({w}) on {day(o.date)}"
     return latest_text, len(older), last_positive
 

@@ -797,7 +797,7 @@ def _lab_grid(f: ReportFacts, st: _Styles, width: float) -> list:
 
 
 def _earlier_questions(f: ReportFacts, st: _Styles, width: float) -> list:
-    rows = []
+    rows: list = []
     out: list = []
     for q in f.earlier_questions:
         by = f" <font size='7' color='{_MUTED}'>(entered by {_esc(q.author)})</font>" if q.author else ""
