@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,22 @@ def test_a_report_with_a_1300_word_appointment_note_is_written(tmp_path):
     out = tmp_path / "report.pdf"
     ok(run_cli(tmp_path, "report", "--out", out, "--journal", db))
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_report_remembers_its_day_and_the_whole_history_keeps_every_table(tmp_path):
+    from pypdf import PdfReader
+
+    from journal.opening import open_file
+
+    db = tmp_path / "journal.db"
+    ok(run_cli(tmp_path, "import", FULL, "--journal", db))
+    short, whole = tmp_path / "report.pdf", tmp_path / "whole.pdf"
+    ok(run_cli(tmp_path, "report", "--out", short, "--journal", db))
+    ok(run_cli(tmp_path, "report", "--out", whole, "--whole-history", "--journal", db))
+    with open_file(db, create=False) as journal:
+        assert journal.state().last_report == date.today()
+    text = " ".join(page.extract_text() for page in PdfReader(whole).pages)
+    assert "Medication history, every trial" in text
+    assert "Medication history, every trial" not in " ".join(page.extract_text() for page in PdfReader(short).pages)
+    err = refused(run_cli(tmp_path, "report", "--out", tmp_path / "x.pdf", "--whole-history", "--from", "2025-01-01", "--journal", db))
+    assert "--whole-history" in err and not (tmp_path / "x.pdf").exists()

@@ -63,6 +63,21 @@ def test_save_writes_a_private_pdf_off_the_window_thread(qtbot, window, tmp_path
     text = PdfReader(path).pages[0].extract_text()
     assert "Appointment summary" in text and "Ask whether to raise the dose" in text
     assert "Saved for-dr-lee.pdf" in dialog.status.text()
+    # the journal remembers the day, so the next report lists only the questions since
+    assert window.session.journal.state().last_report == window.session.today
+
+
+@pytest.mark.slow
+def test_the_whole_history_is_a_choice_of_what_the_report_covers(qtbot, window):
+    _fill(window.session)
+    dialog = ReportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    assert dialog.options()["whole_history"] is False
+    assert "This report covers the current episode" in dialog.preview.toPlainText()
+    dialog.range_box.setFocus()
+    dialog.range_box.setCurrentIndex(dialog.range_box.findData("all"))
+    assert dialog.options()["whole_history"] is True and dialog.options()["start"] is None
+    qtbot.waitUntil(lambda: "The whole history: every record" in dialog.preview.toPlainText(), timeout=2000)
 
 
 @pytest.mark.slow
