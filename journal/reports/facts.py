@@ -164,6 +164,20 @@ def dose_amount(value: float, per_day: bool = False) -> str:
     return text + "/day" if per_day else text
 
 
+_FOR_CLINICIAN = (
+    ("no rating of your own", "no rating of the person's own"),
+    ("your own rating", "the person's own rating"),
+    ("your own minimum", "the person's own minimum"),
+)
+
+
+def for_clinician(text: str) -> str:
+    """A trial's reason as the report's reader, the clinician, reads it: "the person's own rating", not "your own"."""
+    for person, clinician in _FOR_CLINICIAN:
+        text = text.replace(person, clinician)
+    return text
+
+
 def plain_dates(text: str) -> str:
     """ISO dates inside a sentence (from the assessment) written the way the rest of the report writes them."""
     return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: day(date(int(m[1]), int(m[2]), int(m[3]))), text)
@@ -584,8 +598,8 @@ def _medication_rows(
                 counts=bool(v and v.counts),
                 ongoing=ongoing,
                 # a remembered trial's worked-out days at its precision, the rest as the report writes dates
-                reasons=tuple(plain_dates(rough_dates(r, v)) for r in v.reasons) if v else (),
-                caveats=tuple(plain_dates(rough_dates(c, v)) for c in v.caveats) if v else (),
+                reasons=tuple(for_clinician(plain_dates(rough_dates(r, v))) for r in v.reasons) if v else (),
+                caveats=tuple(for_clinician(plain_dates(rough_dates(c, v))) for c in v.caveats) if v else (),
                 source=trial_source_words(t, t.approximate),
                 could_count=bool(v and v.could_count),
             )
@@ -1241,7 +1255,7 @@ def report_facts(
         entries=tuple(_entries_by(contents, table_start, end)),
         summary=plain_dates(headline(a, CLINICIAN)),
         rule=plain_dates(rule_text(settings, CLINICIAN)),
-        caveats=tuple(plain_dates(c) for c in caveat_lines(a)),
+        caveats=tuple(for_clinician(plain_dates(c)) for c in caveat_lines(a)),
         maudsley=maudsley,
         maudsley_parts=maudsley_parts,
         look_up=tuple(plain_dates(line) for line in look_up_lines(a)),

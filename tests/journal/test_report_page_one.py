@@ -193,3 +193,9 @@ def test_an_empty_journal_and_one_with_no_current_episode_say_what_they_cover():
     ended = replace(base, episodes=(replace(base.episodes[0], end=date(2025, 8, 1)),))
     facts = report_facts(ended, today=TODAY)
     assert facts.start == date(2023, 9, 1)
+
+
+def test_the_reasons_speak_to_the_clinician_of_the_person():
+    text = " ".join(_pages(report_bytes(sample_contents(), today=TODAY)))
+    assert "from the person's own rating" in text
+    assert "your own" not in text
