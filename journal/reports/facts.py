@@ -1173,7 +1173,9 @@ def maudsley_words(a: Assessment) -> tuple[str, tuple[str, ...]]:
         known = sum(p for _, p in m.parts)
         lo, hi = known + 1, known + 5  # severity at onset scores 1 (subsyndromal) to 5 (severe with psychosis)
         return f"{lo}–{hi} of 15, severity at onset not recorded", tuple(parts)
-    return ("not computed: " + "; ".join(m.missing) if m.missing else "not computed"), tuple(parts)
+    missing = {"episode": "no episode recorded", "severity": "severity at onset not recorded"}
+    words = "; ".join(missing.get(x, x) for x in m.missing)
+    return (f"not computed: {words}" if words else "not computed"), tuple(parts)
 
 
 def report_facts(

@@ -575,7 +575,7 @@ def _entries(f: ReportFacts, st: _Styles, width: float) -> list:
 def _made_up_banner(f: ReportFacts, st: _Styles, width: float) -> list:
     if not f.made_up:
         return []
-    return [_box([[_p(f"<font name='{_BOLD}'>Demo journal: made-up data.</font> Not a real person's records; "
+    return [_box([[_p(f"<font name='{_BOLD}'>Made-up data (a demo journal).</font> Not a real person's records; "
                       "nothing here is about anyone.", st.notice)]], width, _DEMO_BG, _DEMO_EDGE), Spacer(1, 4)]
 
 
@@ -668,7 +668,7 @@ def _treatment_table(f: ReportFacts, st: _Styles, width: float) -> list:
     """The treatment history of the report's dates in the MGH-ATRQ's terms: one row per trial, course or run of sessions."""
     if not f.treatment:
         return [_none("No treatment recorded in this report's dates.", st)]
-    widths = [31 * mm, 22 * mm, 17 * mm, 15 * mm, 17 * mm, 19 * mm, 19 * mm, 16 * mm, 0]
+    widths = [28 * mm, 21 * mm, 16 * mm, 14 * mm, 16 * mm, 18 * mm, 22 * mm, 17 * mm, 0]
     widths[-1] = width - sum(widths)
     scale = f.primary_scale
     head = _cells(

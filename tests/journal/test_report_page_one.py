@@ -181,7 +181,7 @@ def test_the_demo_report_says_its_data_is_made_up():
 
     result = parse_contents(demo_journal(TODAY), today=TODAY)
     first = _pages(report_bytes(result.contents, today=TODAY))[0]
-    assert "Demo journal: made-up data." in first
+    assert "Made-up data (a demo journal)." in first
     assert "made-up data" not in " ".join(_pages(report_bytes(sample_contents(), today=TODAY)))
 
 
