@@ -194,15 +194,15 @@ def zoom_pan(bj: BenchJournal, runs: int) -> Timing:
 # ---------------------------------------------------------------------------------- PDF report
 
 
-def report(bj: BenchJournal, runs: int, folder: Path) -> Timing:
-    """The appointment report of the whole journal, written as a PDF (absolute target)."""
+def report(bj: BenchJournal, runs: int, folder: Path, *, whole_history: bool = False) -> Timing:
+    """The appointment report written as a PDF: the default one (page one, the earlier history behind it), or the whole history."""
     from journal.reports.pdf import build_report
 
     contents = _contents(bj)
     out = folder / f"report-{bj.years}y.pdf"
     today = date.today()
     try:
-        return timed(lambda _: build_report(contents, out, today=today), runs=runs)
+        return timed(lambda _: build_report(contents, out, today=today, whole_history=whole_history), runs=runs)
     finally:
         out.unlink(missing_ok=True)
 
