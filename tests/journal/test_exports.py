@@ -14,8 +14,18 @@ import pytest
 from journal.errors import JournalError
 from journal.exchange.exports import CSV_TABLES, LOCAL_SCALE_SYSTEM, fhir_bundle, write_csv, write_fhir
 from journal.files import atomic
-from journal.records import JournalContents
-from tests.journal.report_sample import PHQ9_ITEMS, UNICODE_NAME, sample_contents
+from journal.records import JournalContents, JournalState, replace
+from tests.journal.report_sample import PHQ9_ITEMS, UNICODE_NAME
+from tests.journal.report_sample import sample_contents as _sample
+
+# A journal's own id, as the stored journal fills it (JournalState.journal_id).
+JOURNAL_ID = "6f1d2c3a-58e4-4b7a-9c0d-1e2f3a4b5c6d"
+
+
+def sample_contents(*, name: str | None = UNICODE_NAME, journal_id: str | None = JOURNAL_ID) -> JournalContents:
+    """The report's sample journal, as the stored journal gives it: with its own journal id."""
+    return replace(_sample(name=name), state=JournalState(journal_id=journal_id))
+
 
 # Copied from /work/shared/clinical/scales.md: the contract these codes are checked against.
 PHQ9_TOTAL, PHQ9_PANEL = "44261-6", "44249-1"
@@ -25,9 +35,13 @@ GAD7_ITEM_CODES = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689
 # scales.md's "Codes for exports": the blood pressure panel and its components, pulse oximetry.
 BP_PANEL, BP_SYSTOLIC, BP_DIASTOLIC = "85354-9", "8480-6", "8462-4"
 SPO2_CODES = ["59408-5", "2708-6"]
+# scales.md's lab codes (LOINC, UCUM).
+LAB_CODES = {"crp": "1988-5", "hs-crp": "30522-7", "il6": "26881-3", "tsh": "3016-3", "free_t4": "3024-7", "cortisol": "2143-6", "vitamin_d": "62292-8"}
+# scales.md: the PHQ-9's (and GAD-7's) answers "Not at all" (0) .. "Nearly every day" (3).
+ANSWER_CODES = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
 LOINC_FROM_SCALES_MD = {
     PHQ9_TOTAL, PHQ9_PANEL, GAD7_TOTAL, GAD7_PANEL, "69722-7", *PHQ9_ITEM_CODES, *GAD7_ITEM_CODES,
-    BP_PANEL, BP_SYSTOLIC, BP_DIASTOLIC, *SPO2_CODES,
+    BP_PANEL, BP_SYSTOLIC, BP_DIASTOLIC, *SPO2_CODES, *LAB_CODES.values(),
 }
 
 
@@ -46,7 +60,7 @@ def test_zip_holds_one_csv_per_record_kind_and_a_readme(tmp_path):
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
     expected = {
-        "episodes", "trials", "dose_steps", "side_effects", "therapies", "scores", "checkins",
+        "profile_and_settings", "episodes", "trials", "dose_steps", "side_effects", "therapies", "scores", "checkins",
         "labs", "conditions", "sessions", "notes", "entries_by",
     }
     assert set(CSV_TABLES) == expected
@@ -139,6 +153,19 @@ def test_failed_zip_write_keeps_the_earlier_export(tmp_path, monkeypatch):
 # --- FHIR --------------------------------------------------------------------------------
 
 
+def by_record(bundle):
+    """Each resource by the journal record its identifier names ("score/s1"); AdverseEvent has one identifier, not a list."""
+    found = {}
+    for entry in bundle["entry"]:
+        r = entry["resource"]
+        ident = r.get("identifier")
+        if isinstance(ident, dict):
+            found[ident["value"]] = r
+        elif ident and r["resourceType"] != "Patient":
+            found[ident[0]["value"]] = r
+    return found
+
+
 def _resources(bundle, kind):
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
@@ -181,36 +208,71 @@ def test_patient_carries_the_chosen_name_only():
     assert patient["birthDate"] == "1984"
 
 
-def test_a_medication_statement_per_dose_step_with_generic_names():
+def _dose_steps(statement):
+    return [
+        (d["sequence"], d["timing"]["repeat"]["boundsPeriod"], d.get("doseAndRate", [{}])[0].get("rateQuantity", {}).get("value"))
+        for d in statement["dosage"]
+    ]
+
+
+def test_a_medication_statement_per_trial_with_its_dose_steps_and_catalog_codes():
     bundle = fhir_bundle(sample_contents())
-    statements = _resources(bundle, "MedicationStatement")
-    assert len(statements) == 2 + 3 + 2 + 1
-    venlafaxine = [s for s in statements if s["medicationCodeableConcept"]["text"] == "venlafaxine"]
-    assert len(venlafaxine) == 3, "the brand Effexor XR should export as its generic name"
-    first, second, last = venlafaxine
-    assert first["effectivePeriod"] == {"start": "2025-04-05", "end": "2025-04-18"}
-    assert last["effectivePeriod"] == {"start": "2025-05-03", "end": "2025-07-01"}
-    assert [s["status"] for s in venlafaxine] == ["completed"] * 3
-    rate = second["dosage"][0]["doseAndRate"][0]["rateQuantity"]
+    statements = {s["identifier"][0]["value"]: s for s in _resources(bundle, "MedicationStatement")}
+    assert list(statements) == ["trial/t1", "trial/t2", "trial/t3", "trial/t4"]
+    venlafaxine = statements["trial/t2"]
+    # The brand Effexor XR exports as its generic name, with the catalog's ATC and RxNorm codes.
+    assert venlafaxine["medicationCodeableConcept"] == {
+        "coding": [
+            {"system": "http://www.whocc.no/atc", "code": "N06AX16"},
+            {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "39786"},
+        ],
+        "text": "venlafaxine",
+    }
+    assert {"text": "Entered as Effexor XR."} in venlafaxine["note"]
+    assert venlafaxine["effectivePeriod"] == {"start": "2025-04-05", "end": "2025-07-01"}
+    assert venlafaxine["status"] == "completed"
+    assert _dose_steps(venlafaxine) == [
+        (1, {"start": "2025-04-05", "end": "2025-04-18"}, 75),
+        (2, {"start": "2025-04-19", "end": "2025-05-02"}, 150),
+        (3, {"start": "2025-05-03", "end": "2025-07-01"}, 225),
+    ]
+    rate = venlafaxine["dosage"][1]["doseAndRate"][0]["rateQuantity"]
     assert rate == {"value": 150, "unit": "mg/d", "system": "http://unitsofmeasure.org", "code": "mg/d"}
-    bupropion = [s for s in statements if s["medicationCodeableConcept"]["text"] == "bupropion"]
-    assert [s["status"] for s in bupropion] == ["completed", "active"]
-    assert "end" not in bupropion[-1]["effectivePeriod"]
+    assert venlafaxine["dosage"][1]["text"] == "150 mg per day"
+    assert venlafaxine["statusReason"] == [{"text": "Stopped: side effects"}]
+    bupropion = statements["trial/t3"]
+    assert bupropion["status"] == "active" and bupropion["effectivePeriod"] == {"start": "2025-07-08"}
+    assert "end" not in bupropion["dosage"][-1]["timing"]["repeat"]["boundsPeriod"]
+    assert statements["trial/t4"]["dosage"][0]["text"] == "2 mg per day (add-on treatment)"
+    # A trial links to the episode it started in.
+    episode = by_record(bundle)["episode/e1"]
+    episode_url = next(e["fullUrl"] for e in bundle["entry"] if e["resource"] is episode)
+    assert venlafaxine["reasonReference"] == [{"reference": episode_url}]
 
 
 def test_scale_scores_use_the_loinc_codes_of_scales_md():
     bundle = fhir_bundle(sample_contents())
     observations = _resources(bundle, "Observation")
-    by_id = {o["identifier"][0]["value"]: o for o in observations}
+    by_id = by_record(bundle)
 
     s1 = by_id["score/s1"]
     assert _codes(s1["code"]) == [("http://loinc.org", PHQ9_TOTAL)]
     assert s1["valueInteger"] == 16 and s1["effectiveDateTime"] == "2025-01-08"
     panel = by_id["score/s1/answers"]
     assert _codes(panel["code"]) == [("http://loinc.org", PHQ9_PANEL)]
-    items = [(c["code"]["coding"][0]["code"], c["valueInteger"]) for c in panel["component"]]
-    assert items[:9] == list(zip(PHQ9_ITEM_CODES, PHQ9_ITEMS["s1"], strict=False))
-    assert items[9] == ("69722-7", 2)
+    # Each answer goes out as its LOINC answer code, its score as the code's ordinal value.
+    items = [(c["code"]["coding"][0]["code"], c["valueCodeableConcept"]["coding"][0]) for c in panel["component"][:9]]
+    assert [(item, answer["code"]) for item, answer in items] == [
+        (code, ANSWER_CODES[n]) for code, n in zip(PHQ9_ITEM_CODES, PHQ9_ITEMS["s1"], strict=True)
+    ]
+    assert [answer["extension"] for _, answer in items][:2] == [
+        [{"url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": n}] for n in PHQ9_ITEMS["s1"][:2]
+    ]
+    assert items[1][1]["display"] == "Nearly every day" and items[1][1]["system"] == "http://loinc.org"
+    # The difficulty question's answers have no LOINC code in scales.md: the answer's words go out.
+    difficulty = panel["component"][9]
+    assert difficulty["code"]["coding"][0]["code"] == "69722-7"
+    assert difficulty["valueCodeableConcept"] == {"text": "Very difficult"}
 
     gad = by_id["score/s2/answers"]
     assert _codes(gad["code"]) == [("http://loinc.org", GAD7_PANEL)]
@@ -236,9 +298,15 @@ def test_scale_scores_use_the_loinc_codes_of_scales_md():
 
 def test_labs_conditions_sessions_and_caregiver_entries():
     bundle = fhir_bundle(sample_contents())
-    by_id = {r["identifier"][0]["value"]: r for e in bundle["entry"] for r in [e["resource"]] if "identifier" in r}
+    by_id = by_record(bundle)
     crp = by_id["lab/l1"]
-    assert crp["code"]["text"] == "CRP" and crp["valueQuantity"] == {"value": 4.2, "unit": "mg/L"}
+    # scales.md's LOINC for CRP; the unit as typed, with its UCUM code.
+    assert _codes(crp["code"]) == [("http://loinc.org", LAB_CODES["crp"])] and crp["code"]["text"] == "CRP"
+    assert crp["valueQuantity"] == {"value": 4.2, "unit": "mg/L", "system": "http://unitsofmeasure.org", "code": "mg/L"}
+    # "mIU/L" as typed is UCUM's m[IU]/L.
+    tsh = by_id["lab/l2"]
+    assert _codes(tsh["code"]) == [("http://loinc.org", LAB_CODES["tsh"])]
+    assert tsh["valueQuantity"] == {"value": 2.1, "unit": "mIU/L", "system": "http://unitsofmeasure.org", "code": "m[IU]/L"}
     assert crp["category"][0]["coding"][0]["code"] == "laboratory"
     anxiety = by_id["condition/c1"]
     assert anxiety["code"] == {"text": "generalised anxiety"} and anxiety["onsetDateTime"] == "2019-05-01"
@@ -246,7 +314,16 @@ def test_labs_conditions_sessions_and_caregiver_entries():
     assert by_id["condition/c2"]["verificationStatus"]["coding"][0]["code"] == "provisional"
     session = by_id["session/k1"]
     assert session["resourceType"] == "Procedure" and session["performedDateTime"] == "2025-08-05T09:30:00+02:00"
-    assert session["usedCode"] == [{"text": "esketamine 56 mg"}]
+    # What was given, with the catalog's codes for esketamine's sessions.
+    assert session["usedCode"] == [
+        {
+            "coding": [
+                {"system": "http://www.whocc.no/atc", "code": "N06AX27"},
+                {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "2119365"},
+            ],
+            "text": "esketamine 56 mg",
+        }
+    ]
     assert {"text": "Entered by caregiver (Marta)."} in session["note"]
     measures = by_id["session/k1/measures"]
     values = {c["code"]["coding"][0]["code"]: c["valueInteger"] for c in measures["component"]}

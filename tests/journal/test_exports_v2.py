@@ -33,7 +33,7 @@ from journal.records import (
     Therapy,
     Trial,
 )
-from tests.journal.test_exports import BP_DIASTOLIC, BP_PANEL, BP_SYSTOLIC, LOINC_FROM_SCALES_MD, SPO2_CODES
+from tests.journal.test_exports import BP_DIASTOLIC, BP_PANEL, BP_SYSTOLIC, LOINC_FROM_SCALES_MD, SPO2_CODES, by_record
 
 LOINC = "http://loinc.org"
 CEST = timezone(timedelta(hours=2))
@@ -152,11 +152,13 @@ def test_therapies_table_holds_every_field_of_a_course(tables):
     assert list(rows["p1"]) == [
         "id", "kind", "name", "start", "end", "sessions", "stop_reason",
         "rating_response", "rating_improvement_pct", "rating_date", "source", "note", "origin_app", "origin_raw",
+        "start_precision", "end_precision",
     ]
     assert rows["p1"] == {
         "id": "p1", "kind": "cbt", "name": "", "start": "2021-09", "end": "2022-01", "sessions": "16",
         "stop_reason": "other", "rating_response": "partial", "rating_improvement_pct": "", "rating_date": "",
         "source": "memory", "note": "weekly, with a trainee", "origin_app": "", "origin_raw": "",
+        "start_precision": "month", "end_precision": "month",
     }
     assert (rows["p2"]["kind"], rows["p2"]["name"], rows["p2"]["start"], rows["p2"]["end"]) == (
         "other", "Compassion-focused therapy", "2023", ""
@@ -206,7 +208,7 @@ def bundle():
 
 
 def _by_identifier(bundle):
-    return {r["identifier"][0]["value"]: r for e in bundle["entry"] for r in [e["resource"]] if "identifier" in r}
+    return by_record(bundle)
 
 
 def _url_of(bundle, resource):
@@ -226,31 +228,33 @@ def test_v2_bundle_validates_as_fhir_r4(bundle):
     assert len(set(urls)) == len(urls)
 
 
+def _bounds(statement):
+    """Each dose step's dates, as its timed dosage entry gives them."""
+    return [d["timing"]["repeat"]["boundsPeriod"] for d in statement["dosage"]]
+
+
 def test_a_month_end_and_a_year_start_are_fhir_partial_dates(bundle):
-    statement = _by_identifier(bundle)["trial/t1/dose/1"]
+    statement = _by_identifier(bundle)["trial/t1"]
     assert statement["effectivePeriod"] == {"start": "2019", "end": "2019-03"}
+    assert _bounds(statement) == [{"start": "2019", "end": "2019-03"}]
     assert statement["status"] == "completed"
     assert "The details of this trial are from memory, approximate." in _notes(statement)
 
 
-def test_a_dose_not_remembered_has_no_dose_but_the_statement_stays(bundle):
-    by_id = _by_identifier(bundle)
-    unknown = by_id["trial/t2/dose/1"]
-    assert unknown["resourceType"] == "MedicationStatement"
-    assert unknown["medicationCodeableConcept"] == {"text": "venlafaxine"}
-    assert unknown["effectivePeriod"] == {"start": "2020-05", "end": "2020-07-13"}
-    assert unknown["dosage"] == [{"text": "Dose not remembered"}]
-    assert "doseAndRate" not in unknown["dosage"][0]
-    known = by_id["trial/t2/dose/2"]
-    assert known["dosage"][0]["doseAndRate"][0]["rateQuantity"]["value"] == 150
-    assert known["status"] == "active" and "end" not in known["effectivePeriod"]
-    assert "Imported from Daylio: -med=venlafaxine | dose=?" in _notes(unknown)
+def test_a_dose_not_remembered_has_no_dose_but_the_step_stays(bundle):
+    statement = _by_identifier(bundle)["trial/t2"]
+    assert statement["resourceType"] == "MedicationStatement"
+    assert statement["medicationCodeableConcept"]["text"] == "venlafaxine"
+    unknown, known = statement["dosage"]
+    assert unknown == {"sequence": 1, "text": "Dose not remembered", "timing": {"repeat": {"boundsPeriod": {"start": "2020-05", "end": "2020-07-13"}}}}
+    assert known["doseAndRate"][0]["rateQuantity"]["value"] == 150
+    assert known["timing"]["repeat"]["boundsPeriod"] == {"start": "2020-07-14"}
+    assert statement["status"] == "active" and statement["effectivePeriod"] == {"start": "2020-05"}
+    assert "Imported from Daylio: -med=venlafaxine | dose=?" in _notes(statement)
 
 
 def test_a_step_before_a_month_ends_in_that_month(bundle):
-    by_id = _by_identifier(bundle)
-    assert by_id["trial/t3/dose/1"]["effectivePeriod"] == {"start": "2021-01-10", "end": "2021-03"}
-    assert by_id["trial/t3/dose/2"]["effectivePeriod"] == {"start": "2021-03", "end": "2021-06-01"}
+    assert _bounds(_by_identifier(bundle)["trial/t3"]) == [{"start": "2021-01-10", "end": "2021-03"}, {"start": "2021-03", "end": "2021-06-01"}]
 
 
 def test_a_therapy_is_a_procedure_named_in_text_with_no_code(bundle):
@@ -346,6 +350,7 @@ def test_a_full_date_trial_still_reads_as_before():
         trials=(Trial("t9", "sertraline", (DoseStep(date(2025, 1, 10), 50), DoseStep(date(2025, 2, 7), 100)), end=date(2025, 4, 1)),),
     )
     by_id = _by_identifier(fhir_bundle(contents))
-    assert by_id["trial/t9/dose/1"]["effectivePeriod"] == {"start": "2025-01-10", "end": "2025-02-06"}
-    assert by_id["trial/t9/dose/2"]["effectivePeriod"] == {"start": "2025-02-07", "end": "2025-04-01"}
-    assert by_id["trial/t9/dose/1"]["dosage"][0]["doseAndRate"][0]["rateQuantity"]["value"] == 50
+    statement = by_id["trial/t9"]
+    assert statement["effectivePeriod"] == {"start": "2025-01-10", "end": "2025-04-01"}
+    assert _bounds(statement) == [{"start": "2025-01-10", "end": "2025-02-06"}, {"start": "2025-02-07", "end": "2025-04-01"}]
+    assert statement["dosage"][0]["doseAndRate"][0]["rateQuantity"]["value"] == 50
