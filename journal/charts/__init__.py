@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from journal.charts.choices import MARKER_LABEL, PRESETS
     from journal.charts.fast import forget_saved_pixels
-    from journal.charts.printed import print_height
     from journal.charts.model import (
         EXTRA_SCALES,
         Band,
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
         treatment_range,
         trial_numbers,
     )
+    from journal.charts.printed import print_height
     from journal.charts.style import SESSION_MARKERS
     from journal.charts.timeline import build_timeline
     from journal.charts.update import update_timeline

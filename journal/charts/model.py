@@ -915,7 +915,9 @@ def _within(data: ChartData, start: date, end: date) -> ChartData:
         keep = [i for i, (when, _) in enumerate(points) if inside(when)]
         series[name] = [points[i] for i in keep]
         texts[name] = [data.score_texts[name][i] for i in keep]
-    daily_points, daily_mean7, daily_texts = {}, {}, {}
+    daily_points: dict[str, list[tuple[date, int]]] = {}
+    daily_mean7: dict[str, list[tuple[date, float]]] = {}
+    daily_texts: dict[str, Sequence[str]] = {}
     for name, points in data.daily_points.items():
         daily_points[name] = [p for p in points if inside(p[0])]
         daily_mean7[name] = [m for m in data.daily_mean7[name] if inside(m[0])]
@@ -927,7 +929,11 @@ def _within(data: ChartData, start: date, end: date) -> ChartData:
     kept_rows = sorted(
         {lane.row for lane in data.lanes if crosses(lane.start, lane.end)}
         | {lane.row for lane in data.session_lanes if any(m.row == lane.row and inside(m.when) for m in data.sessions)}
-        | ({data.therapy_lane.row} if data.therapy_lane is not None and any(crosses(c.start, c.end) for c in data.therapy_lane.courses) else set())
+        | (
+            {data.therapy_lane.row}
+            if data.therapy_lane is not None and any(crosses(c.start, c.end) for c in data.therapy_lane.courses)
+            else set()
+        )
     )
     new_row = {old: new for new, old in enumerate(kept_rows)}
     lanes = [replace(lane, row=new_row[lane.row]) for lane in data.lanes if lane.row in new_row]
@@ -935,11 +941,13 @@ def _within(data: ChartData, start: date, end: date) -> ChartData:
     sessions = [replace(m, row=new_row[m.row]) for m in data.sessions if m.row in new_row and inside(m.when)]
     therapy = data.therapy_lane
     if therapy is not None:
-        therapy = replace(therapy, row=new_row[therapy.row], courses=tuple(c for c in therapy.courses if crosses(c.start, c.end))) if therapy.row in new_row else None
+        courses = tuple(c for c in therapy.courses if crosses(c.start, c.end))
+        therapy = replace(therapy, row=new_row[therapy.row], courses=courses) if therapy.row in new_row else None
     marker, outside = data.marker, ""
     if marker is not None and not start <= marker.date <= end:
         when = marker.when_text if marker.approximate else format_day(marker.date)
-        outside = f"{marker.label} {'on ' if not marker.approximate else ''}{when}, {'before' if marker.date < start else 'after'} the dates shown"
+        side = "before" if marker.date < start else "after"
+        outside = f"{marker.label} {'on ' if not marker.approximate else ''}{when}, {side} the dates shown"
         marker = None
     return replace(
         data,

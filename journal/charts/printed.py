@@ -143,7 +143,8 @@ def _margins(data: ChartData, options: TimelineOptions, packed: bool) -> tuple[f
     names = [] if packed else [name for _, name, *_ in _items(data)]
     tick_w = max([text_pt(n, tick)[0] for n in names] + [text_pt("00", tick)[0]])
     left = 4.0 + label_h + 4.0 + tick_w + 7.0
-    band_w = max(text_pt(f"PHQ-9 {b.label}" if i == len(data.bands) - 1 else b.label, options.text(7.5))[0] for i, b in enumerate(data.bands))
+    last = len(data.bands) - 1
+    band_w = max(text_pt(f"PHQ-9 {b.label}" if i == last else b.label, options.text(7.5))[0] for i, b in enumerate(data.bands))
     right = max(4.0 + band_w + 4.0, 6.0 + text_pt("2025", tick)[0] / 2.0)
     if options.daily:
         right = 6.0 + 7.0 + text_pt("10", tick)[0] + 4.0 + label_h
@@ -208,7 +209,8 @@ def plan(data: ChartData, options: TimelineOptions, width: float, height: float 
     they fit, else packed; then every name and dose placed where it overlaps nothing."""
     x0, x1 = _view(data, options)
     name_pt = options.text(8)
-    unpacked = PrintPlan(width, *_margins(data, options, False), False, {row: row for row, *_ in _items(data)}, data.row_count, x0=x0, x1=x1)
+    one_each = {row: row for row, *_ in _items(data)}
+    unpacked = PrintPlan(width, *_margins(data, options, False), False, one_each, data.row_count, x0=x0, x1=x1)
     packed = PrintPlan(width, *_margins(data, options, True), True, {}, 0, x0=x0, x1=x1)
     packed.rows = _pack(data, packed, name_pt)
     packed.row_count = max(packed.rows.values(), default=-1) + 1
@@ -269,7 +271,7 @@ def _place_words(data: ChartData, options: TimelineOptions, p: PrintPlan) -> Non
             line(bars, p.rows[data.therapy_lane.row]).take(a, b + (8.0 if c.ongoing else 0.0))
     # the names, when the rows are packed: over the start of the bar
     if p.packed:
-        for row, name, start, end, _ in _items(data):
+        for row, name, start, _end, _ in _items(data):
             w = _w(name, name_pt, bold=True)
             a = min(max(lo, p.px(_num(start))), hi - w)
             line(words, p.rows[row]).take(a, a + w)
@@ -326,7 +328,8 @@ def _place_header(data: ChartData, options: TimelineOptions, p: PrintPlan) -> No
     lines = [_Line(2.0, p.width - 2.0), _Line(2.0, p.width - 2.0)]
     used = 0
     if data.marker is not None:
-        said = f"{data.marker.label} {data.marker.when_text}" if data.marker.approximate else f"{data.marker.label} {format_day(data.marker.date)}"
+        when = data.marker.when_text if data.marker.approximate else format_day(data.marker.date)
+        said = f"{data.marker.label} {when}"
         w = _w(said, size, bold=True)
         mx = p.px(_num(data.marker.date) + 0.5)
         right = mx + 3.0 + w <= p.width - 2.0
@@ -474,7 +477,8 @@ def label_print(timeline: Timeline, data: ChartData, d: _Drawing) -> None:
             y = placed.row + PRINT_GEOMETRY_BAR_MID
         timeline.artists.print_labels.append(
             ax.text(
-                placed.x, y, placed.text, transform=on_rows, ha="left", va="center", fontsize=options.text(8) if placed.kind == "name" else size,
+                placed.x, y, placed.text, transform=on_rows, ha="left", va="center",
+                fontsize=options.text(8) if placed.kind == "name" else size,
                 fontstyle=style[0], fontweight=style[1], color=theme.text, zorder=7, clip_on=False, in_layout=False,
             )
         )

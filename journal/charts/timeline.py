@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 from matplotlib import dates as mdates
+from matplotlib import ticker as mticker
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib import ticker as mticker
 from matplotlib.ticker import NullFormatter
 
 from journal import words
@@ -306,7 +306,9 @@ def day_values(points: Sequence[tuple[date, float]], offset: float) -> tuple[np.
     return xs, ys
 
 
-def broken_score_line(points: Sequence[tuple[date, float]], offset: float, gap_days: float = SCORE_GAP_DAYS) -> tuple[np.ndarray, np.ndarray]:
+def broken_score_line(
+    points: Sequence[tuple[date, float]], offset: float, gap_days: float = SCORE_GAP_DAYS
+) -> tuple[np.ndarray, np.ndarray]:
     """A scale's line: broken (a nan) across more than `gap_days` without a score, so no slope is drawn through
     months nobody scored; every point keeps its marker."""
     xs, ys = day_values(points, offset)
@@ -537,8 +539,11 @@ def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: A
     said = {"antidepressant": "antidepressant (taller = higher dose)", "augmentation": "augmentation (add-on)"}
     for kind in ("antidepressant", "augmentation"):
         if kind in bars.kinds_seen:
-            hatched = {"hatch": ADDON_HATCH, "hatchcolor": to_rgba(theme.bar_text, 0.75)} if kind == "augmentation" else {}
-            d.legend_handles.append(Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind], **hatched))
+            patch = Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind])
+            if kind == "augmentation":
+                patch.set_hatch(ADDON_HATCH)
+                patch.set_hatchcolor(to_rgba(theme.bar_text, 0.75))
+            d.legend_handles.append(patch)
     if bars.unknown:
         d.legend_handles.append(
             Patch(facecolor="none", edgecolor=theme.muted, hatch=UNKNOWN_HATCH, hatchcolor=to_rgba(theme.text, 0.6), label=UNKNOWN_DOSE)
