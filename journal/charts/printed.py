@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 from matplotlib.transforms import Affine2D, blended_transform_factory
@@ -35,9 +35,9 @@ from journal.charts.model import (
     format_day,
     lane_name,
 )
+from journal.charts.style import RowGeometry
 
 if TYPE_CHECKING:
-    from journal.charts.timeline import RowGeometry, _Drawing
     from journal.charts.view import Timeline
     from journal.clinical.assessment import Assessment
     from journal.records import JournalContents
@@ -65,8 +65,6 @@ PRINT_GEOMETRY_BAR_MID = _BAR_BOTTOM - _BAR_MAX_H / 2  # the middle of a bar, be
 def print_geometry() -> RowGeometry:
     """Where a bar sits in its row on paper: rows are r-0.5 (top) .. r+0.5; the words 0..0.45 of it, the bar
     0.47..0.84, the adequate-dose strip 0.86..0.97."""
-    from journal.charts.timeline import RowGeometry
-
     return RowGeometry(bar_bottom=_BAR_BOTTOM, bar_min_h=0.17, bar_max_h=_BAR_MAX_H, strip=(0.36, 0.47), marker_y=PRINT_GEOMETRY_BAR_MID)
 
 
@@ -402,7 +400,7 @@ def _legend_guess(data: ChartData, options: TimelineOptions, width: float) -> fl
     return (2 * 0.4 + 0.5) * size + rows * text_pt("Ag", size)[1] + max(0, rows - 1) * 0.5 * size
 
 
-def finish_print(figure: Figure, score_ax, anxiety_ax, trial_ax, daily_ax, data: ChartData, d: _Drawing) -> None:
+def finish_print(figure: Figure, score_ax, anxiety_ax, trial_ax, daily_ax, data: ChartData, d: Any) -> None:
     """Put the panels where the plan has them for the figure's size, the bands' names in the right margin."""
     p: PrintPlan = d.plan
     options = d.options
@@ -457,7 +455,7 @@ def finish_print(figure: Figure, score_ax, anxiety_ax, trial_ax, daily_ax, data:
             text.set_visible(not options.daily and (len(texts) - 1 - i) % step == 0)
 
 
-def label_print(timeline: Timeline, data: ChartData, d: _Drawing) -> None:
+def label_print(timeline: Timeline, data: ChartData, d: Any) -> None:
     """The names, doses, ends and call-outs as planned, and the rows' names beside them when one row a trial."""
     p: PrintPlan = d.plan
     figure, ax = timeline.figure, timeline.trial_ax

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Theme", "LIGHT", "DARK", "theme_for", "SCALE_STYLE", "DAILY_STYLE", "SESSION_MARKERS", "PHASE_FILL",
-    "ROUGH_HATCH", "UNKNOWN_HATCH", "ADEQUATE_HATCH", "ADDON_HATCH", "ROUGH_LINE", "ROUGH_ALPHA",
+    "ROUGH_HATCH", "UNKNOWN_HATCH", "ADEQUATE_HATCH", "ADDON_HATCH", "RowGeometry", "ROUGH_LINE", "ROUGH_ALPHA",
 ]
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -119,3 +119,15 @@ DARK = Theme(
 
 def theme_for(dark: bool) -> Theme:
     return DARK if dark else LIGHT
+
+
+@dataclass(frozen=True)
+class RowGeometry:
+    """Where a bar sits in its row, in rows (y grows downwards): its bottom line, its lowest and highest dose's
+    height, the adequate-dose strip, and the line session markers stand on."""
+
+    bar_bottom: float = BAR_BOTTOM
+    bar_min_h: float = BAR_MIN_H
+    bar_max_h: float = BAR_MAX_H
+    strip: tuple[float, float] = STRIP
+    marker_y: float = 0.0

@@ -45,9 +45,6 @@ from journal.charts.model import (
 from journal.charts.style import (
     ADDON_HATCH,
     ADEQUATE_HATCH,
-    BAR_BOTTOM,
-    BAR_MAX_H,
-    BAR_MIN_H,
     DAILY_STYLE,
     PHASE_FILL,
     ROUGH_ALPHA,
@@ -55,8 +52,8 @@ from journal.charts.style import (
     ROUGH_LINE,
     SCALE_STYLE,
     SESSION_MARKERS,
-    STRIP,
     UNKNOWN_HATCH,
+    RowGeometry,
     Theme,
     theme_for,
 )
@@ -66,18 +63,6 @@ from journal.clinical.assessment import Assessment
 from journal.records import JournalContents
 
 __all__ = ["build_timeline", "draw_timeline", "day_values", "broken_mean_line", "broken_score_line", "adequate_weeks_of"]
-
-
-@dataclass(frozen=True)
-class RowGeometry:
-    """Where a bar sits in its row, in rows (y grows downwards): its bottom line, its lowest and highest dose's
-    height, the adequate-dose strip, and the line session markers stand on."""
-
-    bar_bottom: float = BAR_BOTTOM
-    bar_min_h: float = BAR_MIN_H
-    bar_max_h: float = BAR_MAX_H
-    strip: tuple[float, float] = STRIP
-    marker_y: float = 0.0
 
 
 @dataclass
