@@ -504,10 +504,11 @@ def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: A
     solid = PolyCollection(bars.solid, facecolors=bars.solid_colours, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
     ax.add_collection(solid, autolim=False)
     artists.dose_collection = solid
-    # always made, empty too, so a journal's artists do not grow with the kinds of trial it holds
+    # always made, empty too, so a journal's artists do not grow with the kinds of trial it holds; hatched on
+    # paper, for grey-scale print (in the window Agg's hatching of every bar would cost a third of each zoom)
     addon = PolyCollection(
         bars.addon, facecolors=bars.addon_colours, edgecolors=theme.axes_bg, linewidths=1.0,
-        hatch=ADDON_HATCH, hatchcolor=to_rgba(theme.bar_text, 0.75), hatch_linewidth=0.8, zorder=2,
+        hatch=ADDON_HATCH if options.for_print else None, hatchcolor=to_rgba(theme.bar_text, 0.75), hatch_linewidth=0.8, zorder=2,
     )
     ax.add_collection(addon, autolim=False)
     artists.addon_collection = addon
@@ -525,7 +526,7 @@ def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: A
     for kind in ("antidepressant", "augmentation"):
         if kind in bars.kinds_seen:
             patch = Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind])
-            if kind == "augmentation":
+            if kind == "augmentation" and options.for_print:
                 patch.set_hatch(ADDON_HATCH)
                 patch.set_hatchcolor(to_rgba(theme.bar_text, 0.75))
             d.legend_handles.append(patch)
