@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from ui.timeline_canvas import TimelineCanvas
 
 # The presets' shortcuts are on the View menu's actions (Ctrl+1/2/3); the buttons share those actions.
-PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All"}
+PRESET_TEXT = {"3 months": "3 &months", "1 year": "1 &year", "all": "&All", "treatment": "&Treatment"}
+# what the View menu says of each (the buttons say PRESET_TEXT)
+PRESET_ACTION_TEXT = {"treatment": "Show the treatment years"}
 WAITING_TEXT = "Opening your journal…"
 # shown on the chart until the person switches it off: how the days feel between questionnaires
 DEFAULT_DAILY = ("mood",)
@@ -72,8 +74,9 @@ class TimelinePanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.timeline: charts.Timeline | None = None
-        # the whole journal at first, so the marker is in view however long ago it was reached
-        self.preset: str | None = "all"
+        # the treatment years at first (the current episode and recent treatment, see journal.charts.treatment_range):
+        # a twenty-year journal on "all" opens as slivers; the whole journal is one click (or Ctrl+3) away
+        self.preset: str | None = "treatment"
         self.font_scale = 1.0
         self.dark = False
         self._drag_x: float | None = None
@@ -90,8 +93,8 @@ class TimelinePanel(QWidget):
         self.preset_actions: dict[str, QAction] = {}
         self.preset_group = QActionGroup(self)
         self.preset_group.setExclusive(True)
-        for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3"), strict=True):
-            action = QAction(f"Show {PRESET_TEXT[preset].replace('&', '')}", self)
+        for preset, shortcut in zip(PRESETS, ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"), strict=True):
+            action = QAction(PRESET_ACTION_TEXT.get(preset, f"Show {PRESET_TEXT[preset].replace('&', '')}"), self)
             # what the button says, beside "Show:"; a button takes it again from the action whenever the action changes
             action.setIconText(PRESET_TEXT[preset].replace("&", ""))
             action.setCheckable(True)
@@ -317,7 +320,7 @@ class TimelinePanel(QWidget):
     def _apply_preset(self) -> None:
         from journal import charts
 
-        start, end = charts.range_for_preset(self.session.contents(), self.preset or "all", self.session.today)
+        start, end = charts.range_for_preset(self.session.contents(), self.preset or "treatment", self.session.today)
         charts.set_range(self.timeline, start, end)
 
     def pan_by_fraction(self, fraction: float) -> None:

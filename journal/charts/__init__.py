@@ -13,6 +13,8 @@ One idea per module, top to bottom:
 - `update`: `update_timeline`, the drawn chart brought up to date after a change (new points, or drawn again);
 - `view`: the drawn `Timeline`, the days in view (`set_range`, `pan`) and hover words;
 - `layout`: fixed margins and the panels stretched between them;
+- `printed`: the chart on paper (`for_print=True`): every row named, every dose step labelled where it
+  fits, call-outs above the panels, and `print_height`, the height a page should give it;
 - `fast`: pixels of the legend and y axes kept between draws, so a zoom or pan redraws little.
 
 Importing this package loads none of them: each name below is loaded from its module when first
@@ -43,7 +45,10 @@ if TYPE_CHECKING:
         format_day,
         range_for_preset,
         rolling_mean_7,
+        treatment_range,
+        trial_numbers,
     )
+    from journal.charts.printed import print_height
     from journal.charts.style import SESSION_MARKERS
     from journal.charts.timeline import build_timeline
     from journal.charts.update import update_timeline
@@ -69,6 +74,9 @@ _HOMES = {
     "format_day": "model",
     "range_for_preset": "model",
     "rolling_mean_7": "model",
+    "trial_numbers": "model",
+    "treatment_range": "model",
+    "print_height": "printed",
     "build_timeline": "timeline",
     "update_timeline": "update",
     "Timeline": "view",
@@ -98,6 +106,9 @@ __all__ = [
     "format_day",
     "range_for_preset",
     "rolling_mean_7",
+    "trial_numbers",
+    "treatment_range",
+    "print_height",
     "build_timeline",
     "update_timeline",
     "Timeline",

@@ -8,7 +8,8 @@ from __future__ import annotations
 __all__ = ["MARKER_LABEL", "PRESETS", "extra_scales"]
 
 MARKER_LABEL = "TRD criteria appear met"
-PRESETS = ("3 months", "1 year", "all")
+# "treatment": the current episode and recent treatment (journal.charts.model.treatment_range), the window's first view
+PRESETS = ("3 months", "1 year", "all", "treatment")
 
 
 def extra_scales() -> tuple[str, ...]:

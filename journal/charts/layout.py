@@ -20,7 +20,9 @@ from matplotlib.transforms import ScaledTranslation
 
 from journal.charts.model import TimelineOptions
 
-__all__ = ["TimelineLayout", "text_pt", "lay_out"]
+__all__ = ["TimelineLayout", "text_pt", "lay_out", "ANXIETY_RATIO"]
+
+ANXIETY_RATIO = 0.32  # GAD-7's panel, as a share of the score panel's height
 
 
 class _Wrapping(Protocol):
@@ -51,8 +53,12 @@ class TimelineLayout(LayoutEngine):
         margins: tuple[float, float, float, float, float],
         legend: _Wrapping | None = None,
         fit_height: Callable[[float], None] | None = None,
+        anxiety_ax: Axes | None = None,
+        anxiety_ratio: float = 0.0,
     ) -> None:
         super().__init__()
+        self.anxiety_ax = anxiety_ax  # GAD-7's own small panel between the scores and the lanes
+        self.anxiety_ratio = anxiety_ratio if anxiety_ax is not None else 0.0
         self.legend = legend
         self.fit_height = fit_height  # told the score panel's height in points, to fit its text to it
         self.score_ax = score_ax
@@ -67,19 +73,24 @@ class TimelineLayout(LayoutEngine):
         if self.legend is not None:
             self.legend.fit(width)  # a narrower window wraps the legend onto more rows
             bottom += self.legend.height_pt() / 72.0
+        gaps = gap * (2 if self.anxiety_ax is not None else 1)
         panel_w = max(0.2, width - left - right)
-        panels_h = max(0.4, height - top - bottom - gap)
-        score_h = panels_h * self.ratios[0] / (self.ratios[0] + self.ratios[1])
-        trial_h = panels_h - score_h
+        panels_h = max(0.4, height - top - bottom - gaps)
+        total = self.ratios[0] + self.ratios[1] + self.anxiety_ratio
+        score_h = panels_h * self.ratios[0] / total
+        anxiety_h = panels_h * self.anxiety_ratio / total
+        trial_h = panels_h - score_h - anxiety_h
         if self.fit_height is not None:
             self.fit_height(score_h * 72.0)
         x0 = min(left, max(0.0, width - panel_w)) / width
         w = panel_w / width
-        bottom = min(bottom, max(0.0, height - panels_h - gap))
-        score_rect = (x0, (bottom + trial_h + gap) / height, w, score_h / height)
+        bottom = min(bottom, max(0.0, height - panels_h - gaps))
+        score_rect = (x0, (bottom + trial_h + anxiety_h + gaps) / height, w, score_h / height)
         self.score_ax.set_position(score_rect)
         if self.daily_ax is not None:
             self.daily_ax.set_position(score_rect)
+        if self.anxiety_ax is not None:
+            self.anxiety_ax.set_position((x0, (bottom + trial_h + gap) / height, w, anxiety_h / height))
         self.trial_ax.set_position((x0, bottom / height, w, trial_h / height))
 
 
@@ -105,9 +116,10 @@ def lay_out(
     options: TimelineOptions,
     legend: _Wrapping | None,
     band_texts: Sequence[Text] = (),
+    anxiety_ax: Axes | None = None,
 ) -> None:
     """Measure the margins once from the text they must hold and fix them; zoom and pan only move the limits."""
-    tick_pt, label_pt = options.fs(9), options.fs(10)
+    tick_pt, label_pt = options.text(9), options.text(10)
     widest = sorted(set(row_labels), key=len, reverse=True)[:4] + ["00"]
     tick_w = max(text_pt(label, tick_pt)[0] for label in widest)
     label_h = text_pt("score (total)", label_pt)[1]
@@ -118,19 +130,23 @@ def lay_out(
     right = 6.0 + tick_room + text_pt("10", tick_pt)[0] + 4.0 + label_h if daily_ax is not None else 8.0 + text_pt("2025", tick_pt)[0] / 2.0
     bottom = 4.0 + tick_room + 2 * line_h + 6.0  # the dates and the year under them; the legend adds its own
     margins = (left / 72.0, right / 72.0, 8.0 / 72.0, bottom / 72.0, 6.0 / 72.0)
-    fit_height = _height_fitter(score_ax, daily_ax, band_texts, label_pt, text_pt("Ag", options.fs(7.5))[1])
-    layout = TimelineLayout(score_ax, trial_ax, daily_ax, ratios, margins, legend, fit_height)
+    fit_height = _height_fitter(score_ax, daily_ax, band_texts, label_pt, text_pt("Ag", options.text(7.5))[1])
+    layout = TimelineLayout(
+        score_ax, trial_ax, daily_ax, ratios, margins, legend, fit_height, anxiety_ax, ANXIETY_RATIO * ratios[0]
+    )
     # Axis labels at fixed offsets beside the tick labels: left to matplotlib, every axis measures
     # all its tick labels and the panel's frame on each draw just to place its label.
     numbers_w = text_pt("00", tick_pt)[0] + tick_room + 3.0
-    score_ax.yaxis.set_label_coords(
-        0.0, 0.5, transform=score_ax.transAxes + ScaledTranslation(-numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
-    )
+    for ax in (score_ax, anxiety_ax):
+        if ax is not None:
+            ax.yaxis.set_label_coords(
+                0.0, 0.5, transform=ax.transAxes + ScaledTranslation(-numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
+            )
     if daily_ax is not None:
         daily_ax.yaxis.set_label_coords(
             1.0, 0.5, transform=daily_ax.transAxes + ScaledTranslation(numbers_w / 72.0, 0.0, figure.dpi_scale_trans)
         )
-    for axis in (score_ax.xaxis, trial_ax.xaxis, trial_ax.yaxis):
+    for axis in (score_ax.xaxis, trial_ax.xaxis, trial_ax.yaxis, *((anxiety_ax.xaxis,) if anxiety_ax is not None else ())):
         axis.set_label_coords(0.5, 0.5)  # unlabelled; this only turns the measuring off
     figure.set_layout_engine(layout)
     layout.execute(figure)

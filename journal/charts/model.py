@@ -47,9 +47,18 @@ __all__ = [
     "THERAPY_LABEL",
     "range_for_preset",
     "rolling_mean_7",
+    "trial_numbers",
+    "lane_name",
+    "PRINT_MIN_PT",
+    "SCORE_GAP_DAYS",
+    "ANXIETY_SCALES",
+    "treatment_range",
 ]
 
 EXTRA_SCALES = extra_scales()
+PRINT_MIN_PT = 7.0  # the smallest text a printed chart holds
+SCORE_GAP_DAYS = 56  # a score line breaks across more than eight weeks without a score (the points stay)
+ANXIETY_SCALES = ("GAD-7",)  # drawn on a panel of their own, under the PHQ-9 bands, never over them
 _LABEL_MAX = 26  # a lane's name beside its row, in characters
 # trd-rules.md v2: threshold_possible is said in words and never given a date or a line.
 POSSIBLE_TEXT = "TRD criteria may be met once remembered details are confirmed"
@@ -68,6 +77,9 @@ class TimelineOptions:
     dark: bool = False
     font_scale: float = 1.0
     as_of: date | None = None  # where ongoing trials stop; None = the assessment's as-of date, else today
+    # A chart for paper (the report): only what lies from `start` to `end`, every lane named and every dose step
+    # labelled at once, call-outs above the panels, no text under PRINT_MIN_PT; see journal.charts.printed.
+    for_print: bool = False
 
     def __post_init__(self) -> None:
         scales = (self.scales,) if isinstance(self.scales, str) else tuple(self.scales)
@@ -100,8 +112,13 @@ class TimelineOptions:
         return replace(self, scales=rest + ((name,) if shown else ()))
 
     def fs(self, points: float) -> float:
-        """A text size in points at the chosen text size."""
+        """A size in points at the chosen text size (markers too)."""
         return points * self.font_scale
+
+    def text(self, points: float) -> float:
+        """A text's size in points at the chosen text size: on paper never under PRINT_MIN_PT, whatever the scale."""
+        size = points * self.font_scale
+        return max(PRINT_MIN_PT, size) if self.for_print else size
 
 
 @dataclass(frozen=True)
@@ -166,6 +183,12 @@ class TrialLane:
     end_precision: str = "day"
     entered_end: date | None = None  # the end's earliest day as entered (`end` is its latest)
     source: str | None = None
+    number: int = 1  # the how-manyth trial of this generic drug, by start date: "escitalopram (2)"
+
+    @property
+    def name(self) -> str:
+        """The drug as the chart names it: "escitalopram", "escitalopram (2)" for its second trial."""
+        return self.drug + (f" ({self.number})" if self.number > 1 else "")
 
     @property
     def approximate(self) -> bool:
@@ -289,6 +312,8 @@ class ChartData:
     full_range: tuple[date, date]
     therapy_lane: TherapyLane | None = None
     possible_text: str = ""  # POSSIBLE_TEXT when the criteria may be met once remembered details are confirmed; never dated
+    # on paper, a threshold reached outside the dates shown is said in words instead of drawn: "... 8 Jan 2025, before these dates"
+    marker_outside: str = ""
 
     @property
     def row_count(self) -> int:
@@ -311,6 +336,11 @@ def mg_text(mg: float) -> str:
 
 def clip_text(label: str) -> str:
     return label if len(label) <= _LABEL_MAX else label[: _LABEL_MAX - 1].rstrip() + "\u2026"
+
+
+def lane_name(lane: TrialLane) -> str:
+    """A trial's name beside its row: the drug (cut to a readable length), its number, "(add-on)"."""
+    return clip_text(lane.drug) + (f" ({lane.number})" if lane.number > 1 else "") + (" (add-on)" if lane.augmentation else "")
 
 
 def rough_day(d: date, precision: str = "day") -> str:
@@ -393,8 +423,39 @@ def record_days(contents: JournalContents) -> list[date]:
     return days
 
 
+TREATMENT_RECENT_MONTHS = 24  # a treatment going on in the last two years is part of "the treatment years"
+TREATMENT_MOST_MONTHS = 72  # and they reach back six years at most, so a three-month trial stays wide enough to read
+
+
+def treatment_range(contents: JournalContents, today: date) -> tuple[date, date]:
+    """The "treatment" preset, the window's first view: from the start of the current episode or of the first
+    treatment (trial, psychotherapy, sessions) going on in the last two years, whichever is earlier, a month before
+    it, up to today; never more than six years. A journal with neither shows its last year.
+
+    The current episode is what the assessment judges, and recent treatment is what a person and a clinician
+    talk about; twenty years of journal squeezed into one window reads as slivers.
+    """
+    recent = months_before(today, TREATMENT_RECENT_MONTHS)
+    starts: list[date] = []
+    for e in contents.episodes:
+        if e.start <= today and (e.end is None or latest_day(e.end, e.end_precision) >= today):
+            starts.append(e.start)  # the current episode (the latest that is open, or reaches today)
+    for t in contents.trials:
+        if t.doses and (t.end is None or latest_day(t.end, t.end_precision) >= recent) and t.start <= today:
+            starts.append(min(s.start for s in t.doses))
+    for p in contents.therapies:
+        if (p.end is None or latest_day(p.end, p.end_precision) >= recent) and p.start <= today:
+            starts.append(p.start)
+    starts.extend(s.date for s in contents.sessions if recent <= s.date <= today)
+    if not starts:
+        return months_before(today, 12), today
+    start = max(months_before(min(starts), 1), months_before(today, TREATMENT_MOST_MONTHS))
+    return min(start, months_before(today, 3)), today
+
+
 def range_for_preset(contents: JournalContents, preset: str, today: date) -> tuple[date, date]:
-    """The (start, end) days of a zoom preset: "3 months" or "1 year" up to today, or "all" the journal holds."""
+    """The (start, end) days of a zoom preset: "3 months" or "1 year" up to today, "all" the journal holds, or
+    "treatment": the current episode and recent treatment (see treatment_range)."""
     key = preset.strip().lower() if isinstance(preset, str) else preset
     if key not in PRESETS:
         raise ValueError(f"Unknown zoom {preset!r}: choose {', '.join(PRESETS[:-1])} or {PRESETS[-1]}.")
@@ -402,6 +463,8 @@ def range_for_preset(contents: JournalContents, preset: str, today: date) -> tup
         return months_before(today, 3), today
     if key == "1 year":
         return months_before(today, 12), today
+    if key == "treatment":
+        return treatment_range(contents, today)
     days = record_days(contents)
     if not days:
         return months_before(today, 3), today
@@ -628,14 +691,34 @@ def _session_text(s: Session) -> str:
     return f"{said}{dose} session{number}{phase}, {format_day(s.date)}"
 
 
-def _trial_lane(t: Trial, row: int, segs: list[DoseSegment], verdict: TrialVerdict | None, assessment: Assessment | None) -> TrialLane:
+def trial_numbers(contents: JournalContents) -> dict[str, int]:
+    """Each trial's number among the trials of its generic drug, by start date (1 for the first): the chart names the
+    second trial of escitalopram "escitalopram (2)", so a table can number them the same way. A brand name counts as its
+    generic drug (the drug catalog); a drug the catalog does not know is told by its name, case and spacing aside."""
+    from journal.clinical.assessment import _drug_key  # the assessment's own "same drug", formulations as one
+    from journal.clinical.catalog import load_catalog
+
+    catalog = load_catalog()
+    seen: dict[str, int] = {}
+    numbers: dict[str, int] = {}
+    for t in sorted((t for t in contents.trials if t.doses), key=lambda t: (min(s.start for s in t.doses), t.id)):
+        known = catalog.resolve(t.drug)
+        key = _drug_key(known.generic if known is not None else None, t.drug)
+        seen[key] = seen.get(key, 0) + 1
+        numbers[t.id] = seen[key]
+    return numbers
+
+
+def _trial_lane(
+    t: Trial, row: int, segs: list[DoseSegment], verdict: TrialVerdict | None, assessment: Assessment | None, number: int = 1
+) -> TrialLane:
     parts = [(seg.start, seg.end, seg.mg, seg.start_precision, seg.label) for seg in segs]
     pieces = _pieces(parts, t.end, t.end_precision)
     spans = _adequate_spans(pieces, verdict, assessment) if verdict is not None and assessment else ()
     augmentation = t.augmentation or bool(verdict and verdict.augmentation)
     return TrialLane(
         trial_id=t.id,
-        label=t.drug.strip() + (" (add-on)" if augmentation else ""),
+        label=t.drug.strip() + (f" ({number})" if number > 1 else "") + (" (add-on)" if augmentation else ""),
         drug=t.drug.strip(),
         row=row,
         start=segs[0].start,
@@ -653,6 +736,7 @@ def _trial_lane(t: Trial, row: int, segs: list[DoseSegment], verdict: TrialVerdi
         end_precision=t.end_precision if t.end is not None else "day",
         entered_end=t.end,
         source=t.source,
+        number=number,
     )
 
 
@@ -708,12 +792,13 @@ def _rows(contents: JournalContents, assessment: Assessment | None, as_of: date)
         order_keys.append(((therapies[0].start, 2, ""), "therapies", THERAPY_LABEL))
     order_keys.sort(key=lambda r: r[0])  # chronological: the earliest trial on top, the latest at the bottom
 
+    numbers = trial_numbers(contents)
     out = _Rows()
     for row, (_, kind, item) in enumerate(order_keys):
         if isinstance(item, Trial):
-            lane = _trial_lane(item, row, trial_parts[item.id], verdicts.get(item.id), assessment)
+            lane = _trial_lane(item, row, trial_parts[item.id], verdicts.get(item.id), assessment, numbers.get(item.id, 1))
             out.lanes.append(lane)
-            out.labels.append(clip_text(lane.drug) + (" (add-on)" if lane.augmentation else ""))
+            out.labels.append(lane_name(lane))
         elif kind == "therapies":
             listed = {v.id: v for v in assessment.therapies} if assessment is not None else {}
             courses = tuple(_therapy_course(p, as_of, listed.get(p.id)) for p in therapies)
@@ -783,7 +868,7 @@ def chart_data(
     marker, on_right = _marker(contents, assessment)
     days = record_days(contents)
     full_range = (min(days), max(max(days), as_of)) if days else (months_before(as_of, 3), as_of)
-    return ChartData(
+    data = ChartData(
         as_of=as_of,
         series=series,
         score_texts=score_texts,
@@ -807,4 +892,78 @@ def chart_data(
         therapy_lane=rows.therapy_lane,
         # never a date: the long reading's threshold rests on details still to be confirmed
         possible_text=POSSIBLE_TEXT if assessment is not None and assessment.threshold_possible and not assessment.threshold_met else "",
+    )
+    if options.for_print and (options.start is not None or options.end is not None):
+        data = _within(data, options.start or data.full_range[0], options.end or data.full_range[1])
+    return data
+
+
+def _day(when: date) -> date:
+    return when.date() if isinstance(when, datetime) else when
+
+
+def _within(data: ChartData, start: date, end: date) -> ChartData:
+    """The chart of the days from `start` to `end` only, for paper: the scores, check-ins, sessions, episodes and
+    rows of other days left out (a trial or course crossing an end keeps its row and is drawn cut there), the rows
+    numbered again from the top, and a threshold reached outside these days said in words rather than drawn."""
+
+    def inside(when: date) -> bool:
+        return start <= _day(when) <= end
+
+    series, texts = {}, {}
+    for name, points in data.series.items():
+        keep = [i for i, (when, _) in enumerate(points) if inside(when)]
+        series[name] = [points[i] for i in keep]
+        texts[name] = [data.score_texts[name][i] for i in keep]
+    daily_points: dict[str, list[tuple[date, int]]] = {}
+    daily_mean7: dict[str, list[tuple[date, float]]] = {}
+    daily_texts: dict[str, Sequence[str]] = {}
+    for name, points in data.daily_points.items():
+        daily_points[name] = [p for p in points if inside(p[0])]
+        daily_mean7[name] = [m for m in data.daily_mean7[name] if inside(m[0])]
+        daily_texts[name] = DailyWords(words.words_for(words.DAILY, name), daily_points[name], data.daily_mean7[name])
+
+    def crosses(a: date, b: date) -> bool:
+        return a <= end and b >= start
+
+    kept_rows = sorted(
+        {lane.row for lane in data.lanes if crosses(lane.start, lane.end)}
+        | {lane.row for lane in data.session_lanes if any(m.row == lane.row and inside(m.when) for m in data.sessions)}
+        | (
+            {data.therapy_lane.row}
+            if data.therapy_lane is not None and any(crosses(c.start, c.end) for c in data.therapy_lane.courses)
+            else set()
+        )
+    )
+    new_row = {old: new for new, old in enumerate(kept_rows)}
+    lanes = [replace(lane, row=new_row[lane.row]) for lane in data.lanes if lane.row in new_row]
+    session_lanes = [replace(lane, row=new_row[lane.row]) for lane in data.session_lanes if lane.row in new_row]
+    sessions = [replace(m, row=new_row[m.row]) for m in data.sessions if m.row in new_row and inside(m.when)]
+    therapy = data.therapy_lane
+    if therapy is not None:
+        courses = tuple(c for c in therapy.courses if crosses(c.start, c.end))
+        therapy = replace(therapy, row=new_row[therapy.row], courses=courses) if therapy.row in new_row else None
+    marker, outside = data.marker, ""
+    if marker is not None and not start <= marker.date <= end:
+        when = marker.when_text if marker.approximate else format_day(marker.date)
+        side = "before" if marker.date < start else "after"
+        outside = f"{marker.label} {'on ' if not marker.approximate else ''}{when}, {side} the dates shown"
+        marker = None
+    return replace(
+        data,
+        series=series,
+        score_texts=texts,
+        daily_points=daily_points,
+        daily_mean7=daily_mean7,
+        daily_texts=daily_texts,
+        episodes=[ep for ep in data.episodes if crosses(ep.start, ep.end)],
+        lanes=lanes,
+        session_lanes=session_lanes,
+        sessions=sessions,
+        therapy_lane=therapy,
+        row_labels=[data.row_labels[old] for old in kept_rows],
+        lane_weight=len(kept_rows),
+        marker=marker,
+        marker_outside=outside,
+        full_range=(start, end),
     )

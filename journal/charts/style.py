@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Theme", "LIGHT", "DARK", "theme_for", "SCALE_STYLE", "DAILY_STYLE", "SESSION_MARKERS", "PHASE_FILL",
-    "ROUGH_HATCH", "UNKNOWN_HATCH", "ADEQUATE_HATCH", "ROUGH_LINE", "ROUGH_ALPHA",
+    "ROUGH_HATCH", "UNKNOWN_HATCH", "ADEQUATE_HATCH", "ADDON_HATCH", "RowGeometry", "ROUGH_LINE", "ROUGH_ALPHA",
 ]
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -47,6 +47,7 @@ PHASE_FILL = {None: "full", "induction": "full", "optimisation": "bottom", "main
 ROUGH_HATCH = "...."
 UNKNOWN_HATCH = "xxx"
 ADEQUATE_HATCH = "////"
+ADDON_HATCH = "\\\\\\"  # an add-on's bar: hatched the other way from the adequate strip, so grey-scale print tells it apart
 ROUGH_LINE: tuple = (0, (1.5, 1.5))  # the dotted outline of a remembered month or year
 ROUGH_ALPHA = 0.35  # how much of the bar's colour a remembered month or year keeps
 
@@ -118,3 +119,15 @@ DARK = Theme(
 
 def theme_for(dark: bool) -> Theme:
     return DARK if dark else LIGHT
+
+
+@dataclass(frozen=True)
+class RowGeometry:
+    """Where a bar sits in its row, in rows (y grows downwards): its bottom line, its lowest and highest dose's
+    height, the adequate-dose strip, and the line session markers stand on."""
+
+    bar_bottom: float = BAR_BOTTOM
+    bar_min_h: float = BAR_MIN_H
+    bar_max_h: float = BAR_MAX_H
+    strip: tuple[float, float] = STRIP
+    marker_y: float = 0.0

@@ -12,9 +12,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 from matplotlib import dates as mdates
+from matplotlib import ticker as mticker
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
@@ -28,6 +30,8 @@ from journal.charts.choices import MARKER_LABEL
 from journal.charts.fast import HandlesTogether, LegendSlot, StillYAxes
 from journal.charts.layout import lay_out
 from journal.charts.model import (
+    ANXIETY_SCALES,
+    SCORE_GAP_DAYS,
     UNKNOWN_DOSE,
     BarPiece,
     ChartData,
@@ -39,10 +43,8 @@ from journal.charts.model import (
     chart_data,
 )
 from journal.charts.style import (
+    ADDON_HATCH,
     ADEQUATE_HATCH,
-    BAR_BOTTOM,
-    BAR_MAX_H,
-    BAR_MIN_H,
     DAILY_STYLE,
     PHASE_FILL,
     ROUGH_ALPHA,
@@ -50,16 +52,17 @@ from journal.charts.style import (
     ROUGH_LINE,
     SCALE_STYLE,
     SESSION_MARKERS,
-    STRIP,
     UNKNOWN_HATCH,
+    RowGeometry,
     Theme,
     theme_for,
 )
 from journal.charts.view import Timeline, TimelineArtists, ord_offset, set_range
+from journal.clinical import scales
 from journal.clinical.assessment import Assessment
 from journal.records import JournalContents
 
-__all__ = ["build_timeline", "draw_timeline", "day_values", "broken_mean_line", "adequate_weeks_of"]
+__all__ = ["build_timeline", "draw_timeline", "day_values", "broken_mean_line", "broken_score_line", "adequate_weeks_of"]
 
 
 @dataclass
@@ -70,8 +73,11 @@ class _Drawing:
     options: TimelineOptions
     offset: float  # a day's x is its ordinal plus this
     artists: TimelineArtists = field(default_factory=TimelineArtists)
+    geometry: RowGeometry = field(default_factory=RowGeometry)
     legend_handles: list = field(default_factory=list)
     hover_points: list = field(default_factory=list)  # (axes, xs, ys, words) for each series the pointer can find
+    plan: Any = None  # on paper: journal.charts.printed.PrintPlan
+    print_box: tuple = ()
 
     def x(self, d: date) -> float:
         return d.toordinal() + self.offset
@@ -93,11 +99,19 @@ def draw_timeline(data: ChartData, assessment: Assessment | None, options: Timel
     d = _Drawing(theme_for(options.dark), options, ord_offset())
     if figure is None:
         figure = Figure(figsize=(10, 6.5), dpi=100)
-    ratios = (3.0, min(3.0, max(1.4, 0.45 * data.lane_weight)))
-    score_ax, trial_ax = _panels(figure, d, ratios)
+    if options.for_print:
+        from journal.charts.printed import for_drawing, print_geometry
 
-    _draw_scores(score_ax, data, d)
+        data, d.plan = for_drawing(figure, data, options)  # the rows as they go on paper, packed when many
+        d.geometry = print_geometry()
+    ratios = (3.0, min(3.0, max(1.4, 0.45 * data.lane_weight)))
+    anxious = any(name in ANXIETY_SCALES for name in options.shown_scales)
+    score_ax, trial_ax, anxiety_ax = _panels(figure, d, ratios, anxious)
+
+    _draw_scores(score_ax, anxiety_ax, data, d)
     _draw_bands(score_ax, data, d)
+    if anxiety_ax is not None:
+        _draw_anxiety_bands(anxiety_ax, d)
     daily_ax = _draw_daily(score_ax, data, d) if options.daily else None
     _draw_episodes(score_ax, trial_ax, data, d)
     _draw_lanes(trial_ax, data.lanes, d, assessment)
@@ -108,16 +122,25 @@ def draw_timeline(data: ChartData, assessment: Assessment | None, options: Timel
     _draw_marker(score_ax, trial_ax, data, d)
     _draw_possible(score_ax, data, d)
     if d.legend_handles:
-        d.artists.legend_slot = LegendSlot(figure, d.legend_handles, options.fs(8.5), d.theme.text)
+        d.artists.legend_slot = LegendSlot(figure, d.legend_handles, options.text(8.5), d.theme.text)
         figure.add_artist(d.artists.legend_slot)
-    lay_out(figure, score_ax, trial_ax, daily_ax, ratios, data.row_labels, options, d.artists.legend_slot, d.artists.band_texts)
-    figure.add_artist(StillYAxes(figure, (score_ax, trial_ax)))
+    if options.for_print:
+        from journal.charts.printed import finish_print
+
+        finish_print(figure, score_ax, anxiety_ax, trial_ax, daily_ax, data, d)
+    else:
+        lay_out(
+            figure, score_ax, trial_ax, daily_ax, ratios, data.row_labels, options, d.artists.legend_slot,
+            d.artists.band_texts, anxiety_ax,
+        )
+        figure.add_artist(StillYAxes(figure, (score_ax, *((anxiety_ax,) if anxiety_ax is not None else ()), trial_ax)))
 
     timeline = Timeline(
         figure=figure,
         score_ax=score_ax,
         trial_ax=trial_ax,
         daily_ax=daily_ax,
+        anxiety_ax=anxiety_ax,
         options=options,
         as_of=data.as_of,
         series=data.series,
@@ -141,6 +164,10 @@ def draw_timeline(data: ChartData, assessment: Assessment | None, options: Timel
         possible_text=data.possible_text,
     )
     set_range(timeline, options.start, options.end)
+    if options.for_print:
+        from journal.charts.printed import label_print
+
+        label_print(timeline, data, d)
     return timeline
 
 
@@ -152,45 +179,51 @@ def _style_axes(ax: Axes, theme: Theme, options: TimelineOptions) -> None:
     ax.set_facecolor(theme.axes_bg)
     for spine in ax.spines.values():
         spine.set_color(theme.muted)
-    ax.tick_params(colors=theme.text, labelsize=options.fs(9), which="both")
+    ax.tick_params(colors=theme.text, labelsize=options.text(9), which="both")
     ax.yaxis.label.set_color(theme.text)
     ax.xaxis.label.set_color(theme.text)
-    ax.yaxis.label.set_fontsize(options.fs(10))
+    ax.yaxis.label.set_fontsize(options.text(10))
 
 
-def _panels(figure: Figure, d: _Drawing, ratios: tuple[float, float]) -> tuple[Axes, Axes]:
-    """The score panel above and the lane panel below, sharing their date ticks."""
+def _panels(figure: Figure, d: _Drawing, ratios: tuple[float, float], anxious: bool) -> tuple[Axes, Axes, Axes | None]:
+    """The score panel above and the lane panel below, sharing their date ticks; between them, when GAD-7 is shown,
+    its own small panel, so it is never read against the PHQ-9 bands."""
     figure.clear()
     figure.set_facecolor(d.theme.figure_bg)
-    grid = figure.add_gridspec(2, 1, height_ratios=ratios)
+    grid = figure.add_gridspec(3 if anxious else 2, 1, height_ratios=(ratios[0], 1.0, ratios[1]) if anxious else ratios)
     score_ax = figure.add_subplot(grid[0])
+    anxiety_ax = figure.add_subplot(grid[1], label="anxiety") if anxious else None
     # Not shared with sharex: matplotlib then measures both panels' date labels on every draw.
     # journal.charts.view keeps the two in step instead.
-    trial_ax = figure.add_subplot(grid[1])
-    for ax in (score_ax, trial_ax):
+    trial_ax = figure.add_subplot(grid[-1])
+    upper = (score_ax, *((anxiety_ax,) if anxiety_ax is not None else ()))
+    for ax in (*upper, trial_ax):
         _style_axes(ax, d.theme, d.options)
         ax.grid(True, axis="x", color=d.theme.grid, linewidth=0.6, zorder=0)
         ax.set_axisbelow(True)
-    score_ax.tick_params(labelbottom=False)
-    # Same locator settings on both panels, so their grid lines meet; only the lower one is labelled.
-    score_ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
-    score_ax.xaxis.set_major_formatter(NullFormatter())
+    # Same locator settings on every panel, so their grid lines meet; only the lowest one is labelled.
+    for ax in upper:
+        ax.tick_params(labelbottom=False)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+        ax.xaxis.set_major_formatter(NullFormatter())
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     trial_ax.xaxis.set_major_locator(locator)
     trial_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    return score_ax, trial_ax
+    return score_ax, trial_ax, anxiety_ax
 
 
 # --------------------------------------------------------------------------- the score panel
 
 
-def _draw_scores(ax: Axes, data: ChartData, d: _Drawing) -> None:
+def _draw_scores(score_ax: Axes, anxiety_ax: Axes | None, data: ChartData, d: _Drawing) -> None:
+    """Each scale's scores as a line with its own marker, broken across a gap of more than eight weeks; GAD-7 on its
+    own panel when it has one."""
     for name, points in data.series.items():
+        ax = anxiety_ax if anxiety_ax is not None and name in ANXIETY_SCALES else score_ax
         xs, ys = day_values(points, d.offset)
         marker, style, width = SCALE_STYLE[name]
         (line,) = ax.plot(
-            xs,
-            ys,
+            *broken_score_line(points, d.offset),
             marker=marker,
             linestyle=style,
             linewidth=width,
@@ -203,8 +236,25 @@ def _draw_scores(ax: Axes, data: ChartData, d: _Drawing) -> None:
         d.legend_handles.append(line)
         if points:
             d.hover_points.append((ax, xs, ys, data.score_texts[name]))
-    ax.set_ylim(-0.6, data.score_top + 0.6)
-    ax.set_ylabel("score (total)")
+    shown = [n for n in data.series if anxiety_ax is None or n not in ANXIETY_SCALES]
+    top = max([float(scales.get_scale(n).max_total) for n in shown if data.series[n]] + [float(scales.get_scale("PHQ-9").max_total)])
+    score_ax.set_ylim(-0.6, (top if anxiety_ax is not None else data.score_top) + 0.6)
+    score_ax.set_ylabel("score (total)")
+    if anxiety_ax is not None:
+        anxiety_ax.set_ylim(-0.6, max(float(scales.get_scale(n).max_total) for n in ANXIETY_SCALES) + 0.6)
+        anxiety_ax.set_ylabel("GAD-7")
+
+
+def _draw_anxiety_bands(ax: Axes, d: _Drawing) -> None:
+    """GAD-7's own severity bands behind its line, lighter than PHQ-9's, and its cut-offs as the axis numbers."""
+    bands = scales.get_scale("GAD-7").bands
+    for i, band in enumerate(bands):
+        y0 = float(band.low) - 0.5 if i else -0.6
+        y1 = float(band.high) + 0.5 if i < len(bands) - 1 else float(band.high) + 0.6
+        alpha = d.theme.band_alpha + d.theme.band_alpha_step * i * 0.75
+        d.artists.anxiety_band_patches.append(ax.axhspan(y0, y1, facecolor=d.theme.band, alpha=alpha, linewidth=0, zorder=0.5))
+    ax.set_yticks([float(b.low) for b in bands[1:]] + [float(bands[-1].high)])
+    ax.yaxis.set_major_formatter(mticker.FormatStrFormatter("%d"))
 
 
 def _draw_bands(ax: Axes, data: ChartData, d: _Drawing) -> None:
@@ -220,7 +270,7 @@ def _draw_bands(ax: Axes, data: ChartData, d: _Drawing) -> None:
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",
-            fontsize=d.options.fs(7.5),
+            fontsize=d.options.text(7.5),
             color=d.theme.muted,
             zorder=1,
             clip_on=True,
@@ -239,6 +289,16 @@ def day_values(points: Sequence[tuple[date, float]], offset: float) -> tuple[np.
     ) + offset
     ys = np.fromiter((v for _, v in points), dtype=float, count=len(points))
     return xs, ys
+
+
+def broken_score_line(
+    points: Sequence[tuple[date, float]], offset: float, gap_days: float = SCORE_GAP_DAYS
+) -> tuple[np.ndarray, np.ndarray]:
+    """A scale's line: broken (a nan) across more than `gap_days` without a score, so no slope is drawn through
+    months nobody scored; every point keeps its marker."""
+    xs, ys = day_values(points, offset)
+    breaks = np.flatnonzero(np.diff(xs) > gap_days) + 1
+    return np.insert(xs, breaks, math.nan), np.insert(ys, breaks, math.nan)
 
 
 def broken_mean_line(means: Sequence[tuple[date, float]], offset: float) -> tuple[np.ndarray, np.ndarray]:
@@ -333,7 +393,7 @@ def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing)
             )
             ax.add_collection(faint, autolim=False)
             d.artists.episode_rough_collections.append(faint)
-    for ep in data.episodes:
+    for ep in data.episodes if not d.options.for_print else ():  # on paper they are named above the panels
         said = ep.label + (f", from {ep.start_text}" if ep.start_precision != "day" else "")
         d.artists.episode_texts.append(
             score_ax.text(
@@ -343,7 +403,7 @@ def _draw_episodes(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing)
                 transform=score_ax.get_xaxis_transform(),
                 ha="left",
                 va="top",
-                fontsize=d.options.fs(8),
+                fontsize=d.options.text(8),
                 color=theme.muted,
                 zorder=5,
                 clip_on=True,
@@ -362,6 +422,8 @@ class _Bars:
 
     solid: list = field(default_factory=list)
     solid_colours: list = field(default_factory=list)
+    addon: list = field(default_factory=list)  # an add-on's days at a dose: hatched as well as coloured, for grey-scale print
+    addon_colours: list = field(default_factory=list)
     rough: list = field(default_factory=list)  # a remembered month or year: faded, dotted
     rough_colours: list = field(default_factory=list)
     unknown: list = field(default_factory=list)  # a dose not remembered: crossed, unfilled, at no height that reads as a dose
@@ -376,19 +438,24 @@ def _box(x0: float, x1: float, y0: float, y1: float) -> list:
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
-def _add_piece(bars: _Bars, piece: BarPiece, r: float, top_mg: float, colour: str, d: _Drawing) -> None:
+def _add_piece(bars: _Bars, piece: BarPiece, r: float, top_mg: float, colour: str, d: _Drawing, addon: bool = False) -> None:
     x0, x1 = d.x(piece.start), d.x(piece.end) + 1  # the last day is covered all day
     if piece.mg is None:
         # the whole height a bar may take, crossed and unfilled: a dose not remembered is not a low one
-        bars.unknown.append(_box(x0, x1, r + BAR_BOTTOM - BAR_MAX_H, r + BAR_BOTTOM))
+        g = d.geometry
+        bars.unknown.append(_box(x0, x1, r + g.bar_bottom - g.bar_max_h, r + g.bar_bottom))
         bars.unknown_styles.append(ROUGH_LINE if piece.rough else "solid")
         return
     frac = piece.mg / top_mg if top_mg > 0 else 0.0
-    h = BAR_MIN_H + (BAR_MAX_H - BAR_MIN_H) * max(0.0, min(1.0, frac))
-    verts = _box(x0, x1, r + BAR_BOTTOM - h, r + BAR_BOTTOM)
+    g = d.geometry
+    h = g.bar_min_h + (g.bar_max_h - g.bar_min_h) * max(0.0, min(1.0, frac))
+    verts = _box(x0, x1, r + g.bar_bottom - h, r + g.bar_bottom)
     if piece.rough:
         bars.rough.append(verts)
         bars.rough_colours.append(colour)
+    elif addon:
+        bars.addon.append(verts)
+        bars.addon_colours.append(colour)
     else:
         bars.solid.append(verts)
         bars.solid_colours.append(colour)
@@ -404,12 +471,12 @@ def _bar_shapes(lanes: Sequence[TrialLane], d: _Drawing) -> _Bars:
         bars.kinds_seen.add(kind)
         colour = d.theme.bar_colours[kind]
         for piece in lane.pieces:
-            _add_piece(bars, piece, r, top_mg, colour, d)
+            _add_piece(bars, piece, r, top_mg, colour, d, lane.augmentation)
         for s, e in lane.adequate_spans:
-            bars.strips.append(_box(d.x(s), d.x(e) + 1, r + STRIP[0], r + STRIP[1]))
+            bars.strips.append(_box(d.x(s), d.x(e) + 1, r + d.geometry.strip[0], r + d.geometry.strip[1]))
         if lane.adequacy_date is not None:
             bars.adequacy_x.append(d.x(lane.adequacy_date) + 0.5)
-            bars.adequacy_y.append(r + (STRIP[0] + STRIP[1]) / 2.0)
+            bars.adequacy_y.append(r + (d.geometry.strip[0] + d.geometry.strip[1]) / 2.0)
     return bars
 
 
@@ -437,6 +504,14 @@ def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: A
     solid = PolyCollection(bars.solid, facecolors=bars.solid_colours, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
     ax.add_collection(solid, autolim=False)
     artists.dose_collection = solid
+    # always made, empty too, so a journal's artists do not grow with the kinds of trial it holds; hatched on
+    # paper, for grey-scale print (in the window Agg's hatching of every bar would cost a third of each zoom)
+    addon = PolyCollection(
+        bars.addon, facecolors=bars.addon_colours, edgecolors=theme.axes_bg, linewidths=1.0,
+        hatch=ADDON_HATCH if options.for_print else None, hatchcolor=to_rgba(theme.bar_text, 0.75), hatch_linewidth=0.8, zorder=2,
+    )
+    ax.add_collection(addon, autolim=False)
+    artists.addon_collection = addon
     if bars.rough:
         artists.rough_collection = _draw_rough(ax, bars.rough, bars.rough_colours, d)
     if bars.unknown:
@@ -450,7 +525,11 @@ def _draw_lanes(ax: Axes, lanes: Sequence[TrialLane], d: _Drawing, assessment: A
     said = {"antidepressant": "antidepressant (taller = higher dose)", "augmentation": "augmentation (add-on)"}
     for kind in ("antidepressant", "augmentation"):
         if kind in bars.kinds_seen:
-            d.legend_handles.append(Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind]))
+            patch = Patch(facecolor=theme.bar_colours[kind], edgecolor="none", label=said[kind])
+            if kind == "augmentation" and options.for_print:
+                patch.set_hatch(ADDON_HATCH)
+                patch.set_hatchcolor(to_rgba(theme.bar_text, 0.75))
+            d.legend_handles.append(patch)
     if bars.unknown:
         d.legend_handles.append(
             Patch(facecolor="none", edgecolor=theme.muted, hatch=UNKNOWN_HATCH, hatchcolor=to_rgba(theme.text, 0.6), label=UNKNOWN_DOSE)
@@ -484,7 +563,7 @@ def _draw_ongoing(ax: Axes, ends: list[tuple[date, int]], d: _Drawing) -> Line2D
     # The arrow is drawn even at the panel's edge, where the word "ongoing" has no room.
     (arrows,) = ax.plot(
         [d.x(end) + 1 for end, _ in ends],
-        [row + BAR_BOTTOM - BAR_MIN_H / 2 for _, row in ends],
+        [row + d.geometry.bar_bottom - d.geometry.bar_min_h / 2 for _, row in ends],
         linestyle="none",
         marker=">",
         markersize=d.options.fs(6),
@@ -506,7 +585,8 @@ def _draw_therapies(ax: Axes, lane: TherapyLane | None, d: _Drawing) -> None:
     rough: list = []
     for course in lane.courses:
         for piece in course.pieces:
-            verts = _box(d.x(piece.start), d.x(piece.end) + 1, r + BAR_BOTTOM - BAR_MAX_H, r + BAR_BOTTOM)
+            g = d.geometry
+            verts = _box(d.x(piece.start), d.x(piece.end) + 1, r + g.bar_bottom - g.bar_max_h, r + g.bar_bottom)
             (rough if piece.rough else solid).append(verts)
     coll = PolyCollection(solid, facecolors=theme.therapy, edgecolors=theme.axes_bg, linewidths=1.0, zorder=2)
     ax.add_collection(coll, autolim=False)
@@ -539,7 +619,7 @@ def _draw_sessions(ax: Axes, session_lanes: Sequence[SessionLane], markers: Sequ
     for lane in session_lanes:
         mine = [m for m in markers if m.treatment == lane.treatment]
         xs = np.array([mdates.date2num(m.when.replace(tzinfo=None)) for m in mine], dtype=float)
-        ys = np.full(len(mine), float(lane.row))
+        ys = np.full(len(mine), float(lane.row) + d.geometry.marker_y)
         phases = list(dict.fromkeys(m.phase for m in mine))
         colour = d.theme.session_colours.get(lane.treatment, d.theme.text)
         phase_lines: list[Line2D] = []
@@ -589,7 +669,7 @@ def _phase_texts(ax: Axes, lane: SessionLane, mine: Sequence[SessionMarker], xs:
     for first, last in runs:
         said = words.words_for(words.SESSION_PHASE, mine[first].phase)
         text = ax.text(
-            xs[first], lane.row - 0.22, said, ha="left", va="bottom", fontsize=d.options.fs(7.5), color=d.theme.text,
+            xs[first], lane.row - 0.22, said, ha="left", va="bottom", fontsize=d.options.text(7.5), color=d.theme.text,
             fontstyle="italic", zorder=5, clip_on=True, in_layout=False,
         )
         d.artists.phase_texts.append((text, float(xs[first]), float(xs[last])))
@@ -599,14 +679,15 @@ def _draw_row_texts(ax: Axes, data: ChartData, d: _Drawing) -> None:
     """The hint shown when the rows are too thin to name, and the words of an empty lane panel."""
     ax.tick_params(axis="y", length=0)
     ax.set_yticks([])
-    d.artists.rows_hint = ax.text(
-        0.005, 0.98, "", transform=ax.transAxes, ha="left", va="top",
-        color=d.theme.muted, fontsize=d.options.fs(8), zorder=7, in_layout=False,
-    )
+    if not d.options.for_print:  # on paper every row is named (journal.charts.printed)
+        d.artists.rows_hint = ax.text(
+            0.005, 0.98, "", transform=ax.transAxes, ha="left", va="top",
+            color=d.theme.muted, fontsize=d.options.text(8), zorder=7, in_layout=False,
+        )
     if not data.row_count:
         d.artists.empty_text = ax.text(
             0.5, 0.5, "No trials or sessions recorded yet", transform=ax.transAxes,
-            ha="center", va="center", color=d.theme.muted, fontsize=d.options.fs(9), in_layout=False,
+            ha="center", va="center", color=d.theme.muted, fontsize=d.options.text(9), in_layout=False,
         )
 
 
@@ -617,11 +698,14 @@ def _draw_marker(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -
         return
     theme = d.theme
     x = d.x(marker.date)
-    for ax in (score_ax, trial_ax):
+    for ax in (score_ax, *(a for a in score_ax.figure.axes if a.get_label() == "anxiety"), trial_ax):
         d.artists.marker_lines.append(
             # Drawn in the text colour: no series uses it, so the line cannot be mistaken for data.
             ax.axvline(x, color=theme.text, linestyle=(0, (6, 2)), linewidth=2.0, zorder=6, label=MARKER_LABEL)
         )
+    if d.options.for_print:
+        d.legend_handles.append(d.artists.marker_lines[0])
+        return  # its words go above the panels, over nothing (journal.charts.printed)
     on_right = data.marker_on_right
     d.artists.marker_text = score_ax.annotate(
         marker.text,
@@ -632,7 +716,7 @@ def _draw_marker(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -
         ha="left" if on_right else "right",
         va="top",
         multialignment="left",
-        fontsize=d.options.fs(9),
+        fontsize=d.options.text(9),
         fontweight="bold",
         color=theme.text,
         bbox={"boxstyle": "round,pad=0.25", "facecolor": theme.axes_bg, "edgecolor": theme.text, "linewidth": 0.8, "alpha": 0.92},
@@ -646,7 +730,7 @@ def _draw_marker(score_ax: Axes, trial_ax: Axes, data: ChartData, d: _Drawing) -
 def _draw_possible(score_ax: Axes, data: ChartData, d: _Drawing) -> None:
     """When the criteria may be met once remembered details are confirmed: said in words, in a corner of the score
     panel that stays put as the days move, and never as a line or at a date (trd-rules.md v2)."""
-    if not data.possible_text:
+    if not data.possible_text or d.options.for_print:  # on paper: a line above the panels
         return
     d.artists.possible_text = score_ax.text(
         0.008,
@@ -655,7 +739,7 @@ def _draw_possible(score_ax: Axes, data: ChartData, d: _Drawing) -> None:
         transform=score_ax.transAxes,
         ha="left",
         va="top",
-        fontsize=d.options.fs(8.5),
+        fontsize=d.options.text(8.5),
         fontstyle="italic",
         color=d.theme.text,
         bbox={"boxstyle": "round,pad=0.3", "facecolor": d.theme.axes_bg, "edgecolor": d.theme.text, "linewidth": 0.8,

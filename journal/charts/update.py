@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import fields
 
 from journal.charts.model import SERIES_KINDS, ChartData, TimelineOptions, chart_data
-from journal.charts.timeline import adequate_weeks_of, broken_mean_line, day_values, draw_timeline
+from journal.charts.timeline import adequate_weeks_of, broken_mean_line, broken_score_line, day_values, draw_timeline
 from journal.charts.view import Timeline, ord_offset
 from journal.clinical.assessment import Assessment
 from journal.records import JournalContents
@@ -66,9 +66,10 @@ def _move_points(timeline: Timeline, data: ChartData) -> None:
     hover: list = []
     for name, points in data.series.items():
         xs, ys = day_values(points, offset)
-        artists.score_lines[name].set_data(xs, ys)
+        line = artists.score_lines[name]
+        line.set_data(*broken_score_line(points, offset))
         if points:
-            hover.append((timeline.score_ax, xs, ys, data.score_texts[name]))
+            hover.append((line.axes, xs, ys, data.score_texts[name]))
     for name in timeline.options.daily:
         points = data.daily_points[name]
         xs, ys = day_values(points, offset)

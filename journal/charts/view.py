@@ -76,6 +76,11 @@ class TimelineArtists:
     session_phase_lines: dict[tuple[str, str], Line2D] = field(default_factory=dict)  # (treatment, phase)
     phase_texts: list[tuple[Text, float, float]] = field(default_factory=list)  # each run's words, its first and last x
     possible_text: Text | None = None
+    addon_collection: PolyCollection | None = None  # add-ons' days at a dose, hatched
+    anxiety_band_patches: list[Rectangle] = field(default_factory=list)
+    # on paper: the words above the panels (marker, episodes, notes), the dose and name labels on the rows
+    header_texts: list[Text] = field(default_factory=list)
+    print_labels: list[Text] = field(default_factory=list)
 
     @property
     def legend(self) -> Legend | None:
@@ -114,6 +119,7 @@ class Timeline:
     adequate_weeks: int | None = None
     therapy_lane: TherapyLane | None = None
     possible_text: str = ""  # the criteria may be met once remembered details are confirmed: words only, never a date
+    anxiety_ax: Axes | None = None  # GAD-7's own panel, when shown
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -132,7 +138,7 @@ class Timeline:
         hits: list[tuple[float, str]] = []
         if axes is self.trial_ax:
             hits.extend(_trial_hits(self, xnum, float(y), px, radius))
-        elif axes is self.score_ax or (self.daily_ax is not None and axes is self.daily_ax):
+        elif axes is self.score_ax or (axes is not None and axes in (self.daily_ax, self.anxiety_ax)):
             hits.extend(_point_hits(self, px, py, radius))
         else:
             return ""
@@ -191,7 +197,7 @@ def set_range(timeline: Timeline, start: date | None, end: date | None) -> None:
     timeline.range = (start, end)
     x0, x1 = day_num(start), day_num(end) + 1
     # A little room at both ends keeps a point on the first or last day whole, not cut in half.
-    pad = max(0.5, (x1 - x0) * 0.015)
+    pad = 0.5 if timeline.options.for_print else max(0.5, (x1 - x0) * 0.015)  # paper shows the dates asked for, no more
     _apply_xlim(timeline, x0 - pad, x1 + pad)
 
 
@@ -215,13 +221,17 @@ def refit(timeline: Timeline) -> None:
 def _apply_xlim(timeline: Timeline, x0: float, x1: float) -> None:
     timeline.score_ax.set_xlim(x0, x1)  # the daily axis is its twin and follows
     timeline.trial_ax.set_xlim(x0, x1)
+    if timeline.anxiety_ax is not None:
+        timeline.anxiety_ax.set_xlim(x0, x1)
+    if timeline.options.for_print:
+        return  # on paper the rows and their words are laid out once, for the dates asked for (journal.charts.printed)
     _fit_rows(timeline, x0, x1)
     _show_fitting_labels(timeline, x0, x1)
     _turn_marker_words(timeline, x0, x1)
     offset = ord_offset()
     # Keep each episode's label in view while enough of the episode is to hold it.
     days_per_px = (x1 - x0) / max(1.0, timeline.score_ax.bbox.width)
-    font_px = timeline.options.fs(8) * timeline.figure.dpi / 72.0
+    font_px = timeline.options.text(8) * timeline.figure.dpi / 72.0
     for ep, text in zip(timeline.episodes, timeline.artists.episode_texts, strict=True):
         e0 = max(ep.start.toordinal() + offset, x0)
         e1 = min(ep.end.toordinal() + offset + 1, x1)
@@ -265,7 +275,7 @@ def _fit_rows(timeline: Timeline, x0: float, x1: float) -> None:
     # Names for the rows in view only: matplotlib formats every tick it is given, seen or not.
     rows = range(lo, min(hi, timeline._row_count - 1) + 1)
     row_px = max(1.0, ax.bbox.height) / (hi - lo + 1)
-    tick_pt = timeline.options.fs(9)
+    tick_pt = timeline.options.text(9)
     fits_pt = row_px * 0.8 * 72.0 / timeline.figure.dpi
     hint = timeline.artists.rows_hint
     if fits_pt >= min(tick_pt, 6.0):
@@ -291,7 +301,7 @@ def _show_fitting_labels(timeline: Timeline, x0: float, x1: float) -> None:
     width_px = max(1.0, ax.bbox.width)
     row_px = max(1.0, ax.bbox.height) / rows_in_view
     days_per_px = (x1 - x0) / width_px
-    label_pt = options.fs(7.5)
+    label_pt = options.text(7.5)
     font_px = label_pt * timeline.figure.dpi / 72.0
     rows_fit = row_px >= 2.2 * font_px
     ends_fit = row_px >= 1.3 * font_px
@@ -427,7 +437,7 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
         for seg in lane.segments:
             if seg.start.toordinal() + offset <= xnum < seg.end.toordinal() + offset + 1:
                 dose = f"{seg.label}/day" if seg.mg is not None else f"{seg.label},"
-                hits.append((1.0, f"{lane.drug} {dose} from {seg.start_text}"))
+                hits.append((1.0, f"{lane.name} {dose} from {seg.start_text}"))
                 day = _day_of(xnum)
                 if any(s <= day <= e for s, e in lane.adequate_spans):
                     minimum = f"{mg_text(lane.min_adequate_mg)}/day" if lane.min_adequate_mg is not None else ""
@@ -437,11 +447,11 @@ def _trial_hits(timeline: Timeline, xnum: float, y: float, px: float, radius: fl
         end_px = timeline.trial_ax.transData.transform((end_x, 0.0))[0]
         if xnum >= end_x and px - end_px <= 12 * radius:
             if lane.ongoing:
-                hits.append((2.0, f"{lane.drug} ongoing as of {format_day(timeline.as_of)}"))
+                hits.append((2.0, f"{lane.name} ongoing as of {format_day(timeline.as_of)}"))
             elif lane.entered_end is not None and lane.end_precision != "day":
-                hits.append((2.0, f"{lane.drug} {lane.end_text}"))  # the words hold the month or year
+                hits.append((2.0, f"{lane.name} {lane.end_text}"))  # the words hold the month or year
             else:
-                hits.append((2.0, f"{lane.drug} {lane.end_text} ({format_day(lane.end)})"))
+                hits.append((2.0, f"{lane.name} {lane.end_text} ({format_day(lane.end)})"))
         for piece in lane.pieces:
             if piece.rough and piece.start.toordinal() + offset <= xnum < piece.end.toordinal() + offset + 1:
                 hits.append((1.05, f"remembered as {piece.label[1:]}: any day from {format_day(piece.start)} to {format_day(piece.end)}"))

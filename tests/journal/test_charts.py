@@ -191,8 +191,9 @@ def test_switching_gad7_on_adds_its_line_and_switching_it_off_removes_it():
     on = off.with_scale("GAD-7", True)
     tl_on = build_timeline(contents(), None, on)
     gad = tl_on.artists.score_lines["GAD-7"]
-    assert gad in tl_on.score_ax.lines
-    assert list(gad.get_ydata()) == [10, 7]
+    # on a panel of its own under the scores, never read against the PHQ-9 bands
+    assert gad in tl_on.anxiety_ax.lines and gad not in tl_on.score_ax.lines
+    assert [y for y in gad.get_ydata() if not math.isnan(y)] == [10, 7]
     assert "GAD-7" in legend_labels(tl_on)
     # Shape and line style differ from PHQ-9's, not only the colour.
     phq = tl_on.artists.score_lines["PHQ-9"]
@@ -411,7 +412,7 @@ def test_range_presets_reach_back_from_today():
     assert range_for_preset(c, "all", AS_OF) == (date(2024, 10, 1), AS_OF)
     assert range_for_preset(c, "3 months", date(2025, 5, 31)) == (date(2025, 2, 28), date(2025, 5, 31))
     assert range_for_preset(JournalContents(), "all", AS_OF) == (date(2025, 3, 1), AS_OF)
-    with pytest.raises(ValueError, match="3 months, 1 year or all"):
+    with pytest.raises(ValueError, match="3 months, 1 year, all or treatment"):
         range_for_preset(c, "fortnight", AS_OF)
 
 

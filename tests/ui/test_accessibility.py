@@ -96,7 +96,7 @@ def test_every_menu_entry_has_a_keyboard_path(window):
     assert shortcuts == {"trials": "Ctrl+T", "phq9": "Ctrl+P", "gad7": "Ctrl+G", "checkins": "Ctrl+D"}
     assert window.undo_action.shortcut().toString() == "Ctrl+Z"
     assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
-    assert [a.shortcut().toString() for a in window.timeline_panel.preset_actions.values()] == ["Ctrl+1", "Ctrl+2", "Ctrl+3"]
+    assert [a.shortcut().toString() for a in window.timeline_panel.preset_actions.values()] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
 
 
 @pytest.mark.slow

@@ -31,6 +31,7 @@ def demo(window, journal):
 @pytest.mark.slow
 def test_the_table_lists_what_the_chart_plots_by_date_and_is_reached_by_keyboard(qtbot, demo):
     panel = demo.timeline_panel
+    qtbot.keyClick(demo, Qt.Key_3, Qt.ControlModifier)  # all of it: the table lists what the dates shown hold
     qtbot.keyClick(demo, Qt.Key_B, Qt.ControlModifier | Qt.ShiftModifier)
     table = panel.chart_table
     assert table is not None and table.isVisible()
@@ -137,6 +138,7 @@ def v2_panel(qtbot, qapp):
         panel.resize(1200, 700)
         panel.show()
         panel.rebuild()
+        panel.show_preset("all")  # the whole journal: its remembered 2018 and 2019 too
         panel.table_action.trigger()
         return panel
 

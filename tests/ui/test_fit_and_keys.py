@@ -324,10 +324,10 @@ def test_ctrl_enter_on_either_enter_key_saves(qtbot, session):
 def test_the_range_buttons_keep_their_words_after_ctrl_1_2_3(qtbot, window):
     panel = window.timeline_panel
     before = {p: b.text() for p, b in panel.preset_buttons.items()}
-    for key in (Qt.Key_1, Qt.Key_2, Qt.Key_3):
+    for key in (Qt.Key_1, Qt.Key_2, Qt.Key_3, Qt.Key_4):
         shortcut(qtbot, window, key)
     after = {p: b.text() for p, b in panel.preset_buttons.items()}
-    assert after == before == {"3 months": "3 months", "1 year": "1 year", "all": "All"}
+    assert after == before == {"3 months": "3 months", "1 year": "1 year", "all": "All", "treatment": "Treatment"}
 
 
 @pytest.mark.slow

@@ -44,8 +44,10 @@ def test_the_chart_plots_the_journal(filled):
     timeline = filled.timeline_panel.timeline
     assert timeline.series["PHQ-9"] == [(days_ago(690), 18), (days_ago(600), 16), (days_ago(500), 12), (days_ago(40), 9)]
     line = timeline.artists.score_lines["PHQ-9"]
-    assert list(line.get_ydata()) == [18, 16, 12, 9]
-    assert list(line.get_xdata()) == [mdates.date2num(days_ago(n)) for n in (690, 600, 500, 40)]
+    # every point, the line broken across each gap of more than eight weeks without a score
+    ys = list(line.get_ydata())
+    assert [y for y in ys if y == y] == [18, 16, 12, 9] and sum(y != y for y in ys) == 3
+    assert [x for x in line.get_xdata() if x == x] == [mdates.date2num(days_ago(n)) for n in (690, 600, 500, 40)]
     assert [lane.drug for lane in timeline.lanes] == ["sertraline", "escitalopram"]
     assert [(s.start, s.end, s.mg) for s in timeline.lanes[0].segments] == [
         (days_ago(680), days_ago(651), 50.0),
@@ -59,7 +61,10 @@ def test_the_chart_plots_the_journal(filled):
 @pytest.mark.slow
 def test_range_presets_zoom_by_keyboard(qtbot, filled):
     panel = filled.timeline_panel
-    assert panel.timeline.range == (days_ago(700), TODAY)  # the whole journal at first
+    # the treatment years at first: from a month before the current episode began, up to today
+    treatment = (_months_before(days_ago(700), 1), TODAY)
+    assert panel.timeline.range == treatment
+    assert panel.preset_actions["treatment"].isChecked()
 
     shortcut(qtbot, filled, Qt.Key_1)
     assert panel.timeline.range == (_months_before(TODAY, 3), TODAY)
@@ -74,6 +79,37 @@ def test_range_presets_zoom_by_keyboard(qtbot, filled):
     shortcut(qtbot, filled, Qt.Key_3)
     assert panel.timeline.range == (days_ago(700), TODAY)
     assert "–" in panel.range_label.text()
+
+    shortcut(qtbot, filled, Qt.Key_4)  # back to the treatment years
+    assert panel.timeline.range == treatment and panel.preset_actions["treatment"].isChecked()
+
+
+@pytest.mark.slow
+def test_a_twenty_year_journal_opens_on_its_treatment_years_not_squeezed_on_all(qtbot, window, journal):
+    from benchmarks.generator import synthetic_journal
+    from journal.exchange.jsonfile import parse_contents
+
+    result = parse_contents(synthetic_journal(20, end=TODAY), today=TODAY)
+    journal.import_contents(result.contents, result.settings_changes)
+    window.session.reload()
+    panel = window.timeline_panel
+    start, end = panel.timeline.range
+    first_day = panel.timeline.full_range[0]
+    assert end == TODAY and (TODAY - first_day).days > 19 * 365
+    # a few years, not twenty: the current episode and the trials of the last two years, six years at most
+    assert _months_before(TODAY, 72) <= start <= _months_before(TODAY, 3)
+    current = max((e for e in result.contents.episodes if e.end is None), key=lambda e: e.start, default=None)
+    if current is not None and current.start >= _months_before(TODAY, 71):
+        assert start <= current.start
+    recent = [t for t in result.contents.trials if t.end is None or (TODAY - t.end).days <= 2 * 365]
+    assert all(start <= t.start or t.start < _months_before(TODAY, 71) for t in recent)
+    assert panel.preset_buttons["treatment"].isChecked()
+    # its rows can be read: named beside the bars, no "zoom in" hint over them
+    # fewer rows to share the lane panel than the whole journal's
+    in_view = len(panel.timeline.trial_ax.get_yticks()) or int(panel.timeline.artists.rows_hint.get_text().split()[0])
+    assert in_view < len(panel.timeline._row_labels) / 2
+    shortcut(qtbot, window, Qt.Key_3)
+    assert panel.timeline.range[0] == first_day  # the whole journal is one key away
 
 
 @pytest.mark.slow
@@ -306,3 +342,43 @@ def test_opening_the_table_under_the_chart_fits_the_rows_words_to_the_shorter_ch
     # every word on a bar has a row tall enough for it, measured on the chart as it is now
     assert not words_on_rows or row_px >= 1.3 * font_px
     assert timeline.range == (date(TODAY.year - 7, 1, 1), date(TODAY.year - 4, 12, 31))  # the same days in view
+
+
+class _Session:
+    """What the panel asks of the window's session: a journal's records and their assessment, on one day."""
+
+    def __init__(self, contents, today):
+        from journal.clinical.assessment import assess
+
+        self.today = today
+        self._contents = contents
+        self._assessment = assess(contents, as_of=today)
+
+    def contents(self):
+        return self._contents
+
+    def assessment(self):
+        return self._assessment
+
+
+@pytest.mark.slow
+def test_on_a_laptop_sized_chart_a_long_journal_opens_with_every_lane_in_view_named(qtbot, qapp):
+    from benchmarks.generator import synthetic_journal
+    from journal.exchange.jsonfile import parse_contents
+    from ui.timeline import TimelinePanel
+
+    contents = parse_contents(synthetic_journal(20, end=TODAY), today=TODAY).contents
+    panel = TimelinePanel(_Session(contents, TODAY))
+    qtbot.addWidget(panel)
+    panel.resize(1200, 700)
+    panel.show()
+    panel.rebuild()
+    timeline = panel.timeline
+    assert timeline.artists.rows_hint.get_text() == ""  # never "N rows: zoom in, or point at a bar"
+    names = [t.get_text() for t in timeline.trial_ax.get_yticklabels()]
+    assert names and all(names)
+    drawn_in_view = {lane.name for lane in timeline.lanes if lane.end >= timeline.range[0]}
+    assert drawn_in_view <= {n.removesuffix(" (add-on)") for n in names}
+    # on "all" the same chart has too many rows to name, which is why it no longer opens there
+    panel.show_preset("all")
+    assert "rows: zoom in" in timeline.artists.rows_hint.get_text()
