@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean
 
+from journal.charts import trial_numbers
 from journal.clinical.assessment import BASELINE_WINDOW_DAYS, Assessment, TrialVerdict, assess, rule_text
 from journal.clinical.audiences import CLINICIAN
 from journal.clinical.catalog import Catalog, load_catalog
@@ -547,6 +548,7 @@ def _medication_rows(
     contents: JournalContents, verdicts: dict[str, TrialVerdict], start: date | None, end: date
 ) -> list[MedicationRow]:
     catalog = load_catalog()
+    numbers = trial_numbers(contents)
     rows = []
     for t in sorted(contents.trials, key=lambda t: (t.start, t.id)):
         last = _trial_last_day(t, end)
@@ -584,7 +586,7 @@ def _medication_rows(
         rows.append(
             MedicationRow(
                 trial_id=t.id,
-                drug=generic,
+                drug=numbered(generic, numbers.get(t.id, 1)),
                 entered_as=t.drug.strip() if drug and t.drug.strip().casefold() != generic.casefold() else None,
                 drug_class=drug.drug_class if drug else "not in the catalog",
                 role="add-on" if augmentation else "antidepressant",
@@ -929,10 +931,16 @@ def _why_not(v: TrialVerdict | None, settings: Settings) -> str:
     return "no"
 
 
+def numbered(name: str, number: int) -> str:
+    """ "escitalopram (2)" for a drug's second trial, as the chart names it; the first keeps its name."""
+    return f"{name} ({number})" if number > 1 else name
+
+
 def _treatment_rows(
     contents: JournalContents, a: Assessment, verdicts: dict[str, TrialVerdict], start: date, end: date
 ) -> list[TreatmentRow]:
     catalog = load_catalog()
+    numbers = trial_numbers(contents)
     scale = a.settings.primary_scale
     rows: list[TreatmentRow] = []
     for t in sorted(contents.trials, key=lambda t: (t.start, t.id)):
@@ -964,7 +972,7 @@ def _treatment_rows(
         rows.append(
             TreatmentRow(
                 kind="add-on" if augmentation else ("antidepressant" if drug else "other medicine"),
-                name=generic,
+                name=numbered(generic, numbers.get(t.id, 1)),
                 detail=", ".join(detail),
                 dates=dates,
                 highest=highest,

@@ -41,7 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from journal.charts import TimelineOptions, build_timeline
+from journal.charts import TimelineOptions, build_timeline, print_height
 from journal.clinical.scales import get_scale
 from journal.errors import JournalError
 from journal.files.atomic import atomic_write
@@ -69,7 +69,6 @@ _NOTICE_BG = "#fff3d6"
 _NOTICE_EDGE = "#a86b00"
 _DEMO_BG = "#e8eef7"
 _DEMO_EDGE = "#1f3a5f"
-_CHART_SMALLEST = 72 * 2.0  # the shortest timeline that still names every lane of a short episode
 _QUESTION_CUT = 280  # characters of a long question shown on page one
 
 
@@ -100,6 +99,7 @@ class _Styles:
     name: Any
     small_right: Any
     long_text: Any
+    h2_tight: Any
 
 
 def _styles() -> _Styles:
@@ -125,6 +125,10 @@ def _styles() -> _Styles:
             "small_right", parent=body, fontSize=7.8, leading=9.8, textColor=colors.HexColor(_MUTED), alignment=2
         ),
         long_text=ParagraphStyle("long_text", parent=body, fontSize=8.6, leading=11, leftIndent=8, spaceAfter=1),
+        h2_tight=ParagraphStyle(
+            "h2_tight", parent=body, fontName=_BOLD, fontSize=10.5, leading=13, spaceBefore=4, spaceAfter=1,
+            textColor=colors.HexColor(_HEADING),
+        ),
     )
 
 
@@ -823,17 +827,16 @@ def _chart(contents: JournalContents, f: ReportFacts, width: float) -> _Chart:
     primary = f.assessment.settings.primary_scale
     if primary != "PHQ-9" and any(x.scale == primary for x in contents.scores):
         scales.append(primary)
-    options = TimelineOptions(scales=tuple(scales), start=f.start, end=f.end, as_of=f.end, font_scale=0.85)
+    options = TimelineOptions(scales=tuple(scales), start=f.start, end=f.end, as_of=f.end, font_scale=0.85, for_print=True)
 
     def build(w: float, h: float) -> Figure:
         figure = Figure(figsize=(w / 72, h / 72), dpi=72)
         build_timeline(contents, f.assessment, options, figure=figure)
         return figure
 
-    # Room for every lane of the report's dates when the page has it.
-    rows = len(f.treatment)
-    preferred = 72 * min(4.6, max(2.6, 1.7 + 0.32 * rows))
-    return _Chart(build, width, preferred, smallest=_CHART_SMALLEST)
+    # As tall as naming every trial at 7 pt or more takes, and no shorter.
+    preferred, smallest = print_height(contents, f.assessment, options, width)
+    return _Chart(build, width, preferred, smallest=smallest)
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -943,11 +946,13 @@ def _story(contents: JournalContents, facts: ReportFacts, wanted: set[str], st: 
     if "summary" in wanted:
         story += _page_one_summary(facts, st, width)
     if "medications" in wanted:
-        story += [_p("Treatment in this report's dates", st.h2), *_treatment_table(facts, st, width)]
+        story += [_p("Treatment in this report's dates", st.h2_tight), *_treatment_table(facts, st, width)]
     if "notes" in wanted:
-        story += [CondPageBreak(20 * mm), _p(_esc(facts.questions_heading), st.h2), *_questions(facts, st, width)]
+        story += [CondPageBreak(20 * mm), _p(_esc(facts.questions_heading), st.h2_tight), *_questions(facts, st, width)]
     if "timeline" in wanted:
-        story += [CondPageBreak(_CHART_SMALLEST + 16), _heading(titles["timeline"], st), _chart(contents, facts, width)]
+        chart = _chart(contents, facts, width)
+        # the heading goes with the chart: both on page one when there is room for the chart's least height
+        story += [CondPageBreak(chart.smallest + 24), _p(_esc(titles["timeline"]), st.h2_tight), chart]
     story.append(PageBreak())
     story.append(_p("Behind page one", st.title))
     story.append(_p(_esc(facts.dates_note) + " The medication history of earlier episodes is listed in full; "
