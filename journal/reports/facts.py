@@ -281,6 +281,7 @@ class MedicationRow:
     caveats: tuple[str, ...] = ()
     source: str = ""  # "from memory, approximate", "from records" or "" (rules version 2)
     could_count: bool = False  # could count once the remembered details are confirmed
+    short_outcome: str = ""  # the outcome's word and the scores it rests on, for the one-line history
 
 
 @dataclass(frozen=True)
@@ -561,6 +562,7 @@ def _medication_rows(
         dates = f"{entered_day(t.start, t.doses[0].start_precision)} – " + ("ongoing" if ongoing else entered_day(t.end, t.end_precision))
         v = verdicts.get(t.id)
         augmentation = t.augmentation or (drug is not None and drug.is_augmentation)
+        short_outcome = ""
         if v is None:
             weeks, adequate, outcome = "", "not judged", "outside any recorded episode"
         else:
@@ -578,6 +580,7 @@ def _medication_rows(
                 if not any(r.startswith(f"outcome {v.outcome} from {scale}:") for r in v.reasons):
                     pct += " by the person's own rating"
                 outcome += f", {pct}" + (f" ({scores})" if scores.startswith(scale) else "")
+                short_outcome = _OUTCOME_SHORT.get(v.outcome, v.outcome) + (f" ({scores})" if scores.startswith(scale) else "")
         stop = "ongoing" if ongoing else _STOP_WORDS.get(t.stop_reason or "", "not recorded")
         effects = ", ".join(
             s.name + (f" ({_SIDE_EFFECT_SEVERITY[s.severity]})" if s.severity in _SIDE_EFFECT_SEVERITY else "")
@@ -604,6 +607,7 @@ def _medication_rows(
                 caveats=tuple(for_clinician(plain_dates(rough_dates(c, v))) for c in v.caveats) if v else (),
                 source=trial_source_words(t, t.approximate),
                 could_count=bool(v and v.could_count),
+                short_outcome=short_outcome or outcome,
             )
         )
     return rows

@@ -33,7 +33,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     LongTable,
-    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -100,6 +99,7 @@ class _Styles:
     small_right: Any
     long_text: Any
     h2_tight: Any
+    fine: Any
 
 
 def _styles() -> _Styles:
@@ -125,6 +125,7 @@ def _styles() -> _Styles:
             "small_right", parent=body, fontSize=7.8, leading=9.8, textColor=colors.HexColor(_MUTED), alignment=2
         ),
         long_text=ParagraphStyle("long_text", parent=body, fontSize=8.6, leading=11, leftIndent=8, spaceAfter=1),
+        fine=ParagraphStyle("fine", parent=body, fontSize=7.2, leading=8.8, textColor=colors.HexColor(_MUTED)),
         h2_tight=ParagraphStyle(
             "h2_tight", parent=body, fontName=_BOLD, fontSize=10.5, leading=13, spaceBefore=4, spaceAfter=1,
             textColor=colors.HexColor(_HEADING),
@@ -334,6 +335,9 @@ def _title_block(f: ReportFacts, st: _Styles, width: float) -> list:
         born = f"<font name='{_FONT}' size='9'> \u00b7 born {f.birth_year}</font>" if f.birth_year else ""
         left.append(_p(f"<font name='{_BOLD}' size='11.5'>{_esc(f.name)}</font>{born}", st.name))
     right = [_p(_esc(f.range_text), st.small_right), _p(f"Generated {day(f.generated)}", st.small_right)]
+    if f.made_up:
+        # the demo's report says so at the top of page one, where a reader looks first
+        left.insert(1, _p(f"<font name='{_BOLD}'>Made-up data (a demo journal).</font> Not a real person's records.", st.notice))
     t = Table([[left, right]], colWidths=[width * 0.66, width * 0.34])
     t.setStyle(
         _table_style(
@@ -576,13 +580,6 @@ def _entries(f: ReportFacts, st: _Styles, width: float) -> list:
 # --- page one, for a two-minute read --------------------------------------------------------------
 
 
-def _made_up_banner(f: ReportFacts, st: _Styles, width: float) -> list:
-    if not f.made_up:
-        return []
-    return [_box([[_p(f"<font name='{_BOLD}'>Made-up data (a demo journal).</font> Not a real person's records; "
-                      "nothing here is about anyone.", st.notice)]], width, _DEMO_BG, _DEMO_EDGE), Spacer(1, 4)]
-
-
 def _box(rows: list, width: float, background: str, edge: str) -> Table:
     box = Table(rows, colWidths=[width], splitInRow=1)
     box.setStyle(
@@ -626,15 +623,15 @@ def _page_one_summary(f: ReportFacts, st: _Styles, width: float) -> list:
 
     verdict = [
         _p(f"<font name='{_BOLD}'>{_esc(f.summary)}</font>", st.body),
-        _p(_esc(f.rule), st.small),
+        _p(_esc(f.rule), st.fine),
     ]
-    verdict += [_p("\u2022 " + _esc(_sentence(c)), st.small) for c in f.caveats]
+    verdict += [_p("\u2022 " + _esc(_sentence(c)), st.fine) for c in f.caveats]
     if f.look_up:
         verdict.append(_p("Remembered trials that could count once these details are confirmed (pharmacy or clinic records):", st.small))
         verdict += [_p("\u2022 " + _esc(line), st.small) for line in f.look_up]
     maudsley = [_p(_esc(f.maudsley), st.body)]
     if f.maudsley_parts:
-        maudsley.append(_p(_esc("; ".join(f.maudsley_parts)), st.small))
+        maudsley.append(_p(_esc("; ".join(f.maudsley_parts)), st.fine))
     rows = [
         [_p("Episode", st.cell_bold), _p(_esc(f.episode), st.body)],
         [_p("Taking now", st.cell_bold), lines(f.current_medications) or [_p("No medication recorded as current.", st.body)]],
@@ -676,7 +673,7 @@ def _treatment_table(f: ReportFacts, st: _Styles, width: float) -> list:
     widths[-1] = width - sum(widths)
     scale = f.primary_scale
     head = _cells(
-        ["Treatment (class)", "Dates", "Highest dose", "Weeks at ade\u00adquate dose", "Adhe\u00adrence", f"{scale} before → last",
+        ["Treatment (class)", "Dates", "Highest dose", "Weeks ade\u00adquate", "Adhe\u00adrence", f"{scale} before → last",
          "Outcome", "Stopped", "Counts toward the rule?"],
         ParagraphStyle("head_small", parent=st.head, fontSize=6.8, leading=8.2),
     )
@@ -739,9 +736,9 @@ def _earlier_history(f: ReportFacts, st: _Styles, width: float) -> list:
     """Each earlier episode's trials, one line each: what a clinician scans for drugs already tried."""
     if not f.earlier:
         return [_none("No treatment recorded before this report's dates.", st)]
-    widths = [38 * mm, 28 * mm, 22 * mm, 17 * mm, 40 * mm, 0]
+    widths = [42 * mm, 37 * mm, 22 * mm, 13 * mm, 36 * mm, 0]
     widths[-1] = width - sum(widths)
-    rows = [_cells(["Drug (class)", "Dates", "Doses", "Weeks at an adequate dose", "Outcome", "Stopped; counted in its episode?"], st.head)]
+    rows = [_cells(["Drug (class)", "Dates", "Doses", "Weeks ade\u00adquate", "Outcome", "Stopped; counted in its episode?"], st.head)]
     spans = []
     for episode in f.earlier:
         spans.append(len(rows))
@@ -751,7 +748,7 @@ def _earlier_history(f: ReportFacts, st: _Styles, width: float) -> list:
             if r.source:
                 drug += f", {r.source}"
             counted = "counted" if r.counts else ("could count" if r.could_count else "not counted")
-            rows.append(_row([drug, r.dates, r.doses, r.weeks_adequate, r.outcome, f"{r.stop}; {counted}"], widths, st))
+            rows.append(_row([drug, r.dates, r.doses, r.weeks_adequate, r.short_outcome, f"{r.stop}; {counted}"], widths, st))
     table = _table(rows, widths, st, zebra=False, long=True)
     table.setStyle(TableStyle([cmd for i in spans for cmd in (("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), _hex(_ZEBRA)))]))
     return [table]
@@ -942,7 +939,7 @@ def _story(contents: JournalContents, facts: ReportFacts, wanted: set[str], st: 
     kept for this appointment and the timeline. Behind it, each wanted section under its heading.
     """
     titles = dict(SECTIONS)
-    story: list = [*_title_block(facts, st, width), *_made_up_banner(facts, st, width), *_item9_box(facts, st, width)]
+    story: list = [*_title_block(facts, st, width), *_item9_box(facts, st, width)]
     if "summary" in wanted:
         story += _page_one_summary(facts, st, width)
     if "medications" in wanted:
@@ -952,8 +949,9 @@ def _story(contents: JournalContents, facts: ReportFacts, wanted: set[str], st: 
     if "timeline" in wanted:
         chart = _chart(contents, facts, width)
         # the heading goes with the chart: both on page one when there is room for the chart's least height
-        story += [CondPageBreak(chart.smallest + 24), _p(_esc(titles["timeline"]), st.h2_tight), chart]
-    story.append(PageBreak())
+        story += [CondPageBreak(chart.smallest + 20), _p(_esc(titles["timeline"]), st.h2_tight), chart]
+    # the appendix starts on a page of its own, unless the timeline already took the next page
+    story.append(CondPageBreak(200 * mm if "timeline" not in wanted else 60 * mm))
     story.append(_p("Behind page one", st.title))
     story.append(_p(_esc(facts.dates_note) + " The medication history of earlier episodes is listed in full; "
                     + ("every table is kept." if facts.whole_history else "the whole-history report keeps every table."), st.small))

@@ -50,11 +50,14 @@ def test_twenty_years_fit_in_six_pages_with_the_essentials_on_page_one(twenty_ye
     pages = _pages(report_bytes(twenty_years, today=YEARS_END, page_size=page_size))
     assert len(pages) <= 6, f"{len(pages)} pages"
     first = pages[0]
-    for words in ("Treatment in this report's dates", "TRD criteria, for discussion", "Last PHQ-9 totals", "Timeline", "Maudsley"):
+    for words in ("Treatment in this report's dates", "TRD criteria, for discussion", "Last PHQ-9 totals", "Maudsley"):
         assert words in first, words
-    # the current episode's trial is in the table on page one, and named on the chart's lane there
+    # On A4 the timeline is on page one too; Letter is 18 mm shorter and it opens page two there.
+    chart_page = pages[0] if page_size == "A4" else pages[1]
+    assert "Timeline" in chart_page
+    # the current episode's trial is in the table on page one, and named on the chart's lane
     current = [t for t in twenty_years.trials if t.start >= date(2026, 7, 28)]
-    assert current and all(first.count(t.drug) >= 2 for t in current)
+    assert current and all(t.drug in first and t.drug in chart_page.split("Timeline", 1)[1] for t in current)
     # the last six totals, newest first
     totals = re.search(r"Last PHQ-9 totals ((?:\d+ \(\d+ \w+ \d{4}\), ){5}\d+ \(\d+ \w+ \d{4}\))", first)
     assert totals, first[:2000]
@@ -162,8 +165,11 @@ def test_a_percentage_is_never_printed_without_the_scores_it_comes_from():
     base = sample_contents()
     contents = replace(base, episodes=(ep, *base.episodes), trials=(old, *base.trials), scores=(*scores, *base.scores))
     text = " ".join(_pages(report_bytes(contents, today=TODAY)))
-    assert "280 % worse (PHQ-9 5 → 19)" in text
-    assert not re.search(r"% worse(?! \(PHQ-9)", text)
+    assert "no response (PHQ-9 5 → 19)" in text  # the one-line history: the scores, no percentage
+    whole = " ".join(_pages(report_bytes(contents, today=TODAY, whole_history=True)))
+    assert "280 % worse (PHQ-9 5 → 19)" in whole
+    for printed in (text, whole):
+        assert not re.search(r"% worse(?! \(PHQ-9)", printed)
 
 
 def test_the_pdf_says_its_title_author_and_language():
