@@ -1190,6 +1190,7 @@ def maudsley_words(a: Assessment) -> tuple[str, tuple[str, ...]]:
     return (f"not computed: {words}" if words else "not computed"), tuple(parts)
 
 
+# long: one constructor naming every field the report shows, each worked out by its own function above
 def report_facts(
     contents: JournalContents,
     *,

@@ -52,7 +52,11 @@ def test_the_help_says_how_dates_are_written_and_where_the_journal_is(tmp_path):
     result = run_cli(tmp_path, "report", "--help")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
-    assert "--from DATE the first day the report covers, written YYYY-MM-DD (default: the first record)" in text
+    assert (
+        "--from DATE the first day the report covers, written YYYY-MM-DD (default: the start of the current episode, "
+        "or 24 months back when none is current)" in text
+    )
+    assert "--whole-history cover every record and keep every table in full" in text
     compact = "".join(result.stdout.split())  # a long path may be wrapped at a hyphen
     assert f"(default:{tmp_path / '.local' / 'share' / 'TrialJournal' / 'journal.db'})" in compact
     top = " ".join(run_cli(tmp_path, "--help").stdout.split())
