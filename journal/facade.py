@@ -304,6 +304,13 @@ class Journal:
             store.write_state(conn, r.replace(state, question_choices=(*kept, choice)))
             conn.commit()
 
+    def forget_question(self, key: str) -> None:
+        """Forget what the person chose for a suggested question (undoing the choice): it is suggested again while it applies."""
+        with self._connection() as conn:
+            state = self._state(conn)
+            store.write_state(conn, r.replace(state, question_choices=tuple(c for c in state.question_choices if c.key != key)))
+            conn.commit()
+
     def report_made(self, on: date) -> None:
         """Remember the day an appointment report was made: the next report's questions start after it."""
         with self._connection() as conn:

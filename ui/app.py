@@ -165,6 +165,7 @@ def _run_demo_window(app, look):
 
         def open_demo() -> None:
             from journal.demo import open_demo_journal
+            from ui.appointment_dialog import install_appointment_action
             from ui.report_dialog import install_report_actions
             from ui.session import JournalSession
 
@@ -172,6 +173,7 @@ def _run_demo_window(app, look):
             opened.append(journal)
             window.set_session(JournalSession(journal, demo=True))
             install_report_actions(window)  # the demo shows what a report looks like, too
+            install_appointment_action(window)
 
         status = _show_then_open(app, window, open_demo)
         return status, bool(wanted)
@@ -220,6 +222,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         from PySide6.QtCore import QTimer
 
         from journal.errors import JournalError, JournalLockedError
+        from ui.appointment_dialog import install_appointment_action
         from ui.lock import install_privacy_pieces
         from ui.passphrase_dialog import RecoveryCodeDialog
         from ui.report_dialog import install_report_actions
@@ -242,6 +245,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         window.set_session(JournalSession(access.journal, access=access))
         install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
         install_report_actions(window)
+        install_appointment_action(window)  # Journal ▸ Prepare for my appointment…
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
         if access.folder_warning:

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
     passphrase_actions: _PassphraseActions | None = None  # ui.passphrase_dialog.install_passphrase_actions
     backups_action: QAction | None = None  # ui.backups_dialog.install_backup_actions
     report_actions: dict[str, QAction] | None = None  # ui.report_dialog.install_report_actions: report, csv, fhir
+    appointment_action: QAction | None = None  # ui.appointment_dialog.install_appointment_action
     journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
     import_worker: Worker | None = None  # an import of a journal file running off the window's thread
     # Made when first wanted, after the first paint.
@@ -954,6 +955,8 @@ class MainWindow(QMainWindow):
         self.assessment_dock.setEnabled(on)
         for action in (*self.add_actions.values(), self.import_action, self.export_action, self.profile_action):
             action.setEnabled(on)
+        if self.appointment_action is not None:
+            self.appointment_action.setEnabled(on)
 
     def _rewire_undo(self, session: JournalSession) -> None:
         for action in (self.undo_action, self.redo_action):

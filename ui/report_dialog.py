@@ -300,7 +300,7 @@ class ReportDialog(FitsScreen, QDialog):
         # the next report's questions start after this one; should the journal be locked meanwhile,
         # the report is saved all the same and only the day it was made is not remembered
         with contextlib.suppress(JournalError, AttributeError):
-            self.session.journal.report_made(self.session.today)
+            self.session.report_made()
         self.saved.emit(str(path))
 
     def _on_job_failed(self, error: BaseException) -> None:

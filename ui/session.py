@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # names for the type hints only: the window paints before the
     from journal.clinical.assessment import Assessment
     from journal.facade import Change, Journal
     from journal.opening import JournalAccess
-    from journal.records import JournalContents, Profile, Settings
+    from journal.questions import Suggestion
+    from journal.records import JournalContents, Note, Profile, QuestionChoice, Settings
 
 # The record kinds the facade has a manager for, in the order the window lists them.
 KINDS = _kinds.WINDOW_ORDER
@@ -34,7 +35,8 @@ class Changes:
 
     `kinds` are the record lists that changed; `assessment` says the assessment (its panel, and
     the trials' adequacy and outcome) may have moved; `chart` that the timeline must be drawn
-    again; `everything` that the whole journal was read again (unlocking, an import, a restore).
+    again; `questions` that a suggested question was added to the notes, dismissed, or that
+    choice undone; `everything` that the whole journal was read again (unlocking, an import, a restore).
     """
 
     kinds: frozenset[str] = frozenset()
@@ -42,6 +44,7 @@ class Changes:
     profile: bool = False
     assessment: bool = False
     chart: bool = False
+    questions: bool = False
     everything: bool = False
 
     def touches(self, kind: str) -> bool:
@@ -49,7 +52,7 @@ class Changes:
         return self.everything or kind in self.kinds or (kind == "trials" and self.assessment)
 
 
-EVERYTHING = Changes(kinds=frozenset(KINDS), settings=True, profile=True, assessment=True, chart=True, everything=True)
+EVERYTHING = Changes(kinds=frozenset(KINDS), settings=True, profile=True, assessment=True, chart=True, questions=True, everything=True)
 
 # Caregiver mode: who is entering records in each journal open in this process, by the journal's
 # file, and the names typed this run but not used yet. In memory only: a caregiver's name is
@@ -191,6 +194,43 @@ class JournalSession(QObject):
             self.undo_stack.push(_SettingsCommand(self, old, new))
         self._after_change("settings", new)
         return new
+
+    def choose_question(self, suggestion: Suggestion, choice: str) -> Note | None:
+        """Add a suggested question to the notes for the appointment ("added") or dismiss it ("dismissed"), in one undoable step.
+
+        "added" stores the question as an ordinary appointment note, marked with who entered it
+        in caregiver mode, and returns it. Undo takes the note out again and brings back what
+        was chosen before (usually nothing), so the suggestion shows again.
+        """
+        from journal.questions import choice_for, note_for
+
+        made = choice_for(suggestion, choice, self.today)
+        previous = next((c for c in self.journal.state().question_choices if c.key == suggestion.key), None)
+        note = None
+        change = None
+        author = self.author
+        if choice == "added":
+            change = self.journal.notes.add(note_for(suggestion, self.today), author=author)
+            note = change.record
+        self.journal.choose_question(made)
+        self.undo_stack.push(_QuestionCommand(self, made, previous, note, author))
+        self._after_question(change, author)
+        return note
+
+    def report_made(self) -> None:
+        """Remember that an appointment report was made today: the next one's questions start after it."""
+        self.journal.report_made(self.today)
+        self._after_question(None, None)
+
+    def _after_question(self, change: Change | None, author: str | None) -> None:
+        """Take in a question's note (if any) and the journal's own state, and tell the views."""
+        if self.access is not None:
+            self.access.note_change()
+        if change is not None:
+            self._take("notes", change, author)
+        if self._contents is not None:
+            self._contents = replace(self._contents, state=self.journal.state())
+        self.changed.emit(Changes(kinds=frozenset({"notes"}) if change is not None else frozenset(), questions=True))
 
     def profile(self) -> Profile:
         """Who the journal belongs to, as the person chose to be named (both fields may be empty)."""
@@ -369,3 +409,36 @@ class _ProfileCommand(_DoneCommand):
 
     def _revert(self) -> Profile:
         return self._session.journal.set_profile(self._old)
+
+
+class _QuestionCommand(QUndoCommand):
+    """A suggested question added to the notes or dismissed (already done when pushed); undo takes both back."""
+
+    def __init__(
+        self, session: JournalSession, made: QuestionChoice, previous: QuestionChoice | None, note: Note | None, author: str | None
+    ):
+        super().__init__("add question to the notes" if note is not None else "dismiss suggested question")
+        self._session = session
+        self._made = made
+        self._previous = previous
+        self._note = note
+        self._author = author
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        journal = self._session.journal
+        change = journal.notes.add(self._note, author=self._author) if self._note is not None else None
+        journal.choose_question(self._made)
+        self._session._after_question(change, self._author)
+
+    def undo(self) -> None:
+        journal = self._session.journal
+        change = journal.notes.delete(self._note.id) if self._note is not None else None
+        if self._previous is not None:
+            journal.choose_question(self._previous)
+        else:
+            journal.forget_question(self._made.key)
+        self._session._after_question(change, self._author)

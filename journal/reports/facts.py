@@ -24,7 +24,7 @@ from journal.clinical.scales import (
 )
 from journal.clinical.verdict_words import caveat_lines, headline, look_up_lines, rough_dates
 from journal.errors import JournalError
-from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, ScaleScore, Session, Settings, Therapy, Trial, latest_day
+from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, Note, ScaleScore, Session, Settings, Therapy, Trial, latest_day
 from journal.words import (
     ADHERENCE,
     CONDITION_STATUS,
@@ -63,6 +63,8 @@ __all__ = [
     "WorkupItem",
     "ReportFacts",
     "report_facts",
+    "report_dates",
+    "fresh_questions",
     "outline",
 ]
 
@@ -1096,18 +1098,32 @@ def _item9_summary(contents: JournalContents, start: date | None, end: date) -> 
     return latest_text, len(older), last_positive
 
 
+def _marked_notes(contents: JournalContents, end: date) -> list[Note]:
+    return sorted((n for n in contents.notes if n.for_appointment and n.date <= end), key=lambda n: (n.date, n.id), reverse=True)
+
+
+def fresh_questions(contents: JournalContents, start: date | None, end: date) -> tuple[list[Note], str]:
+    """The appointment notes a report from `start` to `end` puts on page one, newest first, and its heading for them.
+
+    Those since the latest report when one was made within the report's dates, else those in
+    the report's dates. The journal keeps the day of a report, not its hour, so a question dated
+    that day counts as since it: one written after the report was made is never left out (one
+    written before it, on the same day, is listed once more). The "Prepare for my appointment"
+    view lists the same notes.
+    """
+    since = contents.state.last_report
+    marked = _marked_notes(contents, end)
+    if since is not None and (start is None or since >= start):
+        return [n for n in marked if n.date >= since], f"Questions and notes since the last report ({day(since)})"
+    return [n for n in marked if _in_range(n.date, start, end)], "Questions and notes for this appointment"
+
+
 def _questions(
     contents: JournalContents, start: date | None, end: date, whole: bool
 ) -> tuple[list[Question], list[Question], str]:
     """Page one's questions (since the latest report, else in the report's dates; at most a screenful) and the rest for the appendix."""
-    since = contents.state.last_report
-    marked = sorted((n for n in contents.notes if n.for_appointment and n.date <= end), key=lambda n: (n.date, n.id), reverse=True)
-    if since is not None and (start is None or since >= start):
-        fresh = [n for n in marked if n.date > since]
-        where = f"Questions and notes since the last report ({day(since)})"
-    else:
-        fresh = [n for n in marked if _in_range(n.date, start, end)]
-        where = "Questions and notes for this appointment"
+    marked = _marked_notes(contents, end)
+    fresh, where = fresh_questions(contents, start, end)
     shown: list[Question] = []
     rest: list[Question] = []
     for n in fresh:

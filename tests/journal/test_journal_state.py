@@ -72,6 +72,18 @@ def test_a_choice_about_a_suggested_question_replaces_the_earlier_one_for_it(tmp
     assert kept["crp"] == r.QuestionChoice("crp", "added", "no CRP since 2025-12-02", date(2026, 12, 2))
 
 
+def test_forgetting_a_choice_leaves_the_others_and_the_journal_id(tmp_path):
+    with open_file(tmp_path / "j.db") as j:
+        j.choose_question(r.QuestionChoice("crp", "dismissed", "no CRP since 2025-12-01", date(2026, 12, 1)))
+        j.choose_question(r.QuestionChoice("gad7", "added", "GAD-7 12 on 2026-11-20", date(2026, 12, 1)))
+        own = j.state().journal_id
+        j.forget_question("crp")
+        j.forget_question("tsh")  # never chosen: nothing to forget, nothing else changes
+    with open_file(tmp_path / "j.db", create=False) as j:
+        assert [c.key for c in j.state().question_choices] == ["gad7"]
+        assert j.state().journal_id == own
+
+
 @pytest.mark.parametrize(
     ("choice", "field"),
     [

@@ -131,6 +131,9 @@ def test_page_one_lists_only_the_questions_since_the_last_report():
     assert "earlier questions and notes in the appendix" in pages[0]
     behind = " ".join(pages[1:])
     assert "Earlier questions and notes" in behind and "Question number 1?" in behind
+    # the journal keeps the report's day, not its hour: a question written that day, after the report, is not lost
+    later = replace(contents, notes=(*notes[-2:], Note("same-day", date(2025, 3, 1), "Written after the report?", True)))
+    assert "Written after the report?" in [q.text for q in report_facts(later, today=TODAY).questions]
     # with no report made yet, the questions of the report's dates are listed
     fresh = report_facts(replace(contents, state=JournalState()), today=TODAY)
     assert fresh.questions_heading == "Questions and notes for this appointment" and fresh.questions[0].text == "Question number 10?"

@@ -1,4 +1,4 @@
-"""The help, report, caregiver and passphrase dialogs fit a 1366x768 laptop at every text size, as the forms do."""
+"""The help, report, appointment, caregiver and passphrase dialogs fit a 1366x768 laptop at every text size, as the forms do."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QRect
 
 import ui.fit
+from ui.appointment_dialog import AppointmentDialog
 from ui.caregiver import EnteringAsDialog
 from ui.help import HelpDialog
 from ui.passphrase_dialog import NewPassphraseDialog, OpenPassphraseDialog, RecoveryCodeDialog
@@ -14,6 +15,7 @@ from ui.report_dialog import ReportDialog
 LAPTOP = QRect(0, 0, 1366, 728)  # a 1366x768 screen with a 40-pixel panel
 
 MAKERS = {
+    "appointment": lambda window: AppointmentDialog(window.session, window, make_report=lambda: None),
     "help": lambda window: HelpDialog(window, window),
     "report": lambda window: ReportDialog(window.session, window),
     "entering as": lambda window: EnteringAsDialog(["Sam", "Alex"], None, window),
