@@ -172,8 +172,8 @@ def _run_demo_window(app, look):
             journal = open_demo_journal(folder, today=date.today())
             opened.append(journal)
             window.set_session(JournalSession(journal, demo=True))
-            install_report_actions(window)  # the demo shows what a report looks like, too
             install_appointment_action(window)
+            install_report_actions(window)  # the demo shows what a report looks like, too
 
         status = _show_then_open(app, window, open_demo)
         return status, bool(wanted)
@@ -244,8 +244,8 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
             RecoveryCodeDialog.show_code(access.recovery_code)  # shown once, never stored in the clear
         window.set_session(JournalSession(access.journal, access=access))
         install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
-        install_report_actions(window)
         install_appointment_action(window)  # Journal ▸ Prepare for my appointment…
+        install_report_actions(window)
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
         if access.folder_warning:

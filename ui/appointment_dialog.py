@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -132,6 +130,7 @@ class AppointmentDialog(FitsScreen, QDialog):
 
         self.date_field = DateField(optional=True)
         self.date_field.setAccessibleName("Date of the next appointment")
+        self.date_field.line.setMinimumWidth(self.date_field.line.fontMetrics().horizontalAdvance("YYYY-MM-DD (optional)") + 16)
         self.date_field.line.editingFinished.connect(self._on_date_edited)
         self.date_note = QLabel("")
         self.date_note.setObjectName("hint")
@@ -155,16 +154,16 @@ class AppointmentDialog(FitsScreen, QDialog):
         self.kept_heading = QLabel("")
         self.kept_heading.setObjectName("hint")
         self.kept_heading.setWordWrap(True)
-        self.kept_list = QListWidget()
-        self.kept_list.setAccessibleName("Questions for the appointment")
-        self.kept_list.setWordWrap(True)
-        self.kept_list.setFocusPolicy(Qt.StrongFocus)
+        # one label per question, wrapped to the width: read here, changed in the Notes list
+        self.kept_lines: list[QLabel] = []
+        self.kept_rows = QVBoxLayout()
+        self.kept_rows.setSpacing(2)
         kept_hint = QLabel("These are ordinary notes: change or remove them in the Notes list. The report lists them on page one.")
         kept_hint.setObjectName("hint")
         kept_hint.setWordWrap(True)
         kept_column = QVBoxLayout(self.kept_box)
         kept_column.addWidget(self.kept_heading)
-        kept_column.addWidget(self.kept_list)
+        kept_column.addLayout(self.kept_rows)
         kept_column.addWidget(kept_hint)
 
         body = QWidget()
@@ -172,8 +171,8 @@ class AppointmentDialog(FitsScreen, QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.intro)
         column.addLayout(date_row)
+        column.addWidget(self.kept_box)  # what the person has, then what they might add
         column.addWidget(self.suggestions_box)
-        column.addWidget(self.kept_box)
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -266,18 +265,27 @@ class AppointmentDialog(FitsScreen, QDialog):
         contents = session.contents()
         start, _ = report_dates(session.assessment(), session.today)
         notes, heading = fresh_questions(contents, start, session.today)
-        self.kept_list.clear()
+        for label in self.kept_lines:
+            self.kept_rows.removeWidget(label)
+            label.hide()
+            label.deleteLater()
+        self.kept_lines = []
         for n in notes:
             author = contents.author_of(n.id)
             by = f" (entered by {author})" if author else ""
-            item = QListWidgetItem(f"{n.date.isoformat()}: {n.text}{by}")
-            item.setData(Qt.UserRole, n.id)
-            self.kept_list.addItem(item)
-        if notes:
-            self.kept_heading.setText(f"{heading}: {len(notes)}.")
-        else:
-            self.kept_heading.setText(f"{heading}: none yet.")
+            label = QLabel(f"\u2022 {n.date.isoformat()}: {n.text}{by}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.PlainText)
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            self.kept_rows.addWidget(label)
+            label.show()
+            self.kept_lines.append(label)
+        self.kept_heading.setText(f"{heading}." if notes else f"{heading}: none yet.")
         self.kept_box.setTitle(f"Questions for the appointment ({len(notes)})")
+
+    def kept(self) -> list[str]:
+        """The questions listed as kept, as shown (date, words, who entered them)."""
+        return [label.text().removeprefix("\u2022 ") for label in self.kept_lines]
 
     def _show_date_note(self) -> None:
         stored = self.session.settings().reminders.next_appointment
@@ -364,7 +372,7 @@ class AppointmentDialog(FitsScreen, QDialog):
 
 def install_appointment_action(window: MainWindow) -> QAction:
     """Add "Prepare for my appointment…" (Ctrl+Shift+N) to the window's Journal menu."""
-    action = QAction("Prepare for my &appointment…", window)
+    action = QAction("&Prepare for my appointment…", window)
     action.setObjectName("appointmentAction")
     action.setShortcut(QKeySequence(SHORTCUT))
     action.setStatusTip("The date of your next appointment and the questions to bring")

@@ -35,7 +35,7 @@ def _shown(dialog) -> list[str]:
 
 
 def _kept(dialog) -> list[str]:
-    return [dialog.kept_list.item(i).text() for i in range(dialog.kept_list.count())]
+    return dialog.kept()
 
 
 def _nothing_missing(session) -> None:
