@@ -48,7 +48,8 @@ __all__ = ["print_height", "plan", "PrintPlan", "DOSES_IN_TABLE", "print_geometr
 ROW_MIN_PT = 19.0
 ROW_PT = 22.0
 ROW_MOST_PT = 26.0
-SCORE_MIN_PT, SCORE_PT = 72.0, 140.0  # the score panel (at its least, five bands of 7 pt words still fit)
+_SESSION_HALF_PT = 5.0  # half a session's mark, which is centred on its day
+SCORE_MIN_PT, SCORE_PT = 62.0, 140.0  # the score panel (at its least, PHQ-9's five bands are 11 pt tall each: their 7 pt names fit)
 ANXIETY_MIN_PT, ANXIETY_PT = 32.0, 54.0  # GAD-7's panel
 TALLEST_PT = 600.0  # taller than this, the rows are packed rather than one a trial
 GAP_PT = 6.0  # between the panels
@@ -267,6 +268,10 @@ def _place_words(data: ChartData, options: TimelineOptions, p: PrintPlan) -> Non
         for c in data.therapy_lane.courses:
             a, b = span(c.start, c.end)
             line(bars, p.rows[data.therapy_lane.row]).take(a, b + (8.0 if c.ongoing else 0.0))
+    # sessions too: packed onto a trial's row, their marks are drawn where an end's words would go
+    for session_lane in data.session_lanes:
+        a, b = span(session_lane.start, session_lane.end)
+        line(bars, p.rows[session_lane.row]).take(a - _SESSION_HALF_PT, b + _SESSION_HALF_PT)
     # the names, when the rows are packed: over the start of the bar
     if p.packed:
         for row, name, start, _end, _ in _items(data):

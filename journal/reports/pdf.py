@@ -949,7 +949,7 @@ def _story(contents: JournalContents, facts: ReportFacts, wanted: set[str], st: 
     if "timeline" in wanted:
         chart = _chart(contents, facts, width)
         # the heading goes with the chart: both on page one when there is room for the chart's least height
-        story += [CondPageBreak(chart.smallest + 20), _p(_esc(titles["timeline"]), st.h2_tight), chart]
+        story += [CondPageBreak(chart.smallest + 18), _p(_esc(titles["timeline"]), st.h2_tight), chart]  # h2_tight: 18 pt
     # the appendix starts on a page of its own, unless the timeline already took the next page
     story.append(CondPageBreak(200 * mm if "timeline" not in wanted else 60 * mm))
     story.append(_p("Behind page one", st.title))

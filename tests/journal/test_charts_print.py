@@ -251,3 +251,37 @@ def test_paper_shows_only_the_dates_it_is_given_and_a_trial_crossing_the_start_k
     from journal.charts.view import day_num
 
     assert x0 == pytest.approx(day_num(start) - 0.5) and x1 == pytest.approx(day_num(TODAY) + 1.5)
+
+
+def test_a_trials_end_words_never_print_over_session_marks_packed_onto_its_row():
+    from datetime import datetime, time
+
+    from journal.records import Session
+
+    # sertraline stops, esketamine sessions start days later, escitalopram after them: packed, the
+    # sessions share sertraline's row, where "stopped: did not work" would run over their marks
+    sessions = tuple(
+        Session(f"s{i}", datetime.combine(date(2026, 1, 14) + timedelta(days=3 * i), time(10)), "esketamine", 56) for i in range(6)
+    )
+    contents = JournalContents(
+        episodes=(Episode("e1", date(2025, 11, 1), None, "severe"),),
+        trials=(
+            Trial("t1", "sertraline", (DoseStep(date(2025, 11, 5), 100),), end=date(2026, 1, 1), stop_reason="ineffective"),
+            Trial("t2", "escitalopram", (DoseStep(date(2026, 3, 1), 10),)),
+        ),
+        scores=tuple(ScaleScore(f"p{i}", date(2025, 11, 1) + timedelta(days=14 * i), "PHQ-9", 18) for i in range(12)),
+        sessions=sessions,
+    )
+    start = date(2025, 10, 1)
+    _, (_, smallest) = _print(contents, start=start, scales=())
+    tl, _ = _print(contents, start=start, scales=(), height=smallest)
+    renderer = tl.figure.canvas.get_renderer()
+    marks = [
+        tl.trial_ax.transData.transform((x, y))
+        for line in tl.artists.session_lines.values()
+        for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)
+    ]
+    assert marks
+    for text in _texts(tl):
+        box = text.get_window_extent(renderer).expanded(1.0, 1.0)
+        assert not any(box.x0 - 3 <= mx <= box.x1 + 3 and box.y0 - 3 <= my <= box.y1 + 3 for mx, my in marks), text.get_text()
