@@ -104,6 +104,7 @@ def _default_journal_words() -> str:
 # What each command does, in the order `--help` and the no-display message list them.
 COMMAND_HELP: dict[str, str] = {
     "import": "add a journal file (version 1 JSON) to the journal",
+    "import-app": "bring in the diary of another mood app (Daylio, eMoods, iMoodJournal, Bearable, T2 Mood Tracker)",
     "export": "write the journal as JSON, CSV or FHIR",
     "assess": "print the treatment-resistance assessment",
     "report": "write the appointment report (PDF)",
@@ -140,6 +141,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help=COMMAND_HELP["import"], description=COMMAND_HELP["import"] + ".")
     p.add_argument("file", metavar="FILE", type=Path, help="the journal file to add (version 1 JSON, as export --format json writes)")
+    _add_journal_options(p)
+
+    p = sub.add_parser(
+        "import-app",
+        help=COMMAND_HELP["import-app"],
+        description=COMMAND_HELP["import-app"] + ". Each entry becomes a daily check-in that keeps the app's own values as its "
+        "origin; entries already imported are left out, so a later export can be imported again.",
+    )
+    p.add_argument("file", metavar="FILE", type=Path, help="the app's export (a .csv, or eMoods' .emoods backup)")
+    p.add_argument(
+        "--app", choices=("daylio", "emoods", "imoodjournal", "bearable", "t2"), default=None,
+        help="which app wrote the file (default: found from the file)",
+    )
+    p.add_argument(
+        "--map", metavar="NAME=VALUE", action="append", default=[],
+        help="a choice the file needs, repeatable: a Daylio mood name and its level 0-10 (\"Sleepy=4\"), an eMoods anxiety "
+        "severity and its level (\"mild=3\"), a Bearable rating's range (\"Mood=1-5\"), a T2 group's rating (\"Stress=anxiety\", "
+        "or \"Stress=note\") (default: the apps' own defaults; the command says which are missing)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what would be imported and write nothing (default: import)")
     _add_journal_options(p)
 
     p = sub.add_parser("export", help=COMMAND_HELP["export"], description=COMMAND_HELP["export"] + ".")
@@ -366,6 +387,93 @@ def _check_out(args: argparse.Namespace) -> None:
         raise JournalError(f"{what} named {out} is already there. Nothing was written: choose another name, or add --force to replace it.")
 
 
+def _cmd_import_app(args: argparse.Namespace) -> int:
+    """A diary of another mood app: read whole, planned against the journal (rows already held left out), then stored."""
+    from journal.exchange.diaries import choices_from_maps, held_origins, plan_import, read_diary, store_plan
+
+    source = read_diary(args.file, args.app)
+    choices, map_problems = choices_from_maps(source.app, args.map)
+    path = _journal_path(args)
+    existed = path.exists() and path.stat().st_size > 0
+    access = open_access_for_cli(path, args.passphrase_file, False) if existed else None
+    try:
+        held = held_origins(access.journal.contents()) if access is not None and access.journal is not None else None
+        plan = plan_import(source, choices, held)
+        problems = [*map_problems, *(str(p) for p in plan.problems), *_unanswered_words(plan)]
+        if problems:
+            count = len(problems)
+            print(f"{APP_NAME}: nothing was changed; {count} problem{'s' if count != 1 else ''} in {args.file.name} "
+                  f"({plan.app_name}):", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_PROBLEM
+        _print_diary_plan(plan)
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        if not plan.added:
+            print("Nothing new to import.")
+            return EXIT_OK
+        if access is None:
+            access = open_access_for_cli(path, args.passphrase_file, True)
+        opened = access
+        assert opened.journal is not None  # just opened, so not locked
+        try:
+            stored = store_plan(opened.journal, plan, backup=(lambda: opened.backup("import")) if existed else None)
+        except BaseException:
+            if not existed:
+                opened.close(backup=False)
+                access = None
+                _remove_new_journal(path)
+            raise
+        print(f"Imported {stored.count:,} {plan.app_name} entries into {path}.")
+        _warn_about_folder(path)
+        return EXIT_OK
+    finally:
+        if access is not None:
+            access.close(backup=False)
+
+
+_SHOWN_SKIPPED = 50
+
+
+def _print_diary_plan(plan) -> None:
+    span = f" from {plan.first.isoformat()} to {plan.last.isoformat()}" if plan.first and plan.last else ""
+    print(f"{plan.app_name} file: {plan.rows:,} rows{span}.")
+    print(plan.summary() + ".")
+    for s in plan.skipped[:_SHOWN_SKIPPED]:
+        print(f"  skipped line {s.line}: {s.reason}")
+    if len(plan.skipped) > _SHOWN_SKIPPED:
+        print(f"  and {len(plan.skipped) - _SHOWN_SKIPPED:,} more skipped rows")
+    for m in plan.medicines:
+        named = m.drug or f"a {m.drug_class}"
+        print(f"Looks like a medicine: {m.tag!r} ({named}), {m.count} times from {m.first.isoformat()} to {m.last.isoformat()}. "
+              "It was not made a trial: add one in the window if you want it counted.")
+
+
+def _unanswered_words(plan) -> list[str]:
+    """Each choice the file still needs, with the --map that gives it."""
+    from journal.exchange.diaries import GROUP_TARGETS, map_hint
+
+    said: list[str] = []
+    names = [q for q in plan.unanswered if q.kind == "mood_name"]
+    if names:
+        listed = ", ".join(f"{q.key!r} ({q.count} row{'s' if q.count != 1 else ''})" for q in names)
+        maps = " ".join(f'--map "{map_hint(plan.app, q.key)}"' for q in names)
+        said.append(f"these mood names have no level on the journal's 0-10 mood scale (0 worst, 10 best): {listed}. Give each one: {maps}")
+    for q in plan.unanswered:
+        if q.kind == "rating":
+            lo, hi = q.found or (0, 0)
+            said.append(f"{plan.app_name} does not say the scale of its {q.key} ratings (found {lo:g} to {hi:g}): give it, "
+                        f'for example --map "{map_hint(plan.app, q.key, q.found)}"')
+        elif q.kind == "group":
+            said.append(f"the group {q.key!r} ({q.count} results) has no check-in rating: give one of {', '.join(GROUP_TARGETS)}, "
+                        f'for example --map "{q.key}=mood" (note keeps it in the note only)')
+        elif q.kind == "severity":
+            said.append(f'the severity {q.key!r} has no level: give one, for example --map "{q.key}=LEVEL"')
+    return said
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from journal.exchange.exporting import export_contents
 
@@ -525,6 +633,7 @@ def _run_window(args: argparse.Namespace, run_window: WindowRunner | None) -> in
 
 COMMANDS = {
     "import": _cmd_import,
+    "import-app": _cmd_import_app,
     "export": _cmd_export,
     "assess": _cmd_assess,
     "report": _cmd_report,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -323,6 +323,20 @@ class Journal:
         """How many records of each kind the journal holds."""
         with self._connection() as conn:
             return {name: store.count(conn, name) for name in KINDS}
+
+    def remove_records(self, ids: Mapping[str, Iterable[str]]) -> None:
+        """Take out many records at once, by kind, in one transaction (undoing an import); ids not held are passed over.
+
+        Who entered each (caregiver mode) goes with it.
+        """
+        with self._connection() as conn:
+            for name, wanted in ids.items():
+                if name not in KINDS:
+                    raise ValueError(f"unknown record kind {name!r}")
+                for record_id in wanted:
+                    store.remove(conn, name, record_id)
+                    store.set_author(conn, record_id, None)
+            conn.commit()
 
     def ids(self) -> dict[str, set[str]]:
         """Every id held, by kind (what the importer checks a file against)."""

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from datetime import time as TimeOfDay
 
+from journal.errors import JournalError
+
 __all__ = ["APPS", "SourceProblem", "Reading", "SourceRow", "Skipped", "SourceFile", "DiaryFileError"]
 
 # The apps a diary can come from: the key the command line takes (--app) and the name the journal shows and keeps in origins.
@@ -29,7 +31,7 @@ APPS: Mapping[str, str] = {
 }
 
 
-class DiaryFileError(Exception):
+class DiaryFileError(JournalError):
     """A file no reader can take at all (binary, empty, an empty zip, no header it knows): the message says why."""
 
 
