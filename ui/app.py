@@ -166,12 +166,14 @@ def _run_demo_window(app, look):
         def open_demo() -> None:
             from journal.demo import open_demo_journal
             from ui.appointment_dialog import install_appointment_action
+            from ui.diary_import_dialog import install_diary_import_action
             from ui.report_dialog import install_report_actions
             from ui.session import JournalSession
 
             journal = open_demo_journal(folder, today=date.today())
             opened.append(journal)
             window.set_session(JournalSession(journal, demo=True))
+            install_diary_import_action(window)
             install_appointment_action(window)
             install_report_actions(window)  # the demo shows what a report looks like, too
 
@@ -223,6 +225,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
 
         from journal.errors import JournalError, JournalLockedError
         from ui.appointment_dialog import install_appointment_action
+        from ui.diary_import_dialog import install_diary_import_action
         from ui.lock import install_privacy_pieces
         from ui.passphrase_dialog import RecoveryCodeDialog
         from ui.report_dialog import install_report_actions
@@ -244,6 +247,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
             RecoveryCodeDialog.show_code(access.recovery_code)  # shown once, never stored in the clear
         window.set_session(JournalSession(access.journal, access=access))
         install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
+        install_diary_import_action(window)  # Journal ▸ Import a diary from another app…
         install_appointment_action(window)  # Journal ▸ Prepare for my appointment…
         install_report_actions(window)
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)

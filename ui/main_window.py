@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
     backups_action: QAction | None = None  # ui.backups_dialog.install_backup_actions
     report_actions: dict[str, QAction] | None = None  # ui.report_dialog.install_report_actions: report, csv, fhir
     appointment_action: QAction | None = None  # ui.appointment_dialog.install_appointment_action
+    diary_import_action: QAction | None = None  # ui.diary_import_dialog.install_diary_import_action
     journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
     import_worker: Worker | None = None  # an import of a journal file running off the window's thread
     # Made when first wanted, after the first paint.
@@ -955,8 +956,9 @@ class MainWindow(QMainWindow):
         self.assessment_dock.setEnabled(on)
         for action in (*self.add_actions.values(), self.import_action, self.export_action, self.profile_action):
             action.setEnabled(on)
-        if self.appointment_action is not None:
-            self.appointment_action.setEnabled(on)
+        for installed in (self.appointment_action, self.diary_import_action):
+            if installed is not None:
+                installed.setEnabled(on)
 
     def _rewire_undo(self, session: JournalSession) -> None:
         for action in (self.undo_action, self.redo_action):

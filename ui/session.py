@@ -14,6 +14,7 @@ from journal import kinds as _kinds
 
 if TYPE_CHECKING:  # names for the type hints only: the window paints before these modules load
     from journal.clinical.assessment import Assessment
+    from journal.exchange.diaries import StoredDiary
     from journal.facade import Change, Journal
     from journal.opening import JournalAccess
     from journal.questions import Suggestion
@@ -216,6 +217,13 @@ class JournalSession(QObject):
         self.undo_stack.push(_QuestionCommand(self, made, previous, note, author))
         self._after_question(change, author)
         return note
+
+    def diary_imported(self, stored: StoredDiary, app_name: str) -> None:
+        """An import from another app was stored (off the window's thread): it becomes one step Undo takes out whole."""
+        self.undo_stack.push(_DiaryCommand(self, stored, app_name))
+        if self.access is not None:
+            self.access.note_change()
+        self.reload()
 
     def report_made(self) -> None:
         """Remember that an appointment report was made today: the next one's questions start after it."""
@@ -442,3 +450,29 @@ class _QuestionCommand(QUndoCommand):
         else:
             journal.forget_question(self._made.key)
         self._session._after_question(change, self._author)
+
+
+class _DiaryCommand(QUndoCommand):
+    """Check-ins (and notes) brought in from another app, already stored when pushed; undo takes every one out in one transaction."""
+
+    def __init__(self, session: JournalSession, stored: StoredDiary, app_name: str):
+        super().__init__(f"import from {app_name}")
+        self._session = session
+        self._stored = stored
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._session.journal.import_contents(self._stored.contents)  # the same records, ids and caregiver's name
+        self._changed()
+
+    def undo(self) -> None:
+        self._session.journal.remove_records(self._stored.ids)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._session.access is not None:
+            self._session.access.note_change()
+        self._session.reload()

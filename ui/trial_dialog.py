@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
+    QDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -338,8 +339,12 @@ class TrialDialog(RecordDialog):
     kind = "trials"
     title = "trial"
 
-    def __init__(self, session: JournalSession, record: Trial | None = None, parent: QWidget | None = None):
+    def __init__(
+        self, session: JournalSession, record: Trial | None = None, parent: QWidget | None = None, *, draft: Trial | None = None
+    ):
         super().__init__(session, record, parent)
+        # a new trial the window drafted for the person (from an import's activities): filled in, saved only if they say so
+        self._draft_origin = draft.origin if draft is not None and record is None else None
         self.catalog = _catalog()
         self.resize(760, 820)
 
@@ -413,12 +418,23 @@ class TrialDialog(RecordDialog):
 
         if record is not None:
             self._fill(record)
+        elif draft is not None:
+            self._fill(draft)
         else:
             self.doses.add_row()
         self._on_ongoing_check_toggled(self.ongoing_check.isChecked())
         self._on_rating_combo_changed()
         self._on_drug_edit_text_changed(self.drug_edit.text())
         self.drug_edit.setFocus()
+
+    @classmethod
+    def ask_draft(cls, parent: QWidget | None, session: JournalSession, draft: Trial):
+        """Open a new trial filled in with `draft`; the stored trial when the person saves it, else None. Tests replace this hook."""
+        dialog = cls(session, None, parent, draft=draft)
+        try:
+            return dialog.saved if dialog.exec() == QDialog.Accepted else None
+        finally:
+            dialog.deleteLater()
 
     def _fill(self, trial: Trial) -> None:
         self.drug_edit.setText(trial.drug)
@@ -536,7 +552,7 @@ class TrialDialog(RecordDialog):
             note=self.note_edit.toPlainText(),
             end_precision=end_precision,
             source=self.source_combo.currentData(),
-            origin=self.original.origin if self.original is not None else None,
+            origin=self.original.origin if self.original is not None else self._draft_origin,
         )
 
     def confirm_record(self, trial: Trial) -> bool:

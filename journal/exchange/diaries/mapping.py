@@ -62,7 +62,8 @@ def _fold(text: str) -> str:
 class DiaryChoices:
     """The person's answers: each mapping is keyed by the name as written in any case (folded when read)."""
 
-    mood_levels: Mapping[str, int] = field(default_factory=dict)  # Daylio mood name -> 0-10 (over the defaults)
+    # Daylio mood name -> 0-10 over the defaults; None says the name has no level yet (even a default one)
+    mood_levels: Mapping[str, int | None] = field(default_factory=dict)
     severity_levels: Mapping[str, int] = field(default_factory=dict)  # "none".."severe" -> 0-10 (over the defaults)
     scales: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # Bearable category -> (lowest, highest)
     groups: Mapping[str, str] = field(default_factory=dict)  # T2 group title -> a GROUP_TARGETS entry
@@ -70,7 +71,7 @@ class DiaryChoices:
     def mood_level(self, name: str) -> int | None:
         given = {_fold(k): v for k, v in self.mood_levels.items()}
         folded = _fold(name)
-        return given.get(folded, DEFAULT_MOOD_LEVELS.get(folded))
+        return given[folded] if folded in given else DEFAULT_MOOD_LEVELS.get(folded)
 
     def severity_level(self, name: str) -> int | None:
         given = {_fold(k): v for k, v in self.severity_levels.items()}
@@ -205,7 +206,7 @@ def choices_from_maps(app: str, maps: Iterable[str]) -> tuple[DiaryChoices, list
     anxiety level ("mild=3"). Bearable: a category and the range of its ratings ("Mood=1-5").
     T2 Mood Tracker: a group and the check-in rating it becomes ("Stress=anxiety"), or "note".
     """
-    moods: dict[str, int] = {}
+    moods: dict[str, int | None] = {}
     severities: dict[str, int] = {}
     scales: dict[str, tuple[float, float]] = {}
     groups: dict[str, str] = {}
@@ -355,13 +356,17 @@ def held_origins(contents: JournalContents) -> Counter[tuple[str, str]]:
     return held
 
 
-def plan_import(source: SourceFile, choices: DiaryChoices, held: Counter[tuple[str, str]] | None = None) -> DiaryPlan:
+def plan_import(
+    source: SourceFile, choices: DiaryChoices, held: Counter[tuple[str, str]] | None = None, *, medicines: bool = True
+) -> DiaryPlan:
     """What importing the file would add, given the choices and how many of each origin the journal holds.
 
     A row is left out when the journal already holds as many records of its origin as the file
     has rows of it up to this one, so importing the same file twice adds nothing, a later
     export that repeats old rows adds only the new ones, and two identical rows are both kept.
     A row whose readings all wait for a choice adds nothing yet: the plan names the choices.
+    `medicines=False` leaves out the search for activities that name a medicine (they do not
+    change with the choices, so a window asking again after each choice looks once).
     """
     held = held if held is not None else Counter()
     name = source.app_name
@@ -400,7 +405,7 @@ def plan_import(source: SourceFile, choices: DiaryChoices, held: Counter[tuple[s
         unanswered=tuple(unanswered),
         first=min(days) if days else None,
         last=max(days) if days else None,
-        medicines=tuple(_hints(source.rows)),
+        medicines=tuple(_hints(source.rows)) if medicines else (),
         rows=len(source.rows),
     )
 
