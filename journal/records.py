@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as TimeOfDay
 
 __all__ = [
+    "episode_holding",
     "Profile",
     "JournalState",
     "QuestionChoice",
@@ -460,3 +462,22 @@ def in_journal_order(contents: JournalContents) -> JournalContents:
         therapies=tuple(sorted(contents.therapies, key=lambda p: (p.start, p.id or ""))),
         entries_by=tuple(sorted(contents.entries_by, key=lambda e: e.record)),
     )
+
+
+def episode_holding(episodes: Sequence[Episode], day: date) -> Episode | None:
+    """The recorded episode a day falls in, or None.
+
+    An episode runs from its start (a month or a year read as its first day) to its end (a month
+    or a year read as its last day, records.latest_day, as trd-rules.md reads an episode's dates);
+    one with no end runs on. Recorded episodes do not overlap; were two to hold the day, the one
+    that started later is taken, as the assessment takes the latest episode as the current one.
+    """
+    found: Episode | None = None
+    for episode in episodes:
+        if episode.start > day:
+            continue
+        if episode.end is not None and latest_day(episode.end, episode.end_precision) < day:
+            continue
+        if found is None or (episode.start, episode.id) > (found.start, found.id):
+            found = episode
+    return found

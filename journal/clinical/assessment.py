@@ -122,6 +122,9 @@ class Assessment:
 # --------------------------------------------------------------------------- the rules
 
 # trd-rules.md "Outcome" step 2: the remission cut of each primary scale (at or below).
+# The version of trd-rules.md this module applies ("Rules version 2"), written out beside the
+# settings (CSV export) so someone can re-run the same rule on the exported tables.
+RULES_VERSION = 2
 REMISSION_MAX = {"PHQ-9": 4, "QIDS-SR16": 5, "MADRS": 10, "HAMD-17": 7}
 BASELINE_WINDOW_DAYS = 28
 MAUDSLEY_SEVERITY = {"subsyndromal": 1, "mild": 2, "moderate": 3, "severe": 4, "severe_psychotic": 5}

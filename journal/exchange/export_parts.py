@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from journal.records import Episode, Trial, latest_day
+from journal.records import Episode, Trial, episode_holding
 
 __all__ = ["Partial", "step_ends", "episode_holding", "trial_episode", "num"]
 
@@ -33,25 +33,6 @@ def step_ends(trial: Trial) -> list[Partial | None]:
             ends.append((nxt.start, nxt.start_precision))
     ends.append((trial.end, trial.end_precision) if trial.end is not None else None)
     return ends
-
-
-def episode_holding(episodes: Sequence[Episode], day: date) -> Episode | None:
-    """The recorded episode a day falls in, or None.
-
-    An episode runs from its start (a month or a year read as its first day) to its end (a month
-    or a year read as its last day, records.latest_day, as trd-rules.md reads an episode's dates);
-    one with no end runs on. Recorded episodes do not overlap; were two to hold the day, the one
-    that started later is taken, as the assessment takes the latest episode as the current one.
-    """
-    found: Episode | None = None
-    for episode in episodes:
-        if episode.start > day:
-            continue
-        if episode.end is not None and latest_day(episode.end, episode.end_precision) < day:
-            continue
-        if found is None or (episode.start, episode.id) > (found.start, found.id):
-            found = episode
-    return found
 
 
 def trial_episode(episodes: Sequence[Episode], trial: Trial) -> Episode | None:

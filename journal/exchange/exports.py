@@ -12,6 +12,7 @@ from datetime import time as TimeOfDay
 from pathlib import Path
 from typing import Any
 
+from journal.clinical.assessment import RULES_VERSION
 from journal.clinical.catalog import Catalog, load_catalog
 from journal.exchange.export_parts import Partial, episode_holding, step_ends, trial_episode
 from journal.exchange.fhir import LOCAL_SCALE_SYSTEM, fhir_bundle, write_fhir
@@ -30,9 +31,6 @@ __all__ = [
     "LOCAL_SCALE_SYSTEM",
 ]
 
-# The version of trd-rules.md that journal.clinical.assessment applies ("Rules version 2"):
-# written beside the settings so someone can re-run the same rule on the exported tables.
-RULES_VERSION = 2
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection);
 # OWASP's list, including tab and carriage return.

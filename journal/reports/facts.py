@@ -24,7 +24,19 @@ from journal.clinical.scales import (
 )
 from journal.clinical.verdict_words import caveat_lines, headline, look_up_lines, rough_dates
 from journal.errors import JournalError
-from journal.records import ALL_SCALES, DAILY_FIELDS, JournalContents, Note, ScaleScore, Session, Settings, Therapy, Trial, latest_day
+from journal.records import (
+    ALL_SCALES,
+    DAILY_FIELDS,
+    JournalContents,
+    Note,
+    ScaleScore,
+    Session,
+    Settings,
+    Therapy,
+    Trial,
+    episode_holding,
+    latest_day,
+)
 from journal.words import (
     ADHERENCE,
     CONDITION_STATUS,
@@ -1039,10 +1051,7 @@ def _earlier_episodes(
         t = by_id[row.trial_id]
         if _trial_last_day(t, end) >= start:
             continue
-        home = next(
-            (e for e in reversed(episodes) if e.start <= t.start and (e.end is None or t.start <= latest_day(e.end, e.end_precision))),
-            None,
-        )
+        home = episode_holding(episodes, t.start)  # the episode its first day falls in, as the CSV's episode_id says
         key = home.id if home else ""
         if home is None:
             labels[key] = "Outside any recorded episode"
