@@ -44,6 +44,7 @@ APP = "emoods"
 ENTRY = "entry.csv"
 MAX_UNPACKED = 50 * 1024 * 1024  # the most entry.csv may unpack to: ten years of days are well under 5 MB
 SEVERITY_WORDS = {1: "none", 2: "mild", 3: "moderate", 4: "severe"}
+_LEVELS_SAID = "0 not recorded, 1 none, 2 mild, 3 moderate, 4 severe"
 _SYMPTOMS = ("depressed", "irritability", "elevated")  # into the note in words, in this order
 _CHECKBOXES = ("psychotic symptoms", "therapy", "menstrual cycle")
 _KNOWN = {"id", "time", "irritability", "anxiety", "depressed", "elevated", "sleep", "note", "weight", *_CHECKBOXES}
@@ -117,7 +118,7 @@ def _level(row: Row, name: str, problems: Problems) -> int | None:
         return 0
     number = parse_number(written)
     if number is None or number != int(number) or not 0 <= number <= 4:
-        problems.add(row.line, row.column(name), written, "not one of eMoods' levels 0-4 (0 not recorded, 1 none, 2 mild, 3 moderate, 4 severe)")
+        problems.add(row.line, row.column(name), written, f"not one of eMoods' levels 0-4 ({_LEVELS_SAID})")
         return None
     return int(number)
 

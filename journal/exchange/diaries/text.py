@@ -34,6 +34,7 @@ __all__ = [
     "header_cells",
     "head_text",
     "sniff_delimiter",
+    "read_rows",
     "read_table",
     "raw_line",
     "escape_breaks",
@@ -257,29 +258,29 @@ def _columns(header: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def read_table(text: str, delimiter: str | None = None) -> Table:
-    """The file's rows under its header with the line each starts on (a quoted value may run over several lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(_first_line(text)))
-    header: tuple[str, ...] | None = None
-    header_line = 1
+def read_rows(text: str, delimiter: str = ",") -> list[tuple[int, tuple[str, ...]]]:
+    """Every row of the text with the line it starts on (a quoted value may run over several lines); blank lines left out."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, tuple[str, ...]]] = []
     before = 0
     try:
         for cells in reader:
             start, before = before + 1, reader.line_num
-            if not cells:
-                continue
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    continue
-                header, header_line = tuple(c.strip().lstrip("\ufeff").strip() for c in cells), start
-            else:
+            if cells:
                 rows.append((start, tuple(cells)))
     except csv.Error as e:
         raise DiaryFileError(f"line {before + 1}: the file cannot be read as a table of values ({e})") from None
-    if header is None:
-        raise DiaryFileError("the file is empty")
-    return Table(header, header_line, _columns(header), tuple(rows))
+    return rows
+
+
+def read_table(text: str, delimiter: str | None = None) -> Table:
+    """The file's rows under its header (its first row with a value), each with the line it starts on."""
+    rows = read_rows(text, delimiter or sniff_delimiter(_first_line(text)))
+    for at, (line, cells) in enumerate(rows):
+        if any(c.strip() for c in cells):
+            header = tuple(c.strip().lstrip("\ufeff").strip() for c in cells)
+            return Table(header, line, _columns(header), tuple(rows[at + 1 :]))
+    raise DiaryFileError("the file is empty")
 
 
 def escape_breaks(value: str) -> str:
