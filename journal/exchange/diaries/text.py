@@ -120,7 +120,7 @@ def decode(data: bytes) -> str:
             if _looks_binary(body[: e.start].decode("utf-8", "replace") + body[e.start : e.start + 512].decode("latin-1")):
                 raise DiaryFileError(NOT_TEXT) from None
             line = body.count(b"\n", 0, e.start) + 1
-            column = e.start - (body.rfind(b"\n", 0, e.start) + 1) + 1
+            column = len(body[body.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8")) + 1  # in characters
             raise DiaryFileError(
                 f"line {line}, column {column}: the byte 0x{body[e.start]:02X} is not UTF-8 text; "
                 "the apps' own exports are UTF-8: export the file again, or save it as UTF-8 in the spreadsheet program"
