@@ -18,8 +18,10 @@ for a day without sleep or weight, 0 for items not recorded). A plain `DATE` col
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import zipfile
+import zlib
 from datetime import date
 from datetime import time as TimeOfDay
 
@@ -82,7 +84,9 @@ def entry_csv(data: bytes) -> bytes:
                 unpacked = member.read(MAX_UNPACKED + 1)  # a zip may say less than it holds: read no more than the cap
         except RuntimeError:
             raise DiaryFileError("entry.csv in this backup is protected by a password: it cannot be read") from None
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        except NotImplementedError:
+            raise DiaryFileError("entry.csv in this backup is packed in a way the journal cannot unpack") from None
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, lzma.LZMAError):
             raise DiaryFileError("this eMoods backup is damaged: entry.csv cannot be unpacked") from None
     if len(unpacked) > MAX_UNPACKED:
         raise DiaryFileError(f"entry.csv in this backup would unpack to more than {MAX_UNPACKED // (1024 * 1024)} MB: it is refused")
