@@ -83,11 +83,12 @@ class Problems:
         return len(self._kept) + self._more
 
     def all(self) -> tuple[SourceProblem, ...]:
-        """The kept problems, and one "and N more problems" when there were more than the cap."""
+        """The kept problems in the file's order of lines, and one "and N more problems" when there were more than the cap."""
+        kept = sorted(self._kept, key=lambda p: (p.line is None, p.line or 0))
         if not self._more:
-            return tuple(self._kept)
+            return tuple(kept)
         more = f"and {self._more:,} more problem{'' if self._more == 1 else 's'}"
-        return (*self._kept, SourceProblem(None, None, None, more))
+        return (*kept, SourceProblem(None, None, None, more))
 
 
 # --- characters --------------------------------------------------------------------------------
