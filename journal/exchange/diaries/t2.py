@@ -70,6 +70,7 @@ class _Reader:
     problems: Problems
     today: date
     group: tuple[str, bool] | None = None
+    group_readable: bool = True  # whether the group's inverse flag could be read
     scale: tuple[str, str] = ("", "")
     moments: dict[datetime, _Moment] = field(default_factory=dict)
 
@@ -107,7 +108,8 @@ class _Reader:
             self.problems.add(line, "group", None, "a group row without the group's title")
             self.group = None
             return
-        if flag.lower() not in _TRUE | _FALSE:
+        self.group_readable = flag.lower() in _TRUE | _FALSE
+        if not self.group_readable:
             self.problems.add(line, "inverse", flag, "not an inverse flag (true or false, 1 or 0)")
         self.group, self.scale = (title, flag.lower() in _TRUE), ("", "")
 
@@ -125,6 +127,9 @@ class _Reader:
             return
         if value is None or not 0 <= value <= 100:
             self.problems.add(line, "value", cells[2], "not a result from 0 to 100")
+            moment.broken = True
+            return
+        if not self.group_readable:  # named once, at the group's row: its results are left out with it
             moment.broken = True
             return
         title, inverse = self.group
