@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from datetime import time as TimeOfDay
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from journal.exchange.diaries import daylio
 from journal.exchange.diaries.source import Reading
+from journal.exchange.diaries.text import escape_breaks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2025, 1, 1)
@@ -170,3 +176,41 @@ def test_looks_like_knows_each_daylio_header_and_nothing_else():
         assert daylio.looks_like((FIXTURES / name).read_bytes()), name
     for name in ("entry.csv", "iMoodJournal.csv", "Bearable_Export_20210512.csv", "t2_export.csv"):
         assert not daylio.looks_like((FIXTURES / name).read_bytes()), name
+
+
+def test_past_200_problems_the_rest_are_counted_in_one_line():
+    text = HEADER + "\n" + "".join(f"2024-05-{1 + i % 28:02d},x,y,99:99,good,,,,\n" for i in range(250))
+    source = read(text)
+    assert len(source.problems) == 201
+    assert source.problems[0].line == 2 and source.problems[199].line == 201
+    assert str(source.problems[-1]) == "and 50 more problems"
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t\r"), max_size=40)
+
+
+@given(st.lists(st.tuples(st.text(alphabet="abcdefgh XYZ", min_size=1).filter(str.strip), _TEXT), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_any_note_comes_back_whole_in_the_original_values(entries):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER.split(","))
+    for mood, note in entries:
+        writer.writerow(["2024-05-20", "May 20", "Monday", "21:35", mood, "", "", "", note])
+    source = read(out.getvalue())
+    assert source.problems == ()
+    assert [r.readings[0].key for r in source.rows] == [mood.strip() for mood, _ in entries]
+    for row, (_, note) in zip(source.rows, entries, strict=True):
+        assert row.raw.endswith(f" | note={escape_breaks(note)}") if note.strip() else "note=" not in row.raw
+        assert "\n" not in row.raw and "\r" not in row.raw
+
+
+def test_a_file_saved_again_by_a_spreadsheet_as_utf16_with_tabs_reads_the_same():
+    text = (FIXTURES / "daylio_export_2024_05_20.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    resaved = out.getvalue().encode("utf-16")  # Excel's "Unicode text": UTF-16 with its mark, tabs between values
+    expected = read(text).rows
+    assert daylio.looks_like(resaved)
+    assert [(r.day, r.time, r.note, r.raw) for r in read(resaved).rows] == [(r.day, r.time, r.note, r.raw) for r in expected]
