@@ -193,7 +193,7 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitel
 @settings(max_examples=60, deadline=None)
 def test_any_note_comes_back_whole_in_the_original_values(entries):
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # as Daylio quotes; unquoted, a lone \r would end the row
     writer.writerow(HEADER.split(","))
     for mood, note in entries:
         writer.writerow(["2024-05-20", "May 20", "Monday", "21:35", mood, "", "", "", note])
