@@ -389,9 +389,12 @@ def _check_out(args: argparse.Namespace) -> None:
 
 def _cmd_import_app(args: argparse.Namespace) -> int:
     """A diary of another mood app: read whole, planned against the journal (rows already held left out), then stored."""
-    from journal.exchange.diaries import choices_from_maps, held_origins, plan_import, read_diary, store_plan
+    from journal.exchange.diaries import DiaryFileError, choices_from_maps, held_origins, plan_import, read_diary, store_plan
 
-    source = read_diary(args.file, args.app)
+    try:
+        source = read_diary(args.file, args.app)
+    except DiaryFileError as exc:
+        raise DiaryFileError(f"{args.file} was not imported: {exc}") from None
     choices, map_problems = choices_from_maps(source.app, args.map)
     path = _journal_path(args)
     existed = path.exists() and path.stat().st_size > 0
@@ -447,7 +450,8 @@ def _print_diary_plan(plan) -> None:
         print(f"  and {len(plan.skipped) - _SHOWN_SKIPPED:,} more skipped rows")
     for m in plan.medicines:
         named = m.drug or f"a {m.drug_class}"
-        print(f"Looks like a medicine: {m.tag!r} ({named}), {m.count} times from {m.first.isoformat()} to {m.last.isoformat()}. "
+        times = "once" if m.count == 1 else f"{m.count} times"
+        print(f"Looks like a medicine: {m.tag!r} ({named}), {times} from {m.first.isoformat()} to {m.last.isoformat()}. "
               "It was not made a trial: add one in the window if you want it counted.")
 
 
@@ -467,7 +471,8 @@ def _unanswered_words(plan) -> list[str]:
             said.append(f"{plan.app_name} does not say the scale of its {q.key} ratings (found {lo:g} to {hi:g}): give it, "
                         f'for example --map "{map_hint(plan.app, q.key, q.found)}"')
         elif q.kind == "group":
-            said.append(f"the group {q.key!r} ({q.count} results) has no check-in rating: give one of {', '.join(GROUP_TARGETS)}, "
+            results = f"{q.count} result{'s' if q.count != 1 else ''}"
+            said.append(f"the group {q.key!r} ({results}) has no check-in rating: give one of {', '.join(GROUP_TARGETS)}, "
                         f'for example --map "{q.key}=mood" (note keeps it in the note only)')
         elif q.kind == "severity":
             said.append(f'the severity {q.key!r} has no level: give one, for example --map "{q.key}=LEVEL"')

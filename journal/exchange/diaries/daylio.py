@@ -30,6 +30,7 @@ from journal.exchange.diaries.text import (
     parse_day_month,
     parse_iso_date,
     parse_time,
+    raw_line,
     read_table,
 )
 
@@ -60,6 +61,18 @@ def _day(row: Row, problems: Problems, today: date) -> date | None:
     return checked_day(lambda: parse_day_month(written, year), problems, row.line, row.column("date"), written, today)
 
 
+# Written in the phone's language and derived from full_date: kept out of the original values when full_date is
+# there, so an export made after the person changed the phone's language still recognises the entries already imported.
+_LOCALISED = ("date", "weekday")
+
+
+def _raw(row: Row) -> str:
+    if not row.has("full_date") or not row.get("full_date").strip():
+        return row.raw()
+    pairs = zip(row.header, row.values, strict=True)
+    return raw_line((name, value) for name, value in pairs if name.strip().casefold() not in _LOCALISED)
+
+
 def _entry(row: Row, problems: Problems, today: date) -> SourceRow | None:
     """One Daylio entry as a source row, or None with its problems named (every one of the row's, not only the first)."""
     found = len(problems)
@@ -88,7 +101,7 @@ def _entry(row: Row, problems: Problems, today: date) -> SourceRow | None:
         time=time,
         readings=(Reading("mood_name", mood),),
         note=note,
-        raw=row.raw(),
+        raw=_raw(row),
         tags=activities,
     )
 

@@ -195,6 +195,8 @@ def questions(source: SourceFile, choices: DiaryChoices | None = None) -> list[Q
 
 # --------------------------------------------------------------------------- the --map of the command line
 
+# The scales a rating of another app is usually on, smallest first (offered for a Bearable rating).
+_USUAL_SCALES = ((1.0, 5.0), (0.0, 5.0), (1.0, 10.0), (0.0, 10.0), (0.0, 100.0))
 _LEVEL = re.compile(r"^\s*(\d{1,2})\s*$")
 _RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|to|\.\.)\s*(-?\d+(?:\.\d+)?)\s*$")
 
@@ -252,8 +254,10 @@ def map_hint(app: str, key: str | None = None, found: tuple[float, float] | None
     if app == "emoods":
         return f"{key or 'mild'}=LEVEL"
     if app == "bearable":
-        lo, hi = found or (1, 5)
-        return f"{key or 'Mood'}={lo:g}-{hi:g}"
+        lo, hi = found or (1.0, 5.0)
+        # the smallest usual scale that holds every rating found, never the range itself ("Energy=4-4")
+        scale = next(((a, b) for a, b in _USUAL_SCALES if a <= lo and hi <= b), (lo, hi))
+        return f"{key or 'Mood'}={scale[0]:g}-{scale[1]:g}"
     if app == "t2":
         return f"{key or 'GROUP'}=FIELD"
     return "NAME=VALUE"
@@ -293,8 +297,9 @@ def _apply(row: SourceRow, choices: DiaryChoices) -> tuple[dict[str, float], lis
             level, target = ten, chosen
         if level is None:
             continue
-        if target in values and reading.kind == "group":
-            words.append(f"{reading.key.strip()}: {level} of 10")  # a second group onto one rating keeps its value in words
+        if target in values:
+            # a second value for one rating (two groups, two Mood ratings in one moment) keeps its value in words
+            words.append(f"{reading.key.strip()}: {level} of 10")
             continue
         values[target] = level
     return values, words

@@ -38,9 +38,19 @@ def test_the_current_export_gives_one_row_per_entry_with_its_day_time_mood_name_
 def test_the_original_values_are_kept_as_written_before_any_html_is_decoded():
     first = daylio.read((FIXTURES / "daylio_export_2024_05_20.csv").read_bytes(), today=TODAY).rows[0]
     assert first.raw == (
-        "full_date=2024-05-20 | date=May 20 | weekday=Monday | time=21:35 | mood=good | activities=family | walk"
+        "full_date=2024-05-20 | time=21:35 | mood=good | activities=family | walk"
         ' | note_title=Evening | note=Talked with <b>Anna</b>.<br>Felt &quot;lighter&quot; &amp; calm.'
     )
+
+
+def test_an_export_made_in_another_language_gives_the_same_original_values():
+    # date and weekday are written in the phone's language and follow from full_date: they are left out of the origin
+    english = daylio.read(b"full_date,date,weekday,time,mood\n2024-05-20,May 20,Monday,21:35,good\n", today=TODAY).rows[0]
+    german = daylio.read(b"full_date,date,weekday,time,mood\n2024-05-20,20. Mai,Montag,21:35,good\n", today=TODAY).rows[0]
+    assert english.raw == german.raw == "full_date=2024-05-20 | time=21:35 | mood=good"
+    # the 2019 header has no full_date: there the written date is the entry's date and stays
+    old = daylio.read(b"year,date,weekday,time,mood,activities,note\n2019,18 May,Saturday,21:35,good,,\n", today=TODAY).rows[0]
+    assert "date=18 May" in old.raw
 
 
 def test_twelve_hour_times_a_renamed_mood_and_a_note_over_two_lines():
