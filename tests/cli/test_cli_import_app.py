@@ -99,6 +99,20 @@ def test_binary_and_missing_files_are_refused_plainly(tmp_path, capsys):
     assert "nowhere.csv" in capsys.readouterr().err
 
 
+def test_an_empty_emoods_backup_and_a_file_missing_a_column_are_refused_by_name(tmp_path, capsys):
+    import zipfile
+
+    empty = tmp_path / "backup.emoods"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    assert main(["import-app", str(empty), "--journal", str(tmp_path / "j.db")]) == 2
+    assert "backup.emoods" in capsys.readouterr().err
+    no_mood = _write(tmp_path, "daylio.csv", "full_date,date,weekday,time,activities\n2024-05-01,x,y,21:00,walk\n")
+    assert main(["import-app", str(no_mood), "--app", "daylio", "--journal", str(tmp_path / "j.db")]) == 2
+    assert "mood" in capsys.readouterr().err
+    assert not (tmp_path / "j.db").exists()
+
+
 def test_a_bad_map_is_named(tmp_path, capsys):
     export = _write(tmp_path, "daylio.csv", DAYLIO)
     assert main(["import-app", str(export), "--map", "Sleepy=eleven", "--journal", str(tmp_path / "j.db")]) == 2
