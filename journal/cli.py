@@ -208,6 +208,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a file already at --out (default: refuse)")
     _add_journal_options(p)
 
+    _add_due_parser(sub)
+
+    p = sub.add_parser("backup", help=COMMAND_HELP["backup"], description=COMMAND_HELP["backup"] + ".")
+    p.add_argument("--list", action="store_true", help="list the backups instead of making one (default: make one)")
+    _add_journal_options(p)
+
+    p = sub.add_parser("restore", help=COMMAND_HELP["restore"], description=COMMAND_HELP["restore"] + ".")
+    p.add_argument(
+        "backup", metavar="BACKUP", type=Path, help="the backup file, or its name in the backups folder beside the journal"
+    )
+    _add_journal_options(p)
+    return parser
+
+
+def _add_due_parser(sub) -> None:
+    """`trial-journal due [--as-of DATE] [--json]`: what is due, for the person's terminal, scripts and calendars."""
     p = sub.add_parser(
         "due",
         help=COMMAND_HELP["due"],
@@ -224,17 +240,6 @@ def build_parser() -> argparse.ArgumentParser:
         help='print a JSON list of {"kind", "scale", "due", "overdue_days"} for scripts and calendars (default: one line per item)',
     )
     _add_journal_options(p)
-
-    p = sub.add_parser("backup", help=COMMAND_HELP["backup"], description=COMMAND_HELP["backup"] + ".")
-    p.add_argument("--list", action="store_true", help="list the backups instead of making one (default: make one)")
-    _add_journal_options(p)
-
-    p = sub.add_parser("restore", help=COMMAND_HELP["restore"], description=COMMAND_HELP["restore"] + ".")
-    p.add_argument(
-        "backup", metavar="BACKUP", type=Path, help="the backup file, or its name in the backups folder beside the journal"
-    )
-    _add_journal_options(p)
-    return parser
 
 
 # --------------------------------------------------------------------------- opening the journal
