@@ -1,4 +1,4 @@
-"""The `trial-journal` command: the window, import, export, assess, report, backup and restore."""
+"""The `trial-journal` command: the window, import, export, assess, report, due, backup and restore."""
 
 from __future__ import annotations
 
@@ -108,6 +108,7 @@ COMMAND_HELP: dict[str, str] = {
     "export": "write the journal as JSON, CSV or FHIR",
     "assess": "print the treatment-resistance assessment",
     "report": "write the appointment report (PDF)",
+    "due": "print what is due: the check-in, questionnaires, the appointment report, the next session",
     "backup": "make a verified backup of the journal now, or list backups",
     "restore": "replace the journal with one of its backups (the current one is backed up first)",
 }
@@ -207,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a file already at --out (default: refuse)")
     _add_journal_options(p)
 
+    _add_due_parser(sub)
+
     p = sub.add_parser("backup", help=COMMAND_HELP["backup"], description=COMMAND_HELP["backup"] + ".")
     p.add_argument("--list", action="store_true", help="list the backups instead of making one (default: make one)")
     _add_journal_options(p)
@@ -217,6 +220,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_journal_options(p)
     return parser
+
+
+def _add_due_parser(sub) -> None:
+    """`trial-journal due [--as-of DATE] [--json]`: what is due, for the person's terminal, scripts and calendars."""
+    p = sub.add_parser(
+        "due",
+        help=COMMAND_HELP["due"],
+        description=COMMAND_HELP["due"] + ", from the journal's reminders (settings.reminders). Each item says why it is "
+        "due; overdue items keep the day they first fell due.",
+    )
+    p.add_argument(
+        "--as-of", metavar="DATE", type=_date_arg("--as-of"),
+        help="what is due on this date, written YYYY-MM-DD; a later date tells what will be due by then if nothing is "
+        "entered before it (default: today)",
+    )
+    p.add_argument(
+        "--json", action="store_true",
+        help='print a JSON list of {"kind", "scale", "due", "overdue_days"} for scripts and calendars (default: one line per item)',
+    )
+    _add_journal_options(p)
 
 
 # --------------------------------------------------------------------------- opening the journal
@@ -577,6 +600,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_due(args: argparse.Namespace) -> int:
+    """`trial-journal due`: what is due on the day, read from the journal (nothing is written)."""
+    from journal.reminders import due_items
+
+    as_of = args.as_of or date.today()
+    with open_journal(args) as journal:
+        contents = journal.contents()
+    items = due_items(contents, as_of)
+    if args.json:
+        print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=2))
+    else:
+        print(format_due(items, as_of))
+    return EXIT_OK
+
+
+_DUE_NAMES = {"checkin": "check-in", "questionnaire": "questionnaire", "appointment": "appointment", "session": "session"}
+
+
+def format_due(items, as_of: date) -> str:
+    """What is due as a person reads it in their own terminal: one line per item, with why (never the discreet words)."""
+    if not items:
+        return f"Nothing is due on {as_of.isoformat()}."
+    lines = []
+    for item in items:
+        what = item.scale or _DUE_NAMES[item.kind]
+        if item.overdue_days == 0:
+            when = "due today"
+        else:
+            when = f"overdue since {item.due.isoformat()} ({item.overdue_days} day{'s' if item.overdue_days != 1 else ''})"
+        lines.append(f"{what}: {when}: {item.why}")
+    return "\n".join(lines)
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     """`trial-journal backup [--list]`: make a verified backup now, or list the backups."""
     from journal.safekeeping.backups import list_backups
@@ -642,6 +698,7 @@ COMMANDS = {
     "export": _cmd_export,
     "assess": _cmd_assess,
     "report": _cmd_report,
+    "due": _cmd_due,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
 }
