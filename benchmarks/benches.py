@@ -98,6 +98,69 @@ def import_file(bj: BenchJournal, runs: int, folder: Path) -> Timing:
             path.unlink(missing_ok=True)
 
 
+# ---------------------------------------------------------------------------------- diary import
+
+_MOODS = ("rad", "good", "meh", "bad", "awful", "good", "meh")
+
+
+def daylio_export(bj: BenchJournal, folder: Path) -> Path:
+    """A Daylio export as long as the journal's history: two entries a day, newest first, activities and a note on some."""
+    from datetime import timedelta
+
+    end = date.fromisoformat(max(s["date"] for s in bj.data["scores"]))
+    days = bj.years * 365
+    lines = ["\ufefffull_date,date,weekday,time,mood,activities,scales,note_title,note"]
+    for i in range(days):
+        day = end - timedelta(days=i)
+        for hour, k in ((21, i), (8, i + 3)):
+            note = f'"Day {i}<br>slept &amp; walked"' if k % 5 == 0 else '""'
+            when = f'{day.isoformat()},"{day:%b %d}",{day:%A},{hour}:{k % 60:02d}'
+            lines.append(f'{when},{_MOODS[k % 7]},"walk | work | taking SSRI",,,{note}')
+    path = folder / f"daylio_export_{bj.years}y.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def diary_import(bj: BenchJournal, runs: int, folder: Path) -> Timing:
+    """`trial-journal import-app` of a Daylio export (read, plan, store) into a new journal, against the journal's own
+    import of the same check-ins from its JSON file (read, check, store): what reading another app's format costs."""
+    import json
+
+    from journal.exchange.diaries import DiaryChoices, plan_import, read_diary, store_plan
+    from journal.exchange.importing import import_file as import_json
+    from journal.opening import open_file
+
+    export = daylio_export(bj, folder)
+    rows = export.read_text(encoding="utf-8").count("\n") - 1
+    checkins = [
+        {"id": f"d{i}", "date": line.split(",", 1)[0], "scale": "daily", "mood": 5, "time": "21:00", "note": "walk"}
+        for i, line in enumerate(export.read_text(encoding="utf-8").splitlines()[1:])
+    ]
+    same = folder / f"same-checkins-{bj.years}y.json"
+    same.write_text(json.dumps({"format": "trial-journal", "version": 2, "scores": checkins}), encoding="utf-8")
+    assert len(checkins) == rows
+    counter = iter(range(10**9))
+
+    def fresh_path() -> Path:
+        os.sync()
+        return folder / f"diary-{bj.years}y-{next(counter)}.db"
+
+    def app(path: Path) -> None:
+        plan = plan_import(read_diary(export), DiaryChoices())
+        with open_file(path, create=True) as journal:
+            store_plan(journal, plan)
+
+    def own(path: Path) -> None:
+        with open_file(path, create=True) as journal:
+            import_json(journal, same)
+
+    try:
+        return timed(app, setup=fresh_path, baseline=own, baseline_setup=fresh_path, runs=runs)
+    finally:
+        for path in folder.glob(f"diary-{bj.years}y-*"):
+            path.unlink(missing_ok=True)
+
+
 # ------------------------------------------------------------------------------ timeline charts
 
 # The window's chart: a 10 x 5 inch figure at 100 dpi (ui/timeline.py), opened on the last year.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from datetime import time as TimeOfDay
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -145,3 +146,40 @@ def test_the_trial_entry_is_filled_in_and_saved_as_a_new_trial(qtbot, window):
     assert trial_dialog.windowTitle() == "Add trial" and trial_dialog.drug_edit.text() == "bupropion"
     trial_dialog._on_save_clicked()
     assert [t.drug for t in window.session.contents().trials] == ["bupropion"]
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "journal" / "diaries" / "fixtures"
+
+
+def test_a_real_export_is_read_off_the_window_thread_then_previewed_and_imported(qtbot, window):
+    from ui.diary_import_dialog import install_diary_import_action, start_diary_import
+
+    action = install_diary_import_action(window)
+    assert action in window.journal_menu.actions() and action.shortcut().toString() == "Ctrl+Shift+I"
+    shown: list[DiaryImportDialog] = []
+    job = start_diary_import(window, str(FIXTURES / "iMoodJournal.csv"), on_ready=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert job is not None
+    dialog = shown[0]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Import from iMoodJournal"
+    assert "3 check-ins added" in dialog.summary_label.text()
+    _import(qtbot, dialog)
+    assert len(window.session.contents().checkins) == 3
+    assert "Undo (Ctrl+Z) takes the whole import back" in window.statusBar().currentMessage()
+
+
+def test_a_file_no_reader_takes_is_refused_with_its_name(qtbot, window, tmp_path, monkeypatch):
+    from ui.diary_import_dialog import start_diary_import
+    from ui.main_window import Notice
+
+    said = []
+    monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: said.append((title, text))))
+    foreign = tmp_path / "contacts.csv"
+    foreign.write_text("name,phone\nSam,123\n", encoding="utf-8")
+    start_diary_import(window, str(foreign), on_ready=lambda d: said.append(("opened", "")))
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    title, text = said[0]
+    assert title == "Nothing was imported" and "contacts.csv" in text and "Daylio" in text
+    assert window.session.contents().checkins == ()
