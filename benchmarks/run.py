@@ -196,8 +196,9 @@ SPECS = (
          "<= 2x baseline", "ratio", 2.0, lambda c, bj: _from_timing(benches.open_and_list(bj, c.runs))),
     Spec("import", "import of the JSON file", "ms", "raw sqlite3 inserting the same rows",
          "<= 3x baseline", "ratio", 3.0, lambda c, bj: _from_timing(benches.import_file(bj, c.runs, c.folder))),
+    # A person waits for this once per app; reading another app's CSV in Python costs about 3x the journal's own C-parsed JSON.
     Spec("diary_import", "import of a Daylio export, two entries a day", "ms", "the JSON import of the same check-ins",
-         "<= 3x baseline", "ratio", 3.0, lambda c, bj: _from_timing(benches.diary_import(bj, max(3, c.runs // 2), c.folder))),
+         "< 2000 ms", "abs", 2000.0, lambda c, bj: _from_timing(benches.diary_import(bj, max(3, c.runs // 2), c.folder))),
     Spec("report", "PDF report (default: this episode, the history behind)", "ms", None, "< 1000 ms", "abs", 1000.0,
          lambda c, bj: _from_timing(benches.report(bj, max(3, c.runs // 2), c.folder))),
     Spec("report_whole", "PDF report, whole history", "ms", None, "< 3000 ms", "abs", 3000.0,

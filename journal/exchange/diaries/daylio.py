@@ -17,6 +17,7 @@ CampbellMG/MiniMoods issue 3 ("20:39", "08:20", renamed moods "irritable", "ok")
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from journal.exchange.diaries.source import Reading, SourceFile, SourceRow
 from journal.exchange.diaries.text import (
@@ -66,11 +67,15 @@ def _day(row: Row, problems: Problems, today: date) -> date | None:
 _LOCALISED = ("date", "weekday")
 
 
+@cache
+def _kept_columns(header: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, name in enumerate(header) if name.strip().casefold() not in _LOCALISED)
+
+
 def _raw(row: Row) -> str:
     if not row.has("full_date") or not row.get("full_date").strip():
         return row.raw()
-    pairs = zip(row.header, row.values, strict=True)
-    return raw_line((name, value) for name, value in pairs if name.strip().casefold() not in _LOCALISED)
+    return raw_line((row.header[i], row.values[i]) for i in _kept_columns(row.header))
 
 
 def _entry(row: Row, problems: Problems, today: date) -> SourceRow | None:

@@ -313,9 +313,12 @@ def _hints(rows: Iterable[SourceRow]) -> list[MedicineHint]:
     catalog = load_catalog()
     classes = {_fold(d.drug_class): d.drug_class for d in catalog.drugs}
     found: dict[str, list] = {}
+    named: dict[str, tuple[str | None, str | None]] = {}  # a diary repeats its few activities thousands of times
     for row in rows:
         for tag in row.tags:
-            drug, drug_class = _medicine_in(tag, catalog, classes)
+            if tag not in named:
+                named[tag] = _medicine_in(tag, catalog, classes)
+            drug, drug_class = named[tag]
             if drug is None and drug_class is None:
                 continue
             key = drug or f"class:{drug_class}"

@@ -312,6 +312,8 @@ _TAG = re.compile(
 
 def html_to_text(value: str) -> str:
     """A note as words: `<br>` and paragraph ends as line breaks, list items as "- ", formatting tags out, entities (&amp;) decoded."""
+    if "<" not in value and "&" not in value and "\r" not in value and "\xa0" not in value and "\n\n\n" not in value:
+        return "\n".join(line.rstrip() for line in value.split("\n")).strip()  # plain words: nothing to take out
     text = _BREAK.sub("\n", value)
     text = _ITEM.sub("- ", text)
     text = _TAG.sub("", text)
