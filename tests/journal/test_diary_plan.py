@@ -192,3 +192,16 @@ def test_stored_records_carry_a_caregivers_name_and_come_out_again_in_one_step(t
         assert [c.mood for c in left.checkins] == [2] and left.entries_by == ()
         j.import_contents(stored.contents)  # redo puts the same records back, ids and authors too
         assert sorted(c.id for c in j.contents().checkins if j.author_of(c.id) == "Alex") == sorted(ids)
+
+
+def test_a_row_that_breaks_the_journals_rules_is_named_by_its_line_and_nothing_is_ready():
+    rows = (
+        SourceRow(line=4, day=date(2023, 1, 1), time=None, fields={"hours_slept": 30.0}, raw="DATE=2023-01-01 | SLEEP=30"),
+        SourceRow(line=5, day=date(2023, 1, 2), time=None, fields={"hours_slept": 7.0}, note="x" * 20_001, raw="DATE=2023-01-02"),
+        SourceRow(line=6, day=date(2023, 1, 3), time=None, fields={"hours_slept": 7.0}, raw="DATE=2023-01-03 | SLEEP=7"),
+    )
+    plan = plan_import(SourceFile("emoods", rows=rows), DiaryChoices())
+    assert not plan.ready
+    said = [str(p) for p in plan.problems]
+    assert said[0].startswith("line 4, column hours_slept, value '30.0':") and said[1].startswith("line 5, column note")
+    assert [c.date for c in plan.checkins] == [date(2023, 1, 3)]

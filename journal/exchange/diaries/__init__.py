@@ -22,6 +22,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from journal.exchange.diaries.mapping import (
@@ -36,6 +37,7 @@ from journal.exchange.diaries.mapping import (
     choices_from_maps,
     held_origins,
     map_hint,
+    plainly_kept,
     plan_import,
     questions,
 )
@@ -143,38 +145,6 @@ def store_plan(
 
 
 def _plainly_within_rules(contents: JournalContents) -> bool:
-    """True when every record is as the journal's rules want it (ratings 0-10, hours 0-24, text within its limits, no date
-    after today): the quick look a diary's thousands of check-ins get instead of the rules' walk, which names each problem."""
-    from datetime import date
-
-    from journal.limits import limit_for
-    from journal.records import DAILY_FIELDS
-
+    """True when every record plainly keeps the journal's rules (mapping.plainly_kept): stored without the rules' walk."""
     today = date.today()
-    note_max, raw_max, app_max = limit_for("note").max_chars, limit_for("raw").max_chars, limit_for("app").max_chars
-
-    def text_ok(*texts: str) -> bool:
-        return all(t.isascii() or _encodes(t) for t in texts)
-
-    def origin_ok(o) -> bool:
-        return o is None or (0 < len(o.app.strip()) <= app_max and len(o.raw) <= raw_max and text_ok(o.app, o.raw))
-
-    for c in contents.checkins:
-        ratings = [getattr(c, f) for f in DAILY_FIELDS]
-        if not any(v is not None for v in (*ratings, c.hours_slept)) or c.date > today:
-            return False
-        if any(v is not None and (type(v) is not int or not 0 <= v <= 10) for v in ratings):
-            return False
-        if c.hours_slept is not None and not 0 <= c.hours_slept <= 24:
-            return False
-        if len(c.note) > note_max or not text_ok(c.note) or not origin_ok(c.origin):
-            return False
-    return all(n.date <= today and 0 < len(n.text) <= note_max and text_ok(n.text) and origin_ok(n.origin) for n in contents.notes)
-
-
-def _encodes(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return all(plainly_kept(c, today) for c in contents.checkins) and all(plainly_kept(n, today) for n in contents.notes)

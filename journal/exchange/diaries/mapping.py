@@ -19,6 +19,7 @@ from datetime import date
 
 from journal.clinical.catalog import load_catalog
 from journal.exchange.diaries.source import APPS, Reading, Skipped, SourceFile, SourceProblem, SourceRow
+from journal.limits import limit_for
 from journal.records import DAILY_FIELDS, DailyCheckIn, JournalContents, Note, Origin
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "map_hint",
     "held_origins",
     "NOTE_ONLY",
+    "plainly_kept",
 ]
 
 # Daylio's five default moods, in English and German, on the journal's 0-10 mood scale (the issue's table).
@@ -354,6 +356,58 @@ def _origin_key(app_name: str, raw: str) -> tuple[str, str]:
     return (app_name, raw)
 
 
+_NOTE_MAX, _RAW_MAX, _APP_MAX = limit_for("note").max_chars, limit_for("raw").max_chars, limit_for("app").max_chars
+
+
+def _text_ok(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def plainly_kept(record: DailyCheckIn | Note, today: date) -> bool:
+    """A quick look: True when a check-in or note built from a diary keeps the journal's rules (ratings whole numbers
+    0-10, hours 0-24, at least one rating, text within its limits, no date after today). False sends it to the rules,
+    which name what is wrong."""
+    o = record.origin
+    if o is not None and not (0 < len(o.app.strip()) <= _APP_MAX and len(o.raw) <= _RAW_MAX and _text_ok(o.app) and _text_ok(o.raw)):
+        return False
+    if record.date > today:
+        return False
+    if isinstance(record, Note):
+        return 0 < len(record.text) <= _NOTE_MAX and _text_ok(record.text)
+    ratings = [getattr(record, f) for f in DAILY_FIELDS]
+    if all(v is None for v in ratings) and record.hours_slept is None:
+        return False
+    if any(v is not None and (type(v) is not int or not 0 <= v <= 10) for v in ratings):
+        return False
+    if record.hours_slept is not None and not 0 <= record.hours_slept <= 24:
+        return False
+    return len(record.note) <= _NOTE_MAX and _text_ok(record.note)
+
+
+def _rule_problems(record: DailyCheckIn | Note, row: SourceRow, today: date) -> list[SourceProblem]:
+    """What the journal's rules say of a record a row made, named by the row's line (the field as the column)."""
+    from journal import rules
+
+    found = rules.problems(record, today=today)
+    return [
+        SourceProblem(row.line, p.field or None, _shown(getattr(record, p.field, None)) if p.field else None, p.message)
+        for p in found
+    ]
+
+
+def _shown(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def held_origins(contents: JournalContents) -> Counter[tuple[str, str]]:
     """How many check-ins and notes the journal holds of each origin: what a later import of the same rows leaves out."""
     held: Counter[tuple[str, str]] = Counter()
@@ -377,6 +431,8 @@ def plan_import(
     change with the choices, so a window asking again after each choice looks once).
     """
     held = held if held is not None else Counter()
+    today = date.today()
+    problems: list[SourceProblem] = list(source.problems)
     name = source.app_name
     unanswered = _unanswered(source, choices)
     seen: Counter[tuple[str, str]] = Counter()
@@ -396,10 +452,18 @@ def plan_import(
         origin = Origin(app=name, raw=row.raw)
         ratings = {f: int(values[f]) for f in DAILY_FIELDS if f in values}
         hours = values.get("hours_slept")
+        made: DailyCheckIn | Note | None = None
         if ratings or hours is not None:
-            checkins.append(DailyCheckIn(id="", date=row.day, time=row.time, note=note, origin=origin, hours_slept=hours, **ratings))
+            made = DailyCheckIn(id="", date=row.day, time=row.time, note=note, origin=origin, hours_slept=hours, **ratings)
         elif note and not row.readings:
-            notes.append(Note(id="", date=row.day, text=note, origin=origin))
+            made = Note(id="", date=row.day, text=note, origin=origin)
+        if made is not None:
+            if not plainly_kept(made, today):
+                wrong = _rule_problems(made, row, today)
+                if wrong:
+                    problems.extend(wrong)
+                    continue
+            (checkins if isinstance(made, DailyCheckIn) else notes).append(made)  # type: ignore[arg-type]
         elif not row.readings:
             skipped.append(Skipped(row.line, "nothing recorded in this row"))
         # else: its readings wait for a choice (named in `unanswered`)
@@ -409,7 +473,7 @@ def plan_import(
         notes=tuple(notes),
         already=already,
         skipped=tuple(sorted(skipped, key=lambda s: s.line)),
-        problems=source.problems,
+        problems=tuple(sorted(problems, key=lambda p: (p.line is not None, p.line or 0))),
         unanswered=tuple(unanswered),
         first=min(days) if days else None,
         last=max(days) if days else None,
