@@ -433,7 +433,7 @@ def _cmd_import_app(args: argparse.Namespace) -> int:
             for problem in problems:
                 print(f"  {problem}", file=sys.stderr)
             return EXIT_PROBLEM
-        _print_diary_plan(plan)
+        _print_diary_plan(plan, done=not args.dry_run)
         if args.dry_run:
             print("Dry run: nothing was written.")
             return EXIT_OK
@@ -463,10 +463,10 @@ def _cmd_import_app(args: argparse.Namespace) -> int:
 _SHOWN_SKIPPED = 50
 
 
-def _print_diary_plan(plan) -> None:
+def _print_diary_plan(plan, *, done: bool) -> None:
     span = f" from {plan.first.isoformat()} to {plan.last.isoformat()}" if plan.first and plan.last else ""
     print(f"{plan.app_name} file: {plan.rows:,} rows{span}.")
-    print(plan.summary() + ".")
+    print(plan.summary(done=done) + ".")
     for s in plan.skipped[:_SHOWN_SKIPPED]:
         print(f"  skipped line {s.line}: {s.reason}")
     if len(plan.skipped) > _SHOWN_SKIPPED:

@@ -125,12 +125,14 @@ class DiaryImportDialog(FitsScreen, QDialog):
         choices_column.addWidget(self.choices_hint)
         choices_column.addWidget(self.choices_table)
         self.editors: dict[tuple[str, str], QWidget] = {}
+        self._labels: dict[tuple[str, str], QTableWidgetItem] = {}
 
         self.preview_table = QTableWidget(0, 9)
         self.preview_table.setHorizontalHeaderLabels(
             ("Date", "Time", "Mood", "Anxiety", "Sleep", "Energy", "Pain", "Hours slept", "Note")
         )
         self.preview_table.setAccessibleName("The first check-ins as they will be stored")
+        self.preview_table.setWordWrap(False)
         self.preview_table.verticalHeader().hide()
         self.preview_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.preview_table.horizontalHeader().setSectionResizeMode(8, QHeaderView.Stretch)
@@ -147,7 +149,8 @@ class DiaryImportDialog(FitsScreen, QDialog):
         for m in self._medicines:
             row = QHBoxLayout()
             named = m.drug or f"a medicine of the class {m.drug_class}"
-            label = QLabel(f"“{m.tag}” ({named}): {m.count} times, {_day(m.first)} to {_day(m.last)}")
+            times = "once" if m.count == 1 else f"{m.count} times"
+            label = QLabel(f"“{m.tag}” ({named}): {times}, {_day(m.first)} to {_day(m.last)}")
             label.setWordWrap(True)
             button = QPushButton("Start a trial entry…")
             button.setAccessibleName(f"Start a trial entry for {m.tag}")
@@ -208,15 +211,14 @@ class DiaryImportDialog(FitsScreen, QDialog):
             found = f" (found {q.found[0]:g} to {q.found[1]:g})" if q.found and q.kind in ("rating", "group") else ""
             item = QTableWidgetItem(f"{_KIND_WORDS[q.kind]}: {q.key}{found}")
             self.choices_table.setItem(i, 0, item)
+            self._labels[(q.kind, q.key)] = item
             self.choices_table.setItem(i, 1, QTableWidgetItem(f"{q.count:,}"))
             editor = self._editor_for(q)
             editor.setAccessibleName(f"What {q.key} becomes")
             self.choices_table.setCellWidget(i, 2, editor)
             self.editors[(q.kind, q.key)] = editor
         self.choices_table.resizeRowsToContents()
-        rows = max(1, min(8, len(asked)))
-        self.choices_table.setMinimumHeight(self.choices_table.horizontalHeader().height() + rows * self.choices_table.sizeHintForRow(0) + 6
-                                            if asked else 0)
+        _fit_rows(self.choices_table, 8)
         self.choices_box.setVisible(bool(asked))
 
     def _editor_for(self, q: Question) -> QWidget:
@@ -278,7 +280,7 @@ class DiaryImportDialog(FitsScreen, QDialog):
         span = f", from {_day(plan.first)} to {_day(plan.last)}" if plan.first else ""
         self.found_label.setText(f"<b>{self.source.app_name}</b> export ({self.file_name}): {plan.rows:,} entries{span}.")
         self.found_label.setTextFormat(Qt.RichText)
-        words = [plan.summary() + "."]
+        words = [plan.summary(done=False) + "."]
         if plan.unanswered:
             names = ", ".join(q.key for q in plan.unanswered)
             words.append(f"Choose what these become before importing: {names}.")
@@ -289,6 +291,10 @@ class DiaryImportDialog(FitsScreen, QDialog):
         if plan.problems:
             self.problems_view.setPlainText("\n".join(str(p) for p in plan.problems))
         self.choices_hint.setText(_choices_hint(self.source.app))
+        waiting = {(q.kind, q.key) for q in plan.unanswered}
+        for key, item in self._labels.items():
+            base = item.text().removeprefix("⚠ ").removesuffix(" (choose)")
+            item.setText(f"⚠ {base} (choose)" if key in waiting else base)  # marked in words, never by colour alone
         self._fill_preview(plan)
         self.import_button.setEnabled(plan.ready and plan.added > 0 and self.job is None)
 
@@ -302,9 +308,13 @@ class DiaryImportDialog(FitsScreen, QDialog):
                 "" if c.hours_slept is None else f"{c.hours_slept:g}", c.note.replace("\n", " · "),
             )
             for j, text in enumerate(values):
-                self.preview_table.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if j == 8 and text:
+                    item.setToolTip(c.note)  # one line a row here; the whole note on pointing at it
+                self.preview_table.setItem(i, j, item)
         self.preview_table.resizeColumnsToContents()
         self.preview_table.horizontalHeader().setSectionResizeMode(8, QHeaderView.Stretch)
+        _fit_rows(self.preview_table, PREVIEW_ROWS)
         self.preview_box.setVisible(bool(shown))
 
     # -- what the person does ------------------------------------------------------------------------
@@ -371,6 +381,14 @@ class DiaryImportDialog(FitsScreen, QDialog):
         if self.job is not None:
             return  # the import is being stored: it cannot be stopped halfway (it is one transaction)
         super().reject()
+
+
+def _fit_rows(table: QTableWidget, most: int) -> None:
+    """The table as tall as its rows, up to `most` of them (more scroll inside it): no empty space under a short table."""
+    shown = min(table.rowCount(), most)
+    rows = sum(table.rowHeight(i) for i in range(shown)) if shown else table.verticalHeader().defaultSectionSize()
+    bar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + bar)
 
 
 _CHOICES_HINTS = {

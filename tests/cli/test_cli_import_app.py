@@ -68,7 +68,7 @@ def test_a_dry_run_prints_the_same_and_writes_nothing(tmp_path, capsys):
     capsys.readouterr()
     assert main(["import-app", str(newer), "--map", "Sleepy=4", "--dry-run", "--journal", str(journal)]) == 0
     out = capsys.readouterr().out
-    assert "1 check-in added, 3 rows already imported" in out and "Dry run: nothing was written." in out
+    assert "1 check-in to add, 3 rows already imported" in out and "Dry run: nothing was written." in out
     assert _hash(journal) == before
 
 

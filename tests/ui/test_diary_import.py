@@ -39,7 +39,7 @@ def _import(qtbot, dialog) -> None:
 def test_the_preview_says_what_the_file_holds_and_import_adds_every_check_in(qtbot, window):
     dialog = _open(qtbot, window, _daylio(["rad", "meh", "awful"] * 6))
     assert "Daylio" in dialog.found_label.text() and "18 entries" in dialog.found_label.text()
-    assert "18 check-ins added" in dialog.summary_label.text() and "0 rows already imported" in dialog.summary_label.text()
+    assert "18 check-ins to add" in dialog.summary_label.text() and "0 rows already imported" in dialog.summary_label.text()
     assert dialog.preview_table.rowCount() == PREVIEW_ROWS
     assert [dialog.preview_table.item(0, j).text() for j in (0, 1, 2)] == ["2024-05-01", "21:05", "10"]
     assert dialog.import_button.isEnabled()
@@ -90,7 +90,7 @@ def test_undo_takes_the_whole_import_out_and_redo_puts_it_back(qtbot, window, jo
 def test_a_file_imported_again_adds_nothing(qtbot, window):
     _import(qtbot, _open(qtbot, window, _daylio(["rad", "meh"])))
     again = _open(qtbot, window, _daylio(["rad", "meh"]))
-    assert "0 check-ins added" in again.summary_label.text() and "2 rows already imported" in again.summary_label.text()
+    assert "0 check-ins to add" in again.summary_label.text() and "2 rows already imported" in again.summary_label.text()
     assert "Nothing new" in again.summary_label.text()
     assert not again.import_button.isEnabled()
 
@@ -164,7 +164,7 @@ def test_a_real_export_is_read_off_the_window_thread_then_previewed_and_imported
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.windowTitle() == "Import from iMoodJournal"
-    assert "3 check-ins added" in dialog.summary_label.text()
+    assert "3 check-ins to add" in dialog.summary_label.text()
     _import(qtbot, dialog)
     assert len(window.session.contents().checkins) == 3
     assert "Undo (Ctrl+Z) takes the whole import back" in window.statusBar().currentMessage()

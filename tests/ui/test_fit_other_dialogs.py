@@ -8,14 +8,25 @@ from PySide6.QtCore import QRect
 import ui.fit
 from ui.appointment_dialog import AppointmentDialog
 from ui.caregiver import EnteringAsDialog
+from ui.diary_import_dialog import DiaryImportDialog
 from ui.help import HelpDialog
 from ui.passphrase_dialog import NewPassphraseDialog, OpenPassphraseDialog, RecoveryCodeDialog
 from ui.report_dialog import ReportDialog
+
+
+def _diary():
+    from pathlib import Path
+
+    from journal.exchange.diaries import read_diary
+
+    return read_diary(Path(__file__).resolve().parents[1] / "journal" / "diaries" / "fixtures" / "daylio_export_2024_05_20.csv")
+
 
 LAPTOP = QRect(0, 0, 1366, 728)  # a 1366x768 screen with a 40-pixel panel
 
 MAKERS = {
     "appointment": lambda window: AppointmentDialog(window.session, window, make_report=lambda: None),
+    "diary import": lambda window: DiaryImportDialog(window.session, _diary(), "daylio_export_2024_05_20.csv", window),
     "help": lambda window: HelpDialog(window, window),
     "report": lambda window: ReportDialog(window.session, window),
     "entering as": lambda window: EnteringAsDialog(["Sam", "Alex"], None, window),

@@ -82,7 +82,9 @@ def _record(row: Row, problems: Problems, today: date) -> SourceRow | None:
             tags.append(_tag(row.header[i].strip()))
         elif value not in ("", "0"):
             words.append(f"{row.header[i].strip()}: {value}")
-    note = join_lines((row.get("comment"), f"tags: {', '.join(tags)}" if tags else "", *words))
+    comment = row.get("comment")
+    unsaid = [t for t in tags if t.casefold() not in comment.casefold()]  # a tag the comment already holds is not said twice
+    note = join_lines((comment, f"tags: {', '.join(unsaid)}" if unsaid else "", *words))
     return SourceRow(
         line=row.line,
         day=day,

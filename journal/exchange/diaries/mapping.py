@@ -141,11 +141,15 @@ class DiaryPlan:
     def added(self) -> int:
         return len(self.checkins) + len(self.notes)
 
-    def summary(self) -> str:
-        """E.g. "312 check-ins to add, 40 rows already in the journal, 3 rows skipped (2 nothing recorded on this day, ...)"."""
-        parts = [f"{_n(len(self.checkins), 'check-in')} added"]
+    def summary(self, *, done: bool = True) -> str:
+        """E.g. "312 check-ins added, 40 rows already imported, 3 empty rows skipped (3 nothing recorded on this day)".
+
+        `done=False` speaks of an import still to come ("312 check-ins to add").
+        """
+        verb = "added" if done else "to add"
+        parts = [f"{_n(len(self.checkins), 'check-in')} {verb}"]
         if self.notes:
-            parts.append(f"{_n(len(self.notes), 'note')} added (words with no rating)")
+            parts.append(f"{_n(len(self.notes), 'note')} {verb} (words with no rating)")
         parts.append(f"{_n(self.already, 'row')} already imported")
         if self.skipped:
             reasons = Counter(s.reason for s in self.skipped)

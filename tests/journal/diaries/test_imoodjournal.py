@@ -31,9 +31,9 @@ def test_the_export_gives_the_day_the_time_the_comment_and_the_tags_set_to_1():
     assert source.app == "imoodjournal" and source.problems == ()
     first, second, third = source.rows
     assert (first.day, first.time) == (date(2015, 9, 5), TimeOfDay(21, 35))
-    assert first.note == "A quiet evening #tired\ntags: #tired" and first.tags == ("#tired",)
+    assert first.note == "A quiet evening #tired" and first.tags == ("#tired",)  # a tag the comment already holds is not said twice
     assert second.fields == {"mood": 0} and second.note == "" and second.tags == ()
-    assert third.tags == ("#work", "#wellbutrin") and third.note == "Started #wellbutrin 150mg\ntags: #work, #wellbutrin"
+    assert third.tags == ("#work", "#wellbutrin") and third.note == "Started #wellbutrin 150mg\ntags: #work"
     assert third.raw == "Date=September 7, 2015 | Day of Week=Monday | Hour=12 | Minute=0 | Level=10 | Comment=Started #wellbutrin 150mg | #work=1 | #wellbutrin=1 | #tired=0"
 
 
