@@ -452,7 +452,7 @@ def _cmd_import_app(args: argparse.Namespace) -> int:
                 access = None
                 _remove_new_journal(path)
             raise
-        print(f"Imported {stored.count:,} {plan.app_name} entries into {path}.")
+        print(f"Imported {stored.count:,} {plan.app_name} {'entry' if stored.count == 1 else 'entries'} into {path}.")
         _warn_about_folder(path)
         return EXIT_OK
     finally:
@@ -465,7 +465,7 @@ _SHOWN_SKIPPED = 50
 
 def _print_diary_plan(plan, *, done: bool) -> None:
     span = f" from {plan.first.isoformat()} to {plan.last.isoformat()}" if plan.first and plan.last else ""
-    print(f"{plan.app_name} file: {plan.rows:,} rows{span}.")
+    print(f"{plan.app_name} file: {plan.rows:,} row{'s' if plan.rows != 1 else ''}{span}.")
     print(plan.summary(done=done) + ".")
     for s in plan.skipped[:_SHOWN_SKIPPED]:
         print(f"  skipped line {s.line}: {s.reason}")

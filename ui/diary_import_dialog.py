@@ -76,6 +76,12 @@ _TARGET_WORDS = {**{k: w.form for k, w in DAILY.items()}, "note": "Keep it in th
 _KIND_WORDS = {"mood_name": "Mood name", "severity": "Anxiety (eMoods)", "rating": "Rating", "group": "Group"}
 
 
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
 def _day(d: date | None) -> str:
     return "" if d is None else f"{d.day} {d:%b %Y}"
 
@@ -278,7 +284,8 @@ class DiaryImportDialog(FitsScreen, QDialog):
         plan = plan_import(self.source, choices, self._held, medicines=False)
         self.plan = replace(plan, medicines=self._medicines)
         span = f", from {_day(plan.first)} to {_day(plan.last)}" if plan.first else ""
-        self.found_label.setText(f"<b>{self.source.app_name}</b> export ({self.file_name}): {plan.rows:,} entries{span}.")
+        entries = "entry" if plan.rows == 1 else "entries"
+        self.found_label.setText(f"<b>{self.source.app_name}</b> export ({_esc(self.file_name)}): {plan.rows:,} {entries}{span}.")
         self.found_label.setTextFormat(Qt.RichText)
         words = [plan.summary(done=False) + "."]
         if plan.unanswered:
@@ -421,7 +428,8 @@ def start_diary_import(
         window.statusBar().clearMessage()
         dialog = DiaryImportDialog(window.session, source, name, window)
         dialog.imported.connect(lambda stored: window.statusBar().showMessage(
-            f"Imported {stored.count:,} {source.app_name} entries. Undo (Ctrl+Z) takes the whole import back."))
+            f"Imported {stored.count:,} {source.app_name} {'entry' if stored.count == 1 else 'entries'}. "
+            "Undo (Ctrl+Z) takes the whole import back."))
         if on_ready is not None:
             on_ready(dialog)
             return

@@ -15,6 +15,8 @@ without its repository) agrees with it.
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import replace
 from datetime import date
 from datetime import time as TimeOfDay
 
@@ -22,6 +24,7 @@ from journal.exchange.diaries.source import SourceFile, SourceRow
 from journal.exchange.diaries.text import (
     Problems,
     Row,
+    Table,
     checked_day,
     decode,
     header_cells,
@@ -103,5 +106,25 @@ def read(data: bytes, *, today: date | None = None) -> SourceFile:
     problems = Problems()
     if table.name_missing(problems, _REQUIRED):
         return SourceFile(APP, problems=problems.all())
+    table = _dates_joined(table)
     rows = [record for row in table.shaped_rows(problems) if (record := _record(row, problems, today)) is not None]
     return SourceFile(APP, rows=tuple(rows), problems=problems.all())
+
+
+_MONTH_DAY = re.compile(r"^\s*[^\W\d_]+\.? \d{1,2}\s*$")
+_YEAR = re.compile(r"^\s*\d{4}\s*$")
+
+
+def _dates_joined(table: Table) -> Table:
+    """A date written "September 5, 2015" without quotes splits at its comma: such a row, one value longer than the
+    header, gets its date back whole ("September 5, 2015") before the row is read."""
+    width = len(table.header)
+    at = table.columns.get("date")
+    if at is None:
+        return table
+    fixed = []
+    for line, values in table.rows:
+        if len(values) == width + 1 and _MONTH_DAY.match(values[at]) and _YEAR.match(values[at + 1]):
+            values = (*values[:at], f"{values[at]},{values[at + 1]}", *values[at + 2:])
+        fixed.append((line, values))
+    return replace(table, rows=tuple(fixed))

@@ -259,9 +259,13 @@ def _columns(header: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def read_rows(text: str, delimiter: str = ",") -> list[tuple[int, tuple[str, ...]]]:
-    """Every row of the text with the line it starts on (a quoted value may run over several lines); blank lines left out."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_rows(text: str, delimiter: str = ",", *, spaced: bool = False) -> list[tuple[int, tuple[str, ...]]]:
+    """Every row of the text with the line it starts on (a quoted value may run over several lines); blank lines left out.
+
+    `spaced`: the file writes a space after each delimiter ("1, 2024-03-01, \"Rough day\""), so a quoted value's
+    quotes come after that space and are still quotes.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=spaced)
     rows: list[tuple[int, tuple[str, ...]]] = []
     before = 0
     try:
@@ -276,7 +280,11 @@ def read_rows(text: str, delimiter: str = ",") -> list[tuple[int, tuple[str, ...
 
 def read_table(text: str, delimiter: str | None = None) -> Table:
     """The file's rows under its header (its first row with a value), each with the line it starts on."""
-    rows = read_rows(text, delimiter or sniff_delimiter(_first_line(text)))
+    first = _first_line(text)
+    delimiter = delimiter or sniff_delimiter(first)
+    # ", " between every pair of header names: the app writes a space after each delimiter
+    spaced = delimiter == "," and first.count(",") > 0 and first.count(",") == first.count(", ")
+    rows = read_rows(text, delimiter, spaced=spaced)
     for at, (line, cells) in enumerate(rows):
         if any(c.strip() for c in cells):
             header = tuple(c.strip().lstrip("\ufeff").strip() for c in cells)

@@ -166,3 +166,16 @@ def test_looks_like_knows_the_backup_and_entry_csv_and_nothing_else():
     assert not emoods.looks_like(zipped({"other.csv": ENTRY}))
     for name in ("daylio_export_2024_05_20.csv", "iMoodJournal.csv", "Bearable_Export_20210512.csv", "t2_export.csv"):
         assert not emoods.looks_like((FIXTURES / name).read_bytes()), name
+
+
+def test_a_header_written_with_a_space_after_each_comma_keeps_quoted_notes_whole():
+    text = (
+        'ID, DATE, IRRITABILITY, ANXIETY, DEPRESSED, ELEVATED, SLEEP, PSYCHOTIC SYMPTOMS, NOTE, THERAPY, MENSTRUAL CYCLE, WEIGHT\n'
+        '1, 2024-03-01, 2, 3, 4, 1, 7.5, 0, "Rough day, then better", 0, 0, 0\n'
+        '2, 2024-03-02, 0, 0, 0, 0, 0, 0, "", 0, 0, 0\n'
+    )
+    source = emoods.read(text.encode(), today=date(2024, 12, 1))
+    assert source.problems == ()
+    (row,) = source.rows
+    assert row.note.startswith("Rough day, then better") and row.fields == {"hours_slept": 7.5}
+    assert [s.reason for s in source.skipped] == ["nothing recorded on this day"]

@@ -98,3 +98,9 @@ def test_looks_like_knows_the_export_and_nothing_else():
     assert imoodjournal.looks_like((FIXTURES / "iMoodJournal.csv").read_bytes())
     for name in ("daylio_export_2024_05_20.csv", "entry.csv", "Bearable_Export_20210512.csv", "t2_export.csv"):
         assert not imoodjournal.looks_like((FIXTURES / name).read_bytes()), name
+
+
+def test_a_date_written_with_its_comma_and_no_quotes_is_read_whole():
+    text = "\ufeffDate,Day of Week,Hour,Minute,Level,Comment,#work\nSeptember 5, 2015,Saturday,21,35,7,evening,1\n"
+    (row,) = imoodjournal.read(text.encode(), today=date(2024, 1, 1)).rows
+    assert row.day == date(2015, 9, 5) and row.fields == {"mood": 7} and row.note == "evening\ntags: #work"
