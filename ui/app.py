@@ -167,6 +167,7 @@ def _run_demo_window(app, look):
             from journal.demo import open_demo_journal
             from ui.appointment_dialog import install_appointment_action
             from ui.diary_import_dialog import install_diary_import_action
+            from ui.reminders import install_reminders
             from ui.report_dialog import install_report_actions
             from ui.session import JournalSession
 
@@ -176,6 +177,7 @@ def _run_demo_window(app, look):
             install_diary_import_action(window)
             install_appointment_action(window)
             install_report_actions(window)  # the demo shows what a report looks like, too
+            install_reminders(window)
 
         status = _show_then_open(app, window, open_demo)
         return status, bool(wanted)
@@ -228,6 +230,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         from ui.diary_import_dialog import install_diary_import_action
         from ui.lock import install_privacy_pieces
         from ui.passphrase_dialog import RecoveryCodeDialog
+        from ui.reminders import install_reminders
         from ui.report_dialog import install_report_actions
         from ui.session import JournalSession
         from ui.single_window import WindowChannel
@@ -250,6 +253,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         install_diary_import_action(window)  # Journal ▸ Import a diary from another app…
         install_appointment_action(window)  # Journal ▸ Prepare for my appointment…
         install_report_actions(window)
+        install_reminders(window)  # the "Due" strip above the chart and the desktop notifications
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
         if access.folder_warning:

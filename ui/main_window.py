@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ui.help import HelpDialog
     from ui.lock import AutoLock
     from ui.passphrase_dialog import _PassphraseActions
+    from ui.reminders import Reminders
     from ui.startup_profiles import JournalSwitcher
     from ui.tables import RecordListPanel
     from ui.worker import Worker
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
     # the chart is drawn once the window has been painted (start-up never waits for matplotlib); when start-up
     # opened the journal, the chart is drawn first and this comes once the lists and the assessment are filled too
     chart_ready = Signal()
+    # a journal is shown (start-up, unlocking, switching): the pieces that follow its session listen again
+    session_shown = Signal(object)
     # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
     own_journal_requested = Signal()
 
@@ -150,6 +153,7 @@ class MainWindow(QMainWindow):
     report_actions: dict[str, QAction] | None = None  # ui.report_dialog.install_report_actions: report, csv, fhir
     appointment_action: QAction | None = None  # ui.appointment_dialog.install_appointment_action
     diary_import_action: QAction | None = None  # ui.diary_import_dialog.install_diary_import_action
+    reminders: Reminders | None = None  # ui.reminders.install_reminders: the "Due" strip and the notifications
     journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
     import_worker: Worker | None = None  # an import of a journal file running off the window's thread
     # Made when first wanted, after the first paint.
@@ -927,6 +931,7 @@ class MainWindow(QMainWindow):
                 self.timeline_panel.rebuild()
         if old is None:
             self.statusBar().showMessage(READY_TEXT)
+        self.session_shown.emit(session)
 
     def _fill_views(self, session: JournalSession, panels: list[RecordListPanel] | None = None) -> None:
         """Make the lists and the assessment panel for the journal start-up opened, then fill them, the list on show

@@ -1,0 +1,158 @@
+"""The "Due" strip and the notifications, driven as a person would: what shows, what the desktop is told, done and later."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from journal.records import DailyCheckIn, DoseStep, ScaleScore, Trial
+from journal.reminders import LOCKED_NOTICE
+from tests.ui.conftest import TODAY, click, days_ago
+from ui.notify import Notifier
+from ui.reminders import DETAILED_KEY, MOST_NOTICES, REPEAT_MINUTES, install_reminders
+
+
+class FakeNotifier(Notifier):
+    """Keeps what would have gone to the desktop, and sends nothing."""
+
+    def send(self, text: str) -> str:
+        self.sent.append(text)
+        return "none"
+
+
+@pytest.fixture
+def clock():
+    return [datetime.combine(TODAY, datetime.min.time()).replace(hour=20, minute=5)]
+
+
+@pytest.fixture
+def reminders(window, clock):
+    return install_reminders(window, notifier=FakeNotifier(), clock=lambda: clock[0])
+
+
+def _rows(reminders) -> list[str]:
+    return [label.text() for _item, label, *_ in reminders.strip.rows]
+
+
+def _checkins_at(window, hhmm: str) -> None:
+    reminders = window.session.settings().reminders
+    window.session.change_settings(reminders=replace(reminders, checkin_time=hhmm))
+
+
+def _recent_phq9(window) -> None:
+    window.session.add("scores", ScaleScore("", days_ago(1), "PHQ-9", 9, items=(1, 1, 1, 1, 1, 1, 1, 2, 0)))
+
+
+def test_a_journal_with_no_phq9_shows_one_due_with_its_action(qtbot, window, reminders):
+    reminders.refresh()
+    assert reminders.strip.isVisibleTo(window)
+    (item, label, act, done, later) = reminders.strip.rows[0]
+    assert item.kind == "questionnaire" and item.scale == "PHQ-9"
+    assert label.text().startswith("Questionnaire: ") and act.text() == "Fill in the PHQ-9…"
+    assert (done.text(), later.text()) == ("Done", "Later")
+    assert act.accessibleName() == "Fill in the PHQ-9: Questionnaire"
+
+
+def test_nothing_due_hides_the_strip(qtbot, window, reminders):
+    _recent_phq9(window)
+    reminders.refresh()
+    assert reminders.strip.rows == [] and not reminders.strip.isVisibleTo(window)
+
+
+def test_the_check_in_is_notified_discreetly_then_again_every_ten_minutes_at_most_four_times(qtbot, window, reminders, clock):
+    _recent_phq9(window)
+    window.session.add("trials", Trial("", "sertraline", (DoseStep(days_ago(30), 100),)))
+    sent = reminders.notifier.sent
+    sent.clear()  # what came before the check-in time was set
+    _checkins_at(window, "20:00")
+    assert sent == ["Trial Journal: a check-in is due"]  # at the time, once
+    assert "Daily check-in" in _rows(reminders)[0]
+    for minutes in (5, 9):  # not before ten minutes have passed
+        clock[0] += timedelta(minutes=minutes - (5 if minutes == 9 else 0))
+        reminders.refresh()
+    assert len(sent) == 1
+    for _ in range(10):
+        clock[0] += timedelta(minutes=REPEAT_MINUTES)
+        reminders.refresh()
+    assert len(sent) == MOST_NOTICES
+    assert all(text == "Trial Journal: a check-in is due" for text in sent)
+    assert not any(word in " ".join(sent) for word in ("sertraline", "PHQ", "GAD", "score", "mg"))
+
+
+def test_the_check_in_waits_for_its_time_and_a_check_in_today_answers_it(qtbot, window, reminders, clock):
+    _recent_phq9(window)
+    reminders.notifier.sent.clear()
+    clock[0] = clock[0].replace(hour=19, minute=30)
+    _checkins_at(window, "20:00")
+    assert reminders.strip.rows == [] and reminders.notifier.sent == []
+    clock[0] = clock[0].replace(hour=20, minute=0)
+    reminders.refresh()
+    assert len(reminders.strip.rows) == 1
+    window.session.add("checkins", DailyCheckIn("", TODAY, mood=6))
+    assert reminders.strip.rows == []
+
+
+def test_done_hides_an_item_for_good_and_keeps_nothing_readable(qtbot, window, reminders, qsettings, look):
+    reminders.refresh()
+    (item, _label, _act, done, _later) = reminders.strip.rows[0]
+    click(qtbot, done)
+    assert reminders.strip.rows == []
+    stored = " ".join(map(str, qsettings.value("reminders/done", [])))
+    assert stored and "questionnaire" not in stored and TODAY.isoformat() not in stored and "PHQ" not in stored
+    # a window opened later on the same settings does not bring it back
+    again = install_reminders(window, notifier=FakeNotifier(), clock=reminders.clock)
+    again.refresh()
+    assert again.strip.rows == []
+
+
+def test_later_puts_an_item_off_for_an_hour(qtbot, window, reminders, clock):
+    reminders.refresh()
+    sent_before = len(reminders.notifier.sent)
+    click(qtbot, reminders.strip.rows[0][4])
+    assert reminders.strip.rows == []
+    clock[0] += timedelta(minutes=30)
+    reminders.refresh()
+    assert reminders.strip.rows == [] and len(reminders.notifier.sent) == sent_before
+    clock[0] += timedelta(minutes=31)
+    reminders.refresh()
+    assert len(reminders.strip.rows) == 1 and len(reminders.notifier.sent) == sent_before + 1
+
+
+def test_the_action_opens_the_form_it_names(qtbot, window, reminders, dialogs):
+    from ui.questionnaire_dialog import Phq9Dialog
+
+    dialogs.on(Phq9Dialog, lambda dialog: dialog.reject())
+    reminders.refresh()
+    click(qtbot, reminders.strip.rows[0][2])
+    assert len(dialogs.opened) == 1 and isinstance(dialogs.last, Phq9Dialog)
+
+
+def test_while_locked_the_strip_is_empty_and_a_notification_says_only_that_something_is_due(qtbot, window, reminders, clock):
+    _recent_phq9(window)
+    _checkins_at(window, "21:00")
+    reminders.notifier.sent.clear()
+    reminders.refresh()
+    assert reminders.notifier.sent == []
+    reminders.journal_locked()
+    clock[0] = clock[0].replace(hour=21, minute=1)
+    reminders.refresh()
+    assert reminders.strip.rows == [] and not reminders.strip.isVisibleTo(window)
+    assert reminders.notifier.sent == [LOCKED_NOTICE] == ["Trial Journal: something is due"]
+    reminders.journal_unlocked()
+    assert len(reminders.strip.rows) == 1
+
+
+def test_detailed_words_only_when_the_person_chose_them_and_several_items_in_one_line(qtbot, window, reminders, qsettings):
+    _checkins_at(window, "20:00")  # the check-in and the PHQ-9 both due, neither notified yet
+    reminders._noticed.clear()
+    reminders.notifier.sent.clear()
+    reminders.refresh()
+    assert reminders.notifier.sent == ["Trial Journal: 2 things are due"]
+    qsettings.setValue(DETAILED_KEY, True)
+    _recent_phq9(window)
+    window.session.add("checkins", DailyCheckIn("", days_ago(1), mood=5))
+    reminders._noticed.clear()
+    reminders.refresh()
+    assert reminders.notifier.sent[-1].startswith("Trial Journal: Daily check-in: ")
