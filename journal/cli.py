@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a made-up demo journal in a temporary folder, removed when the window closes (default: your journal)",
     )
+    parser.add_argument(
+        "--tray",
+        action="store_true",
+        help="start with the window in the tray, out of the way until opened (what 'Start at login' runs; default: the window)",
+    )
     _add_journal_options(parser, prefix="top_")
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser, help="what to do (default: none, which opens the window)"
@@ -689,6 +694,7 @@ def _run_window(args: argparse.Namespace, run_window: WindowRunner | None) -> in
         journal_path=_journal_path(args) if args.journal else None,
         demo=args.demo,
         passphrase_file=args.passphrase_file,
+        **({"tray": True} if args.tray else {}),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -39,11 +40,13 @@ def run(
     journal_path: str | os.PathLike[str] | None = None,
     demo: bool = False,
     passphrase_file: str | None = None,
+    tray: bool = False,
 ) -> int:
     """Open the window and return the exit status when it closes (2 when it could not open).
 
     `argv` are extra arguments for Qt (usually none); `journal_path` defaults to the journal
-    in the person's data folder; `demo` opens a made-up journal in a temporary folder instead.
+    in the person's data folder; `demo` opens a made-up journal in a temporary folder instead;
+    `tray` (the login entry's --tray) puts the window in the tray once the journal is open.
     """
     if not display_available():
         print(no_display_message(), file=sys.stderr)
@@ -82,7 +85,7 @@ def run(
     with _quit_on_signals(app):
         if demo:
             return _run_demo(app, look, journal_path, passphrase_file)
-        return _run_journal(app, look, journal_path, passphrase_file)
+        return _run_journal(app, look, journal_path, passphrase_file, tray=tray)
 
 
 @contextmanager
@@ -187,7 +190,7 @@ def _run_demo_window(app, look):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool = False) -> int:
+def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool = False, tray: bool = False) -> int:
     from journal.cli import default_journal_path
     from ui.main_window import MainWindow, Notice
 
@@ -200,6 +203,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         if path is None:
             return EXIT_OK  # the chooser was closed: nothing opened
     new = None
+    checkin_time = None
     if not path.exists() and not passphrase_file:
         from ui.passphrase_dialog import NewPassphraseDialog
         from ui.welcome import WelcomeDialog
@@ -211,6 +215,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
             return EXIT_OK  # closed from the welcome: nothing was made
         if choice == "demo":
             return _run_demo(app, look, journal_path, passphrase_file)
+        checkin_time = WelcomeDialog.chosen_checkin_time if choice == "start" else None
         new = NewPassphraseDialog.ask(None)
         if new is None:
             return EXIT_OK  # cancelled before anything was made
@@ -230,7 +235,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         from ui.diary_import_dialog import install_diary_import_action
         from ui.lock import install_privacy_pieces
         from ui.passphrase_dialog import RecoveryCodeDialog
-        from ui.reminders import install_reminders
+        from ui.reminders import install_reminders, to_tray
         from ui.report_dialog import install_report_actions
         from ui.session import JournalSession
         from ui.single_window import WindowChannel
@@ -248,6 +253,10 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         opened.append(access)
         if access.recovery_code:
             RecoveryCodeDialog.show_code(access.recovery_code)  # shown once, never stored in the clear
+        if checkin_time:
+            # the daily check-in reminder the person asked for on the welcome, kept in the new journal
+            reminders = access.journal.settings().reminders
+            access.journal.update_settings(reminders=dataclasses.replace(reminders, checkin_time=checkin_time))
         window.set_session(JournalSession(access.journal, access=access))
         install_privacy_pieces(window)  # auto-lock, passphrase entries, backups and Check journal
         install_diary_import_action(window)  # Journal ▸ Import a diary from another app…
@@ -256,6 +265,8 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         install_reminders(window)  # the "Due" strip above the chart and the desktop notifications
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
+        if tray:
+            QTimer.singleShot(0, window, lambda: to_tray(window))  # started at login: out of the way until opened
         if access.folder_warning:
             QTimer.singleShot(0, window, lambda: Notice.show(window, "Where the journal is kept", access.folder_warning, warning=True))
         return None

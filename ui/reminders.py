@@ -24,8 +24,9 @@ from datetime import datetime, timedelta
 from datetime import time as TimeOfDay
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
 
 from journal.errors import JournalError
 from journal.reminders import LOCKED_NOTICE, Due, due_items
@@ -34,7 +35,10 @@ from ui.notify import Notifier
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-__all__ = ["DueStrip", "Reminders", "install_reminders", "REPEAT_MINUTES", "MOST_NOTICES", "LATER_MINUTES", "DETAILED_KEY"]
+__all__ = [
+    "DueStrip", "Reminders", "install_reminders", "make_tray", "to_tray", "bring_back",
+    "REPEAT_MINUTES", "MOST_NOTICES", "LATER_MINUTES", "DETAILED_KEY",
+]
 
 REPEAT_MINUTES = 10  # a notification not answered comes back this often ...
 MOST_NOTICES = 4  # ... this many times in all
@@ -149,6 +153,7 @@ class Reminders(QObject):
         self._noticed: dict[str, _Noticed] = {}
         self._later: dict[str, datetime] = {}
         self._locked = False
+        self.tray: QSystemTrayIcon | None = None
         self.strip.action_requested.connect(self._on_action_requested)
         self.strip.done_requested.connect(self.mark_done)
         self.strip.later_requested.connect(self.put_off)
@@ -294,9 +299,62 @@ class Reminders(QObject):
         return set(self._stored_done())
 
 
-def install_reminders(window: MainWindow, *, notifier: Notifier | None = None, clock: Callable[[], datetime] | None = None) -> Reminders:
-    """The "Due" strip above the chart and the notifications, following the window's journal, its changes and its lock."""
-    reminders = Reminders(window, notifier or Notifier(parent=window), clock=clock)
+def _tray_icon_image() -> QIcon:
+    """A plain round mark for the tray: no words, nothing that says what the app is about to someone looking on."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setBrush(QColor("#2f5d8a"))
+    painter.setPen(Qt.NoPen)
+    painter.drawEllipse(4, 4, 56, 56)
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawEllipse(24, 24, 16, 16)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def make_tray(window: MainWindow) -> QSystemTrayIcon | None:
+    """The tray icon, where the desktop has a tray: click it to open the window; its menu opens, locks or quits."""
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    tray = QSystemTrayIcon(_tray_icon_image(), window)
+    tray.setToolTip("Trial Journal")
+    menu = QMenu(window)
+    menu.addAction("&Open Trial Journal", lambda: bring_back(window))
+    if window.auto_lock is not None:
+        menu.addAction(window.auto_lock.lock_action)
+    menu.addSeparator()
+    menu.addAction("&Quit", window.close)
+    tray.setContextMenu(menu)
+    tray.activated.connect(lambda reason: bring_back(window) if reason in (QSystemTrayIcon.Trigger, QSystemTrayIcon.DoubleClick) else None)
+    tray.show()
+    return tray
+
+
+def bring_back(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def to_tray(window: MainWindow) -> None:
+    """Put the window out of the way: into the tray where there is one, else minimized to the taskbar."""
+    reminders = window.reminders
+    if reminders is not None and reminders.tray is not None and reminders.tray.isVisible():
+        window.hide()
+    else:
+        window.showMinimized()
+
+
+def install_reminders(
+    window: MainWindow, *, notifier: Notifier | None = None, clock: Callable[[], datetime] | None = None, tray: bool = True
+) -> Reminders:
+    """The "Due" strip above the chart, the tray icon (where the desktop has a tray) and the notifications, following
+    the window's journal, its changes and its lock."""
+    icon = make_tray(window) if tray else None
+    reminders = Reminders(window, notifier or Notifier(icon, parent=window), clock=clock)
+    reminders.tray = icon
     column = window._column
     column.insertWidget(column.indexOf(window.splitter), reminders.strip)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QScrollArea, QTimeEdit, QVBoxLayout, QWidget
 
 from ui.fit import fit_to_screen
 from ui.forms import LeaveBox
@@ -34,6 +34,9 @@ DEMO_OFFER = (
 class WelcomeDialog(QDialog):
     """Shown on the first run, before the journal is made (it can offer the demo); Help ▸ What the journal does shows it later."""
 
+    # the check-in reminder's time chosen on the last welcome that started a journal ("20:00"), or None
+    chosen_checkin_time: str | None = None
+
     def __init__(self, parent: QWidget | None = None, *, offer_demo: bool = False, offer_history: bool = False):
         super().__init__(parent)
         self.choice = "start"
@@ -56,6 +59,21 @@ class WelcomeDialog(QDialog):
             # shown from the window: the history can be entered straight away
             self.history_button = buttons.addButton("Enter your &history (past trials)…", QDialogButtonBox.ActionRole)
             self.history_button.clicked.connect(self._on_history_button_clicked)
+        # the daily check-in reminder is offered once, here, on the first run (off unless the person ticks it)
+        self.checkin_box: QCheckBox | None = None
+        self.checkin_time_edit: QTimeEdit | None = None
+        offer_row = None
+        if offer_demo:
+            self.checkin_box = QCheckBox("&Remind me to check in every day at")
+            self.checkin_time_edit = QTimeEdit(QTime(20, 0))
+            self.checkin_time_edit.setDisplayFormat("HH:mm")
+            self.checkin_time_edit.setAccessibleName("Time of the daily check-in reminder")
+            self.checkin_time_edit.setEnabled(False)
+            self.checkin_box.toggled.connect(self.checkin_time_edit.setEnabled)
+            offer_row = QHBoxLayout()
+            offer_row.addWidget(self.checkin_box)
+            offer_row.addWidget(self.checkin_time_edit)
+            offer_row.addStretch(1)
         layout = QVBoxLayout(self)
         # the words scroll on a small screen or at a large text size; the buttons stay in view
         scroll = QScrollArea(self)
@@ -64,8 +82,16 @@ class WelcomeDialog(QDialog):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(text)
         layout.addWidget(scroll, 1)
+        if offer_row is not None:
+            layout.addLayout(offer_row)
         layout.addWidget(buttons)
         self.resize(560, 420)
+
+    def checkin_time(self) -> str | None:
+        """The daily check-in reminder's time the person chose ("20:00"), or None for no reminder."""
+        if self.checkin_box is None or self.checkin_time_edit is None or not self.checkin_box.isChecked():
+            return None
+        return self.checkin_time_edit.time().toString("HH:mm")
 
     def showEvent(self, event) -> None:  # noqa: N802
         fit_to_screen(self)
@@ -101,6 +127,7 @@ class WelcomeDialog(QDialog):
         dialog = cls(parent, offer_demo=offer_demo, offer_history=offer_history)
         try:
             dialog.exec()
+            cls.chosen_checkin_time = dialog.checkin_time() if dialog.choice == "start" else None
             return dialog.choice
         finally:
             dialog.deleteLater()
