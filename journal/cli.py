@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tray",
         action="store_true",
-        help="start with the window in the tray, out of the way until opened (what 'Start at login' runs; default: the window)",
+        help="start with the window in the tray, out of the way until opened, as 'Start at login' does (default: the window shown)",
     )
     _add_journal_options(parser, prefix="top_")
     sub = parser.add_subparsers(
@@ -149,25 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", type=Path, help="the journal file to add (version 1 JSON, as export --format json writes)")
     _add_journal_options(p)
 
-    p = sub.add_parser(
-        "import-app",
-        help=COMMAND_HELP["import-app"],
-        description=COMMAND_HELP["import-app"] + ". Each entry becomes a daily check-in that keeps the app's own values as its "
-        "origin; entries already imported are left out, so a later export can be imported again.",
-    )
-    p.add_argument("file", metavar="FILE", type=Path, help="the app's export (a .csv, or eMoods' .emoods backup)")
-    p.add_argument(
-        "--app", choices=("daylio", "emoods", "imoodjournal", "bearable", "t2"), default=None,
-        help="which app wrote the file (default: found from the file)",
-    )
-    p.add_argument(
-        "--map", metavar="NAME=VALUE", action="append", default=[],
-        help="a choice the file needs, repeatable: a Daylio mood name and its level 0-10 (\"Sleepy=4\"), an eMoods anxiety "
-        "severity and its level (\"mild=3\"), a Bearable rating's range (\"Mood=1-5\"), a T2 group's rating (\"Stress=anxiety\", "
-        "or \"Stress=note\") (default: the apps' own defaults; the command says which are missing)",
-    )
-    p.add_argument("--dry-run", action="store_true", help="say what would be imported and write nothing (default: import)")
-    _add_journal_options(p)
+    _add_import_app_parser(sub)
 
     p = sub.add_parser("export", help=COMMAND_HELP["export"], description=COMMAND_HELP["export"] + ".")
     p.add_argument(
@@ -225,6 +207,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_journal_options(p)
     return parser
+
+
+def _add_import_app_parser(sub) -> None:
+    p = sub.add_parser(
+        "import-app",
+        help=COMMAND_HELP["import-app"],
+        description=COMMAND_HELP["import-app"] + ". Each entry becomes a daily check-in that keeps the app's own values as its "
+        "origin; entries already imported are left out, so a later export can be imported again.",
+    )
+    p.add_argument("file", metavar="FILE", type=Path, help="the app's export (a .csv, or eMoods' .emoods backup)")
+    p.add_argument(
+        "--app", choices=("daylio", "emoods", "imoodjournal", "bearable", "t2"), default=None,
+        help="which app wrote the file (default: found from the file)",
+    )
+    p.add_argument(
+        "--map", metavar="NAME=VALUE", action="append", default=[],
+        help="a choice the file needs, repeatable: a Daylio mood name and its level 0-10 (\"Sleepy=4\"), an eMoods anxiety "
+        "severity and its level (\"mild=3\"), a Bearable rating's range (\"Mood=1-5\"), a T2 group's rating (\"Stress=anxiety\", "
+        "or \"Stress=note\") (default: the apps' own defaults; the command says which are missing)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what would be imported and write nothing (default: import)")
+    _add_journal_options(p)
 
 
 def _add_due_parser(sub) -> None:

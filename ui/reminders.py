@@ -65,11 +65,8 @@ def _action_words(item: Due) -> str:
 
 def item_words(item: Due) -> str:
     """What the strip says of one item, in words (never by colour alone): what, why, and how late."""
-    words = f"{_TITLES[item.kind]}: {item.why}"
-    if item.kind == "appointment" and item.open_questions:
-        n = item.open_questions
-        words += f" ({n} question{'s' if n != 1 else ''} kept for it)"
-    if item.ask_transport:
+    words = f"{_TITLES[item.kind]}: {item.why}"  # an appointment's why counts its open questions already
+    if item.ask_transport and "transport" not in item.why.casefold():
         words += " Transport home arranged? No driving until the next day."
     if item.overdue_days == 1:
         words += " Overdue by a day."
@@ -368,5 +365,8 @@ def install_reminders(
     if lock is not None:
         lock.locked.connect(reminders.journal_locked)
     window.reminders = reminders
+    from ui.reminders_dialog import install_reminders_action  # the dialog's module reads this one's settings key
+
+    install_reminders_action(window)
     QTimer.singleShot(0, reminders.refresh)  # what fell due while the app was closed shows at once
     return reminders

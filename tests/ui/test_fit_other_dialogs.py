@@ -11,6 +11,7 @@ from ui.caregiver import EnteringAsDialog
 from ui.diary_import_dialog import DiaryImportDialog
 from ui.help import HelpDialog
 from ui.passphrase_dialog import NewPassphraseDialog, OpenPassphraseDialog, RecoveryCodeDialog
+from ui.reminders_dialog import RemindersDialog
 from ui.report_dialog import ReportDialog
 
 
@@ -28,6 +29,7 @@ MAKERS = {
     "appointment": lambda window: AppointmentDialog(window.session, window, make_report=lambda: None),
     "diary import": lambda window: DiaryImportDialog(window.session, _diary(), "daylio_export_2024_05_20.csv", window),
     "help": lambda window: HelpDialog(window, window),
+    "reminders": lambda window: RemindersDialog(window),
     "report": lambda window: ReportDialog(window.session, window),
     "entering as": lambda window: EnteringAsDialog(["Sam", "Alex"], None, window),
     "new passphrase": lambda window: NewPassphraseDialog(window),

@@ -156,3 +156,61 @@ def test_detailed_words_only_when_the_person_chose_them_and_several_items_in_one
     reminders._noticed.clear()
     reminders.refresh()
     assert reminders.notifier.sent[-1].startswith("Trial Journal: Daily check-in: ")
+
+
+@pytest.fixture
+def login_home(tmp_path, monkeypatch):
+    """The login entry goes to a temporary home, never the person's own."""
+    import functools
+
+    from journal import autostart
+
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("enable", "disable", "is_enabled"):
+        monkeypatch.setattr(autostart, name, functools.partial(getattr(autostart, name), home=home, platform="linux"))
+    return home
+
+
+def test_the_reminders_dialog_keeps_its_settings_in_the_journal_and_writes_the_login_entry(qtbot, window, reminders, journal, login_home, qsettings):
+    from journal import autostart
+    from ui.reminders_dialog import RemindersDialog
+
+    dialog = RemindersDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.checkin_box.isChecked() and dialog.every_spin.value() == 14 and not dialog.login_box.isChecked()
+    dialog.checkin_box.setChecked(True)
+    dialog.checkin_time.setTime(dialog.checkin_time.time().fromString("21:15", "HH:mm"))
+    dialog.every_spin.setValue(7)
+    dialog.session_field.set_value(days_ago(-2))
+    dialog.session_time_box.setChecked(True)
+    dialog.detailed_box.setChecked(True)
+    dialog.login_box.setChecked(True)
+    click(qtbot, dialog.save_button)
+    rem = journal.settings().reminders
+    assert (rem.checkin_time, rem.questionnaire_every_days) == ("21:15", 7)
+    assert rem.next_session.startswith(days_ago(-2).isoformat() + "T10:00:00") and rem.next_session[-6] in "+-"
+    assert qsettings.value(DETAILED_KEY, type=bool) is True
+    entry = autostart.entry_path(home=login_home, platform="linux")
+    assert autostart.is_enabled() and "--tray" in entry.read_text() and "journal.db" not in entry.read_text()
+    window.session.undo_stack.undo()  # the journal's part is one undoable step
+    assert journal.settings().reminders.checkin_time is None
+    again = RemindersDialog(window)
+    qtbot.addWidget(again)
+    assert again.login_box.isChecked()
+    again.login_box.setChecked(False)
+    click(qtbot, again.save_button)
+    assert not autostart.is_enabled() and not entry.exists()
+
+
+def test_a_session_date_that_is_not_a_date_is_named_and_nothing_changes(qtbot, window, reminders, journal, login_home):
+    from ui.reminders_dialog import RemindersDialog
+
+    dialog = RemindersDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.session_field.line.setText("2026-02-30")
+    click(qtbot, dialog.save_button)
+    assert "Not saved" in dialog.problem.text() and "2026-02-30" in dialog.problem.text()
+    assert dialog.isVisible() and journal.settings().reminders.next_session is None
