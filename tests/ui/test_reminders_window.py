@@ -214,3 +214,31 @@ def test_a_session_date_that_is_not_a_date_is_named_and_nothing_changes(qtbot, w
     click(qtbot, dialog.save_button)
     assert "Not saved" in dialog.problem.text() and "2026-02-30" in dialog.problem.text()
     assert dialog.isVisible() and journal.settings().reminders.next_session is None
+
+
+def test_what_fell_due_while_the_app_was_closed_is_on_the_strip_at_start(qtbot, window, clock):
+    window.session.add("scores", ScaleScore("", days_ago(20), "PHQ-9", 12))  # the next one was due 6 days ago
+    fresh = install_reminders(window, notifier=FakeNotifier(), clock=lambda: clock[0])
+    qtbot.waitUntil(lambda: bool(fresh.strip.rows), timeout=2000)  # no refresh called: start-up shows it
+    item = fresh.strip.rows[0][0]
+    assert item.overdue_days == 6 and "Overdue by 6 days." in fresh.strip.rows[0][1].text()
+
+
+def test_tray_start_puts_the_window_out_of_the_way(qtbot, window, reminders):
+    from ui.reminders import bring_back, to_tray
+
+    to_tray(window)  # no tray under the test platform: minimized instead, never lost
+    qtbot.waitUntil(lambda: window.isMinimized() or not window.isVisible(), timeout=2000)
+    bring_back(window)
+    qtbot.waitUntil(window.isVisible, timeout=2000)
+
+
+def test_the_command_line_hands_tray_to_the_window():
+    from journal.cli import main
+
+    seen = {}
+    assert main(["--tray"], run_window=lambda **options: seen.update(options) or 0) == 0
+    assert seen["tray"] is True
+    seen.clear()
+    main([], run_window=lambda **options: seen.update(options) or 0)
+    assert "tray" not in seen
