@@ -294,6 +294,7 @@ class AutoLock(QObject):
         if access is None or access.locked:
             return
         self.watcher.pause()
+        _close_dialogs_over(self.window)  # a form left open must not show the journal behind the lock
         self.last_warning = self.window.lock()
         if self.last_warning:
             self.window.statusBar().showMessage(self.last_warning)
@@ -373,3 +374,18 @@ def install_privacy_pieces(window: MainWindow, *, idle_minutes: float | None = N
     install_passphrase_actions(window)
     install_backup_actions(window)
     return auto_lock
+
+
+def _close_dialogs_over(window: QWidget) -> None:
+    """Close every dialog open over the window, without the "discard your changes?" question: locking hides all of it.
+
+    What a form held unsaved is not kept (nothing half-typed is stored behind the person's back).
+    """
+    for _ in range(20):  # one nested in another closes from the top down
+        top = QApplication.activeModalWidget()
+        if top is None or not isinstance(top, QDialog) or isinstance(top, UnlockDialog):
+            break
+        QDialog.done(top, QDialog.Rejected)  # the base: a form's own reject() would ask first
+    for dialog in window.findChildren(QDialog):
+        if dialog.isVisible() and not isinstance(dialog, UnlockDialog):
+            QDialog.done(dialog, QDialog.Rejected)  # modeless ones too (the help, a preview)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from journal.opening import open_journal
 from journal.records import Note
@@ -162,3 +162,23 @@ def test_a_second_start_brings_the_open_window_forward(qtbot, access, locked_win
         assert WindowChannel.ask_to_come_forward(access.path)
     assert not locked_window.isMinimized()
     assert not WindowChannel.ask_to_come_forward(access.path.with_name("another.db"), timeout_ms=200)
+
+
+@pytest.mark.slow
+def test_locking_closes_a_form_left_open_over_the_journal_and_stores_nothing_of_it(qtbot, access, locked_window):
+    from ui.record_dialogs import NoteDialog
+
+    window = locked_window
+    auto_lock = install_auto_lock(window, idle_minutes=0)
+    form = NoteDialog(window.session, None, window)
+    form.show()
+    qtbot.waitExposed(form)
+    qtbot.keyClicks(form.findChild(QPlainTextEdit), "walked away mid-sentence")
+    with qtbot.waitSignal(auto_lock.locked, timeout=5_000):
+        auto_lock.lock_now()
+    assert not form.isVisible()  # nothing of the journal stays on screen behind the lock
+    dialog = auto_lock.unlock_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    with qtbot.waitSignal(auto_lock.unlocked, timeout=5_000):
+        _type_and_unlock(qtbot, dialog, PASS)
+    assert not any("walked away" in n.text for n in window.session.contents().notes)
