@@ -372,24 +372,32 @@ def _cmd_import(args: argparse.Namespace) -> int:
         result = read_import(args.file, access.journal if access else None)
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        if access is None:
-            access = open_access_for_cli(path, args.passphrase_file, True)
-        opened = access
-        assert opened.journal is not None  # just opened, so not locked
-        try:
-            outcome = store_import(opened.journal, result, backup=(lambda: opened.backup("import")) if held_data else None)
-        except BaseException:
-            if not existed:
-                opened.close(backup=False)
-                access = None
-                _remove_new_journal(path)
-            raise
+        outcome, access = _store_in(
+            path, args.passphrase_file, access, existed=existed, back_up=held_data,
+            store=lambda journal, backup: store_import(journal, result, backup=backup),
+        )
         print(f"Imported {outcome.summary()} into {path}.")
         _warn_about_folder(path)
         return EXIT_OK
     finally:
         if access is not None:
             access.close(backup=False)
+
+
+def _store_in(path: Path, passphrase_file, access, *, existed: bool, back_up: bool, store: Callable):
+    """Open the journal (made now when there is none yet), then `store(journal, backup)`; returns (what it returned,
+    the access, which the caller closes). A journal made here that the store then failed on is removed again."""
+    if access is None:
+        access = open_access_for_cli(path, passphrase_file, True)
+    opened = access
+    assert opened.journal is not None  # just opened, so not locked
+    try:
+        return store(opened.journal, (lambda: opened.backup("import")) if back_up else None), opened
+    except BaseException:
+        if not existed:
+            opened.close(backup=False)
+            _remove_new_journal(path)
+        raise
 
 
 def _warn_about_folder(path: Path) -> None:
@@ -449,18 +457,10 @@ def _cmd_import_app(args: argparse.Namespace) -> int:
         if not plan.added:
             print("Nothing new to import.")
             return EXIT_OK
-        if access is None:
-            access = open_access_for_cli(path, args.passphrase_file, True)
-        opened = access
-        assert opened.journal is not None  # just opened, so not locked
-        try:
-            stored = store_plan(opened.journal, plan, backup=(lambda: opened.backup("import")) if existed else None)
-        except BaseException:
-            if not existed:
-                opened.close(backup=False)
-                access = None
-                _remove_new_journal(path)
-            raise
+        stored, access = _store_in(
+            path, args.passphrase_file, access, existed=existed, back_up=existed,
+            store=lambda journal, backup: store_plan(journal, plan, backup=backup),
+        )
         print(f"Imported {stored.count:,} {plan.app_name} {'entry' if stored.count == 1 else 'entries'} into {path}.")
         _warn_about_folder(path)
         return EXIT_OK

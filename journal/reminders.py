@@ -230,14 +230,22 @@ def _soon(day: date, as_of: date) -> str:
     return "Trial Journal: an appointment today" if day == as_of else "Trial Journal: an appointment tomorrow"
 
 
-def _appointment(contents: JournalContents, as_of: date) -> list[Due]:
-    found = _when(contents.settings.reminders.next_appointment)
+def _coming(value: str | None, as_of: date) -> tuple[date, TimeOfDay | None, date] | None:
+    """An appointment's or a session's day and time, and the day before it (when it falls due), while `as_of`
+    lies between the two; else None."""
+    found = _when(value)
     if found is None:
-        return []
+        return None
     day, at = found
     due = day - timedelta(days=1)
-    if not due <= as_of <= day:
+    return (day, at, due) if due <= as_of <= day else None
+
+
+def _appointment(contents: JournalContents, as_of: date) -> list[Due]:
+    coming = _coming(contents.settings.reminders.next_appointment, as_of)
+    if coming is None:
         return []
+    day, at, due = coming
     last_report = contents.state.last_report
     if last_report is not None and due <= last_report <= as_of:
         return []
@@ -248,13 +256,10 @@ def _appointment(contents: JournalContents, as_of: date) -> list[Due]:
 
 
 def _session(contents: JournalContents, as_of: date) -> list[Due]:
-    found = _when(contents.settings.reminders.next_session)
-    if found is None:
+    coming = _coming(contents.settings.reminders.next_session, as_of)
+    if coming is None:
         return []
-    day, at = found
-    due = day - timedelta(days=1)
-    if not due <= as_of <= day:
-        return []
+    day, at, due = coming
     logged = [s for s in contents.sessions if s.date <= as_of]
     if any(s.date == day for s in logged):
         return []
