@@ -450,7 +450,7 @@ def start_diary_import(
 
 
 def install_diary_import_action(window: MainWindow) -> QAction:
-    """Add "Import from another app…" (Ctrl+Shift+I) under "Import a journal file…" in the Journal menu."""
+    """Add "Import a diary from another app…" (Ctrl+Shift+I) above "Export as a journal file…" in the Journal menu."""
     action = QAction("Import a &diary from another app…", window)
     action.setObjectName("diaryImportAction")
     action.setShortcut(QKeySequence(SHORTCUT))
