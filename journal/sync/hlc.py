@@ -92,7 +92,7 @@ class Clock:
         return min(max(int(self._now() * 1000), 0), _MAX_WALL)
 
     def tick(self) -> Stamp:
-        """A stamp for a change made now on this computer: later than every stamp made or observed before, even if the wall clock went back."""
+        """A stamp for a change made now on this computer: later than every stamp made or observed, even if the wall clock went back."""
         wall = self._wall_now()
         if wall > self._wall:
             self._wall, self._counter = wall, 0

@@ -1,4 +1,4 @@
-"""Merging changes from several computers record by record: the latest change wins, and a version typed elsewhere that lost is named so it can be kept.
+"""Merging changes from several computers record by record: the latest change wins; a version typed elsewhere that lost is named, to keep.
 
 What counts as *superseded* (the versions the window reports as "changed on both computers;
 the earlier versions are kept"): a change L that lost to the winner W of its record, when
