@@ -1,4 +1,4 @@
-"""The `trial-journal` command: the window, import, export, assess, report, due, backup and restore."""
+"""The `trial-journal` command: the window, import, export, assess, report, due, backup, restore and sync."""
 
 from __future__ import annotations
 
@@ -111,6 +111,7 @@ COMMAND_HELP: dict[str, str] = {
     "due": "print what is due: the check-in, questionnaires, the appointment report, the next session",
     "backup": "make a verified backup of the journal now, or list backups",
     "restore": "replace the journal with one of its backups (the current one is backed up first)",
+    "sync": "keep the journal on two or three computers through a folder a sync tool carries (or join one from it)",
 }
 
 
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_journal_options(p)
 
     _add_due_parser(sub)
+    _add_sync_parser(sub)
 
     p = sub.add_parser("backup", help=COMMAND_HELP["backup"], description=COMMAND_HELP["backup"] + ".")
     p.add_argument("--list", action="store_true", help="list the backups instead of making one (default: make one)")
@@ -228,6 +230,24 @@ def _add_import_app_parser(sub) -> None:
         "or \"Stress=note\") (default: the apps' own defaults; the command says which are missing)",
     )
     p.add_argument("--dry-run", action="store_true", help="say what would be imported and write nothing (default: import)")
+    _add_journal_options(p)
+
+
+def _add_sync_parser(sub) -> None:
+    """`trial-journal sync --folder PATH [--join]`: send this computer's changes to the folder and merge the others'."""
+    p = sub.add_parser(
+        "sync",
+        help=COMMAND_HELP["sync"],
+        description=COMMAND_HELP["sync"] + ". Each computer writes only its own change files into the folder and reads the "
+        "others'; the live journal never goes there. The latest change to a record wins; a version changed on both "
+        "computers is kept in the journal's sync history.",
+    )
+    p.add_argument("--folder", metavar="PATH", type=Path, required=True, help="the sync folder (Syncthing, Dropbox, a USB stick, ...)")
+    p.add_argument(
+        "--join", action="store_true",
+        help="make a new journal at --journal from the folder's change files (refused when that journal exists) "
+        "(default: sync the journal that is there)",
+    )
     _add_journal_options(p)
 
 
@@ -642,6 +662,41 @@ def format_due(items, as_of: date) -> str:
     return "\n".join(lines)
 
 
+def _cmd_sync(args: argparse.Namespace) -> int:
+    """`trial-journal sync`: one sync through the folder, or with --join a new journal made from it."""
+    from journal.syncing import ENCRYPTED_LATER, folder_has_changes, sync
+
+    path = _journal_path(args)
+    folder = Path(args.folder).expanduser()
+    if not folder.is_dir():
+        raise JournalError(f"The sync folder {folder} is not there (or is not a folder). Nothing was changed.")
+    if args.join:
+        if path.exists():
+            raise JournalError(f"There is a journal at {path} already; --join makes a new one. Choose another --journal PATH.")
+        if args.passphrase_file is not None:
+            raise JournalError(ENCRYPTED_LATER)
+        if not folder_has_changes(folder):
+            raise JournalError(f"The folder {folder} holds no journal's change files to join. Nothing was made.")
+        outcome, access = _store_in(
+            path, None, None, existed=False, back_up=False, store=lambda journal, backup: sync(journal, folder, joining=True),
+        )
+        access.close(backup=False)
+        verb = f"Joined the journal synced through {folder} at {path}"
+    else:
+        if not path.exists():
+            raise JournalError(
+                f"There is no journal at {path}. To start this computer from a synced journal: "
+                f"trial-journal sync --folder {folder} --join --journal {path}"
+            )
+        with open_journal(args) as journal:
+            outcome = sync(journal, folder)
+        verb = f"Synced {path} through {folder}"
+    for message in outcome.skipped:
+        print(f"warning: {message}", file=sys.stderr)
+    print(f"{verb}. {outcome.summary()}")
+    return EXIT_OK
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     """`trial-journal backup [--list]`: make a verified backup now, or list the backups."""
     from journal.safekeeping.backups import list_backups
@@ -711,6 +766,7 @@ COMMANDS = {
     "due": _cmd_due,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "sync": _cmd_sync,
 }
 
 

@@ -317,6 +317,68 @@ class Journal:
             store.write_state(conn, r.replace(self._state(conn), last_report=on))
             conn.commit()
 
+    # ------------------------------------------------------------------ sync through a folder
+
+    def sync_state(self) -> dict:
+        """What the journal remembers of its sync through a folder (journal.syncing): an empty dict before the first sync."""
+        with self._connection() as conn:
+            return store.sync_state(conn)
+
+    def write_sync_state(self, state: dict) -> None:
+        """Remember `state` as the journal's sync state (a JSON-ready dict)."""
+        with self._connection() as conn:
+            store.write_sync_state(conn, state)
+            conn.commit()
+
+    def apply_sync(
+        self,
+        upserts: Mapping[str, Iterable[Any]],
+        deletes: Mapping[str, Iterable[str]],
+        settings: r.Settings | None = None,
+        profile: r.Profile | None = None,
+        *,
+        sync_state: dict | None = None,
+    ) -> None:
+        """Store what a sync brought from other computers, in one transaction: all of it, or (on any problem) nothing.
+
+        `upserts` (by kind) replace the records with their ids or add them; `deletes` (by kind)
+        take records out (ids not held are passed over); `settings` and `profile` replace the
+        journal's whole; `sync_state`, given, is remembered in the same transaction, so what the
+        journal holds and what it remembers of the sync never part.
+        """
+        problems: list[Problem] = []
+        batches = {name: list(records) for name, records in upserts.items()}
+        for name, batch in batches.items():
+            if name not in KINDS:
+                raise ValueError(f"unknown record kind {name!r}")
+            kind = kinds.kind(name)
+            for record in batch:
+                _check_record_type(kind, record)
+                problems += [Problem(f"{name}[{record.id}].{p.field}" if p.field else f"{name}[{record.id}]", p.message)
+                             for p in _validate(name, record)]
+        if profile is not None:
+            problems += [Problem(f"profile.{p.field}", p.message) for p in _profile_problems(profile)]
+        if problems:
+            raise ValidationError(problems)
+        with self._connection() as conn:
+            for name, wanted in deletes.items():
+                if name not in KINDS:
+                    raise ValueError(f"unknown record kind {name!r}")
+                for record_id in wanted:
+                    store.remove(conn, name, record_id)
+                    store.set_author(conn, record_id, None)
+            for name, batch in batches.items():
+                for record in batch:
+                    store.remove(conn, name, record.id)
+                store.insert_records(conn, name, batch)
+            if settings is not None:
+                store.write_settings(conn, settings)
+            if profile is not None:
+                store.write_profile(conn, profile)
+            if sync_state is not None:
+                store.write_sync_state(conn, sync_state)
+            conn.commit()
+
     # ------------------------------------------------------------------ everything at once
 
     def counts(self) -> dict[str, int]:

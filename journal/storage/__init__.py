@@ -229,7 +229,7 @@ def head_revision() -> str:
 
 # The revision the models in journal.storage.models describe (a test keeps it equal to the scripts' newest):
 # a new journal is built straight from the models, stamped with it, without running Alembic.
-MODELS_REVISION = "0003"
+MODELS_REVISION = "0004"
 
 # Exactly the table Alembic makes to remember the revision, so a journal made either way is the same file.
 _VERSION_TABLE_SQL = (
@@ -299,3 +299,5 @@ def _create_from_models(engine: Engine) -> None:
             "INSERT INTO journal_state (id, journal_id, last_report, question_choices) VALUES (1, ?, NULL, '[]')",
             (str(uuid.uuid4()),),
         )
+        # nothing of a sync yet, as revision 0004 starts an older journal
+        conn.exec_driver_sql("INSERT INTO sync_state (id, data) VALUES (1, '{}')")

@@ -82,6 +82,12 @@ class JournalStateRow(Base):
     __table__ = tb.journal_state
 
 
+class SyncStateRow(Base):
+    """The one row of what the journal remembers of its sync through a folder (JSON)."""
+
+    __table__ = tb.sync_state
+
+
 class TherapyRow(Base):
     """A course of psychotherapy (version 2)."""
 

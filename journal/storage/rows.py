@@ -547,6 +547,14 @@ def _state_values(s: r.JournalState) -> tuple:
     return (1, s.journal_id, _text_day_or_none(s.last_report), json.dumps(choices, ensure_ascii=False))  # the one row
 
 
+def _sync_states(rows: Sequence[tuple]) -> list[dict]:
+    return [json.loads(data) if data else {} for (data,) in rows]
+
+
+def _sync_state_values(state: dict) -> tuple:
+    return (1, json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")))  # the one row
+
+
 @dataclass(frozen=True)
 class Convert:
     """How one table's rows become records and back.
@@ -578,4 +586,5 @@ CONVERT: dict[str, Convert] = {
     "therapies": Convert(_therapies, _therapy_values),
     "entries_by": Convert(_entries, _entry_values),
     "journal_state": Convert(_states, _state_values),
+    "sync_state": Convert(_sync_states, _sync_state_values),
 }

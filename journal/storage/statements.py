@@ -146,7 +146,7 @@ def every_statement() -> Iterator[tuple[tuple, Compiled]]:
         yield ("delete", name, "id"), delete_rows(name, "id")
     for table in tb.ROWS:
         yield ("insert", table, False), insert_rows(table)
-    for table in ("profile", "settings", "journal_state", "entries_by"):
+    for table in ("profile", "settings", "journal_state", "sync_state", "entries_by"):
         yield ("insert", table, True), insert_rows(table, replace=True)
         if table != "entries_by":
             yield ("one_row", table), select_one_row(table)

@@ -40,6 +40,8 @@ __all__ = [
     "write_settings",
     "state",
     "write_state",
+    "sync_state",
+    "write_sync_state",
 ]
 
 
@@ -272,3 +274,13 @@ def state(conn: Connection) -> r.JournalState:
 
 def write_state(conn: Connection, value: r.JournalState) -> None:
     _run_many(conn, _insert("journal_state", replace=True), [_values("journal_state")(value)])
+
+
+def sync_state(conn: Connection) -> dict:
+    """What the journal remembers of its sync through a folder (an empty dict before its first sync)."""
+    found = CONVERT["sync_state"].from_rows(_run(conn, _one_row("sync_state")))
+    return found[0] if found else {}
+
+
+def write_sync_state(conn: Connection, value: dict) -> None:
+    _run_many(conn, _insert("sync_state", replace=True), [_values("sync_state")(value)])

@@ -279,6 +279,15 @@ journal_state = Table(
     Column("question_choices", Text, nullable=False),
 )
 
+# The one row of what the journal remembers of its sync through a folder (journal.syncing), as JSON:
+# this computer's id, its clock, each record's last stamp and digest, the files read, the versions kept.
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("data", Text, nullable=False),
+)
+
 # Who entered a record when it was not the journal's owner (caregiver mode).
 entries_by = Table(
     "entries_by",
@@ -341,6 +350,7 @@ ROWS: dict[str, Rows] = {
     "therapies": _rows(therapies, _all_but(therapies, "end_latest")),
     "entries_by": _rows(entries_by, ("record", "author")),
     "journal_state": _rows(journal_state, _all_but(journal_state, "id")),
+    "sync_state": _rows(sync_state, _all_but(sync_state, "id")),
 }
 assert set(ROWS) == set(rw.CONVERT) == set(metadata.tables), "every table is read and written"
 

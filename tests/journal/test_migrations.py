@@ -437,3 +437,17 @@ def test_a_journal_at_revision_0001_upgrades_with_its_dose_steps_kept_and_still_
             assert conn.driver().execute("SELECT count(*) FROM dose_steps").fetchone() == (0,)
     finally:
         db.dispose()
+
+
+def test_an_upgraded_journal_starts_with_nothing_remembered_of_a_sync_and_keeps_what_it_is_given(tmp_path):
+    import shutil
+
+    path = tmp_path / "j.db"
+    shutil.copyfile(FIXTURES / "journal-0.2.0.db", path)
+    with open_file(path, create=False) as journal:
+        assert journal.sync_state() == {}
+        journal.write_sync_state({"device": "3f9a2c41", "files": {"a": "b"}})
+    with open_file(path, create=False) as journal:
+        assert journal.sync_state() == {"device": "3f9a2c41", "files": {"a": "b"}}
+    with open_file(tmp_path / "new.db") as journal:
+        assert journal.sync_state() == {}

@@ -1,0 +1,331 @@
+"""Keeping one journal on two or three computers through a folder a sync tool carries: send this computer's changes, merge the others'.
+
+A sync, in order:
+1. what changed here since the last sync is found by hashing each record's journal-file JSON
+   and comparing it with the digest remembered; each new or changed record gets a clock stamp,
+   each record gone a deletion (a tombstone);
+2. those changes are written as one change file of this computer's, whole (journal.sync);
+3. every other computer's change file not read before is read, checked and its records
+   validated as an imported journal file's are; a damaged, truncated, foreign or invalid file
+   is skipped and named, and nothing of it is merged;
+4. the merge (latest stamp wins) is stored in one transaction with what the journal remembers
+   of the sync; a version that lost without its computer having seen the winner is kept in
+   the journal's sync history, and counted.
+
+Merging the same files again changes nothing. Who entered a record in caregiver mode is not
+carried yet; neither are sync tools' conflict copies tidied nor old files compacted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journal import records as r
+from journal.errors import JournalError, ValidationError
+from journal.exchange.jsonfile import FORMAT_NAME, contents_to_json, parse_contents, record_to_json
+from journal.facade import Journal
+from journal.kinds import KIND_NAMES, KINDS
+from journal.safekeeping import keystore
+from journal.sync import (
+    Change,
+    ChangeFileError,
+    Clock,
+    Stamp,
+    decode,
+    encode,
+    file_name,
+    merge,
+    new_device_id,
+    parse_file_name,
+    parse_stamp,
+)
+from journal.sync import write_change_file as _write_change_file
+from journal.sync.merge import Key
+
+__all__ = ["SyncOutcome", "sync", "sync_history", "folder_has_changes", "ENCRYPTED_LATER"]
+
+ENCRYPTED_LATER = "Sync of a journal with a passphrase comes later: nothing was written to the folder and nothing in the journal changed."
+
+Seal = Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What one sync did: changes sent from here, records changed here from elsewhere, records changed on two computers, files skipped."""
+
+    sent: int
+    received: int
+    conflicts: int
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The outcome in a person's words, e.g. 'Sent 3 changes; received 2; 1 record was changed on both computers ...'."""
+        parts = [f"Sent {self.sent} change{'s' if self.sent != 1 else ''}", f"received {self.received}"]
+        text = "; ".join(parts) + "."
+        if self.conflicts:
+            were = "record was" if self.conflicts == 1 else "records were"
+            text += f" {self.conflicts} {were} changed on both computers; the earlier versions are kept."
+        if self.skipped:
+            one = len(self.skipped) == 1
+            text += f" {len(self.skipped)} file{'' if one else 's'} in the folder could not be read and {'was' if one else 'were'} skipped."
+        return text
+
+
+def _digest(data: Mapping[str, Any] | None) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _settings_json(settings: r.Settings) -> dict[str, Any]:
+    return contents_to_json(r.JournalContents(settings=settings))["settings"]
+
+
+def _profile_json(profile: r.Profile) -> dict[str, Any]:
+    return {"display_name": profile.display_name, "birth_year": profile.birth_year}
+
+
+def _snapshot(contents: r.JournalContents) -> dict[Key, dict[str, Any]]:
+    """Every record the journal holds, and its settings and profile, as the journal file writes them."""
+    found: dict[Key, dict[str, Any]] = {}
+    for kind in KIND_NAMES:
+        for record in getattr(contents, kind):
+            found[(kind, record.id)] = record_to_json(record)
+    found[("settings", "settings")] = _settings_json(contents.settings)
+    found[("profile", "profile")] = _profile_json(contents.profile)
+    return found
+
+
+def _stored_records(state: Mapping[str, Any]) -> dict[Key, dict[str, Any]]:
+    return {(kind, rid): entry for kind, by_id in state.get("records", {}).items() for rid, entry in by_id.items()}
+
+
+def _entry(change: Change, digest: str | None) -> dict[str, Any]:
+    return {
+        "stamp": str(change.stamp),
+        "base": None if change.base is None else str(change.base),
+        "deleted": change.deleted,
+        "digest": digest,
+    }
+
+
+def _local_changes(snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, dict[str, Any]], clock: Clock) -> list[Change]:
+    """This computer's changes since the last sync: new or changed records stamped now, records gone as deletions."""
+    changes = []
+    untouched = {("settings", "settings"): _settings_json(r.Settings()), ("profile", "profile"): _profile_json(r.Profile())}
+    for key, data in snapshot.items():
+        was = stored.get(key)
+        if was is None and untouched.get(key) == data:
+            continue  # settings or a profile never changed from the defaults are nothing typed: they never win over another's
+        if was is None or was["deleted"] or was["digest"] != _digest(data):
+            base = None if was is None else parse_stamp(was["stamp"])
+            changes.append(Change(key[0], key[1], clock.tick(), data, base))
+    for key, was in stored.items():
+        if key not in snapshot and not was["deleted"]:
+            changes.append(Change(key[0], key[1], clock.tick(), None, parse_stamp(was["stamp"])))
+    return changes
+
+
+def _current(snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, dict[str, Any]]) -> dict[Key, Change]:
+    """The journal's winners as the merge sees them: each record's remembered stamp with the version the journal holds."""
+    current = {}
+    for key, was in stored.items():
+        base = None if was.get("base") is None else parse_stamp(was["base"])
+        current[key] = Change(key[0], key[1], parse_stamp(was["stamp"]), None if was["deleted"] else snapshot.get(key), base)
+    return current
+
+
+# ------------------------------------------------------------------ reading the others' files
+
+
+@dataclass
+class _Read:
+    """One other computer's file, checked: its changes and, for each version it carries, the record it becomes."""
+
+    name: str
+    digest: str
+    changes: tuple[Change, ...]
+    built: dict[tuple[Key, Stamp], Any]
+
+
+def _file_lists() -> dict[str, str]:
+    return {kind: KINDS[kind].file_list for kind in KIND_NAMES}
+
+
+def _build(changes: tuple[Change, ...], name: str) -> dict[tuple[Key, Stamp], Any]:
+    """The record (or settings, or profile) each version in a file becomes, validated as a journal file's; a problem refuses the file."""
+    built: dict[tuple[Key, Stamp], Any] = {}
+    lists = _file_lists()
+    rounds: list[list[Change]] = []  # a record changed twice in one file is read in a second round, so no id is given twice
+    for change in changes:
+        if change.data is None:
+            continue
+        for batch in rounds:
+            if all(c.key != change.key for c in batch):
+                batch.append(change)
+                break
+        else:
+            rounds.append([change])
+    for batch in rounds:
+        data: dict[str, Any] = {"format": FORMAT_NAME, "version": 2}
+        for change in batch:
+            if change.kind in lists:
+                data.setdefault(lists[change.kind], []).append(dict(change.data or {}))
+            else:
+                data[change.kind] = dict(change.data or {})
+        try:
+            result = parse_contents(data)
+        except ValidationError as exc:
+            shown = "; ".join(str(p) for p in exc.problems[:3])
+            raise ChangeFileError(f"The change file {name} holds a record the journal cannot take: {shown}.") from None
+        by_key: dict[Key, Any] = {(kind, rec.id): rec for kind in KIND_NAMES for rec in getattr(result.contents, kind)}
+        by_key[("settings", "settings")] = r.replace(r.Settings(), **result.settings_changes)
+        by_key[("profile", "profile")] = result.contents.profile
+        for change in batch:
+            if change.key not in by_key:
+                raise ChangeFileError(f"The change file {name} holds a {change.kind} change whose record does not match its kind.")
+            built[(change.key, change.stamp)] = by_key[change.key]
+    return built
+
+
+def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unseal: Seal | None) -> tuple[list[_Read], list[str]]:
+    """The other computers' change files not read before, each checked whole; and a message for each that was skipped."""
+    read: list[_Read] = []
+    skipped: list[str] = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if not path.is_file() or name.startswith("."):
+            continue  # the sync tool's own folders and files (.stfolder, .stversions, temporary names)
+        parsed = parse_file_name(name)
+        if parsed is None:
+            if name.endswith(".tjsync"):
+                skipped.append(f"The file {name} in the sync folder is not named as a change file; it was skipped.")
+            continue  # anything else the person keeps there is theirs
+        if parsed.device == device:
+            continue  # this computer's own files (or a sync tool's copies of them)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            skipped.append(f"The change file {name} could not be read ({exc.strerror or exc}); it was skipped.")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if files_read.get(name) == digest:
+            continue
+        try:
+            change_file = decode(data, unseal=unseal, name=name)
+            if change_file.device != parsed.device:
+                raise ChangeFileError(f"The change file {name} says it was written by another computer than its name does.")
+            built = _build(change_file.changes, name)
+        except ChangeFileError as exc:
+            skipped.append(f"{exc} It was skipped; nothing of it was merged.")
+            continue
+        read.append(_Read(name, digest, change_file.changes, built))
+    return read, skipped
+
+
+# ------------------------------------------------------------------------------------ the sync
+
+
+def _check_places(journal: Journal, folder: Path) -> None:
+    if not folder.is_dir():
+        raise JournalError(f"The sync folder {folder} is not there (or is not a folder). Nothing was changed.")
+    held = Path(journal.path).resolve().parent
+    if held == folder.resolve() or folder.resolve() in held.parents:
+        raise JournalError(
+            f"The sync folder {folder} holds the journal itself; a sync tool would damage it. "
+            "Choose a folder of its own. Nothing was changed."
+        )
+
+
+def sync(  # long: the four steps of a sync (the module's docstring) read best in one place
+    journal: Journal,
+    folder: Path,
+    *,
+    seal: Seal | None = None,
+    unseal: Seal | None = None,
+    now: Callable[[], float] | None = None,
+    joining: bool = False,
+) -> SyncOutcome:
+    """Sync the journal through `folder`: write this computer's changes there, merge every other computer's.
+
+    `joining`: the journal was made just now to join the journal in the folder; it sends
+    nothing of its own (its empty settings would otherwise win over the folder's). A journal
+    with a passphrase is refused for now (ENCRYPTED_LATER) unless `seal` and `unseal` are given.
+    """
+    folder = Path(folder)
+    if (seal is None or unseal is None) and keystore.is_encrypted(journal.path):
+        raise JournalError(ENCRYPTED_LATER)
+    _check_places(journal, folder)
+    state = dict(journal.sync_state())
+    device = state.get("device") or new_device_id()
+    clock = Clock(device, now or time.time, start=parse_stamp(state["clock"]) if state.get("clock") else None)
+    stored = _stored_records(state)
+    snapshot = _snapshot(journal.contents())
+
+    local = [] if joining else _local_changes(snapshot, stored, clock)
+    if local:
+        data = encode(local, device=device, seal=seal)
+        _write_change_file(folder, file_name(device, local[0].stamp, local[-1].stamp), data)
+    entries = dict(stored)
+    for change in local:
+        entries[change.key] = _entry(change, None if change.data is None else _digest(change.data))
+    current = _current(snapshot, entries)
+
+    files_read = dict(state.get("files", {}))
+    read, skipped = _read_others(folder, device, files_read, unseal)
+    history = list(state.get("history", []))
+    kept = {parse_stamp(h["stamp"]) for h in history}
+    result = merge(current, (c for f in read for c in f.changes), already_kept=kept)
+    for f in read:
+        for change in f.changes:
+            clock.observe(change.stamp)
+        files_read[f.name] = f.digest
+    built = {key: value for f in read for key, value in f.built.items()}
+
+    upserts: dict[str, list[Any]] = {}
+    deletes: dict[str, list[str]] = {}
+    settings: r.Settings | None = None
+    profile: r.Profile | None = None
+    for winner in result.replaced:
+        kind, rid = winner.key
+        if winner.deleted:
+            if kind in KINDS:
+                deletes.setdefault(kind, []).append(rid)
+            entries[winner.key] = _entry(winner, None)
+            continue
+        value = built[(winner.key, winner.stamp)]
+        if kind == "settings":
+            settings, digest = value, _digest(_settings_json(value))
+        elif kind == "profile":
+            profile, digest = value, _digest(_profile_json(value))
+        else:
+            upserts.setdefault(kind, []).append(value)
+            digest = _digest(record_to_json(value))
+        entries[winner.key] = _entry(winner, digest)
+    for loser, winner in result.superseded:
+        kept_version = {"kind": loser.kind, "id": loser.record_id, "stamp": str(loser.stamp), "data": dict(loser.data or {})}
+        history.append({**kept_version, "lost_to": str(winner.stamp)})
+
+    records: dict[str, dict[str, Any]] = {}
+    for (kind, rid), entry in entries.items():
+        records.setdefault(kind, {})[rid] = entry
+    last = None if clock.last is None else str(clock.last)
+    new_state = {"device": device, "clock": last, "records": records, "files": files_read, "history": history}
+    journal.apply_sync(upserts, deletes, settings, profile, sync_state=new_state)
+    return SyncOutcome(sent=len(local), received=len(result.replaced), conflicts=result.conflicts, skipped=skipped)
+
+
+def sync_history(journal: Journal) -> list[dict[str, Any]]:
+    """The versions that lost a merge without their computer having seen the winner, oldest first: nothing typed is lost."""
+    return list(journal.sync_state().get("history", []))
+
+
+def folder_has_changes(folder: Path) -> bool:
+    """Whether the folder holds any change file (what joining a synced journal starts from)."""
+    return any(parse_file_name(name) is not None for name in os.listdir(folder))

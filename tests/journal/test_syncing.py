@@ -1,0 +1,163 @@
+"""Sync through a folder: two and three journals through one folder keep the same records, and nothing typed is lost."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from journal import records as r
+from journal.errors import JournalError
+from journal.opening import open_file
+from journal.syncing import sync, sync_history
+
+_TICKS = itertools.count(1_760_000_000_000)
+
+
+def _now() -> float:
+    """A wall clock that moves on a millisecond each time it is read: 'later' in a test is the change made later."""
+    return next(_TICKS) / 1000
+
+
+@pytest.fixture
+def folder(tmp_path):
+    made = tmp_path / "folder"
+    made.mkdir()
+    return made
+
+
+@pytest.fixture
+def computers(tmp_path):
+    opened = [open_file(tmp_path / name / "j.db") for name in ("home", "work", "mum")]
+    yield opened
+    for journal in opened:
+        journal.close()
+
+
+def _note(text: str) -> r.Note:
+    return r.Note(id="", date=date(2025, 1, 2), text=text)
+
+
+def _texts(journal) -> list[str]:
+    return [n.text for n in journal.notes.list()]
+
+
+def _round(journals, folder):
+    return [sync(j, folder, now=_now) for j in journals]
+
+
+def test_a_note_added_on_one_computer_reaches_the_others_and_a_second_sync_changes_nothing(computers, folder):
+    home, work, mum = computers
+    home.notes.add(_note("lighthouse on the hill"))
+    first = _round(computers, folder)
+    assert (first[0].sent, first[1].received, first[2].received) == (1, 1, 1)
+    assert _texts(work) == _texts(mum) == ["lighthouse on the hill"]
+    again = _round(computers, folder)
+    assert all((o.sent, o.received, o.conflicts) == (0, 0, 0) for o in again)
+    assert _texts(work) == ["lighthouse on the hill"]
+
+
+def test_an_edit_made_on_two_computers_keeps_the_later_and_the_earlier_in_the_history(computers, folder):
+    home, work, _ = computers
+    note = home.notes.add(_note("first words")).record
+    _round(computers[:2], folder)
+    home.notes.update(r.replace(note, text="written at home"))
+    work.notes.update(r.replace(note, text="written at work"))
+    at_home = sync(home, folder, now=_now)
+    at_work = sync(work, folder, now=_now)
+    back_home = sync(home, folder, now=_now)
+    assert _texts(home) == _texts(work) == ["written at work"]
+    assert at_work.conflicts == 1 and back_home.conflicts == 1 and at_home.conflicts == 0
+    assert [h["data"]["text"] for h in sync_history(home)] == ["written at home"]
+    assert [h["data"]["text"] for h in sync_history(work)] == ["written at home"]
+
+
+def test_an_edit_made_over_the_other_computers_version_is_no_conflict(computers, folder):
+    home, work, _ = computers
+    note = home.notes.add(_note("first words")).record
+    _round(computers[:2], folder)
+    work.notes.update(r.replace(note, text="carried on at work"))
+    outcomes = _round([work, home], folder)
+    assert _texts(home) == ["carried on at work"]
+    assert [o.conflicts for o in outcomes] == [0, 0] and sync_history(home) == []
+
+
+def test_a_deletion_reaches_every_computer(computers, folder):
+    home, work, mum = computers
+    note = home.notes.add(_note("to be taken back")).record
+    _round(computers, folder)
+    mum.notes.delete(note.id)
+    _round([mum, home, work], folder)
+    assert _texts(home) == _texts(work) == []
+    assert _round(computers, folder)[0].received == 0
+
+
+def test_settings_and_the_profile_reach_the_others_and_untouched_defaults_never_win(computers, folder):
+    home, work, mum = computers
+    _round([work], folder)  # work syncs first with its defaults
+    home.update_settings(adequate_weeks=8)
+    home.set_profile(r.Profile(display_name="Sam"))
+    outcomes = _round([home, work, mum], folder)
+    assert work.settings().adequate_weeks == mum.settings().adequate_weeks == 8
+    assert work.profile().display_name == "Sam"
+    assert all(o.conflicts == 0 for o in outcomes)
+
+
+def test_the_same_files_merged_again_change_nothing(computers, folder, tmp_path):
+    home, work, _ = computers
+    home.notes.add(_note("once only"))
+    sync(home, folder, now=_now)
+    sync(work, folder, now=_now)
+    state = work.sync_state()
+    state["files"] = {}  # as if the files had never been read
+    work.write_sync_state(state)
+    again = sync(work, folder, now=_now)
+    assert (again.received, again.conflicts) == (0, 0)
+    assert _texts(work) == ["once only"]
+
+
+@pytest.mark.parametrize(
+    ("name", "contents", "says"),
+    [
+        ("tj-abcd1234-000001760000000000-0000-abcd1234-000001760000000000-0000-abcd1234.tjsync", b"a holiday photo", "not a Trial Journal"),
+        ("stray.tjsync", b"TJSYNC1\n", "not named as a change file"),
+    ],
+)
+def test_a_foreign_file_in_the_folder_is_skipped_by_name_and_nothing_changes(computers, folder, name, contents, says):
+    home, work, _ = computers
+    home.notes.add(_note("kept safe"))
+    sync(home, folder, now=_now)
+    (folder / name).write_bytes(contents)
+    (folder / "shopping list.txt").write_text("milk")  # the person's own file is left alone, unnamed
+    outcome = sync(work, folder, now=_now)
+    assert len(outcome.skipped) == 1 and name in outcome.skipped[0] and says in outcome.skipped[0]
+    assert _texts(work) == ["kept safe"]
+
+
+def test_a_truncated_change_file_is_skipped_by_name_and_nothing_of_it_is_merged(computers, folder):
+    home, work, _ = computers
+    home.notes.add(_note("half a file"))
+    sync(home, folder, now=_now)
+    (written,) = folder.iterdir()
+    written.write_bytes(written.read_bytes()[:-5])
+    outcome = sync(work, folder, now=_now)
+    assert written.name in outcome.skipped[0] and "damaged" in outcome.skipped[0]
+    assert _texts(work) == []
+
+
+def test_joining_starts_a_new_journal_from_the_folder_with_every_record(tmp_path, folder):
+    with open_file(tmp_path / "home" / "j.db") as home:
+        home.notes.add(_note("from the first computer"))
+        home.update_settings(primary_scale="QIDS-SR16")
+        sync(home, folder, now=_now)
+    with open_file(tmp_path / "new" / "j.db") as new:
+        joined = sync(new, folder, now=_now, joining=True)
+        assert joined.sent == 0
+        assert _texts(new) == ["from the first computer"] and new.settings().primary_scale == "QIDS-SR16"
+        assert sync(new, folder, now=_now).sent == 0
+
+
+def test_a_folder_that_holds_the_journal_itself_is_refused(tmp_path):
+    with open_file(tmp_path / "j.db") as journal, pytest.raises(JournalError, match="holds the journal itself"):
+        sync(journal, tmp_path)
