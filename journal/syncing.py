@@ -49,7 +49,7 @@ from journal.sync import (
 from journal.sync import write_change_file as _write_change_file
 from journal.sync.merge import Key
 
-__all__ = ["SyncOutcome", "sync", "sync_history", "folder_has_changes", "ENCRYPTED_LATER"]
+__all__ = ["SyncOutcome", "sync", "sync_history", "folder_has_changes", "sync_folder", "set_sync_folder", "ENCRYPTED_LATER"]
 
 ENCRYPTED_LATER = "Sync of a journal with a passphrase comes later: nothing was written to the folder and nothing in the journal changed."
 
@@ -316,7 +316,8 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     for (kind, rid), entry in entries.items():
         records.setdefault(kind, {})[rid] = entry
     last = None if clock.last is None else str(clock.last)
-    new_state = {"device": device, "clock": last, "records": records, "files": files_read, "history": history}
+    # what else the journal keeps with its sync (the window's folder) stays as it was
+    new_state = {**state, "device": device, "clock": last, "records": records, "files": files_read, "history": history}
     journal.apply_sync(upserts, deletes, settings, profile, sync_state=new_state)
     return SyncOutcome(sent=len(local), received=len(result.replaced), conflicts=result.conflicts, skipped=skipped)
 
@@ -329,3 +330,20 @@ def sync_history(journal: Journal) -> list[dict[str, Any]]:
 def folder_has_changes(folder: Path) -> bool:
     """Whether the folder holds any change file (what joining a synced journal starts from)."""
     return any(parse_file_name(name) is not None for name in os.listdir(folder))
+
+
+def sync_folder(journal: Journal) -> Path | None:
+    """The folder the window syncs this journal through, kept in the journal itself (never in the window's settings)."""
+    folder = journal.sync_state().get("folder")
+    return Path(folder) if isinstance(folder, str) and folder else None
+
+
+def set_sync_folder(journal: Journal, folder: Path | None) -> None:
+    """Keep (or, with None, forget) the folder the window syncs this journal through; what was synced stays known."""
+    state = dict(journal.sync_state())
+    if folder is None:
+        state.pop("folder", None)
+    else:
+        _check_places(journal, Path(folder))
+        state["folder"] = str(Path(folder).expanduser().resolve())
+    journal.write_sync_state(state)

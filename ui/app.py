@@ -240,6 +240,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         from ui.session import JournalSession
         from ui.single_window import WindowChannel
         from ui.startup_profiles import install_journal_switch
+        from ui.sync_dialog import install_sync
 
         try:
             access = _open_access(path, passphrase_file, new, window)
@@ -263,6 +264,7 @@ def _run_journal(app, look, journal_path, passphrase_file, *, after_demo: bool =
         install_appointment_action(window)  # Journal ▸ Prepare for my appointment…
         install_report_actions(window)
         install_reminders(window)  # the "Due" strip above the chart and the desktop notifications
+        install_sync(window)  # Journal ▸ Sync folder…, and syncing at open, every few minutes and at close
         install_journal_switch(window)  # Journal ▸ Switch journal… (locks this one first)
         WindowChannel(access.path, window)  # a second start brings this window forward
         if tray:

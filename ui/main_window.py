@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ui.passphrase_dialog import _PassphraseActions
     from ui.reminders import Reminders
     from ui.startup_profiles import JournalSwitcher
+    from ui.sync_dialog import SyncScheduler
     from ui.tables import RecordListPanel
     from ui.worker import Worker
 
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
     chart_ready = Signal()
     # a journal is shown (start-up, unlocking, switching): the pieces that follow its session listen again
     session_shown = Signal(object)
+    closing = Signal()  # the window is about to close, the journal still open (a last sync, say)
     # the demo's "Start my own journal": start-up makes or opens the person's own once the demo is closed
     own_journal_requested = Signal()
 
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
     appointment_action: QAction | None = None  # ui.appointment_dialog.install_appointment_action
     diary_import_action: QAction | None = None  # ui.diary_import_dialog.install_diary_import_action
     reminders: Reminders | None = None  # ui.reminders.install_reminders: the "Due" strip and the notifications
+    sync_scheduler: SyncScheduler | None = None  # ui.sync_dialog.install_sync: syncs through the journal's folder
     journal_switch: JournalSwitcher | None = None  # ui.startup_profiles.install_journal_switch
     import_worker: Worker | None = None  # an import of a journal file running off the window's thread
     # Made when first wanted, after the first paint.
@@ -590,6 +593,7 @@ class MainWindow(QMainWindow):
             self.timeline_panel.set_look(dark=self.look.dark, font_scale=self._chart_font_scale())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.closing.emit()
         if self.import_worker is not None:
             self.import_worker.wait()  # an import half-way is finished (or undone whole) before the window goes
         self.save_view_state()
