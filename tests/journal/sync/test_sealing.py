@@ -46,9 +46,15 @@ def test_a_sealed_change_file_reads_back_with_the_same_key_on_another_computer()
 def test_a_sealed_file_holds_no_note_text_nor_field_name_nor_the_compressed_text():
     seal, _ = sealer(secrets.token_bytes(32))
     data = encode(changes(), device=DEVICE, seal=seal)
+    unpacked = []
+    for start in range(len(data)):  # the payload is compressed before it is sealed: text could hide in a zlib stream
+        try:
+            unpacked.append(zlib.decompressobj().decompress(data[start:], 1 << 20))
+        except zlib.error:
+            continue
+    readable = b"\n".join([data, *unpacked])
     for plain in (b"Marguerite", b"river", b'"text"', b"notes", b"device", b"2024-12-01", DEVICE.encode()):
-        assert plain not in data
-    assert zlib.compress(NOTE.encode())[:12] not in data
+        assert plain not in readable
 
 
 def test_the_same_changes_sealed_twice_differ_a_fresh_nonce_each_time():
