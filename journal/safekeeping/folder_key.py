@@ -60,7 +60,14 @@ def share_header(journal_path: str | os.PathLike[str], folder: str | os.PathLike
         if theirs == ours:
             return
         own_name = keystore.keyfile_path(journal_path).name
-        if keystore.header_key_check(theirs, name=FOLDER_KEY_NAME) != keystore.header_key_check(ours, name=own_name):
+        try:
+            their_check = keystore.header_key_check(theirs, name=FOLDER_KEY_NAME)
+        except keystore.KeyFileError as exc:
+            raise JournalError(
+                f"{exc} It is in the sync folder {folder}; nothing was written there. If the folder is this journal's own, "
+                f"remove {FOLDER_KEY_NAME} from it and sync again: this journal writes it anew."
+            ) from None
+        if their_check != keystore.header_key_check(ours, name=own_name):
             raise _another_journal(folder)
     atomic_write(Path(folder) / FOLDER_KEY_NAME, ours, mode=0o600)
 

@@ -208,3 +208,43 @@ def test_joining_a_plain_journals_folder_with_a_passphrase_is_refused_and_nothin
     with pytest.raises(JournalError, match="has no passphrase"):
         _join(tmp_path, folder)
     assert not (tmp_path / "work" / "j.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("contents", "says"),
+    [
+        (b"a holiday photo", "cannot be read: it is not the text Trial Journal wrote"),
+        (b'{"format": "something else"}', "is not a Trial Journal key header"),
+        (b'{"format": "trial-journal-keys", "version": 1, "key_check": "AAAAAAAAAAA=", "slots": {"passphrase": {}}}', "is damaged"),
+    ],
+)
+def test_a_damaged_key_header_in_the_folder_is_refused_by_name_on_join_and_on_sync(tmp_path, folder, home, contents, says):
+    home.journal.notes.add(_note("kept"))
+    _sync(home, folder)
+    (folder / FOLDER_KEY_NAME).write_bytes(contents)
+    with pytest.raises(JournalError, match=says) as refused:
+        _join(tmp_path, folder)
+    assert FOLDER_KEY_NAME in str(refused.value) and not (tmp_path / "work" / "j.db").exists()
+    with pytest.raises(JournalError, match=f"remove {FOLDER_KEY_NAME} from it and sync again"):
+        _sync(home, folder)
+    assert (folder / FOLDER_KEY_NAME).read_bytes() == contents  # a damaged header is never silently replaced
+
+
+def test_a_header_written_in_the_middle_of_a_passphrase_change_is_not_joined(tmp_path):
+    source = tmp_path / "a" / "j.db"
+    source.parent.mkdir()
+    key, _ = keystore.create_keys(source, PASS, kdf=FAST)
+    keystore.begin_key_change(source, key, "a brand new passphrase", recovery_code=False, kdf=FAST)
+    with pytest.raises(JournalError, match="middle of a passphrase change"):
+        keystore.adopt_header(tmp_path / "b.db", keystore.keyfile_path(source).read_bytes(), PASS, name=FOLDER_KEY_NAME)
+    assert not keystore.is_encrypted(tmp_path / "b.db")
+
+
+def test_adopting_a_header_never_replaces_one_already_there(tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    keystore.create_keys(first, PASS, kdf=FAST)
+    keystore.create_keys(second, PASS, kdf=FAST)
+    before = keystore.keyfile_path(second).read_bytes()
+    with pytest.raises(JournalError, match="already"):
+        keystore.adopt_header(second, keystore.keyfile_path(first).read_bytes(), PASS, name=FOLDER_KEY_NAME)
+    assert keystore.keyfile_path(second).read_bytes() == before
