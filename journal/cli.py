@@ -663,8 +663,9 @@ def format_due(items, as_of: date) -> str:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
-    """`trial-journal sync`: one sync through the folder, or with --join a new journal made from it."""
-    from journal.syncing import ENCRYPTED_LATER, folder_has_changes, sync
+    """`trial-journal sync`: one sync through the folder, or with --join a new journal made from it (with its passphrase, if it has one)."""
+    from journal.safekeeping.keystore import read_passphrase
+    from journal.syncing import folder_has_changes, join_with_passphrase, sync
 
     path = _journal_path(args)
     folder = Path(args.folder).expanduser()
@@ -673,13 +674,14 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     if args.join:
         if path.exists():
             raise JournalError(f"There is a journal at {path} already; --join makes a new one. Choose another --journal PATH.")
-        if args.passphrase_file is not None:
-            raise JournalError(ENCRYPTED_LATER)
         if not folder_has_changes(folder):
             raise JournalError(f"The folder {folder} holds no journal's change files to join. Nothing was made.")
-        outcome, access = _store_in(
-            path, None, None, existed=False, back_up=False, store=lambda journal, backup: sync(journal, folder, joining=True),
-        )
+        if args.passphrase_file is not None:
+            access, outcome = join_with_passphrase(folder, path, read_passphrase(args.passphrase_file))
+        else:
+            outcome, access = _store_in(
+                path, None, None, existed=False, back_up=False, store=lambda journal, backup: sync(journal, folder, joining=True),
+            )
         access.close(backup=False)
         verb = f"Joined the journal synced through {folder} at {path}"
     else:
@@ -688,8 +690,14 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 f"There is no journal at {path}. To start this computer from a synced journal: "
                 f"trial-journal sync --folder {folder} --join --journal {path}"
             )
-        with open_journal(args) as journal:
-            outcome = sync(journal, folder)
+        access = open_access_for_cli(path, args.passphrase_file, create=False)
+        try:
+            assert access.journal is not None  # just opened, not locked
+            sealing = access.sync_sealer()
+            seal, unseal = sealing if sealing is not None else (None, None)
+            outcome = sync(access.journal, folder, seal=seal, unseal=unseal)
+        finally:
+            access.close(backup=False)
         verb = f"Synced {path} through {folder}"
     for message in outcome.skipped:
         print(f"warning: {message}", file=sys.stderr)

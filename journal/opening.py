@@ -41,6 +41,7 @@ from journal.safekeeping.locking import JournalLock
 from journal.safekeeping.rekey import KeyChange, change_key, settle_key_change
 from journal.safekeeping.wrong_tries import WrongTries
 from journal.storage.connection import Database
+from journal.sync.sealing import Seal, sealer
 
 __all__ = [
     "JournalAccess",
@@ -114,6 +115,19 @@ class JournalAccess:
             return backups.restore_backup(path, self.path, self._key)
         finally:
             self.journal = open_file(self.path, create=False, key=self._key, lock=self._lock)
+
+    # -- sync ----------------------------------------------------------------------------
+
+    def sync_sealer(self) -> tuple[Seal, Seal] | None:
+        """(seal, unseal) for this journal's sync change files, made from its data key; None for a journal without a passphrase.
+
+        Ask for it just before each sync: locking forgets the key, and the pair is not to be
+        kept beyond the sync it was made for.
+        """
+        self._require_open()
+        if not self.encrypted:
+            return None
+        return sealer(self._data_key())
 
     # -- passphrase ----------------------------------------------------------------------
 

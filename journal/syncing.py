@@ -31,8 +31,10 @@ from journal import records as r
 from journal.errors import JournalError, ValidationError
 from journal.exchange.jsonfile import FORMAT_NAME, contents_to_json, parse_contents, record_to_json
 from journal.facade import Journal
+from journal.files.hygiene import make_private_dir
 from journal.kinds import KIND_NAMES, KINDS
-from journal.safekeeping import keystore
+from journal.opening import JournalAccess, open_journal
+from journal.safekeeping import folder_key, keystore
 from journal.sync import (
     Change,
     ChangeFileError,
@@ -49,9 +51,14 @@ from journal.sync import (
 from journal.sync import write_change_file as _write_change_file
 from journal.sync.merge import Key
 
-__all__ = ["SyncOutcome", "sync", "sync_history", "folder_has_changes", "sync_folder", "set_sync_folder", "ENCRYPTED_LATER"]
+__all__ = [
+    "SyncOutcome", "sync", "sync_history", "folder_has_changes", "join_with_passphrase", "NEEDS_KEY", "sync_folder", "set_sync_folder",
+]
 
-ENCRYPTED_LATER = "Sync of a journal with a passphrase comes later: nothing was written to the folder and nothing in the journal changed."
+NEEDS_KEY = (
+    "This journal has a passphrase, so its changes are synced sealed with its key: open it with its passphrase to sync. "
+    "Nothing was written to the folder and nothing in the journal changed."
+)
 
 Seal = Callable[[bytes], bytes]
 
@@ -243,6 +250,18 @@ def _check_places(journal: Journal, folder: Path) -> None:
         )
 
 
+def _check_sealing(journal: Journal, folder: Path, seal: Seal | None, unseal: Seal | None, joining: bool) -> None:
+    """An encrypted journal syncs sealed, through a folder holding its own key header; a plain one never through a sealed folder."""
+    if keystore.is_encrypted(journal.path):
+        if seal is None or unseal is None:
+            raise JournalError(NEEDS_KEY)
+        folder_key.share_header(journal.path, folder)
+        return
+    if seal is not None or unseal is not None:
+        raise JournalError("This journal has no passphrase, so there is no key to seal its changes with. Nothing was changed.")
+    folder_key.refuse_if_sealed(folder, joining=joining)
+
+
 def sync(  # long: the four steps of a sync (the module's docstring) read best in one place
     journal: Journal,
     folder: Path,
@@ -256,12 +275,13 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
 
     `joining`: the journal was made just now to join the journal in the folder; it sends
     nothing of its own (its empty settings would otherwise win over the folder's). A journal
-    with a passphrase is refused for now (ENCRYPTED_LATER) unless `seal` and `unseal` are given.
+    with a passphrase needs `seal` and `unseal` (journal.sync.sealer of its data key; refused
+    with NEEDS_KEY without them): its key header goes into the folder, and a folder of another
+    journal, or of one without a passphrase, is refused; a journal without one is never given them.
     """
     folder = Path(folder)
-    if (seal is None or unseal is None) and keystore.is_encrypted(journal.path):
-        raise JournalError(ENCRYPTED_LATER)
     _check_places(journal, folder)
+    _check_sealing(journal, folder, seal, unseal, joining)
     state = dict(journal.sync_state())
     device = state.get("device") or new_device_id()
     clock = Clock(device, now or time.time, start=parse_stamp(state["clock"]) if state.get("clock") else None)
@@ -347,3 +367,34 @@ def set_sync_folder(journal: Journal, folder: Path | None) -> None:
         _check_places(journal, Path(folder))
         state["folder"] = str(Path(folder).expanduser().resolve())
     journal.write_sync_state(state)
+
+
+def join_with_passphrase(
+    folder: Path, path: Path, passphrase: str, *, now: Callable[[], float] | None = None
+) -> tuple[JournalAccess, SyncOutcome]:
+    """Make a new journal at `path` from the folder of a journal with a passphrase, and fill it; the caller closes the access.
+
+    The folder's key header (tj-key.json) is opened with the passphrase and the new journal gets
+    that header and that data key, so it opens with the same passphrase (and recovery code) and
+    reads the other computers' sealed files. A journal already at `path` or a wrong passphrase
+    is refused; if anything fails, nothing is left at `path`.
+    """
+    folder, path = Path(folder), Path(path).expanduser().absolute()
+    if path.exists() or keystore.is_encrypted(path):
+        raise JournalError(f"There is a journal at {path} already; joining makes a new one. Choose another place. Nothing was changed.")
+    if not path.parent.exists():
+        make_private_dir(path.parent)
+    key = folder_key.join_header(folder, path, passphrase)  # a wrong passphrase stops here, with nothing made
+    access: JournalAccess | None = None
+    try:
+        access = open_journal(path, key=key, create=True)
+        sealing = access.sync_sealer()
+        assert sealing is not None and access.journal is not None  # just made with a key
+        outcome = sync(access.journal, folder, seal=sealing[0], unseal=sealing[1], now=now, joining=True)
+    except BaseException:
+        if access is not None:
+            access.close(backup=False)
+        for suffix in ("", "-wal", "-shm", "-journal", keystore.KEYFILE_SUFFIX, ".lock"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    return access, outcome

@@ -68,6 +68,13 @@ class SyncScheduler(QObject):
             return None
         return session.journal
 
+    def _sealer(self):
+        """The journal key's seal and unseal for a journal with a passphrase (made afresh for each sync), else (None, None)."""
+        session = self.window.session
+        access = getattr(session, "access", None) if session is not None else None
+        sealing = access.sync_sealer() if access is not None and not access.locked else None
+        return sealing if sealing is not None else (None, None)
+
     def folder(self) -> Path | None:
         journal = self._journal()
         if journal is None:
@@ -83,7 +90,8 @@ class SyncScheduler(QObject):
         folder = self.folder()
         if journal is None or folder is None or self.job is not None or journal_work_running():
             return None
-        job = Worker(lambda progress: self._run(journal, folder), self, uses_journal=True)
+        seal, unseal = self._sealer()
+        job = Worker(lambda progress: self._run(journal, folder, seal=seal, unseal=unseal), self, uses_journal=True)
         job.succeeded.connect(self._on_synced)
         job.failed.connect(self._on_failed)
         job.finished.connect(self._on_finished)
@@ -98,8 +106,9 @@ class SyncScheduler(QObject):
         folder = self.folder()
         if journal is None or folder is None:
             return
+        seal, unseal = self._sealer()
         try:
-            self.last = self._run(journal, folder)
+            self.last = self._run(journal, folder, seal=seal, unseal=unseal)
         except (JournalError, OSError) as exc:
             self.last_problem = _words(exc)
 

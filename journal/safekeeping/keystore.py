@@ -65,6 +65,9 @@ __all__ = [
     "add_recovery_code",
     "remove_recovery_code",
     "has_recovery_code",
+    "header_of",
+    "header_key_check",
+    "adopt_header",
     "passphrase_problems",
     "read_passphrase",
     "normalise_recovery_code",
@@ -341,6 +344,55 @@ def remove_recovery_code(journal_path: str | os.PathLike[str], data_key: bytes) 
     _write_header(keyfile_path(journal_path), slots)
 
 
+def header_of(journal_path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the journal's key header, every field checked: the data key wrapped by the passphrase and recovery code, not the key.
+
+    What a sync folder carries to the journal's other computers (`adopt_header` there).
+    """
+    path, raw = _read_raw(journal_path)
+    _slots_from(path, _body_from(path, raw))
+    return raw
+
+
+def header_key_check(header: bytes, *, name: str) -> str:
+    """The one-way check of the data key a header's bytes wrap, every field checked: two headers of one journal give the same.
+
+    `name` names the header in the messages when it is damaged or not a key header at all.
+    """
+    path = Path(name)
+    return str(_slots_from(path, _body_from(path, header))["_key_check"])
+
+
+def adopt_header(journal_path: str | os.PathLike[str], header: bytes, passphrase: str, *, name: str) -> bytearray:
+    """Give a new journal at `journal_path` the key header of another copy of the same journal; returns the data key it wraps.
+
+    The passphrase is checked first: a wrong one raises WrongPassphraseError and nothing is
+    written. An existing header is never replaced, and a header written in the middle of a
+    passphrase change is refused (it would open two keys). `name` names `header` in messages.
+    """
+    path = Path(name)
+    slots = _slots_from(path, _body_from(path, header))
+    if "_replacing" in slots:
+        raise KeyFileError(
+            f"{name} was written in the middle of a passphrase change. Open the journal on the computer where the "
+            "passphrase was changed, sync it, then join again. Nothing was made."
+        )
+    if "passphrase" not in slots:
+        raise KeyFileError(f"{name} has no passphrase entry, so a passphrase cannot open it. Nothing was made.")
+    target = keyfile_path(journal_path)
+    if target.exists():
+        raise KeyFileError(f"{target.name} already exists; that journal already has a passphrase. Nothing was changed.")
+    key = _unwrap(slots["passphrase"], _passphrase_bytes(passphrase), "passphrase")
+    if key is None:
+        raise WrongPassphraseError(
+            "That passphrase does not open the journal in the sync folder. Check it (and Caps Lock) and try again; "
+            "nothing was made."
+        )
+    _check_key_matches(slots, key)
+    atomic_write(target, header, mode=0o600)
+    return key
+
+
 def _settled_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
     slots = _read_slots(journal_path)
     if "_replacing" in slots:
@@ -560,7 +612,7 @@ def _checked_slots(path: Path, slots: Any, names: tuple[str, ...], *, need_passp
     return {name: _checked_slot(path, slot, name) for name, slot in slots.items()}
 
 
-def _read_body(journal_path: str | os.PathLike[str]) -> tuple[Path, dict[str, Any]]:
+def _read_raw(journal_path: str | os.PathLike[str]) -> tuple[Path, bytes]:
     path = keyfile_path(journal_path)
     try:
         with path.open("rb") as f:
@@ -574,6 +626,15 @@ def _read_body(journal_path: str | os.PathLike[str]) -> tuple[Path, dict[str, An
         raise KeyFileError(f"The key header {path.name} is a folder, not a file, so the journal cannot be opened.") from None
     except OSError as e:
         raise KeyFileError(f"The key header {path.name} cannot be read: {e.strerror or e}.") from None
+    return path, raw
+
+
+def _read_body(journal_path: str | os.PathLike[str]) -> tuple[Path, dict[str, Any]]:
+    path, raw = _read_raw(journal_path)
+    return path, _body_from(path, raw)
+
+
+def _body_from(path: Path, raw: bytes) -> dict[str, Any]:
     if len(raw) > _MAX_HEADER_BYTES:
         raise KeyFileError(_damaged(path, "it is far longer than any key header Trial Journal writes"))
     try:
@@ -592,12 +653,15 @@ def _read_body(journal_path: str | os.PathLike[str]) -> tuple[Path, dict[str, An
         )
     if not set(body) <= {"format", "version", "key_check", "slots", "replacing"}:
         raise KeyFileError(_damaged(path, "it holds parts Trial Journal does not write"))
-    return path, body
+    return body
 
 
 def _read_slots(journal_path: str | os.PathLike[str]) -> dict[str, Any]:
     """The header's entries, every field checked; `_key_check` and, during a key change, `_replacing` beside them."""
-    path, body = _read_body(journal_path)
+    return _slots_from(*_read_body(journal_path))
+
+
+def _slots_from(path: Path, body: dict[str, Any]) -> dict[str, Any]:
     if "slots" not in body:
         raise KeyFileError(f"{path.name} is damaged: it lists no keys.")
     slots = _checked_slots(path, body["slots"], _SLOT_NAMES, need_passphrase=False)

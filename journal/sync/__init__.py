@@ -12,6 +12,7 @@ from journal.sync.changefile import (
 )
 from journal.sync.hlc import Clock, Stamp, new_device_id, parse_stamp
 from journal.sync.merge import CHANGE_KINDS, Change, MergeResult, merge
+from journal.sync.sealing import sealer
 
 __all__ = [
     "CHANGE_KINDS",
@@ -29,5 +30,6 @@ __all__ = [
     "new_device_id",
     "parse_file_name",
     "parse_stamp",
+    "sealer",
     "write_change_file",
 ]
