@@ -12,8 +12,9 @@ A sync, in order:
    of the sync; a version that lost without its computer having seen the winner is kept in
    the journal's sync history, and counted.
 
-Merging the same files again changes nothing. Who entered a record in caregiver mode is not
-carried yet; neither are sync tools' conflict copies tidied nor old files compacted.
+Merging the same files again changes nothing. A sync tool's conflict copy of a change file is
+read as an ordinary one, then removed once it holds nothing its original does not. Old files
+are not compacted yet.
 """
 
 from __future__ import annotations
@@ -207,8 +208,8 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
             if name.endswith(".tjsync"):
                 skipped.append(f"The file {name} in the sync folder is not named as a change file; it was skipped.")
             continue  # anything else the person keeps there is theirs
-        if parsed.device == device:
-            continue  # this computer's own files (or a sync tool's copies of them)
+        if parsed.device == device and not parsed.conflict_copy:
+            continue  # this computer's own files; a sync tool's copy of one is read, in case it differs
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -227,6 +228,33 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
             continue
         read.append(_Read(name, digest, change_file.changes, built))
     return read, skipped
+
+
+def _tidy_conflict_copies(folder: Path, unseal: Seal | None) -> None:
+    """Remove the sync tools' conflict copies that hold nothing their original does not, once the sync is stored.
+
+    A copy (`*.sync-conflict-*`, `* (conflicted copy) *`, `*(1).tjsync`) is nearly always the
+    same file twice, and then every computer gets its changes from the original. A copy that
+    holds a change its original does not (two journals that share a computer's id, say) is
+    kept: every computer reads it as an ordinary change file, and removing it could take that
+    change from a computer that has not read it yet. A copy or original that cannot be read is
+    left as it is.
+    """
+    for path in sorted(folder.iterdir()):
+        parsed = parse_file_name(path.name)
+        if parsed is None or not parsed.conflict_copy:
+            continue
+        original = folder / file_name(parsed.device, parsed.first, parsed.last)
+        try:
+            copy = decode(path.read_bytes(), unseal=unseal, name=path.name)
+            held = decode(original.read_bytes(), unseal=unseal, name=original.name)
+        except (OSError, ChangeFileError):
+            continue
+        if copy.device == held.device and set(copy.changes) <= set(held.changes):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only folder or a file the sync tool holds open: tried again next sync
 
 
 # ------------------------------------------------------------------------------------ the sync
@@ -318,6 +346,7 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     last = None if clock.last is None else str(clock.last)
     new_state = {"device": device, "clock": last, "records": records, "files": files_read, "history": history}
     journal.apply_sync(upserts, deletes, settings, profile, sync_state=new_state)
+    _tidy_conflict_copies(folder, unseal)
     return SyncOutcome(sent=len(local), received=len(result.replaced), conflicts=result.conflicts, skipped=skipped)
 
 
