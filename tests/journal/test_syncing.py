@@ -235,3 +235,17 @@ def test_a_damaged_copy_is_skipped_by_name_and_left_in_the_folder(computers, fol
     outcome = sync(work, folder, now=_now)
     assert len(outcome.skipped) == 1 and copy.name in outcome.skipped[0]
     assert _texts(work) == ["whole in the original"] and copy.exists()
+
+
+def test_who_entered_a_record_travels_with_it_and_a_new_author_is_sent_as_a_change(computers, folder):
+    home, work, _ = computers
+    by_mum = home.notes.add(_note("mum wrote this for me"), author="Mum").record
+    by_me = home.notes.add(_note("my own words")).record
+    _round(computers[:2], folder)
+    assert work.author_of(by_mum.id) == "Mum" and work.author_of(by_me.id) is None
+    work.set_author(by_mum.id, None)  # the owner takes the record as theirs on the other computer
+    work.set_author(by_me.id, "Dad")
+    outcomes = _round([work, home], folder)
+    assert outcomes[0].sent == 2
+    assert home.author_of(by_mum.id) is None and home.author_of(by_me.id) == "Dad"
+    assert _round(computers[:2], folder)[0].sent == 0
