@@ -13,13 +13,14 @@ A sync, in order:
    the journal's sync history, and counted.
 
 Who entered a record in caregiver mode travels with each of its versions (the change's
-"author") and is set with it on the other computers. Merging the same files again changes nothing. A sync tool's conflict copy of a change file is
-read as an ordinary one, then removed once it holds nothing its original does not. Old files
-are not compacted yet.
+"author") and is set with it on the other computers. Merging the same files again changes
+nothing. A sync tool's conflict copy of a change file is read as an ordinary one, then removed
+once it holds nothing its original does not. Old files are not compacted yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -272,10 +273,8 @@ def _tidy_conflict_copies(folder: Path, unseal: Seal | None) -> None:
         except (OSError, ChangeFileError):
             continue
         if copy.device == held.device and set(copy.changes) <= set(held.changes):
-            try:
+            with contextlib.suppress(OSError):  # a read-only folder or a file the sync tool holds: tried again next sync
                 path.unlink(missing_ok=True)
-            except OSError:
-                pass  # a read-only folder or a file the sync tool holds open: tried again next sync
 
 
 # ------------------------------------------------------------------------------------ the sync
