@@ -252,6 +252,17 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
     return read, skipped
 
 
+def _remove_own_leftovers(folder: Path, device: str) -> None:
+    """Remove what a sync of this computer's left half-written when it was cut off (the temporary '.tj-<device>-....part' files).
+
+    A change file is written under a temporary name and renamed when whole; only one sync of a
+    journal runs at a time, so such a file of this computer's is one a killed sync left behind.
+    """
+    for path in folder.glob(f".tj-{device}-*.part"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def _tidy_conflict_copies(folder: Path, unseal: Seal | None) -> None:
     """Remove the sync tools' conflict copies that hold nothing their original does not, once the sync is stored.
 
@@ -312,6 +323,7 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     _check_places(journal, folder)
     state = dict(journal.sync_state())
     device = state.get("device") or new_device_id()
+    _remove_own_leftovers(folder, device)
     clock = Clock(device, now or time.time, start=parse_stamp(state["clock"]) if state.get("clock") else None)
     stored = _stored_records(state)
     contents = journal.contents()

@@ -249,3 +249,16 @@ def test_who_entered_a_record_travels_with_it_and_a_new_author_is_sent_as_a_chan
     assert outcomes[0].sent == 2
     assert home.author_of(by_mum.id) is None and home.author_of(by_me.id) == "Dad"
     assert _round(computers[:2], folder)[0].sent == 0
+
+
+def test_a_half_written_file_a_killed_sync_left_is_removed_by_the_next_sync_and_another_computers_is_left(computers, folder):
+    home, work, _ = computers
+    home.notes.add(_note("sent whole"))
+    sync(home, folder, now=_now)
+    device = home.sync_state()["device"]
+    left = folder / f".tj-{device}-000001760000000000-0000-{device}.tjsync.abc123.part"
+    others = folder / ".tj-0badc0de-000001760000000000-0000-0badc0de.tjsync.abc123.part"
+    left.write_bytes(b"TJSYNC1\n1 pl")
+    others.write_bytes(b"TJSYNC1\n1 pl")
+    outcome = sync(home, folder, now=_now)
+    assert not left.exists() and others.exists() and outcome.skipped == []
