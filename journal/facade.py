@@ -338,13 +338,15 @@ class Journal:
         profile: r.Profile | None = None,
         *,
         sync_state: dict | None = None,
+        authors: Mapping[str, str | None] | None = None,
     ) -> None:
         """Store what a sync brought from other computers, in one transaction: all of it, or (on any problem) nothing.
 
         `upserts` (by kind) replace the records with their ids or add them; `deletes` (by kind)
         take records out (ids not held are passed over); `settings` and `profile` replace the
         journal's whole; `sync_state`, given, is remembered in the same transaction, so what the
-        journal holds and what it remembers of the sync never part.
+        journal holds and what it remembers of the sync never part. `authors`, by record id, says
+        who entered each upserted record in caregiver mode (None: the journal's owner).
         """
         problems: list[Problem] = []
         batches = {name: list(records) for name, records in upserts.items()}
@@ -358,6 +360,8 @@ class Journal:
                              for p in _validate(name, record)]
         if profile is not None:
             problems += [Problem(f"profile.{p.field}", p.message) for p in _profile_problems(profile)]
+        for record_id, author in (authors or {}).items():
+            problems += _author_problems(author, f"entries_by[{record_id}].author")
         if problems:
             raise ValidationError(problems)
         with self._connection() as conn:
@@ -371,6 +375,8 @@ class Journal:
                 for record in batch:
                     store.remove(conn, name, record.id)
                 store.insert_records(conn, name, batch)
+            for record_id, author in (authors or {}).items():
+                store.set_author(conn, record_id, None if author is None else author.strip())
             if settings is not None:
                 store.write_settings(conn, settings)
             if profile is not None:

@@ -12,12 +12,15 @@ A sync, in order:
    of the sync; a version that lost without its computer having seen the winner is kept in
    the journal's sync history, and counted.
 
-Merging the same files again changes nothing. Who entered a record in caregiver mode is not
-carried yet; neither are sync tools' conflict copies tidied nor old files compacted.
+Who entered a record in caregiver mode travels with each of its versions (the change's
+"author") and is set with it on the other computers. Merging the same files again changes
+nothing. A sync tool's conflict copy of a change file is read as an ordinary one, then removed
+once it holds nothing its original does not. Old files are not compacted yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +37,7 @@ from journal.facade import Journal
 from journal.files.hygiene import make_private_dir
 from journal.kinds import KIND_NAMES, KINDS
 from journal.opening import JournalAccess, open_journal
+from journal.rules import storable_problems
 from journal.safekeeping import folder_key, keystore
 from journal.sync import (
     Change,
@@ -85,8 +89,9 @@ class SyncOutcome:
         return text
 
 
-def _digest(data: Mapping[str, Any] | None) -> str:
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _digest(data: Mapping[str, Any] | None, author: str | None = None) -> str:
+    """A record version's fingerprint; who entered it (caregiver mode) is part of it, so a new author is a change to send."""
+    text = json.dumps(data if author is None else [data, author], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -109,6 +114,11 @@ def _snapshot(contents: r.JournalContents) -> dict[Key, dict[str, Any]]:
     return found
 
 
+def _authors(contents: r.JournalContents) -> dict[str, str]:
+    """Who entered each record that its owner did not (caregiver mode), by record id."""
+    return {entry.record: entry.author for entry in contents.entries_by}
+
+
 def _stored_records(state: Mapping[str, Any]) -> dict[Key, dict[str, Any]]:
     return {(kind, rid): entry for kind, by_id in state.get("records", {}).items() for rid, entry in by_id.items()}
 
@@ -122,7 +132,9 @@ def _entry(change: Change, digest: str | None) -> dict[str, Any]:
     }
 
 
-def _local_changes(snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, dict[str, Any]], clock: Clock) -> list[Change]:
+def _local_changes(
+    snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, dict[str, Any]], clock: Clock, authors: Mapping[str, str] | None = None
+) -> list[Change]:
     """This computer's changes since the last sync: new or changed records stamped now, records gone as deletions."""
     changes = []
     untouched = {("settings", "settings"): _settings_json(r.Settings()), ("profile", "profile"): _profile_json(r.Profile())}
@@ -130,21 +142,30 @@ def _local_changes(snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, 
         was = stored.get(key)
         if was is None and untouched.get(key) == data:
             continue  # settings or a profile never changed from the defaults are nothing typed: they never win over another's
-        if was is None or was["deleted"] or was["digest"] != _digest(data):
+        author = _author_of(key, authors)
+        if was is None or was["deleted"] or was["digest"] != _digest(data, author):
             base = None if was is None else parse_stamp(was["stamp"])
-            changes.append(Change(key[0], key[1], clock.tick(), data, base))
+            changes.append(Change(key[0], key[1], clock.tick(), data, base, author))
     for key, was in stored.items():
         if key not in snapshot and not was["deleted"]:
             changes.append(Change(key[0], key[1], clock.tick(), None, parse_stamp(was["stamp"])))
     return changes
 
 
-def _current(snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, dict[str, Any]]) -> dict[Key, Change]:
-    """The journal's winners as the merge sees them: each record's remembered stamp with the version the journal holds."""
+def _author_of(key: Key, authors: Mapping[str, str] | None) -> str | None:
+    return None if authors is None or key[0] not in KINDS else authors.get(key[1])
+
+
+def _current(
+    snapshot: Mapping[Key, dict[str, Any]], stored: Mapping[Key, dict[str, Any]], authors: Mapping[str, str] | None = None
+) -> dict[Key, Change]:
+    """The journal's winners as the merge sees them: each record's remembered stamp with the version (and author) the journal holds."""
     current = {}
     for key, was in stored.items():
         base = None if was.get("base") is None else parse_stamp(was["base"])
-        current[key] = Change(key[0], key[1], parse_stamp(was["stamp"]), None if was["deleted"] else snapshot.get(key), base)
+        gone = was["deleted"]
+        data, author = (None, None) if gone else (snapshot.get(key), _author_of(key, authors))
+        current[key] = Change(key[0], key[1], parse_stamp(was["stamp"]), data, base, author)
     return current
 
 
@@ -173,6 +194,8 @@ def _build(changes: tuple[Change, ...], name: str) -> dict[tuple[Key, Stamp], An
     for change in changes:
         if change.data is None:
             continue
+        if change.author is not None and storable_problems(change.author):
+            raise ChangeFileError(f"The change file {name} names who entered a {change.kind} in a way the journal cannot hold.")
         for batch in rounds:
             if all(c.key != change.key for c in batch):
                 batch.append(change)
@@ -214,8 +237,8 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
             if name.endswith(".tjsync"):
                 skipped.append(f"The file {name} in the sync folder is not named as a change file; it was skipped.")
             continue  # anything else the person keeps there is theirs
-        if parsed.device == device:
-            continue  # this computer's own files (or a sync tool's copies of them)
+        if parsed.device == device and not parsed.conflict_copy:
+            continue  # this computer's own files; a sync tool's copy of one is read, in case it differs
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -234,6 +257,42 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
             continue
         read.append(_Read(name, digest, change_file.changes, built))
     return read, skipped
+
+
+def _remove_own_leftovers(folder: Path, device: str) -> None:
+    """Remove what a sync of this computer's left half-written when it was cut off (the temporary '.tj-<device>-....part' files).
+
+    A change file is written under a temporary name and renamed when whole; only one sync of a
+    journal runs at a time, so such a file of this computer's is one a killed sync left behind.
+    """
+    for path in folder.glob(f".tj-{device}-*.part"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _tidy_conflict_copies(folder: Path, unseal: Seal | None) -> None:
+    """Remove the sync tools' conflict copies that hold nothing their original does not, once the sync is stored.
+
+    A copy (`*.sync-conflict-*`, `* (conflicted copy) *`, `*(1).tjsync`) is nearly always the
+    same file twice, and then every computer gets its changes from the original. A copy that
+    holds a change its original does not (two journals that share a computer's id, say) is
+    kept: every computer reads it as an ordinary change file, and removing it could take that
+    change from a computer that has not read it yet. A copy or original that cannot be read is
+    left as it is.
+    """
+    for path in sorted(folder.iterdir()):
+        parsed = parse_file_name(path.name)
+        if parsed is None or not parsed.conflict_copy:
+            continue
+        original = folder / file_name(parsed.device, parsed.first, parsed.last)
+        try:
+            copy = decode(path.read_bytes(), unseal=unseal, name=path.name)
+            held = decode(original.read_bytes(), unseal=unseal, name=original.name)
+        except (OSError, ChangeFileError):
+            continue
+        if copy.device == held.device and set(copy.changes) <= set(held.changes):
+            with contextlib.suppress(OSError):  # a read-only folder or a file the sync tool holds: tried again next sync
+                path.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------ the sync
@@ -284,18 +343,20 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     _check_sealing(journal, folder, seal, unseal, joining)
     state = dict(journal.sync_state())
     device = state.get("device") or new_device_id()
+    _remove_own_leftovers(folder, device)
     clock = Clock(device, now or time.time, start=parse_stamp(state["clock"]) if state.get("clock") else None)
     stored = _stored_records(state)
-    snapshot = _snapshot(journal.contents())
+    contents = journal.contents()
+    snapshot, authors = _snapshot(contents), _authors(contents)
 
-    local = [] if joining else _local_changes(snapshot, stored, clock)
+    local = [] if joining else _local_changes(snapshot, stored, clock, authors)
     if local:
         data = encode(local, device=device, seal=seal)
         _write_change_file(folder, file_name(device, local[0].stamp, local[-1].stamp), data)
     entries = dict(stored)
     for change in local:
-        entries[change.key] = _entry(change, None if change.data is None else _digest(change.data))
-    current = _current(snapshot, entries)
+        entries[change.key] = _entry(change, None if change.data is None else _digest(change.data, change.author))
+    current = _current(snapshot, entries, authors)
 
     files_read = dict(state.get("files", {}))
     read, skipped = _read_others(folder, device, files_read, unseal)
@@ -312,6 +373,7 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     deletes: dict[str, list[str]] = {}
     settings: r.Settings | None = None
     profile: r.Profile | None = None
+    record_authors: dict[str, str | None] = {}
     for winner in result.replaced:
         kind, rid = winner.key
         if winner.deleted:
@@ -326,10 +388,13 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
             profile, digest = value, _digest(_profile_json(value))
         else:
             upserts.setdefault(kind, []).append(value)
-            digest = _digest(record_to_json(value))
+            record_authors[rid] = winner.author
+            digest = _digest(record_to_json(value), winner.author)
         entries[winner.key] = _entry(winner, digest)
     for loser, winner in result.superseded:
         kept_version = {"kind": loser.kind, "id": loser.record_id, "stamp": str(loser.stamp), "data": dict(loser.data or {})}
+        if loser.author is not None:
+            kept_version["author"] = loser.author
         history.append({**kept_version, "lost_to": str(winner.stamp)})
 
     records: dict[str, dict[str, Any]] = {}
@@ -338,7 +403,8 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     last = None if clock.last is None else str(clock.last)
     # what else the journal keeps with its sync (the window's folder) stays as it was
     new_state = {**state, "device": device, "clock": last, "records": records, "files": files_read, "history": history}
-    journal.apply_sync(upserts, deletes, settings, profile, sync_state=new_state)
+    journal.apply_sync(upserts, deletes, settings, profile, sync_state=new_state, authors=record_authors)
+    _tidy_conflict_copies(folder, unseal)
     return SyncOutcome(sent=len(local), received=len(result.replaced), conflicts=result.conflicts, skipped=skipped)
 
 

@@ -9,7 +9,9 @@ The bytes of a file:
     <payload>                            zlib-compressed JSON lines, passed through `seal` when sealed
 
 The JSON lines: first {"device": ..., "changes": N}, then one line a change,
-{"kind", "id", "stamp", "base", "data"} (stamps as text, data null for a deletion).
+{"kind", "id", "stamp", "base", "data"} (stamps as text, data null for a deletion), and
+"author" beside "data" when someone other than the journal's owner entered the record
+(caregiver mode; a file without it says the owner did).
 """
 
 from __future__ import annotations
@@ -71,13 +73,16 @@ def _check(header: bytes, payload: bytes) -> str:
 
 
 def _change_line(change: Change) -> dict[str, Any]:
-    return {
+    line = {
         "kind": change.kind,
         "id": change.record_id,
         "stamp": str(change.stamp),
         "base": None if change.base is None else str(change.base),
         "data": None if change.data is None else dict(change.data),
     }
+    if change.author is not None:
+        line["author"] = change.author
+    return line
 
 
 def _json_line(value: object) -> bytes:
@@ -191,7 +196,7 @@ def _change(value: dict[str, Any], number: int, name: str | None) -> Change:
         raise ChangeFileError(f"{_named(name)}, line {number}: the change has no {', '.join(repr(k) for k in missing)}.")
     try:
         base = None if value["base"] is None else parse_stamp(value["base"])
-        return Change(value["kind"], value["id"], parse_stamp(value["stamp"]), value["data"], base)
+        return Change(value["kind"], value["id"], parse_stamp(value["stamp"]), value["data"], base, value.get("author"))
     except JournalError as exc:
         raise ChangeFileError(f"{_named(name)}, line {number}: {exc}") from None
 

@@ -43,7 +43,8 @@ class Change:
 
     `base` is the stamp of the version the computer held for that record when the change was
     made (None for a new record, or when it is not known); it tells an edit made over another
-    computer's version apart from one made without seeing it.
+    computer's version apart from one made without seeing it. `author` is who entered the
+    record in caregiver mode (None for the journal's owner); it travels with the version.
     """
 
     kind: str
@@ -51,6 +52,7 @@ class Change:
     stamp: Stamp
     data: Mapping[str, Any] | None
     base: Stamp | None = None
+    author: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in CHANGE_KINDS:
@@ -63,6 +65,8 @@ class Change:
             raise JournalError("A change's stamp and base must be change stamps.")
         if self.data is not None and not isinstance(self.data, Mapping):
             raise JournalError(f"A change's data must be a record (a JSON object) or None for a deletion, not {type(self.data).__name__}.")
+        if self.author is not None and (not isinstance(self.author, str) or not self.author.strip() or self.kind in SINGLE_KINDS):
+            raise JournalError(f"A change's author must be a name, given only for a record, not {self.author!r}.")
 
     def __hash__(self) -> int:
         return hash((self.kind, self.record_id, self.stamp))

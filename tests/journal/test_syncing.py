@@ -161,3 +161,104 @@ def test_joining_starts_a_new_journal_from_the_folder_with_every_record(tmp_path
 def test_a_folder_that_holds_the_journal_itself_is_refused(tmp_path):
     with open_file(tmp_path / "j.db") as journal, pytest.raises(JournalError, match="holds the journal itself"):
         sync(journal, tmp_path)
+
+
+def _one_change_file(folder):
+    (written,) = [p for p in folder.iterdir() if p.name.endswith(".tjsync")]
+    return written
+
+
+@pytest.mark.parametrize(
+    "copy_name",
+    [
+        lambda stem: f"{stem}.sync-conflict-20250102-101010-ABCDEFG.tjsync",
+        lambda stem: f"{stem} (Sam's conflicted copy 2025-01-02).tjsync",
+        lambda stem: f"{stem}(1).tjsync",
+    ],
+)
+def test_a_sync_tools_copy_of_a_change_file_is_read_and_then_removed(computers, folder, copy_name):
+    home, work, _ = computers
+    home.notes.add(_note("carried twice"))
+    sync(home, folder, now=_now)
+    original = _one_change_file(folder)
+    copy = folder / copy_name(original.name.removesuffix(".tjsync"))
+    copy.write_bytes(original.read_bytes())
+    outcome = sync(work, folder, now=_now)
+    assert outcome.skipped == [] and _texts(work) == ["carried twice"]
+    assert not copy.exists() and original.exists()
+
+
+def test_a_copy_left_alone_by_its_original_is_read_when_the_original_is_gone(computers, folder):
+    home, work, _ = computers
+    home.notes.add(_note("only in the copy"))
+    sync(home, folder, now=_now)
+    original = _one_change_file(folder)
+    copy = folder / original.name.replace(".tjsync", " (conflicted copy 2025-01-02 101010).tjsync")
+    original.rename(copy)
+    sync(work, folder, now=_now)
+    assert _texts(work) == ["only in the copy"]
+    assert copy.exists()  # the only holder of its change: kept for the computers that have not read it
+
+
+def test_a_copy_holding_a_change_its_original_does_not_is_merged_and_kept(computers, folder, tmp_path):
+    home, work, mum = computers
+    home.notes.add(_note("the original's words"))
+    sync(home, folder, now=_now)
+    original = _one_change_file(folder)
+    # Another journal writing under home's name (a copied journal file) puts different words in the same name.
+    twin_folder = tmp_path / "twin"
+    twin_folder.mkdir()
+    state = home.sync_state()
+    twin = open_file(tmp_path / "twin journal" / "j.db")
+    try:
+        twin.write_sync_state({"device": state["device"], "clock": None, "records": {}, "files": {}, "history": []})
+        twin.notes.add(_note("the twin's words"))
+        sync(twin, twin_folder, now=_now)
+    finally:
+        twin.close()
+    (twin_file,) = twin_folder.iterdir()
+    copy = folder / original.name.replace(".tjsync", ".sync-conflict-20250102-101010-ABCDEFG.tjsync")
+    copy.write_bytes(twin_file.read_bytes())
+    sync(work, folder, now=_now)
+    sync(mum, folder, now=_now)
+    assert sorted(_texts(work)) == sorted(_texts(mum)) == ["the original's words", "the twin's words"]
+    assert copy.exists()
+
+
+def test_a_damaged_copy_is_skipped_by_name_and_left_in_the_folder(computers, folder):
+    home, work, _ = computers
+    home.notes.add(_note("whole in the original"))
+    sync(home, folder, now=_now)
+    original = _one_change_file(folder)
+    copy = folder / original.name.replace(".tjsync", "(1).tjsync")
+    copy.write_bytes(original.read_bytes()[:-3])
+    outcome = sync(work, folder, now=_now)
+    assert len(outcome.skipped) == 1 and copy.name in outcome.skipped[0]
+    assert _texts(work) == ["whole in the original"] and copy.exists()
+
+
+def test_who_entered_a_record_travels_with_it_and_a_new_author_is_sent_as_a_change(computers, folder):
+    home, work, _ = computers
+    by_mum = home.notes.add(_note("mum wrote this for me"), author="Mum").record
+    by_me = home.notes.add(_note("my own words")).record
+    _round(computers[:2], folder)
+    assert work.author_of(by_mum.id) == "Mum" and work.author_of(by_me.id) is None
+    work.set_author(by_mum.id, None)  # the owner takes the record as theirs on the other computer
+    work.set_author(by_me.id, "Dad")
+    outcomes = _round([work, home], folder)
+    assert outcomes[0].sent == 2
+    assert home.author_of(by_mum.id) is None and home.author_of(by_me.id) == "Dad"
+    assert _round(computers[:2], folder)[0].sent == 0
+
+
+def test_a_half_written_file_a_killed_sync_left_is_removed_by_the_next_sync_and_another_computers_is_left(computers, folder):
+    home, work, _ = computers
+    home.notes.add(_note("sent whole"))
+    sync(home, folder, now=_now)
+    device = home.sync_state()["device"]
+    left = folder / f".tj-{device}-000001760000000000-0000-{device}.tjsync.abc123.part"
+    others = folder / ".tj-0badc0de-000001760000000000-0000-0badc0de.tjsync.abc123.part"
+    left.write_bytes(b"TJSYNC1\n1 pl")
+    others.write_bytes(b"TJSYNC1\n1 pl")
+    outcome = sync(home, folder, now=_now)
+    assert not left.exists() and others.exists() and outcome.skipped == []

@@ -106,6 +106,14 @@ def test_an_encrypted_journal_refuses_a_plain_file():
         decode(encode(changes(2), device=DEVICE), unseal=toy_unseal)
 
 
+def test_who_entered_a_record_reads_back_beside_its_data_and_the_owners_records_carry_no_author():
+    made = [*changes(3), Change("notes", "n-9", Stamp(1733150020000, 0, DEVICE), {"id": "n-9", "text": "from Mum"}, author="Mum")]
+    read = decode(encode(made, device=DEVICE))
+    assert [c.author for c in read.changes] == [None, None, None, None, None, "Mum"]
+    lines = zlib.decompress(encode(made, device=DEVICE)[len(MAGIC) :].split(b"\n", 1)[1]).splitlines()
+    assert json.loads(lines[-1])["author"] == "Mum" and "author" not in json.loads(lines[1])
+
+
 def _rewrap(lines: list[bytes]) -> bytes:
     """A change file whose check matches but whose lines are as given (what a faulty writer might make)."""
     from journal.sync.changefile import _check, _header
@@ -124,6 +132,9 @@ def _rewrap(lines: list[bytes]) -> bytes:
          "line 2: 'yesterday' is not a change stamp"),
         ([b'{"device": "3f9a2c41", "changes": 1}', b'{"kind": "notes", "id": "n-1"}'], "line 2: the change has no 'stamp', 'base', 'data'"),
         ([b'{"device": "3f9a2c41", "changes": 1}', b"[1, 2]"], "line 2: a change is a JSON object, not list"),
+        ([b'{"device": "3f9a2c41", "changes": 1}',
+          b'{"kind": "notes", "id": "n-1", "stamp": "000001733150000000-0000-3f9a2c41", "base": null, "data": {}, "author": 7}'],
+         "line 2: A change's author must be a name"),
     ],
 )
 def test_a_line_that_breaks_the_format_is_named_by_its_number(lines, words):
