@@ -25,7 +25,7 @@ from ui.worker import Worker, journal_work_running
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-__all__ = ["SyncScheduler", "SyncDialog", "install_sync", "EVERY_MINUTES", "FolderChooser"]
+__all__ = ["SyncScheduler", "SyncDialog", "install_sync", "EVERY_MINUTES", "FolderChooser", "join_synced_journal"]
 
 EVERY_MINUTES = 5
 
@@ -227,6 +227,80 @@ class SyncDialog(FitsScreen, QDialog):
         self._show()
 
 
+def join_synced_journal(window: MainWindow) -> bool:
+    """Journal ▸ Join a synced journal…: make a new journal on this computer from a sync folder, and show it.
+
+    The folder is chosen, then where the new journal goes; a folder of a journal with a
+    passphrase asks for it (the new journal opens with the same one). The journal shown now is
+    locked first, as switching journals does. True when the joined journal is shown.
+    """
+    from journal.opening import open_journal
+    from journal.safekeeping.folder_key import folder_header
+    from journal.syncing import folder_has_changes, join_with_passphrase
+    from ui.main_window import FileChooser, Notice
+    from ui.passphrase_dialog import OpenPassphraseDialog
+
+    chosen = FolderChooser.folder(window, "Choose the sync folder to join")
+    if not chosen:
+        return False
+    folder = Path(chosen)
+    if not folder_has_changes(folder):
+        Notice.show(window, "Join a synced journal", f"{folder} holds no journal's change files yet: sync on the other computer first.",
+                    warning=True)
+        return False
+    target = FileChooser.save_path(window, "Where the joined journal goes on this computer", "Journal (*.db)")
+    if not target:
+        return False
+    path = Path(target if target.endswith(".db") else target + ".db")
+    if path.exists():
+        Notice.show(window, "Join a synced journal",
+                    f"There is a file at {path} already; joining makes a new journal. Choose another name.", warning=True)
+        return False
+    try:
+        if folder_header(folder) is not None:
+            answer = OpenPassphraseDialog.ask("The synced journal has a passphrase: type it to join.", window)
+            if answer is None or answer[0] is None:
+                return False
+            access, outcome = join_with_passphrase(folder, path, answer[0])
+        else:
+            access = open_journal(path, create=True)
+            try:
+                assert access.journal is not None
+                outcome = sync(access.journal, folder, joining=True)
+                set_sync_folder(access.journal, folder)
+            except BaseException:
+                access.close(backup=False)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                raise
+        if access.journal is not None and sync_folder(access.journal) is None:
+            set_sync_folder(access.journal, folder)
+    except (JournalError, OSError) as exc:
+        Notice.show(window, "Join a synced journal", f"Nothing was made: {_words(exc)}", warning=True)
+        return False
+    _show_joined(window, access, path.stem)
+    window.statusBar().showMessage(f"Joined: {outcome.summary()}")
+    return True
+
+
+def _show_joined(window: MainWindow, access, label: str) -> None:
+    """Show the joined journal in the window in place of the one shown (locked and closed first, as switching does)."""
+    switcher = window.journal_switch
+    old = getattr(window.session, "access", None)
+    if switcher is None or old is None or old.locked:
+        from ui.session import JournalSession
+
+        window.set_session(JournalSession(access.journal, access=access))
+        return
+    auto_lock = window.auto_lock
+    if auto_lock is None:
+        from ui.lock import install_auto_lock
+
+        auto_lock = install_auto_lock(window)
+    auto_lock.lock_now()
+    switcher._show(access, old, auto_lock, label)
+
+
 def install_sync(window: MainWindow) -> SyncScheduler:
     """Journal ▸ Sync folder…, and the syncs at open, every few minutes and at close."""
     scheduler = SyncScheduler(window)
@@ -241,6 +315,11 @@ def install_sync(window: MainWindow) -> SyncScheduler:
 
     action.triggered.connect(_on_triggered)
     window.add_journal_action(action)
+    join = QAction("Join a synced jo&urnal…", window)
+    join.setObjectName("joinSyncAction")
+    join.setStatusTip("Make this computer's copy of a journal kept on another computer, from its sync folder")
+    join.triggered.connect(lambda: join_synced_journal(window))
+    window.add_journal_action(join)
     window.session_shown.connect(lambda _session: QTimer.singleShot(0, scheduler.sync_soon))
     window.closing.connect(scheduler.sync_now_and_wait)
     window.sync_scheduler = scheduler

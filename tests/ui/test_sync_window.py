@@ -90,3 +90,37 @@ def test_stop_syncing_forgets_the_folder_and_the_timer_does_nothing(qtbot, windo
     click(qtbot, dialog.forget_button)
     assert sync_folder(journal) is None and dialog.folder_label.text() == "Not synced through a folder yet."
     assert scheduler.sync_soon() is None
+
+
+def test_joining_from_the_window_makes_this_computers_copy_and_shows_it(qtbot, window, folder, tmp_path, monkeypatch):
+    from ui.main_window import FileChooser, Notice
+    from ui.sync_dialog import join_synced_journal
+
+    with open_file(tmp_path / "laptop.db", create=True) as laptop:
+        laptop.notes.add(Note("", days_ago(3), "Kept on the laptop", True))
+        sync(laptop, folder)
+    said = []
+    monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: said.append(text)))
+    monkeypatch.setattr(FolderChooser, "folder", classmethod(lambda cls, parent, title: str(folder)))
+    target = tmp_path / "here" / "joined"
+    target.parent.mkdir()
+    monkeypatch.setattr(FileChooser, "save_path", classmethod(lambda cls, parent, title, filter_: str(target)))
+    assert join_synced_journal(window), said
+    assert [n.text for n in window.session.contents().notes] == ["Kept on the laptop"]
+    assert window.session.journal.path == target.with_suffix(".db")
+    assert sync_folder(window.session.journal) == folder.resolve()  # it keeps syncing through the folder
+    assert "Joined" in window.statusBar().currentMessage()
+    joined = window.session.access  # the window holds the joined journal's access now: let it go
+    assert joined is not None
+    joined.close(backup=False)
+
+
+def test_joining_an_empty_folder_is_refused_plainly(qtbot, window, folder, monkeypatch):
+    from ui.main_window import Notice
+    from ui.sync_dialog import join_synced_journal
+
+    said = []
+    monkeypatch.setattr(Notice, "show", classmethod(lambda cls, parent, title, text, warning=False: said.append(text)))
+    monkeypatch.setattr(FolderChooser, "folder", classmethod(lambda cls, parent, title: str(folder)))
+    assert not join_synced_journal(window)
+    assert said and "holds no journal's change files yet" in said[0]
