@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,6 @@ from journal.safekeeping.locking import JournalLock
 from journal.safekeeping.rekey import KeyChange, change_key, settle_key_change
 from journal.safekeeping.wrong_tries import WrongTries
 from journal.storage.connection import Database
-from journal.sync.sealing import Seal, sealer
 
 __all__ = [
     "JournalAccess",
@@ -118,7 +118,7 @@ class JournalAccess:
 
     # -- sync ----------------------------------------------------------------------------
 
-    def sync_sealer(self) -> tuple[Seal, Seal] | None:
+    def sync_sealer(self) -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]] | None:
         """(seal, unseal) for this journal's sync change files, made from its data key; None for a journal without a passphrase.
 
         Ask for it just before each sync: locking forgets the key, and the pair is not to be
@@ -127,6 +127,8 @@ class JournalAccess:
         self._require_open()
         if not self.encrypted:
             return None
+        from journal.sync.sealing import sealer  # cryptography is loaded only when a journal with a passphrase syncs
+
         return sealer(self._data_key())
 
     # -- passphrase ----------------------------------------------------------------------

@@ -18,16 +18,40 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from journal.errors import JournalError
-from journal.syncing import SyncOutcome, set_sync_folder, sync, sync_folder, sync_history
 from ui.fit import FitsScreen
 from ui.worker import Worker, journal_work_running
 
 if TYPE_CHECKING:
+    from journal.syncing import SyncOutcome
     from ui.main_window import MainWindow
+
+
+def _syncing():
+    """journal.syncing, loaded when a sync first runs: start-up draws the chart before it."""
+    from journal import syncing
+
+    return syncing
+
+
+def sync(*args, **kwargs):
+    return _syncing().sync(*args, **kwargs)
+
+
+def sync_folder(journal):
+    return _syncing().sync_folder(journal)
+
+
+def set_sync_folder(journal, folder):
+    return _syncing().set_sync_folder(journal, folder)
+
+
+def sync_history(journal):
+    return _syncing().sync_history(journal)
 
 __all__ = ["SyncScheduler", "SyncDialog", "install_sync", "EVERY_MINUTES", "FolderChooser", "join_synced_journal"]
 
 EVERY_MINUTES = 5
+OPEN_DELAY_MS = 2_000
 
 
 class FolderChooser:
@@ -49,10 +73,10 @@ class SyncScheduler(QObject):
     failed = Signal(str)  # what went wrong, in words
     done = Signal()  # a sync ended (after synced or failed): another may start
 
-    def __init__(self, window: MainWindow, *, run: Callable[..., SyncOutcome] = sync):
+    def __init__(self, window: MainWindow, *, run: Callable[..., SyncOutcome] | None = None):
         super().__init__(window)
         self.window = window
-        self._run = run
+        self._run = run or sync
         self.job: Worker | None = None
         self.last: SyncOutcome | None = None
         self.last_problem: str | None = None
@@ -80,9 +104,10 @@ class SyncScheduler(QObject):
         if journal is None:
             return None
         try:
-            return sync_folder(journal)
+            folder = journal.sync_state().get("folder")  # as journal.syncing.sync_folder reads it, without loading sync yet
         except JournalError:
             return None
+        return Path(folder) if isinstance(folder, str) and folder else None
 
     def sync_soon(self) -> Worker | None:
         """Sync off the window's thread, when the journal is open, has a folder, and no other work holds it."""
@@ -320,8 +345,9 @@ def install_sync(window: MainWindow) -> SyncScheduler:
     join.setStatusTip("Make this computer's copy of a journal kept on another computer, from its sync folder")
     join.triggered.connect(lambda: join_synced_journal(window))
     window.add_journal_action(join)
-    window.session_shown.connect(lambda _session: QTimer.singleShot(0, scheduler.sync_soon))
+    # at open, once the chart is up: the person's first look at the journal never waits for a sync
+    window.session_shown.connect(lambda _session: QTimer.singleShot(OPEN_DELAY_MS, scheduler.sync_soon))
     window.closing.connect(scheduler.sync_now_and_wait)
     window.sync_scheduler = scheduler
-    QTimer.singleShot(0, scheduler.sync_soon)  # at open
+    QTimer.singleShot(OPEN_DELAY_MS, scheduler.sync_soon)  # at open
     return scheduler
