@@ -322,6 +322,12 @@ def manifest_name(device: str) -> str:
     return f"tj-{device}.seen"
 
 
+def _is_own(name: str, device: str) -> bool:
+    """Whether `name` is one of this computer's change files (not a sync tool's copy of one)."""
+    parsed = parse_file_name(name)
+    return parsed is not None and parsed.device == device and not parsed.conflict_copy
+
+
 def _write_manifest(folder: Path, device: str, files_read: Mapping[str, str]) -> None:
     """Say in the folder which change files there this computer holds: its own, and the others' it has merged (after they are stored).
 
@@ -329,7 +335,7 @@ def _write_manifest(folder: Path, device: str, files_read: Mapping[str, str]) ->
     old one (or none), which only keeps the other computers from compacting.
     """
     present = set(os.listdir(folder))
-    own = {name for name in present if (parsed := parse_file_name(name)) is not None and parsed.device == device and not parsed.conflict_copy}
+    own = {name for name in present if _is_own(name, device)}
     seen = sorted(own | (set(files_read) & present))
     data = json.dumps({"device": device, "seen": seen}, indent=0, separators=(",", ":")).encode("utf-8") + b"\n"
     with contextlib.suppress(OSError):  # CannotWriteError is one too: a read-only or full folder
