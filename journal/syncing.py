@@ -15,7 +15,16 @@ A sync, in order:
 Who entered a record in caregiver mode travels with each of its versions (the change's
 "author") and is set with it on the other computers. Merging the same files again changes
 nothing. A sync tool's conflict copy of a change file is read as an ordinary one, then removed
-once it holds nothing its original does not. Old files are not compacted yet.
+once it holds nothing its original does not.
+
+Each sync also leaves this computer's manifest in the folder, `tj-<device>.seen`: the names of
+the change files it has merged or written (names hold only computers' ids and stamps). When a
+computer has more than COMPACT_AFTER files of its own there and every other computer known in
+the folder (by a change file or a manifest) lists every one of them as seen, it writes one
+snapshot change file holding the winner of every record as it holds them (deletions as
+tombstones), and only once that is written whole removes its older files; a computer joining
+later reads the snapshot and gets everything. A manifest that cannot be read counts as having
+seen nothing, so it keeps every file.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +44,7 @@ from journal import records as r
 from journal.errors import JournalError, ValidationError
 from journal.exchange.jsonfile import FORMAT_NAME, contents_to_json, parse_contents, record_to_json
 from journal.facade import Journal
+from journal.files.atomic import atomic_write
 from journal.files.hygiene import make_private_dir
 from journal.kinds import KIND_NAMES, KINDS
 from journal.opening import JournalAccess, open_journal
@@ -43,6 +54,7 @@ from journal.sync import (
     Change,
     ChangeFileError,
     Clock,
+    MergeResult,
     Stamp,
     decode,
     encode,
@@ -53,11 +65,17 @@ from journal.sync import (
     parse_stamp,
 )
 from journal.sync import write_change_file as _write_change_file
+from journal.sync.hlc import DEVICE_PATTERN
 from journal.sync.merge import Key
 
 __all__ = [
     "SyncOutcome", "sync", "sync_history", "folder_has_changes", "join_with_passphrase", "NEEDS_KEY", "sync_folder", "set_sync_folder",
+    "COMPACT_AFTER", "manifest_name",
 ]
+
+# How many change files of its own a computer leaves in the folder before it compacts them into one snapshot.
+COMPACT_AFTER = 20
+_MANIFEST = re.compile(rf"tj-({DEVICE_PATTERN})\.seen")
 
 NEEDS_KEY = (
     "This journal has a passphrase, so its changes are synced sealed with its key: open it with its passphrase to sync. "
@@ -180,6 +198,7 @@ class _Read:
     digest: str
     changes: tuple[Change, ...]
     built: dict[tuple[Key, Stamp], Any]
+    snapshot: bool = False
 
 
 def _file_lists() -> dict[str, str]:
@@ -255,7 +274,7 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
         except ChangeFileError as exc:
             skipped.append(f"{exc} It was skipped; nothing of it was merged.")
             continue
-        read.append(_Read(name, digest, change_file.changes, built))
+        read.append(_Read(name, digest, change_file.changes, built, change_file.snapshot))
     return read, skipped
 
 
@@ -265,7 +284,7 @@ def _remove_own_leftovers(folder: Path, device: str) -> None:
     A change file is written under a temporary name and renamed when whole; only one sync of a
     journal runs at a time, so such a file of this computer's is one a killed sync left behind.
     """
-    for path in folder.glob(f".tj-{device}-*.part"):
+    for path in [*folder.glob(f".tj-{device}-*.part"), *folder.glob(f".{manifest_name(device)}.*.part")]:
         with contextlib.suppress(OSError):
             path.unlink()
 
@@ -293,6 +312,113 @@ def _tidy_conflict_copies(folder: Path, unseal: Seal | None) -> None:
         if copy.device == held.device and set(copy.changes) <= set(held.changes):
             with contextlib.suppress(OSError):  # a read-only folder or a file the sync tool holds: tried again next sync
                 path.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------- manifests and compaction
+
+
+def manifest_name(device: str) -> str:
+    """The name of a computer's manifest in the sync folder, e.g. 'tj-3f9a2c41.seen': the change files it has merged or written."""
+    return f"tj-{device}.seen"
+
+
+def _is_own(name: str, device: str) -> bool:
+    """Whether `name` is one of this computer's change files (not a sync tool's copy of one)."""
+    parsed = parse_file_name(name)
+    return parsed is not None and parsed.device == device and not parsed.conflict_copy
+
+
+def _write_manifest(folder: Path, device: str, files_read: Mapping[str, str]) -> None:
+    """Say in the folder which change files there this computer holds: its own, and the others' it has merged (after they are stored).
+
+    Written whole under a temporary name and renamed; a folder that cannot take it keeps the
+    old one (or none), which only keeps the other computers from compacting.
+    """
+    present = set(os.listdir(folder))
+    own = {name for name in present if _is_own(name, device)}
+    seen = sorted(own | (set(files_read) & present))
+    data = json.dumps({"device": device, "seen": seen}, indent=0, separators=(",", ":")).encode("utf-8") + b"\n"
+    with contextlib.suppress(OSError):  # CannotWriteError is one too: a read-only or full folder
+        atomic_write(folder / manifest_name(device), data)
+
+
+def _read_manifest(path: Path, device: str) -> set[str] | None:
+    """The file names another computer's manifest lists as seen, or None when it cannot be read or is not that computer's."""
+    try:
+        value = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(value, dict) or value.get("device") != device:
+        return None
+    seen = value.get("seen")
+    if not isinstance(seen, list) or not all(isinstance(name, str) for name in seen):
+        return None
+    return set(seen)
+
+
+def _compactable(folder: Path, device: str, compact_after: int) -> list[str]:
+    """This computer's change files a snapshot may take the place of: all of them, when there are more than `compact_after`
+    and every other computer known in the folder (by a change file or a manifest) has a manifest listing each; otherwise none."""
+    own: list[str] = []
+    others: set[str] = set()
+    manifests: dict[str, Path] = {}
+    for name in os.listdir(folder):
+        parsed = parse_file_name(name)
+        if parsed is not None:
+            if parsed.device != device:
+                others.add(parsed.device)
+            elif not parsed.conflict_copy:
+                own.append(name)
+            continue
+        found = _MANIFEST.fullmatch(name)
+        if found is not None and found.group(1) != device:
+            others.add(found.group(1))
+            manifests[found.group(1)] = folder / name
+    if len(own) <= compact_after:
+        return []
+    for other in others:
+        seen = _read_manifest(manifests[other], other) if other in manifests else None
+        if seen is None or not seen.issuperset(own):
+            return []
+    return sorted(own)
+
+
+def _compact(folder: Path, device: str, older: list[str], winners: Mapping[Key, Change], stamp: Stamp, seal: Seal | None) -> None:
+    """Write one snapshot of every record's winner (each with its own stamp, base and author), then remove `older`, this computer's files.
+
+    `stamp` is one this computer's clock made for the snapshot's name (and the journal keeps),
+    so no later change file of its own can take that name. If the snapshot cannot be written
+    whole, nothing is removed.
+    """
+    changes = sorted(winners.values(), key=lambda change: change.stamp)
+    if not changes:
+        return
+    name = file_name(device, min(changes[0].stamp, stamp), stamp)
+    try:
+        _write_change_file(folder, name, encode(changes, device=device, seal=seal, snapshot=True))
+    except OSError:  # a full or read-only folder: the older files stay, and compaction is tried again next sync
+        return
+    for old in older:
+        if old != name:
+            with contextlib.suppress(OSError):
+                (folder / old).unlink(missing_ok=True)
+
+
+def _drop_snapshot_losers(result: MergeResult, read: list[_Read], current: Mapping[Key, Change]) -> None:
+    """Take out of the versions listed as lost those that come only from a snapshot and were not this journal's own.
+
+    A snapshot carries versions every computer known when it was written had merged already
+    (and listed then if they lost unseen), or that are in their own computer's file too; read
+    again, one overtaken since would be listed as changed on both computers when it was not.
+    """
+    snapshot_only = {c.stamp for f in read if f.snapshot for c in f.changes} - {c.stamp for f in read if not f.snapshot for c in f.changes}
+    if not snapshot_only:
+        return
+    result.superseded = [
+        (loser, winner)
+        for loser, winner in result.superseded
+        if loser.stamp not in snapshot_only or (loser.key in current and current[loser.key].stamp == loser.stamp)
+    ]
 
 
 # ------------------------------------------------------------------------------------ the sync
@@ -329,6 +455,7 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     unseal: Seal | None = None,
     now: Callable[[], float] | None = None,
     joining: bool = False,
+    compact_after: int = COMPACT_AFTER,
 ) -> SyncOutcome:
     """Sync the journal through `folder`: write this computer's changes there, merge every other computer's.
 
@@ -337,6 +464,8 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     with a passphrase needs `seal` and `unseal` (journal.sync.sealer of its data key; refused
     with NEEDS_KEY without them): its key header goes into the folder, and a folder of another
     journal, or of one without a passphrase, is refused; a journal without one is never given them.
+    `compact_after`: how many change files of its own this computer leaves in the folder before
+    it compacts them (the module's docstring says when it may).
     """
     folder = Path(folder)
     _check_places(journal, folder)
@@ -363,6 +492,7 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     history = list(state.get("history", []))
     kept = {parse_stamp(h["stamp"]) for h in history}
     result = merge(current, (c for f in read for c in f.changes), already_kept=kept)
+    _drop_snapshot_losers(result, read, current)
     for f in read:
         for change in f.changes:
             clock.observe(change.stamp)
@@ -397,6 +527,9 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
             kept_version["author"] = loser.author
         history.append({**kept_version, "lost_to": str(winner.stamp)})
 
+    # a sync that sent changes has a file no other computer has seen yet, so only a sync that sent none may compact
+    older = [] if local or joining else _compactable(folder, device, compact_after)
+    snapshot_stamp = clock.tick() if older else None  # taken before the clock is kept, so no later file of this computer's takes its name
     records: dict[str, dict[str, Any]] = {}
     for (kind, rid), entry in entries.items():
         records.setdefault(kind, {})[rid] = entry
@@ -405,6 +538,9 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     new_state = {**state, "device": device, "clock": last, "records": records, "files": files_read, "history": history}
     journal.apply_sync(upserts, deletes, settings, profile, sync_state=new_state, authors=record_authors)
     _tidy_conflict_copies(folder, unseal)
+    if snapshot_stamp is not None:
+        _compact(folder, device, older, result.winners, snapshot_stamp, seal)
+    _write_manifest(folder, device, files_read)
     return SyncOutcome(sent=len(local), received=len(result.replaced), conflicts=result.conflicts, skipped=skipped)
 
 

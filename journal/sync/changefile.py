@@ -8,7 +8,8 @@ The bytes of a file:
                                          the payload, so a damaged or truncated file is refused
     <payload>                            zlib-compressed JSON lines, passed through `seal` when sealed
 
-The JSON lines: first {"device": ..., "changes": N}, then one line a change,
+The JSON lines: first {"device": ..., "changes": N} (with "snapshot": true in a compacted computer's
+snapshot of every record it holds, which carries versions its readers have had already), then one line a change,
 {"kind", "id", "stamp", "base", "data"} (stamps as text, data null for a deletion), and
 "author" beside "data" when someone other than the journal's owner entered the record
 (caregiver mode; a file without it says the owner did).
@@ -58,10 +59,15 @@ class ChangeFileError(JournalError):
 
 @dataclass(frozen=True)
 class ChangeFile:
-    """What one change file holds: the computer that wrote it and its changes, in the order written."""
+    """What one change file holds: the computer that wrote it and its changes, in the order written.
+
+    `snapshot`: the file is a snapshot a computer wrote when it compacted its older files (every
+    record's winner as it held them), not changes of its own made since its last sync.
+    """
 
     device: str
     changes: tuple[Change, ...]
+    snapshot: bool = False
 
 
 def _header(sealed: bool) -> bytes:
@@ -89,10 +95,16 @@ def _json_line(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8") + b"\n"
 
 
-def encode(changes: Sequence[Change], *, device: str, seal: Callable[[bytes], bytes] | None = None) -> bytes:
-    """The bytes of a change file holding `changes`, written by `device`; sealed with `seal` (the journal key's encryption) if given."""
+def encode(changes: Sequence[Change], *, device: str, seal: Callable[[bytes], bytes] | None = None, snapshot: bool = False) -> bytes:
+    """The bytes of a change file holding `changes`, written by `device`; sealed with `seal` (the journal key's encryption) if given.
+
+    `snapshot` marks the file as a compacted computer's snapshot of every record (ChangeFile.snapshot).
+    """
     check_device(device)
-    lines = [_json_line({"device": device, "changes": len(changes)})]
+    first: dict[str, Any] = {"device": device, "changes": len(changes)}
+    if snapshot:
+        first["snapshot"] = True
+    lines = [_json_line(first)]
     lines.extend(_json_line(_change_line(change)) for change in changes)
     payload = zlib.compress(b"".join(lines), 6)
     if seal is not None:
@@ -172,10 +184,13 @@ def _parse_lines(text: bytes, name: str | None) -> ChangeFile:
         check_device(device)
     except JournalError as exc:
         raise ChangeFileError(f"{_named(name)}, line 1: {exc}") from None
+    snapshot = first.get("snapshot", False)
+    if not isinstance(snapshot, bool):
+        raise ChangeFileError(f"{_named(name)}, line 1: 'snapshot' is {snapshot!r}, where true or false belongs.")
     if count != len(lines) - 1:
         raise ChangeFileError(f"{_named(name)}, line 1: it says it holds {count!r} changes, but {len(lines) - 1} follow.")
     changes = tuple(_change(_line_object(line, number, name), number, name) for number, line in enumerate(lines[1:], start=2))
-    return ChangeFile(str(device), changes)
+    return ChangeFile(str(device), changes, snapshot)
 
 
 def _line_object(line: bytes, number: int, name: str | None) -> dict[str, Any]:

@@ -139,7 +139,7 @@ def test_a_truncated_change_file_is_skipped_by_name_and_nothing_of_it_is_merged(
     home, work, _ = computers
     home.notes.add(_note("half a file"))
     sync(home, folder, now=_now)
-    (written,) = folder.iterdir()
+    written = _one_change_file(folder)
     written.write_bytes(written.read_bytes()[:-5])
     outcome = sync(work, folder, now=_now)
     assert written.name in outcome.skipped[0] and "damaged" in outcome.skipped[0]
@@ -216,7 +216,7 @@ def test_a_copy_holding_a_change_its_original_does_not_is_merged_and_kept(comput
         sync(twin, twin_folder, now=_now)
     finally:
         twin.close()
-    (twin_file,) = twin_folder.iterdir()
+    twin_file = _one_change_file(twin_folder)
     copy = folder / original.name.replace(".tjsync", ".sync-conflict-20250102-101010-ABCDEFG.tjsync")
     copy.write_bytes(twin_file.read_bytes())
     sync(work, folder, now=_now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import zlib
 from datetime import date
@@ -16,7 +17,7 @@ from journal.opening import open_file, open_journal
 from journal.safekeeping import keystore
 from journal.safekeeping.folder_key import FOLDER_KEY_NAME
 from journal.safekeeping.keystore import KdfParams
-from journal.sync import encode, file_name, parse_stamp, sealer, write_change_file
+from journal.sync import encode, file_name, parse_file_name, parse_stamp, sealer, write_change_file
 from journal.syncing import NEEDS_KEY, join_with_passphrase, sync
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
@@ -103,8 +104,15 @@ def test_two_encrypted_journals_sync_adds_and_edits_both_ways_and_the_folder_hol
     for plain in (b"Marguerite", b"lighthouse", b"Quillbrook", b"edited at", b"2025-01-02", note.id.encode()):
         assert plain not in everything
     names = {*record_to_json(note), "kind", "stamp", "base", "data", "device", "changes", "adequate_weeks", "for_appointment"}
+    manifests = sorted(folder.glob("tj-*.seen"))
+    for manifest in manifests:  # plain by design: a computer's id and the names of the change files it has merged, nothing typed
+        held = json.loads(manifest.read_text(encoding="utf-8"))
+        assert set(held) == {"device", "seen"} and all(parse_file_name(name) is not None for name in held["seen"])
+    others = [p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".seen"]
+    sealed = b"\n".join([*others, *(text for data in others for text in _uncompressed(data))])
     for name in names:
-        assert f'"{name}"'.encode() not in everything, name
+        assert f'"{name}"'.encode() not in sealed, name
+    assert len(manifests) == 2
 
 
 def test_the_joined_journal_opens_later_with_the_same_passphrase_and_recovery_code(tmp_path, folder, home):
@@ -195,7 +203,7 @@ def test_an_encrypted_journal_skips_a_plain_change_file_by_name(tmp_path, folder
     with open_file(tmp_path / "plain" / "j.db") as plain:
         plain.notes.add(_note("in the clear"))
         sync(plain, folder, now=_now)
-    (written,) = folder.iterdir()
+    (written,) = folder.glob("*.tjsync")
     outcome = _sync(home, folder)
     assert len(outcome.skipped) == 1 and written.name in outcome.skipped[0] and "not encrypted" in outcome.skipped[0]
     assert _texts(home.journal) == []

@@ -40,7 +40,7 @@ def test_choosing_a_folder_syncs_and_the_other_computers_records_arrive(qtbot, w
     click(qtbot, dialog.choose_button)
     _wait(qtbot, scheduler)
     assert sync_folder(journal) == folder.resolve()
-    assert [p.suffix for p in folder.iterdir()] == [".tjsync"]  # the change file, never the journal
+    assert sorted(p.suffix for p in folder.iterdir()) == [".seen", ".tjsync"]  # the change file and what this computer has seen, never the journal
     assert "Sent" in dialog.status.text()
     # the desktop joins from the folder, writes a note, and syncs
     with open_file(tmp_path / "desktop.db", create=True) as desktop:

@@ -122,6 +122,13 @@ def _rewrap(lines: list[bytes]) -> bytes:
     return MAGIC + _header(False) + b" " + _check(_header(False), payload).encode() + b"\n" + payload
 
 
+def test_a_snapshot_says_so_and_an_ordinary_file_does_not():
+    made = changes(3)
+    assert decode(encode(made, device=DEVICE, snapshot=True)).snapshot is True
+    read = decode(encode(made, device=DEVICE))
+    assert read.snapshot is False and list(read.changes) == made
+
+
 @pytest.mark.parametrize(
     ("lines", "words"),
     [
@@ -135,6 +142,7 @@ def _rewrap(lines: list[bytes]) -> bytes:
         ([b'{"device": "3f9a2c41", "changes": 1}',
           b'{"kind": "notes", "id": "n-1", "stamp": "000001733150000000-0000-3f9a2c41", "base": null, "data": {}, "author": 7}'],
          "line 2: A change's author must be a name"),
+        ([b'{"device": "3f9a2c41", "changes": 0, "snapshot": "yes"}'], "line 1: 'snapshot' is 'yes', where true or false belongs"),
     ],
 )
 def test_a_line_that_breaks_the_format_is_named_by_its_number(lines, words):
