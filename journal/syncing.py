@@ -278,6 +278,22 @@ def _read_others(folder: Path, device: str, files_read: Mapping[str, str], unsea
     return read, skipped
 
 
+def _own_unrecorded(folder: Path, device: str, clock: Clock, unseal: Seal | None) -> list[Change]:
+    """This computer's changes in its own files made after the last sync it stored: what a sync cut off (kill -9, power)
+    between writing its file and storing its state had sent. Unreadable ones are passed over (the others skip them too)."""
+    last = clock.last
+    found: list[Change] = []
+    for path in sorted(folder.glob(f"tj-{device}-*.tjsync")):
+        parsed = parse_file_name(path.name)
+        if parsed is None or parsed.device != device or parsed.conflict_copy or (last is not None and parsed.last <= last):
+            continue
+        try:
+            found += decode(path.read_bytes(), unseal=unseal, name=path.name).changes
+        except (ChangeFileError, OSError):
+            continue
+    return found
+
+
 def _remove_own_leftovers(folder: Path, device: str) -> None:
     """Remove what a sync of this computer's left half-written when it was cut off (the temporary '.tj-<device>-....part' files).
 
@@ -475,6 +491,10 @@ def sync(  # long: the four steps of a sync (the module's docstring) read best i
     _remove_own_leftovers(folder, device)
     clock = Clock(device, now or time.time, start=parse_stamp(state["clock"]) if state.get("clock") else None)
     stored = _stored_records(state)
+    for change in _own_unrecorded(folder, device, clock, unseal):
+        # sent by a sync cut off before it stored what it sent: known now, so a later edit or deletion of it is sent too
+        stored[change.key] = _entry(change, None if change.data is None else _digest(change.data, change.author))
+        clock.observe(change.stamp)
     contents = journal.contents()
     snapshot, authors = _snapshot(contents), _authors(contents)
 

@@ -262,3 +262,36 @@ def test_a_half_written_file_a_killed_sync_left_is_removed_by_the_next_sync_and_
     others.write_bytes(b"TJSYNC1\n1 pl")
     outcome = sync(home, folder, now=_now)
     assert not left.exists() and others.exists() and outcome.skipped == []
+
+
+def test_a_sync_cut_off_after_writing_its_file_still_sends_a_later_deletion(tmp_path, monkeypatch):
+    """Killed between writing its change file and storing what it sent: the next sync knows the file as its own."""
+    from datetime import date as _date
+
+    from journal.facade import Journal
+    from journal.opening import open_file
+    from journal.records import Note
+    from journal.syncing import sync
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with open_file(tmp_path / "a.db", create=True) as a, open_file(tmp_path / "b.db", create=True) as b:
+        a.notes.add(Note("", _date(2026, 11, 1), "kept", False))
+        sync(a, folder)
+        sync(b, folder, joining=True)
+        note = a.notes.add(Note("", _date(2026, 11, 2), "soon deleted", False)).record
+        real = Journal.apply_sync
+
+        def cut_off(self, *args, **kwargs):
+            raise OSError("power cut")
+
+        monkeypatch.setattr(Journal, "apply_sync", cut_off)
+        with pytest.raises(OSError):
+            sync(a, folder)  # the change file is in the folder; what it sent is not stored
+        monkeypatch.setattr(Journal, "apply_sync", real)
+        sync(b, folder)
+        assert "soon deleted" in [n.text for n in b.contents().notes]
+        a.notes.delete(note.id)
+        sync(a, folder)
+        sync(b, folder)
+        assert [n.text for n in b.contents().notes] == ["kept"]
