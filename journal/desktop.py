@@ -109,7 +109,9 @@ def _entry(command: Sequence[str]) -> bytes:
     for i, part in enumerate(command):
         bad = next((ch for ch in part if ord(ch) < 32 or ord(ch) == 127), None)
         if not part or bad is not None:
-            raise JournalError(f"Part {i + 1} of the program's command ({part!r}) cannot be written into a desktop entry. Nothing was written.")
+            raise JournalError(
+                f"Part {i + 1} of the program's command ({part!r}) cannot be written into a desktop entry. Nothing was written."
+            )
     return desktop_entry(
         command,
         comment="Your private journal",  # plain: the menu is seen by whoever looks at the screen
