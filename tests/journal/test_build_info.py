@@ -25,6 +25,8 @@ def test_the_commit_the_bundles_build_wrote_comes_first(monkeypatch, tmp_path):
 def test_a_written_commit_of_the_wrong_shape_is_not_printed(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "journal._build", types.SimpleNamespace(COMMIT="not a commit; rm -rf"))
     assert version_line("0.3.0", project=tmp_path) == "trial-journal 0.3.0 (commit unknown)"
+    monkeypatch.setitem(sys.modules, "journal._build", types.SimpleNamespace())  # a build file without its commit
+    assert version_line("0.3.0", project=tmp_path) == "trial-journal 0.3.0 (commit unknown)"
 
 
 def test_a_git_checkout_gives_its_short_commit(no_written_commit, tmp_path):
