@@ -7,6 +7,7 @@ in a git checkout, from `git rev-parse --short HEAD` run quietly in the project 
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 from pathlib import Path
@@ -21,14 +22,16 @@ GIT_TIMEOUT_S = 2.0
 def _written_commit() -> str | None:
     """The commit the bundle's build wrote into journal/_build.py, if there is one of the right shape."""
     try:
-        from journal._build import COMMIT  # type: ignore[import-not-found,unused-ignore]  # only in a built bundle
+        build = importlib.import_module("journal._build")  # imported by name: it is there only in a built bundle
     except ModuleNotFoundError as exc:
         if exc.name != "journal._build":
             raise
         return None
-    except ImportError:  # a _build.py without its commit
+    try:
+        commit = build.COMMIT
+    except AttributeError:  # a _build.py without its commit
         return None
-    return COMMIT if isinstance(COMMIT, str) and _COMMIT_SHAPE.match(COMMIT) else None
+    return commit if isinstance(commit, str) and _COMMIT_SHAPE.match(commit) else None
 
 
 def _git_commit(project: Path) -> str | None:
