@@ -22,6 +22,7 @@ from pathlib import Path
 
 from journal.errors import JournalError
 from journal.files.atomic import atomic_write
+from journal.files.desktop_file import carries_line, desktop_entry
 
 __all__ = ["enable", "disable", "is_enabled", "entry_path", "LAUNCH_AGENT_LABEL"]
 
@@ -139,38 +140,16 @@ def _ours(path: Path) -> bool:
         except Exception:  # noqa: BLE001 - any file that is not a readable plist is not ours
             return False
         return isinstance(found, dict) and found.get("Label") == LAUNCH_AGENT_LABEL
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    marker = _CMD_MARKER if path.suffix == ".cmd" else _DESKTOP_MARKER
-    return any(line.strip() == marker for line in lines)
+    return carries_line(path, _CMD_MARKER if path.suffix == ".cmd" else _DESKTOP_MARKER)
 
 
 # --------------------------------------------------------------------------- XDG
 
 
-_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
-
-
-def _exec_argument(part: str) -> str:
-    """One argument of a desktop entry's Exec key: quoted when it must be, field codes and backslashes escaped."""
-    if any(ch in _RESERVED for ch in part):
-        part = '"' + "".join("\\" + ch if ch in '"`$\\' else ch for ch in part) + '"'
-    # "%" starts a field code; then the value's own string escapes, which apply before the quoting
-    return part.replace("%", "%%").replace("\\", "\\\\")
-
-
 def _desktop_entry(command: list[str]) -> bytes:
-    lines = [
-        "[Desktop Entry]",
-        "Type=Application",
-        "Name=Trial Journal",
-        "Comment=Start Trial Journal at login, in the tray",
-        "Exec=" + " ".join(_exec_argument(part) for part in command),
-        "Terminal=false",
-        "X-GNOME-Autostart-enabled=true",
-        _DESKTOP_MARKER,
-        "",
-    ]
-    return "\n".join(lines).encode("utf-8")
+    return desktop_entry(
+        command, comment="Start Trial Journal at login, in the tray", marker=_DESKTOP_MARKER, extra=["X-GNOME-Autostart-enabled=true"]
+    )
 
 
 # --------------------------------------------------------------------------- macOS

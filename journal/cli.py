@@ -121,6 +121,16 @@ def commands_overview() -> str:
     return "\n".join(f"  {APP_NAME} {name:<{width}}  {text}" for name, text in COMMAND_HELP.items())
 
 
+class _VersionAction(argparse._VersionAction):
+    """--version: the version and the build's commit, found only when asked for (git is not run for every command)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from journal.build_info import version_line
+
+        print(version_line(str(self.version), APP_NAME))
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from journal import __version__
 
@@ -130,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Dates are written YYYY-MM-DD (2026-03-31). Every command takes --journal PATH and --passphrase-file PATH; "
         f"'{APP_NAME} COMMAND --help' tells more about one.",
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}", help="print the version and exit")
+    parser.add_argument("--version", action=_VersionAction, version=__version__, help="print the version and the build's commit, and exit")
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -140,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--tray",
         action="store_true",
         help="start with the window in the tray, out of the way until opened, as 'Start at login' does (default: the window shown)",
+    )
+    launcher = parser.add_mutually_exclusive_group()
+    launcher.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="Linux: put Trial Journal in the desktop's menu, with its icon, in your own folders (~/.local/share/applications "
+        "and icons), and exit (default: not written)",
+    )
+    launcher.add_argument(
+        "--remove-desktop-entry",
+        action="store_true",
+        help="Linux: take Trial Journal's own menu entry and icon away again, and exit (default: left as they are)",
     )
     _add_journal_options(parser, prefix="top_")
     sub = parser.add_subparsers(
@@ -778,12 +800,38 @@ COMMANDS = {
 }
 
 
+def _desktop_entry(args: argparse.Namespace) -> int:
+    """--install-desktop-entry / --remove-desktop-entry: say each file written or removed, and any left alone."""
+    from journal import desktop
+
+    if args.command is not None:
+        raise JournalError(
+            "--install-desktop-entry and --remove-desktop-entry are each given alone, without a command; "
+            f"got the command {args.command!r} as well. Nothing was done."
+        )
+    if args.install_desktop_entry:
+        for path in desktop.install():
+            print(f"wrote {path}")
+        print("Trial Journal is in the desktop's menu (some desktops show it after you log in again).")
+        return EXIT_OK
+    done = desktop.remove()
+    for path in done.removed:
+        print(f"removed {path}")
+    for path in done.not_ours:
+        print(f"left {path}: it was not written by Trial Journal")
+    if not done.removed:
+        print("There was no Trial Journal menu entry or icon to remove.")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, run_window: WindowRunner | None = None) -> int:
     """The `trial-journal` command; returns the exit status. The window, being Qt, is handed in by `ui.entry`."""
     args = build_parser().parse_args(argv)
     args.journal = getattr(args, "journal", None) or args.top_journal
     args.passphrase_file = getattr(args, "passphrase_file", None) or args.top_passphrase_file
     try:
+        if args.install_desktop_entry or args.remove_desktop_entry:
+            return _desktop_entry(args)
         if args.command is None:
             return _run_window(args, run_window)
         return COMMANDS[args.command](args)

@@ -77,6 +77,11 @@ def run(
     app.setApplicationName("Trial Journal")
     app.setOrganizationName("TrialJournal")
     app.setApplicationDisplayName("Trial Journal")
+    app.setDesktopFileName("trial-journal")  # the launcher's name: its icon and name stand for the window in the dock
+
+    from ui.icon import app_icon
+
+    app.setWindowIcon(app_icon())
 
     from ui.theme import Look
 

@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from datetime import time as TimeOfDay
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
 
 from journal.errors import JournalError
@@ -297,18 +297,10 @@ class Reminders(QObject):
 
 
 def _tray_icon_image() -> QIcon:
-    """A plain round mark for the tray: no words, nothing that says what the app is about to someone looking on."""
-    pixmap = QPixmap(64, 64)
-    pixmap.fill(Qt.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.Antialiasing)
-    painter.setBrush(QColor("#2f5d8a"))
-    painter.setPen(Qt.NoPen)
-    painter.drawEllipse(4, 4, 56, 56)
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawEllipse(24, 24, 16, 16)
-    painter.end()
-    return QIcon(pixmap)
+    """The app's plain mark for the tray: no words, nothing that says what the app is about to someone looking on."""
+    from ui.icon import app_icon
+
+    return app_icon()
 
 
 def make_tray(window: MainWindow) -> QSystemTrayIcon | None:

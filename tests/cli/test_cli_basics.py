@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 import pytest
 
@@ -22,10 +23,35 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
     return found
 
 
-def test_version_prints_the_version(tmp_path):
+def test_version_prints_the_version_and_the_builds_commit(tmp_path):
     result = run_cli(tmp_path, "--version")
     assert result.returncode == 0 and result.stderr == ""
-    assert result.stdout == f"trial-journal {__version__}\n"
+    assert re.fullmatch(rf"trial-journal {re.escape(__version__)} \(commit ([0-9a-f]{{4,40}}|unknown)\)\n", result.stdout), result.stdout
+
+
+def test_the_desktop_entry_is_installed_and_removed_in_the_home_and_says_what_it_wrote(tmp_path):
+    entry = tmp_path / ".local" / "share" / "applications" / "trial-journal.desktop"
+    png = tmp_path / ".local" / "share" / "icons" / "hicolor" / "256x256" / "apps" / "trial-journal.png"
+    svg = tmp_path / ".local" / "share" / "icons" / "hicolor" / "scalable" / "apps" / "trial-journal.svg"
+    result = run_cli(tmp_path, "--install-desktop-entry")
+    assert result.returncode == 0 and result.stderr == ""
+    for path in (entry, png, svg):
+        assert f"wrote {path}" in result.stdout and path.is_file()
+    assert "-m ui.entry" in entry.read_text() and "journal.db" not in entry.read_text()
+    result = run_cli(tmp_path, "--remove-desktop-entry")
+    assert result.returncode == 0
+    for path in (entry, png, svg):
+        assert f"removed {path}" in result.stdout and not path.exists()
+    again = run_cli(tmp_path, "--remove-desktop-entry")
+    assert again.returncode == 0 and "no Trial Journal menu entry or icon to remove" in again.stdout
+
+
+def test_the_desktop_entry_flags_are_given_alone(tmp_path):
+    both = run_cli(tmp_path, "--install-desktop-entry", "--remove-desktop-entry")
+    assert both.returncode == 2 and "not allowed with argument --install-desktop-entry" in both.stderr
+    with_command = run_cli(tmp_path, "--install-desktop-entry", "assess")
+    assert with_command.returncode == 2 and "without a command; got the command 'assess' as well" in with_command.stderr
+    assert not (tmp_path / ".local" / "share" / "applications").exists()
 
 
 def test_every_command_is_in_the_help():

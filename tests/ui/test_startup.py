@@ -85,6 +85,8 @@ class _Exec:
                     "trials": len(w.session.records("trials")),
                     "marker": w.session.assessment().threshold_met,
                     "path": Path(w.session.journal.path),
+                    "icon sizes": {size.width() for size in w.windowIcon().availableSizes()},
+                    "desktop file": QApplication.desktopFileName(),
                 }
             )
             w.qsettings = QSettings(str(self.settings_path), QSettings.IniFormat)
@@ -125,6 +127,8 @@ def test_the_demo_is_labelled_private_and_removed_on_exit(fake_exec, monkeypatch
     assert mode == 0o700
     assert Path(folder) == window["path"].parent
     assert not Path(folder).exists()  # removed with everything in it when the window closed
+    # the app's mark in the title bar and the task bar, matched to the launcher --install-desktop-entry writes
+    assert {16, 256} <= window["icon sizes"] and window["desktop file"] == "trial-journal"
 
 
 @pytest.mark.slow
