@@ -19,6 +19,7 @@ import argparse
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -100,8 +101,6 @@ def pyinstaller_args(dist: Path, work: Path, entry: Path) -> list[str]:
     ]
     if _system() in ("windows", "macos"):
         args.append("--windowed")  # no console window behind the journal; Linux keeps it so the commands print
-    else:
-        args.append("--strip")  # the wheels' debug symbols: about 30 MB of SQLCipher and libpython nobody reads
     for module in _UNUSED_PY:
         args += ["--exclude-module", module]
     for module in _UNUSED_QT:
@@ -115,11 +114,22 @@ def _prune(folder: Path) -> None:
         if plugins.is_dir() and plugins.parent.name == "Qt":
             for name in _UNUSED_PLUGINS:
                 shutil.rmtree(plugins / name, ignore_errors=True)
+    # the window is in English and installs no QTranslator: Qt's own translations (7 MB) are never read
     for translations in folder.rglob("translations"):
         if translations.is_dir() and translations.parent.name == "Qt":
-            for qm in translations.glob("*.qm"):
-                if not qm.name.startswith(("qtbase_", "qt_")):
-                    qm.unlink()
+            shutil.rmtree(translations)
+
+
+def _strip(folder: Path) -> None:
+    """Strips the debug symbols from the program's libraries on Linux (about 60 MB nobody reads). Not PyInstaller's
+    --strip: that strips the libraries auditwheel patched too (numpy.libs, pillow.libs), and numpy's OpenBLAS then
+    fails to load ("ELF load command address/offset not page-aligned"); those are left as they are."""
+    strip = shutil.which("strip")
+    if _system() != "linux" or strip is None:
+        return
+    for binary in folder.rglob("*.so*"):
+        if binary.is_file() and not binary.is_symlink() and not any(p.name.endswith(".libs") for p in binary.parents):
+            subprocess.run([strip, "--strip-unneeded", str(binary)], check=True)
 
 
 def size_mb(folder: Path) -> float:
@@ -157,6 +167,7 @@ def build(dist: Path, *, archive: bool = True) -> Path:
         pyinstaller.run(pyinstaller_args(dist, work, entry))
     folder = dist / NAME
     _prune(folder)
+    _strip(folder)
     if archive:
         print(f"archive: {_archive(folder)}")
     return folder
