@@ -49,7 +49,7 @@ _UNUSED_PY = [
     "PySide2", "IPython", "pytest", "_pytest", "hypothesis", "pytestqt", "mypy", "ruff", "importlinter", "pypdf",
     "fhir", "fhir_core", "tests", "benchmarks", "setuptools", "pip", "wheel", "pydoc_data", "lib2to3", "unittest.test",
     "alembic.testing", "sqlalchemy.testing", "numpy.f2py", "numpy.testing", "matplotlib.tests", "PIL.ImageQt",
-    "matplotlib.backends.backend_gtk3agg", "matplotlib.backends.backend_wxagg",
+    "matplotlib.backends.backend_gtk3agg", "matplotlib.backends.backend_wxagg", "pygments", "mpl_toolkits", "mako.testing",
 ]
 # Qt plugin folders the window has no use for (the platforms it runs on stay: xcb, offscreen, wayland, and the
 # Windows and macOS ones on those systems). Removed from the built folder after PyInstaller has collected them.
