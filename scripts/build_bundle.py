@@ -151,6 +151,16 @@ def _archive(folder: Path) -> Path:
     return path
 
 
+def _commit() -> str:
+    """The checkout's short commit, or "unknown" (no git, or not a checkout)."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else "unknown"
+
+
 def build(dist: Path, *, archive: bool = True) -> Path:
     """Builds dist/trial-journal (and its archive beside it); returns the folder. Stops with a message when
     PyInstaller is missing or the bundle comes out larger than 250 MB."""
@@ -166,6 +176,10 @@ def build(dist: Path, *, archive: bool = True) -> Path:
                          encoding="utf-8")
         pyinstaller.run(pyinstaller_args(dist, work, entry))
     folder = dist / NAME
+    # the build's commit, for --version (journal.build_info imports journal._build): written into the bundle,
+    # never into the checkout, where tests run beside a build
+    (folder / "_internal" / "journal").mkdir(parents=True, exist_ok=True)
+    (folder / "_internal" / "journal" / "_build.py").write_text(f'COMMIT = "{_commit()}"\n', encoding="utf-8")
     _prune(folder)
     _strip(folder)
     if archive:
