@@ -365,12 +365,7 @@ class Journal:
         if problems:
             raise ValidationError(problems)
         with self._connection() as conn:
-            for name, wanted in deletes.items():
-                if name not in KINDS:
-                    raise ValueError(f"unknown record kind {name!r}")
-                for record_id in wanted:
-                    store.remove(conn, name, record_id)
-                    store.set_author(conn, record_id, None)
+            _remove_all(conn, deletes)
             for name, batch in batches.items():
                 for record in batch:
                     store.remove(conn, name, record.id)
@@ -398,12 +393,7 @@ class Journal:
         Who entered each (caregiver mode) goes with it.
         """
         with self._connection() as conn:
-            for name, wanted in ids.items():
-                if name not in KINDS:
-                    raise ValueError(f"unknown record kind {name!r}")
-                for record_id in wanted:
-                    store.remove(conn, name, record_id)
-                    store.set_author(conn, record_id, None)
+            _remove_all(conn, ids)
             conn.commit()
 
     def ids(self) -> dict[str, set[str]]:
@@ -468,6 +458,16 @@ class Journal:
             if given:
                 store.write_profile(conn, r.replace(store.profile(conn), **given))
             conn.commit()
+
+
+def _remove_all(conn: Connection, ids: Mapping[str, Iterable[str]]) -> None:
+    """Take out the records named, by kind, and who entered each; ids not held are passed over (within the caller's transaction)."""
+    for name, wanted in ids.items():
+        if name not in KINDS:
+            raise ValueError(f"unknown record kind {name!r}")
+        for record_id in wanted:
+            store.remove(conn, name, record_id)
+            store.set_author(conn, record_id, None)
 
 
 def _import_batch(

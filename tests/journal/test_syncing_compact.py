@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from datetime import date
 
@@ -13,28 +12,9 @@ from journal.exchange.jsonfile import contents_to_json
 from journal.opening import open_file
 from journal.sync import decode, parse_file_name
 from journal.syncing import manifest_name, sync, sync_history
+from tests.journal.test_syncing import _now, computers, folder  # noqa: F401 - the same clock and the same three computers
 
-_TICKS = itertools.count(1_770_000_000_000)
-SMALL = 3
-
-
-def _now() -> float:
-    return next(_TICKS) / 1000
-
-
-@pytest.fixture
-def folder(tmp_path):
-    made = tmp_path / "folder"
-    made.mkdir()
-    return made
-
-
-@pytest.fixture
-def computers(tmp_path):
-    opened = [open_file(tmp_path / name / "j.db") for name in ("home", "work", "mum")]
-    yield opened
-    for journal in opened:
-        journal.close()
+SMALL = 3  # compaction after this many of a computer's own files
 
 
 def _sync(journal, folder):
