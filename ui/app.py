@@ -79,9 +79,12 @@ def run(
     app.setApplicationDisplayName("Trial Journal")
     app.setDesktopFileName("trial-journal")  # the launcher's name: its icon and name stand for the window in the dock
 
+    from PySide6.QtCore import QTimer
+
     from ui.icon import app_icon
 
-    app.setWindowIcon(app_icon())
+    # drawn once the event loop runs (about 13 ms of SVG and PNG): the first paint does not wait for the title bar's icon
+    QTimer.singleShot(0, lambda: app.setWindowIcon(app_icon()))
 
     from ui.theme import Look
 
