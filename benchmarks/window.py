@@ -53,9 +53,14 @@ def child_env(scratch: Path) -> dict[str, str]:
 
 
 def probe_once(args: list[str], env: dict[str, str], settle_s: float, marker: str = "FIRST_PAINT") -> tuple[float, float, list[str]]:
+    """One window probe child (benchmarks.window_probe with `args`); see `run_once`."""
+    return run_once([sys.executable, "-m", "benchmarks.window_probe", *args, "--settle", str(settle_s)], env, marker)
+
+
+def run_once(cmd: list[str], env: dict[str, str], marker: str = "FIRST_PAINT") -> tuple[float, float, list[str]]:
     """One child process: milliseconds from spawn to its `marker` line (its first paint, or CHART_DRAWN when the
-    timeline has been drawn with data), its peak memory in MB, and the heavy libraries it had loaded by its first paint."""
-    cmd = [sys.executable, "-m", "benchmarks.window_probe", *args, "--settle", str(settle_s)]
+    timeline has been drawn with data), its peak memory in MB, and the heavy libraries it had loaded by its first paint.
+    The child is the window probe, or a program started with TRIAL_JOURNAL_FIRST_PAINT_REPORT (ui/first_paint.py)."""
     paint_ms = rss_kb = None
     loaded: list[str] = []
     with tempfile.TemporaryFile(mode="w+") as err:
@@ -83,7 +88,7 @@ def probe_once(args: list[str], env: dict[str, str], settle_s: float, marker: st
         if paint_ms is None or rss_kb is None:
             err.seek(0)
             raise RuntimeError(
-                f"window probe {' '.join(args)} did not report {marker} (exit {proc.returncode}):\n{err.read()[-2000:]}"
+                f"{Path(cmd[0]).name} {' '.join(cmd[1:])} did not report {marker} (exit {proc.returncode}):\n{err.read()[-2000:]}"
             )
     return paint_ms, rss_kb / 1024.0, loaded
 
@@ -92,13 +97,23 @@ def probe_pair(baseline_args: list[str], args: list[str], env: dict[str, str], *
                warmup: int = 1, marker: str = "FIRST_PAINT") -> tuple[ProbeRuns, ProbeRuns]:
     """As `probe`, for a measured child and its baseline taking turns (baseline, measured, baseline, ...), so a busy
     moment of a shared machine slows both alike; returns (measured, baseline)."""
+    def command(these: list[str]) -> list[str]:
+        return [sys.executable, "-m", "benchmarks.window_probe", *these, "--settle", str(settle_s)]
+
+    return run_pair(command(baseline_args), command(args), env, env, runs=runs, warmup=warmup, marker=marker)
+
+
+def run_pair(baseline_cmd: list[str], cmd: list[str], baseline_env: dict[str, str], env: dict[str, str], *, runs: int,
+             warmup: int = 1, marker: str = "FIRST_PAINT") -> tuple[ProbeRuns, ProbeRuns]:
+    """Two programs taking turns (baseline, measured, baseline, ...), each with its own environment, after `warmup`
+    rounds that fill the OS file cache; returns (measured, baseline)."""
     for _ in range(warmup):
-        probe_once(baseline_args, env, settle_s, marker)
-        probe_once(args, env, settle_s, marker)
+        run_once(baseline_cmd, baseline_env, marker)
+        run_once(cmd, env, marker)
     measured, baseline = ProbeRuns(), ProbeRuns()
     for _ in range(runs):
-        for these, out in ((baseline_args, baseline), (args, measured)):
-            ms, mb, loaded = probe_once(these, env, settle_s, marker)
+        for these, their_env, out in ((baseline_cmd, baseline_env, baseline), (cmd, env, measured)):
+            ms, mb, loaded = run_once(these, their_env, marker)
             out.paint_ms.append(round(ms, 1))
             out.maxrss_mb.append(round(mb, 1))
             out.loaded_before_paint = loaded

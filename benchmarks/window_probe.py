@@ -10,19 +10,16 @@ event loop running `--settle` seconds more (so work deferred until after the fir
 such as loading matplotlib, is counted in memory), then prints `MAXRSS <kB>` and exits at once.
 With `--chart` (and in `bare-chart`) it waits instead for a matplotlib canvas to finish painting a
 figure that plots data, prints `CHART_DRAWN`, then `MAXRSS`. It watches from outside, with an
-application-wide event filter, so ui/ needs no hook.
+application-wide event filter (ui/first_paint.py's, the same one the program installs when
+TRIAL_JOURNAL_FIRST_PAINT_REPORT asks for it, as the bundle's benchmark does).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import sys
 
-# Heavy libraries the issue wants loaded only after the first paint (or off the GUI thread);
-# the marker line names those already imported when the window first paints.
-WATCHED = ("matplotlib", "reportlab", "sqlalchemy", "alembic", "numpy")
+from ui import first_paint
 
 
 def _plots_data(widget) -> bool:
@@ -49,43 +46,9 @@ def _install_chart_probe(app) -> object:
 
     def _drawn() -> None:
         print("CHART_DRAWN", flush=True)
-        _finish()
+        first_paint.finish()
 
     probe = ChartProbe()
-    app.installEventFilter(probe)
-    return probe
-
-
-def _finish() -> None:
-    print(f"MAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
-    # Leave at once: closing the window would start its backup-on-close, which is no part
-    # of the figures and would only make each run wait. The journal is a scratch copy.
-    os._exit(0)
-
-
-def _install_probe(app, settle_s: float) -> object:
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QWidget
-
-    class FirstPaintProbe(QObject):
-        """Prints the marker on the first paint of any top-level window, then schedules the exit."""
-
-        painted = False
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-            if (
-                not self.painted
-                and event.type() == QEvent.Type.Paint
-                and isinstance(obj, QWidget)
-                and obj.isWindow()
-            ):
-                self.painted = True
-                loaded = ",".join(m for m in WATCHED if m in sys.modules)
-                print(f"FIRST_PAINT {loaded}", flush=True)
-                QTimer.singleShot(int(settle_s * 1000), _finish)
-            return False
-
-    probe = FirstPaintProbe()
     app.installEventFilter(probe)
     return probe
 
@@ -95,7 +58,7 @@ def run_bare(settle_s: float) -> int:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication(sys.argv[:1])
-    probe = _install_probe(app, settle_s)  # noqa: F841 (kept alive while the loop runs)
+    probe = first_paint.install(app, settle_s)  # noqa: F841 (kept alive while the loop runs)
     window = QMainWindow()
     window.setWindowTitle("Trial Journal")
     window.resize(1200, 800)
@@ -135,7 +98,7 @@ def run_app(journal: str, settle_s: float, chart: bool = False) -> int:
 
     # The app uses an existing QApplication if there is one, so the probe can be in place first.
     app = QApplication(sys.argv[:1])
-    probe = _install_chart_probe(app) if chart else _install_probe(app, settle_s)  # noqa: F841
+    probe = _install_chart_probe(app) if chart else first_paint.install(app, settle_s)  # noqa: F841
     from ui.entry import main
 
     return main(["--journal", journal]) or 0

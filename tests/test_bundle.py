@@ -99,3 +99,12 @@ def test_the_bundle_comes_with_its_archive(bundle):
 
     archives = [p.name for p in bundle.parent.iterdir() if p.name.startswith(f"trial-journal-{version()}-")]
     assert len(archives) == 1 and archives[0].endswith((".tar.gz", ".zip")), archives
+
+
+def test_the_bundle_reports_its_first_paint_when_the_benchmarks_ask(bundle, tmp_path):
+    # the bundle benchmark times the bundle by this report (ui/first_paint.py); without it the row could not be measured
+    env = _empty_env(tmp_path, QT_QPA_PLATFORM="offscreen", TRIAL_JOURNAL_FIRST_PAINT_REPORT="0")
+    done = subprocess.run([str(_program(bundle)), "--demo"], env=env, capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert [line.split()[0] for line in done.stdout.splitlines()] == ["FIRST_PAINT", "MAXRSS"]
