@@ -60,6 +60,26 @@ _UNUSED_PLUGINS = [
 ]
 
 
+# The bundle's main script. matplotlib.projections warns at every start that it cannot import Axes3D: mpl_toolkits
+# is left out of the bundle on purpose (the timeline draws no 3D), so the warning would only worry a reader of stderr.
+# Started with no locale at all (LANG unset, as under `env -i`), Python would take C.UTF-8 for its text (PEP 538),
+# but the frozen program does not; Qt then complains that it "depends on a UTF-8 locale". The entry does what
+# Python does, on Linux only, where C.UTF-8 exists.
+_ENTRY = """import os
+import sys
+import warnings
+
+if sys.platform.startswith("linux") and not any(os.environ.get(v) for v in ("LC_ALL", "LC_CTYPE", "LANG")):
+    os.environ["LC_CTYPE"] = "C.UTF-8"
+warnings.filterwarnings("ignore", message="Unable to import Axes3D", category=UserWarning)
+
+from ui.entry import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
 def _system() -> str:
     return {"Darwin": "macos", "Windows": "windows"}.get(platform.system(), platform.system().lower())
 
@@ -172,8 +192,7 @@ def build(dist: Path, *, archive: bool = True) -> Path:
     with tempfile.TemporaryDirectory(prefix="tj-bundle-") as tmp:
         work = Path(tmp)
         entry = work / "trial_journal_main.py"
-        entry.write_text("import sys\n\nfrom ui.entry import main\n\nif __name__ == '__main__':\n    sys.exit(main())\n",
-                         encoding="utf-8")
+        entry.write_text(_ENTRY, encoding="utf-8")
         pyinstaller.run(pyinstaller_args(dist, work, entry))
     folder = dist / NAME
     # the build's commit, for --version (journal.build_info imports journal._build): written into the bundle,

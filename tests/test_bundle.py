@@ -87,6 +87,8 @@ def test_the_bundle_opens_the_demo_window_for_ten_seconds(bundle, tmp_path):
     proc.terminate()
     _, err = proc.communicate(timeout=30)
     assert "Traceback" not in err, err[-3000:]
+    assert "Warning" not in err, err[-3000:]  # e.g. matplotlib's about the 3D toolkit left out of the bundle
+    assert "UTF-8 locale" not in err, err[-3000:]  # Qt's complaint when no locale is set, as under env -i
 
 
 def test_the_unpacked_bundle_is_at_most_250_mb(bundle):

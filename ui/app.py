@@ -83,6 +83,10 @@ def run(
 
     watcher = install_if_asked(app)  # noqa: F841 (the benchmarks' first-paint report; kept alive while the loop runs)
 
+    from ui.fonts import ensure_fonts
+
+    ensure_fonts(app)  # a computer with no fonts at all gets the DejaVu Sans matplotlib carries, not empty boxes
+
     from PySide6.QtCore import QTimer
 
     from ui.icon import app_icon
