@@ -25,7 +25,8 @@ from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, ScaledTranslation
 
 from journal.charts.layout import text_pt
 
@@ -188,8 +189,16 @@ def _handle_look(handle) -> tuple:
     return (type(handle).__name__, repr(handle))
 
 
+# What stands in the legend's place when it would leave the panels too little room (large text on a short screen):
+# short enough for one line at 200 % text in a laptop's chart.
+ROOM_NOTE = "Key hidden to leave room: make the chart taller to show it"
+
+
 class LegendSlot(Artist):
     """The figure legend under both panels: as many columns as the figure's width holds, redrawn cheaply.
+
+    When the layout finds the legend would take too much of the chart's height, it hides it for room
+    (`hide_for_room`) and one line of text says so in its place; the panels keep the height.
 
     The legend never changes when the view is zoomed or panned, and rarely when the chart is
     rebuilt, yet laying out and rasterising its entries is a quarter of a redraw; once drawn by
@@ -215,6 +224,8 @@ class LegendSlot(Artist):
         self.entry_pt = [text_pt(label, fontsize)[0] + (self.handle_length + 0.8 + 2.0) * fontsize for label in self.labels]
         self.legend: Legend | None = None
         self.rows = 0
+        self.hidden_for_room = False
+        self.room_note: Text | None = None
         self._ncols: int | None = None
         self._look = (tuple(self.labels), fontsize, colour, tuple(_handle_look(h) for h in handles))
         self.fit(figure.get_figwidth())
@@ -258,17 +269,46 @@ class LegendSlot(Artist):
         return width
 
     def height_pt(self) -> float:
+        """How tall the legend is laid out now; one line of text while it is hidden for room."""
         text_h = text_pt("Ag", self.fontsize)[1]
+        rows = 1 if self.hidden_for_room else self.rows
         # Border pad above and below plus the pad to the figure's edge, then the rows and the gaps between them.
-        return (2 * 0.4 + 0.5) * self.fontsize + self.rows * text_h + max(0, self.rows - 1) * 0.5 * self.fontsize
+        return (2 * 0.4 + 0.5) * self.fontsize + rows * text_h + max(0, rows - 1) * 0.5 * self.fontsize
+
+    def full_height_pt(self) -> float:
+        """How tall the whole legend is in its present columns, shown or not."""
+        hidden, self.hidden_for_room = self.hidden_for_room, False
+        try:
+            return self.height_pt()
+        finally:
+            self.hidden_for_room = hidden
+
+    def hide_for_room(self, hidden: bool) -> None:
+        """Hide the legend, with a line saying so in its place, or show it again."""
+        if hidden and self.room_note is None:
+            pad = (0.4 + 0.5) * self.fontsize / 72.0
+            self.room_note = Text(0.5, 0.0, ROOM_NOTE, fontsize=self.fontsize, color=self.colour, style="italic",
+                                  ha="center", va="bottom")
+            self.room_note.set_figure(self.chart)
+            # in inches above the figure's foot, as the legend's own pad is, whatever the dpi
+            self.room_note.set_transform(self.chart.transSubfigure + ScaledTranslation(0.0, pad, self.chart.dpi_scale_trans))
+        if hidden != self.hidden_for_room:
+            self.hidden_for_room = hidden
+            self.stale = True
 
     def get_window_extent(self, renderer=None):
+        if self.hidden_for_room and self.room_note is not None:
+            return self.room_note.get_window_extent(renderer)
         if self.legend is None:
             return super().get_window_extent(renderer)
         return self.legend.get_window_extent(renderer)
 
     def draw(self, renderer) -> None:
         if not self.get_visible() or self.legend is None:
+            return
+        if self.hidden_for_room and self.room_note is not None:
+            self.room_note.draw(renderer)
+            self.stale = False
             return
         usable = _keeps_pixels(self.chart, renderer)
         key = ("legend", _canvas_key(self.chart, renderer), self._look, self._ncols)

@@ -23,6 +23,8 @@ from journal.charts.model import TimelineOptions
 __all__ = ["TimelineLayout", "text_pt", "lay_out", "ANXIETY_RATIO"]
 
 ANXIETY_RATIO = 0.32  # GAD-7's panel, as a share of the score panel's height
+# The most of the chart's height the legend may take; beyond it (large text on a short screen) it is hidden for room.
+LEGEND_MOST_SHARE = 0.4
 
 
 class _Wrapping(Protocol):
@@ -31,6 +33,10 @@ class _Wrapping(Protocol):
     def fit(self, width_in: float) -> None: ...
 
     def height_pt(self) -> float: ...
+
+    def full_height_pt(self) -> float: ...
+
+    def hide_for_room(self, hidden: bool) -> None: ...
 
 
 class TimelineLayout(LayoutEngine):
@@ -72,6 +78,7 @@ class TimelineLayout(LayoutEngine):
         width, height = fig.get_size_inches()
         if self.legend is not None:
             self.legend.fit(width)  # a narrower window wraps the legend onto more rows
+            self.legend.hide_for_room(self.legend.full_height_pt() / 72.0 > LEGEND_MOST_SHARE * height)
             bottom += self.legend.height_pt() / 72.0
         gaps = gap * (2 if self.anxiety_ax is not None else 1)
         panel_w = max(0.2, width - left - right)

@@ -671,6 +671,42 @@ def test_the_legend_columns_are_as_wide_as_their_own_labels_so_it_takes_few_rows
     assert slot._width_pt(slot.legend._ncols) <= 9.7 * 72.0
 
 
+def _drawn_at(tl, width_in: float, height_in: float):
+    tl.figure.set_size_inches(width_in, height_in)
+    canvas = FigureCanvasAgg(tl.figure)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def test_on_a_short_chart_with_large_text_the_key_gives_way_to_the_panels_and_says_so():
+    from journal.charts.fast import ROOM_NOTE
+
+    # 150 % text in the chart a 1366x768 laptop leaves (about 9.2 x 2.6 inches once the tool bar wraps): the key's
+    # rows would take nearly half the height and squash both panels into a strip
+    tl = build_timeline(contents(), assessment(), TimelineOptions(font_scale=1.5))
+    renderer = _drawn_at(tl, 9.2, 2.6)
+    slot = tl.artists.legend_slot
+    assert slot.hidden_for_room
+    note = slot.get_window_extent(renderer)
+    assert slot.room_note.get_text() == ROOM_NOTE and note.x0 >= 0 and note.x1 <= 9.2 * tl.figure.dpi  # one line, inside
+    score = tl.score_ax.get_window_extent(renderer)
+    trials = tl.trial_ax.get_window_extent(renderer)
+    assert score.height + trials.height > 0.5 * 2.6 * tl.figure.dpi  # the panels keep over half (the key: a quarter)
+    assert trials.y0 > note.y1  # the line sits under the dates, not over the lanes
+
+    # made taller (the splitter dragged down, a larger screen), the key comes back
+    renderer = _drawn_at(tl, 9.2, 7.0)
+    assert not slot.hidden_for_room
+    assert slot.get_window_extent(renderer).height > 5 * slot.fontsize  # rows of the key, not the line
+
+
+def test_at_ordinary_text_on_a_laptop_the_key_is_shown():
+    tl = build_timeline(contents(), assessment())
+    _drawn_at(tl, 9.8, 3.6)  # the chart at 100 % text on a 1366x768 screen
+    assert not tl.artists.legend_slot.hidden_for_room
+    assert "PHQ-9" in legend_labels(tl)
+
+
 def test_forgetting_the_saved_pixels_also_forgets_the_words_kept_for_drawing_text():
     from journal.charts import fast
 
@@ -814,7 +850,9 @@ def _demo_timeline(height_px: float, font_scale: float):
 
 def test_a_short_score_panel_shortens_its_axis_titles_and_names_every_other_band():
     # a laptop at 150 % text: the titles would run past the panel's ends and the band names overlap
-    timeline = _demo_timeline(320, 1.25)  # the demo's rows (an earlier episode, psychotherapy) leave this much to the scores
+    # the demo's rows (an earlier episode, psychotherapy) leave the scores about 80 px of this, even with the key
+    # hidden for room (at 320 px the hidden key leaves them 110 px, where the full titles fit)
+    timeline = _demo_timeline(260, 1.25)
     titles = [ax.get_ylabel() for ax in timeline.figure.axes if ax.get_ylabel()]
     assert "score" in titles and "check-in" in titles
     assert "score (total)" not in titles and "daily check-in (0-10)" not in titles
