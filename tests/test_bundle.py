@@ -110,3 +110,12 @@ def test_the_bundle_reports_its_first_paint_when_the_benchmarks_ask(bundle, tmp_
                           timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert [line.split()[0] for line in done.stdout.splitlines()] == ["FIRST_PAINT", "MAXRSS"]
+
+
+def test_the_bundle_takes_every_command_the_installed_program_takes(bundle, tmp_path):
+    installed = subprocess.run([sys.executable, "-m", "ui.entry", "--help"], env=_empty_env(tmp_path, PYTHONPATH=str(PROJECT)),
+                               capture_output=True, text=True, cwd=tmp_path)
+    frozen = _run(bundle, tmp_path, "--help")
+    assert frozen.returncode == installed.returncode == 0, frozen.stderr + installed.stderr
+    assert "import" in frozen.stdout and "report" in frozen.stdout and "restore" in frozen.stdout
+    assert frozen.stdout == installed.stdout  # the same commands, options and defaults, word for word
