@@ -121,6 +121,12 @@ def pyinstaller_args(dist: Path, work: Path, entry: Path) -> list[str]:
     ]
     if _system() in ("windows", "macos"):
         args.append("--windowed")  # no console window behind the journal; Linux keeps it so the commands print
+        # the program's icon in Explorer, the Dock and Finder: PyInstaller turns the PNG into .ico or .icns with Pillow
+        # (matplotlib's dependency, so always there); on Linux the desktop entry carries the icon instead
+        args += ["--icon", str(PROJECT / "resources" / "trial-journal.png")]
+    if _system() == "macos":
+        # the app's identifier, the same as the label of the login item it installs (journal/autostart.py)
+        args += ["--osx-bundle-identifier", "org.trialjournal.TrialJournal"]
     for module in _UNUSED_PY:
         args += ["--exclude-module", module]
     for module in _UNUSED_QT:
