@@ -191,7 +191,7 @@ def _handle_look(handle) -> tuple:
 
 # What stands in the legend's place when it would leave the panels too little room (large text on a short screen):
 # short enough for one line at 200 % text in a laptop's chart.
-ROOM_NOTE = "Key hidden to leave room: make the chart taller to show it"
+ROOM_NOTE = "Key hidden for room: a taller chart or smaller text shows it"
 
 
 class LegendSlot(Artist):

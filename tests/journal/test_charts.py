@@ -700,6 +700,14 @@ def test_on_a_short_chart_with_large_text_the_key_gives_way_to_the_panels_and_sa
     assert slot.get_window_extent(renderer).height > 5 * slot.fontsize  # rows of the key, not the line
 
 
+def test_at_200_percent_text_the_line_in_the_keys_place_still_fits_the_chart():
+    tl = build_timeline(contents(), assessment(), TimelineOptions(font_scale=2.0))
+    renderer = _drawn_at(tl, 9.2, 3.0)
+    assert tl.artists.legend_slot.hidden_for_room
+    note = tl.artists.legend_slot.get_window_extent(renderer)
+    assert note.x0 >= 0 and note.x1 <= 9.2 * tl.figure.dpi
+
+
 def test_at_ordinary_text_on_a_laptop_the_key_is_shown():
     tl = build_timeline(contents(), assessment())
     _drawn_at(tl, 9.8, 3.6)  # the chart at 100 % text on a 1366x768 screen
