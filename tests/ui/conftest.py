@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -37,6 +38,17 @@ def journal(tmp_path):
     j = open_file(tmp_path / "journal.db", create=True)
     yield j
     j.close()
+
+
+def journal_file_with_a_trial(path: Path) -> Path:
+    """A closed journal file at `path` holding one ongoing trial of Moodbetterol, for tests that start the real program."""
+    from journal.opening import open_journal
+    from journal.records import DoseStep, Trial
+
+    access = open_journal(path, create=True)
+    access.journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
+    access.close(backup=False)
+    return path
 
 
 @pytest.fixture

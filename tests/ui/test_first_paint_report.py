@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.records import DoseStep, Trial
-from tests.ui.conftest import days_ago
+from tests.ui.conftest import journal_file_with_a_trial
 from ui import first_paint
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,12 +31,8 @@ def test_without_the_variable_the_window_installs_no_watcher(monkeypatch, qapp):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="runs the real command offscreen")
 def test_the_program_asked_for_its_first_paint_prints_only_the_two_markers_and_leaves(tmp_path):
     from benchmarks.window import child_env
-    from journal.opening import open_journal
 
-    path = tmp_path / "journal.db"
-    access = open_journal(path, create=True)
-    access.journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
-    access.close(backup=False)
+    path = journal_file_with_a_trial(tmp_path / "journal.db")
     env = {**child_env(tmp_path / "scratch"), first_paint.ENV: "0.5"}
     done = subprocess.run([sys.executable, "-m", "ui.entry", "--journal", str(path)], env=env, capture_output=True,
                           text=True, timeout=120, cwd=REPO)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from journal.records import DoseStep, Trial
-from tests.ui.conftest import days_ago
+from tests.ui.conftest import days_ago, journal_file_with_a_trial
 from ui import app as app_module
 from ui.main_window import MainWindow
 from ui.passphrase_dialog import NewPassphrase, NewPassphraseDialog, OpenPassphraseDialog
@@ -316,12 +316,8 @@ def test_start_up_draws_the_chart_before_it_makes_and_fills_the_lists(qtbot, jou
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the probe runs the real command offscreen")
 def test_the_real_window_paints_before_the_journal_chart_and_report_libraries_load(tmp_path):
     from benchmarks.window import child_env
-    from journal.opening import open_journal
 
-    path = tmp_path / "journal.db"
-    access = open_journal(path, create=True)
-    access.journal.trials.add(Trial(id="", drug="Moodbetterol", doses=(DoseStep(days_ago(10), 10.0),)))
-    access.close(backup=False)
+    path = journal_file_with_a_trial(tmp_path / "journal.db")
     scratch = tmp_path / "scratch"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.window_probe", "app", str(path), "--settle", "3"],
