@@ -22,7 +22,7 @@ from pathlib import Path
 
 from journal.errors import JournalError
 from journal.files.atomic import atomic_write
-from journal.files.desktop_file import carries_line, desktop_entry
+from journal.files.desktop_file import carries_line, desktop_entry, plain_file_bytes
 
 __all__ = ["enable", "disable", "is_enabled", "entry_path", "LAUNCH_AGENT_LABEL"]
 
@@ -128,19 +128,16 @@ def _check_command(command: list[str]) -> None:
 
 def _ours(path: Path) -> bool:
     """Whether the file at `path` carries the app's marker."""
-    if path.is_symlink() or not path.is_file():
+    if path.suffix != ".plist":
+        return carries_line(path, _CMD_MARKER if path.suffix == ".cmd" else _DESKTOP_MARKER)
+    data = plain_file_bytes(path)
+    if data is None:
         return False
     try:
-        data = path.read_bytes()
-    except OSError:
+        found = plistlib.loads(data)
+    except Exception:  # noqa: BLE001 - any file that is not a readable plist is not ours
         return False
-    if path.suffix == ".plist":
-        try:
-            found = plistlib.loads(data)
-        except Exception:  # noqa: BLE001 - any file that is not a readable plist is not ours
-            return False
-        return isinstance(found, dict) and found.get("Label") == LAUNCH_AGENT_LABEL
-    return carries_line(path, _CMD_MARKER if path.suffix == ".cmd" else _DESKTOP_MARKER)
+    return isinstance(found, dict) and found.get("Label") == LAUNCH_AGENT_LABEL
 
 
 # --------------------------------------------------------------------------- XDG

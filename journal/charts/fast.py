@@ -270,18 +270,16 @@ class LegendSlot(Artist):
 
     def height_pt(self) -> float:
         """How tall the legend is laid out now; one line of text while it is hidden for room."""
-        text_h = text_pt("Ag", self.fontsize)[1]
-        rows = 1 if self.hidden_for_room else self.rows
-        # Border pad above and below plus the pad to the figure's edge, then the rows and the gaps between them.
-        return (2 * 0.4 + 0.5) * self.fontsize + rows * text_h + max(0, rows - 1) * 0.5 * self.fontsize
+        return self._rows_pt(1 if self.hidden_for_room else self.rows)
 
     def full_height_pt(self) -> float:
         """How tall the whole legend is in its present columns, shown or not."""
-        hidden, self.hidden_for_room = self.hidden_for_room, False
-        try:
-            return self.height_pt()
-        finally:
-            self.hidden_for_room = hidden
+        return self._rows_pt(self.rows)
+
+    def _rows_pt(self, rows: int) -> float:
+        text_h = text_pt("Ag", self.fontsize)[1]
+        # Border pad above and below plus the pad to the figure's edge, then the rows and the gaps between them.
+        return (2 * 0.4 + 0.5) * self.fontsize + rows * text_h + max(0, rows - 1) * 0.5 * self.fontsize
 
     def hide_for_room(self, hidden: bool) -> None:
         """Hide the legend, with a line saying so in its place, or show it again."""

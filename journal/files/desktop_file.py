@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["exec_argument", "desktop_entry", "carries_line"]
+__all__ = ["exec_argument", "desktop_entry", "carries_line", "plain_file_bytes"]
 
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
@@ -38,12 +38,17 @@ def desktop_entry(command: Sequence[str], *, comment: str, marker: str, extra: S
     return "\n".join(lines).encode("utf-8")
 
 
+def plain_file_bytes(path: Path) -> bytes | None:
+    """The bytes of the file at `path` when it is a plain file (not a link) that can be read, else None."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def carries_line(path: Path, marker: str) -> bool:
     """Whether the file at `path` is a plain file (not a link) with `marker` as one of its lines."""
-    if path.is_symlink() or not path.is_file():
-        return False
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return False
-    return any(line.strip() == marker for line in data.decode("utf-8", errors="replace").splitlines())
+    data = plain_file_bytes(path)
+    return data is not None and any(line.strip() == marker for line in data.decode("utf-8", errors="replace").splitlines())
